@@ -1,0 +1,63 @@
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import path from 'node:path';
+import { operatorAuthRoutes } from './auth/operator-routes';
+import { portalAuthRoutes } from './auth/portal-routes';
+import { requireCustomer, requireOperator } from './auth/middleware';
+import type { AppDeps } from './deps';
+import { errorHandler, notFound } from './errors';
+import { healthRoutes } from './health';
+import { operatorRoutes } from './operator';
+import { portalRoutes } from './portal';
+import { requestContext } from './request-context';
+import { staticApp } from './static-apps';
+import { webhookRoutes } from './webhooks';
+
+/**
+ * The Express app, separate from the process that listens so tests drive it with supertest.
+ * Layout: /healthz /readyz; /webhooks/* (raw bodies, signature-checked); /api/operator/*
+ * (react-admin resources, dealer-scoped); /api/portal/* (customer-scoped); /admin and
+ * /portal serve the built UIs.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const secureCookies = deps.config.PUBLIC_URL.startsWith('https://');
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestContext);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // The card form posts straight to the processor; the bank-link page is the Plaid stand-in.
+          connectSrc: ["'self'", deps.config.MOOV_URL, deps.config.PLAID_URL],
+          frameSrc: ["'self'", deps.config.PLAID_URL],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          fontSrc: ["'self'", 'data:'],
+        },
+      },
+    }),
+  );
+  app.use(healthRoutes(deps));
+  app.use('/webhooks', webhookRoutes(deps));
+  app.use(cookieParser());
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use('/api/operator', operatorAuthRoutes(deps.db, secureCookies));
+  app.use('/api/operator', requireOperator(deps.db), operatorRoutes(deps));
+  app.use('/api/portal', portalRoutes.public(deps, secureCookies));
+  app.use('/api/portal', portalAuthRoutes(deps.db, secureCookies));
+  app.use('/api/portal', requireCustomer(deps.db), portalRoutes.authenticated(deps));
+  app.use('/api', (_req, _res, next) => next(notFound('Endpoint')));
+
+  const root = path.resolve(__dirname, '..');
+  app.use('/admin', staticApp(path.join(root, 'admin/dist'), 'The operator console'));
+  app.use('/portal', staticApp(path.join(root, 'portal/dist'), 'The Payments portal'));
+  app.get('/', (_req, res) => res.redirect('/admin/'));
+
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,36 @@
+import type { Request } from 'express';
+import { unauthorized } from '../errors';
+
+export interface OperatorContext {
+  id: string;
+  dealerId: string;
+  role: 'admin' | 'ar_operator';
+  email: string;
+  name: string;
+}
+
+export interface CustomerContext {
+  id: string;
+  companyId: string;
+  email: string;
+  name: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    operator?: OperatorContext;
+    customer?: CustomerContext;
+    csrfToken?: string;
+    requestId?: string;
+  }
+}
+
+export function operatorOf(req: Request): OperatorContext {
+  if (!req.operator) throw unauthorized();
+  return req.operator;
+}
+
+export function customerOf(req: Request): CustomerContext {
+  if (!req.customer) throw unauthorized();
+  return req.customer;
+}

@@ -1,0 +1,57 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Db } from '../../db/connection';
+import { forbidden, HttpError, unauthorized } from '../errors';
+import type { OperatorContext } from './context';
+import { findSession, type UserKind } from './sessions';
+import { safeEqual } from './tokens';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Mutating requests must echo the session's CSRF token in `X-CSRF-Token`. */
+function checkCsrf(req: Request, expected: string): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  const given = req.get('x-csrf-token');
+  if (!given || !safeEqual(given, expected)) throw new HttpError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header; reload the page and try again.');
+}
+
+function requireSession(db: Db, kind: UserKind, attach: (req: Request, userId: string) => Promise<boolean>): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const session = await findSession(db, req, kind);
+      if (!session) throw unauthorized();
+      if (!(await attach(req, session.user_id))) throw unauthorized('Your account is disabled or no longer exists.');
+      req.csrfToken = session.csrf_token;
+      checkCsrf(req, session.csrf_token);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export function requireOperator(db: Db): RequestHandler {
+  return requireSession(db, 'operator', async (req, userId) => {
+    const user = await db('operator_users').where({ id: userId, status: 'active' }).first();
+    if (!user) return false;
+    req.operator = { id: user.id, dealerId: user.dealer_id, role: user.role, email: user.email, name: user.name };
+    return true;
+  });
+}
+
+export function requireCustomer(db: Db): RequestHandler {
+  return requireSession(db, 'customer', async (req, userId) => {
+    const user = await db('portal_users').where({ id: userId, status: 'active' }).first();
+    if (!user) return false;
+    req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name };
+    return true;
+  });
+}
+
+/** Role checks live in the API, not only in the UI. */
+export function requireRole(...roles: OperatorContext['role'][]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.operator) return next(unauthorized());
+    if (!roles.includes(req.operator.role)) return next(forbidden(`This action needs the ${roles.join(' or ')} role.`, 'role_required'));
+    next();
+  };
+}

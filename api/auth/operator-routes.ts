@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/connection';
+import { body } from '../validate';
+import { operatorOf } from './context';
+import { requireOperator } from './middleware';
+import { endSession, startSession } from './sessions';
+import { checkCredentials } from './sign-in';
+
+const signInBody = z.object({ email: z.string().trim().email(), password: z.string().min(1).max(200) });
+
+/** Sign-in for dealer staff. The session answer carries the CSRF token mutating calls echo. */
+export function operatorAuthRoutes(db: Db, secureCookies: boolean): Router {
+  const router = Router();
+
+  router.post('/auth/sign-in', async (req, res) => {
+    const { email, password } = body(req, signInBody);
+    const user = await checkCredentials(db, 'operator_users', email, password);
+    const { csrfToken } = await startSession(db, res, 'operator', user.id, secureCookies);
+    const dealer = await db('dealers').where({ id: user.dealer_id }).first('id', 'name', 'time_zone', 'integration_mode');
+    res.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role }, dealer, csrfToken });
+  });
+
+  router.post('/auth/sign-out', async (req, res) => {
+    await endSession(db, req, res, 'operator');
+    res.status(204).end();
+  });
+
+  router.get('/auth/session', requireOperator(db), async (req, res) => {
+    const operator = operatorOf(req);
+    const dealer = await db('dealers').where({ id: operator.dealerId }).first('id', 'name', 'time_zone', 'integration_mode', 'bills_by_statement');
+    res.json({ user: { id: operator.id, email: operator.email, name: operator.name, role: operator.role }, dealer, csrfToken: req.csrfToken });
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/connection';
+import { body } from '../validate';
+import { customerOf } from './context';
+import { requireCustomer } from './middleware';
+import { endSession, startSession } from './sessions';
+import { checkCredentials } from './sign-in';
+
+const signInBody = z.object({ email: z.string().trim().email(), password: z.string().min(1).max(200) });
+
+/** Sign-in for customer users of the Payments portal. */
+export function portalAuthRoutes(db: Db, secureCookies: boolean): Router {
+  const router = Router();
+
+  router.post('/auth/sign-in', async (req, res) => {
+    const { email, password } = body(req, signInBody);
+    const user = await checkCredentials(db, 'portal_users', email, password);
+    const { csrfToken } = await startSession(db, res, 'customer', user.id, secureCookies);
+    res.json({ user: { id: user.id, email: user.email, name: user.name }, csrfToken });
+  });
+
+  router.post('/auth/sign-out', async (req, res) => {
+    await endSession(db, req, res, 'customer');
+    res.status(204).end();
+  });
+
+  router.get('/auth/session', requireCustomer(db), async (req, res) => {
+    const customer = customerOf(req);
+    res.json({ user: { id: customer.id, email: customer.email, name: customer.name }, csrfToken: req.csrfToken });
+  });
+
+  return router;
+}

@@ -1,0 +1,53 @@
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { logger } from '../runtime/logger';
+
+/**
+ * Every refusal the API gives is `{ error: { code, message, details? } }` with a 4xx status:
+ * `code` is for programs, `message` for people.
+ */
+export class HttpError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) => new HttpError(400, code, message, details);
+export const unauthorized = (message = 'Sign in to continue.') => new HttpError(401, 'unauthenticated', message);
+export const forbidden = (message = 'You do not have permission to do that.', code = 'forbidden') => new HttpError(403, code, message);
+export const notFound = (what = 'Resource') => new HttpError(404, 'not_found', `${what} not found.`);
+export const conflict = (code: string, message: string, details?: unknown) => new HttpError(409, code, message, details);
+
+export function zodDetails(error: ZodError): Array<{ field: string; message: string }> {
+  return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+}
+
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  if (error instanceof HttpError) {
+    res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } });
+    return;
+  }
+  if (error instanceof ZodError) {
+    const details = zodDetails(error);
+    res.status(400).json({ error: { code: 'invalid_request', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } });
+    return;
+  }
+  // body-parser and similar middleware signal client errors with a status/type.
+  const status = typeof error?.status === 'number' ? error.status : typeof error?.statusCode === 'number' ? error.statusCode : 500;
+  if (status === 413) {
+    res.status(413).json({ error: { code: 'payload_too_large', message: 'The request body is larger than this endpoint accepts.' } });
+    return;
+  }
+  if (status >= 400 && status < 500) {
+    const code = error?.type === 'entity.parse.failed' ? 'malformed_json' : 'bad_request';
+    res.status(status).json({ error: { code, message: code === 'malformed_json' ? 'The request body is not valid JSON.' : String(error?.message ?? 'Bad request') } });
+    return;
+  }
+  (req as { log?: typeof logger }).log?.error({ err: error }, 'unhandled error') ?? logger.error({ err: error }, 'unhandled error');
+  res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side. The request id identifies it in our logs.', requestId: res.getHeader('x-request-id') } });
+};

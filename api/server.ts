@@ -1,0 +1,24 @@
+import { createDb } from '../db/connection';
+import { config, exitWithOneLine } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { describeStartupError, onShutdown } from '../runtime/shutdown';
+import { connectTemporalClient } from '../runtime/temporal-client';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const cfg = config();
+  const db = createDb(cfg.DATABASE_URL, { max: 20 });
+  await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
+  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE).catch((error) =>
+    exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)),
+  );
+  const app = createApp({ db, temporal, config: cfg });
+  const server = app.listen(cfg.API_PORT, () => logger.info({ port: cfg.API_PORT }, 'api listening'));
+  onShutdown(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await temporal.connection.close();
+    await db.destroy();
+  });
+}
+
+main().catch((error) => exitWithOneLine(describeStartupError(error, 'api')));

@@ -1,0 +1,69 @@
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { badRequest } from './errors';
+
+/**
+ * The `ra-data-simple-rest` protocol: `?sort=["field","ASC"]&range=[0,24]&filter={...}` in,
+ * a bare JSON array with `Content-Range: <resource> 0-24/319` out.
+ */
+export interface ListParams {
+  sort: { field: string; order: 'ASC' | 'DESC' } | undefined;
+  range: { start: number; end: number };
+  filter: Record<string, unknown>;
+}
+
+const MAX_PAGE = 1000;
+
+function parseJsonParam(req: Request, name: string): unknown {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw badRequest('invalid_list_params', `${name} must be a JSON string`);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw badRequest('invalid_list_params', `${name} is not valid JSON`);
+  }
+}
+
+export function listParams(req: Request, defaults: { sort?: ListParams['sort']; pageSize?: number } = {}): ListParams {
+  const sortRaw = parseJsonParam(req, 'sort');
+  const rangeRaw = parseJsonParam(req, 'range');
+  const filterRaw = parseJsonParam(req, 'filter');
+
+  let sort = defaults.sort;
+  if (sortRaw !== undefined) {
+    if (!Array.isArray(sortRaw) || typeof sortRaw[0] !== 'string' || !['ASC', 'DESC'].includes(String(sortRaw[1]).toUpperCase())) {
+      throw badRequest('invalid_list_params', 'sort must be ["field","ASC"|"DESC"]');
+    }
+    sort = { field: sortRaw[0], order: String(sortRaw[1]).toUpperCase() as 'ASC' | 'DESC' };
+  }
+
+  let range = { start: 0, end: (defaults.pageSize ?? 25) - 1 };
+  if (rangeRaw !== undefined) {
+    if (!Array.isArray(rangeRaw) || !Number.isInteger(rangeRaw[0]) || !Number.isInteger(rangeRaw[1]) || rangeRaw[0] < 0 || rangeRaw[1] < rangeRaw[0]) {
+      throw badRequest('invalid_list_params', 'range must be [start,end] with 0 <= start <= end');
+    }
+    range = { start: rangeRaw[0], end: Math.min(rangeRaw[1], rangeRaw[0] + MAX_PAGE - 1) };
+  }
+
+  if (filterRaw !== undefined && (typeof filterRaw !== 'object' || filterRaw === null || Array.isArray(filterRaw))) {
+    throw badRequest('invalid_list_params', 'filter must be a JSON object');
+  }
+  return { sort, range, filter: (filterRaw as Record<string, unknown>) ?? {} };
+}
+
+/** Maps an API sort field to a SQL expression, refusing fields that are not sortable. */
+export function applySort(query: Knex.QueryBuilder, sort: ListParams['sort'], sortable: Record<string, string>, tieBreaker: string): Knex.QueryBuilder {
+  if (sort) {
+    const column = sortable[sort.field];
+    if (!column) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(sortable).join(', ')}`);
+    query.orderByRaw(`${column} ${sort.order} nulls last`);
+  }
+  return query.orderBy(tieBreaker, 'asc');
+}
+
+export function sendList(res: Response, resource: string, rows: unknown[], range: ListParams['range'], total: number): void {
+  const end = rows.length === 0 ? range.start : range.start + rows.length - 1;
+  res.setHeader('Content-Range', `${resource} ${range.start}-${end}/${total}`);
+  res.json(rows);
+}

@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+import * as tenancy from './001_tenancy';
+import * as receivables from './002_receivables';
+import * as portal from './003_portal';
+import * as payments from './004_payments';
+import * as settlements from './005_settlements';
+import * as integration from './006_integration';
+
+/**
+ * Migrations are listed explicitly rather than discovered from the file system, so they run
+ * identically under tsx, jest and a bundled build.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '001_tenancy': tenancy,
+  '002_receivables': receivables,
+  '003_portal': portal,
+  '004_payments': payments,
+  '005_settlements': settlements,
+  '006_integration': integration,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};

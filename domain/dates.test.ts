@@ -1,0 +1,30 @@
+import { addDays, daysBetween, isIsoDate, localDate, parseFlexibleDate, zonedInstant } from './dates';
+
+describe('dates', () => {
+  it('takes today in the dealer time zone, not UTC', () => {
+    const lateEveningInChicago = new Date('2026-11-06T04:30:00Z'); // 22:30 on Nov 5 in Chicago
+    expect(localDate(lateEveningInChicago, 'America/Chicago')).toBe('2026-11-05');
+    expect(localDate(lateEveningInChicago, 'UTC')).toBe('2026-11-06');
+  });
+
+  it('finds the instant of a local wall-clock time across DST', () => {
+    expect(zonedInstant('2026-07-01', '17:00', 'America/Chicago').toISOString()).toBe('2026-07-01T22:00:00.000Z');
+    expect(zonedInstant('2026-12-01', '17:00', 'America/Chicago').toISOString()).toBe('2026-12-01T23:00:00.000Z');
+    expect(zonedInstant('2026-03-08', '12:00', 'America/New_York').toISOString()).toBe('2026-03-08T16:00:00.000Z');
+  });
+
+  it('parses ISO and US dates and refuses impossible ones', () => {
+    expect(parseFlexibleDate('2026-02-28')).toBe('2026-02-28');
+    expect(parseFlexibleDate('11/05/2026')).toBe('2026-11-05');
+    expect(parseFlexibleDate('1/5/26')).toBe('2026-01-05');
+    expect(parseFlexibleDate('2026-02-30')).toBeNull();
+    expect(parseFlexibleDate('13/01/2026')).toBeNull();
+    expect(parseFlexibleDate('05.11.2026')).toBeNull();
+    expect(isIsoDate('2024-02-29')).toBe(true);
+  });
+
+  it('counts calendar days', () => {
+    expect(daysBetween('2026-10-01', '2026-11-01')).toBe(31);
+    expect(addDays('2026-12-30', 3)).toBe('2027-01-02');
+  });
+});

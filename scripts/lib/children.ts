@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * A small supervisor for the dev stack: starts named child processes with their output
+ * prefixed on the terminal and copied to .data/logs/<name>.log, and stops them all, in
+ * reverse order, on Ctrl-C.
+ */
+export class Children {
+  private readonly running: Array<{ name: string; child: ChildProcess }> = [];
+  private stopping = false;
+
+  constructor(private readonly logDir: string, private readonly quiet: Set<string> = new Set()) {
+    mkdirSync(logDir, { recursive: true });
+  }
+
+  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(path.join(this.logDir, `${name}.log`), { flags: 'a' });
+    const echo = (chunk: Buffer) => {
+      log.write(chunk);
+      if (this.quiet.has(name)) return;
+      for (const line of chunk.toString().split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+    };
+    child.stdout?.on('data', echo);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
+    });
+    child.on('exit', (code, signal) => {
+      log.end();
+      if (!this.stopping) {
+        process.stderr.write(`[${name}] exited (${signal ?? code}); stopping the stack. See ${path.join(this.logDir, `${name}.log`)}\n`);
+        void this.stopAll().then(() => process.exit(1));
+      }
+    });
+    this.running.push({ name, child });
+    return child;
+  }
+
+  async stopAll(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const { child } of [...this.running].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} was not ready after ${timeoutMs / 1000} s`);
+}
+
+export async function httpOk(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  return response.ok;
+}

@@ -1,0 +1,30 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createDb } from './db/connection';
+import { config, exitWithOneLine } from './runtime/config';
+import { logger } from './runtime/logger';
+import { describeStartupError, onShutdown } from './runtime/shutdown';
+import { createWorker } from './runtime/worker';
+
+/** The Temporal worker: runs every workflow and activity on the configured task queue. */
+async function main(): Promise<void> {
+  const cfg = config();
+  Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
+  const db = createDb(cfg.DATABASE_URL, { max: 20 });
+  await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, 'PostgreSQL at DATABASE_URL')));
+  const { worker, connection } = await createWorker({
+    address: cfg.TEMPORAL_ADDRESS,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TASK_QUEUE,
+    deps: { db, logger },
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+  }).catch((error) => exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)));
+  onShutdown(async () => {
+    worker.shutdown();
+  });
+  logger.info({ taskQueue: cfg.TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS }, 'worker ready');
+  await worker.run();
+  await connection.close();
+  await db.destroy();
+}
+
+main().catch((error) => exitWithOneLine(describeStartupError(error, 'worker')));
