@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     address: cfg.TEMPORAL_ADDRESS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
-    deps: { db, logger },
+    deps: { db, logger, config: cfg },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
   }).catch((error) => exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)));
   onShutdown(async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { logger } from '../runtime/logger';
 import { noopWorkflow } from '../workflows';
+import { testConfig } from './support/config';
 import { testDb } from './support/db';
 import { startTestWorker } from './support/temporal';
 
@@ -11,7 +12,7 @@ describe('test harness', () => {
 
   beforeAll(async () => {
     db = testDb();
-    temporal = await startTestWorker({ db, logger });
+    temporal = await startTestWorker({ db, logger, config: testConfig() });
   });
   afterAll(async () => {
     await temporal.stop();

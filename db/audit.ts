@@ -1,0 +1,24 @@
+import type { Knex } from 'knex';
+
+export interface AuditEvent {
+  dealerId: string | null;
+  actorKind: 'operator' | 'customer' | 'system' | 'processor' | 'erp';
+  actorId?: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  data?: Record<string, unknown>;
+}
+
+/** Appends to the audit log; pass a transaction so the event commits with the change it records. */
+export async function recordAudit(db: Knex | Knex.Transaction, event: AuditEvent): Promise<void> {
+  await db('audit_events').insert({
+    dealer_id: event.dealerId,
+    actor_kind: event.actorKind,
+    actor_id: event.actorId ?? null,
+    action: event.action,
+    entity_type: event.entityType,
+    entity_id: event.entityId,
+    data: event.data ?? {},
+  });
+}
