@@ -5,6 +5,7 @@ import * as portal from './003_portal';
 import * as payments from './004_payments';
 import * as settlements from './005_settlements';
 import * as integration from './006_integration';
+import * as paymentNumbers from './007_payment_numbers';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_payments': payments,
   '005_settlements': settlements,
   '006_integration': integration,
+  '007_payment_numbers': paymentNumbers,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
