@@ -6,6 +6,7 @@ import * as payments from './004_payments';
 import * as settlements from './005_settlements';
 import * as integration from './006_integration';
 import * as paymentNumbers from './007_payment_numbers';
+import * as ingestionFiles from './008_ingestion_files';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_settlements': settlements,
   '006_integration': integration,
   '007_payment_numbers': paymentNumbers,
+  '008_ingestion_files': ingestionFiles,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
