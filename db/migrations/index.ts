@@ -7,6 +7,7 @@ import * as settlements from './005_settlements';
 import * as integration from './006_integration';
 import * as paymentNumbers from './007_payment_numbers';
 import * as ingestionFiles from './008_ingestion_files';
+import * as glPosting from './009_gl_posting';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '006_integration': integration,
   '007_payment_numbers': paymentNumbers,
   '008_ingestion_files': ingestionFiles,
+  '009_gl_posting': glPosting,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
