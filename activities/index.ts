@@ -1,13 +1,22 @@
 import type { Db } from '../db/connection';
+import type { Client } from '@temporalio/client';
+import type { PaymentProcessor } from '../integrations/payment-processor';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import { createAuditActivities } from './audit';
+import { createPaymentActivities } from './payments';
 
 /** What activities need from the outside world; tests pass real instances pointed at emulators. */
 export interface ActivityDeps {
   db: Db;
   logger: Logger;
   config: Config;
+  /** For activities that start or signal other workflows (provided by runtime/worker.ts). */
+  temporal: Client;
+  /** The task queue this worker serves; workflows started by activities go to the same one. */
+  taskQueue: string;
+  /** The card/ACH processor; built from configuration when not given. */
+  processor?: PaymentProcessor;
 }
 
 /**
@@ -17,6 +26,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAuditActivities(deps),
+    ...createPaymentActivities(deps),
   };
 }
 

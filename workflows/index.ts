@@ -1,3 +1,4 @@
 // Every workflow the worker registers. Workflow code is bundled and run in Temporal's
 // deterministic sandbox: only `domain/` and `@temporalio/workflow` may be imported from here.
 export { noopWorkflow } from './noop';
+export { paymentWorkflow } from './payment';
