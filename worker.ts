@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
   const db = createDb(cfg.DATABASE_URL, { max: 20 });
   await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, 'PostgreSQL at DATABASE_URL')));
-  const { worker, connection } = await createWorker({
+  const { worker, close } = await createWorker({
     address: cfg.TEMPORAL_ADDRESS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   });
   logger.info({ taskQueue: cfg.TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS }, 'worker ready');
   await worker.run();
-  await connection.close();
+  await close();
   await db.destroy();
 }
 

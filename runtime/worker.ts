@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -6,14 +7,27 @@ export interface WorkerSetup {
   address: string;
   namespace: string;
   taskQueue: string;
-  deps: ActivityDeps;
+  /** Everything but the Temporal client and task queue, which the worker provides itself. */
+  deps: Omit<ActivityDeps, 'temporal' | 'taskQueue'> & Partial<Pick<ActivityDeps, 'temporal'>>;
   /** A prebuilt workflow bundle (tests build it once per run); otherwise bundled from source. */
   workflowBundlePath?: string;
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
 }
 
-export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
+export interface RunningWorker {
+  worker: Worker;
+  /** Closes the connections once `worker.run()` has returned. */
+  close(): Promise<void>;
+}
+
+/**
+ * A worker plus a client for activities that start or signal other workflows (a cleared
+ * payment joins its settlement with signalWithStart), on the worker's own task queue.
+ */
+export async function createWorker(setup: WorkerSetup): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: setup.address });
+  const clientConnection = setup.deps.temporal ? undefined : await Connection.connect({ address: setup.address });
+  const temporal = setup.deps.temporal ?? new Client({ connection: clientConnection!, namespace: setup.namespace });
   const workflowSource = setup.workflowBundlePath
     ? { workflowBundle: { codePath: setup.workflowBundlePath } }
     : { workflowsPath: path.resolve(__dirname, '../workflows/index.ts') };
@@ -21,9 +35,15 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     connection,
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
-    activities: createActivities(setup.deps),
+    activities: createActivities({ ...setup.deps, temporal, taskQueue: setup.taskQueue }),
     ...workflowSource,
     ...setup.tuning,
   });
-  return { worker, connection };
+  return {
+    worker,
+    async close() {
+      await connection.close();
+      await clientConnection?.close();
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import type { ActivityDeps } from '../../activities';
-import { createWorker } from '../../runtime/worker';
+import { createWorker, type WorkerSetup } from '../../runtime/worker';
 
 /**
  * A worker on its own task queue (so test files never steal each other's tasks) against the
@@ -15,11 +14,11 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function startTestWorker(deps: ActivityDeps): Promise<{ client: Client; taskQueue: string; worker: Worker; stop(): Promise<void> }> {
+export async function startTestWorker(deps: WorkerSetup['deps']): Promise<{ client: Client; taskQueue: string; worker: Worker; stop(): Promise<void> }> {
   quietRuntime();
   const address = requiredEnv('TEMPORAL_ADDRESS');
   const taskQueue = `test-${randomUUID()}`;
-  const { worker, connection: workerConnection } = await createWorker({
+  const { worker, close } = await createWorker({
     address,
     namespace: 'default',
     taskQueue,
@@ -36,7 +35,7 @@ export async function startTestWorker(deps: ActivityDeps): Promise<{ client: Cli
     async stop() {
       worker.shutdown();
       await running;
-      await workerConnection.close();
+      await close();
       await clientConnection.close();
     },
   };

@@ -1,0 +1,189 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ActivityDeps } from '.';
+import { recordAudit } from '../db/audit';
+import { applyReservations, releaseReservations, reverseApplications, transitionPayment } from '../db/payments';
+import { refreshAccountStats } from '../db/account-stats';
+import { ProcessorRejection, type TransferSnapshot } from '../integrations/payment-processor';
+
+/**
+ * Side effects of the payment workflow. Each activity is safe to retry: processor calls
+ * carry keys derived from the payment id, and read-model transitions check the current
+ * status first (a replay finds the work done and returns).
+ */
+export function createPaymentActivities(deps: ActivityDeps & { settlementActivities?: SettlementHooks }) {
+  const { db } = deps;
+  const processor = () => {
+    if (!deps.processor) throw ApplicationFailure.nonRetryable('No payment processor configured for this worker', 'NonRetryable');
+    return deps.processor;
+  };
+
+  const loadPayment = async (paymentId: string) => {
+    const payment = await db('payments as p')
+      .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
+      .join('dealers as d', 'd.id', 'p.dealer_id')
+      .where('p.id', paymentId)
+      .first('p.*', 'pm.moov_payment_method_id', 'pm.id as method_row_id', 'd.moov_account_id as dealer_moov_account_id', 'd.name as dealer_name');
+    if (!payment) throw ApplicationFailure.nonRetryable(`payment ${paymentId} not found`, 'NonRetryable');
+    return payment;
+  };
+
+  const touchedAccounts = async (paymentId: string) => {
+    const row = await db('payments').where({ id: paymentId }).first('customer_account_id');
+    return row ? [row.customer_account_id as string] : [];
+  };
+
+  const rethrow = (error: unknown): never => {
+    if (error instanceof ProcessorRejection) throw ApplicationFailure.nonRetryable(error.message, 'NonRetryable', error.code);
+    throw error;
+  };
+
+  return {
+    async submitTransfer({ paymentId }: { paymentId: string }): Promise<{ transferId: string; processorStatus: string }> {
+      const payment = await loadPayment(paymentId);
+      if (payment.moov_transfer_id) return { transferId: payment.moov_transfer_id, processorStatus: payment.moov_status ?? 'created' };
+      if (!payment.dealer_moov_account_id) throw ApplicationFailure.nonRetryable(`dealer ${payment.dealer_name} has no processor account`, 'NonRetryable');
+      const transfer = await processor()
+        .createTransfer({
+          idempotencyKey: `payment-${paymentId}`,
+          amountCents: Number(payment.amount_cents),
+          sourcePaymentMethodId: payment.moov_payment_method_id,
+          destinationAccountId: payment.dealer_moov_account_id,
+          description: `${payment.dealer_name} payment ${payment.number}`,
+          metadata: { paymentId, paymentNumber: payment.number, dealerId: payment.dealer_id },
+        })
+        .catch(rethrow);
+      await db('payments').where({ id: paymentId }).update({ moov_transfer_id: transfer.transferId, moov_status: transfer.processorStatus, updated_at: db.fn.now() });
+      return { transferId: transfer.transferId, processorStatus: transfer.processorStatus };
+    },
+
+    async refreshTransfer({ paymentId }: { paymentId: string }): Promise<TransferSnapshot> {
+      const payment = await loadPayment(paymentId);
+      if (!payment.moov_transfer_id) throw new Error(`payment ${payment.number} has no transfer yet`);
+      const transfer = await processor().getTransfer(payment.moov_transfer_id).catch(rethrow);
+      if (transfer.processorStatus !== payment.moov_status) {
+        await db('payments').where({ id: paymentId }).update({ moov_status: transfer.processorStatus, updated_at: db.fn.now() });
+      }
+      return transfer;
+    },
+
+    async failPayment({ paymentId, reason }: { paymentId: string; reason: string | null }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const moved = await transitionPayment(trx, { paymentId, from: ['pending', 'frozen'], to: 'failed', event: 'processor_failed', actor: { kind: 'processor' }, reason, fields: { failure_reason: reason, finalized_at: trx.fn.now() } });
+        if (moved) await releaseReservations(trx, paymentId);
+      });
+      await refreshAccountStats(db, await touchedAccounts(paymentId));
+    },
+
+    async settlePayment({ paymentId }: { paymentId: string }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const moved = await transitionPayment(trx, { paymentId, from: ['pending'], to: 'settled', event: 'processor_completed', actor: { kind: 'processor' }, fields: { settled_at: trx.fn.now(), needs_investigation: false } });
+        if (moved) await applyReservations(trx, paymentId);
+      });
+      await refreshAccountStats(db, await touchedAccounts(paymentId));
+    },
+
+    async flagForInvestigation({ paymentId }: { paymentId: string }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const payment = await trx('payments').where({ id: paymentId }).forUpdate().first();
+        if (!payment || payment.needs_investigation) return;
+        await trx('payments').where({ id: paymentId }).update({ needs_investigation: true, updated_at: trx.fn.now() });
+        await recordAudit(trx, { dealerId: payment.dealer_id, actorKind: 'system', action: 'payment.needs_investigation', entityType: 'payment', entityId: paymentId, data: { number: payment.number, reason: 'Pending longer than the clearing window' } });
+      });
+    },
+
+    async freezePayment({ paymentId, actorId, reason }: { paymentId: string; actorId: string; reason: string | null }): Promise<{ settlementId: string | null }> {
+      const payment = await db('payments').where({ id: paymentId }).first('status', 'settlement_id');
+      if (payment?.status === 'settled' && payment.settlement_id) await deps.settlementActivities?.removeFromSettlement({ paymentId });
+      await db.transaction(async (trx) => {
+        await transitionPayment(trx, { paymentId, from: ['pending', 'settled'], to: 'frozen', event: 'freeze', actor: { kind: 'operator', id: actorId }, reason, fields: { hold_reason: reason } });
+      });
+      return { settlementId: null };
+    },
+
+    async releasePayment({ paymentId, actorId, reason, to }: { paymentId: string; actorId: string; reason: string | null; to: 'pending' | 'settled' }): Promise<void> {
+      await db.transaction(async (trx) => {
+        await transitionPayment(trx, { paymentId, from: ['frozen'], to, event: 'release', actor: { kind: 'operator', id: actorId }, reason, fields: { hold_reason: null } });
+      });
+    },
+
+    async terminatePayment({ paymentId, actorId, reason, afterClearing }: { paymentId: string; actorId: string; reason: string; afterClearing: boolean }): Promise<{ processorStatus: string }> {
+      const payment = await loadPayment(paymentId);
+      let processorStatus = payment.moov_status ?? 'not submitted';
+      if (payment.moov_transfer_id) {
+        const result = await processor()
+          .cancelOrRefund(payment.moov_transfer_id, { idempotencyKey: `terminate-${paymentId}`, amountCents: Number(payment.amount_cents) })
+          .catch(rethrow);
+        processorStatus = result.processorStatus;
+      }
+      if (payment.settlement_id) await deps.settlementActivities?.removeFromSettlement({ paymentId });
+      await db.transaction(async (trx) => {
+        const moved = await transitionPayment(trx, { paymentId, from: ['pending', 'frozen', 'settled', 'disputed'], to: 'terminated', event: 'terminate', actor: { kind: 'operator', id: actorId }, reason, fields: { moov_status: processorStatus, finalized_at: trx.fn.now(), settlement_id: null } });
+        if (!moved) return;
+        // Whatever the payment had taken off the items is owed again; whatever it held is free.
+        if (afterClearing) await reverseApplications(trx, paymentId);
+        await releaseReservations(trx, paymentId);
+      });
+      await refreshAccountStats(db, await touchedAccounts(paymentId));
+      return { processorStatus };
+    },
+
+    async disputePayment({ paymentId, actorId, reason }: { paymentId: string; actorId: string; reason: string | null }): Promise<void> {
+      await db.transaction((trx) => transitionPayment(trx, { paymentId, from: ['settled'], to: 'disputed', event: 'dispute', actor: { kind: 'operator', id: actorId }, reason }));
+    },
+
+    async resolveDispute({ paymentId, actorId, reason, outcome }: { paymentId: string; actorId: string; reason: string | null; outcome: 'upheld' | 'refunded' }): Promise<{ status: 'settled' | 'terminated' }> {
+      if (outcome === 'upheld') {
+        await db.transaction((trx) => transitionPayment(trx, { paymentId, from: ['disputed'], to: 'settled', event: 'dispute_upheld', actor: { kind: 'operator', id: actorId }, reason }));
+        return { status: 'settled' };
+      }
+      const payment = await loadPayment(paymentId);
+      if (payment.moov_transfer_id) {
+        await processor().cancelOrRefund(payment.moov_transfer_id, { idempotencyKey: `dispute-refund-${paymentId}`, amountCents: Number(payment.amount_cents) }).catch(rethrow);
+      }
+      await db.transaction(async (trx) => {
+        const moved = await transitionPayment(trx, { paymentId, from: ['disputed'], to: 'terminated', event: 'dispute_refunded', actor: { kind: 'operator', id: actorId }, reason, fields: { finalized_at: trx.fn.now() } });
+        if (moved) await reverseApplications(trx, paymentId);
+      });
+      if (payment.settlement_id) await deps.settlementActivities?.queueReversal({ paymentId });
+      await refreshAccountStats(db, await touchedAccounts(paymentId));
+      return { status: 'terminated' };
+    },
+
+    async returnPayment({ paymentId, returnCode }: { paymentId: string; returnCode: string }): Promise<void> {
+      const payment = await loadPayment(paymentId);
+      await db.transaction(async (trx) => {
+        const moved = await transitionPayment(trx, { paymentId, from: ['settled', 'frozen', 'disputed'], to: 'returned', event: 'ach_returned', actor: { kind: 'processor' }, reason: `ACH return ${returnCode}`, fields: { return_code: returnCode, returned_at: trx.fn.now(), finalized_at: trx.fn.now() } });
+        if (!moved) return;
+        await reverseApplications(trx, paymentId);
+        // R02 (account closed) and R03 (no account) mean the saved bank account is unusable.
+        if (returnCode === 'R02' || returnCode === 'R03') {
+          await trx('payment_methods').where({ id: payment.method_row_id }).update({ status: 'disabled', disabled_reason: `ACH return ${returnCode}`, updated_at: trx.fn.now() });
+        }
+        await alertOperators(trx, payment, `Payment ${payment.number} was returned (${returnCode})`,
+          `The bank returned payment ${payment.number} of ${payment.amount_cents} cents with code ${returnCode}. The items it paid are open again and a reversal is queued for GL posting.`);
+      });
+      if (payment.settlement_id) await deps.settlementActivities?.queueReversal({ paymentId });
+      await refreshAccountStats(db, await touchedAccounts(paymentId));
+    },
+
+    async joinSettlement({ paymentId }: { paymentId: string }): Promise<{ settlementId: string | null }> {
+      if (!deps.settlementActivities) return { settlementId: null };
+      return deps.settlementActivities.addToSettlement({ paymentId });
+    },
+  };
+}
+
+/** Hooks into the settlement area, supplied by its activities. */
+export interface SettlementHooks {
+  addToSettlement(input: { paymentId: string }): Promise<{ settlementId: string | null }>;
+  removeFromSettlement(input: { paymentId: string }): Promise<void>;
+  queueReversal(input: { paymentId: string }): Promise<{ settlementId: string | null } | void>;
+}
+
+async function alertOperators(trx: import('knex').Knex.Transaction, payment: Record<string, any>, subject: string, text: string): Promise<void> {
+  const admins = await trx('operator_users').where({ dealer_id: payment.dealer_id, status: 'active' }).select('email');
+  for (const admin of admins) {
+    await trx('email_outbox').insert({ dealer_id: payment.dealer_id, kind: 'payment_alert', to_address: admin.email, subject, text_body: text, dedupe_key: `alert:${payment.id}:${subject}:${admin.email}` }).onConflict('dedupe_key').ignore();
+  }
+  await recordAudit(trx, { dealerId: payment.dealer_id, actorKind: 'system', action: 'payment.operator_alerted', entityType: 'payment', entityId: payment.id, data: { subject } });
+}

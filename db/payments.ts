@@ -1,0 +1,227 @@
+import type { Knex } from 'knex';
+import { recordAudit, type AuditEvent } from './audit';
+
+/**
+ * The payment read model and the balance bookkeeping behind it. Item balances move in
+ * three steps, each in one transaction with the status change that causes it:
+ *   reserve  (submit)          reserved += x                 — the item is no longer payable twice
+ *   apply    (settled)         reserved -= x, balance -= x   — the money is ours
+ *   release  (failed/terminated before settling)  reserved -= x
+ *   reverse  (ACH return after settling)          balance += x — the item is owed again
+ * Rows are always locked in id order so concurrent payments cannot deadlock.
+ */
+
+export type PaymentStatus = 'pending' | 'settled' | 'frozen' | 'terminated' | 'failed' | 'returned' | 'disputed';
+export type ApplicationType = 'invoice' | 'debit' | 'credit' | 'discount';
+
+export interface NewApplication {
+  itemType: ApplicationType;
+  itemId: string; // invoice id, adjustment id, or statement id for a discount
+  amountCents: number;
+  appliedToInvoiceId?: string | null;
+}
+
+export interface NewPayment {
+  id: string;
+  dealerId: string;
+  customerAccountId: string;
+  companyId: string;
+  portalUserId: string | null;
+  paymentMethodId: string;
+  method: 'ach' | 'card';
+  cardFunding: string | null;
+  itemsCents: number;
+  creditsCents: number;
+  discountCents: number;
+  feeCents: number;
+  amountCents: number;
+  processingCostCents: number;
+  sourceView: 'all' | 'current_statement' | 'new_charges' | 'amount';
+  statementId: string | null;
+  idempotencyKey: string;
+  requestHash: string;
+  applications: NewApplication[];
+}
+
+export class ReservationConflict extends Error {
+  constructor(public readonly itemType: ApplicationType, public readonly itemId: string, message: string) {
+    super(message);
+  }
+}
+
+export const paymentWorkflowId = (paymentId: string) => `payment-${paymentId}`;
+
+const ITEM_TABLE: Record<Exclude<ApplicationType, 'discount'>, 'invoices' | 'adjustments'> = { invoice: 'invoices', debit: 'adjustments', credit: 'adjustments' };
+
+/** Inserts the payment and reserves every item's amount, or throws ReservationConflict. */
+export async function createPaymentWithReservations(trx: Knex.Transaction, payment: NewPayment): Promise<{ number: string }> {
+  const { rows } = await trx.raw<{ rows: Array<{ n: string }> }>("select 'P-' || nextval('payment_number_seq') as n");
+  const number = rows[0]!.n;
+  await trx('payments').insert({
+    id: payment.id,
+    number,
+    dealer_id: payment.dealerId,
+    customer_account_id: payment.customerAccountId,
+    company_id: payment.companyId,
+    portal_user_id: payment.portalUserId,
+    payment_method_id: payment.paymentMethodId,
+    method: payment.method,
+    card_funding: payment.cardFunding,
+    status: 'pending',
+    items_cents: payment.itemsCents,
+    credits_cents: payment.creditsCents,
+    discount_cents: payment.discountCents,
+    fee_cents: payment.feeCents,
+    amount_cents: payment.amountCents,
+    processing_cost_cents: payment.processingCostCents,
+    source_view: payment.sourceView,
+    statement_id: payment.statementId,
+    idempotency_key: payment.idempotencyKey,
+    request_hash: payment.requestHash,
+    workflow_id: paymentWorkflowId(payment.id),
+  });
+
+  const ordered = [...payment.applications].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  for (const application of ordered) {
+    if (application.itemType === 'discount') {
+      await reserveStatementDiscount(trx, payment, application);
+    } else {
+      const table = ITEM_TABLE[application.itemType];
+      const payable = table === 'invoices' ? ['open', 'partially_paid'] : ['open', 'partially_applied'];
+      const kindFilter = table === 'adjustments' ? { kind: application.itemType } : {};
+      const updated = await trx(table)
+        .where({ id: application.itemId, dealer_id: payment.dealerId, customer_account_id: payment.customerAccountId, ...kindFilter })
+        .whereIn('status', payable)
+        .whereRaw('balance_cents - reserved_cents >= ?', [application.amountCents])
+        .increment('reserved_cents', application.amountCents)
+        .returning('id');
+      if (updated.length === 0) {
+        const item = await trx(table).where({ id: application.itemId }).first();
+        const label = table === 'invoices' ? `Invoice ${item?.invoice_number ?? application.itemId}` : `Adjustment ${item?.adjustment_number ?? application.itemId}`;
+        const open = item ? Number(item.balance_cents) - Number(item.reserved_cents) : 0;
+        throw new ReservationConflict(application.itemType, application.itemId,
+          item && payable.includes(item.status)
+            ? `${label} has only ${open} cents left to pay after other payments in progress; refresh and try again.`
+            : `${label} is no longer open for payment.`);
+      }
+    }
+    await trx('payment_applications').insert({
+      payment_id: payment.id,
+      dealer_id: payment.dealerId,
+      item_type: application.itemType,
+      invoice_id: application.itemType === 'invoice' ? application.itemId : null,
+      adjustment_id: application.itemType === 'debit' || application.itemType === 'credit' ? application.itemId : null,
+      statement_id: application.itemType === 'discount' ? application.itemId : null,
+      applied_to_invoice_id: application.appliedToInvoiceId ?? null,
+      amount_cents: application.amountCents,
+      state: 'reserved',
+    });
+  }
+  await trx('payment_events').insert({ payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', actor_id: payment.portalUserId });
+  return { number };
+}
+
+/** A statement discount can be earned once: no other live payment may hold it. */
+async function reserveStatementDiscount(trx: Knex.Transaction, payment: NewPayment, application: NewApplication): Promise<void> {
+  const statement = await trx('statements').where({ id: application.itemId, dealer_id: payment.dealerId, customer_account_id: payment.customerAccountId }).forUpdate().first();
+  if (!statement || statement.status !== 'open') {
+    throw new ReservationConflict('discount', application.itemId, 'This statement is no longer open, so its discount cannot be applied.');
+  }
+  const taken = await trx('payment_applications as pa')
+    .join('payments as p', 'p.id', 'pa.payment_id')
+    .where({ 'pa.statement_id': application.itemId, 'pa.item_type': 'discount' })
+    .whereIn('pa.state', ['reserved', 'applied'])
+    .first('p.number');
+  if (taken) throw new ReservationConflict('discount', application.itemId, `The statement discount is already part of payment ${taken.number}.`);
+}
+
+async function lockedApplications(trx: Knex.Transaction, paymentId: string, state: string) {
+  return trx('payment_applications').where({ payment_id: paymentId, state }).orderByRaw('coalesce(invoice_id, adjustment_id, statement_id)').forUpdate();
+}
+
+/** Failed or terminated before settling: the reserved amounts become payable again. */
+export async function releaseReservations(trx: Knex.Transaction, paymentId: string): Promise<void> {
+  for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
+    if (application.item_type !== 'discount') {
+      const table = ITEM_TABLE[application.item_type as Exclude<ApplicationType, 'discount'>];
+      // greatest(): an ERP sync may already have lowered the reservation's item below it.
+      await trx(table).where({ id: application.invoice_id ?? application.adjustment_id })
+        .update({ reserved_cents: trx.raw('greatest(reserved_cents - ?, 0)', [application.amount_cents]) });
+    }
+    await trx('payment_applications').where({ id: application.id }).update({ state: 'released' });
+  }
+}
+
+/** Settled: reserved amounts come off the item balances. */
+export async function applyReservations(trx: Knex.Transaction, paymentId: string): Promise<void> {
+  for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
+    if (application.item_type === 'discount') {
+      await trx('statements').where({ id: application.statement_id }).update({ status: 'paid', updated_at: trx.fn.now() });
+    } else {
+      await moveBalance(trx, application, -Number(application.amount_cents), -Number(application.amount_cents));
+    }
+    await trx('payment_applications').where({ id: application.id }).update({ state: 'applied' });
+  }
+}
+
+/** ACH return after settling: what the payment took off is owed again. */
+export async function reverseApplications(trx: Knex.Transaction, paymentId: string): Promise<void> {
+  for (const application of await lockedApplications(trx, paymentId, 'applied')) {
+    if (application.item_type === 'discount') {
+      await trx('statements').where({ id: application.statement_id }).update({ status: 'open', updated_at: trx.fn.now() });
+    } else {
+      await moveBalance(trx, application, Number(application.amount_cents), 0);
+    }
+    await trx('payment_applications').where({ id: application.id }).update({ state: 'reversed' });
+  }
+}
+
+async function moveBalance(trx: Knex.Transaction, application: Record<string, any>, balanceDelta: number, reservedDelta: number): Promise<void> {
+  const isInvoice = application.item_type === 'invoice';
+  const table = isInvoice ? 'invoices' : 'adjustments';
+  const id = application.invoice_id ?? application.adjustment_id;
+  const [paid, partial, open] = isInvoice ? ['paid', 'partially_paid', 'open'] : ['applied', 'partially_applied', 'open'];
+  await trx.raw(
+    `update ${table} set
+       balance_cents = least(amount_cents, greatest(balance_cents + ?, 0)),
+       reserved_cents = greatest(reserved_cents + ?, 0),
+       status = case when status = 'void' then status
+                     when least(amount_cents, greatest(balance_cents + ?, 0)) = 0 then ?
+                     when least(amount_cents, greatest(balance_cents + ?, 0)) < amount_cents then ?
+                     else ? end,
+       updated_at = now()
+     where id = ?`,
+    [balanceDelta, reservedDelta, balanceDelta, paid, balanceDelta, partial, open, id],
+  );
+}
+
+export interface Transition {
+  paymentId: string;
+  from: PaymentStatus[];
+  to: PaymentStatus;
+  event: string;
+  actor: { kind: AuditEvent['actorKind']; id?: string | null };
+  reason?: string | null;
+  fields?: Record<string, unknown>;
+}
+
+/**
+ * Moves the read model's status, refusing if it is not in an expected `from` state (so a
+ * replayed activity cannot move it twice), and records the event and the audit entry.
+ * Returns false when the payment was already in `to` (idempotent replay).
+ */
+export async function transitionPayment(trx: Knex.Transaction, t: Transition): Promise<boolean> {
+  const current = await trx('payments').where({ id: t.paymentId }).forUpdate().first();
+  if (!current) throw new Error(`payment ${t.paymentId} not found`);
+  if (current.status === t.to && !t.from.includes(t.to)) return false;
+  if (!t.from.includes(current.status)) {
+    throw new Error(`payment ${current.number} is ${current.status}; cannot ${t.event} (expected ${t.from.join('/')})`);
+  }
+  await trx('payments').where({ id: t.paymentId }).update({ status: t.to, updated_at: trx.fn.now(), ...t.fields });
+  await trx('payment_events').insert({ payment_id: t.paymentId, from_status: current.status, to_status: t.to, event: t.event, actor_kind: t.actor.kind, actor_id: t.actor.id ?? null, reason: t.reason ?? null });
+  await recordAudit(trx, {
+    dealerId: current.dealer_id, actorKind: t.actor.kind, actorId: t.actor.id ?? null, action: `payment.${t.event}`,
+    entityType: 'payment', entityId: t.paymentId, data: { from: current.status, to: t.to, reason: t.reason ?? undefined, number: current.number },
+  });
+  return true;
+}

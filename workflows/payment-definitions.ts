@@ -1,0 +1,67 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * The payment workflow's contract, imported by both the API and the workflow: its id, its
+ * messages and the state its query returns. Workflow-safe (no I/O).
+ */
+export const paymentWorkflowId = (paymentId: string) => `payment-${paymentId}`;
+
+export type PaymentStatus = 'pending' | 'settled' | 'frozen' | 'terminated' | 'failed' | 'returned' | 'disputed';
+
+export interface PaymentTiming {
+  /** Length of one business day; 24 h in production, seconds in tests and demos. */
+  businessDayMs: number;
+  pendingInvestigationBusinessDays: number;
+  returnWindowBusinessDays: number;
+  /** How often to re-read the transfer in case a webhook was lost. */
+  reconcilePollMs: number;
+}
+
+export interface PaymentWorkflowInput {
+  paymentId: string;
+  dealerId: string;
+  customerAccountId: string;
+  method: 'ach' | 'card';
+  amountCents: number;
+  /** Dealer-local submission date, for business-day arithmetic. */
+  submittedOn: string;
+  timing: PaymentTiming;
+}
+
+export interface ProcessorEvent {
+  eventId: string;
+  type: string;
+  transferId: string;
+}
+
+export interface OperatorRequest {
+  actorId: string;
+  reason?: string;
+}
+
+export interface PaymentState {
+  paymentId: string;
+  status: PaymentStatus;
+  transferId: string | null;
+  processorStatus: string | null;
+  needsInvestigation: boolean;
+  settlementId: string | null;
+  glPosted: boolean;
+  returnCode: string | null;
+  failureReason: string | null;
+  heldAfterClearing: boolean;
+  history: Array<{ status: PaymentStatus; event: string; at: string; reason?: string }>;
+}
+
+export const processorEventSignal = defineSignal<[ProcessorEvent]>('processorEvent');
+export const glPostedSignal = defineSignal<[{ settlementId: string }]>('glPosted');
+/** Sent by the settlement workflow when the batch holding this payment changes. */
+export const settlementAssignedSignal = defineSignal<[{ settlementId: string | null }]>('settlementAssigned');
+
+export const freezeUpdate = defineUpdate<PaymentState, [OperatorRequest]>('freeze');
+export const releaseUpdate = defineUpdate<PaymentState, [OperatorRequest]>('release');
+export const terminateUpdate = defineUpdate<PaymentState, [OperatorRequest]>('terminate');
+export const disputeUpdate = defineUpdate<PaymentState, [OperatorRequest]>('dispute');
+export const resolveDisputeUpdate = defineUpdate<PaymentState, [OperatorRequest & { outcome: 'upheld' | 'refunded' }]>('resolveDispute');
+
+export const paymentStateQuery = defineQuery<PaymentState>('state');

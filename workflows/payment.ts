@@ -1,0 +1,214 @@
+import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { addBusinessDays } from '../domain/business-calendar';
+import { daysBetween } from '../domain/dates';
+import {
+  disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
+  settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
+} from './payment-definitions';
+import { Serial } from './lib/serial';
+
+const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['NonRetryable'] },
+});
+
+const FINAL: PaymentStatus[] = ['terminated', 'failed', 'returned'];
+
+/**
+ * One payment from submission to GL posting and the end of its return window:
+ *   pending ──processor completed──▶ settled ──GL posted + return window over──▶ done
+ *      │  └─processor failed──▶ failed                  ├─ACH return──▶ returned (balances re-opened, reversal queued)
+ *      ├─freeze──▶ frozen ──release──▶ (back)           ├─freeze (unposted)──▶ frozen (out of its settlement)
+ *      └─terminate──▶ terminated (cancelled/refunded)   └─dispute──▶ disputed ──resolve──▶ settled | terminated
+ * The PostgreSQL read model is updated by activities at every transition; this workflow owns
+ * the order of things and the timers.
+ */
+export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<PaymentState> {
+  const serial = new Serial();
+  const events: ProcessorEvent[] = [];
+  const state: PaymentState = {
+    paymentId: input.paymentId,
+    status: 'pending',
+    transferId: null,
+    processorStatus: null,
+    needsInvestigation: false,
+    settlementId: null,
+    glPosted: false,
+    returnCode: null,
+    failureReason: null,
+    heldAfterClearing: false,
+    history: [{ status: 'pending', event: 'submitted', at: new Date().toISOString() }],
+  };
+  let cleared = false;
+  let settledOnce = false;
+
+  const record = (status: PaymentStatus, event: string, reason?: string) => {
+    state.status = status;
+    state.history.push({ status, event, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
+  };
+
+  setHandler(paymentStateQuery, () => state);
+  setHandler(processorEventSignal, (event) => {
+    events.push(event);
+  });
+  setHandler(glPostedSignal, ({ settlementId }) => {
+    if (state.settlementId === null || state.settlementId === settlementId) state.glPosted = true;
+  });
+  setHandler(settlementAssignedSignal, ({ settlementId }) => {
+    state.settlementId = settlementId;
+  });
+
+  const refuse = (message: string): never => {
+    throw ApplicationFailure.create({ type: 'IllegalTransition', message, nonRetryable: true });
+  };
+
+  setHandler(freezeUpdate, (request) => serial.run(async () => {
+    if (state.status !== 'frozen') {
+      const result = await activities.freezePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null });
+      state.settlementId = result.settlementId;
+      state.heldAfterClearing = cleared;
+      record('frozen', 'freeze', request.reason);
+    }
+    return state;
+  }), {
+    validator: (request: OperatorRequest) => {
+      if (!request.reason?.trim()) refuse('Give a reason for freezing the payment.');
+      if (state.status === 'settled' && state.glPosted) refuse('This payment is already posted to the general ledger; it can no longer be frozen. Terminate it to refund the customer instead.');
+      if (!['pending', 'settled', 'frozen'].includes(state.status)) refuse(`A ${state.status} payment cannot be frozen.`);
+    },
+  });
+
+  setHandler(releaseUpdate, (request) => serial.run(async () => {
+    if (state.status === 'frozen') {
+      // Back to where it was held: a payment that had settled rejoins a settlement; one that
+      // had not goes back to pending and the main flow settles it once cleared.
+      const next = settledOnce ? 'settled' : 'pending';
+      await activities.releasePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, to: next });
+      record(next, 'release', request.reason);
+      if (next === 'settled') state.settlementId = (await activities.joinSettlement({ paymentId: input.paymentId })).settlementId;
+    }
+    return state;
+  }), {
+    validator: (_request: OperatorRequest) => {
+      if (state.status !== 'frozen') refuse(`Only a frozen payment can be released; this one is ${state.status}.`);
+    },
+  });
+
+  setHandler(terminateUpdate, (request) => serial.run(async () => {
+    if (state.status !== 'terminated') {
+      const result = await activities.terminatePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? 'terminated by operator', afterClearing: cleared });
+      state.processorStatus = result.processorStatus;
+      record('terminated', 'terminate', request.reason);
+    }
+    return state;
+  }), {
+    validator: (request: OperatorRequest) => {
+      if (!request.reason?.trim()) refuse('Give a reason for terminating the payment.');
+      if (FINAL.includes(state.status) && state.status !== 'terminated') refuse(`A ${state.status} payment cannot be terminated.`);
+      if (state.status === 'settled' && state.glPosted) refuse('This payment is posted to the general ledger; raise a dispute to refund it so the reversal is posted too.');
+    },
+  });
+
+  setHandler(disputeUpdate, (request) => serial.run(async () => {
+    if (state.status !== 'disputed') {
+      await activities.disputePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null });
+      record('disputed', 'dispute', request.reason);
+    }
+    return state;
+  }), {
+    validator: (request: OperatorRequest) => {
+      if (!request.reason?.trim()) refuse('Describe the dispute.');
+      if (state.status !== 'settled' && state.status !== 'disputed') refuse(`Only a settled payment can be disputed; this one is ${state.status}.`);
+    },
+  });
+
+  setHandler(resolveDisputeUpdate, (request) => serial.run(async () => {
+    if (state.status === 'disputed') {
+      const result = await activities.resolveDispute({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, outcome: request.outcome });
+      record(result.status, `dispute_${request.outcome}`, request.reason);
+    }
+    return state;
+  }), {
+    validator: (request) => {
+      if (state.status !== 'disputed') refuse(`Only a disputed payment can be resolved; this one is ${state.status}.`);
+      if (request.outcome !== 'upheld' && request.outcome !== 'refunded') refuse('Outcome must be upheld or refunded.');
+    },
+  });
+
+  const businessDaysMs = (from: string, businessDays: number) =>
+    daysBetween(from, addBusinessDays(from, businessDays)) * input.timing.businessDayMs;
+  const startedAt = workflowInfo().startTime.getTime();
+  const investigateAt = startedAt + businessDaysMs(input.submittedOn, input.timing.pendingInvestigationBusinessDays);
+
+  /** Re-reads the transfer (the authoritative status) and acts on what it says. */
+  const reconcile = () => serial.run(async () => {
+    events.splice(0);
+    if (FINAL.includes(state.status)) return;
+    const transfer = await activities.refreshTransfer({ paymentId: input.paymentId });
+    state.processorStatus = transfer.processorStatus;
+    if (transfer.outcome === 'completed' && !cleared) {
+      cleared = true;
+      if (state.status === 'frozen') state.heldAfterClearing = true;
+    } else if ((transfer.outcome === 'failed' || transfer.outcome === 'canceled') && !cleared && state.status !== 'terminated') {
+      await activities.failPayment({ paymentId: input.paymentId, reason: transfer.failureReason ?? transfer.processorStatus });
+      state.failureReason = transfer.failureReason;
+      record('failed', 'processor_failed', transfer.failureReason ?? undefined);
+    } else if (transfer.outcome === 'returned' && cleared && (state.status === 'settled' || state.status === 'disputed' || state.status === 'frozen')) {
+      await activities.returnPayment({ paymentId: input.paymentId, returnCode: transfer.returnCode ?? 'R00' });
+      state.returnCode = transfer.returnCode;
+      record('returned', 'ach_returned', transfer.returnCode ?? undefined);
+    }
+  });
+
+  // 1. Submit to the processor (idempotent: the key is derived from the payment id).
+  await serial.run(async () => {
+    if (state.status !== 'pending') return;
+    const submitted = await activities.submitTransfer({ paymentId: input.paymentId });
+    state.transferId = submitted.transferId;
+    state.processorStatus = submitted.processorStatus;
+  });
+
+  // 2. Clearing: wait for processor events, polling in case one is lost.
+  while (!cleared && !FINAL.includes(state.status)) {
+    const untilInvestigation = investigateAt - Date.now();
+    const wait = state.needsInvestigation ? input.timing.reconcilePollMs : Math.max(1, Math.min(input.timing.reconcilePollMs, untilInvestigation));
+    await condition(() => events.length > 0 || FINAL.includes(state.status), wait);
+    if (FINAL.includes(state.status)) break;
+    await reconcile();
+    if (!cleared && !state.needsInvestigation && Date.now() >= investigateAt && !FINAL.includes(state.status)) {
+      await serial.run(() => activities.flagForInvestigation({ paymentId: input.paymentId }));
+      state.needsInvestigation = true;
+    }
+  }
+
+  // 3. Cleared: settle unless held or rejected; a frozen payment waits for the operator.
+  await condition(() => state.status !== 'frozen' || FINAL.includes(state.status));
+  if (cleared && state.status === 'pending') {
+    await serial.run(async () => {
+      if (state.status !== 'pending') return;
+      await activities.settlePayment({ paymentId: input.paymentId });
+      record('settled', 'processor_completed');
+      settledOnce = true;
+      state.settlementId = (await activities.joinSettlement({ paymentId: input.paymentId })).settlementId;
+    });
+  }
+
+  // 4. Settled: wait for GL posting and for the return window to close, handling returns.
+  if (settledOnce || state.status === 'settled') {
+    const returnWindowEnds = Date.now() + businessDaysMs(input.submittedOn, input.timing.returnWindowBusinessDays);
+    while (!FINAL.includes(state.status)) {
+      const windowOpen = Date.now() < returnWindowEnds;
+      if (!windowOpen && state.glPosted && state.status === 'settled') break;
+      // Once the return window has closed only GL posting (or an operator) is awaited: no polling.
+      const timeout = windowOpen ? Math.max(1, Math.min(input.timing.reconcilePollMs, returnWindowEnds - Date.now())) : undefined;
+      await condition(() => events.length > 0 || FINAL.includes(state.status) || (!windowOpen && state.glPosted && state.status === 'settled'), timeout);
+      if (FINAL.includes(state.status)) break;
+      if (events.length > 0 || windowOpen) await reconcile();
+    }
+  }
+
+  // Let any update still running finish before the workflow completes.
+  await serial.run(async () => undefined);
+  return state;
+}
