@@ -8,6 +8,7 @@ import * as integration from './006_integration';
 import * as paymentNumbers from './007_payment_numbers';
 import * as ingestionFiles from './008_ingestion_files';
 import * as glPosting from './009_gl_posting';
+import * as paymentWorkflowStart from './010_payment_workflow_start';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007_payment_numbers': paymentNumbers,
   '008_ingestion_files': ingestionFiles,
   '009_gl_posting': glPosting,
+  '010_payment_workflow_start': paymentWorkflowStart,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
