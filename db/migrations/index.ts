@@ -9,6 +9,7 @@ import * as paymentNumbers from './007_payment_numbers';
 import * as ingestionFiles from './008_ingestion_files';
 import * as glPosting from './009_gl_posting';
 import * as paymentWorkflowStart from './010_payment_workflow_start';
+import * as accountStatsReference from './011_account_stats_reference';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '008_ingestion_files': ingestionFiles,
   '009_gl_posting': glPosting,
   '010_payment_workflow_start': paymentWorkflowStart,
+  '011_account_stats_reference': accountStatsReference,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
