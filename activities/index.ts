@@ -4,6 +4,7 @@ import type { PaymentProcessor } from '../integrations/payment-processor';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import { createAuditActivities } from './audit';
+import { createInvitationActivities } from './invitations';
 import { createPaymentActivities } from './payments';
 
 /** What activities need from the outside world; tests pass real instances pointed at emulators. */
@@ -26,6 +27,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAuditActivities(deps),
+    ...createInvitationActivities(deps),
     ...createPaymentActivities(deps),
   };
 }

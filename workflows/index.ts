@@ -2,3 +2,4 @@
 // deterministic sandbox: only `domain/` and `@temporalio/workflow` may be imported from here.
 export { noopWorkflow } from './noop';
 export { paymentWorkflow } from './payment';
+export { invitationWorkflow } from './invitation';

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { invitationRoutes } from './invitations';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
-export function operatorRoutes(_deps: AppDeps): Router {
+export function operatorRoutes(deps: AppDeps): Router {
   const router = Router();
+  router.use(invitationRoutes(deps));
   return router;
 }
