@@ -10,6 +10,7 @@ import * as ingestionFiles from './008_ingestion_files';
 import * as glPosting from './009_gl_posting';
 import * as paymentWorkflowStart from './010_payment_workflow_start';
 import * as accountStatsReference from './011_account_stats_reference';
+import * as spruceSync from './012_spruce_sync';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009_gl_posting': glPosting,
   '010_payment_workflow_start': paymentWorkflowStart,
   '011_account_stats_reference': accountStatsReference,
+  '012_spruce_sync': spruceSync,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
