@@ -33,6 +33,10 @@ export const configSchema = z.object({
   PUBLIC_URL: httpUrl.default('http://127.0.0.1:3000'),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-session-secret-change-me'),
   SPRUCE_WEBHOOK_SECRET: z.string().min(16).default('dev-only-spruce-webhook-secret'),
+  // An idle Spruce sync re-reads the change feed this often (catches webhooks that never came).
+  SPRUCE_SYNC_POLL_MS: durationMs.default(60_000),
+  // Longest pause between retries while Spruce is unreachable: bounds how late the sync resumes.
+  SPRUCE_SYNC_RETRY_MAX_MS: durationMs.default(30_000),
   MOOV_URL: httpUrl.default('http://127.0.0.1:4020'),
   MOOV_PUBLIC_KEY: z.string().min(1).default('moov-dev-public'),
   MOOV_SECRET_KEY: z.string().min(1).default('moov-dev-secret'),
