@@ -51,6 +51,11 @@ export type PriorityAging = Pick<
   | 'pastDueInvoiceCount' | 'weightedDaysOverdueX100' | 'debitAdjustmentsCents' | 'creditAdjustmentsCents'
 >;
 
+const PRIORITY_AGING_FIELDS = [
+  'outstandingCents', 'pastDueCents', 'aging1To30Cents', 'aging31To60Cents', 'aging61To90Cents', 'aging91PlusCents',
+  'pastDueInvoiceCount', 'weightedDaysOverdueX100', 'debitAdjustmentsCents', 'creditAdjustmentsCents',
+] as const satisfies readonly (keyof PriorityAging)[];
+
 export interface PriorityInput {
   aging: PriorityAging;
   accountStatus: 'active' | 'inactive' | string;
@@ -102,7 +107,7 @@ export const BAND_LABELS: Record<PriorityBand, string> = {
 
 export function collectionPriority(input: PriorityInput): CollectionPriority {
   const { aging } = input;
-  for (const [name, value] of Object.entries(aging)) assertCents(value, name);
+  for (const name of PRIORITY_AGING_FIELDS) assertCents(aging[name], name);
   const reference = effectiveReference(input.referenceBalanceCents);
   const exposure = Math.max(0, netReceivableCents(aging));
 
