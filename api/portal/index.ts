@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { outstandingRoutes } from './outstanding';
 import { passwordResetRoutes } from './password-reset';
+import { paymentHistoryRoutes } from './payment-history';
 import { registrationRoutes } from './registration';
 
 /** Portal routes; every handler scopes its queries to the accounts the customer's company linked. */
@@ -12,8 +14,10 @@ export const portalRoutes = {
     router.use(passwordResetRoutes(deps));
     return router;
   },
-  authenticated(_deps: AppDeps): Router {
+  authenticated(deps: AppDeps): Router {
     const router = Router();
+    router.use(outstandingRoutes(deps));
+    router.use(paymentHistoryRoutes(deps));
     return router;
   },
 };

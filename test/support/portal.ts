@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Db } from '../../db/connection';
+import { hashPassword } from '../../api/auth/passwords';
 import { startSmtpSink, type CaughtMessage, type SmtpSink } from '../../emulators/smtp-sink';
 
 /**
@@ -144,4 +145,18 @@ export async function registerFromToken(app: Express, token: string, fields: { n
     .send({ token, name: fields.name ?? 'Pat Payables', password: fields.password ?? CUSTOMER_PASSWORD, acceptTerms: true, termsVersion: lookup.body.termsVersion, email: fields.email, companyName: fields.companyName })
     .expect(201);
   return Object.assign(session(agent, response.body.csrfToken), { userId: response.body.user.id as string });
+}
+
+let customerPasswordHash: Promise<string> | undefined;
+
+/** A registered customer company with one login and active links to the given accounts. */
+export async function createPortalCustomer(db: Db, accounts: Array<{ id: string; dealerId: string }>, fields: { email?: string; companyName?: string } = {}) {
+  customerPasswordHash ??= hashPassword(CUSTOMER_PASSWORD);
+  const [company] = await db('customer_companies').insert({ name: fields.companyName ?? `Contractor ${randomUUID().slice(0, 6)}` }).returning(['id', 'name']);
+  const email = fields.email ?? uniqueEmail('portal');
+  const [user] = await db('portal_users')
+    .insert({ company_id: company.id, email, name: 'Pat Payables', password_hash: await customerPasswordHash, terms_version: '2026-01', terms_accepted_at: db.fn.now() })
+    .returning(['id', 'email']);
+  for (const account of accounts) await db('company_account_links').insert({ company_id: company.id, dealer_id: account.dealerId, customer_account_id: account.id });
+  return { companyId: company.id as string, companyName: company.name as string, userId: user.id as string, email };
 }

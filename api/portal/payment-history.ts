@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { sharedMailer } from '../../integrations/mailer';
+import { customerOf } from '../auth/context';
+import type { AppDeps } from '../deps';
+import { notFound } from '../errors';
+import { query } from '../validate';
+import { listPayments, paymentDetail } from './payment-view';
+import { receiptEmail, renderReceiptPdf } from './receipt';
+import { linkedAccountIds } from './scope';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const historyQuery = z.object({
+  dealerId: z.string().regex(GUID, 'must be an id').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const paymentId = (value: unknown) => {
+  if (typeof value !== 'string' || !GUID.test(value)) throw notFound('Payment');
+  return value;
+};
+
+/** Payments history, one payment's detail, its PDF receipt and re-sending that receipt by email. */
+export function paymentHistoryRoutes({ db, config }: AppDeps): Router {
+  const router = Router();
+
+  router.get('/payments', async (req, res) => {
+    const { companyId } = customerOf(req);
+    const options = query(req, historyQuery);
+    const accountIds = await linkedAccountIds(db, companyId, options.dealerId);
+    res.json(await listPayments(db, companyId, accountIds, options));
+  });
+
+  router.get('/payments/:id', async (req, res) => {
+    const { companyId } = customerOf(req);
+    res.json(await paymentDetail(db, companyId, await linkedAccountIds(db, companyId), paymentId(req.params.id)));
+  });
+
+  router.get('/payments/:id/receipt.pdf', async (req, res) => {
+    const { companyId } = customerOf(req);
+    const payment = await paymentDetail(db, companyId, await linkedAccountIds(db, companyId), paymentId(req.params.id));
+    const pdf = await renderReceiptPdf(payment);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="receipt-${payment.number}.pdf"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(pdf);
+  });
+
+  router.post('/payments/:id/receipt/email', async (req, res) => {
+    const customer = customerOf(req);
+    const payment = await paymentDetail(db, customer.companyId, await linkedAccountIds(db, customer.companyId), paymentId(req.params.id));
+    const pdf = await renderReceiptPdf(payment);
+    await sharedMailer(config).send(receiptEmail(payment, customer.email, pdf));
+    res.status(202).json({ sentTo: customer.email });
+  });
+
+  return router;
+}
