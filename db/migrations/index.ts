@@ -11,6 +11,7 @@ import * as glPosting from './009_gl_posting';
 import * as paymentWorkflowStart from './010_payment_workflow_start';
 import * as accountStatsReference from './011_account_stats_reference';
 import * as spruceSync from './012_spruce_sync';
+import * as ingestionFileTypeUnknown from './013_ingestion_file_type_unknown';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010_payment_workflow_start': paymentWorkflowStart,
   '011_account_stats_reference': accountStatsReference,
   '012_spruce_sync': spruceSync,
+  '013_ingestion_file_type_unknown': ingestionFileTypeUnknown,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
