@@ -12,6 +12,7 @@ import * as paymentWorkflowStart from './010_payment_workflow_start';
 import * as accountStatsReference from './011_account_stats_reference';
 import * as spruceSync from './012_spruce_sync';
 import * as ingestionFileTypeUnknown from './013_ingestion_file_type_unknown';
+import * as customerDashboard from './014_customer_dashboard';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011_account_stats_reference': accountStatsReference,
   '012_spruce_sync': spruceSync,
   '013_ingestion_file_type_unknown': ingestionFileTypeUnknown,
+  '014_customer_dashboard': customerDashboard,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
