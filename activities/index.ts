@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { PaymentProcessor } from '../integrations/payment-processor';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
+import { createAccountStatsActivities } from './account-stats';
 import { createAuditActivities } from './audit';
 import { createInvitationActivities } from './invitations';
 import { createPaymentActivities } from './payments';
@@ -27,6 +28,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAuditActivities(deps),
+    ...createAccountStatsActivities(deps),
     ...createInvitationActivities(deps),
     ...createPaymentActivities(deps),
   };

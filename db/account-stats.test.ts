@@ -319,9 +319,11 @@ describe('refreshDealerAccountStats', () => {
     const otherAccount = await createAccount(otherDealer);
     await addInvoice(otherDealer, otherAccount, '2026-10-01', 1_000_000);
 
-    const result = await refreshDealerAccountStats(db, dealerId, NOON, 2);
+    const progress: number[] = [];
+    const result = await refreshDealerAccountStats(db, dealerId, NOON, { chunkSize: 2, onChunk: (done) => progress.push(done) });
 
     expect(result).toEqual({ accounts: 5, medianBalanceCents: 300_000 });
+    expect(progress).toEqual([2, 4, 5]);
     expect(await db('dealer_ar_reference').where({ dealer_id: dealerId }).first()).toMatchObject({ median_balance_cents: 300_000, accounts_with_balance: 4 });
     expect(await db('account_stats').where({ dealer_id: dealerId }).count<{ count: number }[]>('* as count')).toEqual([{ count: 5 }]);
     expect(await stats(otherAccount)).toBeUndefined();

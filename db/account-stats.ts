@@ -40,7 +40,13 @@ export interface DealerRefreshResult {
  * Recomputes the dealer's typical balance, then every account, one chunk per transaction so
  * a 50,000-account dealer never holds locks on all its accounts at once.
  */
-export async function refreshDealerAccountStats(db: Knex, dealerId: string, now: Date = new Date(), chunkSize = REFRESH_CHUNK_SIZE): Promise<DealerRefreshResult> {
+export async function refreshDealerAccountStats(
+  db: Knex,
+  dealerId: string,
+  now: Date = new Date(),
+  options: { chunkSize?: number; onChunk?: (accountsDone: number) => void } = {},
+): Promise<DealerRefreshResult> {
+  const chunkSize = options.chunkSize ?? REFRESH_CHUNK_SIZE;
   const medianBalanceCents = await refreshDealerReference(db, dealerId);
   let accounts = 0;
   let after: string | null = null;
@@ -52,6 +58,7 @@ export async function refreshDealerAccountStats(db: Knex, dealerId: string, now:
     await db.transaction((trx) => refreshChunk(trx, ids, now));
     accounts += ids.length;
     after = ids[ids.length - 1]!;
+    options.onChunk?.(accounts);
   }
   return { accounts, medianBalanceCents };
 }

@@ -1,5 +1,5 @@
 import {
-  bucketFor, netReceivableCents, summarizeAging, weightedDaysOverdueX100,
+  bucketFor, netReceivableCents, nextAgingRefreshAt, summarizeAging, weightedDaysOverdueX100,
   type AdjustmentInput, type OpenInvoiceInput, type StatementInput,
 } from './aging';
 
@@ -152,5 +152,20 @@ describe('weighted average days overdue', () => {
     const balance = 900_000_000_000; // $9 billion at 3,650 days
     const summary = summarizeAging({ dealerTimeZone: 'UTC', now: new Date('2030-01-01T12:00:00Z'), invoices: [invoice('2020-01-04', balance)] });
     expect(summary.weightedDaysOverdueX100).toBe(365_000);
+  });
+});
+
+describe('nightly aging refresh time', () => {
+  it('is the next 00:05 in the dealer time zone', () => {
+    expect(nextAgingRefreshAt(new Date('2026-11-20T18:00:00Z'), CHICAGO).toISOString()).toBe('2026-11-21T06:05:00.000Z');
+    expect(nextAgingRefreshAt(new Date('2026-11-21T06:04:59Z'), CHICAGO).toISOString()).toBe('2026-11-21T06:05:00.000Z');
+    expect(nextAgingRefreshAt(new Date('2026-11-21T06:05:00Z'), CHICAGO).toISOString()).toBe('2026-11-22T06:05:00.000Z');
+    expect(nextAgingRefreshAt(new Date('2026-11-20T18:00:00Z'), 'America/Los_Angeles').toISOString()).toBe('2026-11-21T08:05:00.000Z');
+  });
+
+  it('follows daylight saving changes', () => {
+    // Chicago falls back on Nov 1 2026: 00:05 CDT on Nov 1, 00:05 CST on Nov 2.
+    expect(nextAgingRefreshAt(new Date('2026-10-31T12:00:00Z'), CHICAGO).toISOString()).toBe('2026-11-01T05:05:00.000Z');
+    expect(nextAgingRefreshAt(new Date('2026-11-01T12:00:00Z'), CHICAGO).toISOString()).toBe('2026-11-02T06:05:00.000Z');
   });
 });

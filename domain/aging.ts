@@ -1,5 +1,5 @@
 import { assertCents, type Cents } from './money';
-import { daysBetween, localDate, type IsoDate } from './dates';
+import { addDays, daysBetween, localDate, zonedInstant, type IsoDate } from './dates';
 
 /**
  * Aging of a customer account's open receivables, as the Customers Dashboard shows it.
@@ -79,6 +79,19 @@ export interface AgingSummary {
 export function agingDate(now: Date, dealerTimeZone: string): IsoDate {
   return localDate(now, dealerTimeZone);
 }
+
+/**
+ * When the nightly recompute should next run: the first `localTime` (HH:MM, dealer-local)
+ * strictly after `now`. Shortly after midnight, so the day's aging is right before anyone
+ * in the dealer's office opens the dashboard.
+ */
+export function nextAgingRefreshAt(now: Date, dealerTimeZone: string, localTime = AGING_REFRESH_LOCAL_TIME): Date {
+  const today = localDate(now, dealerTimeZone);
+  const candidate = zonedInstant(today, localTime, dealerTimeZone);
+  return candidate.getTime() > now.getTime() ? candidate : zonedInstant(addDays(today, 1), localTime, dealerTimeZone);
+}
+
+export const AGING_REFRESH_LOCAL_TIME = '00:05';
 
 /** Days past due on `today` (0 or negative while the invoice is current). */
 export function daysPastDue(dueDate: IsoDate, today: IsoDate): number {

@@ -3,3 +3,4 @@
 export { noopWorkflow } from './noop';
 export { paymentWorkflow } from './payment';
 export { invitationWorkflow } from './invitation';
+export { agingRefreshWorkflow } from './aging-refresh';

@@ -1,0 +1,32 @@
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Db } from '../db/connection';
+import { agingRefreshWorkflowId, refreshNowSignal, type AgingRefreshInput } from '../workflows/aging-refresh-definitions';
+import { DealerId } from '../workflows/search-attributes';
+
+/**
+ * Every dealer has one running `aging-refresh-<dealerId>` workflow. Starting is idempotent
+ * (an existing run is reused), so the worker ensures them all at start-up and onboarding can
+ * call `ensureAgingRefresh` for a new dealer without checking first.
+ */
+const startOptions = (dealerId: string, taskQueue: string) => ({
+  workflowId: agingRefreshWorkflowId(dealerId),
+  taskQueue,
+  args: [{ dealerId }] as [AgingRefreshInput],
+  typedSearchAttributes: new TypedSearchAttributes([{ key: DealerId, value: dealerId }]),
+});
+
+export async function ensureAgingRefresh(temporal: Client, taskQueue: string, dealerId: string): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  return temporal.workflow.start('agingRefreshWorkflow', { ...startOptions(dealerId, taskQueue), workflowIdConflictPolicy: 'USE_EXISTING' });
+}
+
+/** Recompute the dealer's statistics now (after a time zone or priority scale change). */
+export async function requestAgingRefresh(temporal: Client, taskQueue: string, dealerId: string): Promise<void> {
+  await temporal.workflow.signalWithStart('agingRefreshWorkflow', { ...startOptions(dealerId, taskQueue), signal: refreshNowSignal, signalArgs: [] });
+}
+
+export async function ensureAgingRefreshForAllDealers(db: Db, temporal: Client, taskQueue: string): Promise<number> {
+  const dealerIds: string[] = await db('dealers').orderBy('id').pluck('id');
+  for (const dealerId of dealerIds) await ensureAgingRefresh(temporal, taskQueue, dealerId);
+  return dealerIds.length;
+}
