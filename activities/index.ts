@@ -5,8 +5,10 @@ import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import { createAccountStatsActivities } from './account-stats';
 import { createAuditActivities } from './audit';
+import { createGlPostingActivities } from './gl-posting';
 import { createInvitationActivities } from './invitations';
 import { createPaymentActivities } from './payments';
+import { createSettlementActivities } from './settlements';
 
 /** What activities need from the outside world; tests pass real instances pointed at emulators. */
 export interface ActivityDeps {
@@ -26,11 +28,14 @@ export interface ActivityDeps {
  * injects its own connections; workflows only ever see their types (`import type`).
  */
 export function createActivities(deps: ActivityDeps) {
+  const settlementActivities = createSettlementActivities(deps);
   return {
     ...createAuditActivities(deps),
     ...createAccountStatsActivities(deps),
     ...createInvitationActivities(deps),
-    ...createPaymentActivities(deps),
+    ...createPaymentActivities({ ...deps, settlementActivities }),
+    ...settlementActivities,
+    ...createGlPostingActivities(deps),
   };
 }
 

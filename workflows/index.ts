@@ -4,3 +4,5 @@ export { noopWorkflow } from './noop';
 export { paymentWorkflow } from './payment';
 export { invitationWorkflow } from './invitation';
 export { agingRefreshWorkflow } from './aging-refresh';
+export { settlementWorkflow } from './settlement';
+export { glPostingWorkflow } from './gl-posting';

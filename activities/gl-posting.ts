@@ -1,0 +1,166 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ActivityDeps } from '.';
+import { completeAutoCategory, finishPostingRun, recordRunState } from '../db/gl-posting';
+import { lineCounts, nextPendingLines, recordLineResults, type LineResult, type PostableLine } from '../db/gl-lines';
+import { refreshStatus } from '../db/settlements';
+import type { SettlementCategory, SettlementStatus } from '../domain/settlement';
+import { SpruceClient, SpruceClientError, SpruceRejectedError, SpruceUnavailableError, type GlLine } from '../integrations/spruce';
+import { glPostingWorkflowId, postingChangedSignal, type CategoryProgress } from '../workflows/settlement-definitions';
+
+/**
+ * Auto-post to Spruce, one batch of lines per activity call. Every line carries its own
+ * idempotency key, so an attempt repeated after a crash, a timeout or an outage only makes
+ * Spruce answer again with the postings it already made. Spruce being down is an ordinary,
+ * retryable failure (type SpruceUnavailable) that the workflow waits out.
+ */
+
+/** Lines per request to Spruce's batch endpoint (it takes up to 500). */
+const REQUEST_LINES = 250;
+
+export function createGlPostingActivities(deps: ActivityDeps) {
+  const { db } = deps;
+
+  const spruceFor = async (settlementId: string) => {
+    const row = await db('settlements as s')
+      .join('dealers as d', 'd.id', 's.dealer_id')
+      .where('s.id', settlementId)
+      .first('s.id', 's.number', 's.dealer_id', 'd.integration_mode', 'd.spruce_base_url', 'd.spruce_api_key', 'd.spruce_tenant_id');
+    if (!row) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, 'NonRetryable');
+    if (row.integration_mode !== 'spruce' || !row.spruce_base_url || !row.spruce_tenant_id) {
+      throw ApplicationFailure.nonRetryable('This dealer has no Spruce connection; post the settlement with the posting file instead.', 'SpruceClientError');
+    }
+    return { settlement: row, client: new SpruceClient({ baseUrl: row.spruce_base_url, apiKey: row.spruce_api_key ?? '', tenantId: row.spruce_tenant_id }) };
+  };
+
+  const progressOf = async (settlementId: string): Promise<CategoryProgress[]> => lineCounts(db, settlementId);
+
+  return {
+    /** Marks the run as going (whoever started it) and returns the lines to do per category. */
+    async beginGlPosting({ settlementId, startedBy }: { settlementId: string; startedBy: string | null }): Promise<CategoryProgress[]> {
+      await db.transaction(async (trx) => {
+        const settlement = await trx('settlements').where({ id: settlementId }).forUpdate().first('id', 'dealer_id');
+        if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, 'NonRetryable');
+        await trx('gl_posting_runs')
+          .insert({ settlement_id: settlementId, dealer_id: settlement.dealer_id, workflow_id: glPostingWorkflowId(settlementId), status: 'running', started_by: startedBy })
+          .onConflict('settlement_id')
+          .merge({ status: 'running', finished_at: null, waiting_for_erp: false, updated_at: trx.fn.now() });
+        await trx('settlement_categories')
+          .where({ settlement_id: settlementId, status: 'unposted' })
+          .whereExists(trx('gl_posting_lines as l').whereRaw('l.settlement_id = settlement_categories.settlement_id and l.category = settlement_categories.category').where('l.status', 'pending'))
+          .update({ status: 'posting' });
+      });
+      return progressOf(settlementId);
+    },
+
+    /** Posts up to `batchSize` pending lines of one category; returns that category's counts after. */
+    async postGlBatch({ settlementId, category, batchSize }: { settlementId: string; category: SettlementCategory; batchSize: number }): Promise<CategoryProgress> {
+      const context = Context.current();
+      const { settlement, client } = await spruceFor(settlementId);
+      const lines = await nextPendingLines(db, settlementId, category, batchSize);
+      let recovered = false;
+      for (let start = 0; start < lines.length; start += REQUEST_LINES) {
+        // A cancelled attempt (worker shutting down) stops between requests; whatever Spruce
+        // already took is replayed under the same keys by the next attempt.
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+        const chunk = lines.slice(start, start + REQUEST_LINES);
+        const results: LineResult[] = [];
+        const sendable: Array<{ line: PostableLine; body: GlLine }> = [];
+        for (const line of chunk) {
+          const built = glLineBody(line, settlement.number);
+          if ('refusal' in built) results.push({ id: line.id, outcome: 'rejected', reason: built.refusal });
+          else sendable.push({ line, body: built.body });
+        }
+        if (sendable.length > 0) {
+          let answers;
+          try {
+            answers = await client.postGlLines(sendable.map(({ line, body }) => ({ idempotencyKey: line.idempotency_key, line: body })));
+          } catch (error) {
+            await recordLineResults(db, results);
+            if (error instanceof SpruceUnavailableError) {
+              await recordRunState(db, settlementId, { currentCategory: category, waitingForErp: true, lastError: error.message });
+            }
+            throw toActivityFailure(error);
+          }
+          answers.forEach((answer, index) => {
+            const line = sendable[index]!.line;
+            results.push(answer.ok
+              ? { id: line.id, outcome: 'posted', erpPostingId: answer.posting.id }
+              : { id: line.id, outcome: 'rejected', reason: `Spruce refused the line: ${answer.error.message} (${answer.error.code})` });
+          });
+        }
+        await recordLineResults(db, results);
+        if (!recovered) {
+          await recordRunState(db, settlementId, { currentCategory: category, waitingForErp: false, lastError: null });
+          recovered = true;
+        }
+        context.heartbeat({ category, done: start + chunk.length });
+      }
+      return (await progressOf(settlementId)).find((row) => row.category === category)!;
+    },
+
+    async completeGlCategory({ settlementId, category, postedBy }: { settlementId: string; category: SettlementCategory; postedBy: string | null }): Promise<CategoryProgress> {
+      const { counts } = await db.transaction((trx) => completeAutoCategory(trx, { settlementId, category, postedBy, now: new Date() }));
+      return counts;
+    },
+
+    async recordGlPostingState(input: { settlementId: string; currentCategory?: SettlementCategory | null; waitingForSpruce?: boolean; lastError?: string | null }): Promise<void> {
+      await recordRunState(db, input.settlementId, { currentCategory: input.currentCategory, waitingForErp: input.waitingForSpruce, lastError: input.lastError });
+    },
+
+    /** Ends the run and tells the settlement workflow, which moves on and notifies the payments. */
+    async finishGlPosting({ settlementId, outcome, lastError }: { settlementId: string; outcome: 'completed' | 'failed'; lastError?: string | null }): Promise<{ status: SettlementStatus }> {
+      const settlement = await db.transaction(async (trx) => {
+        await finishPostingRun(trx, settlementId, outcome, lastError ?? null);
+        return refreshStatus(trx, settlementId);
+      });
+      await deps.temporal.workflow.getHandle(settlement.workflow_id).signal(postingChangedSignal).catch(() => undefined);
+      return { status: settlement.status };
+    },
+  };
+}
+
+/**
+ * What Spruce needs for one line, or why the line cannot be sent. Built only from stored
+ * values, so a retry sends a byte-identical body under the same key.
+ */
+export function glLineBody(line: PostableLine, settlementNumber: string): { body: GlLine } | { refusal: string } {
+  const common = {
+    account_id: line.erp_account_id,
+    amount_cents: Math.abs(line.amount_cents),
+    posting_date: line.posting_date,
+    payment_reference: line.payment_number,
+  };
+  if (line.line_type !== 'reversal') {
+    return {
+      body: {
+        ...common,
+        type: line.line_type,
+        job_id: line.erp_job_id,
+        document_id: line.document_id,
+        ...(line.line_type === 'credit_application' ? { applied_document_id: line.applied_document_id } : {}),
+        ...(line.line_type === 'statement_discount' ? { gl_account: line.gl_account } : {}),
+        memo: `Drypowder settlement ${settlementNumber}, payment ${line.payment_number}`,
+      },
+    };
+  }
+  if (line.original_status === 'posted' && line.original_erp_posting_id) {
+    return { body: { ...common, type: 'reversal', reverses_posting_id: line.original_erp_posting_id, memo: `Return of payment ${line.payment_number} (settlement ${settlementNumber})` } };
+  }
+  if (line.original_status === 'posted') {
+    return { refusal: `The line this reverses (${line.document_id}) was posted by hand from the posting file; post the reversal by hand as well, then mark the category posted.` };
+  }
+  if (line.original_status === 'rejected') {
+    return { refusal: `The line this reverses (${line.document_id}) never reached Spruce (${line.original_rejected_reason ?? 'refused'}); there is nothing to reverse.` };
+  }
+  return { refusal: `The line this reverses (${line.document_id}) is on settlement ${line.original_settlement_number}, which is not posted yet; post that settlement first, then retry this line.` };
+}
+
+function toActivityFailure(error: unknown): ApplicationFailure {
+  if (error instanceof SpruceUnavailableError) {
+    return ApplicationFailure.create({ type: 'SpruceUnavailable', message: error.message, nonRetryable: false });
+  }
+  if (error instanceof SpruceClientError || error instanceof SpruceRejectedError) {
+    return ApplicationFailure.create({ type: 'SpruceClientError', message: error.message, nonRetryable: true });
+  }
+  return error instanceof ApplicationFailure ? error : ApplicationFailure.create({ message: error instanceof Error ? error.message : String(error), type: 'PostingError' });
+}

@@ -1,0 +1,206 @@
+import type { Knex } from 'knex';
+import { glLineKey, glReversalKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type SettlementCategory } from '../domain/settlement';
+
+/**
+ * GL posting lines: one per payment application (invoice paid, credit memo applied to an
+ * invoice, debit paid, statement discount taken) plus negative reversal lines for returns.
+ * Each line's idempotency key is derived from the payment and application ids, so however
+ * often a posting is retried, the ERP sees the same key for the same line.
+ */
+
+type Db = Knex | Knex.Transaction;
+
+interface ApplicationForLine {
+  id: number;
+  item_type: ApplicationKind;
+  amount_cents: number;
+  invoice_number: string | null;
+  invoice_job: string | null;
+  adjustment_number: string | null;
+  applies_to_invoice_number: string | null;
+  adjustment_job: string | null;
+  statement_number: string | null;
+  applied_invoice_number: string | null;
+  applied_invoice_job: string | null;
+}
+
+/** Builds and inserts the lines of one settled payment. Existing keys are left alone. */
+export async function insertPaymentLines(trx: Knex.Transaction, input: { settlementId: string; payment: Record<string, any>; discountGlAccount: string }): Promise<number> {
+  const { payment } = input;
+  const account = await trx('customer_accounts').where({ id: payment.customer_account_id }).first('erp_account_id');
+  const applications: ApplicationForLine[] = await trx('payment_applications as pa')
+    .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
+    .leftJoin('jobs as ij', 'ij.id', 'i.job_id')
+    .leftJoin('adjustments as a', 'a.id', 'pa.adjustment_id')
+    .leftJoin('jobs as aj', 'aj.id', 'a.job_id')
+    .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+    .leftJoin('invoices as ai', 'ai.id', 'pa.applied_to_invoice_id')
+    .leftJoin('jobs as aij', 'aij.id', 'ai.job_id')
+    .where('pa.payment_id', payment.id)
+    .whereIn('pa.state', ['applied', 'reversed'])
+    .orderBy('pa.id')
+    .select(
+      'pa.id', 'pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'ij.erp_job_id as invoice_job', 'a.adjustment_number',
+      'a.applies_to_invoice_number', 'aj.erp_job_id as adjustment_job', 'st.statement_number', 'ai.invoice_number as applied_invoice_number',
+      'aij.erp_job_id as applied_invoice_job',
+    );
+  if (applications.length === 0) return 0;
+
+  // A credit memo the customer did not aim at a particular invoice is applied to the largest
+  // invoice the same payment paid, so it never needs re-keying by hand in the ERP.
+  const largestInvoice = applications
+    .filter((application) => application.item_type === 'invoice')
+    .sort((a, b) => b.amount_cents - a.amount_cents || a.id - b.id)[0];
+
+  const rows = applications.map((application) => {
+    const shape = LINE_SHAPE[application.item_type];
+    const common = {
+      settlement_id: input.settlementId,
+      dealer_id: payment.dealer_id,
+      payment_id: payment.id,
+      payment_application_id: application.id,
+      category: shape.category,
+      line_type: shape.lineType,
+      document_type: shape.documentType,
+      erp_account_id: account.erp_account_id,
+      amount_cents: application.amount_cents,
+      idempotency_key: glLineKey(payment.id, application.id),
+    };
+    switch (application.item_type) {
+      case 'invoice':
+        return { ...common, document_id: application.invoice_number, erp_job_id: application.invoice_job, applied_document_id: null, gl_account: null };
+      case 'debit':
+        return { ...common, document_id: application.adjustment_number, erp_job_id: application.adjustment_job, applied_document_id: null, gl_account: null };
+      case 'credit': {
+        const appliedTo = application.applied_invoice_number ?? application.applies_to_invoice_number ?? largestInvoice?.invoice_number ?? null;
+        const job = application.adjustment_job ?? (application.applied_invoice_number ? application.applied_invoice_job : largestInvoice?.invoice_job) ?? null;
+        return { ...common, document_id: application.adjustment_number, erp_job_id: job, applied_document_id: appliedTo, gl_account: null };
+      }
+      case 'discount':
+        return { ...common, document_id: application.statement_number, erp_job_id: null, applied_document_id: null, gl_account: input.discountGlAccount };
+    }
+  });
+  await trx('gl_posting_lines').insert(rows).onConflict('idempotency_key').ignore();
+  return rows.length;
+}
+
+/** Negative mirror lines of a returned payment's lines, each pointing at the line it reverses. */
+export async function insertReversalLines(trx: Knex.Transaction, input: { settlementId: string; paymentId: string; originals: Array<Record<string, any>> }): Promise<number> {
+  const rows = input.originals.map((original) => ({
+    settlement_id: input.settlementId,
+    dealer_id: original.dealer_id,
+    payment_id: input.paymentId,
+    payment_application_id: original.payment_application_id,
+    reverses_line_id: original.id,
+    category: original.category,
+    line_type: 'reversal',
+    document_type: 'reversal',
+    erp_account_id: original.erp_account_id,
+    erp_job_id: original.erp_job_id,
+    document_id: original.document_id,
+    applied_document_id: original.applied_document_id,
+    gl_account: original.gl_account,
+    amount_cents: -Math.abs(Number(original.amount_cents)),
+    idempotency_key: glReversalKey(input.paymentId, original.payment_application_id ?? original.id),
+  }));
+  if (rows.length > 0) await trx('gl_posting_lines').insert(rows).onConflict('idempotency_key').ignore();
+  return rows.length;
+}
+
+export interface PostableLine {
+  id: string;
+  idempotency_key: string;
+  line_type: 'invoice_payment' | 'credit_application' | 'debit_payment' | 'statement_discount' | 'reversal';
+  category: SettlementCategory;
+  erp_account_id: string;
+  erp_job_id: string | null;
+  document_id: string;
+  applied_document_id: string | null;
+  gl_account: string | null;
+  amount_cents: number;
+  payment_id: string;
+  payment_number: string;
+  posting_date: string;
+  /** For a reversal: the state of the line it reverses. */
+  original_status: 'pending' | 'posted' | 'rejected' | null;
+  original_erp_posting_id: string | null;
+  original_settlement_number: string | null;
+  original_rejected_reason: string | null;
+}
+
+/**
+ * The next pending lines of a category. Ordinary lines go first and reversals only once none
+ * are left, so a reversal always finds the posting id of a line posted in the same run.
+ */
+export async function nextPendingLines(db: Db, settlementId: string, category: SettlementCategory, limit: number): Promise<PostableLine[]> {
+  const base = () =>
+    db('gl_posting_lines as l')
+      .join('payments as p', 'p.id', 'l.payment_id')
+      .join('settlements as s', 's.id', 'l.settlement_id')
+      .leftJoin('gl_posting_lines as o', 'o.id', 'l.reverses_line_id')
+      .leftJoin('settlements as os', 'os.id', 'o.settlement_id')
+      .where({ 'l.settlement_id': settlementId, 'l.category': category, 'l.status': 'pending' })
+      .orderBy('l.created_at')
+      .orderBy('l.id')
+      .limit(limit)
+      .select(
+        'l.id', 'l.idempotency_key', 'l.line_type', 'l.category', 'l.erp_account_id', 'l.erp_job_id', 'l.document_id', 'l.applied_document_id',
+        'l.gl_account', 'l.amount_cents', 'l.payment_id', 'p.number as payment_number', 's.business_date as posting_date',
+        'o.status as original_status', 'o.erp_posting_id as original_erp_posting_id', 'os.number as original_settlement_number',
+        'o.rejected_reason as original_rejected_reason',
+      );
+  const ordinary = await base().whereNot('l.line_type', 'reversal');
+  return ordinary.length > 0 ? ordinary : base().where('l.line_type', 'reversal');
+}
+
+export type LineResult = { id: string; outcome: 'posted'; erpPostingId: string } | { id: string; outcome: 'rejected'; reason: string };
+
+/** Records what the ERP answered, in one statement per batch; a line already settled is left alone. */
+export async function recordLineResults(db: Db, results: LineResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const values = results.map(() => '(?::uuid, ?, ?, ?)').join(', ');
+  const bindings = results.flatMap((result) =>
+    result.outcome === 'posted' ? [result.id, 'posted', result.erpPostingId, null] : [result.id, 'rejected', null, result.reason]);
+  await db.raw(
+    `update gl_posting_lines l
+        set status = v.status,
+            erp_posting_id = v.erp_posting_id,
+            rejected_reason = v.reason,
+            posted_at = case when v.status = 'posted' then now() else null end
+       from (values ${values}) as v(id, status, erp_posting_id, reason)
+      where l.id = v.id and l.status = 'pending'`,
+    bindings,
+  );
+}
+
+export interface LineCounts {
+  category: SettlementCategory;
+  total: number;
+  posted: number;
+  rejected: number;
+  pending: number;
+}
+
+export async function lineCounts(db: Db, settlementId: string): Promise<LineCounts[]> {
+  const rows = await db('gl_posting_lines')
+    .where({ settlement_id: settlementId })
+    .groupBy('category')
+    .select('category')
+    .select(db.raw('count(*)::int as total'))
+    .select(db.raw(`count(*) filter (where status = 'posted')::int as posted`))
+    .select(db.raw(`count(*) filter (where status = 'rejected')::int as rejected`))
+    .select(db.raw(`count(*) filter (where status = 'pending')::int as pending`));
+  return (['invoices', 'credit_adjustments', 'debit_adjustments'] as const).map((category) => {
+    const row = rows.find((candidate: { category: string }) => candidate.category === category);
+    return { category, total: row?.total ?? 0, posted: row?.posted ?? 0, rejected: row?.rejected ?? 0, pending: row?.pending ?? 0 };
+  });
+}
+
+/** Gives refused lines a fresh attempt (a new numbered key; the refused attempt posted nothing). */
+export async function resetRejectedLines(trx: Knex.Transaction, settlementId: string): Promise<number> {
+  const rejected = await trx('gl_posting_lines').where({ settlement_id: settlementId, status: 'rejected' }).forUpdate().select('id', 'idempotency_key');
+  for (const line of rejected) {
+    await trx('gl_posting_lines').where({ id: line.id }).update({ status: 'pending', rejected_reason: null, idempotency_key: nextAttemptKey(line.idempotency_key) });
+  }
+  return rejected.length;
+}

@@ -1,0 +1,296 @@
+import type { Knex } from 'knex';
+import { nextBusinessDay } from '../domain/business-calendar';
+import {
+  SETTLEMENT_CATEGORIES, settlementStatusFor, type CategoryStatus, type SettlementCategory, type SettlementStatus,
+} from '../domain/settlement';
+import { settlementBusinessDate, settlementClosesAt } from '../domain/settlement-day';
+import { recordAudit, type AuditEvent } from './audit';
+import { insertPaymentLines, insertReversalLines } from './gl-lines';
+
+/**
+ * Settlement membership and state. The database is the authority on which payments a batch
+ * holds: every change locks the payment row, then the settlement row (always in that order,
+ * so concurrent joins, removals and closes cannot deadlock), and recomputes the totals from
+ * the rows themselves rather than adding deltas that a replay could apply twice.
+ */
+
+export type Trx = Knex.Transaction;
+
+export interface SettlementRow {
+  id: string;
+  number: string;
+  dealer_id: string;
+  business_date: string;
+  status: SettlementStatus;
+  workflow_id: string;
+  closes_at: Date;
+  payment_count: number;
+  gross_cents: number;
+  fee_cents: number;
+  net_cents: number;
+}
+
+export interface CategoryRow {
+  settlement_id: string;
+  category: SettlementCategory;
+  line_count: number;
+  amount_cents: number;
+  status: CategoryStatus;
+  posted_at: Date | null;
+  post_method: 'auto' | 'manual' | null;
+  posted_by: string | null;
+}
+
+/** A refusal the caller should show, not retry: the code is for programs, the message for people. */
+export class SettlementRefusal extends Error {
+  constructor(public readonly code: string, message: string, public readonly status: 404 | 409 | 422 = 409) {
+    super(message);
+  }
+}
+
+type WorkflowIdFor = (dealerId: string, businessDate: string) => string;
+type Actor = { kind: AuditEvent['actorKind']; id?: string | null };
+
+const HOW_FAR_TO_LOOK = 30;
+
+/**
+ * Puts a settled payment into the open settlement of its business day (see
+ * docs/settlements.md). A batch that has already closed is never reopened: the payment goes
+ * to the next open one. Calling it again for a payment already in a batch returns that batch.
+ */
+export async function joinSettlement(trx: Trx, input: { paymentId: string; now: Date; workflowIdFor: WorkflowIdFor }): Promise<{ settlement: SettlementRow; joined: boolean }> {
+  const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
+  if (!payment) throw new SettlementRefusal('payment_not_found', `Payment ${input.paymentId} does not exist.`, 404);
+  if (payment.settlement_id) {
+    return { settlement: await trx('settlements').where({ id: payment.settlement_id }).first(), joined: false };
+  }
+  if (payment.status !== 'settled') {
+    throw new SettlementRefusal('payment_not_settled', `Payment ${payment.number} is ${payment.status}; only a settled payment joins a settlement.`);
+  }
+  const dealer = await trx('dealers').where({ id: payment.dealer_id }).first('id', 'time_zone', 'settlement_cutoff', 'discount_gl_account');
+  const settledAt: Date = payment.settled_at ?? input.now;
+  const settlement = await openSettlementFrom(trx, dealer, settlementBusinessDate(settledAt, dealer.time_zone, dealer.settlement_cutoff), input);
+
+  await trx('payments').where({ id: payment.id }).update({ settlement_id: settlement.id, updated_at: trx.fn.now() });
+  await insertPaymentLines(trx, { settlementId: settlement.id, payment, discountGlAccount: dealer.discount_gl_account });
+  const refreshed = await refreshSettlement(trx, settlement.id);
+  await recordAudit(trx, {
+    dealerId: payment.dealer_id, actorKind: 'system', action: 'settlement.payment_added', entityType: 'settlement', entityId: settlement.id,
+    data: { paymentId: payment.id, paymentNumber: payment.number, settlementNumber: settlement.number, businessDate: settlement.business_date },
+  });
+  return { settlement: refreshed, joined: true };
+}
+
+/**
+ * The first open settlement on or after `date` (created when missing). Dates whose batch has
+ * closed are skipped, jumping straight to the business day of `now` when that is later.
+ */
+async function openSettlementFrom(
+  trx: Trx,
+  dealer: { id: string; time_zone: string; settlement_cutoff: string },
+  date: string,
+  input: { now: Date; workflowIdFor: WorkflowIdFor },
+): Promise<SettlementRow> {
+  const today = settlementBusinessDate(input.now, dealer.time_zone, dealer.settlement_cutoff);
+  let candidate = date;
+  for (let step = 0; step < HOW_FAR_TO_LOOK; step += 1) {
+    const settlement = await findOrCreateSettlement(trx, dealer, candidate, input.workflowIdFor);
+    if (settlement.status === 'open') return settlement;
+    candidate = candidate < today ? today : nextBusinessDay(candidate);
+  }
+  throw new Error(`no open settlement for dealer ${dealer.id} within ${HOW_FAR_TO_LOOK} business days of ${date}`);
+}
+
+async function findOrCreateSettlement(trx: Trx, dealer: { id: string; time_zone: string; settlement_cutoff: string }, businessDate: string, workflowIdFor: WorkflowIdFor): Promise<SettlementRow> {
+  const existing = await trx('settlements').where({ dealer_id: dealer.id, business_date: businessDate }).forUpdate().first();
+  if (existing) return existing;
+  // A concurrent join may create the same day's row: the unique key makes one insert win and
+  // the other wait for it, then read the winner's row.
+  const { rows } = await trx.raw<{ rows: Array<{ id: string }> }>(
+    `insert into settlements (number, dealer_id, business_date, workflow_id, closes_at)
+     values ('S-' || nextval('settlement_number_seq'), ?, ?, ?, ?)
+     on conflict (dealer_id, business_date) do nothing returning id`,
+    [dealer.id, businessDate, workflowIdFor(dealer.id, businessDate), settlementClosesAt(businessDate, dealer.time_zone, dealer.settlement_cutoff)],
+  );
+  if (rows[0]) {
+    await trx('settlement_categories').insert(SETTLEMENT_CATEGORIES.map((category) => ({ settlement_id: rows[0]!.id, category, status: 'empty' })));
+  }
+  return trx('settlements').where({ dealer_id: dealer.id, business_date: businessDate }).forUpdate().first();
+}
+
+/** Categories already sent to (or marked in) the ERP; their lines can no longer change. */
+const isPostingStarted = (categories: CategoryRow[]) => categories.some((category) => category.status === 'posting' || category.status === 'posted');
+
+/**
+ * Takes a payment out of its settlement (freeze or terminate before posting). Refused once
+ * any category of the batch is posting or posted: those lines may already be in the ERP.
+ * Returns the settlement left, or null when the payment was in none.
+ */
+export async function leaveSettlement(trx: Trx, input: { paymentId: string; actor: Actor }): Promise<SettlementRow | null> {
+  const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
+  if (!payment?.settlement_id) return null;
+  const settlement: SettlementRow = await trx('settlements').where({ id: payment.settlement_id }).forUpdate().first();
+  const categories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: settlement.id });
+  if (settlement.status === 'resolved' || isPostingStarted(categories)) {
+    throw new SettlementRefusal('settlement_posted', `Settlement ${settlement.number} is already ${settlement.status === 'resolved' ? 'resolved' : 'being posted to the general ledger'}; payment ${payment.number} can no longer leave it.`);
+  }
+  await trx('gl_posting_lines').where({ settlement_id: settlement.id, payment_id: payment.id }).delete();
+  await trx('payments').where({ id: payment.id }).update({ settlement_id: null, updated_at: trx.fn.now() });
+  await refreshSettlement(trx, settlement.id);
+  await recordAudit(trx, {
+    dealerId: payment.dealer_id, actorKind: input.actor.kind, actorId: input.actor.id ?? null, action: 'settlement.payment_removed',
+    entityType: 'settlement', entityId: settlement.id, data: { paymentId: payment.id, paymentNumber: payment.number, settlementNumber: settlement.number },
+  });
+  return settlement;
+}
+
+/**
+ * Queues reversal lines for a payment returned (or refunded) after it settled. While the
+ * payment's own batch has posted nothing, the reversal joins that batch, so the two net out in
+ * one posting; otherwise it goes to the dealer's open batch of the day the return arrived.
+ * Idempotent: a second call returns the settlement already holding the reversal.
+ */
+export async function queueReversal(trx: Trx, input: { paymentId: string; now: Date; workflowIdFor: WorkflowIdFor }): Promise<{ settlement: SettlementRow | null; created: boolean }> {
+  const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
+  if (!payment) throw new SettlementRefusal('payment_not_found', `Payment ${input.paymentId} does not exist.`, 404);
+  const already = await trx('gl_posting_lines').where({ payment_id: payment.id, line_type: 'reversal' }).first('settlement_id');
+  if (already) return { settlement: await trx('settlements').where({ id: already.settlement_id }).first(), created: false };
+  const originals = await trx('gl_posting_lines').where({ payment_id: payment.id }).whereNot({ line_type: 'reversal' }).orderBy('created_at').orderBy('id');
+  if (originals.length === 0 || !payment.settlement_id) return { settlement: null, created: false };
+
+  const home: SettlementRow = await trx('settlements').where({ id: payment.settlement_id }).forUpdate().first();
+  const homeCategories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: home.id });
+  let target = home;
+  if (!(home.status === 'open' || home.status === 'ready') || isPostingStarted(homeCategories)) {
+    const dealer = await trx('dealers').where({ id: payment.dealer_id }).first('id', 'time_zone', 'settlement_cutoff');
+    target = await openSettlementFrom(trx, dealer, settlementBusinessDate(input.now, dealer.time_zone, dealer.settlement_cutoff), input);
+  }
+  await insertReversalLines(trx, { settlementId: target.id, paymentId: payment.id, originals });
+  const refreshed = await refreshSettlement(trx, target.id);
+  await recordAudit(trx, {
+    dealerId: payment.dealer_id, actorKind: 'system', action: 'settlement.reversal_queued', entityType: 'settlement', entityId: target.id,
+    data: { paymentId: payment.id, paymentNumber: payment.number, settlementNumber: target.number, originalSettlementNumber: home.number, lines: originals.length },
+  });
+  return { settlement: refreshed, created: true };
+}
+
+/** Closes an open batch (cutoff reached or closed early by an operator). Idempotent. */
+export async function closeSettlement(trx: Trx, input: { settlementId: string; now: Date; actor: Actor }): Promise<SettlementRow> {
+  const settlement: SettlementRow | undefined = await trx('settlements').where({ id: input.settlementId }).forUpdate().first();
+  if (!settlement) throw new SettlementRefusal('settlement_not_found', `Settlement ${input.settlementId} does not exist.`, 404);
+  if (settlement.status !== 'open') return settlement;
+  await trx('settlements').where({ id: settlement.id }).update({ status: 'ready', closed_at: input.now, updated_at: trx.fn.now() });
+  const refreshed = await refreshSettlement(trx, settlement.id);
+  await recordAudit(trx, {
+    dealerId: settlement.dealer_id, actorKind: input.actor.kind, actorId: input.actor.id ?? null, action: 'settlement.closed', entityType: 'settlement', entityId: settlement.id,
+    data: { number: settlement.number, status: refreshed.status, paymentCount: refreshed.payment_count, grossCents: refreshed.gross_cents, netCents: refreshed.net_cents },
+  });
+  return refreshed;
+}
+
+/**
+ * Recomputes a settlement's totals, its categories' line counts and amounts, and its status
+ * from the rows themselves. Gross is what the member payments charged; fees are what the
+ * processor costs the dealer; net is gross less fees less payments returned on this batch.
+ */
+export async function refreshSettlement(trx: Trx, settlementId: string): Promise<SettlementRow> {
+  await trx.raw(
+    `update settlement_categories c
+        set line_count = x.line_count,
+            amount_cents = x.amount_cents,
+            status = case when c.status in ('posting', 'posted') then c.status when x.line_count = 0 then 'empty' else 'unposted' end
+       from (select cat.category, count(l.id)::int as line_count, coalesce(sum(l.amount_cents), 0)::bigint as amount_cents
+               from unnest(?::text[]) as cat(category)
+               left join gl_posting_lines l on l.settlement_id = ? and l.category = cat.category
+              group by cat.category) x
+      where c.settlement_id = ? and c.category = x.category`,
+    [SETTLEMENT_CATEGORIES as unknown as string[], settlementId, settlementId],
+  );
+  await trx.raw(
+    `update settlements s
+        set payment_count = m.payment_count,
+            gross_cents = m.gross_cents,
+            fee_cents = m.fee_cents,
+            net_cents = m.gross_cents - m.fee_cents - r.returned_cents,
+            updated_at = now()
+       from (select count(*)::int as payment_count, coalesce(sum(amount_cents), 0)::bigint as gross_cents,
+                    coalesce(sum(processing_cost_cents), 0)::bigint as fee_cents
+               from payments where settlement_id = ?) m,
+            (select coalesce(sum(p.amount_cents), 0)::bigint as returned_cents
+               from payments p
+              where p.id in (select distinct payment_id from gl_posting_lines where settlement_id = ? and line_type = 'reversal')) r
+      where s.id = ?`,
+    [settlementId, settlementId, settlementId],
+  );
+  return refreshStatus(trx, settlementId);
+}
+
+/** Moves the settlement status to match its categories (Ready → Partially posted → Posted). */
+export async function refreshStatus(trx: Trx, settlementId: string): Promise<SettlementRow> {
+  const settlement: SettlementRow = await trx('settlements').where({ id: settlementId }).first();
+  const categories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: settlementId });
+  const status = settlementStatusFor(settlement.status, categories);
+  if (status === settlement.status) return settlement;
+  const [updated] = await trx('settlements').where({ id: settlementId }).update({ status, updated_at: trx.fn.now() }).returning('*');
+  return updated;
+}
+
+/**
+ * An operator loaded the posting file into the ERP and records when. Refused for a batch
+ * still open, a category with nothing in it, one already posted, or one auto-post is busy
+ * with. Every line of the category counts as posted from then on.
+ */
+export async function markCategoryPosted(
+  trx: Trx,
+  input: { settlementId: string; dealerId: string; category: SettlementCategory; postedAt: Date; operatorId: string },
+): Promise<{ settlement: SettlementRow; category: CategoryRow }> {
+  const settlement = await lockOwnSettlement(trx, input.settlementId, input.dealerId);
+  if (settlement.status === 'open') throw new SettlementRefusal('settlement_open', `Settlement ${settlement.number} is still collecting payments; post it after it closes at the cutoff.`);
+  if (settlement.status === 'resolved') throw new SettlementRefusal('settlement_resolved', `Settlement ${settlement.number} is resolved; its postings can no longer change.`);
+  const run = await trx('gl_posting_runs').where({ settlement_id: settlement.id, status: 'running' }).first('settlement_id');
+  if (run) throw new SettlementRefusal('auto_post_running', `Auto-post is running for settlement ${settlement.number}; wait for it to finish before marking categories by hand.`);
+  const category: CategoryRow | undefined = await trx('settlement_categories').where({ settlement_id: settlement.id, category: input.category }).forUpdate().first();
+  if (!category || category.status === 'empty' || category.line_count === 0) {
+    throw new SettlementRefusal('category_empty', `Settlement ${settlement.number} has nothing in ${input.category.replace('_', ' ')} to post.`);
+  }
+  if (category.status === 'posted') {
+    throw new SettlementRefusal('category_already_posted', `${input.category.replace('_', ' ')} of settlement ${settlement.number} were already posted (${category.post_method}) at ${category.posted_at?.toISOString()}.`);
+  }
+  if (category.status === 'posting') throw new SettlementRefusal('auto_post_running', `Auto-post is posting ${input.category.replace('_', ' ')} of settlement ${settlement.number}.`);
+
+  await trx('gl_posting_lines').where({ settlement_id: settlement.id, category: input.category }).whereNot({ status: 'posted' })
+    .update({ status: 'posted', posted_at: input.postedAt });
+  const [updated] = await trx('settlement_categories').where({ settlement_id: settlement.id, category: input.category })
+    .update({ status: 'posted', posted_at: input.postedAt, post_method: 'manual', posted_by: input.operatorId }).returning('*');
+  const refreshed = await refreshStatus(trx, settlement.id);
+  await recordAudit(trx, {
+    dealerId: settlement.dealer_id, actorKind: 'operator', actorId: input.operatorId, action: 'settlement.category_marked_posted', entityType: 'settlement', entityId: settlement.id,
+    data: { number: settlement.number, category: input.category, postedAt: input.postedAt.toISOString(), lines: category.line_count, amountCents: category.amount_cents, status: refreshed.status },
+  });
+  return { settlement: refreshed, category: updated };
+}
+
+/** The operator confirms reconciliation. Only a batch with every non-empty category posted. */
+export async function resolveSettlement(trx: Trx, input: { settlementId: string; dealerId: string; operatorId: string; now: Date }): Promise<SettlementRow> {
+  const settlement = await lockOwnSettlement(trx, input.settlementId, input.dealerId);
+  if (settlement.status === 'resolved') throw new SettlementRefusal('settlement_already_resolved', `Settlement ${settlement.number} is already resolved.`);
+  if (settlement.status === 'open') throw new SettlementRefusal('settlement_open', `Settlement ${settlement.number} is still collecting payments.`);
+  const categories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: settlement.id }).orderBy('category');
+  const unposted = categories.filter((category) => category.status !== 'empty' && category.status !== 'posted');
+  if (unposted.length > 0) {
+    throw new SettlementRefusal('categories_unposted', `Post ${unposted.map((c) => c.category.replace('_', ' ')).join(', ')} of settlement ${settlement.number} before resolving it.`);
+  }
+  const [updated] = await trx('settlements').where({ id: settlement.id })
+    .update({ status: 'resolved', resolved_at: input.now, resolved_by: input.operatorId, updated_at: trx.fn.now() }).returning('*');
+  await recordAudit(trx, {
+    dealerId: settlement.dealer_id, actorKind: 'operator', actorId: input.operatorId, action: 'settlement.resolved', entityType: 'settlement', entityId: settlement.id,
+    data: { number: settlement.number, resolvedAt: input.now.toISOString() },
+  });
+  return updated;
+}
+
+export async function lockOwnSettlement(trx: Trx, settlementId: string, dealerId: string): Promise<SettlementRow> {
+  const settlement = await trx('settlements').where({ id: settlementId, dealer_id: dealerId }).forUpdate().first();
+  if (!settlement) throw new SettlementRefusal('not_found', 'Settlement not found.', 404);
+  return settlement;
+}

@@ -1,0 +1,58 @@
+/**
+ * The settlement's vocabulary and its two pure rules: where each kind of payment application
+ * posts, and what status a closed settlement has given the state of its three categories.
+ */
+
+export const SETTLEMENT_CATEGORIES = ['invoices', 'credit_adjustments', 'debit_adjustments'] as const;
+export type SettlementCategory = (typeof SETTLEMENT_CATEGORIES)[number];
+
+export type SettlementStatus = 'open' | 'ready' | 'partially_posted' | 'posted' | 'resolved';
+export type CategoryStatus = 'empty' | 'unposted' | 'posting' | 'posted';
+
+export type ApplicationKind = 'invoice' | 'debit' | 'credit' | 'discount';
+export type LineType = 'invoice_payment' | 'credit_application' | 'debit_payment' | 'statement_discount' | 'reversal';
+export type DocumentType = 'invoice' | 'debit' | 'credit_memo' | 'discount' | 'reversal';
+
+/**
+ * Statement discounts travel with the invoices they were earned on, so they post (and are
+ * marked posted) with the invoices category.
+ */
+export const LINE_SHAPE: Record<ApplicationKind, { category: SettlementCategory; lineType: LineType; documentType: DocumentType }> = {
+  invoice: { category: 'invoices', lineType: 'invoice_payment', documentType: 'invoice' },
+  discount: { category: 'invoices', lineType: 'statement_discount', documentType: 'discount' },
+  credit: { category: 'credit_adjustments', lineType: 'credit_application', documentType: 'credit_memo' },
+  debit: { category: 'debit_adjustments', lineType: 'debit_payment', documentType: 'debit' },
+};
+
+export const CATEGORY_LABEL: Record<SettlementCategory, string> = {
+  invoices: 'Invoices',
+  credit_adjustments: 'Credit adjustments',
+  debit_adjustments: 'Debit adjustments',
+};
+
+/**
+ * Status of a settlement from its categories. Open and resolved are set by explicit events
+ * (the cutoff, the operator); in between, empty categories do not count: a closed batch with
+ * nothing left to post (every payment frozen out) is Posted, so it can be resolved.
+ */
+export function settlementStatusFor(current: SettlementStatus, categories: ReadonlyArray<{ status: CategoryStatus }>): SettlementStatus {
+  if (current === 'open' || current === 'resolved') return current;
+  const relevant = categories.filter((category) => category.status !== 'empty');
+  const posted = relevant.filter((category) => category.status === 'posted').length;
+  if (posted === relevant.length) return 'posted';
+  return posted > 0 ? 'partially_posted' : 'ready';
+}
+
+/** Idempotency keys sent to the ERP: derived from business ids, so every retry names the same line. */
+export const glLineKey = (paymentId: string, applicationId: number | string) => `gl:${paymentId}:${applicationId}`;
+export const glReversalKey = (paymentId: string, applicationId: number | string) => `gl:reversal:${paymentId}:${applicationId}`;
+
+/**
+ * A line Spruce refused can be sent again once the operator fixed the cause, but the ERP
+ * remembers the refusal under the old key: each retry gets the next numbered key. Safe,
+ * because a refused line posted nothing.
+ */
+export function nextAttemptKey(key: string): string {
+  const match = /^(.*):retry-(\d+)$/.exec(key);
+  return match ? `${match[1]}:retry-${Number(match[2]) + 1}` : `${key}:retry-1`;
+}

@@ -1,0 +1,102 @@
+import {
+  ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { glPostingProgressQuery, POSTING_ORDER, type GlPostingInput, type GlPostingProgress } from './settlement-definitions';
+
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NonRetryable', 'SettlementRefusal'] },
+});
+
+// A batch that stops heartbeating (its worker died) is retried elsewhere within seconds.
+const posting = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['NonRetryable', 'SpruceClientError'] },
+});
+
+const FIRST_RETRY_DELAY_MS = 1_000;
+
+/**
+ * The auto-post wizard (`gl-posting-<settlementId>`): invoices (with statement discounts),
+ * then credit adjustments, then debit adjustments, in batches of lines. When Spruce is down
+ * the batch fails retryably and this loop waits and tries again, for as long as it takes —
+ * that is the queue. Lines Spruce refuses are recorded with the reason and skipped; the rest
+ * carry on. Progress is served by the `progress` query and persisted by the activities.
+ */
+export async function glPostingWorkflow(input: GlPostingInput): Promise<GlPostingProgress> {
+  const progress: GlPostingProgress = {
+    settlementId: input.settlementId,
+    step: 'starting',
+    categories: [],
+    waitingForSpruce: false,
+    lastError: null,
+    attempts: 0,
+  };
+  setHandler(glPostingProgressQuery, () => progress);
+
+  try {
+    progress.categories = await bookkeeping.beginGlPosting({ settlementId: input.settlementId, startedBy: input.startedBy });
+    for (const category of POSTING_ORDER) {
+      const counts = progress.categories.find((row) => row.category === category)!;
+      if (counts.total === 0) continue;
+      progress.step = category;
+      let delay = FIRST_RETRY_DELAY_MS;
+      while (counts.pending > 0) {
+        try {
+          Object.assign(counts, await posting.postGlBatch({ settlementId: input.settlementId, category, batchSize: input.batchSize }));
+          progress.waitingForSpruce = false;
+          progress.lastError = null;
+          delay = FIRST_RETRY_DELAY_MS;
+        } catch (error) {
+          if (!retryLater(error)) throw error;
+          progress.attempts += 1;
+          progress.waitingForSpruce = failureType(error) === 'SpruceUnavailable';
+          progress.lastError = describe(error);
+          if (!progress.waitingForSpruce) {
+            await bookkeeping.recordGlPostingState({ settlementId: input.settlementId, currentCategory: category, lastError: progress.lastError });
+          }
+          await sleep(delay);
+          delay = Math.min(delay * 2, input.maxRetryDelayMs);
+          // A long outage must not grow the history without bound: start afresh (the
+          // database holds every line's state, so nothing is lost or repeated).
+          if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof glPostingWorkflow>(input);
+        }
+      }
+      Object.assign(counts, await bookkeeping.completeGlCategory({ settlementId: input.settlementId, category, postedBy: input.startedBy }));
+    }
+    progress.step = 'finishing';
+    await bookkeeping.finishGlPosting({ settlementId: input.settlementId, outcome: 'completed' });
+    await bookkeeping.notifyPaymentsPosted({ settlementId: input.settlementId });
+    progress.step = 'done';
+    return progress;
+  } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
+    progress.lastError = describe(error);
+    // Recorded even when the run was cancelled, so no category stays "posting".
+    await CancellationScope.nonCancellable(() =>
+      bookkeeping.finishGlPosting({ settlementId: input.settlementId, outcome: 'failed', lastError: progress.lastError }));
+    throw error;
+  }
+}
+
+/** Anything but a refusal that retrying cannot fix (bad credentials, missing settlement). */
+function retryLater(error: unknown): boolean {
+  if (!(error instanceof ActivityFailure)) return false;
+  if (error.cause instanceof TimeoutFailure) return true;
+  return !(error.cause instanceof ApplicationFailure && error.cause.nonRetryable);
+}
+
+function failureType(error: unknown): string | undefined {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.type ?? undefined : undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ActivityFailure) {
+    if (error.cause instanceof TimeoutFailure) return 'A posting batch timed out (its worker may have stopped); retrying.';
+    return error.cause?.message ?? error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

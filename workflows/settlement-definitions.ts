@@ -1,0 +1,77 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { SETTLEMENT_CATEGORIES, type SettlementCategory, type SettlementStatus } from '../domain/settlement';
+
+/**
+ * The contract of the settlement and GL posting workflows, shared by the API, the activities
+ * and the workflows themselves. Workflow-safe (no I/O).
+ */
+
+export { SETTLEMENT_CATEGORIES, type SettlementCategory, type SettlementStatus } from '../domain/settlement';
+
+/** The order auto-post follows: invoices (with statement discounts), then credits, then debits. */
+export const POSTING_ORDER: readonly SettlementCategory[] = SETTLEMENT_CATEGORIES;
+
+export const settlementWorkflowId = (dealerId: string, businessDate: string) => `settlement-${dealerId}-${businessDate}`;
+export const glPostingWorkflowId = (settlementId: string) => `gl-posting-${settlementId}`;
+
+export interface SettlementWorkflowInput {
+  settlementId: string;
+  dealerId: string;
+  businessDate: string;
+  /** The dealer's cutoff on the business date (ISO instant); the batch closes then. */
+  closesAt: string;
+}
+
+export interface SettlementWorkflowState {
+  settlementId: string;
+  businessDate: string;
+  status: SettlementStatus;
+  closesAt: string;
+  /** Distinct payments signalled as joined / left (the database holds the authoritative list). */
+  joined: number;
+  left: number;
+}
+
+/** A payment joined the batch (sent with signalWithStart by the addToSettlement activity). */
+export const paymentJoinedSignal = defineSignal<[{ paymentId: string }]>('paymentJoined');
+/** A frozen or terminated payment left the batch before it was posted. */
+export const paymentLeftSignal = defineSignal<[{ paymentId: string }]>('paymentLeft');
+/** An operator closes the batch before the cutoff. */
+export const closeSettlementSignal = defineSignal<[{ actorId: string | null }]>('closeNow');
+/** Categories were posted (auto-post finished a run, or an operator marked one posted). */
+export const postingChangedSignal = defineSignal<[]>('postingChanged');
+/** An operator resolved the settlement: the workflow's job is done. */
+export const settlementResolvedSignal = defineSignal<[{ actorId: string }]>('resolved');
+export const settlementStateQuery = defineQuery<SettlementWorkflowState>('state');
+
+export interface GlPostingInput {
+  settlementId: string;
+  /** The operator who pressed Post; recorded as posted_by on the categories. */
+  startedBy: string | null;
+  /** Lines per activity call; each call heartbeats between Spruce requests. */
+  batchSize: number;
+  /** Upper bound of the wait between attempts while Spruce is unreachable. */
+  maxRetryDelayMs: number;
+}
+
+export interface CategoryProgress {
+  category: SettlementCategory;
+  total: number;
+  posted: number;
+  rejected: number;
+  pending: number;
+}
+
+export interface GlPostingProgress {
+  settlementId: string;
+  step: 'starting' | SettlementCategory | 'finishing' | 'done';
+  categories: CategoryProgress[];
+  waitingForSpruce: boolean;
+  lastError: string | null;
+  attempts: number;
+}
+
+export const glPostingProgressQuery = defineQuery<GlPostingProgress>('progress');
+
+export const DEFAULT_GL_BATCH_SIZE = 500;
+export const DEFAULT_GL_MAX_RETRY_DELAY_MS = 10_000;
