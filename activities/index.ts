@@ -9,6 +9,7 @@ import { createGlPostingActivities } from './gl-posting';
 import { createInvitationActivities } from './invitations';
 import { createPaymentActivities } from './payments';
 import { createSettlementActivities } from './settlements';
+import { createSpruceSyncActivities } from './spruce-sync';
 
 /** What activities need from the outside world; tests pass real instances pointed at emulators. */
 export interface ActivityDeps {
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentActivities({ ...deps, settlementActivities }),
     ...settlementActivities,
     ...createGlPostingActivities(deps),
+    ...createSpruceSyncActivities(deps),
   };
 }
 

@@ -6,3 +6,4 @@ export { invitationWorkflow } from './invitation';
 export { agingRefreshWorkflow } from './aging-refresh';
 export { settlementWorkflow } from './settlement';
 export { glPostingWorkflow } from './gl-posting';
+export { spruceSyncWorkflow } from './spruce-sync';

@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { integrationRoutes } from './integration';
 import { invitationRoutes } from './invitations';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
 export function operatorRoutes(deps: AppDeps): Router {
   const router = Router();
   router.use(invitationRoutes(deps));
+  router.use(integrationRoutes(deps));
   return router;
 }

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { spruceWebhookRoutes } from './spruce';
 
 /** Inbound webhooks take raw bodies: signatures are computed over the exact bytes sent. */
-export function webhookRoutes(_deps: AppDeps): Router {
+export function webhookRoutes(deps: AppDeps): Router {
   const router = Router();
+  router.use(spruceWebhookRoutes(deps));
   return router;
 }

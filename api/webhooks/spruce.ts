@@ -1,0 +1,111 @@
+import express, { Router, type Request, type Response } from 'express';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { spruceWebhookBody } from '../../integrations/spruce';
+import { logger } from '../../runtime/logger';
+import type { AppDeps } from '../deps';
+import { signalSpruceChanges } from '../spruce-sync-client';
+
+/**
+ * `POST /webhooks/spruce`: change deliveries pushed by Spruce (docs/spruce-api.md). The
+ * route authenticates and records a delivery, then hands it to the dealer's sync workflow
+ * with signal-with-start; it never applies changes itself, so a slow database or a burst
+ * of deliveries cannot hold Spruce's connection open.
+ *
+ *   bad or missing signature, unknown tenant, stale timestamp → 401
+ *   unreadable or ill-formed body                              → 400
+ *   a delivery id seen before                                  → 200, nothing done
+ *   Temporal unreachable                                        → 503 (Spruce retries)
+ */
+
+/** Spruce signs a fresh timestamp per attempt; older than this is a replay or a skewed clock. */
+export const MAX_WEBHOOK_AGE_SECONDS = 300;
+
+export function verifySpruceSignature(secret: string, timestamp: string, rawBody: Buffer, signatureHeader: string): boolean {
+  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
+  // The header may carry several signatures during a secret rotation: "v1=abc, v1=def".
+  return signatureHeader
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith('v1='))
+    .some((part) => {
+      const given = Buffer.from(part.slice(3), 'utf8');
+      const wanted = Buffer.from(expected, 'utf8');
+      return given.length === wanted.length && timingSafeEqual(given, wanted);
+    });
+}
+
+export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
+  const router = Router();
+  const log = logger.child({ webhook: 'spruce' });
+
+  const refuse = (req: Request, res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
+    log.warn({ requestId: req.requestId, status, code, tenant: req.get('spruce-tenant-id'), deliveryId: req.get('spruce-delivery-id'), ...extra }, `spruce webhook refused: ${message}`);
+    res.status(status).json({ error: { code, message } });
+  };
+
+  router.post('/spruce', express.raw({ type: () => true, limit: '20mb' }), async (req, res) => {
+    const tenantId = req.get('spruce-tenant-id');
+    const deliveryId = req.get('spruce-delivery-id');
+    const timestamp = req.get('spruce-timestamp');
+    const signature = req.get('spruce-signature');
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!tenantId || !timestamp || !signature) {
+      return refuse(req, res, 401, 'signature_missing', 'Spruce-Tenant-Id, Spruce-Timestamp and Spruce-Signature headers are required.');
+    }
+
+    const candidates: Array<{ id: string; spruce_webhook_secret: string | null }> = await db('dealers')
+      .where({ spruce_tenant_id: tenantId, integration_mode: 'spruce' })
+      .select('id', 'spruce_webhook_secret');
+    const dealer = candidates.find((candidate) => verifySpruceSignature(candidate.spruce_webhook_secret ?? config.SPRUCE_WEBHOOK_SECRET, timestamp, rawBody, signature));
+    if (!dealer) {
+      return refuse(req, res, 401, 'bad_signature', 'The signature does not match this tenant\'s webhook secret.', { knownTenant: candidates.length > 0 });
+    }
+    const sentAt = Number(timestamp);
+    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - sentAt) > MAX_WEBHOOK_AGE_SECONDS) {
+      return refuse(req, res, 401, 'stale_timestamp', `The delivery is signed more than ${MAX_WEBHOOK_AGE_SECONDS} seconds away from now; refusing it as a possible replay.`, { dealerId: dealer.id });
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      return refuse(req, res, 400, 'malformed_json', 'The body is not valid JSON.', { dealerId: dealer.id });
+    }
+    const parsed = spruceWebhookBody.safeParse(json);
+    if (!parsed.success) {
+      const details = parsed.error.issues.slice(0, 10).map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+      log.warn({ dealerId: dealer.id, details }, 'spruce webhook body does not match the contract');
+      res.status(400).json({ error: { code: 'invalid_body', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } });
+      return;
+    }
+    const body = parsed.data;
+    if (body.tenant_id !== tenantId || (deliveryId && body.id !== deliveryId)) {
+      return refuse(req, res, 400, 'header_mismatch', 'The body\'s tenant or delivery id differs from the signed headers.', { dealerId: dealer.id });
+    }
+
+    const seqs = body.changes.map((change) => change.seq);
+    const delivery = { deliveryId: body.id, firstSeq: Math.min(...seqs), lastSeq: Math.max(...seqs) };
+    const inserted = await db('webhook_events')
+      .insert({ provider: 'spruce', event_id: body.id, event_type: body.type, payload: body })
+      .onConflict(['provider', 'event_id'])
+      .ignore()
+      .returning('id');
+    if (inserted.length === 0) {
+      log.info({ dealerId: dealer.id, deliveryId: body.id }, 'spruce webhook delivery seen before; ignored');
+      res.json({ status: 'duplicate' });
+      return;
+    }
+    try {
+      await signalSpruceChanges(temporal, config.TASK_QUEUE, dealer.id, delivery);
+    } catch (error) {
+      // Forget the delivery so Spruce's retry is taken as new rather than as a replay.
+      await db('webhook_events').where({ provider: 'spruce', event_id: body.id }).delete();
+      log.error({ dealerId: dealer.id, deliveryId: body.id, err: error }, 'could not hand the spruce delivery to the sync workflow');
+      res.status(503).json({ error: { code: 'temporarily_unavailable', message: 'The delivery could not be queued; retry later.' } });
+      return;
+    }
+    res.json({ status: 'accepted', first_seq: delivery.firstSeq, last_seq: delivery.lastSeq });
+  });
+
+  return router;
+}

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+
+/**
+ * The Spruce sync's persisted state per dealer (`sync_state`): the change-feed cursor (every
+ * change up to it is applied), status, lag and the last error. The cursor only moves inside
+ * the transaction that applied the changes, so the database never claims more than it holds.
+ */
+
+type Trx = Knex | Knex.Transaction;
+
+export type SyncStatus = 'starting' | 'catching_up' | 'live' | 'degraded' | 'resyncing';
+
+export interface SyncStateRow {
+  dealer_id: string;
+  cursor: number;
+  status: SyncStatus;
+  last_event_at: Date | null;
+  last_synced_at: Date | null;
+  lag_ms: number | null;
+  events_applied: number;
+  last_error: string | null;
+  last_error_at: Date | null;
+  head_seq: number | null;
+  rows_skipped: number;
+  resync_requested_at: Date | null;
+  updated_at: Date;
+}
+
+export async function ensureSyncState(db: Trx, dealerId: string): Promise<SyncStateRow> {
+  await db('sync_state').insert({ dealer_id: dealerId }).onConflict('dealer_id').ignore();
+  return (await db('sync_state').where({ dealer_id: dealerId }).first()) as SyncStateRow;
+}
+
+/** Locks the dealer's row so two appliers (webhook batch, catch-up page) never interleave. */
+export async function lockSyncState(trx: Knex.Transaction, dealerId: string): Promise<SyncStateRow> {
+  await trx('sync_state').insert({ dealer_id: dealerId }).onConflict('dealer_id').ignore();
+  return (await trx('sync_state').where({ dealer_id: dealerId }).forUpdate().first()) as SyncStateRow;
+}
+
+export async function readSyncState(db: Trx, dealerId: string): Promise<SyncStateRow | undefined> {
+  return db('sync_state').where({ dealer_id: dealerId }).first();
+}
+
+export async function recordApplied(
+  trx: Knex.Transaction,
+  dealerId: string,
+  progress: { cursor: number; applied: number; skipped: number; lastEventAt: string | null; status: SyncStatus; headSeq?: number; error?: string | null },
+): Promise<void> {
+  const now = new Date();
+  await trx('sync_state')
+    .where({ dealer_id: dealerId })
+    .update({
+      cursor: progress.cursor,
+      status: progress.status,
+      events_applied: trx.raw('events_applied + ?', [progress.applied]),
+      rows_skipped: trx.raw('rows_skipped + ?', [progress.skipped]),
+      last_synced_at: now,
+      ...(progress.lastEventAt ? { last_event_at: progress.lastEventAt, lag_ms: Math.max(0, now.getTime() - Date.parse(progress.lastEventAt)) } : {}),
+      ...(progress.headSeq === undefined ? {} : { head_seq: progress.headSeq }),
+      ...(progress.error ? { last_error: progress.error, last_error_at: now } : {}),
+      updated_at: now,
+    });
+}
+
+/** The feed has nothing newer: the sync is live and has no lag. */
+export async function recordCaughtUp(db: Trx, dealerId: string, headSeq: number): Promise<void> {
+  await db('sync_state')
+    .where({ dealer_id: dealerId })
+    .update({ status: 'live', head_seq: headSeq, lag_ms: 0, resync_requested_at: null, last_synced_at: db.fn.now(), updated_at: db.fn.now() });
+}
+
+export async function recordSyncStatus(db: Trx, dealerId: string, status: SyncStatus, headSeq?: number): Promise<void> {
+  await db('sync_state')
+    .where({ dealer_id: dealerId })
+    .update({ status, ...(headSeq === undefined ? {} : { head_seq: headSeq }), updated_at: db.fn.now() });
+}
+
+export async function recordSyncError(db: Trx, dealerId: string, message: string): Promise<void> {
+  await db('sync_state').insert({ dealer_id: dealerId }).onConflict('dealer_id').ignore();
+  await db('sync_state')
+    .where({ dealer_id: dealerId })
+    .update({ status: 'degraded', last_error: message.slice(0, 2000), last_error_at: db.fn.now(), updated_at: db.fn.now() });
+}
+
+/** Resync from scratch: the cursor goes back to 0; data stays and is overwritten as the feed replays. */
+export async function resetCursor(db: Trx, dealerId: string): Promise<void> {
+  await db('sync_state').insert({ dealer_id: dealerId }).onConflict('dealer_id').ignore();
+  await db('sync_state')
+    .where({ dealer_id: dealerId })
+    .update({ cursor: 0, status: 'resyncing', resync_requested_at: db.fn.now(), updated_at: db.fn.now() });
+}
