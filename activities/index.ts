@@ -5,6 +5,7 @@ import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import { createAccountStatsActivities } from './account-stats';
 import { createAuditActivities } from './audit';
+import { createIngestActivities } from './ingest';
 import { createGlPostingActivities } from './gl-posting';
 import { createInvitationActivities } from './invitations';
 import { createPaymentActivities } from './payments';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
   const settlementActivities = createSettlementActivities(deps);
   return {
     ...createAuditActivities(deps),
+    ...createIngestActivities(deps),
     ...createAccountStatsActivities(deps),
     ...createInvitationActivities(deps),
     ...createPaymentActivities({ ...deps, settlementActivities }),

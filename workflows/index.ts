@@ -1,6 +1,7 @@
 // Every workflow the worker registers. Workflow code is bundled and run in Temporal's
 // deterministic sandbox: only `domain/` and `@temporalio/workflow` may be imported from here.
 export { noopWorkflow } from './noop';
+export { ingestWorkflow } from './ingest';
 export { paymentWorkflow } from './payment';
 export { invitationWorkflow } from './invitation';
 export { agingRefreshWorkflow } from './aging-refresh';

@@ -1,0 +1,385 @@
+import type { Knex } from 'knex';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { refreshAccountStats } from '../../db/account-stats';
+import { recordAudit } from '../../db/audit';
+import type { DataType } from '../../domain/ingestion/columns';
+import { STAGED_COLUMNS } from '../../domain/ingestion/rows';
+import { inApplyOrder } from './validate-run';
+
+/** Rows per INSERT into a staging table: one round trip each, well under PostgreSQL's limits. */
+const LOAD_BATCH = 10_000;
+
+/** The upload no longer fits the database (it changed between validation and commit). */
+export class CommitConflict extends Error {}
+
+export interface FileCommit {
+  fileId: string;
+  filename: string;
+  dataType: DataType;
+  validRows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface RunCommit {
+  runId: string;
+  files: FileCommit[];
+  touchedAccounts: number;
+  /** True when an earlier attempt had already committed (the activity was retried). */
+  alreadyCommitted: boolean;
+}
+
+export interface CommitOptions {
+  onProgress?: (progress: { fileId: string; step: string; rows?: number }) => void;
+  now?: Date;
+}
+
+interface FileRow {
+  id: string;
+  data_type: DataType;
+  filename: string;
+  staging_path: string | null;
+  valid_rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  columns: Array<{ header: string; column: string | null }>;
+}
+
+const sqlType = { text: 'text', bigint: 'bigint', date: 'date', boolean: 'boolean' } as const;
+
+async function* stagedBatches(path: string, size: number): AsyncGenerator<unknown[][]> {
+  let rest = '';
+  let batch: unknown[][] = [];
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line === '') continue;
+      batch.push(JSON.parse(line) as unknown[]);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (rest !== '') batch.push(JSON.parse(rest) as unknown[]);
+  if (batch.length > 0) yield batch;
+}
+
+/** Loads a file's staged rows into a temporary table that disappears with the transaction. */
+async function loadStage(trx: Knex.Transaction, table: string, file: FileRow, onRows: (rows: number) => void): Promise<number> {
+  const columns = STAGED_COLUMNS[file.data_type];
+  await trx.raw(`create temp table ${table} (row_number integer, ${columns.map((c) => `${c.name} ${sqlType[c.sql]}`).join(', ')}) on commit drop`);
+  if (!file.staging_path || file.valid_rows === 0) return 0;
+  const casts = ['?::integer[]', ...columns.map((c) => `?::${sqlType[c.sql]}[]`)].join(', ');
+  let loaded = 0;
+  for await (const batch of stagedBatches(file.staging_path, LOAD_BATCH)) {
+    const arrays: unknown[][] = Array.from({ length: columns.length + 1 }, () => new Array(batch.length));
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch[r]!;
+      for (let c = 0; c < arrays.length; c++) arrays[c]![r] = row[c];
+    }
+    await trx.raw(`insert into ${table} select * from unnest(${casts})`, arrays as Knex.RawBinding[]);
+    loaded += batch.length;
+    onRows(loaded);
+  }
+  await trx.raw(`analyze ${table}`);
+  return loaded;
+}
+
+interface Target {
+  column: string;
+  /** Expression over the staged row `s`, the account `a` and the job `j`. */
+  value: string;
+  /** Staged file column that must be present for the value to be written. */
+  from?: string;
+  /** Written on insert only (the conflict key). */
+  insertOnly?: boolean;
+}
+
+function fileHas(file: FileRow, column: string | undefined): boolean {
+  return column === undefined || file.columns.some((c) => c.column === column);
+}
+
+/**
+ * `insert ... on conflict do update ... where changed`: new rows come back with xmax = 0,
+ * changed rows with their new xmax, unchanged rows not at all. Columns the file did not
+ * have are left as they are.
+ */
+async function upsert(
+  trx: Knex.Transaction, file: FileRow, spec: { table: string; conflict: string; from: string; targets: Target[]; accountColumn: string | null },
+  dealerId: string,
+): Promise<{ inserted: number; updated: number }> {
+  const targets = spec.targets.filter((t) => fileHas(file, t.from));
+  const updatable = targets.filter((t) => !t.insertOnly);
+  const sql = `
+    with merged as (
+      insert into ${spec.table} as t (dealer_id, ${targets.map((t) => t.column).join(', ')})
+      select :dealerId, ${targets.map((t) => t.value).join(', ')} from ${spec.from}
+      on conflict (dealer_id, ${spec.conflict}) do update set
+        ${updatable.map((t) => `${t.column} = excluded.${t.column}`).join(', ')}, updated_at = now()
+      where (${updatable.map((t) => `t.${t.column}`).join(', ')}) is distinct from (${updatable.map((t) => `excluded.${t.column}`).join(', ')})
+      returning ${spec.accountColumn ? `t.${spec.accountColumn}` : 'null::uuid'} as account_id, (xmax = 0) as inserted
+    )${spec.accountColumn ? `, touched as (
+      insert into ingest_touched (account_id) select distinct account_id from merged on conflict do nothing
+    )` : ''}
+    select count(*) filter (where inserted)::integer as inserted, count(*) filter (where not inserted)::integer as updated from merged`;
+  const result = await trx.raw(sql, { dealerId });
+  return result.rows[0] as { inserted: number; updated: number };
+}
+
+const ACCOUNT_JOIN = (stage: string) =>
+  `${stage} s join customer_accounts a on a.dealer_id = :dealerId and a.erp_account_id = s.account_id and a.deleted_at is null`;
+
+/** Fails the commit when staged rows point at accounts that disappeared since validation. */
+async function requireAccounts(trx: Knex.Transaction, stage: string, file: FileRow, dealerId: string): Promise<void> {
+  const missing = await trx.raw(
+    `select distinct s.account_id from ${stage} s left join customer_accounts a
+       on a.dealer_id = :dealerId and a.erp_account_id = s.account_id and a.deleted_at is null
+     where a.id is null limit 5`,
+    { dealerId },
+  );
+  if (missing.rows.length > 0) {
+    throw new CommitConflict(`${file.filename} refers to accounts that no longer exist in Drypowder (${missing.rows.map((r: { account_id: string }) => r.account_id).join(', ')}); nothing was applied. Upload the accounts again with this file.`);
+  }
+}
+
+/** Documents that move to another account leave their old account's statistics stale too. */
+async function touchPreviousOwners(trx: Knex.Transaction, stage: string, table: string, keyColumn: string, stageKey: string, dealerId: string): Promise<void> {
+  await trx.raw(
+    `insert into ingest_touched (account_id)
+     select distinct t.customer_account_id from ${stage} s
+       join ${table} t on t.dealer_id = :dealerId and t.${keyColumn} = s.${stageKey}
+       join customer_accounts a on a.dealer_id = :dealerId and a.erp_account_id = s.account_id
+     where a.id <> t.customer_account_id
+     on conflict do nothing`,
+    { dealerId },
+  );
+}
+
+async function mergeJobs(trx: Knex.Transaction, stages: string[], dealerId: string): Promise<void> {
+  if (stages.length === 0) return;
+  const union = stages.map((stage, order) => `select job_id, job_name, account_id, ${order} as file_order, row_number from ${stage} where job_id is not null`).join(' union all ');
+  await trx.raw(`create temp table stage_jobs on commit drop as
+    select distinct on (job_id) job_id, job_name, account_id from (${union}) u
+    order by job_id, (job_name is null), file_order desc, row_number desc`);
+  await trx.raw(
+    `insert into jobs (dealer_id, customer_account_id, erp_job_id, name)
+     select :dealerId, a.id, s.job_id, coalesce(s.job_name, s.job_id) from ${ACCOUNT_JOIN('stage_jobs')}
+     on conflict (dealer_id, erp_job_id) do nothing`,
+    { dealerId },
+  );
+  await trx.raw(
+    `update jobs j set name = s.job_name, updated_at = now() from stage_jobs s
+     where j.dealer_id = :dealerId and j.erp_job_id = s.job_id and s.job_name is not null and j.name <> s.job_name`,
+    { dealerId },
+  );
+}
+
+async function mergeStatementItems(trx: Knex.Transaction, stage: string, file: FileRow, dealerId: string): Promise<{ inserted: number; updated: number }> {
+  await trx.raw(
+    `create temp table ${stage}_resolved on commit drop as
+     select s.row_number, s.statement_id as statement_number, s.document_id, st.id as statement_uuid, st.customer_account_id,
+       case when s.document_type = 'invoice' then 'invoice' else ad.kind end as item_type,
+       i.id as invoice_uuid, ad.id as adjustment_uuid,
+       coalesce(s.amount_cents, i.balance_cents, ad.balance_cents) as amount_cents
+     from ${stage} s
+     left join statements st on st.dealer_id = :dealerId and st.statement_number = s.statement_id
+     left join invoices i on s.document_type = 'invoice' and i.dealer_id = :dealerId and i.invoice_number = s.document_id
+     left join adjustments ad on s.document_type = 'adjustment' and ad.dealer_id = :dealerId and ad.adjustment_number = s.document_id`,
+    { dealerId },
+  );
+  const resolved = `${stage}_resolved`;
+  const missing = await trx.raw(`select statement_number, document_id from ${resolved} where statement_uuid is null or (invoice_uuid is null and adjustment_uuid is null) limit 5`);
+  if (missing.rows.length > 0) {
+    throw new CommitConflict(`${file.filename} refers to statements or documents that no longer exist in Drypowder (${missing.rows.map((r: { statement_number: string; document_id: string }) => `${r.statement_number}/${r.document_id}`).join(', ')}); nothing was applied.`);
+  }
+  const same = `si.dealer_id = :dealerId and si.statement_id = r.statement_uuid and (si.invoice_id = r.invoice_uuid or si.adjustment_id = r.adjustment_uuid)`;
+  const updated = await trx.raw(
+    `update statement_items si set amount_cents = r.amount_cents, item_type = r.item_type from ${resolved} r
+     where ${same} and (si.amount_cents, si.item_type) is distinct from (r.amount_cents, r.item_type)`,
+    { dealerId },
+  );
+  const inserted = await trx.raw(
+    `insert into statement_items (dealer_id, statement_id, item_type, invoice_id, adjustment_id, amount_cents)
+     select :dealerId, r.statement_uuid, r.item_type, r.invoice_uuid, r.adjustment_uuid, r.amount_cents from ${resolved} r
+     where not exists (select 1 from statement_items si where ${same})`,
+    { dealerId },
+  );
+  for (const [table, column] of [['invoices', 'invoice_uuid'], ['adjustments', 'adjustment_uuid']] as const) {
+    await trx.raw(
+      `update ${table} d set statement_id = r.statement_uuid, updated_at = now() from ${resolved} r
+       where d.id = r.${column} and d.statement_id is distinct from r.statement_uuid`,
+    );
+  }
+  if ((updated.rowCount ?? 0) + (inserted.rowCount ?? 0) > 0) {
+    await trx.raw(`insert into ingest_touched (account_id) select distinct customer_account_id from ${resolved} on conflict do nothing`);
+  }
+  return { inserted: inserted.rowCount ?? 0, updated: updated.rowCount ?? 0 };
+}
+
+async function mergeFile(trx: Knex.Transaction, stage: string, file: FileRow, dealerId: string): Promise<{ inserted: number; updated: number }> {
+  const accountAndJob = `${ACCOUNT_JOIN(stage)} left join jobs j on j.dealer_id = :dealerId and j.erp_job_id = s.job_id`;
+  switch (file.data_type) {
+    case 'accounts':
+      return upsert(trx, file, {
+        table: 'customer_accounts', conflict: 'erp_account_id', from: `${stage} s`, accountColumn: 'id',
+        targets: [
+          { column: 'erp_account_id', value: 's.account_id', insertOnly: true },
+          { column: 'name', value: 's.name' },
+          { column: 'account_type', value: 's.account_type', from: 'account_type' },
+          { column: 'status', value: 's.status', from: 'status' },
+          { column: 'credit_limit_cents', value: 's.credit_limit_cents', from: 'credit_limit' },
+          { column: 'address_line1', value: 's.address_line1', from: 'address_line1' },
+          { column: 'city', value: 's.city', from: 'city' },
+          { column: 'state', value: 's.state', from: 'state' },
+          { column: 'postal_code', value: 's.postal_code', from: 'postal_code' },
+          { column: 'phone', value: 's.phone', from: 'phone' },
+          { column: 'deleted_at', value: 'null::timestamptz' },
+        ],
+      }, dealerId);
+    case 'contacts':
+      await requireAccounts(trx, stage, file, dealerId);
+      return upsert(trx, file, {
+        table: 'contacts', conflict: 'erp_contact_id', from: ACCOUNT_JOIN(stage), accountColumn: null,
+        targets: [
+          { column: 'erp_contact_id', value: 's.contact_id', insertOnly: true },
+          { column: 'customer_account_id', value: 'a.id' },
+          { column: 'name', value: 's.name' },
+          { column: 'email', value: 's.email', from: 'email' },
+          { column: 'phone', value: 's.phone', from: 'phone' },
+          { column: 'role', value: 's.role', from: 'role' },
+          { column: 'is_primary', value: 's.is_primary', from: 'is_primary' },
+          { column: 'deleted_at', value: 'null::timestamptz' },
+        ],
+      }, dealerId);
+    case 'statements':
+      await requireAccounts(trx, stage, file, dealerId);
+      await touchPreviousOwners(trx, stage, 'statements', 'statement_number', 'statement_id', dealerId);
+      return upsert(trx, file, {
+        table: 'statements', conflict: 'statement_number', from: ACCOUNT_JOIN(stage), accountColumn: 'customer_account_id',
+        targets: [
+          { column: 'statement_number', value: 's.statement_id', insertOnly: true },
+          { column: 'customer_account_id', value: 'a.id' },
+          { column: 'statement_date', value: 's.statement_date' },
+          { column: 'due_date', value: 's.due_date' },
+          { column: 'balance_cents', value: 's.balance_cents' },
+          { column: 'discount_cents', value: 's.discount_cents', from: 'discount_amount' },
+          { column: 'discount_date', value: 's.discount_date', from: 'discount_date' },
+          { column: 'status', value: 's.status', from: 'status' },
+        ],
+      }, dealerId);
+    case 'invoices':
+      await requireAccounts(trx, stage, file, dealerId);
+      await touchPreviousOwners(trx, stage, 'invoices', 'invoice_number', 'invoice_id', dealerId);
+      return upsert(trx, file, {
+        table: 'invoices', conflict: 'invoice_number', from: accountAndJob, accountColumn: 'customer_account_id',
+        targets: [
+          { column: 'invoice_number', value: 's.invoice_id', insertOnly: true },
+          { column: 'customer_account_id', value: 'a.id' },
+          { column: 'invoice_date', value: 's.invoice_date' },
+          { column: 'due_date', value: 's.due_date' },
+          { column: 'amount_cents', value: 's.amount_cents' },
+          { column: 'balance_cents', value: 's.balance_cents' },
+          { column: 'status', value: 's.status' },
+          { column: 'po_number', value: 's.po_number', from: 'po_number' },
+          { column: 'job_id', value: 'j.id', from: 'job_id' },
+        ],
+      }, dealerId);
+    case 'adjustments':
+      await requireAccounts(trx, stage, file, dealerId);
+      await touchPreviousOwners(trx, stage, 'adjustments', 'adjustment_number', 'adjustment_id', dealerId);
+      return upsert(trx, file, {
+        table: 'adjustments', conflict: 'adjustment_number', from: accountAndJob, accountColumn: 'customer_account_id',
+        targets: [
+          { column: 'adjustment_number', value: 's.adjustment_id', insertOnly: true },
+          { column: 'customer_account_id', value: 'a.id' },
+          { column: 'kind', value: 's.kind' },
+          { column: 'reason', value: 's.reason', from: 'reason' },
+          { column: 'amount_cents', value: 's.amount_cents' },
+          { column: 'balance_cents', value: 's.balance_cents' },
+          { column: 'status', value: 's.status' },
+          { column: 'transaction_date', value: 's.transaction_date', from: 'transaction_date' },
+          { column: 'due_date', value: 's.due_date', from: 'payment_due_date' },
+          { column: 'voucher_id', value: 's.voucher_id', from: 'voucher_id' },
+          { column: 'applies_to_invoice_number', value: 's.applies_to_invoice_number', from: 'adjustment_invoice_id' },
+          { column: 'job_id', value: 'j.id', from: 'job_id' },
+          { column: 'description', value: 's.description', from: 'description' },
+        ],
+      }, dealerId);
+    case 'statement_items':
+      return mergeStatementItems(trx, stage, file, dealerId);
+  }
+}
+
+function filesSummary(files: FileRow[]): FileCommit[] {
+  return files.map((file) => ({
+    fileId: file.id, filename: file.filename, dataType: file.data_type, validRows: file.valid_rows,
+    inserted: file.inserted, updated: file.updated, unchanged: file.unchanged,
+  }));
+}
+
+/**
+ * Applies every valid row of a validated upload in one transaction: staged rows go into
+ * temporary tables, then set-based merges write the receivables tables in dependency order,
+ * and the touched accounts' statistics are refreshed in the same transaction. Either all of
+ * it commits, together with the run's `succeeded` status, or none of it does — so a retry
+ * after a crash finds the run either untouched or already succeeded.
+ */
+export async function commitRun(db: Knex, runId: string, options: CommitOptions = {}): Promise<RunCommit> {
+  const progress = options.onProgress ?? (() => undefined);
+  const result = await db.transaction(async (trx) => {
+    const run = await trx('ingestion_runs').where({ id: runId }).forUpdate().first();
+    if (!run) throw new CommitConflict(`Ingestion run ${runId} does not exist.`);
+    const files = inApplyOrder((await trx('ingestion_files').where({ run_id: runId }).whereIn('status', ['validated', 'applied'])) as FileRow[]);
+    if (run.status === 'succeeded') return { runId, files: filesSummary(files), touchedAccounts: 0, alreadyCommitted: true };
+    if (run.status !== 'processing') throw new CommitConflict(`Ingestion run ${runId} is ${run.status}, not ready to commit.`);
+    // One upload of a dealer at a time: concurrent merges of the same documents would deadlock.
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`ingest:${run.dealer_id}`]);
+    await trx.raw('create temp table ingest_touched (account_id uuid primary key) on commit drop');
+
+    const stages = new Map<string, string>();
+    for (const [index, file] of files.entries()) {
+      const stage = `ingest_stage_${index}`;
+      stages.set(file.id, stage);
+      await loadStage(trx, stage, file, (rows) => progress({ fileId: file.id, step: 'load', rows }));
+    }
+    const jobStages = files.filter((f) => f.data_type === 'invoices' || f.data_type === 'adjustments').map((f) => stages.get(f.id)!);
+    let jobsMerged = false;
+    const committed: FileRow[] = [];
+    for (const file of files) {
+      const stage = stages.get(file.id)!;
+      if (!jobsMerged && (file.data_type === 'invoices' || file.data_type === 'adjustments')) {
+        // Jobs first need their accounts, so they are merged once accounts are in.
+        for (const jobStage of jobStages) await requireAccounts(trx, jobStage, files.find((f) => stages.get(f.id) === jobStage)!, run.dealer_id);
+        await mergeJobs(trx, jobStages, run.dealer_id);
+        jobsMerged = true;
+      }
+      progress({ fileId: file.id, step: 'merge' });
+      const { inserted, updated } = await mergeFile(trx, stage, file, run.dealer_id);
+      const unchanged = file.valid_rows - inserted - updated;
+      await trx('ingestion_files').where({ id: file.id }).update({ status: 'applied', inserted, updated, unchanged, applied_at: trx.fn.now() });
+      committed.push({ ...file, inserted, updated, unchanged });
+    }
+
+    const touched = (await trx('ingest_touched').select('account_id')).map((row: { account_id: string }) => row.account_id);
+    progress({ fileId: '', step: 'statistics', rows: touched.length });
+    await refreshAccountStats(trx, touched, options.now);
+    await trx('ingestion_runs').where({ id: runId }).update({ status: 'succeeded', finished_at: trx.fn.now(), error: null });
+    await recordAudit(trx, {
+      dealerId: run.dealer_id, actorKind: 'system', action: 'ingestion.applied', entityType: 'ingestion_run', entityId: runId,
+      data: { files: filesSummary(committed), touchedAccounts: touched.length },
+    });
+    return { runId, files: filesSummary(committed), touchedAccounts: touched.length, alreadyCommitted: false };
+  });
+  return result;
+}
+
+/** Staged copies are only needed until the run is decided. */
+export async function removeStagingFiles(db: Knex, runId: string): Promise<void> {
+  const files = await db('ingestion_files').where({ run_id: runId }).whereNotNull('staging_path').select('id', 'staging_path');
+  for (const file of files) await rm(file.staging_path, { force: true });
+}

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+
+export type ReferenceKind = 'account' | 'job' | 'statement' | 'invoice' | 'adjustment';
+
+/** What each kind is looked up by in the database, and the account that owns it. */
+const LOOKUPS: Record<ReferenceKind, { table: string; key: string }> = {
+  account: { table: 'customer_accounts', key: 'erp_account_id' },
+  job: { table: 'jobs', key: 'erp_job_id' },
+  statement: { table: 'statements', key: 'statement_number' },
+  invoice: { table: 'invoices', key: 'invoice_number' },
+  adjustment: { table: 'adjustments', key: 'adjustment_number' },
+};
+
+/**
+ * Cross-file checks: a row may refer to an account, job, statement or document that is
+ * either already in Drypowder or among the valid rows of an earlier file of the same upload.
+ * Each known key maps to the ERP account id that owns it. Database answers are cached, so a
+ * million invoices of a few thousand accounts cost a few thousand look-ups.
+ */
+export class References {
+  private readonly upload: Record<ReferenceKind, Map<string, string>> = {
+    account: new Map(), job: new Map(), statement: new Map(), invoice: new Map(), adjustment: new Map(),
+  };
+  private readonly stored: Record<ReferenceKind, Map<string, string | null>> = {
+    account: new Map(), job: new Map(), statement: new Map(), invoice: new Map(), adjustment: new Map(),
+  };
+  /** Additions of the file being validated, undone if that file is refused half-way. */
+  private pending: Array<[Map<string, string>, string]> = [];
+
+  constructor(private readonly db: Knex, private readonly dealerId: string) {}
+
+  /** Owner account of a key, from the upload first, then the database; undefined when unknown. */
+  owner(kind: ReferenceKind, key: string): string | undefined {
+    return this.upload[kind].get(key) ?? this.stored[kind].get(key) ?? undefined;
+  }
+
+  add(kind: ReferenceKind, key: string, ownerAccount: string): void {
+    const map = this.upload[kind];
+    if (map.has(key)) return;
+    map.set(key, ownerAccount);
+    this.pending.push([map, key]);
+  }
+
+  fileDone(): void {
+    this.pending = [];
+  }
+
+  fileRefused(): void {
+    for (const [map, key] of this.pending) map.delete(key);
+    this.pending = [];
+  }
+
+  /** Looks up, in one query per kind, every key not known yet. */
+  async prefetch(kind: ReferenceKind, keys: Iterable<string>): Promise<void> {
+    const wanted = new Set<string>();
+    for (const key of keys) if (key && !this.upload[kind].has(key) && !this.stored[kind].has(key)) wanted.add(key);
+    if (wanted.size === 0) return;
+    const list = [...wanted];
+    const { table, key } = LOOKUPS[kind];
+    const rows: Array<{ key: string; owner: string }> = kind === 'account'
+      ? await this.db('customer_accounts').where({ dealer_id: this.dealerId }).whereNull('deleted_at').whereIn('erp_account_id', list)
+        .select({ key: 'erp_account_id', owner: 'erp_account_id' })
+      : await this.db(`${table} as t`).join('customer_accounts as a', 'a.id', 't.customer_account_id')
+        .where('t.dealer_id', this.dealerId).whereIn(`t.${key}`, list).select({ key: `t.${key}`, owner: 'a.erp_account_id' });
+    for (const row of rows) this.stored[kind].set(row.key, row.owner);
+    for (const missing of list) if (!this.stored[kind].has(missing)) this.stored[kind].set(missing, null);
+  }
+}

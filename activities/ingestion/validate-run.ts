@@ -1,0 +1,272 @@
+import type { Knex } from 'knex';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { DATA_TYPES, type DataType, FORMATS, isDataType } from '../../domain/ingestion/columns';
+import { type ResolvedHeader, resolveHeader } from '../../domain/ingestion/header';
+import { FileRefused } from '../../domain/ingestion/refusal';
+import { type ColumnError, isBlankRecord, readRow, type RowRead, rowValues, STAGED_COLUMNS } from '../../domain/ingestion/rows';
+import { csvRecords } from './csv-records';
+import { References } from './references';
+
+/** Rows read before references are resolved and results written: bounds memory and round trips. */
+const BATCH_ROWS = 2000;
+/** Row errors kept per file; the counts stay exact beyond it. */
+export const MAX_STORED_ERRORS_PER_FILE = 50_000;
+const PROGRESS_EVERY_MS = 2000;
+
+export interface FileValidation {
+  fileId: string;
+  filename: string;
+  dataType: DataType;
+  status: 'validated' | 'refused';
+  refusal: string | null;
+  totalLines: number;
+  validRows: number;
+  invalidRows: number;
+}
+
+export interface RunValidation {
+  runId: string;
+  status: 'validated' | 'failed' | 'cancelled';
+  files: FileValidation[];
+}
+
+export interface ValidateOptions {
+  /** Called often (for activity heartbeats); must be cheap. */
+  onProgress?: (progress: { fileId: string; rows: number }) => void;
+}
+
+interface IngestionFileRow {
+  id: string;
+  run_id: string;
+  dealer_id: string;
+  data_type: DataType;
+  filename: string;
+  storage_path: string;
+  status: string;
+  refusal: string | null;
+  total_lines: number;
+  valid_rows: number;
+  invalid_rows: number;
+  columns: unknown;
+}
+
+/** Files in the order a commit applies them, so references can point to earlier files. */
+export function inApplyOrder<T extends { data_type: string; filename: string }>(files: T[]): T[] {
+  const rank = (type: string) => (isDataType(type) ? DATA_TYPES.indexOf(type) : DATA_TYPES.length);
+  return [...files].sort((a, b) => rank(a.data_type) - rank(b.data_type) || a.filename.localeCompare(b.filename));
+}
+
+export function stagingPathFor(storagePath: string): string {
+  return `${storagePath}.staged.ndjson`;
+}
+
+function summaryOf(file: IngestionFileRow): FileValidation {
+  return {
+    fileId: file.id, filename: file.filename, dataType: file.data_type, status: file.status === 'refused' ? 'refused' : 'validated',
+    refusal: file.refusal, totalLines: file.total_lines, validRows: file.valid_rows, invalidRows: file.invalid_rows,
+  };
+}
+
+/** The columns a row refers to outside itself, with what each must be. */
+function referencesOf(dataType: DataType, values: RowRead['values']): Array<{ column: string; kind: 'account' | 'job' | 'statement' | 'document'; key: string }> {
+  const refs: Array<{ column: string; kind: 'account' | 'job' | 'statement' | 'document'; key: string }> = [];
+  if (dataType !== 'accounts' && dataType !== 'statement_items' && typeof values.account_id === 'string' && values.account_id) {
+    refs.push({ column: 'account_id', kind: 'account', key: values.account_id });
+  }
+  if ((dataType === 'invoices' || dataType === 'adjustments') && typeof values.job_id === 'string') refs.push({ column: 'job_id', kind: 'job', key: values.job_id });
+  if (dataType === 'statement_items') {
+    if (typeof values.statement_id === 'string' && values.statement_id) refs.push({ column: 'statement_id', kind: 'statement', key: values.statement_id });
+    if (typeof values.document_id === 'string' && values.document_id && values.document_type) refs.push({ column: 'document_id', kind: 'document', key: values.document_id });
+  }
+  return refs;
+}
+
+interface PendingRow {
+  row: number;
+  record: string[];
+  read: RowRead;
+}
+
+/**
+ * Validates every file of an upload: reads each as a stream, checks each row and its
+ * references, stores row errors and writes the valid rows, already converted, to a staging
+ * file beside the upload for the commit step. Nothing touches the receivables tables.
+ * Safe to run again from the start: each run overwrites the previous results.
+ */
+export async function validateRun(db: Knex, runId: string, options: ValidateOptions = {}): Promise<RunValidation> {
+  const run = await db('ingestion_runs').where({ id: runId }).first();
+  if (!run) throw new Error(`ingestion run ${runId} does not exist`);
+  const files = inApplyOrder(await db<IngestionFileRow>('ingestion_files').where({ run_id: runId }));
+  if (run.status !== 'validating') {
+    const status = run.status === 'cancelled' ? 'cancelled' : run.status === 'failed' && files.every((f) => f.status === 'refused') ? 'failed' : 'validated';
+    return { runId, status, files: files.map(summaryOf) };
+  }
+
+  const references = new References(db, run.dealer_id);
+  const seenKeys = new Map<DataType, Map<string, { row: number; filename: string }>>();
+  const needDocuments = files.some((file) => file.data_type === 'statement_items' && file.status !== 'refused');
+  const results: FileValidation[] = [];
+  let lastCheck = Date.now();
+  let cancelled = false;
+
+  const checkCancelled = async (): Promise<boolean> => {
+    const current = await db('ingestion_runs').where({ id: runId }).first('status');
+    cancelled = current?.status === 'cancelled';
+    return cancelled;
+  };
+
+  for (const file of files) {
+    if (file.status === 'refused') {
+      // Refused when it arrived: nothing more to read.
+      results.push(summaryOf(file));
+      continue;
+    }
+    await db('ingestion_row_errors').where({ file_id: file.id }).delete();
+    const stagingPath = stagingPathFor(file.storage_path);
+    const out = createWriteStream(stagingPath);
+    let header: ResolvedHeader | undefined;
+    let row = 0;
+    let total = 0;
+    let valid = 0;
+    let invalid = 0;
+    let storedErrors = 0;
+    let batch: PendingRow[] = [];
+    const seen = seenKeys.get(file.data_type) ?? new Map<string, { row: number; filename: string }>();
+    seenKeys.set(file.data_type, seen);
+    const addedKeys: string[] = [];
+
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const dataType = file.data_type;
+      const wanted = { account: new Set<string>(), job: new Set<string>(), statement: new Set<string>(), invoice: new Set<string>(), adjustment: new Set<string>() };
+      for (const pending of batch) {
+        for (const ref of referencesOf(dataType, pending.read.values)) {
+          if (ref.kind === 'document') wanted[pending.read.values.document_type === 'invoice' ? 'invoice' : 'adjustment'].add(ref.key);
+          else wanted[ref.kind].add(ref.key);
+        }
+      }
+      for (const kind of Object.keys(wanted) as Array<keyof typeof wanted>) await references.prefetch(kind, wanted[kind]);
+
+      const staged: string[] = [];
+      const errorRows: Array<{ file_id: string; row_number: number; row_values: string; errors: string }> = [];
+      for (const pending of batch) {
+        const { values } = pending.read;
+        const errors: ColumnError[] = [...pending.read.errors];
+        let statementOwner: string | undefined;
+        for (const ref of referencesOf(dataType, values)) {
+          if (ref.kind === 'account') {
+            if (references.owner('account', ref.key) === undefined) {
+              errors.push({ column: ref.column, message: `account ${ref.key} is neither in Drypowder nor among the valid rows of this upload's accounts file` });
+            }
+          } else if (ref.kind === 'job') {
+            const owner = references.owner('job', ref.key);
+            if (owner !== undefined && owner !== values.account_id) errors.push({ column: 'job_id', message: `job ${ref.key} belongs to account ${owner}, not ${String(values.account_id)}` });
+          } else if (ref.kind === 'statement') {
+            statementOwner = references.owner('statement', ref.key);
+            if (statementOwner === undefined) errors.push({ column: 'statement_id', message: `statement ${ref.key} is neither in Drypowder nor among the valid rows of this upload's statements file` });
+          } else {
+            const kind = values.document_type === 'invoice' ? 'invoice' : 'adjustment';
+            const owner = references.owner(kind, ref.key);
+            if (owner === undefined) errors.push({ column: 'document_id', message: `${kind} ${ref.key} is neither in Drypowder nor among the valid rows of this upload's ${kind}s file` });
+            else if (statementOwner !== undefined && owner !== statementOwner) {
+              errors.push({ column: 'document_id', message: `${kind} ${ref.key} belongs to account ${owner} but statement ${String(values.statement_id)} is for account ${statementOwner}` });
+            }
+          }
+        }
+        const key = pending.read.key;
+        if (errors.length === 0) {
+          const first = seen.get(key);
+          if (first) {
+            const where = first.filename === file.filename ? `row ${first.row}` : `row ${first.row} of ${first.filename}`;
+            errors.push({ column: FORMATS[dataType].key.includes('+') ? 'document_id' : FORMATS[dataType].key, message: `${key.replace(/\u0000/g, ' ')} appears more than once; first on ${where}` });
+          }
+        }
+        if (errors.length > 0) {
+          invalid++;
+          if (storedErrors < MAX_STORED_ERRORS_PER_FILE) {
+            storedErrors++;
+            errorRows.push({ file_id: file.id, row_number: pending.row, row_values: JSON.stringify(rowValues(header!, pending.record)), errors: JSON.stringify(errors) });
+          }
+          continue;
+        }
+        valid++;
+        seen.set(key, { row: pending.row, filename: file.filename });
+        addedKeys.push(key);
+        const account = typeof values.account_id === 'string' ? values.account_id : '';
+        if (dataType === 'accounts') references.add('account', key, key);
+        if (dataType === 'statements') references.add('statement', key, account);
+        if (needDocuments && dataType === 'invoices') references.add('invoice', key, account);
+        if (needDocuments && dataType === 'adjustments') references.add('adjustment', key, account);
+        if (typeof values.job_id === 'string' && (dataType === 'invoices' || dataType === 'adjustments')) references.add('job', values.job_id, account);
+        staged.push(JSON.stringify([pending.row, ...STAGED_COLUMNS[dataType].map((column) => values[column.name] ?? null)]));
+      }
+      batch = [];
+      if (staged.length > 0 && !out.write(`${staged.join('\n')}\n`)) await once(out, 'drain');
+      for (let i = 0; i < errorRows.length; i += 500) await db('ingestion_row_errors').insert(errorRows.slice(i, i + 500));
+      options.onProgress?.({ fileId: file.id, rows: total });
+      if (Date.now() - lastCheck > PROGRESS_EVERY_MS) {
+        lastCheck = Date.now();
+        await db('ingestion_files').where({ id: file.id }).update({ total_lines: total, valid_rows: valid, invalid_rows: invalid });
+        if (await checkCancelled()) throw new RunCancelled();
+      }
+    };
+
+    try {
+      for await (const record of csvRecords(file.storage_path)) {
+        row++;
+        if (isBlankRecord(record)) continue;
+        if (!header) {
+          const resolved = resolveHeader(record, file.data_type);
+          if (!resolved.ok) throw new FileRefused(resolved.refusal);
+          header = resolved.header;
+          continue;
+        }
+        total++;
+        batch.push({ row, record, read: readRow(header, record) });
+        if (batch.length >= BATCH_ROWS) await flush();
+      }
+      if (!header) throw new FileRefused({ code: 'empty', message: 'The file is empty: it has no header row and no data.' });
+      await flush();
+      await closeStream(out);
+      references.fileDone();
+      await db('ingestion_files').where({ id: file.id }).update({
+        status: 'validated', refusal: null, total_lines: total, valid_rows: valid, invalid_rows: invalid,
+        columns: JSON.stringify(header.columns), warnings: JSON.stringify(header.warnings), staging_path: stagingPath, validated_at: db.fn.now(),
+      });
+      results.push({ fileId: file.id, filename: file.filename, dataType: file.data_type, status: 'validated', refusal: null, totalLines: total, validRows: valid, invalidRows: invalid });
+    } catch (error) {
+      await closeStream(out).catch(() => undefined);
+      await rm(stagingPath, { force: true });
+      if (error instanceof RunCancelled) break;
+      if (!(error instanceof FileRefused)) throw error;
+      references.fileRefused();
+      for (const key of addedKeys) seen.delete(key);
+      await db('ingestion_row_errors').where({ file_id: file.id }).delete();
+      await db('ingestion_files').where({ id: file.id }).update({
+        status: 'refused', refusal: error.message, total_lines: total, valid_rows: 0, invalid_rows: 0, staging_path: null, validated_at: db.fn.now(),
+        ...(header ? { columns: JSON.stringify(header.columns) } : {}),
+      });
+      results.push({ fileId: file.id, filename: file.filename, dataType: file.data_type, status: 'refused', refusal: error.message, totalLines: total, validRows: 0, invalidRows: 0 });
+    }
+  }
+
+  if (cancelled || (await checkCancelled())) return { runId, status: 'cancelled', files: results };
+  const usable = results.some((result) => result.status === 'validated');
+  const refusals = results.filter((result) => result.status === 'refused').map((result) => `${result.filename}: ${result.refusal}`);
+  await db('ingestion_runs').where({ id: runId, status: 'validating' }).update({
+    status: usable ? 'validated' : 'failed',
+    validated_at: db.fn.now(),
+    ...(usable ? {} : { error: refusals.join(' '), finished_at: db.fn.now() }),
+  });
+  return { runId, status: usable ? 'validated' : 'failed', files: results };
+}
+
+class RunCancelled extends Error {}
+
+async function closeStream(stream: WriteStream): Promise<void> {
+  if (stream.closed) return;
+  stream.end();
+  await once(stream, 'close');
+}

@@ -1,0 +1,348 @@
+import type { Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { commitRun } from '../activities/ingestion/commit-run';
+import { validateRun } from '../activities/ingestion/validate-run';
+import { createApp } from '../api/app';
+import { hashPassword } from '../api/auth/passwords';
+import type { Db } from '../db/connection';
+import { logger } from '../runtime/logger';
+import { ingestWorkflowId, type IngestOutcome } from '../workflows/ingest-definitions';
+import { testConfig } from './support/config';
+import { testDb } from './support/db';
+import { startTestWorker } from './support/temporal';
+
+/**
+ * CSV ingestion end to end: multipart upload through the operator API, validation and commit
+ * in the `ingest-<runId>` workflow on the real Temporal dev server, results in PostgreSQL.
+ */
+const SAMPLES = path.resolve(__dirname, '../docs/samples');
+const sample = (name: string) => readFileSync(path.join(SAMPLES, name));
+const PASSWORD = 'Ingest-yard-2026!';
+
+interface Operator {
+  agent: ReturnType<typeof request.agent>;
+  get(url: string): request.Test;
+  post(url: string): request.Test;
+}
+
+describe('CSV ingestion', () => {
+  let db: Db;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let app: Express;
+  let smallApp: Express;
+  let uploadDir: string;
+  let passwordHash: string;
+
+  beforeAll(async () => {
+    db = testDb();
+    uploadDir = mkdtempSync(path.join(os.tmpdir(), 'drypowder-uploads-'));
+    const config = testConfig({ UPLOAD_DIR: uploadDir });
+    worker = await startTestWorker({ db, logger, config });
+    app = createApp({ db, temporal: worker.client, config: testConfig({ UPLOAD_DIR: uploadDir, TASK_QUEUE: worker.taskQueue }) });
+    smallApp = createApp({ db, temporal: worker.client, config: testConfig({ UPLOAD_DIR: uploadDir, TASK_QUEUE: worker.taskQueue, UPLOAD_MAX_BYTES: '2000' }) });
+    passwordHash = await hashPassword(PASSWORD);
+  });
+
+  afterAll(async () => {
+    await worker.stop();
+    await db.destroy();
+    rmSync(uploadDir, { recursive: true, force: true });
+  });
+
+  async function newDealer(mode: 'file' | 'spruce' = 'file'): Promise<{ dealerId: string; operator: Operator; small: Operator }> {
+    const suffix = randomUUID().slice(0, 8);
+    const [dealer] = await db('dealers').insert({ name: `Ingest Lumber ${suffix}`, slug: `ingest-${suffix}`, integration_mode: mode }).returning('id');
+    const email = `ops-${suffix}@ingest.test`;
+    await db('operator_users').insert({ dealer_id: dealer.id, email, name: 'Robin Uploader', role: 'ar_operator', status: 'active', password_hash: passwordHash });
+    const signIn = async (target: Express): Promise<Operator> => {
+      const agent = request.agent(target);
+      const response = await agent.post('/api/operator/auth/sign-in').send({ email, password: PASSWORD }).expect(200);
+      const csrf = response.body.csrfToken as string;
+      return { agent, get: (url) => agent.get(url), post: (url) => agent.post(url).set('X-CSRF-Token', csrf) };
+    };
+    return { dealerId: dealer.id, operator: await signIn(app), small: await signIn(smallApp) };
+  }
+
+  function upload(operator: Operator, files: Array<{ field: string; name: string; content: Buffer | string }>): request.Test {
+    let req = operator.post('/api/operator/ingestion-runs');
+    for (const file of files) req = req.attach(file.field, Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content), file.name);
+    return req;
+  }
+
+  async function waitForStatus(operator: Operator, runId: string, statuses: string[]): Promise<Record<string, any>> {
+    for (let attempt = 0; attempt < 300; attempt++) {
+      const response = await operator.get(`/api/operator/ingestion-runs/${runId}`).expect(200);
+      if (statuses.includes(response.body.status)) return response.body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`run ${runId} never reached ${statuses.join('/')}`);
+  }
+
+  const outcome = (runId: string) => worker.client.workflow.getHandle(ingestWorkflowId(runId)).result() as Promise<IngestOutcome>;
+  const fileOf = (run: Record<string, any>, dataType: string) => run.files.find((file: { data_type: string }) => file.data_type === dataType);
+
+  async function uploadAndValidate(operator: Operator, files: Array<{ field: string; name: string; content: Buffer | string }>) {
+    const response = await upload(operator, files).expect(202);
+    expect(response.body.status).toBe('validating');
+    return waitForStatus(operator, response.body.id, ['validated', 'failed']);
+  }
+
+  async function commit(operator: Operator, runId: string) {
+    await operator.post(`/api/operator/ingestion-runs/${runId}/commit`).expect(202);
+    const result = await outcome(runId);
+    return { result, run: (await operator.get(`/api/operator/ingestion-runs/${runId}`).expect(200)).body };
+  }
+
+  const messyUpload = () => [
+    { field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') },
+    { field: 'file', name: 'AR export (Oct).csv', content: sample('messy/invoices-export.csv') },
+    { field: 'file', name: 'adjustments.csv', content: sample('adjustments.csv') },
+  ];
+
+  it('validates a messy export without applying anything, reports bad rows by row and column, then commits only the good rows', async () => {
+    const { dealerId, operator } = await newDealer();
+    const run = await uploadAndValidate(operator, messyUpload());
+    expect(run.status).toBe('validated');
+
+    const invoices = fileOf(run, 'invoices');
+    expect(invoices).toMatchObject({ filename: 'AR export (Oct).csv', status: 'validated', total_lines: 10, valid_rows: 4, invalid_rows: 6 });
+    expect(invoices.warnings).toEqual([expect.stringContaining('Salesperson')]);
+    expect(fileOf(run, 'accounts')).toMatchObject({ total_lines: 4, valid_rows: 4, invalid_rows: 0 });
+    expect(fileOf(run, 'adjustments')).toMatchObject({ total_lines: 4, valid_rows: 4, invalid_rows: 0 });
+    expect(run.counts.invoices).toMatchObject({ lines: 10, valid: 4, invalid: 6 });
+
+    // Nothing is applied before commit.
+    expect(await db('customer_accounts').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await db('invoices').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual([{ n: 0 }]);
+
+    const errors = await operator.get(`/api/operator/ingestion-runs/${run.id}/errors?range=[0,49]`).expect(200);
+    expect(errors.headers['content-range']).toBe('ingestion-row-errors 0-5/6');
+    const byRow = Object.fromEntries(errors.body.map((row: any) => [row.row_number, row]));
+    expect(Object.keys(byRow).map(Number)).toEqual([5, 6, 7, 9, 10, 12]);
+    const columns = (row: number) => byRow[row].errors.map((e: { column: string }) => e.column).sort();
+    expect(columns(5)).toEqual(['amount', 'outstanding_amount']);
+    expect(columns(6)).toEqual(['account_id']);
+    expect(columns(7)).toEqual(['invoice_date', 'outstanding_amount']);
+    expect(columns(9)).toEqual(['invoice_id']);
+    expect(byRow[9].errors[0].message).toContain('first on row 2');
+    expect(columns(10)).toEqual(['due_date']);
+    expect(columns(12)).toEqual(['amount', 'outstanding_amount']);
+    expect(byRow[6].errors[0].message).toContain('C-9999');
+    expect(byRow[5].values.slice(0, 5)).toEqual([
+      { header: 'Account ID', value: 'C-1002' }, { header: 'Invoice #', value: 'INV-5004' }, { header: 'Invoice Date', value: '10/08/2026' },
+      { header: 'DUE DATE', value: '11/07/2026' }, { header: 'Amount', value: '(45.00)' },
+    ]);
+
+    const { result, run: committed } = await commit(operator, run.id);
+    expect(result.phase).toBe('succeeded');
+    expect(committed.status).toBe('succeeded');
+    expect(fileOf(committed, 'invoices')).toMatchObject({ status: 'applied', inserted: 4, updated: 0, unchanged: 0, invalid_rows: 6 });
+    expect(fileOf(committed, 'accounts')).toMatchObject({ inserted: 4, updated: 0, unchanged: 0 });
+    expect(fileOf(committed, 'adjustments')).toMatchObject({ inserted: 4 });
+
+    const stored = await db('invoices as i').leftJoin('jobs as j', 'j.id', 'i.job_id').where('i.dealer_id', dealerId).orderBy('invoice_number')
+      .select('invoice_number', 'invoice_date', 'due_date', 'amount_cents', 'balance_cents', 'i.status', 'po_number', 'j.erp_job_id', 'j.name as job_name');
+    expect(stored).toEqual([
+      { invoice_number: 'INV-5001', invoice_date: '2026-10-01', due_date: '2026-10-31', amount_cents: 125000, balance_cents: 125000, status: 'open', po_number: 'PO-77', erp_job_id: 'J-10', job_name: 'Maple St, Phase 2' },
+      { invoice_number: 'INV-5002', invoice_date: '2026-10-05', due_date: '2026-11-04', amount_cents: 341050, balance_cents: 41050, status: 'partially_paid', po_number: null, erp_job_id: 'J-10', job_name: 'Maple St, Phase 2' },
+      { invoice_number: 'INV-5003', invoice_date: '2026-10-07', due_date: '2026-11-06', amount_cents: 98000, balance_cents: 0, status: 'paid', po_number: 'PO-12\nsecond line', erp_job_id: null, job_name: null },
+      // Stored exactly as written: nothing is evaluated or rewritten on the way in.
+      { invoice_number: 'INV-5009', invoice_date: '2026-10-15', due_date: '2026-11-14', amount_cents: 200000, balance_cents: 200000, status: 'open', po_number: '=HYPERLINK("http://example.test","PO")', erp_job_id: 'J-11', job_name: 'Oak Ave duplexes' },
+    ]);
+    const adjustments = await db('adjustments').where({ dealer_id: dealerId }).orderBy('adjustment_number').select('adjustment_number', 'kind', 'reason', 'amount_cents', 'balance_cents', 'status');
+    expect(adjustments).toEqual([
+      { adjustment_number: 'CM-3001', kind: 'credit', reason: 'discount', amount_cents: 15000, balance_cents: 15000, status: 'open' },
+      { adjustment_number: 'CM-3002', kind: 'credit', reason: 'credit', amount_cents: 7500, balance_cents: 7500, status: 'open' },
+      { adjustment_number: 'DM-4001', kind: 'debit', reason: 'finance_charge', amount_cents: 2500, balance_cents: 2500, status: 'open' },
+      { adjustment_number: 'DM-4002', kind: 'debit', reason: 'correction', amount_cents: 1250, balance_cents: 0, status: 'applied' },
+    ]);
+    const audit = await db('audit_events').where({ dealer_id: dealerId, entity_id: run.id }).orderBy('id').pluck('action');
+    expect(audit).toEqual(['ingestion.uploaded', 'ingestion.commit_requested', 'ingestion.applied']);
+  });
+
+  it('treats the same files uploaded again as unchanged, and shows they were applied before', async () => {
+    const { dealerId, operator } = await newDealer();
+    const first = await uploadAndValidate(operator, messyUpload());
+    await commit(operator, first.id);
+    const before = await db('invoices').where({ dealer_id: dealerId }).orderBy('invoice_number').select('*');
+
+    const again = await uploadAndValidate(operator, messyUpload());
+    const { run } = await commit(operator, again.id);
+    expect(run.status).toBe('succeeded');
+    for (const dataType of ['accounts', 'invoices', 'adjustments']) {
+      const file = fileOf(run, dataType);
+      expect(file).toMatchObject({ inserted: 0, updated: 0, unchanged: file.valid_rows });
+      expect(file.previously_applied).toMatchObject({ run_id: first.id });
+    }
+    expect(await db('invoices').where({ dealer_id: dealerId }).orderBy('invoice_number').select('*')).toEqual(before);
+
+    // The tidy export differs from the messy one in two PO numbers; an edit of it changes one balance.
+    const tidy = await uploadAndValidate(operator, [{ field: 'invoices', name: 'invoices.csv', content: sample('invoices.csv') }]);
+    expect(fileOf((await commit(operator, tidy.id)).run, 'invoices')).toMatchObject({ inserted: 0, updated: 2, unchanged: 2 });
+    const edited = sample('invoices.csv').toString().replace('3410.50,410.50', '3410.50,10.50');
+    const third = await uploadAndValidate(operator, [{ field: 'invoices', name: 'invoices.csv', content: edited }]);
+    const { run: applied } = await commit(operator, third.id);
+    expect(fileOf(applied, 'invoices')).toMatchObject({ inserted: 0, updated: 1, unchanged: 3 });
+    expect(await db('invoices').where({ dealer_id: dealerId, invoice_number: 'INV-5002' }).first('balance_cents')).toEqual({ balance_cents: 1050 });
+  });
+
+  it('applies statements and their items, linking the documents', async () => {
+    const { dealerId, operator } = await newDealer();
+    const run = await uploadAndValidate(operator, ['accounts', 'contacts', 'statements', 'invoices', 'adjustments', 'statement_items'].map((type) => ({ field: 'file', name: `${type}.csv`, content: sample(`${type}.csv`) })));
+    expect(run.files.map((f: any) => [f.data_type, f.valid_rows, f.invalid_rows])).toEqual(expect.arrayContaining([
+      ['accounts', 4, 0], ['contacts', 4, 0], ['statements', 2, 0], ['invoices', 4, 0], ['adjustments', 4, 0], ['statement_items', 4, 0],
+    ]));
+    const { run: committed } = await commit(operator, run.id);
+    expect(fileOf(committed, 'statement_items')).toMatchObject({ inserted: 4, updated: 0 });
+    const items = await db('statement_items as si').join('statements as s', 's.id', 'si.statement_id').where('si.dealer_id', dealerId)
+      .orderBy(['s.statement_number', 'si.item_type']).select('s.statement_number', 'si.item_type', 'si.amount_cents');
+    expect(items).toEqual([
+      { statement_number: 'ST-2026-10-C-1001', item_type: 'credit', amount_cents: 15000 },
+      { statement_number: 'ST-2026-10-C-1001', item_type: 'invoice', amount_cents: 125000 },
+      { statement_number: 'ST-2026-10-C-1003', item_type: 'debit', amount_cents: 2500 },
+      // No amount given: the invoice's outstanding amount.
+      { statement_number: 'ST-2026-10-C-1003', item_type: 'invoice', amount_cents: 200000 },
+    ]);
+    const linked = await db('invoices as i').join('statements as s', 's.id', 'i.statement_id').where('i.dealer_id', dealerId).orderBy('invoice_number').pluck('invoice_number');
+    expect(linked).toEqual(['INV-5001', 'INV-5009']);
+    expect(await db('contacts').where({ dealer_id: dealerId, is_primary: true }).count({ n: '*' })).toEqual([{ n: 3 }]);
+  });
+
+  it('changes nothing when the commit fails part-way', async () => {
+    const { dealerId, operator } = await newDealer();
+    const first = await uploadAndValidate(operator, messyUpload());
+    await commit(operator, first.id);
+    const snapshot = async () => ({
+      accounts: await db('customer_accounts').where({ dealer_id: dealerId }).orderBy('erp_account_id').select('erp_account_id', 'name', 'updated_at'),
+      invoices: await db('invoices').where({ dealer_id: dealerId }).orderBy('invoice_number').select('*'),
+      adjustments: await db('adjustments').where({ dealer_id: dealerId }).orderBy('adjustment_number').select('*'),
+      jobs: await db('jobs').where({ dealer_id: dealerId }).orderBy('erp_job_id').select('*'),
+    });
+    const before = await snapshot();
+
+    // The database itself refuses the last data type of the upload, after accounts, jobs and
+    // invoices were already written inside the commit's transaction.
+    const trigger = `refuse_${dealerId.replace(/-/g, '')}`;
+    await db.raw(`create function ${trigger}() returns trigger language plpgsql as $$
+      begin if new.dealer_id = '${dealerId}' and new.adjustment_number = 'DM-FAIL' then raise exception 'adjustment DM-FAIL refused'; end if; return new; end $$`);
+    await db.raw(`create trigger ${trigger} before insert or update on adjustments for each row execute function ${trigger}()`);
+    try {
+      const accounts = sample('accounts.csv').toString().replace('Acme Framing LLC', 'Acme Framing Holdings');
+      const invoices = `${sample('invoices.csv').toString()}C-1002,INV-7777,2026-11-01,2026-12-01,500.00,500.00,USD,,,J-99,New job\n`;
+      const adjustments = `${sample('adjustments.csv').toString()}C-1003,DM-FAIL,debit,5.00,5.00,USD,,,,,,,,\n`;
+      const run = await uploadAndValidate(operator, [
+        { field: 'accounts', name: 'accounts.csv', content: accounts },
+        { field: 'invoices', name: 'invoices.csv', content: invoices },
+        { field: 'adjustments', name: 'adjustments.csv', content: adjustments },
+      ]);
+      expect(run.status).toBe('validated');
+      const { result, run: failed } = await commit(operator, run.id);
+      expect(result.phase).toBe('failed');
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/Nothing was applied.*DM-FAIL refused/);
+      expect(failed.files.every((f: any) => f.status === 'failed' && f.inserted === 0 && f.updated === 0)).toBe(true);
+    } finally {
+      await db.raw(`drop trigger ${trigger} on adjustments`);
+      await db.raw(`drop function ${trigger}()`);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses unreadable files with one clear message and keeps them in the history', async () => {
+    const { operator } = await newDealer('spruce');
+    const workbook = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]);
+    const cases: Array<{ name: string; content: Buffer | string; field?: string; message: RegExp }> = [
+      { name: 'ar.xlsx', content: workbook, message: /Excel workbook/ },
+      { name: 'photo.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]), message: /not a text file/ },
+      { name: 'noheader.csv', content: 'C-1001,INV-1,2026-10-01,2026-10-31,100.00,100.00\n', message: /first row is not a header/ },
+      { name: 'orders.csv', content: 'order_no,sku,quantity\nA1,2x4-8,12\n', message: /Cannot tell what this file holds/ },
+      { name: 'invoices.csv', field: 'invoices', content: 'account_id,invoice_id,amount\nC-1,I-1,5\n', message: /This invoices file lacks required columns invoice_date, due_date, outstanding_amount/ },
+      { name: 'latin1.csv', content: Buffer.concat([Buffer.from('account_id,name\nC-1,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]), message: /not UTF-8 text: line 2/ },
+    ];
+    for (const testCase of cases) {
+      const response = await upload(operator, [{ field: testCase.field ?? 'file', name: testCase.name, content: testCase.content }]).expect(422);
+      expect(response.body.error.code).toBe('file_refused');
+      expect(response.body.error.message).toMatch(testCase.message);
+      expect(response.body.error.message.startsWith(`${testCase.name}: `)).toBe(true);
+      const run = (await operator.get(`/api/operator/ingestion-runs/${response.body.error.details.run_id}`).expect(200)).body;
+      expect(run).toMatchObject({ status: 'failed', files: [{ status: 'refused', filename: testCase.name }] });
+    }
+  });
+
+  it('refuses a file whose bad bytes come after the first 64 KB during validation', async () => {
+    const { operator } = await newDealer();
+    const rows = Array.from({ length: 3000 }, (_, i) => `C-${10000 + i},Account number ${i} with a long enough name`).join('\n');
+    const content = Buffer.concat([Buffer.from(`account_id,name\n${rows}\nC-9,Caf`), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const run = await uploadAndValidate(operator, [{ field: 'file', name: 'accounts.csv', content }]);
+    expect(run.status).toBe('failed');
+    expect(run.files[0]).toMatchObject({ status: 'refused', valid_rows: 0, invalid_rows: 0 });
+    expect(run.files[0].refusal).toMatch(/not UTF-8 text: line 3002/);
+  });
+
+  it('cancels a validated upload; it can then no longer be committed', async () => {
+    const { dealerId, operator } = await newDealer();
+    const run = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    const cancelled = await operator.post(`/api/operator/ingestion-runs/${run.id}/cancel`).expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await outcome(run.id)).phase).toBe('cancelled');
+    const refused = await operator.post(`/api/operator/ingestion-runs/${run.id}/commit`).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'not_committable', message: expect.stringContaining('cancelled') });
+    expect(await db('customer_accounts').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('lists the dealer\'s runs with ra-data-simple-rest paging and hides them from other dealers', async () => {
+    const mine = await newDealer();
+    const other = await newDealer();
+    const first = await uploadAndValidate(mine.operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    const second = await uploadAndValidate(mine.operator, [{ field: 'file', name: 'contacts.csv', content: sample('contacts.csv') }]);
+    expect(second.files[0]).toMatchObject({ data_type: 'contacts', invalid_rows: 4 });
+
+    const list = await mine.operator.get('/api/operator/ingestion-runs?sort=["created_at","DESC"]&range=[0,0]').expect(200);
+    expect(list.headers['content-range']).toBe('ingestion-runs 0-0/2');
+    expect(list.body.map((r: any) => r.id)).toEqual([second.id]);
+    expect(list.body[0].uploaded_by).toMatchObject({ name: 'Robin Uploader' });
+    const filtered = await mine.operator.get(`/api/operator/ingestion-runs?filter=${encodeURIComponent(JSON.stringify({ data_type: 'accounts' }))}`).expect(200);
+    expect(filtered.body.map((r: any) => r.id)).toEqual([first.id]);
+
+    expect((await other.operator.get('/api/operator/ingestion-runs').expect(200)).body).toEqual([]);
+    await other.operator.get(`/api/operator/ingestion-runs/${first.id}`).expect(404);
+    await other.operator.get(`/api/operator/ingestion-runs/${first.id}/errors`).expect(404);
+    await other.operator.post(`/api/operator/ingestion-runs/${first.id}/commit`).expect(404);
+    await other.operator.post(`/api/operator/ingestion-runs/${first.id}/cancel`).expect(404);
+    expect((await mine.operator.get(`/api/operator/ingestion-runs/${first.id}`).expect(200)).body.status).toBe('validated');
+  });
+
+  it('answers 413 with a clear message for a file over the size limit and keeps nothing', async () => {
+    const { dealerId, small } = await newDealer();
+    const big = `account_id,name\n${Array.from({ length: 200 }, (_, i) => `C-${i},Name ${i}`).join('\n')}\n`;
+    const response = await upload(small, [{ field: 'accounts', name: 'big.csv', content: big }]).expect(413);
+    expect(response.body.error).toMatchObject({ code: 'file_too_large', message: expect.stringMatching(/^big\.csv is larger than the upload limit of 2 KB; nothing was uploaded\.$/) });
+    expect(await db('ingestion_runs').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('needs the CSRF token to upload', async () => {
+    const { operator } = await newDealer();
+    const response = await operator.agent.post('/api/operator/ingestion-runs').attach('accounts', sample('accounts.csv'), 'accounts.csv').expect(403);
+    expect(response.body.error.code).toBe('csrf_failed');
+  });
+
+  it('validates and commits idempotently when a step runs again after a crash', async () => {
+    const { dealerId, operator } = await newDealer();
+    const run = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    // A retried validation of a run already validated reports the same result without redoing it.
+    const again = await validateRun(db, run.id);
+    expect(again.files[0]).toMatchObject({ status: 'validated', validRows: 4 });
+    const { run: committed } = await commit(operator, run.id);
+    const updatedAt = await db('customer_accounts').where({ dealer_id: dealerId }).orderBy('erp_account_id').pluck('updated_at');
+    // The activity retried after its transaction committed: nothing is applied twice.
+    const retried = await commitRun(db, run.id);
+    expect(retried.alreadyCommitted).toBe(true);
+    expect(retried.files[0]).toMatchObject({ inserted: 4, updated: 0, unchanged: 0 });
+    expect(await db('customer_accounts').where({ dealer_id: dealerId }).orderBy('erp_account_id').pluck('updated_at')).toEqual(updatedAt);
+    expect(committed.status).toBe('succeeded');
+  });
+});
