@@ -1,5 +1,7 @@
 import { logger } from '../runtime/logger';
 import { onShutdown } from '../runtime/shutdown';
+import { startMoovEmulator } from './moov';
+import { startPlaidEmulator } from './plaid';
 import { startSmtpSink } from './smtp-sink';
 import { startSpruceEmulator } from './spruce';
 
@@ -16,6 +18,22 @@ async function main(): Promise<void> {
   logger.info({ smtp: smtp.smtpPort, inbox: smtp.http.url }, 'smtp sink ready');
   const spruce = await startSpruceEmulator({ port: port('SPRUCE_PORT', 4010), dataDir: process.env.EMULATOR_DATA_DIR ? `${process.env.EMULATOR_DATA_DIR}/spruce` : undefined, log: (message, data) => logger.info({ emulator: 'spruce', ...data }, message) });
   stops.push(spruce.stop);
+  const plaid = await startPlaidEmulator({ port: port('PLAID_PORT', 4030), dataDir: process.env.EMULATOR_DATA_DIR ? `${process.env.EMULATOR_DATA_DIR}/plaid` : undefined, clientId: process.env.PLAID_CLIENT_ID, secret: process.env.PLAID_SECRET });
+  stops.push(plaid.stop);
+  const moov = await startMoovEmulator({
+    port: port('MOOV_PORT', 4020),
+    achBusinessDayMs: process.env.MOOV_ACH_BUSINESS_DAY_MS ? Number(process.env.MOOV_ACH_BUSINESS_DAY_MS) : undefined,
+    webhookUrl: `${(process.env.PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '')}/webhooks/moov`,
+    webhookSecret: process.env.MOOV_WEBHOOK_SECRET ?? 'dev-only-moov-webhook-secret',
+    dataDir: process.env.EMULATOR_DATA_DIR ? `${process.env.EMULATOR_DATA_DIR}/moov` : undefined,
+    publicKey: process.env.MOOV_PUBLIC_KEY,
+    secretKey: process.env.MOOV_SECRET_KEY,
+    facilitatorAccountId: process.env.MOOV_FACILITATOR_ACCOUNT_ID,
+    plaid: { url: plaid.url },
+    onError: (message, error) => logger.error({ emulator: 'moov', err: error }, message),
+  });
+  stops.push(moov.stop);
+  logger.info({ moov: moov.url, plaid: plaid.url }, 'moov and plaid emulators ready');
 
   onShutdown(async () => {
     for (const stop of stops.reverse()) await stop();

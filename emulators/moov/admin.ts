@@ -1,0 +1,164 @@
+import express, { type Router } from 'express';
+import { MoovHttpError, type EmulatorCore } from './core';
+import type { MoovEvent } from './model';
+import type { TransferBook } from './transfers';
+import { transferView, type MoovTransferJson } from './views';
+import type { WebhookDelivery, WebhookDispatcher, WebhookFaults } from './webhooks';
+
+/**
+ * The emulator's control panel: make the bank do things now (return, fail, clear a
+ * transfer), move the clock, point webhooks somewhere, and switch webhook faults on. The same
+ * interface is available in-process (`emulator.admin`) and over HTTP under /admin
+ * (`moovEmulatorAdmin(url)`), so a test or a demo script uses it the same way whether the
+ * emulator runs inside it or in the dev stack.
+ */
+export interface MoovEmulatorAdmin {
+  /** An ACH return with `code` (R01…) arriving now: a pending transfer fails, a completed one is reversed. */
+  returnTransfer(transferID: string, code: string): Promise<MoovTransferJson>;
+  /** A card decline with `failureCode` (default do-not-honor), or an ACH processing error. */
+  failTransfer(transferID: string, failureCode?: string): Promise<MoovTransferJson>;
+  /** Clears a pending transfer now instead of waiting for the clock. */
+  completeTransfer(transferID: string): Promise<MoovTransferJson>;
+  getTransfer(transferID: string): Promise<MoovTransferJson>;
+  /** Moves the emulator clock forward (business days are achBusinessDayMs long) and runs what became due. */
+  advanceClock(by: { ms?: number; businessDays?: number }): Promise<{ now: string; offsetMs: number }>;
+  setWebhook(target: { url: string | null; secret?: string }): Promise<{ webhookID: string; url: string | null }>;
+  setWebhookFaults(faults: Partial<WebhookFaults>): Promise<WebhookFaults>;
+  clearWebhookFaults(): Promise<WebhookFaults>;
+  /** Delivers events held by the `reorder` fault now, newest first. */
+  flushWebhooks(): Promise<void>;
+  webhookDeliveries(): Promise<WebhookDelivery[]>;
+  /** Events generated (newest last), optionally only those about one transfer. */
+  events(filter?: { transferID?: string }): Promise<MoovEvent[]>;
+  /** Sends an already delivered event again, as a late duplicate. */
+  redeliver(eventID: string): Promise<void>;
+}
+
+export function localAdmin(core: EmulatorCore, transfers: TransferBook, webhooks: WebhookDispatcher): MoovEmulatorAdmin {
+  const view = (transferID: string) => transferView(core.state, transfers.transfer(transferID));
+  const sync = <T>(run: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  return {
+    returnTransfer: (transferID, code) => sync(() => view(transfers.returnNow(transferID, code).transferID)),
+    failTransfer: (transferID, failureCode) => sync(() => view(transfers.failNow(transferID, failureCode).transferID)),
+    completeTransfer: (transferID) => sync(() => view(transfers.completeNow(transferID).transferID)),
+    getTransfer: (transferID) => sync(() => view(transferID)),
+    advanceClock: (by) =>
+      sync(() => {
+        transfers.advance((by.ms ?? 0) + (by.businessDays ?? 0) * core.timing.achBusinessDayMs);
+        return { now: core.iso(), offsetMs: core.state.clockOffsetMs };
+      }),
+    setWebhook: (target) =>
+      sync(() => {
+        core.state.webhook.url = target.url ?? undefined;
+        if (target.secret !== undefined) core.state.webhook.secret = target.secret;
+        core.changed();
+        return { webhookID: core.state.webhook.webhookID, url: core.state.webhook.url ?? null };
+      }),
+    setWebhookFaults: (faults) => sync(() => ({ ...webhooks.setFaults(faults) })),
+    clearWebhookFaults: () => sync(() => ({ ...webhooks.setFaults({ duplicate: 0, drop: 0, delayMs: 0, reorder: false }) })),
+    flushWebhooks: () => sync(() => webhooks.flush()),
+    webhookDeliveries: () => sync(() => [...webhooks.deliveries]),
+    events: (filter) => sync(() => core.state.events.filter((event) => !filter?.transferID || event.data.transferID === filter.transferID)),
+    redeliver: (eventID) =>
+      sync(() => {
+        const event = core.state.events.find((e) => e.eventID === eventID);
+        if (!event) throw new MoovHttpError(404, { error: 'event not found' });
+        webhooks.publish(event);
+      }),
+  };
+}
+
+export function adminRouter(admin: MoovEmulatorAdmin): Router {
+  const router = express.Router();
+  const input = (body: unknown) => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+  router.post('/transfers/:transferID/return', async (req, res) => {
+    res.json(await admin.returnTransfer(String(req.params.transferID), String(input(req.body).code ?? '')));
+  });
+  router.post('/transfers/:transferID/fail', async (req, res) => {
+    const code = input(req.body).failureCode;
+    res.json(await admin.failTransfer(String(req.params.transferID), typeof code === 'string' ? code : undefined));
+  });
+  router.post('/transfers/:transferID/complete', async (req, res) => {
+    res.json(await admin.completeTransfer(String(req.params.transferID)));
+  });
+  router.get('/transfers/:transferID', async (req, res) => {
+    res.json(await admin.getTransfer(String(req.params.transferID)));
+  });
+  router.post('/clock/advance', async (req, res) => {
+    const body = input(req.body);
+    res.json(await admin.advanceClock({ ms: Number(body.ms ?? 0), businessDays: Number(body.businessDays ?? 0) }));
+  });
+  router.put('/webhook', async (req, res) => {
+    const body = input(req.body);
+    res.json(await admin.setWebhook({ url: typeof body.url === 'string' ? body.url : null, secret: typeof body.secret === 'string' ? body.secret : undefined }));
+  });
+  router.put('/webhook-faults', async (req, res) => {
+    const body = input(req.body);
+    const faults: Partial<WebhookFaults> = {};
+    for (const name of ['duplicate', 'drop', 'delayMs'] as const) {
+      if (body[name] !== undefined) {
+        const value = Number(body[name]);
+        if (!Number.isInteger(value) || value < 0) throw new MoovHttpError(400, { error: `${name} must be a non-negative integer` });
+        faults[name] = value;
+      }
+    }
+    if (body.reorder !== undefined) faults.reorder = body.reorder === true;
+    res.json(await admin.setWebhookFaults(faults));
+  });
+  router.delete('/webhook-faults', async (_req, res) => {
+    res.json(await admin.clearWebhookFaults());
+  });
+  router.post('/webhooks/flush', async (_req, res) => {
+    await admin.flushWebhooks();
+    res.status(204).end();
+  });
+  router.get('/webhooks/deliveries', async (_req, res) => {
+    res.json(await admin.webhookDeliveries());
+  });
+  router.get('/events', async (req, res) => {
+    res.json(await admin.events({ transferID: typeof req.query.transferID === 'string' ? req.query.transferID : undefined }));
+  });
+  router.post('/events/:eventID/redeliver', async (req, res) => {
+    await admin.redeliver(String(req.params.eventID));
+    res.status(204).end();
+  });
+  return router;
+}
+
+/** The admin interface over HTTP, for an emulator running in another process (the dev stack). */
+export function moovEmulatorAdmin(baseUrl: string): MoovEmulatorAdmin {
+  const root = `${baseUrl.replace(/\/$/, '')}/admin`;
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${root}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      const detail = (await response.json().catch(() => ({}))) as { error?: string };
+      throw new Error(`Moov emulator admin ${method} ${path}: ${response.status} ${detail.error ?? ''}`.trim());
+    }
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  };
+  const id = encodeURIComponent;
+  return {
+    returnTransfer: (transferID, code) => call('POST', `/transfers/${id(transferID)}/return`, { code }),
+    failTransfer: (transferID, failureCode) => call('POST', `/transfers/${id(transferID)}/fail`, { failureCode }),
+    completeTransfer: (transferID) => call('POST', `/transfers/${id(transferID)}/complete`, {}),
+    getTransfer: (transferID) => call('GET', `/transfers/${id(transferID)}`),
+    advanceClock: (by) => call('POST', '/clock/advance', by),
+    setWebhook: (target) => call('PUT', '/webhook', target),
+    setWebhookFaults: (faults) => call('PUT', '/webhook-faults', faults),
+    clearWebhookFaults: () => call('DELETE', '/webhook-faults'),
+    flushWebhooks: () => call('POST', '/webhooks/flush'),
+    webhookDeliveries: () => call('GET', '/webhooks/deliveries'),
+    events: (filter) => call('GET', `/events${filter?.transferID ? `?transferID=${id(filter.transferID)}` : ''}`),
+    redeliver: (eventID) => call('POST', `/events/${id(eventID)}/redeliver`),
+  };
+}
