@@ -13,6 +13,7 @@ import * as accountStatsReference from './011_account_stats_reference';
 import * as spruceSync from './012_spruce_sync';
 import * as ingestionFileTypeUnknown from './013_ingestion_file_type_unknown';
 import * as customerDashboard from './014_customer_dashboard';
+import * as accountStatsLiveOnly from './016_account_stats_live_only';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '012_spruce_sync': spruceSync,
   '013_ingestion_file_type_unknown': ingestionFileTypeUnknown,
   '014_customer_dashboard': customerDashboard,
+  '016_account_stats_live_only': accountStatsLiveOnly,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
