@@ -150,6 +150,21 @@ describe('Spruce emulator', () => {
     }
   });
 
+  it('pushes changes made in the same tick as the registration (a bulk load right after it)', async () => {
+    const secret = 'receiver-secret-0123456789';
+    const receiver = await startReceiver(secret);
+    try {
+      emulator.store.setWebhook(TENANT, { url: receiver.url, secret });
+      const book = generateBook({ seed: 3, today: '2026-11-16', accounts: 3, invoicesPerAccount: 4 });
+      emulator.store.loadBook(TENANT, book);
+      const head = emulator.store.tenant(TENANT).seq;
+      await until(() => receiver.received.flatMap((r) => r.seqs).at(-1) === head, 'the bulk load to be pushed');
+      expect(receiver.received.flatMap((r) => r.seqs)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('drops webhooks when told to, while the feed keeps every change', async () => {
     const secret = 'receiver-secret-0123456789';
     const receiver = await startReceiver(secret);

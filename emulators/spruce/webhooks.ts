@@ -44,6 +44,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 
 export class WebhookDispatcher {
   private readonly running = new Set<string>();
+  private readonly rerun = new Set<string>();
   private readonly pending = new Map<string, PendingDelivery>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly statuses = new Map<string, TenantDeliveryStatus>();
@@ -69,9 +70,17 @@ export class WebhookDispatcher {
 
   /** Starts delivering for a tenant unless a loop is already running or waiting to retry. */
   kick(tenantId: string): void {
-    if (this.stopped || this.running.has(tenantId) || this.timers.has(tenantId)) return;
+    if (this.stopped || this.timers.has(tenantId)) return;
+    if (this.running.has(tenantId)) {
+      // The running loop may be past its last look at the log: make it look again.
+      this.rerun.add(tenantId);
+      return;
+    }
     this.running.add(tenantId);
-    void this.run(tenantId).finally(() => this.running.delete(tenantId));
+    void this.run(tenantId).finally(() => {
+      this.running.delete(tenantId);
+      if (this.rerun.delete(tenantId)) this.kick(tenantId);
+    });
   }
 
   /** Retries every waiting tenant now (after an outage ends). */
