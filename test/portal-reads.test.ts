@@ -44,7 +44,7 @@ describe('portal read APIs', () => {
   let statementAccount: Awaited<ReturnType<typeof createCustomerAccount>>;
   let customer: CustomerSession;
   let company: Awaited<ReturnType<typeof createPortalCustomer>>;
-  let ids: Record<string, string>;
+  let ids: { riverside: string; oakStreet: string; old: string; mid: string; debit: string; credit: string; current: string; unassigned: string; paid: string };
 
   // Another contractor with its own account at the same dealer.
   let strangerAccount: Awaited<ReturnType<typeof createCustomerAccount>>;

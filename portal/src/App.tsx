@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useState } from 'react';
+import { get, onSessionLost, post, setCsrfToken } from './api';
+import { Layout } from './components/Layout';
+import { Decline } from './pages/Decline';
+import { ForgotPassword } from './pages/ForgotPassword';
+import { Outstanding } from './pages/Outstanding';
+import { Pay } from './pages/Pay';
+import { PaymentConfirmation } from './pages/PaymentConfirmation';
+import { PaymentDetailPage } from './pages/PaymentDetail';
+import { Payments } from './pages/Payments';
+import { Register } from './pages/Register';
+import { ResetPassword } from './pages/ResetPassword';
+import { SignIn } from './pages/SignIn';
+import { Suppliers } from './pages/Suppliers';
+import { navigate, useRoute } from './router';
+import type { Selection } from './selection';
+import type { Session } from './types';
+
+const PUBLIC_PAGES = new Set(['sign-in', 'forgot-password', 'reset-password', 'register', 'decline']);
+
+export function App() {
+  const route = useRoute();
+  // undefined while the session is being checked, null when signed out.
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [selection, setSelection] = useState<Selection | null>(null);
+
+  const signedIn = useCallback((next: Session | null) => {
+    setCsrfToken(next?.csrfToken ?? null);
+    setSession(next);
+    if (!next) setSelection(null);
+  }, []);
+
+  useEffect(() => {
+    onSessionLost(() => signedIn(null));
+    get<Session>('/auth/session', { quiet401: true }).then(signedIn, () => signedIn(null));
+  }, [signedIn]);
+
+  const signOut = async () => {
+    await post('/auth/sign-out').catch(() => undefined);
+    signedIn(null);
+    navigate('/sign-in');
+  };
+
+  const [page = '', id] = route.path;
+  const token = route.query.get('token') ?? '';
+
+  if (PUBLIC_PAGES.has(page)) {
+    return (
+      <Layout session={null} onSignOut={signOut} minimal>
+        {page === 'sign-in' && <SignIn onSignedIn={(next) => { signedIn(next); navigate(route.query.get('next') ?? '/', { replace: true }); }} />}
+        {page === 'forgot-password' && <ForgotPassword />}
+        {page === 'reset-password' && <ResetPassword token={token} />}
+        {page === 'register' && <Register token={token} onRegistered={(next) => { signedIn(next); navigate('/', { replace: true }); }} />}
+        {page === 'decline' && <Decline token={token} />}
+      </Layout>
+    );
+  }
+
+  if (session === undefined) return <Layout session={null} onSignOut={signOut} minimal><p className="muted center">Loading…</p></Layout>;
+  if (session === null) {
+    return (
+      <Layout session={null} onSignOut={signOut} minimal>
+        <SignIn onSignedIn={signedIn} />
+      </Layout>
+    );
+  }
+
+  let content;
+  switch (page) {
+    case '':
+      content = <Suppliers />;
+      break;
+    case 'outstanding':
+      content = <Outstanding dealerId={id ?? ''} view={route.query.get('view')} selection={selection} onSelect={setSelection} />;
+      break;
+    case 'pay':
+      content = <Pay dealerId={id ?? ''} selection={selection} onPaid={(paymentId) => { setSelection(null); navigate(`/paid/${paymentId}`, { replace: true }); }} />;
+      break;
+    case 'paid':
+      content = <PaymentConfirmation paymentId={id ?? ''} />;
+      break;
+    case 'payments':
+      content = id ? <PaymentDetailPage paymentId={id} /> : <Payments />;
+      break;
+    default:
+      content = <div className="card"><h1>Page not found</h1><p><a href="#/">Go to your suppliers</a></p></div>;
+  }
+  return (
+    <Layout session={session} onSignOut={signOut} active={page === 'payments' ? 'payments' : 'outstanding'}>
+      {content}
+    </Layout>
+  );
+}

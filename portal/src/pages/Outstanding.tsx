@@ -1,0 +1,298 @@
+import { useState, type FormEvent } from 'react';
+import { get } from '../api';
+import { AgeBadge, ErrorMessage, Field, Loading } from '../components/ui';
+import { centsToInput, dateOnly, money, parseDollars } from '../format';
+import { navigate } from '../router';
+import {
+  fullStatement, isSelected, payAnAmount, selectionTotal, setItemAmount, toggleItem, type Selection,
+} from '../selection';
+import type { AccountOutstanding, DealerSummary, JobGroup, Outstanding as OutstandingData, OutstandingItem, View } from '../types';
+import { useLoad } from '../use-load';
+
+const VIEWS: Array<{ view: View; label: string }> = [
+  { view: 'all', label: 'All' },
+  { view: 'current_statement', label: 'Current Statement' },
+  { view: 'new_charges', label: 'New Charges' },
+];
+
+const TYPE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit' } as const;
+
+interface Props {
+  dealerId: string;
+  view: string | null;
+  selection: Selection | null;
+  onSelect: (selection: Selection | null) => void;
+}
+
+/** Everything owed to one supplier, grouped by job, with what to pay picked right here. */
+export function Outstanding({ dealerId, view: requestedView, selection, onSelect }: Props) {
+  const view: View = requestedView === 'current_statement' || requestedView === 'new_charges' ? requestedView : 'all';
+  const { data, error, loading } = useLoad(() => get<OutstandingData>(`/outstanding?dealerId=${encodeURIComponent(dealerId)}&view=${view}`), `${dealerId}:${view}`);
+  const { data: dealers } = useLoad(() => get<DealerSummary[]>('/dealers'), 'dealers');
+
+  if (error) return <><ErrorMessage error={error} /><p><a href="#/">Back to your suppliers</a></p></>;
+  if (!data) return <Loading />;
+
+  const ownSelection = selection && selection.dealerId === dealerId ? selection : null;
+  const partialAllowed = data.dealer.allowPartialPayments;
+
+  return (
+    <section className="outstanding">
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">What you owe</p>
+          <h1>{data.dealer.name}</h1>
+        </div>
+        {dealers && dealers.length > 1 && <a className="button ghost" href="#/">Change supplier</a>}
+      </div>
+
+      {data.dealer.billsByStatement && (
+        <div className="tabs" role="tablist" aria-label="Which items">
+          {VIEWS.map((option) => (
+            <a key={option.view} role="tab" aria-selected={view === option.view} className={view === option.view ? 'tab active' : 'tab'} href={`#/outstanding/${dealerId}?view=${option.view}`}>
+              {option.label}
+            </a>
+          ))}
+        </div>
+      )}
+      {loading && <p className="muted small">Refreshing…</p>}
+
+      {data.accounts.map((account) => (
+        <AccountSection
+          key={account.id}
+          dealerId={dealerId}
+          account={account}
+          view={view}
+          showAccountName={data.accounts.length > 1}
+          partialAllowed={partialAllowed}
+          selection={ownSelection}
+          onSelect={onSelect}
+        />
+      ))}
+
+      <SelectionBar dealerId={dealerId} selection={ownSelection} onClear={() => onSelect(null)} />
+    </section>
+  );
+}
+
+function AccountSection({ dealerId, account, view, showAccountName, partialAllowed, selection, onSelect }: {
+  dealerId: string;
+  account: AccountOutstanding;
+  view: View;
+  showAccountName: boolean;
+  partialAllowed: boolean;
+  selection: Selection | null;
+  onSelect: (selection: Selection | null) => void;
+}) {
+  const accountSelection = selection?.accountId === account.id ? selection : null;
+  const statementItems = account.jobs.flatMap((job) => job.items);
+  const payFullStatement = () => {
+    if (!account.statement) return;
+    onSelect(fullStatement(dealerId, account.id, account.statement.id, statementItems));
+    navigate(`/pay/${dealerId}`);
+  };
+
+  return (
+    <div className="account">
+      {showAccountName && <h2 className="account-name">{account.name} <span className="muted">· {account.erpAccountId}</span></h2>}
+      <dl className="totals">
+        <div><dt>Total owed</dt><dd>{money(account.totals.netCents)}</dd></div>
+        <div><dt>Past due</dt><dd className={account.totals.pastDueCents > 0 ? 'danger' : ''}>{money(account.totals.pastDueCents)}</dd></div>
+        <div><dt>Credits</dt><dd>{money(account.totals.creditsCents)}</dd></div>
+      </dl>
+
+      {view === 'current_statement' && (
+        account.statement ? (
+          <div className="card statement">
+            <div className="statement-head">
+              <div>
+                <p className="eyebrow">Statement {account.statement.number} · {dateOnly(account.statement.statementDate)}</p>
+                <p className="statement-balance">{money(account.statement.balanceCents)}</p>
+                <p className="muted small">Due {dateOnly(account.statement.dueDate)}{account.statement.openCents !== account.statement.balanceCents && ` · ${money(account.statement.openCents)} still open`}</p>
+              </div>
+              <button type="button" className="primary" onClick={payFullStatement} disabled={account.statement.status !== 'open' || statementItems.every((item) => item.payableCents === 0)}>
+                Pay full statement
+              </button>
+            </div>
+            {account.statement.discountCents > 0 && (
+              <p className={account.statement.discountAvailable ? 'discount available' : 'discount'}>
+                {account.statement.discountAvailable
+                  ? `Pay the full statement by ${dateOnly(account.statement.discountDate ?? account.statement.dueDate)} and ${money(account.statement.discountCents)} comes off.`
+                  : `The ${money(account.statement.discountCents)} early-payment discount ended on ${dateOnly(account.statement.discountDate ?? account.statement.dueDate)}.`}
+              </p>
+            )}
+          </div>
+        ) : <p className="card muted">No statement has been issued for this account yet.</p>
+      )}
+
+      {account.jobs.length === 0 ? (
+        <p className="card muted center">{view === 'new_charges' ? 'No new charges since the last statement.' : 'Nothing is owed here right now.'}</p>
+      ) : (
+        <ul className="jobs">
+          {account.jobs.map((job, index) => (
+            <JobRow
+              key={job.jobId ?? 'none'}
+              job={job}
+              initiallyOpen={index === 0}
+              partialAllowed={partialAllowed}
+              selection={accountSelection}
+              onToggle={(item) => onSelect(toggleItem(selection, dealerId, account.id, view, item))}
+              onAmount={(item, cents) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents))}
+            />
+          ))}
+        </ul>
+      )}
+
+      <PayAnAmount onContinue={(cents) => { onSelect(payAnAmount(dealerId, account.id, cents)); navigate(`/pay/${dealerId}`); }} max={account.totals.netCents} />
+    </div>
+  );
+}
+
+function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmount }: {
+  job: JobGroup;
+  initiallyOpen: boolean;
+  partialAllowed: boolean;
+  selection: Selection | null;
+  onToggle: (item: OutstandingItem) => void;
+  onAmount: (item: OutstandingItem, cents: number) => void;
+}) {
+  const [open, setOpen] = useState(initiallyOpen);
+  const counts = [
+    job.invoiceCount && `${job.invoiceCount} invoice${job.invoiceCount === 1 ? '' : 's'}`,
+    job.debitCount && `${job.debitCount} debit${job.debitCount === 1 ? '' : 's'}`,
+    job.creditCount && `${job.creditCount} credit${job.creditCount === 1 ? '' : 's'}`,
+  ].filter(Boolean).join(' · ');
+  const payable = job.items.filter((item) => item.payableCents > 0);
+  const allSelected = payable.length > 0 && payable.every((item) => isSelected(selection, item));
+  const selectAll = () => {
+    for (const item of payable) if (allSelected || !isSelected(selection, item)) onToggle(item);
+  };
+
+  return (
+    <li className={open ? 'card job open' : 'card job'}>
+      <button type="button" className="job-head" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <span className="job-title">
+          <span className="job-name">{job.jobName}</span>
+          <span className="muted small">{counts}</span>
+        </span>
+        <AgeBadge age={job.pastDueAge} />
+        <span className="job-amounts">
+          <span className="amount">{money(job.balanceCents)}</span>
+          {job.creditsCents > 0 && <span className="credit small">−{money(job.creditsCents)} credit</span>}
+        </span>
+        <span className="chevron" aria-hidden="true">{open ? '▾' : '▸'}</span>
+      </button>
+      {open && (
+        <div className="job-body">
+          {payable.length > 1 && (
+            <button type="button" className="link-button small select-all" onClick={selectAll}>{allSelected ? 'Clear this job' : 'Select everything in this job'}</button>
+          )}
+          <ul className="items">
+            {job.items.map((item) => (
+              <ItemRow key={item.id} item={item} selection={selection} partialAllowed={partialAllowed} onToggle={() => onToggle(item)} onAmount={(cents) => onAmount(item, cents)} />
+            ))}
+          </ul>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function ItemRow({ item, selection, partialAllowed, onToggle, onAmount }: {
+  item: OutstandingItem;
+  selection: Selection | null;
+  partialAllowed: boolean;
+  onToggle: () => void;
+  onAmount: (cents: number) => void;
+}) {
+  const selected = isSelected(selection, item);
+  const chosen = selection?.items.find((candidate) => candidate.id === item.id);
+  const [draft, setDraft] = useState<string | null>(null);
+  const canPartial = partialAllowed && item.type === 'invoice' && selected;
+  const draftCents = draft === null ? null : parseDollars(draft);
+  const draftInvalid = draft !== null && (draftCents === null || draftCents > item.payableCents);
+  const detail = [
+    item.type === 'invoice' && item.dueDate ? `Due ${dateOnly(item.dueDate)}` : item.date ? dateOnly(item.date) : null,
+    item.daysPastDue > 0 ? `${item.daysPastDue} days past due` : null,
+    item.poNumber ? `PO ${item.poNumber}` : null,
+    item.appliesToInvoiceNumber ? `for invoice ${item.appliesToInvoiceNumber}` : null,
+    item.description,
+  ].filter(Boolean).join(' · ');
+
+  return (
+    <li className={selected ? 'item selected' : 'item'}>
+      <label className="item-main">
+        <input type="checkbox" checked={selected} disabled={item.payableCents === 0} onChange={onToggle} aria-label={`${TYPE_LABEL[item.type]} ${item.number}`} />
+        <span className="item-text">
+          <span><span className={`type ${item.type}`}>{TYPE_LABEL[item.type]}</span> {item.number}</span>
+          <span className="muted small">{detail}</span>
+          {item.reservedCents > 0 && <span className="small warn-text">{money(item.reservedCents)} already in a payment being processed</span>}
+        </span>
+        <span className={item.type === 'credit' ? 'amount credit' : 'amount'}>{item.type === 'credit' ? `−${money(item.balanceCents)}` : money(item.balanceCents)}</span>
+      </label>
+      {canPartial && chosen && (
+        <div className="partial">
+          <label>
+            <span className="small muted">Pay</span>
+            <input
+              inputMode="decimal"
+              className={draftInvalid ? 'invalid' : ''}
+              value={draft ?? centsToInput(chosen.amountCents)}
+              onChange={(event) => {
+                setDraft(event.target.value);
+                const cents = parseDollars(event.target.value);
+                if (cents !== null && cents <= item.payableCents) onAmount(cents);
+              }}
+              onBlur={() => setDraft(null)}
+              aria-label={`Amount to pay on invoice ${item.number}`}
+            />
+          </label>
+          <span className="small muted">of {money(item.payableCents)}</span>
+          {draftInvalid && <span className="small danger">Enter up to {money(item.payableCents)}</span>}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function PayAnAmount({ onContinue, max }: { onContinue: (cents: number) => void; max: number }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const cents = parseDollars(text);
+    if (cents === null) return setError('Enter an amount like 1,250.00');
+    if (cents > max) return setError(`That is more than the ${money(max)} owed.`);
+    onContinue(cents);
+  };
+  if (max <= 0) return null;
+  if (!open) return <button type="button" className="link-button pay-amount-toggle" onClick={() => setOpen(true)}>Or pay an amount of your choice</button>;
+  return (
+    <form className="card pay-amount" onSubmit={submit}>
+      <Field label="Amount to pay" hint="Applied to your oldest invoices first.">
+        <input inputMode="decimal" value={text} onChange={(e) => { setText(e.target.value); setError(null); }} placeholder="0.00" autoFocus />
+      </Field>
+      <ErrorMessage error={error} />
+      <div className="row">
+        <button type="submit" className="primary">Continue</button>
+        <button type="button" className="ghost" onClick={() => setOpen(false)}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+function SelectionBar({ dealerId, selection, onClear }: { dealerId: string; selection: Selection | null; onClear: () => void }) {
+  if (!selection || selection.sourceView === 'amount' || selection.items.length === 0) return null;
+  const total = selectionTotal(selection);
+  const count = selection.items.length;
+  return (
+    <div className="selection-bar" role="region" aria-label="Selected items">
+      <div>
+        <strong>{count} item{count === 1 ? '' : 's'} · {money(total)}</strong>
+        <button type="button" className="link-button small" onClick={onClear}>Clear</button>
+      </div>
+      <button type="button" className="primary" disabled={total <= 0} onClick={() => navigate(`/pay/${dealerId}`)}>Continue</button>
+    </div>
+  );
+}

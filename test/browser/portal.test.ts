@@ -1,0 +1,263 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createApp } from '../../api/app';
+import type { Db } from '../../db/connection';
+import { createPaymentWithReservations } from '../../db/payments';
+import { addDays, localDate } from '../../domain/dates';
+import { logger } from '../../runtime/logger';
+import { testConfig } from '../support/config';
+import { testDb } from '../support/db';
+import { createDealer, createOperator, signIn, type SignedIn } from '../support/operator';
+import { createAdjustment, createCustomerAccount, createInvoice, createJob, startMailSink, waitForEmail } from '../support/portal';
+import { startTestWorker } from '../support/temporal';
+import { Client, Connection } from '@temporalio/client';
+import { requiredEnv } from '../support/temporal';
+
+/**
+ * The customer's story in a real browser (Debian's Chromium through playwright-core) against
+ * the real API, worker, Temporal and SMTP sink: invited by email, registers, signs in, sees
+ * what is owed grouped by job. Screenshots at desktop and phone widths go to test-results/.
+ * The pay-by-ACH chapter plugs in after `seesOutstanding` once payment submission exists.
+ */
+const SCREENSHOTS = path.resolve(__dirname, '../../test-results');
+const PASSWORD = 'Framing-crew-2026!';
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+jest.setTimeout(180_000);
+
+describe('Payments portal in a browser', () => {
+  let db: Db;
+  let sink: Awaited<ReturnType<typeof startMailSink>>;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let server: Server;
+  let baseUrl: string;
+  let temporalConnection: Connection;
+  let browser: Browser;
+  let operator: SignedIn;
+  let dealer: { id: string; name: string };
+  let account: Awaited<ReturnType<typeof createCustomerAccount>>;
+
+  beforeAll(async () => {
+    buildPortal();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    db = testDb();
+    sink = await startMailSink();
+
+    // The emailed links must point at this server, so learn its port before configuring.
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    worker = await startTestWorker({ db, logger, config: testConfig({ SMTP_URL: sink.smtpUrl, PUBLIC_URL: baseUrl }) });
+    temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
+    const config = testConfig({ SMTP_URL: sink.smtpUrl, PUBLIC_URL: baseUrl, TASK_QUEUE: worker.taskQueue });
+    const app = createApp({ db, temporal: new Client({ connection: temporalConnection, namespace: 'default' }), config });
+    server.on('request', app);
+
+    dealer = await createDealer(db, { name: 'Northwind Lumber', allow_partial_payments: true });
+    operator = await signIn(app, (await createOperator(db, dealer.id)).email);
+    account = await createCustomerAccount(db, dealer.id, { name: 'Hallmark Builders' });
+    await seedReceivables(db, dealer.id, account.id);
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    }
+    await temporalConnection?.close();
+    await worker?.stop();
+    await sink?.stop();
+    await db?.destroy();
+  });
+
+  async function newPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    return { context, page };
+  }
+
+  async function registerInBrowser(page: Page, registerUrl: string): Promise<void> {
+    await page.goto(registerUrl);
+    await page.getByRole('heading', { name: 'Create your login' }).waitFor();
+    await page.getByText('Invitation from Northwind Lumber').waitFor();
+    await page.getByLabel('Your name').fill('Pat Payables');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Password again').fill(PASSWORD);
+    await page.getByLabel('I accept the terms of use').check();
+    await shoot(page, 'portal-register');
+    await page.getByRole('button', { name: 'Create login' }).click();
+  }
+
+  async function signInInBrowser(page: Page, email: string): Promise<void> {
+    await page.goto(`${baseUrl}/portal/#/sign-in`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** Full-page shots from the top, so the sticky header sits where a person sees it. */
+  async function shoot(page: Page, name: string): Promise<void> {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  async function seesOutstanding(page: Page): Promise<void> {
+    await page.getByRole('heading', { name: 'Northwind Lumber' }).waitFor();
+    await page.getByRole('button', { name: /Riverside Duplex/ }).waitFor();
+  }
+
+  it('invited by email, the customer registers, signs in and sees what is owed grouped by job', async () => {
+    const invited = await operator.send('post', '/api/operator/invitations', { customerAccountIds: [account.id] }).expect(200);
+    expect(invited.body.results[0].outcome).toBe('invited');
+    const email = await waitForEmail(sink, account.email!);
+    const registerUrl = email.links.find((link) => link.includes('#/register?token='))!;
+    expect(registerUrl.startsWith(`${baseUrl}/portal/#/register?token=`)).toBe(true);
+
+    const { context, page } = await newPage(DESKTOP);
+    await registerInBrowser(page, registerUrl);
+    await seesOutstanding(page);
+    await shoot(page, 'portal-after-registration-desktop');
+
+    // Sign out, sign back in.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await signInInBrowser(page, account.email!);
+    await seesOutstanding(page);
+
+    const jobNames = await page.locator('.job-name').allTextContents();
+    expect(jobNames).toEqual(['Riverside Duplex', 'Oak Street Remodel', 'Not assigned to a job']);
+    const riverside = page.locator('.job').filter({ hasText: 'Riverside Duplex' });
+    expect(await riverside.locator('.badge').first().textContent()).toBe('90+ days');
+    expect(await riverside.locator('.job-amounts .amount').textContent()).toBe('$4,275.50');
+    expect(await page.locator('.totals dd').first().textContent()).toBe('$5,015.25');
+
+    // Expand a second job and pick two invoices; one partly.
+    await page.getByRole('button', { name: /Oak Street Remodel/ }).click();
+    const oak = page.locator('.job').filter({ hasText: 'Oak Street Remodel' });
+    await oak.getByRole('checkbox').first().check();
+    await riverside.getByRole('checkbox').first().check();
+    await page.getByLabel(/Amount to pay on invoice RD-1001/).fill('1000.00');
+    await page.locator('.selection-bar').getByText('2 items · $1,650.00').waitFor();
+    await shoot(page, 'portal-outstanding-desktop');
+    await context.close();
+
+    const phone = await newPage(PHONE);
+    await phone.page.goto(`${baseUrl}/portal/#/sign-in`);
+    await phone.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shoot(phone.page, 'portal-sign-in-phone');
+    await signInInBrowser(phone.page, account.email!);
+    await seesOutstanding(phone.page);
+    await phone.page.getByRole('button', { name: /Oak Street Remodel/ }).click();
+    await phone.page.locator('.job').filter({ hasText: 'Oak Street Remodel' }).getByRole('checkbox').first().check();
+    await shoot(phone.page, 'portal-outstanding-phone');
+    // Nothing is wider than the phone's screen.
+    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.page.goto(`${baseUrl}/portal/#/payments`);
+    await phone.page.getByText('No payments yet.').waitFor();
+    await shoot(phone.page, 'portal-payments-phone');
+    await phone.context.close();
+  });
+
+  it('lists payments; a payment shows what it paid, downloads its receipt and emails it again', async () => {
+    const paymentId = await seedPayment(db, dealer.id, account.id, ['OS-2040', 'OS-2044']);
+    const { context, page } = await newPage(DESKTOP);
+    await signInInBrowser(page, account.email!);
+    await seesOutstanding(page);
+    // What is already being paid cannot be picked again.
+    await page.getByRole('button', { name: /Oak Street Remodel/ }).click();
+    const oak = page.locator('.job').filter({ hasText: 'Oak Street Remodel' });
+    expect(await oak.getByRole('checkbox').first().isDisabled()).toBe(true);
+    await oak.getByText('$650.00 already in a payment being processed').waitFor();
+
+    await page.getByRole('link', { name: 'Payments' }).click();
+    const row = page.locator('.payment-row').first();
+    await row.getByText('$841.25').waitFor();
+    await row.getByText('Processing').waitFor();
+    await shoot(page, 'portal-payments-desktop');
+    await row.click();
+    await page.getByRole('heading', { name: '$841.25' }).waitFor();
+    await page.getByText('First Prairie Bank ····6789').waitFor();
+    await shoot(page, 'portal-payment-detail-desktop');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download receipt (PDF)' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^receipt-P-\d+\.pdf$/);
+
+    await page.getByRole('button', { name: 'Email me the receipt' }).click();
+    await page.getByText(`Receipt sent to ${account.email}.`).waitFor();
+    const receipt = await waitForEmail(sink, account.email!, (message) => message.subject.startsWith('Receipt for payment'));
+    expect(receipt.text).toContain('Total charged: $841.25');
+    expect(paymentId).toBeTruthy();
+    await context.close();
+  });
+
+  it('shows a clear message for a used invitation link', async () => {
+    const email = await waitForEmail(sink, account.email!, (message) => message.subject.includes('invites you'));
+    const registerUrl = email.links.find((link) => link.includes('#/register?token='))!;
+    const { context, page } = await newPage(PHONE);
+    await page.goto(registerUrl);
+    await page.getByText('This invitation has already been used.').waitFor();
+    await shoot(page, 'portal-used-invitation-phone');
+    await context.close();
+  });
+});
+
+/** A pending ACH payment of two invoices, as payment submission leaves it. */
+async function seedPayment(db: Db, dealerId: string, accountId: string, invoiceNumbers: string[]): Promise<string> {
+  const link = await db('company_account_links').where({ customer_account_id: accountId }).first('company_id');
+  const [method] = await db('payment_methods')
+    .insert({ company_id: link.company_id, kind: 'ach', moov_payment_method_id: `pm_${randomUUID()}`, moov_source_id: `ba_${randomUUID()}`, label: 'Business checking', last4: '6789', bank_name: 'First Prairie Bank' })
+    .returning('id');
+  const invoices = await db('invoices').where({ customer_account_id: accountId }).whereIn('invoice_number', invoiceNumbers).select('id', 'balance_cents');
+  const itemsCents = invoices.reduce((sum: number, invoice: { balance_cents: number }) => sum + invoice.balance_cents, 0);
+  const id = randomUUID();
+  await db.transaction((trx) => createPaymentWithReservations(trx, {
+    id, dealerId, customerAccountId: accountId, companyId: link.company_id, portalUserId: null, paymentMethodId: method.id, method: 'ach', cardFunding: null,
+    itemsCents, creditsCents: 0, discountCents: 0, feeCents: 150, amountCents: itemsCents + 150, processingCostCents: 150,
+    sourceView: 'all', statementId: null, idempotencyKey: randomUUID(), requestHash: 'browser-test',
+    applications: invoices.map((invoice: { id: string; balance_cents: number }) => ({ itemType: 'invoice' as const, itemId: invoice.id, amountCents: invoice.balance_cents })),
+  }));
+  return id;
+}
+
+/** The test drives the built portal, so it builds it from the current sources first. */
+function buildPortal(): void {
+  const root = path.resolve(__dirname, '../..');
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(root, 'portal/vite.config.ts'), '--logLevel', 'error'], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+  });
+  if (result.status !== 0) throw new Error(`portal build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** Three jobs' worth of receivables, ages spread across the past-due buckets. */
+async function seedReceivables(db: Db, dealerId: string, accountId: string): Promise<void> {
+  const today = localDate(new Date(), 'America/Chicago');
+  const riverside = await createJob(db, dealerId, accountId, 'Riverside Duplex');
+  const oak = await createJob(db, dealerId, accountId, 'Oak Street Remodel');
+  await createInvoice(db, dealerId, accountId, { number: 'RD-1001', jobId: riverside.id, amountCents: 250_000, dueDate: addDays(today, -95), invoiceDate: addDays(today, -125) });
+  await createInvoice(db, dealerId, accountId, { number: 'RD-1017', jobId: riverside.id, amountCents: 162_550, dueDate: addDays(today, -35), invoiceDate: addDays(today, -65) });
+  await createAdjustment(db, dealerId, accountId, { kind: 'debit', number: 'DB-220', jobId: riverside.id, amountCents: 15_000, transactionDate: addDays(today, -20) });
+  await createAdjustment(db, dealerId, accountId, { kind: 'credit', number: 'CR-310', jobId: riverside.id, amountCents: 12_500, transactionDate: addDays(today, -10), appliesTo: 'RD-1001' });
+  await createInvoice(db, dealerId, accountId, { number: 'OS-2040', jobId: oak.id, amountCents: 65_000, dueDate: addDays(today, 12), invoiceDate: addDays(today, -18) });
+  await createInvoice(db, dealerId, accountId, { number: 'OS-2044', jobId: oak.id, amountCents: 18_975, dueDate: addDays(today, 25), invoiceDate: addDays(today, -5) });
+  await createInvoice(db, dealerId, accountId, { number: 'MISC-88', amountCents: 2_500, dueDate: addDays(today, -3), invoiceDate: addDays(today, -33) });
+}
