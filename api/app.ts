@@ -3,12 +3,14 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import path from 'node:path';
 import { operatorAuthRoutes } from './auth/operator-routes';
+import { corsForDevOrigins } from './cors';
 import { portalAuthRoutes } from './auth/portal-routes';
 import { requireCustomer, requireOperator } from './auth/middleware';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './health';
 import { operatorRoutes } from './operator';
+import { operatorSetPasswordRoutes } from './operator/set-password';
 import { portalRoutes } from './portal';
 import { requestContext } from './request-context';
 import { staticApp } from './static-apps';
@@ -42,11 +44,13 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRoutes(deps));
+  app.use('/api', corsForDevOrigins(deps.config.CORS_ORIGINS));
   app.use('/webhooks', webhookRoutes(deps));
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb' }));
 
   app.use('/api/operator', operatorAuthRoutes(deps.db, secureCookies));
+  app.use('/api/operator', operatorSetPasswordRoutes(deps));
   app.use('/api/operator', requireOperator(deps.db), operatorRoutes(deps));
   app.use('/api/portal', portalRoutes.public(deps, secureCookies));
   app.use('/api/portal', portalAuthRoutes(deps.db, secureCookies));

@@ -31,6 +31,8 @@ export const configSchema = z.object({
   TASK_QUEUE: z.string().min(1).default('drypowder'),
   API_PORT: port.default(3000),
   PUBLIC_URL: httpUrl.default('http://127.0.0.1:3000'),
+  // Comma-separated origins of UI dev servers allowed to call the API with credentials.
+  CORS_ORIGINS: z.string().default(''),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-session-secret-change-me'),
   SPRUCE_WEBHOOK_SECRET: z.string().min(16).default('dev-only-spruce-webhook-secret'),
   // An idle Spruce sync re-reads the change feed this often (catches webhooks that never came).

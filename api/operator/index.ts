@@ -1,14 +1,24 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { auditEventRoutes } from './audit-events';
+import { customerRoutes } from './customers';
 import { ingestionRunRoutes } from './ingestion-runs';
 import { integrationRoutes } from './integration';
 import { invitationRoutes } from './invitations';
+import { operatorUserRoutes } from './operators';
+import { receivableRoutes } from './receivables';
+import { settingsRoutes } from './settings';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
 export function operatorRoutes(deps: AppDeps): Router {
   const router = Router();
+  router.use(customerRoutes(deps));
   router.use(ingestionRunRoutes(deps));
   router.use(invitationRoutes(deps));
+  router.use(receivableRoutes(deps));
+  router.use(auditEventRoutes(deps));
+  router.use(settingsRoutes(deps));
+  router.use(operatorUserRoutes(deps));
   router.use(integrationRoutes(deps));
   return router;
 }

@@ -1,0 +1,151 @@
+import { Router } from 'express';
+import type { Db } from '../../db/connection';
+import { centsToDecimal } from '../../domain/money';
+import { bandFor } from '../../domain/collection-priority';
+import { operatorOf } from '../auth/context';
+import type { AppDeps } from '../deps';
+import { notFound } from '../errors';
+import { listParams, sendList } from '../simple-rest';
+import { sendCsv } from './csv';
+import { priorityBreakdown, priorityPoints } from './priority-breakdown';
+import {
+  allCustomers,
+  CUSTOMER_COLUMNS,
+  assertCustomerSort,
+  DEFAULT_CUSTOMER_SORT,
+  latestInvitationStatuses,
+  listCustomers,
+  parseCustomerFilter,
+  summarizeCustomers,
+  toCustomerRow,
+  type CustomerRow,
+} from './customer-query';
+import { dealerToday, routeId } from './list-helpers';
+
+/** Customers Dashboard: list, stats panel, CSV export and one account's summary. */
+export function customerRoutes({ db }: AppDeps): Router {
+  const router = Router();
+
+  router.get('/customers', async (req, res) => {
+    const params = listParams(req, { sort: DEFAULT_CUSTOMER_SORT });
+    const { rows, total } = await listCustomers(db, operatorOf(req).dealerId, params);
+    sendList(res, 'customers', rows, params.range, total);
+  });
+
+  router.get('/customers/summary', async (req, res) => {
+    const { filter } = listParams(req);
+    res.json(await summarizeCustomers(db, operatorOf(req).dealerId, filter));
+  });
+
+  router.get('/customers/export.csv', async (req, res) => {
+    const { dealerId } = operatorOf(req);
+    const params = listParams(req, { sort: DEFAULT_CUSTOMER_SORT });
+    // Refuse bad input while a JSON error can still be sent, before the download starts.
+    parseCustomerFilter(params.filter);
+    assertCustomerSort(params.sort);
+    const componentKeys = await priorityComponentKeys(db, dealerId);
+    const today = await dealerToday(db, dealerId);
+    async function* rows() {
+      for await (const row of allCustomers(db, dealerId, params)) {
+        const points = priorityPoints(row.priority_components);
+        yield [...exportCells(row), ...componentKeys.map((key) => points[key] ?? '')];
+      }
+    }
+    await sendCsv(res, `customers-${today}.csv`, [...EXPORT_HEADER, ...componentKeys.map((key) => `priority_${key}`)], rows());
+  });
+
+  router.get('/customers/:id', async (req, res) => {
+    const { dealerId } = operatorOf(req);
+    res.json(await customerDetail(db, dealerId, routeId(req.params.id, 'Customer')));
+  });
+
+  return router;
+}
+
+const EXPORT_HEADER = [
+  'account_name', 'erp_account_id', 'account_type', 'status', 'collection_priority', 'priority_band',
+  'outstanding', 'invoices_current', 'invoices_past_due', 'debit_adjustments', 'credit_adjustments', 'discounts',
+  'weighted_avg_days_overdue', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_plus',
+  'open_invoices', 'past_due_invoices', 'credit_limit', 'over_credit_limit', 'invitation_status', 'stats_as_of',
+];
+
+/** Money as plain decimals (1234.56) so spreadsheets sum them. */
+function exportCells(row: CustomerRow): unknown[] {
+  return [
+    row.name, row.erp_account_id, row.account_type, row.status, row.collection_priority, bandFor(row.collection_priority),
+    centsToDecimal(row.outstanding_cents), centsToDecimal(row.current_cents), centsToDecimal(row.past_due_cents),
+    centsToDecimal(row.debit_adjustments_cents), centsToDecimal(row.credit_adjustments_cents), centsToDecimal(row.discounts_cents),
+    row.weighted_days_overdue.toFixed(2),
+    centsToDecimal(row.aging_1_30_cents), centsToDecimal(row.aging_31_60_cents), centsToDecimal(row.aging_61_90_cents), centsToDecimal(row.aging_91_plus_cents),
+    row.open_invoice_count, row.past_due_invoice_count,
+    row.credit_limit_cents === null ? '' : centsToDecimal(row.credit_limit_cents), row.over_credit_limit ? 'yes' : 'no',
+    row.invitation_status, row.stats_as_of ?? '',
+  ];
+}
+
+/**
+ * Component keys become extra export columns. Every scored account carries the same set, so a
+ * sample of rows names them all without reading 50,000 JSON documents.
+ */
+async function priorityComponentKeys(db: Db, dealerId: string): Promise<string[]> {
+  const sample = await db('account_stats').where({ dealer_id: dealerId }).whereRaw(`priority_components <> '{}'::jsonb`).limit(50).pluck('priority_components');
+  return [...new Set(sample.flatMap((stored) => Object.keys(priorityPoints(stored))))];
+}
+
+/** One account's summary: balances, aging, priority and its components, credit, contacts, portal access. */
+async function customerDetail(db: Db, dealerId: string, id: string) {
+  const raw = await db('customer_accounts as ca')
+    .leftJoin('account_stats as s', 's.customer_account_id', 'ca.id')
+    .where({ 'ca.dealer_id': dealerId, 'ca.id': id })
+    .whereNull('ca.deleted_at')
+    .first([...CUSTOMER_COLUMNS, 's.priority_components', 's.computed_at', 'ca.address_line1', 'ca.city', 'ca.state', 'ca.postal_code', 'ca.phone', 'ca.created_at']);
+  if (!raw) throw notFound('Customer');
+
+  const [contacts, jobs, invitation, companies, statuses] = await Promise.all([
+    db('contacts')
+      .where({ dealer_id: dealerId, customer_account_id: id })
+      .whereNull('deleted_at')
+      .orderBy([{ column: 'is_primary', order: 'desc' }, { column: 'name' }])
+      .select('id', 'erp_contact_id', 'name', 'email', 'phone', 'role', 'is_primary'),
+    db('jobs').where({ dealer_id: dealerId, customer_account_id: id }).orderBy('name').select('id', 'erp_job_id', 'name', 'status'),
+    db('invitations')
+      .where({ dealer_id: dealerId, customer_account_id: id })
+      .whereNot('status', 'superseded')
+      .orderBy('created_at', 'desc')
+      .first('id', 'email', 'status', 'sent_at', 'expires_at', 'responded_at', 'created_at'),
+    db('company_account_links as l')
+      .join('customer_companies as c', 'c.id', 'l.company_id')
+      .where({ 'l.dealer_id': dealerId, 'l.customer_account_id': id })
+      .select('c.id as company_id', 'c.name as company_name', 'l.status', 'l.linked_at', db.raw('(select count(*)::int from portal_users u where u.company_id = c.id and u.status = ?) as active_users', ['active'])),
+    latestInvitationStatuses(db, [id]),
+  ]);
+
+  const row = toCustomerRow(raw, statuses.get(id) ?? 'none');
+  const limit = row.credit_limit_cents;
+  const linkedActive = companies.some((company: { status: string }) => company.status === 'active');
+  return {
+    ...row,
+    priority_band: bandFor(row.collection_priority),
+    priority_components: raw.priority_components ?? {},
+    priority_breakdown: priorityBreakdown(raw.priority_components),
+    stats_computed_at: raw.computed_at ?? null,
+    net_ar_cents: row.outstanding_cents + row.debit_adjustments_cents - row.credit_adjustments_cents,
+    address: { line1: raw.address_line1, city: raw.city, state: raw.state, postal_code: raw.postal_code },
+    phone: raw.phone,
+    created_at: raw.created_at,
+    credit: {
+      limit_cents: limit,
+      available_cents: limit === null ? null : limit - row.outstanding_cents,
+      // Basis points of the limit in use: 12500 means 125 %.
+      utilisation_bps: limit === null || limit === 0 ? null : Math.round((row.outstanding_cents * 10_000) / limit),
+    },
+    contacts,
+    jobs,
+    portal_access: {
+      state: row.portal_access_disabled ? 'disabled' : linkedActive ? 'active' : invitation && row.invitation_status === 'pending' ? 'invited' : 'not_invited',
+      disabled: row.portal_access_disabled,
+      invitation: invitation ? { ...invitation, status: row.invitation_status } : null,
+      companies,
+    },
+  };
+}
