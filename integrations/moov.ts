@@ -71,6 +71,8 @@ export interface MoovTransferState {
     settledAt: Date | null;
   } | null;
   refundedCents: number;
+  /** Card chargebacks: a non-zero amount means the cardholder disputed the payment. */
+  disputedCents: number;
   cancellations: Array<{ cancellationId: string; status: string }>;
   foreignId: string | null;
   sourcePaymentMethodId: string;
@@ -435,6 +437,7 @@ export function toTransferState(transfer: components.Transfer): MoovTransferStat
         }
       : null,
     refundedCents: transfer.refundedAmount?.value ?? 0,
+    disputedCents: transfer.disputedAmount?.value ?? 0,
     cancellations: (transfer.cancellations ?? []).map((c) => ({ cancellationId: c.cancellationID, status: c.status })),
     foreignId: transfer.foreignID ?? null,
     sourcePaymentMethodId: transfer.source.paymentMethodID,

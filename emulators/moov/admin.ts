@@ -20,6 +20,10 @@ export interface MoovEmulatorAdmin {
   /** Clears a pending transfer now instead of waiting for the clock. */
   completeTransfer(transferID: string): Promise<MoovTransferJson>;
   getTransfer(transferID: string): Promise<MoovTransferJson>;
+  /** A chargeback on a settled card payment (whole undisputed amount by default): sends dispute.created. */
+  disputeTransfer(transferID: string, amountCents?: number): Promise<{ disputeID: string; status: string; amountCents: number }>;
+  /** Ends a dispute: sends dispute.updated with the outcome. */
+  resolveDispute(transferID: string, disputeID: string, outcome: 'won' | 'lost' | 'accepted'): Promise<{ disputeID: string; status: string; amountCents: number }>;
   /** Moves the emulator clock forward (business days are achBusinessDayMs long) and runs what became due. */
   advanceClock(by: { ms?: number; businessDays?: number }): Promise<{ now: string; offsetMs: number }>;
   setWebhook(target: { url: string | null; secret?: string }): Promise<{ webhookID: string; url: string | null }>;
@@ -48,6 +52,16 @@ export function localAdmin(core: EmulatorCore, transfers: TransferBook, webhooks
     failTransfer: (transferID, failureCode) => sync(() => view(transfers.failNow(transferID, failureCode).transferID)),
     completeTransfer: (transferID) => sync(() => view(transfers.completeNow(transferID).transferID)),
     getTransfer: (transferID) => sync(() => view(transferID)),
+    disputeTransfer: (transferID, amountCents) =>
+      sync(() => {
+        const dispute = transfers.disputeNow(transferID, amountCents);
+        return { disputeID: dispute.disputeID, status: dispute.status, amountCents: dispute.amount };
+      }),
+    resolveDispute: (transferID, disputeID, outcome) =>
+      sync(() => {
+        const dispute = transfers.resolveDisputeNow(transferID, disputeID, outcome);
+        return { disputeID: dispute.disputeID, status: dispute.status, amountCents: dispute.amount };
+      }),
     advanceClock: (by) =>
       sync(() => {
         transfers.advance((by.ms ?? 0) + (by.businessDays ?? 0) * core.timing.achBusinessDayMs);
@@ -89,6 +103,15 @@ export function adminRouter(admin: MoovEmulatorAdmin): Router {
   });
   router.get('/transfers/:transferID', async (req, res) => {
     res.json(await admin.getTransfer(String(req.params.transferID)));
+  });
+  router.post('/transfers/:transferID/dispute', async (req, res) => {
+    const amount = input(req.body).amountCents;
+    res.json(await admin.disputeTransfer(String(req.params.transferID), typeof amount === 'number' ? amount : undefined));
+  });
+  router.post('/transfers/:transferID/disputes/:disputeID/resolve', async (req, res) => {
+    const outcome = input(req.body).outcome;
+    if (outcome !== 'won' && outcome !== 'lost' && outcome !== 'accepted') throw new MoovHttpError(400, { error: 'outcome must be won, lost or accepted' });
+    res.json(await admin.resolveDispute(String(req.params.transferID), String(req.params.disputeID), outcome));
   });
   router.post('/clock/advance', async (req, res) => {
     const body = input(req.body);
@@ -152,6 +175,8 @@ export function moovEmulatorAdmin(baseUrl: string): MoovEmulatorAdmin {
     failTransfer: (transferID, failureCode) => call('POST', `/transfers/${id(transferID)}/fail`, { failureCode }),
     completeTransfer: (transferID) => call('POST', `/transfers/${id(transferID)}/complete`, {}),
     getTransfer: (transferID) => call('GET', `/transfers/${id(transferID)}`),
+    disputeTransfer: (transferID, amountCents) => call('POST', `/transfers/${id(transferID)}/dispute`, { amountCents }),
+    resolveDispute: (transferID, disputeID, outcome) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/resolve`, { outcome }),
     advanceClock: (by) => call('POST', '/clock/advance', by),
     setWebhook: (target) => call('PUT', '/webhook', target),
     setWebhookFaults: (faults) => call('PUT', '/webhook-faults', faults),

@@ -114,7 +114,7 @@ export class Instruments {
     };
     this.state.accounts[accountID] = account;
     this.state.wallets[walletID] = { walletID, accountID, createdOn: now };
-    this.core.emit('account.created', { accountID });
+    this.core.emit('account.created', { accountID, ...(account.foreignID ? { foreignID: account.foreignID } : {}) });
     this.addPaymentMethods(accountID, 'wallet', walletID, ['moov-wallet']);
     return account;
   }
@@ -144,7 +144,7 @@ export class Instruments {
     for (const paymentMethodType of types) {
       const paymentMethodID = randomUUID();
       this.state.paymentMethods[paymentMethodID] = { paymentMethodID, accountID, paymentMethodType, source: { kind, id }, createdOn: now };
-      this.core.emit('paymentMethod.enabled', { accountID, paymentMethodID });
+      this.core.emit('paymentMethod.enabled', { accountID, paymentMethodID, sourceID: id });
     }
     this.core.changed();
   }
@@ -153,7 +153,7 @@ export class Instruments {
     for (const method of Object.values(this.state.paymentMethods)) {
       if (method.source.kind === kind && method.source.id === id && !method.disabledOn) {
         method.disabledOn = this.core.iso();
-        this.core.emit('paymentMethod.disabled', { accountID: method.accountID, paymentMethodID: method.paymentMethodID });
+        this.core.emit('paymentMethod.disabled', { accountID: method.accountID, paymentMethodID: method.paymentMethodID, sourceID: method.source.id });
       }
     }
     this.core.changed();
@@ -211,7 +211,7 @@ export class Instruments {
       updatedOn: now,
     };
     this.state.bankAccounts[bank.bankAccountID] = bank;
-    this.core.emit('bankAccount.created', { accountID, bankAccountID: bank.bankAccountID });
+    this.core.emit('bankAccount.created', { accountID, bankAccountID: bank.bankAccountID, status: bank.status });
     this.addPaymentMethods(accountID, 'bank-account', bank.bankAccountID, ['ach-debit-collect', 'ach-debit-fund', 'ach-credit-standard', 'ach-credit-same-day']);
     return bank;
   }
@@ -258,7 +258,7 @@ export class Instruments {
     const bank = this.bankAccount(accountID, bankAccountID);
     bank.deletedOn = this.core.iso();
     this.disablePaymentMethods('bank-account', bankAccountID);
-    this.core.emit('bankAccount.deleted', { accountID, bankAccountID });
+    this.core.emit('bankAccount.deleted', { accountID, bankAccountID, status: bank.status });
   }
 
   /** What Moov does to the bank account after an ACH return: account-level codes make it unusable. */

@@ -145,7 +145,8 @@ export type Outcome =
   | { kind: 'ach-stuck' }
   | { kind: 'ach-correction'; code: string }
   | { kind: 'card-decline'; failureCode: string }
-  | { kind: 'processing-error' };
+  | { kind: 'processing-error' }
+  | { kind: 'queued-then-clear' };
 
 export interface TransferRecord {
   transferID: string;
@@ -165,9 +166,18 @@ export interface TransferRecord {
   outcome: Outcome;
   cancellations: CancellationRecord[];
   refunds: RefundRecord[];
+  disputes?: DisputeRecord[];
 }
 
-export type StepName = 'ach.originate' | 'ach.correct' | 'ach.complete' | 'ach.return' | 'card.authorize' | 'card.settle' | 'refund.complete';
+export interface DisputeRecord {
+  disputeID: string;
+  createdOn: string;
+  amount: number;
+  status: 'response-needed' | 'under-review' | 'won' | 'lost' | 'accepted' | 'closed';
+  phase: 'inquiry' | 'chargeback';
+}
+
+export type StepName = 'transfer.release' | 'ach.originate' | 'ach.correct' | 'ach.complete' | 'ach.return' | 'card.authorize' | 'card.settle' | 'refund.complete';
 
 export interface ScheduledStep {
   seq: number;

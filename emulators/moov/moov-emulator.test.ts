@@ -242,7 +242,8 @@ describe('Moov emulator through @moovio/sdk', () => {
     const refundKey = `refund-${settled.transferId}`;
     const refund = await moov.reverseTransfer({ transferId: settled.transferId, idempotencyKey: refundKey, amountCents: 8_000 });
     expect(refund).toMatchObject({ kind: 'refund', amountCents: 8_000 });
-    expect(await moov.reverseTransfer({ transferId: settled.transferId, idempotencyKey: refundKey, amountCents: 8_000 })).toEqual(refund);
+    const replayed = await moov.reverseTransfer({ transferId: settled.transferId, idempotencyKey: refundKey, amountCents: 8_000 });
+    expect(replayed).toMatchObject({ kind: 'refund', refundId: refund.kind === 'refund' ? refund.refundId : 'missing', amountCents: 8_000 });
     const reversed = await waitUntil(async () => {
       const t = await moov.getTransfer(settled.transferId);
       return t.status === 'reversed' && t;

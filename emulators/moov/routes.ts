@@ -185,8 +185,8 @@ export function moovApiRouter({ core, instruments, transfers, tokens }: RouteDep
     const answered = await core.waitFor(
       transferID,
       () => {
-        const card = transfers.transfer(transferID).source.card;
-        return !card || card.status !== 'initiated';
+        const transfer = transfers.transfer(transferID);
+        return transfer.status !== 'pending' || !transfer.source.card || transfer.source.card.status !== 'initiated';
       },
       core.timing.railResponseTimeoutMs,
     );

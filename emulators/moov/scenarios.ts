@@ -12,6 +12,7 @@ import type { Outcome } from './model';
  *   9301  ACH leg gets a notification of change (C01), then clears
  *   94NN  card declined with CARD_DECLINES[NN]               → transfer `failed`
  *   9500  processing error on either rail                    → transfer `failed`
+ *   9600  held in `queued` for half a business day, then proceeds normally
  * Bank account numbers: 99000000NN returns every debit with RNN after it clears;
  * 98000000NN returns it with RNN before it clears. A magic amount wins over a magic account.
  */
@@ -72,6 +73,7 @@ export const returnReason = (code: string) => ACH_RETURN_REASONS[code] ?? `ACH r
 
 export function outcomeFor(amountCents: number, rail: 'ach' | 'card' | 'wallet', bankAccountNumber?: string, cardDeclines?: string): Outcome {
   if (amountCents === 9500) return { kind: 'processing-error' };
+  if (amountCents === 9600) return { kind: 'queued-then-clear' };
   const family = Math.floor(amountCents / 100);
   const nn = String(amountCents % 100).padStart(2, '0');
   if (rail === 'ach') {

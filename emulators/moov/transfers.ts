@@ -3,6 +3,7 @@ import { MoovHttpError, notFound, type EmulatorCore } from './core';
 import type { Instruments } from './instruments';
 import type {
   CancellationRecord,
+  DisputeRecord,
   FailureReason,
   LegRecord,
   PaymentMethodRecord,
@@ -226,16 +227,27 @@ export class TransferBook {
     this.state.idempotency[keyID] = { requestHash, transferID: transfer.transferID };
     this.core.emit('transfer.created', { accountID: transfer.partnerAccountID, transferID: transfer.transferID, status: 'created', ...(transfer.foreignID ? { foreignID: transfer.foreignID } : {}) });
 
+    if (transfer.outcome.kind === 'queued-then-clear') {
+      // Held back (risk review, scheduling) before it reaches the rail.
+      this.setStatus(transfer, 'queued');
+      this.schedule(transfer, 'transfer.release', now + this.core.timing.achBusinessDayMs / 2);
+    } else {
+      this.release(transfer, now);
+    }
+    return transfer;
+  }
+
+  /** The transfer goes to the rail: pending, legs initiated, and its timeline planned from `now`. */
+  private release(transfer: TransferRecord, now: number): void {
     this.setStatus(transfer, 'pending');
     for (const side of ['source', 'destination'] as const) {
       const leg = transfer[side];
-      if (leg.ach) leg.ach.initiatedOn = transfer.createdOn;
-      if (leg.card) leg.card.initiatedOn = transfer.createdOn;
+      if (leg.ach) leg.ach.initiatedOn = this.core.iso(now);
+      if (leg.card) leg.card.initiatedOn = this.core.iso(now);
       if (leg.rail !== 'wallet') this.legEvent(transfer, side, 'initiated');
     }
     this.plan(transfer, now);
-    if (sourceLeg.rail === 'wallet' && destinationLeg.rail === 'wallet') this.completeIfDone(transfer);
-    return transfer;
+    if (transfer.source.rail === 'wallet' && transfer.destination.rail === 'wallet') this.completeIfDone(transfer);
   }
 
   private bankOf(leg: LegRecord) {
@@ -336,6 +348,9 @@ export class TransferBook {
     const ach = side ? transfer[side].ach : undefined;
     const card = transfer.source.card;
     switch (step.step) {
+      case 'transfer.release':
+        if (transfer.status === 'queued') this.release(transfer, step.at);
+        break;
       case 'ach.originate':
         if (side && ach?.status === 'initiated' && transfer.status === 'pending') {
           if (transfer.outcome.kind === 'processing-error') this.fail(transfer, side, 'processing-error');
@@ -497,7 +512,8 @@ export class TransferBook {
     const side = this.achSide(transfer);
     const ach = side ? transfer[side].ach : undefined;
     const card = transfer.source.card;
-    const cancelable = transfer.status === 'pending' && ((ach && ach.status === 'initiated') || (card && (card.status === 'initiated' || card.status === 'confirmed')));
+    const cancelable =
+      transfer.status === 'queued' || (transfer.status === 'pending' && ((ach && ach.status === 'initiated') || (card && (card.status === 'initiated' || card.status === 'confirmed'))));
     if (cancelable) {
       const now = this.core.iso();
       if (ach && side) {
@@ -603,7 +619,7 @@ export class TransferBook {
     const card = transfer.source.card;
     const ach = this.achSide(transfer) ? transfer[this.achSide(transfer)!].ach : undefined;
     let result: { cancellation?: CancellationRecord; refund?: RefundRecord };
-    if (transfer.status === 'pending' && ((card && (card.status === 'initiated' || card.status === 'confirmed')) || ach?.status === 'initiated')) {
+    if (transfer.status === 'queued' || (transfer.status === 'pending' && ((card && (card.status === 'initiated' || card.status === 'confirmed')) || ach?.status === 'initiated'))) {
       result = { cancellation: this.cancel(accountID, transferID) };
     } else if (card) {
       result = { refund: this.startRefund(transfer, amount) };
@@ -651,6 +667,7 @@ export class TransferBook {
   completeNow(transferID: string): TransferRecord {
     const transfer = this.transfer(transferID);
     if (transfer.status === 'completed') return transfer;
+    if (transfer.status === 'queued') this.release(transfer, this.core.now());
     if (transfer.status !== 'pending') throw new MoovHttpError(409, { error: `cannot complete a transfer in status ${transfer.status}` });
     const side = this.achSide(transfer);
     const ach = side ? transfer[side].ach : undefined;
@@ -665,5 +682,42 @@ export class TransferBook {
       this.completeIfDone(transfer);
     }
     return transfer;
+  }
+
+  /** A cardholder disputes a settled card payment (chargeback): the dispute shows on the transfer and dispute.created is sent. */
+  disputeNow(transferID: string, amountCents?: number): DisputeRecord {
+    const transfer = this.transfer(transferID);
+    if (transfer.source.rail !== 'card' || transfer.source.card?.status !== 'completed') {
+      throw new MoovHttpError(409, { error: 'only a settled card payment can be disputed' });
+    }
+    const disputed = (transfer.disputes ?? []).reduce((sum, d) => sum + d.amount, 0);
+    const amount = amountCents ?? transfer.amount - disputed;
+    if (!Number.isInteger(amount) || amount <= 0 || amount > transfer.amount - disputed) throw new MoovHttpError(400, { error: 'dispute amount must be a positive integer within the undisputed amount' });
+    const dispute: DisputeRecord = { disputeID: randomUUID(), createdOn: this.core.iso(), amount, status: 'response-needed', phase: 'chargeback' };
+    transfer.disputes = [...(transfer.disputes ?? []), dispute];
+    this.touch(transfer);
+    this.core.emit('dispute.created', this.disputeEventData(transfer, dispute));
+    return dispute;
+  }
+
+  resolveDisputeNow(transferID: string, disputeID: string, outcome: 'won' | 'lost' | 'accepted'): DisputeRecord {
+    const transfer = this.transfer(transferID);
+    const dispute = transfer.disputes?.find((d) => d.disputeID === disputeID);
+    if (!dispute) throw notFound('dispute');
+    dispute.status = outcome;
+    this.touch(transfer);
+    this.core.emit('dispute.updated', this.disputeEventData(transfer, dispute));
+    return dispute;
+  }
+
+  private disputeEventData(transfer: TransferRecord, dispute: DisputeRecord) {
+    return {
+      accountID: transfer.partnerAccountID,
+      transferID: transfer.transferID,
+      transactionID: transfer.transferID,
+      disputeID: dispute.disputeID,
+      status: dispute.status,
+      phase: dispute.phase,
+    };
   }
 }

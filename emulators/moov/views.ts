@@ -170,6 +170,10 @@ export function transferView(state: MoovState, transfer: TransferRecord) {
     cancellations: transfer.cancellations.length ? transfer.cancellations.map(cancellationView) : undefined,
     refundedAmount: transfer.refunds.length ? { currency: transfer.currency, value: refunded } : undefined,
     refunds: transfer.refunds.length ? transfer.refunds.map(refundView) : undefined,
+    disputedAmount: transfer.disputes?.length ? { currency: transfer.currency, value: transfer.disputes.reduce((sum, d) => sum + d.amount, 0) } : undefined,
+    disputes: transfer.disputes?.length
+      ? transfer.disputes.map((d) => ({ disputeID: d.disputeID, createdOn: d.createdOn, amount: { currency: transfer.currency, value: d.amount } }))
+      : undefined,
   });
 }
 

@@ -51,7 +51,7 @@ export const TEST_INSTITUTIONS: readonly TestInstitution[] = [
     accounts: [
       { key: 'r01', name: 'Insufficient Funds Checking', officialName: 'Low Balance Checking', subtype: 'checking', accountNumber: '9900000001', available: 12, current: 12, behaviour: 'clears, then returned R01 (insufficient funds)' },
       { key: 'r02', name: 'Closed Account Checking', officialName: 'Closed Checking', subtype: 'checking', accountNumber: '9900000002', available: 0, current: 0, behaviour: 'clears, then returned R02 (account closed); Moov disables the bank account' },
-      { key: 'r10', name: 'Disputed Debits Checking', officialName: 'Disputed Debits Checking', subtype: 'checking', accountNumber: '9900000010', available: 9000, current: 9000, behaviour: 'clears, then returned R10 (customer says not authorized)' },
+      { key: 'r10', name: 'Disputed Debits Checking', officialName: 'Disputed Debits Checking', subtype: 'checking', accountNumber: '9900000010', available: 9000, current: 9000, behaviour: 'clears, then returned R10 (customer says not authorized); Moov disables the bank account' },
       { key: 'r03', name: 'Unknown Account Checking', officialName: 'Unknown Account Checking', subtype: 'checking', accountNumber: '9800000003', available: 0, current: 0, behaviour: 'returned R03 (no account) before it clears: the transfer fails' },
     ],
   },
