@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { rm } from 'node:fs/promises';
 import { refreshAccountStats } from '../../db/account-stats';
 import { recordAudit } from '../../db/audit';
 import type { DataType } from '../../domain/ingestion/columns';
 import { STAGED_COLUMNS } from '../../domain/ingestion/rows';
 import { inApplyOrder } from './validate-run';
-
-/** Rows per INSERT into a staging table: one round trip each, well under PostgreSQL's limits. */
-const LOAD_BATCH = 10_000;
 
 /** The upload no longer fits the database (it changed between validation and commit). */
 export class CommitConflict extends Error {}
@@ -32,7 +32,7 @@ export interface RunCommit {
 }
 
 export interface CommitOptions {
-  onProgress?: (progress: { fileId: string; step: string; rows?: number }) => void;
+  onProgress?: (progress: { fileId: string; step: string; rows?: number; bytes?: number }) => void;
   now?: Date;
 }
 
@@ -50,44 +50,21 @@ interface FileRow {
 
 const sqlType = { text: 'text', bigint: 'bigint', date: 'date', boolean: 'boolean' } as const;
 
-async function* stagedBatches(path: string, size: number): AsyncGenerator<unknown[][]> {
-  let rest = '';
-  let batch: unknown[][] = [];
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line === '') continue;
-      batch.push(JSON.parse(line) as unknown[]);
-      if (batch.length >= size) {
-        yield batch;
-        batch = [];
-      }
-    }
-  }
-  if (rest !== '') batch.push(JSON.parse(rest) as unknown[]);
-  if (batch.length > 0) yield batch;
-}
-
-/** Loads a file's staged rows into a temporary table that disappears with the transaction. */
-async function loadStage(trx: Knex.Transaction, table: string, file: FileRow, onRows: (rows: number) => void): Promise<number> {
+/** Streams a file's staged rows (already in COPY text format) into a temporary table that disappears with the transaction. */
+async function loadStage(trx: Knex.Transaction, table: string, file: FileRow, onBytes: (bytes: number) => void): Promise<void> {
   const columns = STAGED_COLUMNS[file.data_type];
   await trx.raw(`create temp table ${table} (row_number integer, ${columns.map((c) => `${c.name} ${sqlType[c.sql]}`).join(', ')}) on commit drop`);
-  if (!file.staging_path || file.valid_rows === 0) return 0;
-  const casts = ['?::integer[]', ...columns.map((c) => `?::${sqlType[c.sql]}[]`)].join(', ');
-  let loaded = 0;
-  for await (const batch of stagedBatches(file.staging_path, LOAD_BATCH)) {
-    const arrays: unknown[][] = Array.from({ length: columns.length + 1 }, () => new Array(batch.length));
-    for (let r = 0; r < batch.length; r++) {
-      const row = batch[r]!;
-      for (let c = 0; c < arrays.length; c++) arrays[c]![r] = row[c];
-    }
-    await trx.raw(`insert into ${table} select * from unnest(${casts})`, arrays as Knex.RawBinding[]);
-    loaded += batch.length;
-    onRows(loaded);
-  }
+  if (!file.staging_path || file.valid_rows === 0) return;
+  // The transaction's own connection, so the COPY belongs to the same transaction.
+  const connection = (await (trx as unknown as { client: { acquireConnection(): Promise<pg.PoolClient> } }).client.acquireConnection());
+  let bytes = 0;
+  const source = createReadStream(file.staging_path, { highWaterMark: 1 << 20 });
+  source.on('data', (chunk) => {
+    bytes += chunk.length;
+    onBytes(bytes);
+  });
+  await pipeline(source, connection.query(copyFrom(`copy ${table} from stdin`)));
   await trx.raw(`analyze ${table}`);
-  return loaded;
 }
 
 interface Target {
@@ -345,7 +322,7 @@ export async function commitRun(db: Knex, runId: string, options: CommitOptions 
     for (const [index, file] of files.entries()) {
       const stage = `ingest_stage_${index}`;
       stages.set(file.id, stage);
-      await loadStage(trx, stage, file, (rows) => progress({ fileId: file.id, step: 'load', rows }));
+      await loadStage(trx, stage, file, (bytes) => progress({ fileId: file.id, step: 'load', bytes }));
     }
     const jobStages = files.filter((f) => f.data_type === 'invoices' || f.data_type === 'adjustments').map((f) => stages.get(f.id)!);
     let jobsMerged = false;
@@ -354,6 +331,7 @@ export async function commitRun(db: Knex, runId: string, options: CommitOptions 
       const stage = stages.get(file.id)!;
       if (!jobsMerged && (file.data_type === 'invoices' || file.data_type === 'adjustments')) {
         // Jobs first need their accounts, so they are merged once accounts are in.
+        progress({ fileId: file.id, step: 'jobs' });
         for (const jobStage of jobStages) await requireAccounts(trx, jobStage, files.find((f) => stages.get(f.id) === jobStage)!, run.dealer_id);
         await mergeJobs(trx, jobStages, run.dealer_id);
         jobsMerged = true;

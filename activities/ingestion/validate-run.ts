@@ -6,6 +6,7 @@ import { DATA_TYPES, type DataType, FORMATS, isDataType } from '../../domain/ing
 import { type ResolvedHeader, resolveHeader } from '../../domain/ingestion/header';
 import { FileRefused } from '../../domain/ingestion/refusal';
 import { type ColumnError, isBlankRecord, readRow, type RowRead, rowValues, STAGED_COLUMNS } from '../../domain/ingestion/rows';
+import { copyLine } from './copy-text';
 import { csvRecords } from './csv-records';
 import { References } from './references';
 
@@ -59,7 +60,7 @@ export function inApplyOrder<T extends { data_type: string; filename: string }>(
 }
 
 export function stagingPathFor(storagePath: string): string {
-  return `${storagePath}.staged.ndjson`;
+  return `${storagePath}.staged.copy`;
 }
 
 function summaryOf(file: IngestionFileRow): FileValidation {
@@ -200,7 +201,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
         if (needDocuments && dataType === 'invoices') references.add('invoice', key, account);
         if (needDocuments && dataType === 'adjustments') references.add('adjustment', key, account);
         if (typeof values.job_id === 'string' && (dataType === 'invoices' || dataType === 'adjustments')) references.add('job', values.job_id, account);
-        staged.push(JSON.stringify([pending.row, ...STAGED_COLUMNS[dataType].map((column) => values[column.name] ?? null)]));
+        staged.push(copyLine([pending.row, ...STAGED_COLUMNS[dataType].map((column) => values[column.name])]));
       }
       batch = [];
       if (staged.length > 0 && !out.write(`${staged.join('\n')}\n`)) await once(out, 'drain');
