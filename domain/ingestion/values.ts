@@ -91,5 +91,5 @@ export function readChoice<T extends string>(raw: string, what: string, aliases:
   const value = aliases[choiceKey(raw)];
   if (value !== undefined) return ok(value);
   const expected = [...new Set(Object.values(aliases))].join(', ');
-  return fail(`${quoted(raw.trim())} is not a ${what} (expected ${expected})`);
+  return fail(`${quoted(raw.trim())} is not a valid ${what} (expected ${expected})`);
 }
