@@ -8,6 +8,8 @@ import { invitationRoutes } from './invitations';
 import { operatorUserRoutes } from './operators';
 import { receivableRoutes } from './receivables';
 import { settingsRoutes } from './settings';
+import { settlementFileRoutes } from './settlement-files';
+import { settlementRoutes } from './settlements';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
 export function operatorRoutes(deps: AppDeps): Router {
@@ -20,5 +22,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(settingsRoutes(deps));
   router.use(operatorUserRoutes(deps));
   router.use(integrationRoutes(deps));
+  router.use(settlementRoutes(deps));
+  router.use(settlementFileRoutes(deps));
   return router;
 }

@@ -1,0 +1,134 @@
+import { stringify } from 'csv-stringify';
+import { Router, type Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { Db } from '../../db/connection';
+import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/settlement';
+import { centsToDecimal } from '../../domain/money';
+import { logger } from '../../runtime/logger';
+import { operatorOf } from '../auth/context';
+import type { AppDeps } from '../deps';
+import { notFound } from '../errors';
+import { query } from '../validate';
+import { neutraliseCell } from './csv';
+import { routeId } from './list-helpers';
+import { LINE_ORDER, settlementPayments } from './settlement-query';
+
+/**
+ * Files for posting by hand (docs/settlements.md, "Posting file"): the posting file an ERP
+ * payment-entry import loads, one line per application, with the header row switchable off
+ * and optionally one category only; and the Summary CSV of the settlement's payments.
+ */
+
+export const POSTING_FILE_COLUMNS = [
+  'account_id', 'job_id', 'payment_id', 'payment_amount', 'document_id', 'document_type', 'applied_document_id', 'date', 'gl_account',
+  'line_type', 'settlement_id', 'reference',
+] as const;
+
+export const SUMMARY_COLUMNS = [
+  'settlement_id', 'payment_id', 'account_id', 'account_name', 'method', 'status', 'amount', 'customer_fee', 'processing_cost', 'items',
+  'credits', 'discount', 'submitted_at', 'settled_at', 'returned_at', 'on_this_settlement',
+] as const;
+
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
+
+const postingFileQuery = z.object({
+  header: flag.optional(),
+  category: z.enum(SETTLEMENT_CATEGORIES).optional(),
+  lines: z.enum(['unposted', 'all']).optional(),
+});
+
+const summaryQuery = z.object({ header: flag.optional() });
+
+export function settlementFileRoutes({ db }: AppDeps): Router {
+  const router = Router();
+
+  router.get('/settlements/:id/posting-file.csv', async (req, res) => {
+    const { dealerId } = operatorOf(req);
+    const settlement = await ownSettlement(db, dealerId, routeId(req.params.id, 'Settlement'));
+    const options = query(req, postingFileQuery);
+    const rows = postingFileRows(db, settlement, { category: options.category, lines: options.lines ?? 'unposted' });
+    const name = `posting-${settlement.number}${options.category ? `-${options.category}` : ''}.csv`;
+    await sendCsvFile(res, name, options.header === false ? null : [...POSTING_FILE_COLUMNS], rows);
+  });
+
+  router.get('/settlements/:id/summary.csv', async (req, res) => {
+    const { dealerId } = operatorOf(req);
+    const settlement = await ownSettlement(db, dealerId, routeId(req.params.id, 'Settlement'));
+    const options = query(req, summaryQuery);
+    const payments = await settlementPayments(db, settlement.id);
+    async function* rows() {
+      for (const payment of payments) {
+        yield [
+          settlement.number, payment.number, payment.erp_account_id, payment.account_name, payment.method.toUpperCase(), payment.status,
+          centsToDecimal(payment.amount_cents), centsToDecimal(payment.fee_cents), centsToDecimal(payment.processing_cost_cents),
+          centsToDecimal(payment.items_cents), centsToDecimal(payment.credits_cents), centsToDecimal(payment.discount_cents),
+          iso(payment.submitted_at), iso(payment.settled_at), iso(payment.returned_at),
+          payment.member && payment.reversed_here ? 'settled and reversed' : payment.member ? 'settled' : 'reversed',
+        ];
+      }
+    }
+    await sendCsvFile(res, `settlement-${settlement.number}-summary.csv`, options.header === false ? null : [...SUMMARY_COLUMNS], rows());
+  });
+
+  return router;
+}
+
+async function ownSettlement(db: Db, dealerId: string, id: string): Promise<{ id: string; number: string; business_date: string }> {
+  const settlement = await db('settlements').where({ id, dealer_id: dealerId }).first('id', 'number', 'business_date');
+  if (!settlement) throw notFound('Settlement');
+  return settlement;
+}
+
+/**
+ * One row per line, in posting order. Amounts are plain decimals ("125.00", a reversal
+ * "-125.00"); the date is the settlement's business date; applied_document_id names the
+ * invoice a credit memo is applied to, so the import applies it without re-keying.
+ */
+async function* postingFileRows(db: Db, settlement: { id: string; number: string; business_date: string }, options: { category?: SettlementCategory; lines: 'unposted' | 'all' }): AsyncGenerator<unknown[]> {
+  const pageSize = 2000;
+  for (let offset = 0; ; offset += pageSize) {
+    const query = db('gl_posting_lines as l')
+      .join('payments as p', 'p.id', 'l.payment_id')
+      .where('l.settlement_id', settlement.id)
+      .orderByRaw(LINE_ORDER)
+      .offset(offset)
+      .limit(pageSize)
+      .select('l.erp_account_id', 'l.erp_job_id', 'p.number as payment_number', 'l.amount_cents', 'l.document_id', 'l.document_type', 'l.applied_document_id', 'l.gl_account', 'l.line_type', 'l.idempotency_key');
+    if (options.category) query.where('l.category', options.category);
+    if (options.lines === 'unposted') query.whereNot('l.status', 'posted');
+    const page = await query;
+    for (const line of page) {
+      yield [
+        line.erp_account_id, line.erp_job_id, line.payment_number, centsToDecimal(line.amount_cents), line.document_id, line.document_type,
+        line.applied_document_id, settlement.business_date, line.gl_account, line.line_type, settlement.number, line.idempotency_key,
+      ];
+    }
+    if (page.length < pageSize) return;
+  }
+}
+
+const iso = (value: Date | null) => (value ? new Date(value).toISOString() : '');
+
+/**
+ * Streams a CSV download, every cell neutralised against formula injection (plain numbers we
+ * produce stay numbers). `header: null` leaves the header row out, as ERP imports want.
+ */
+async function sendCsvFile(res: Response, filename: string, header: string[] | null, rows: AsyncIterable<unknown[]>): Promise<void> {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  async function* records() {
+    if (header) yield header.map(neutraliseCell);
+    for await (const row of rows) yield row.map(neutraliseCell);
+  }
+  try {
+    await pipeline(Readable.from(records()), stringify({ record_delimiter: 'windows' }), res);
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    logger.error({ err: error }, 'settlement file failed mid-stream');
+    res.destroy();
+  }
+}
