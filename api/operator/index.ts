@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { auditEventRoutes } from './audit-events';
 import { customerRoutes } from './customers';
+import { dashboardRoutes } from './dashboard';
 import { ingestionRunRoutes } from './ingestion-runs';
 import { integrationRoutes } from './integration';
 import { invitationRoutes } from './invitations';
@@ -24,5 +25,6 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(integrationRoutes(deps));
   router.use(settlementRoutes(deps));
   router.use(settlementFileRoutes(deps));
+  router.use(dashboardRoutes(deps));
   return router;
 }

@@ -1,0 +1,95 @@
+import type { Db } from '../../db/connection';
+import { testDb } from '../../test/support/db';
+import { createDealer, createOperator, listQuery, seedAccounts, signIn, startOperatorApp, type SignedIn, type TestApp } from '../../test/support/operator';
+import { createCustomerBook, createSettledPayment, createSettlementDealer } from '../../test/support/settlements';
+
+/**
+ * The console home: every count must equal the total of the filtered list it links to, and
+ * nothing of another dealer may leak in.
+ */
+describe('operator API: dashboard', () => {
+  let db: Db;
+  let testApp: TestApp;
+  let operator: SignedIn;
+  let stranger: SignedIn;
+
+  beforeAll(async () => {
+    db = testDb();
+    testApp = await startOperatorApp(db);
+    const dealer = await createSettlementDealer(db, null);
+    operator = await signIn(testApp.app, (await createOperator(db, dealer.id, { role: 'ar_operator' })).email);
+    await seedAccounts(db, dealer.id, [
+      { erp_account_id: 'D-1', name: 'Dogwood Decks', stats: { outstanding_cents: 150_000, current_cents: 100_000, past_due_cents: 50_000, aging_1_30_cents: 30_000, aging_91_plus_cents: 20_000 } },
+      { erp_account_id: 'D-2', name: 'Elm Exteriors', stats: { outstanding_cents: 41_234, current_cents: 0, past_due_cents: 41_234, aging_31_60_cents: 11_234, aging_61_90_cents: 30_000 } },
+    ]);
+
+    const book = await createCustomerBook(db, null, dealer, { invoices: Array.from({ length: 6 }, (_, index) => ({ number: `DI-${index}`, amountCents: 10_000 })) });
+    const payments = [];
+    for (let index = 0; index < 6; index += 1) payments.push(await createSettledPayment(db, book, [{ kind: 'invoice', number: `DI-${index}`, amountCents: 1_000 * (index + 1) }]));
+    await db('payments').where({ id: payments[0]!.id }).update({ status: 'frozen' });
+    await db('payments').where({ id: payments[1]!.id }).update({ status: 'pending', needs_investigation: true, settled_at: null });
+    await db('payments').whereIn('id', [payments[2]!.id, payments[3]!.id]).update({ status: 'returned', returned_at: new Date() });
+    await db('payments').where({ id: payments[4]!.id }).update({ status: 'disputed' });
+
+    const settlement = (number: string, status: string, businessDate: string, netCents: number) => ({
+      dealer_id: dealer.id, number, business_date: businessDate, status, closes_at: new Date(), payment_count: 1, gross_cents: netCents, fee_cents: 0, net_cents: netCents,
+      workflow_id: `settlement-${dealer.id}-${businessDate}-${number}`,
+    });
+    await db('settlements').insert([
+      settlement(`S-${dealer.id.slice(0, 4)}-1`, 'ready', '2026-11-02', 12_345),
+      settlement(`S-${dealer.id.slice(0, 4)}-2`, 'partially_posted', '2026-11-03', 10_000),
+      settlement(`S-${dealer.id.slice(0, 4)}-3`, 'posted', '2026-11-04', 5_000),
+      settlement(`S-${dealer.id.slice(0, 4)}-4`, 'resolved', '2026-11-05', 7_000),
+    ]);
+
+    // Another dealer's figures must not count.
+    const other = await createDealer(db);
+    stranger = await signIn(testApp.app, (await createOperator(db, other.id)).email);
+    await seedAccounts(db, other.id, [{ erp_account_id: 'X-1', name: 'Other', stats: { outstanding_cents: 999_999, current_cents: 999_999 } }]);
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+    await db.destroy();
+  });
+
+  it('sums open AR by aging bucket from the account statistics', async () => {
+    const { body } = await operator.get('/api/operator/dashboard').expect(200);
+    expect(body.aging.map((bucket: { bucket: string; cents: number }) => [bucket.bucket, bucket.cents])).toEqual([
+      ['current', 100_000], ['1_30', 30_000], ['31_60', 11_234], ['61_90', 30_000], ['91_plus', 20_000],
+    ]);
+    expect(body.outstanding_cents).toBe(191_234);
+  });
+
+  it('counts payments needing attention exactly as the filtered payment lists do', async () => {
+    const { body } = await operator.get('/api/operator/dashboard').expect(200);
+    expect(body.attention).toEqual({ frozen: 1, needs_investigation: 1, returned: 2, disputed: 1 });
+    const total = async (filter: Record<string, unknown>) => {
+      const response = await operator.get(`/api/operator/payments${listQuery({ filter, range: [0, 0] })}`).expect(200);
+      return Number(response.headers['content-range']!.split('/')[1]);
+    };
+    expect(await total({ status: 'frozen' })).toBe(body.attention.frozen);
+    expect(await total({ needs_investigation: true })).toBe(body.attention.needs_investigation);
+    expect(await total({ status: 'returned' })).toBe(body.attention.returned);
+    expect(await total({ status: 'disputed' })).toBe(body.attention.disputed);
+  });
+
+  it('counts settlements waiting to be posted and to be resolved', async () => {
+    const { body } = await operator.get('/api/operator/dashboard').expect(200);
+    expect(body.settlements).toEqual({ to_post: 2, to_post_net_cents: 22_345, oldest_to_post: '2026-11-02', to_resolve: 1, open: 0 });
+    const waiting = await operator.get(`/api/operator/settlements${listQuery({ filter: { status: ['ready', 'partially_posted'] } })}`).expect(200);
+    expect(waiting.body).toHaveLength(body.settlements.to_post);
+  });
+
+  it("shows a dealer only its own figures", async () => {
+    const { body } = await stranger.get('/api/operator/dashboard').expect(200);
+    expect(body.outstanding_cents).toBe(999_999);
+    expect(body.attention).toEqual({ frozen: 0, needs_investigation: 0, returned: 0, disputed: 0 });
+    expect(body.settlements.to_post).toBe(0);
+  });
+
+  it('needs a signed-in operator', async () => {
+    const request = (await import('supertest')).default;
+    await request(testApp.app).get('/api/operator/dashboard').expect(401);
+  });
+});
