@@ -3,6 +3,9 @@ import type { ActivityDeps } from '.';
 import { recordAudit } from '../db/audit';
 import { applyReservations, releaseReservations, reverseApplications, transitionPayment } from '../db/payments';
 import { refreshAccountStats } from '../db/account-stats';
+import { localDate } from '../domain/dates';
+import { createMoovClient } from '../integrations/moov';
+import { moovProcessor } from '../integrations/moov-processor';
 import { ProcessorRejection, type TransferSnapshot } from '../integrations/payment-processor';
 
 /**
@@ -12,10 +15,9 @@ import { ProcessorRejection, type TransferSnapshot } from '../integrations/payme
  */
 export function createPaymentActivities(deps: ActivityDeps & { settlementActivities?: SettlementHooks }) {
   const { db } = deps;
-  const processor = () => {
-    if (!deps.processor) throw ApplicationFailure.nonRetryable('No payment processor configured for this worker', 'NonRetryable');
-    return deps.processor;
-  };
+  // Moov through its SDK unless a test or tool injects another processor.
+  let configured = deps.processor;
+  const processor = () => (configured ??= moovProcessor(createMoovClient(deps.config)));
 
   const loadPayment = async (paymentId: string) => {
     const payment = await db('payments as p')
@@ -66,20 +68,26 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
       return transfer;
     },
 
-    async failPayment({ paymentId, reason }: { paymentId: string; reason: string | null }): Promise<void> {
+    async failPayment({ paymentId, reason, returnCode = null }: { paymentId: string; reason: string | null; returnCode?: string | null }): Promise<void> {
+      const payment = await loadPayment(paymentId);
       await db.transaction(async (trx) => {
-        const moved = await transitionPayment(trx, { paymentId, from: ['pending', 'frozen'], to: 'failed', event: 'processor_failed', actor: { kind: 'processor' }, reason, fields: { failure_reason: reason, finalized_at: trx.fn.now() } });
-        if (moved) await releaseReservations(trx, paymentId);
+        const moved = await transitionPayment(trx, { paymentId, from: ['pending', 'frozen'], to: 'failed', event: 'processor_failed', actor: { kind: 'processor' }, reason, fields: { failure_reason: reason, return_code: returnCode, finalized_at: trx.fn.now() } });
+        if (!moved) return;
+        await releaseReservations(trx, paymentId);
+        if (returnCode) await disableUnusableBankAccount(trx, payment.method_row_id, returnCode);
       });
       await refreshAccountStats(db, await touchedAccounts(paymentId));
     },
 
-    async settlePayment({ paymentId }: { paymentId: string }): Promise<void> {
+    /** Returns the dealer-local date the money settled, which starts the return window. */
+    async settlePayment({ paymentId }: { paymentId: string }): Promise<{ settledOn: string }> {
       await db.transaction(async (trx) => {
         const moved = await transitionPayment(trx, { paymentId, from: ['pending'], to: 'settled', event: 'processor_completed', actor: { kind: 'processor' }, fields: { settled_at: trx.fn.now(), needs_investigation: false } });
         if (moved) await applyReservations(trx, paymentId);
       });
       await refreshAccountStats(db, await touchedAccounts(paymentId));
+      const row = await db('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').where('p.id', paymentId).first('p.settled_at', 'd.time_zone');
+      return { settledOn: localDate(new Date(row.settled_at), row.time_zone) };
     },
 
     async flagForInvestigation({ paymentId }: { paymentId: string }): Promise<void> {
@@ -155,10 +163,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         const moved = await transitionPayment(trx, { paymentId, from: ['settled', 'frozen', 'disputed'], to: 'returned', event: 'ach_returned', actor: { kind: 'processor' }, reason: `ACH return ${returnCode}`, fields: { return_code: returnCode, returned_at: trx.fn.now(), finalized_at: trx.fn.now() } });
         if (!moved) return;
         await reverseApplications(trx, paymentId);
-        // R02 (account closed) and R03 (no account) mean the saved bank account is unusable.
-        if (returnCode === 'R02' || returnCode === 'R03') {
-          await trx('payment_methods').where({ id: payment.method_row_id }).update({ status: 'disabled', disabled_reason: `ACH return ${returnCode}`, updated_at: trx.fn.now() });
-        }
+        await disableUnusableBankAccount(trx, payment.method_row_id, returnCode);
         await alertOperators(trx, payment, `Payment ${payment.number} was returned (${returnCode})`,
           `The bank returned payment ${payment.number} of ${payment.amount_cents} cents with code ${returnCode}. The items it paid are open again and a reversal is queued for GL posting.`);
       });
@@ -178,6 +183,12 @@ export interface SettlementHooks {
   addToSettlement(input: { paymentId: string }): Promise<{ settlementId: string | null }>;
   removeFromSettlement(input: { paymentId: string }): Promise<void>;
   queueReversal(input: { paymentId: string }): Promise<{ settlementId: string | null } | void>;
+}
+
+/** R02 (account closed) and R03 (no account) mean the saved bank account can never be debited again. */
+async function disableUnusableBankAccount(trx: import('knex').Knex.Transaction, paymentMethodId: string, returnCode: string): Promise<void> {
+  if (returnCode !== 'R02' && returnCode !== 'R03') return;
+  await trx('payment_methods').where({ id: paymentMethodId }).update({ status: 'disabled', disabled_reason: `ACH return ${returnCode}`, updated_at: trx.fn.now() });
 }
 
 async function alertOperators(trx: import('knex').Knex.Transaction, payment: Record<string, any>, subject: string, text: string): Promise<void> {

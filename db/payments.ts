@@ -11,7 +11,9 @@ import { recordAudit, type AuditEvent } from './audit';
  * Rows are always locked in id order so concurrent payments cannot deadlock.
  */
 
-export type PaymentStatus = 'pending' | 'settled' | 'frozen' | 'terminated' | 'failed' | 'returned' | 'disputed';
+import type { PaymentStatus } from '../domain/payment-status';
+
+export type { PaymentStatus };
 export type ApplicationType = 'invoice' | 'debit' | 'credit' | 'discount';
 
 export interface NewApplication {
@@ -19,6 +21,7 @@ export interface NewApplication {
   itemId: string; // invoice id, adjustment id, or statement id for a discount
   amountCents: number;
   appliedToInvoiceId?: string | null;
+  appliedToDebitId?: string | null;
 }
 
 export interface NewPayment {
@@ -113,6 +116,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
       adjustment_id: application.itemType === 'debit' || application.itemType === 'credit' ? application.itemId : null,
       statement_id: application.itemType === 'discount' ? application.itemId : null,
       applied_to_invoice_id: application.appliedToInvoiceId ?? null,
+      applied_to_adjustment_id: application.appliedToDebitId ?? null,
       amount_cents: application.amountCents,
       state: 'reserved',
     });

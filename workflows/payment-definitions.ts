@@ -6,7 +6,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
  */
 export const paymentWorkflowId = (paymentId: string) => `payment-${paymentId}`;
 
-export type PaymentStatus = 'pending' | 'settled' | 'frozen' | 'terminated' | 'failed' | 'returned' | 'disputed';
+import type { PaymentStatus } from '../domain/payment-status';
+
+export type { PaymentStatus };
 
 export interface PaymentTiming {
   /** Length of one business day; 24 h in production, seconds in tests and demos. */

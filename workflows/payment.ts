@@ -1,12 +1,14 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addBusinessDays } from '../domain/business-calendar';
 import { daysBetween } from '../domain/dates';
+import { nextStatus, type OperatorEvent } from '../domain/payment-status';
 import {
   disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
   settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
 } from './payment-definitions';
 import { Serial } from './lib/serial';
+import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
 
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -42,9 +44,12 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   };
   let cleared = false;
   let settledOnce = false;
+  let settledOn = input.submittedOn;
 
   const record = (status: PaymentStatus, event: string, reason?: string) => {
     state.status = status;
+    // Keeps the Temporal UI filter `PaymentStatus = "..."` true to the payment.
+    upsertSearchAttributes([{ key: PaymentStatusAttribute, value: status }]);
     state.history.push({ status, event, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
   };
 
@@ -62,6 +67,12 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   const refuse = (message: string): never => {
     throw ApplicationFailure.create({ type: 'IllegalTransition', message, nonRetryable: true });
   };
+  /** Update validators ask the same status machine the console uses to show its buttons. */
+  const allowed = (event: OperatorEvent, request: OperatorRequest, reasonPrompt?: string) => {
+    if (reasonPrompt && !request.reason?.trim()) refuse(reasonPrompt);
+    const result = nextStatus(state.status, event, { posted: state.glPosted, cleared, settledBeforeFreeze: settledOnce });
+    if (!result.ok) refuse(result.message);
+  };
 
   setHandler(freezeUpdate, (request) => serial.run(async () => {
     if (state.status !== 'frozen') {
@@ -72,11 +83,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
     return state;
   }), {
-    validator: (request: OperatorRequest) => {
-      if (!request.reason?.trim()) refuse('Give a reason for freezing the payment.');
-      if (state.status === 'settled' && state.glPosted) refuse('This payment is already posted to the general ledger; it can no longer be frozen. Terminate it to refund the customer instead.');
-      if (!['pending', 'settled', 'frozen'].includes(state.status)) refuse(`A ${state.status} payment cannot be frozen.`);
-    },
+    validator: (request: OperatorRequest) => allowed('freeze', request, 'Give a reason for freezing the payment.'),
   });
 
   setHandler(releaseUpdate, (request) => serial.run(async () => {
@@ -90,9 +97,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
     return state;
   }), {
-    validator: (_request: OperatorRequest) => {
-      if (state.status !== 'frozen') refuse(`Only a frozen payment can be released; this one is ${state.status}.`);
-    },
+    validator: (request: OperatorRequest) => allowed('release', request),
   });
 
   setHandler(terminateUpdate, (request) => serial.run(async () => {
@@ -103,11 +108,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
     return state;
   }), {
-    validator: (request: OperatorRequest) => {
-      if (!request.reason?.trim()) refuse('Give a reason for terminating the payment.');
-      if (FINAL.includes(state.status) && state.status !== 'terminated') refuse(`A ${state.status} payment cannot be terminated.`);
-      if (state.status === 'settled' && state.glPosted) refuse('This payment is posted to the general ledger; raise a dispute to refund it so the reversal is posted too.');
-    },
+    validator: (request: OperatorRequest) => allowed('terminate', request, 'Give a reason for terminating the payment.'),
   });
 
   setHandler(disputeUpdate, (request) => serial.run(async () => {
@@ -117,10 +118,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
     return state;
   }), {
-    validator: (request: OperatorRequest) => {
-      if (!request.reason?.trim()) refuse('Describe the dispute.');
-      if (state.status !== 'settled' && state.status !== 'disputed') refuse(`Only a settled payment can be disputed; this one is ${state.status}.`);
-    },
+    validator: (request: OperatorRequest) => allowed('dispute', request, 'Describe the dispute.'),
   });
 
   setHandler(resolveDisputeUpdate, (request) => serial.run(async () => {
@@ -131,8 +129,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     return state;
   }), {
     validator: (request) => {
-      if (state.status !== 'disputed') refuse(`Only a disputed payment can be resolved; this one is ${state.status}.`);
       if (request.outcome !== 'upheld' && request.outcome !== 'refunded') refuse('Outcome must be upheld or refunded.');
+      allowed(request.outcome === 'upheld' ? 'resolve_dispute_upheld' : 'resolve_dispute_refunded', request);
     },
   });
 
@@ -150,8 +148,9 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     if (transfer.outcome === 'completed' && !cleared) {
       cleared = true;
       if (state.status === 'frozen') state.heldAfterClearing = true;
-    } else if ((transfer.outcome === 'failed' || transfer.outcome === 'canceled') && !cleared && state.status !== 'terminated') {
-      await activities.failPayment({ paymentId: input.paymentId, reason: transfer.failureReason ?? transfer.processorStatus });
+    } else if ((transfer.outcome === 'failed' || transfer.outcome === 'canceled' || transfer.outcome === 'returned') && !cleared && state.status !== 'terminated') {
+      // A return seen before the clearing was: the money never arrived, so nothing settles.
+      await activities.failPayment({ paymentId: input.paymentId, reason: transfer.failureReason ?? transfer.processorStatus, returnCode: transfer.returnCode });
       state.failureReason = transfer.failureReason;
       record('failed', 'processor_failed', transfer.failureReason ?? undefined);
     } else if (transfer.outcome === 'returned' && cleared && (state.status === 'settled' || state.status === 'disputed' || state.status === 'frozen')) {
@@ -187,7 +186,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   if (cleared && state.status === 'pending') {
     await serial.run(async () => {
       if (state.status !== 'pending') return;
-      await activities.settlePayment({ paymentId: input.paymentId });
+      settledOn = (await activities.settlePayment({ paymentId: input.paymentId })).settledOn;
       record('settled', 'processor_completed');
       settledOnce = true;
       state.settlementId = (await activities.joinSettlement({ paymentId: input.paymentId })).settlementId;
@@ -196,7 +195,8 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   // 4. Settled: wait for GL posting and for the return window to close, handling returns.
   if (settledOnce || state.status === 'settled') {
-    const returnWindowEnds = Date.now() + businessDaysMs(input.submittedOn, input.timing.returnWindowBusinessDays);
+    // Returns surface up to five business days after the money settled, not after submission.
+    const returnWindowEnds = Date.now() + businessDaysMs(settledOn, input.timing.returnWindowBusinessDays);
     while (!FINAL.includes(state.status)) {
       const windowOpen = Date.now() < returnWindowEnds;
       if (!windowOpen && state.glPosted && state.status === 'settled') break;

@@ -3,10 +3,11 @@ import type { AppDeps } from '../deps';
 import { auditEventRoutes } from './audit-events';
 import { customerRoutes } from './customers';
 import { dashboardRoutes } from './dashboard';
-import { ingestionRunRoutes } from './ingestion-runs';
 import { integrationRoutes } from './integration';
+import { ingestionRunRoutes } from './ingestion-runs';
 import { invitationRoutes } from './invitations';
 import { operatorUserRoutes } from './operators';
+import { paymentRoutes } from './payments';
 import { receivableRoutes } from './receivables';
 import { settingsRoutes } from './settings';
 import { settlementFileRoutes } from './settlement-files';
@@ -22,9 +23,10 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(operatorUserRoutes(deps));
-  router.use(integrationRoutes(deps));
+  router.use(paymentRoutes(deps));
   router.use(settlementRoutes(deps));
   router.use(settlementFileRoutes(deps));
+  router.use(integrationRoutes(deps));
   router.use(dashboardRoutes(deps));
   return router;
 }

@@ -3,6 +3,8 @@ import type { AppDeps } from '../deps';
 import { outstandingRoutes } from './outstanding';
 import { passwordResetRoutes } from './password-reset';
 import { paymentHistoryRoutes } from './payment-history';
+import { paymentMethodRoutes } from './payment-methods';
+import { paymentSubmissionRoutes } from './payment-submission';
 import { registrationRoutes } from './registration';
 
 /** Portal routes; every handler scopes its queries to the accounts the customer's company linked. */
@@ -18,6 +20,8 @@ export const portalRoutes = {
     const router = Router();
     router.use(outstandingRoutes(deps));
     router.use(paymentHistoryRoutes(deps));
+    router.use(paymentSubmissionRoutes(deps));
+    router.use(paymentMethodRoutes(deps));
     return router;
   },
 };

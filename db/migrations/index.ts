@@ -13,6 +13,7 @@ import * as accountStatsReference from './011_account_stats_reference';
 import * as spruceSync from './012_spruce_sync';
 import * as ingestionFileTypeUnknown from './013_ingestion_file_type_unknown';
 import * as customerDashboard from './014_customer_dashboard';
+import * as creditAppliedToDebit from './015_credit_applied_to_debit';
 import * as accountStatsLiveOnly from './016_account_stats_live_only';
 
 /**
@@ -34,6 +35,7 @@ const migrations: Record<string, Knex.Migration> = {
   '012_spruce_sync': spruceSync,
   '013_ingestion_file_type_unknown': ingestionFileTypeUnknown,
   '014_customer_dashboard': customerDashboard,
+  '015_credit_applied_to_debit': creditAppliedToDebit,
   '016_account_stats_live_only': accountStatsLiveOnly,
 };
 

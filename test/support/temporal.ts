@@ -14,10 +14,10 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function startTestWorker(deps: WorkerSetup['deps']): Promise<{ client: Client; taskQueue: string; worker: Worker; stop(): Promise<void> }> {
+export async function startTestWorker(deps: WorkerSetup['deps'], options: { taskQueue?: string } = {}): Promise<{ client: Client; taskQueue: string; worker: Worker; stop(): Promise<void> }> {
   quietRuntime();
   const address = requiredEnv('TEMPORAL_ADDRESS');
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const { worker, close } = await createWorker({
     address,
     namespace: 'default',

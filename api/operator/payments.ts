@@ -1,0 +1,186 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Router } from 'express';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { Db } from '../../db/connection';
+import { centsToDecimal } from '../../domain/money';
+import { operatorActions, paymentStatusSchema, type PaymentStatus } from '../../domain/payment-status';
+import {
+  disputeUpdate, freezeUpdate, paymentWorkflowId, releaseUpdate, resolveDisputeUpdate, terminateUpdate,
+} from '../../workflows/payment-definitions';
+import { operatorOf } from '../auth/context';
+import type { AppDeps } from '../deps';
+import { conflict, notFound } from '../errors';
+import { listParams, sendList } from '../simple-rest';
+import { body } from '../validate';
+import { sendCsv } from './csv';
+import { asArray, boolFilter, containsPattern, guid, idFilter, isoDate, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
+
+/**
+ * Incoming Payments: the list reads the PostgreSQL read model (never Temporal); review
+ * actions go to the payment's workflow as updates, whose validators refuse illegal moves.
+ */
+const filterSchema = z.object({
+  id: idFilter,
+  q: z.string().max(100),
+  status: oneOrMany(paymentStatusSchema),
+  method: z.enum(['ach', 'card']),
+  customer_account_id: guid,
+  settlement_id: guid,
+  needs_investigation: boolFilter,
+  needs_attention: boolFilter,
+  submitted_gte: isoDate,
+  submitted_lte: isoDate,
+  amount_gte: z.coerce.number().int().nonnegative(),
+  amount_lte: z.coerce.number().int().nonnegative(),
+}).partial();
+
+const SORTABLE = {
+  submitted_at: 'p.submitted_at', amount_cents: 'p.amount_cents', status: 'p.status', number: 'p.number',
+  payer: 'lower(c.name)', account_name: 'lower(a.name)', method: 'p.method', settled_at: 'p.settled_at',
+};
+
+const COLUMNS = [
+  'p.id', 'p.number', 'p.status', 'p.method', 'p.card_funding', 'p.amount_cents', 'p.items_cents', 'p.credits_cents', 'p.discount_cents',
+  'p.fee_cents', 'p.processing_cost_cents', 'p.submitted_at', 'p.settled_at', 'p.returned_at', 'p.needs_investigation', 'p.return_code',
+  'p.failure_reason', 'p.hold_reason', 'p.settlement_id', 'p.customer_account_id', 'p.workflow_id', 'p.moov_transfer_id', 'p.moov_status',
+  'a.name as account_name', 'a.erp_account_id', 'c.name as payer', 'pm.label as method_label', 'pm.last4 as method_last4',
+];
+
+function filtered(db: Db, dealerId: string, rawFilter: Record<string, unknown>, timeZone: string): Knex.QueryBuilder {
+  const filter = parseFilter(filterSchema, rawFilter);
+  const query = db('payments as p')
+    .join('customer_accounts as a', 'a.id', 'p.customer_account_id')
+    .join('customer_companies as c', 'c.id', 'p.company_id')
+    .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
+    .where('p.dealer_id', dealerId);
+  if (filter.id) query.whereIn('p.id', asArray(filter.id));
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    query.where((q) => q.whereRaw('lower(c.name) like ?', [pattern]).orWhereRaw('lower(a.name) like ?', [pattern])
+      .orWhereRaw('lower(a.erp_account_id) like ?', [pattern]).orWhereRaw('lower(p.number) like ?', [pattern]));
+  }
+  if (filter.status) query.whereIn('p.status', asArray(filter.status));
+  if (filter.method) query.where('p.method', filter.method);
+  if (filter.customer_account_id) query.where('p.customer_account_id', filter.customer_account_id);
+  if (filter.settlement_id) query.where('p.settlement_id', filter.settlement_id);
+  if (filter.needs_investigation !== undefined) query.where('p.needs_investigation', filter.needs_investigation);
+  if (filter.needs_attention) query.where((q) => q.whereIn('p.status', ['frozen', 'returned', 'disputed']).orWhere('p.needs_investigation', true));
+  // Date filters are the dealer's calendar days, not UTC's.
+  if (filter.submitted_gte) query.whereRaw('(p.submitted_at at time zone ?)::date >= ?', [timeZone, filter.submitted_gte]);
+  if (filter.submitted_lte) query.whereRaw('(p.submitted_at at time zone ?)::date <= ?', [timeZone, filter.submitted_lte]);
+  if (filter.amount_gte !== undefined) query.where('p.amount_cents', '>=', filter.amount_gte);
+  if (filter.amount_lte !== undefined) query.where('p.amount_cents', '<=', filter.amount_lte);
+  return query;
+}
+
+const reasonBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
+const releaseBody = z.object({ reason: z.string().trim().max(500).optional() });
+const resolveBody = reasonBody.extend({ outcome: z.enum(['upheld', 'refunded']) });
+
+export function paymentRoutes({ db, temporal, config }: AppDeps): Router {
+  const router = Router();
+  const timeZoneOf = async (dealerId: string) => (await db('dealers').where({ id: dealerId }).first('time_zone')).time_zone as string;
+
+  router.get('/payments', async (req, res) => {
+    const operator = operatorOf(req);
+    const params = listParams(req, { sort: { field: 'submitted_at', order: 'DESC' } });
+    const base = filtered(db, operator.dealerId, params.filter, await timeZoneOf(operator.dealerId));
+    const { rows, total } = await pageOf<Record<string, unknown>>(base, COLUMNS, params, SORTABLE, 'p.id');
+    sendList(res, 'payments', rows, params.range, total);
+  });
+
+  router.get('/payments/volume', async (req, res) => {
+    const operator = operatorOf(req);
+    const days = z.coerce.number().int().min(1).max(366).default(30).parse(req.query.days ?? undefined);
+    const timeZone = await timeZoneOf(operator.dealerId);
+    const rows = await db.raw(
+      `select d::date as day, coalesce(sum(p.amount_cents), 0)::bigint as amount_cents, count(p.id)::int as count
+         from generate_series((now() at time zone ?)::date - (? - 1), (now() at time zone ?)::date, interval '1 day') d
+         left join payments p on p.dealer_id = ? and (p.submitted_at at time zone ?)::date = d::date and p.status not in ('failed', 'terminated')
+        group by d order by d`,
+      [timeZone, days, timeZone, operator.dealerId, timeZone],
+    );
+    res.json(rows.rows.map((row: Record<string, unknown>) => ({ day: String(row.day).slice(0, 10), amountCents: row.amount_cents, count: row.count })));
+  });
+
+  router.get('/payments/export.csv', async (req, res) => {
+    const operator = operatorOf(req);
+    const params = listParams(req, { sort: { field: 'submitted_at', order: 'DESC' } });
+    const query = filtered(db, operator.dealerId, params.filter, await timeZoneOf(operator.dealerId)).select(COLUMNS).orderBy('p.submitted_at', 'desc');
+    const stream = query.stream();
+    async function* rows() {
+      for await (const row of stream as AsyncIterable<Record<string, any>>) {
+        yield [row.number, row.payer, row.account_name, row.erp_account_id, row.method, row.status, centsToDecimal(Number(row.amount_cents)),
+          centsToDecimal(Number(row.fee_cents)), centsToDecimal(Number(row.discount_cents)), new Date(row.submitted_at).toISOString(), row.settled_at ? new Date(row.settled_at).toISOString() : ''];
+      }
+    }
+    await sendCsv(res, 'payments.csv', ['payment', 'payer', 'account', 'account_id', 'method', 'status', 'amount', 'fee', 'discount', 'submitted_at', 'settled_at'], rows());
+  });
+
+  router.get('/payments/:id', async (req, res) => {
+    const operator = operatorOf(req);
+    res.json(await paymentDetail(db, operator.dealerId, routeId(req.params.id, 'Payment'), config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE));
+  });
+
+  const action = (path: string, run: (handle: ReturnType<typeof temporal.workflow.getHandle>, operatorId: string, payload: any) => Promise<unknown>, schema: z.ZodType) => {
+    router.post(`/payments/:id/${path}`, async (req, res) => {
+      const operator = operatorOf(req);
+      const id = routeId(req.params.id, 'Payment');
+      const payment = await db('payments').where({ id, dealer_id: operator.dealerId }).first('id');
+      if (!payment) throw notFound('Payment');
+      const payload = body(req, schema);
+      try {
+        await run(temporal.workflow.getHandle(paymentWorkflowId(id)), operator.id, payload);
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) throw conflict('illegal_transition', (error.cause as Error | undefined)?.message ?? error.message);
+        if ((error as Error).name === 'WorkflowNotFoundError') throw conflict('payment_closed', 'This payment has finished its lifecycle; it can no longer be changed here.');
+        throw error;
+      }
+      res.json(await paymentDetail(db, operator.dealerId, id, config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE));
+    });
+  };
+  action('freeze', (h, actorId, p) => h.executeUpdate(freezeUpdate, { args: [{ actorId, reason: p.reason }] }), reasonBody);
+  action('release', (h, actorId, p) => h.executeUpdate(releaseUpdate, { args: [{ actorId, reason: p.reason }] }), releaseBody);
+  action('terminate', (h, actorId, p) => h.executeUpdate(terminateUpdate, { args: [{ actorId, reason: p.reason }] }), reasonBody);
+  action('dispute', (h, actorId, p) => h.executeUpdate(disputeUpdate, { args: [{ actorId, reason: p.reason }] }), reasonBody);
+  action('resolve-dispute', (h, actorId, p) => h.executeUpdate(resolveDisputeUpdate, { args: [{ actorId, reason: p.reason, outcome: p.outcome }] }), resolveBody);
+
+  return router;
+}
+
+export async function paymentDetail(db: Db, dealerId: string, id: string, temporalUiUrl: string, namespace: string) {
+  const payment = await db('payments as p')
+    .join('customer_accounts as a', 'a.id', 'p.customer_account_id')
+    .join('customer_companies as c', 'c.id', 'p.company_id')
+    .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
+    .leftJoin('settlements as s', 's.id', 'p.settlement_id')
+    .where({ 'p.id': id, 'p.dealer_id': dealerId })
+    .first(...COLUMNS, 'pm.bank_name', 'pm.card_brand', 's.number as settlement_number', 's.status as settlement_status');
+  if (!payment) throw notFound('Payment');
+  const [applications, events, posted] = await Promise.all([
+    db('payment_applications as pa')
+      .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
+      .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
+      .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+      .leftJoin('invoices as ai', 'ai.id', 'pa.applied_to_invoice_id')
+      .where('pa.payment_id', id)
+      .orderBy('pa.id')
+      .select('pa.id', 'pa.item_type', 'pa.amount_cents', 'pa.state', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number',
+        db.raw('coalesce(i.id, ad.id, st.id) as document_uuid')),
+    db('payment_events').where({ payment_id: id }).orderBy([{ column: 'at' }, { column: 'id' }]).select('from_status', 'to_status', 'event', 'actor_kind', 'actor_id', 'reason', 'at'),
+    db('gl_posting_lines').where({ payment_id: id, status: 'posted' }).first('id'),
+  ]);
+  const status = payment.status as PaymentStatus;
+  return {
+    ...payment,
+    applications: applications.map((row) => ({
+      id: row.id, type: row.item_type, amountCents: row.amount_cents, state: row.state, documentId: row.document_uuid,
+      documentNumber: row.invoice_number ?? row.adjustment_number ?? row.statement_number, appliedToInvoiceNumber: row.applied_to_invoice_number,
+    })),
+    timeline: events,
+    actions: operatorActions(status, { posted: Boolean(posted) }),
+    workflowUrl: `${temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(payment.workflow_id)}`,
+  };
+}
+

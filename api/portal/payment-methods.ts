@@ -1,0 +1,68 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { companyProcessorAccount, linkBankFromPlaid, processorClients, saveLinkedCard } from '../../services/payment-methods';
+import { customerOf } from '../auth/context';
+import type { AppDeps } from '../deps';
+import { notFound, HttpError } from '../errors';
+import { body } from '../validate';
+
+const exchangeBody = z.object({ publicToken: z.string().min(1), accountId: z.string().min(1) });
+const cardBody = z.object({ cardId: z.string().min(1) });
+
+function present(row: Record<string, any>) {
+  return {
+    id: row.id, kind: row.kind, label: row.label, last4: row.last4, bankName: row.bank_name, cardBrand: row.card_brand,
+    cardFunding: row.card_funding, status: row.status, disabledReason: row.disabled_reason, createdAt: row.created_at,
+  };
+}
+
+/** Saved payment methods of the customer's company; card and bank numbers never pass here. */
+export function paymentMethodRoutes({ db, config }: AppDeps): Router {
+  const router = Router();
+  const clients = processorClients(config);
+
+  router.get('/payment-methods', async (req, res) => {
+    const rows = await db('payment_methods').where({ company_id: customerOf(req).companyId }).orderBy([{ column: 'status' }, { column: 'created_at', order: 'desc' }]);
+    res.json(rows.map(present));
+  });
+
+  router.post('/payment-methods/plaid/link-token', async (req, res) => {
+    const customer = customerOf(req);
+    const token = await clients.plaid.createLinkToken({ clientUserId: customer.id, clientName: 'Drypowder Payments' });
+    res.json({ linkToken: token.linkToken, linkUrl: token.linkUrl, expiration: token.expiration });
+  });
+
+  router.post('/payment-methods/plaid/exchange', async (req, res) => {
+    const customer = customerOf(req);
+    const { publicToken, accountId } = body(req, exchangeBody);
+    const id = await linkBankFromPlaid(db, clients, customer.companyId, publicToken, accountId).catch((error: Error & { code?: string }) => {
+      throw new HttpError(422, 'bank_link_failed', `The bank account could not be linked: ${error.message}`);
+    });
+    res.status(201).json(present(await db('payment_methods').where({ id }).first()));
+  });
+
+  // The browser posts the card to Moov with this short-lived token, scoped to the company's account.
+  router.post('/payment-methods/card-session', async (req, res) => {
+    const customer = customerOf(req);
+    const accountId = await companyProcessorAccount(db, clients.moov, customer.companyId);
+    const token = await clients.moov.createCardLinkToken(accountId);
+    res.json({ accountId, accessToken: token.accessToken, cardsUrl: token.cardsUrl, expiresInSeconds: token.expiresInSeconds });
+  });
+
+  router.post('/payment-methods/cards', async (req, res) => {
+    const customer = customerOf(req);
+    const { cardId } = body(req, cardBody);
+    const id = await saveLinkedCard(db, clients.moov, customer.companyId, cardId);
+    if (!id) throw notFound('Card');
+    res.status(201).json(present(await db('payment_methods').where({ id }).first()));
+  });
+
+  router.delete('/payment-methods/:id', async (req, res) => {
+    const updated = await db('payment_methods').where({ id: req.params.id, company_id: customerOf(req).companyId })
+      .update({ status: 'disabled', disabled_reason: 'Removed by you', updated_at: db.fn.now() }).returning('id');
+    if (updated.length === 0) throw notFound('Payment method');
+    res.status(204).end();
+  });
+
+  return router;
+}

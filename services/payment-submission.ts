@@ -1,0 +1,250 @@
+import type { Client } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../db/connection';
+import { createPaymentWithReservations, ReservationConflict } from '../db/payments';
+import { refreshAccountStats } from '../db/account-stats';
+import { localDate } from '../domain/dates';
+import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
+import type { StatementForDiscount } from '../domain/statement-discount';
+import { badRequest, conflict, HttpError, notFound } from '../api/errors';
+import { linkedAccount } from '../api/portal/scope';
+import type { Config } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { startPaymentWorkflow } from './payment-start';
+
+/**
+ * Preview and submit share one path: load the selected items (scoped to the customer's linked
+ * account), quote them with domain/payment-quote, and — on submit — store exactly that quote
+ * and reserve its amounts in one transaction. The preview is therefore the charge.
+ */
+export const paymentRequestSchema = z.object({
+  dealerId: z.string().uuid(),
+  customerAccountId: z.string().uuid(),
+  paymentMethodId: z.string().uuid(),
+  sourceView: z.enum(['all', 'current_statement', 'new_charges', 'amount']),
+  items: z.array(z.object({
+    type: z.enum(['invoice', 'debit', 'credit']),
+    id: z.string().uuid(),
+    amountCents: z.number().int().positive().optional(),
+  })).max(500).default([]),
+  payAmountCents: z.number().int().positive().optional(),
+  statementId: z.string().uuid().optional(),
+  /** The total the customer saw in the preview; submit refuses if it changed since. */
+  expectedAmountCents: z.number().int().positive().optional(),
+});
+export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
+
+interface QuoteContext {
+  account: Awaited<ReturnType<typeof linkedAccount>>;
+  method: Record<string, any>;
+  input: QuoteInput;
+  numbers: Map<string, string>;
+}
+
+async function buildQuoteInput(db: Db, companyId: string, request: PaymentRequest): Promise<QuoteContext> {
+  const account = await linkedAccount(db, companyId, request.customerAccountId);
+  if (account.dealer_id !== request.dealerId) throw notFound('Account');
+  const dealer = await db('dealers').where({ id: account.dealer_id }).first();
+  const method = await db('payment_methods').where({ id: request.paymentMethodId, company_id: companyId }).first();
+  if (!method) throw notFound('Payment method');
+  if (method.status !== 'active') {
+    throw conflict('payment_method_disabled', `This ${method.kind === 'ach' ? 'bank account' : 'card'} can no longer be used${method.disabled_reason ? ` (${method.disabled_reason})` : ''}. Choose or link another.`);
+  }
+
+  const invoiceIds = request.items.filter((i) => i.type === 'invoice').map((i) => i.id);
+  const adjustmentIds = request.items.filter((i) => i.type !== 'invoice').map((i) => i.id);
+  const invoicesQuery = db('invoices').where({ customer_account_id: account.id });
+  // "Pay an amount" spreads cash over every open invoice and debit, oldest first.
+  if (request.sourceView !== 'amount') invoicesQuery.whereIn('id', invoiceIds);
+  else invoicesQuery.whereIn('status', ['open', 'partially_paid']);
+  const adjustmentsQuery = db('adjustments').where({ customer_account_id: account.id });
+  if (request.sourceView !== 'amount') adjustmentsQuery.whereIn('id', adjustmentIds);
+  else adjustmentsQuery.where((q) => q.whereIn('id', adjustmentIds).orWhere((d) => d.where({ kind: 'debit' }).whereIn('status', ['open', 'partially_applied'])));
+  const [invoices, adjustments] = await Promise.all([invoicesQuery, adjustmentsQuery]);
+
+  const found = new Set([...invoices.map((r) => r.id), ...adjustments.map((r) => r.id)]);
+  const missing = request.items.find((item) => !found.has(item.id));
+  if (missing) throw notFound(missing.type === 'invoice' ? 'Invoice' : 'Adjustment');
+  for (const item of request.items) {
+    const adjustment = adjustments.find((a) => a.id === item.id);
+    if (adjustment && adjustment.kind !== item.type) throw badRequest('wrong_item_type', `Item ${adjustment.adjustment_number} is a ${adjustment.kind} adjustment, not a ${item.type}.`);
+  }
+
+  const partial = new Map(request.items.map((item) => [item.id, item.amountCents ?? null]));
+  const numbers = new Map<string, string>();
+  const items: QuoteItem[] = [
+    ...invoices.map((row): QuoteItem => {
+      numbers.set(row.id, row.invoice_number);
+      return { itemType: 'invoice', id: row.id, number: row.invoice_number, dueDate: row.due_date, status: row.status, openCents: Number(row.balance_cents), reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null };
+    }),
+    ...adjustments.map((row): QuoteItem => {
+      numbers.set(row.id, row.adjustment_number);
+      return { itemType: row.kind, id: row.id, number: row.adjustment_number, dueDate: row.due_date ?? row.transaction_date ?? null, status: row.status, openCents: Number(row.balance_cents), reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null };
+    }),
+  ];
+
+  const input: QuoteInput = {
+    items,
+    sourceView: request.sourceView,
+    payAmountCents: request.payAmountCents ?? null,
+    statement: request.statementId ? await loadStatement(db, account.id, request.statementId) : null,
+    method: method.kind,
+    cardFunding: method.kind === 'card' ? method.card_funding ?? 'unknown' : null,
+    billingState: method.billing_state ?? account.state ?? null,
+    feeSchedule: {
+      feePayer: dealer.fee_payer,
+      achFeeCents: Number(dealer.ach_fee_cents),
+      cardCreditRateBps: dealer.card_credit_rate_bps,
+      cardDebitRateBps: dealer.card_debit_rate_bps,
+      cardFlatFeeCents: Number(dealer.card_flat_fee_cents),
+      surchargeForbiddenStates: dealer.surcharge_forbidden_states ?? [],
+    },
+    allowPartialPayments: dealer.allow_partial_payments,
+    today: localDate(new Date(), dealer.time_zone),
+    expectedAmountCents: request.expectedAmountCents ?? null,
+  };
+  return { account, method, input, numbers };
+}
+
+async function loadStatement(db: Db, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
+  const statement = await db('statements').where({ id: statementId, customer_account_id: customerAccountId }).first();
+  if (!statement) throw notFound('Statement');
+  const rows = await db('statement_items as si')
+    .leftJoin('invoices as i', 'i.id', 'si.invoice_id')
+    .leftJoin('adjustments as a', 'a.id', 'si.adjustment_id')
+    .where('si.statement_id', statementId)
+    .select('si.item_type', 'si.amount_cents', 'i.id as invoice_id', 'i.invoice_number', 'i.balance_cents as invoice_balance', 'i.reserved_cents as invoice_reserved',
+      'a.id as adjustment_id', 'a.adjustment_number', 'a.balance_cents as adjustment_balance', 'a.reserved_cents as adjustment_reserved');
+  return {
+    id: statement.id,
+    number: statement.statement_number,
+    status: statement.status,
+    discountCents: Number(statement.discount_cents),
+    discountDate: statement.discount_date,
+    items: rows.map((row) => ({
+      itemType: row.item_type,
+      itemId: row.invoice_id ?? row.adjustment_id,
+      number: row.invoice_number ?? row.adjustment_number,
+      statementAmountCents: Number(row.amount_cents),
+      openCents: Number(row.invoice_balance ?? row.adjustment_balance ?? 0),
+      reservedCents: Number(row.invoice_reserved ?? row.adjustment_reserved ?? 0),
+    })),
+  };
+}
+
+export interface PreviewResponse {
+  lines: Array<{ type: string; id: string; number: string; amountCents: number; appliedToInvoiceNumber: string | null; appliedToDebitNumber: string | null }>;
+  itemsCents: number;
+  creditsCents: number;
+  discountCents: number;
+  discountReason: string | null;
+  feeCents: number;
+  feeExplanation: string | null;
+  amountCents: number;
+  method: 'ach' | 'card';
+  errors: QuoteError[];
+}
+
+function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map<string, string>, method: 'ach' | 'card'): PreviewResponse {
+  return {
+    lines: (quote?.lines ?? []).map((line) => ({
+      type: line.itemType,
+      id: line.itemId,
+      number: line.number,
+      amountCents: line.amountCents,
+      appliedToInvoiceNumber: line.appliedToInvoiceId ? numbers.get(line.appliedToInvoiceId) ?? null : null,
+      appliedToDebitNumber: line.appliedToDebitId ? numbers.get(line.appliedToDebitId) ?? null : null,
+    })),
+    itemsCents: quote?.itemsCents ?? 0,
+    creditsCents: quote?.creditsCents ?? 0,
+    discountCents: quote?.discountCents ?? 0,
+    discountReason: quote?.discount.reason ?? null,
+    feeCents: quote?.feeCents ?? 0,
+    feeExplanation: quote?.fee.explanation ?? null,
+    amountCents: quote?.amountCents ?? 0,
+    method,
+    errors,
+  };
+}
+
+export async function previewPayment(db: Db, companyId: string, request: PaymentRequest): Promise<PreviewResponse> {
+  const context = await buildQuoteInput(db, companyId, request);
+  const result = quotePayment(context.input);
+  return describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind);
+}
+
+export const requestHash = (request: PaymentRequest) => createHash('sha256').update(JSON.stringify(request)).digest('hex');
+
+export interface SubmitDeps {
+  db: Db;
+  temporal: Client;
+  config: Config;
+}
+
+/**
+ * Creates the payment (Pending) and starts its workflow. Retrying with the same
+ * Idempotency-Key returns the same payment; the same key with a different request is refused.
+ */
+export async function submitPayment(deps: SubmitDeps, customer: { id: string; companyId: string }, idempotencyKey: string, request: PaymentRequest): Promise<{ paymentId: string; created: boolean }> {
+  const hash = requestHash(request);
+  const existing = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
+  if (existing) return { paymentId: existing, created: false };
+
+  const context = await buildQuoteInput(deps.db, customer.companyId, request);
+  const result = quotePayment(context.input);
+  if (!result.ok) {
+    // Another payment holding the items is a conflict of state (409), not a bad request.
+    const taken = result.errors.find((e) => e.code === 'item_in_other_payment');
+    if (taken) throw conflict('items_unavailable', taken.message, { errors: result.errors });
+    throw new HttpError(422, result.errors[0]!.code, result.errors.map((e) => e.message).join(' '), { errors: result.errors });
+  }
+  const quote = result.quote;
+  const paymentId = randomUUID();
+  try {
+    await deps.db.transaction((trx) =>
+      createPaymentWithReservations(trx, {
+        id: paymentId,
+        dealerId: context.account.dealer_id,
+        customerAccountId: context.account.id,
+        companyId: customer.companyId,
+        portalUserId: customer.id,
+        paymentMethodId: context.method.id,
+        method: context.method.kind,
+        cardFunding: context.method.kind === 'card' ? context.method.card_funding ?? 'unknown' : null,
+        itemsCents: quote.itemsCents,
+        creditsCents: quote.creditsCents,
+        discountCents: quote.discountCents,
+        feeCents: quote.feeCents,
+        amountCents: quote.amountCents,
+        processingCostCents: quote.processingCostCents,
+        sourceView: quote.sourceView,
+        statementId: quote.statementId,
+        idempotencyKey,
+        requestHash: hash,
+        applications: quote.lines.map((line) => ({ itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId })),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ReservationConflict) throw conflict('items_unavailable', error.message, { itemType: error.itemType, itemId: error.itemId });
+    // A concurrent retry with the same key won the insert: answer with its payment.
+    if ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('idempotency_key')) {
+      const winner = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
+      if (winner) return { paymentId: winner, created: false };
+    }
+    throw error;
+  }
+  await refreshAccountStats(deps.db, [context.account.id]).catch((error) => logger.warn({ err: error }, 'account stats refresh after submit failed'));
+  // The row is committed; if starting fails now the worker's sweeper starts it shortly.
+  await startPaymentWorkflow(deps.db, deps.temporal, deps.config, paymentId).catch((error) => logger.error({ err: error, paymentId }, 'payment workflow start failed; the sweeper will retry'));
+  return { paymentId, created: true };
+}
+
+async function findByKey(db: Db, companyId: string, key: string, hash: string): Promise<string | null> {
+  const row = await db('payments').where({ company_id: companyId, idempotency_key: key }).first('id', 'request_hash');
+  if (!row) return null;
+  if (row.request_hash !== hash) {
+    throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');
+  }
+  return row.id;
+}
