@@ -22,7 +22,7 @@ const NAMES = [
 const limitFor = (index: number) => (index % 3 !== 0 ? null : index === 0 ? 1_000_000 : 500_000 + index * 1000);
 
 function statsFor(index: number) {
-  const aging = [figure(index, 1) * (index % 2), figure(index, 2) * (index % 3 === 0 ? 1 : 0), figure(index, 3) * (index % 4 === 1 ? 1 : 0), figure(index, 4) * (index % 5 === 2 ? 1 : 0)];
+  const aging: [number, number, number, number] = [figure(index, 1) * (index % 2), figure(index, 2) * (index % 3 === 0 ? 1 : 0), figure(index, 3) * (index % 4 === 1 ? 1 : 0), figure(index, 4) * (index % 5 === 2 ? 1 : 0)];
   const current = figure(index, 5);
   const pastDue = aging.reduce((a, b) => a + b, 0);
   return {
@@ -185,7 +185,7 @@ describe('operator API: customers dashboard', () => {
   describe('filters', () => {
     const names = async (filter: Record<string, unknown>) => {
       const response = await admin.get(`/api/operator/customers${listQuery({ filter, sort: ['name', 'ASC'], range: [0, 99] })}`).expect(200);
-      expect(Number(response.headers['content-range'].split('/')[1])).toBe(response.body.length);
+      expect(Number(String(response.headers['content-range']).split('/')[1])).toBe(response.body.length);
       return (response.body as Array<{ name: string }>).map((row) => row.name);
     };
 

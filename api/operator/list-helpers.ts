@@ -61,7 +61,8 @@ export function orderBy(query: Knex.QueryBuilder, sort: ListParams['sort'], sort
     if (!columns) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(sortable).join(', ')}`);
     for (const column of Array.isArray(columns) ? columns : [columns]) query.orderByRaw(`${column} ${sort.order} nulls last`);
   }
-  return query.orderByRaw(`${tieBreaker} asc`);
+  // The tie-breaker follows the direction: "newest first" stays newest first among equal times.
+  return query.orderByRaw(`${tieBreaker} ${sort?.order ?? 'ASC'}`);
 }
 
 export async function dealerTimeZone(db: Db, dealerId: string): Promise<string> {
