@@ -1,11 +1,11 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createDb, type Db } from './db/connection';
-import { config, exitWithOneLine, type Config } from './runtime/config';
+import { createDb } from './db/connection';
+import { config, exitWithOneLine } from './runtime/config';
 import { logger } from './runtime/logger';
 import { describeStartupError, onShutdown } from './runtime/shutdown';
 import { createWorker } from './runtime/worker';
 import { connectTemporalClient } from './runtime/temporal-client';
-import { ensureAgingRefreshForAllDealers } from './services/aging-refresh-start';
+import { startWorkerDuties } from './runtime/worker-duties';
 
 /** The Temporal worker: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
@@ -20,29 +20,17 @@ async function main(): Promise<void> {
     deps: { db, logger, config: cfg },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
   }).catch((error) => exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)));
+  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE);
+  const stopDuties = startWorkerDuties(db, temporal, cfg);
   onShutdown(async () => {
+    stopDuties();
     worker.shutdown();
   });
   logger.info({ taskQueue: cfg.TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS }, 'worker ready');
-  void ensureNightlyAgingRefresh(db, cfg);
   await worker.run();
   await close();
+  await temporal.connection.close();
   await db.destroy();
-}
-
-/** Every dealer's `aging-refresh-<dealerId>` workflow; starting is idempotent, so each worker start may do it. */
-async function ensureNightlyAgingRefresh(db: Db, cfg: Config): Promise<void> {
-  try {
-    const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE);
-    try {
-      const dealers = await ensureAgingRefreshForAllDealers(db, temporal, cfg.TASK_QUEUE);
-      logger.info({ dealers }, 'aging-refresh workflows ensured');
-    } finally {
-      await temporal.connection.close();
-    }
-  } catch (error) {
-    logger.warn({ err: error }, 'could not ensure aging-refresh workflows; they will be ensured at the next start');
-  }
 }
 
 main().catch((error) => exitWithOneLine(describeStartupError(error, 'worker')));
