@@ -102,10 +102,12 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
 
     /** Applies stored webhook deliveries (by delivery id) that continue the cursor. */
     async applySpruceDeliveries({ dealerId, deliveryIds }: { dealerId: string; deliveryIds: string[] }): Promise<{ cursor: number; applied: number }> {
+      const started = Date.now();
       try {
         const rows: Array<{ event_id: string; payload: unknown }> = await db('webhook_events').where({ provider: 'spruce' }).whereIn('event_id', deliveryIds).select('event_id', 'payload');
         const changes = rows.flatMap((row) => storedDelivery.parse(row.payload).changes);
         const outcome = await db.transaction((trx) => applyContinuing(trx, dealerId, changes));
+        log.debug({ dealerId, deliveries: deliveryIds.length, applied: outcome.applied, cursor: outcome.cursor, ms: Date.now() - started, oldestChangeAgeMs: changes[0] ? started - Date.parse(changes[0].occurred_at) : null }, 'spruce deliveries applied');
         return { cursor: outcome.cursor, applied: outcome.applied };
       } catch (error) {
         return failed(dealerId, error);

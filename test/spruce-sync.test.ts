@@ -15,6 +15,7 @@ import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { createWorker, type RunningWorker } from '../runtime/worker';
 import { generateBook } from '../scripts/demo/book';
+import { spruceSyncWorkflowId } from '../workflows/spruce-sync-definitions';
 import { testConfig } from './support/config';
 import { testDb } from './support/db';
 import { requiredEnv } from './support/temporal';
@@ -257,6 +258,22 @@ describe('Spruce real-time sync', () => {
     const stale = { ...feed[1]!, data: { ...feed[1]!.data } } as SpruceChange;
     await applySpruceChanges(db, dealer.id, [stale]);
     expect(await db('invoices').where({ dealer_id: dealer.id, invoice_number: 'INV-9' }).first()).toMatchObject({ balance_cents: 2_000, erp_seq: 4 });
+  });
+
+  it('continues as new to bound its history, without losing or repeating a change', async () => {
+    const dealer = await newDealer();
+    const first = await temporal.workflow.start('spruceSyncWorkflow', { workflowId: spruceSyncWorkflowId(dealer.id), taskQueue, args: [{ dealerId: dealer.id, historyEventsLimit: 40 }] });
+    await admin('POST', `/admin/tenants/${dealer.tenantId}/accounts`, { id: 'A1', name: 'Long Story Builders' });
+    await admin('POST', `/admin/tenants/${dealer.tenantId}/invoices`, { id: 'INV-1', account_id: 'A1', invoice_date: '2026-10-01', due_date: '2026-10-31', amount_cents: 100_000, balance_cents: 100_000 });
+    for (let i = 1; i <= 40; i += 1) {
+      await admin('PATCH', `/admin/tenants/${dealer.tenantId}/invoices/INV-1`, { balance_cents: 100_000 - i, status: 'partially_paid' });
+    }
+    const state = await caughtUp(dealer);
+    expect(state.events_applied).toBe(42);
+    expect(await db('invoices').where({ dealer_id: dealer.id, invoice_number: 'INV-1' }).first()).toMatchObject({ balance_cents: 100_000 - 40, erp_seq: 42 });
+    const latest = await temporal.workflow.getHandle(spruceSyncWorkflowId(dealer.id)).describe();
+    expect(latest.runId).not.toBe(first.firstExecutionRunId);
+    expect(latest.status.name).toBe('RUNNING');
   });
 
   it('catches up after webhooks were lost (a gap in sequence numbers)', async () => {

@@ -21,6 +21,8 @@ export interface SpruceSyncInput {
   dealerId: string;
   /** Deliveries and a resync request carried across continue-as-new. */
   carried?: { deliveries: SpruceDeliveryRef[]; resyncRequested: boolean };
+  /** Continue-as-new past this many history events (default 4,000; tests use less). */
+  historyEventsLimit?: number;
 }
 
 export interface SpruceSyncProgress {

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   spruceChangesSignal,
@@ -62,6 +62,13 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
     retry: { initialInterval: '250 milliseconds', backoffCoefficient: 2, maximumInterval: settings.retryMaxIntervalMs },
   });
 
+  // Applying a delivery is a short database transaction: as a local activity it runs in this
+  // worker without a round trip through the server, which is most of the webhook-to-visible lag.
+  const apply = proxyLocalActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '250 milliseconds', backoffCoefficient: 2, maximumInterval: settings.retryMaxIntervalMs },
+  });
+
   const dropApplied = () => {
     for (const [id, delivery] of deliveries) if (delivery.lastSeq <= progress.cursor) deliveries.delete(id);
   };
@@ -70,6 +77,16 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
   // The arrival count when the feed was last read because of a gap: one catch-up per gap.
   let gapCheckedAt = -1;
   for (;;) {
+    // Checked every turn, not only when idle: under a steady stream the loop may never idle.
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > (input.historyEventsLimit ?? HISTORY_EVENTS_LIMIT)) {
+      dropApplied();
+      await continueAsNew<typeof spruceSyncWorkflow>({
+        dealerId,
+        carried: { deliveries: [...deliveries.values()], resyncRequested: progress.resyncRequested },
+        historyEventsLimit: input.historyEventsLimit,
+      });
+    }
     if (progress.resyncRequested) {
       progress.resyncRequested = false;
       progress.phase = 'resyncing';
@@ -96,7 +113,7 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
     const chain = nextChain([...deliveries.values()], progress.cursor);
     if (chain.refs.length > 0) {
       progress.phase = 'applying';
-      const applied = await sync.applySpruceDeliveries({ dealerId, deliveryIds: chain.refs.map((ref) => ref.deliveryId) });
+      const applied = await apply.applySpruceDeliveries({ dealerId, deliveryIds: chain.refs.map((ref) => ref.deliveryId) });
       progress.changesApplied += applied.applied;
       progress.cursor = applied.cursor;
       // The database is behind what the deliveries cover: something between is missing.
@@ -111,10 +128,6 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
       continue;
     }
 
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT) {
-      await continueAsNew<typeof spruceSyncWorkflow>({ dealerId, carried: { deliveries: [...deliveries.values()], resyncRequested: progress.resyncRequested } });
-    }
     const seen = arrivals;
     const woken = await condition(() => arrivals !== seen || progress.resyncRequested, settings.pollIntervalMs);
     // Quiet for a whole interval: check the feed anyway, in case a webhook was lost.
