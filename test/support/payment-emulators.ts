@@ -110,12 +110,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return receiver;
 }
 
-/** Polls until `probe` returns something truthy; fails with `what` after timeoutMs. */
-export async function waitUntil<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 15_000): Promise<T> {
+type Truthy<T> = Exclude<T, undefined | null | false | 0 | ''>;
+
+/** Polls until `probe` returns something truthy and returns it; fails with `what` after timeoutMs. */
+export async function waitUntil<T>(probe: () => T | PromiseLike<T>, what: string, timeoutMs = 15_000): Promise<Truthy<Awaited<T>>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value;
+    if (value) return value as Truthy<Awaited<T>>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
