@@ -77,6 +77,14 @@ interface Target {
   insertOnly?: boolean;
 }
 
+/**
+ * Ids for new rows that grow with time (milliseconds, then the row's position, then 32 random
+ * bits) instead of random ones: the primary key and (dealer_id, id) indexes are then appended
+ * to rather than written all over, which makes a million-row commit markedly faster.
+ */
+const TIME_ORDERED_ID = `(lpad(to_hex((extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0') || '7'
+  || lpad(to_hex(s.row_number), 11, '0') || substr(md5(random()::text), 1, 8))::uuid`;
+
 function fileHas(file: FileRow, column: string | undefined): boolean {
   return column === undefined || file.columns.some((c) => c.column === column);
 }
@@ -90,7 +98,7 @@ async function upsert(
   trx: Knex.Transaction, file: FileRow, spec: { table: string; conflict: string; from: string; targets: Target[]; accountColumn: string | null },
   dealerId: string,
 ): Promise<{ inserted: number; updated: number }> {
-  const targets = spec.targets.filter((t) => fileHas(file, t.from));
+  const targets = [{ column: 'id', value: TIME_ORDERED_ID, insertOnly: true }, ...spec.targets.filter((t) => fileHas(file, t.from))];
   const updatable = targets.filter((t) => !t.insertOnly);
   const sql = `
     with merged as (

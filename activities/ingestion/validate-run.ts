@@ -106,7 +106,9 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
   }
 
   const references = new References(db, run.dealer_id);
-  const seenKeys = new Map<DataType, Map<string, { row: number; filename: string }>>();
+  // Key → position (file index × 2^32 + row): a number, not an object, so a million keys stay small.
+  const seenKeys = new Map<DataType, Map<string, number>>();
+  const FILE_STRIDE = 2 ** 32;
   const needDocuments = files.some((file) => file.data_type === 'statement_items' && file.status !== 'refused');
   const results: FileValidation[] = [];
   let lastCheck = Date.now();
@@ -118,7 +120,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     return cancelled;
   };
 
-  for (const file of files) {
+  for (const [fileIndex, file] of files.entries()) {
     if (file.status === 'refused') {
       // Refused when it arrived: nothing more to read.
       results.push(summaryOf(file));
@@ -134,9 +136,8 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     let invalid = 0;
     let storedErrors = 0;
     let batch: PendingRow[] = [];
-    const seen = seenKeys.get(file.data_type) ?? new Map<string, { row: number; filename: string }>();
+    const seen = seenKeys.get(file.data_type) ?? new Map<string, number>();
     seenKeys.set(file.data_type, seen);
-    const addedKeys: string[] = [];
 
     const flush = async () => {
       if (batch.length === 0) return;
@@ -179,8 +180,10 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
         const key = pending.read.key;
         if (errors.length === 0) {
           const first = seen.get(key);
-          if (first) {
-            const where = first.filename === file.filename ? `row ${first.row}` : `row ${first.row} of ${first.filename}`;
+          if (first !== undefined) {
+            const firstFile = Math.floor(first / FILE_STRIDE);
+            const firstRow = first % FILE_STRIDE;
+            const where = firstFile === fileIndex ? `row ${firstRow}` : `row ${firstRow} of ${files[firstFile]!.filename}`;
             errors.push({ column: FORMATS[dataType].key.includes('+') ? 'document_id' : FORMATS[dataType].key, message: `${key.replace(/\u0000/g, ' ')} appears more than once; first on ${where}` });
           }
         }
@@ -193,8 +196,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
           continue;
         }
         valid++;
-        seen.set(key, { row: pending.row, filename: file.filename });
-        addedKeys.push(key);
+        seen.set(key, fileIndex * FILE_STRIDE + pending.row);
         const account = typeof values.account_id === 'string' ? values.account_id : '';
         if (dataType === 'accounts') references.add('account', key, key);
         if (dataType === 'statements') references.add('statement', key, account);
@@ -243,7 +245,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       if (error instanceof RunCancelled) break;
       if (!(error instanceof FileRefused)) throw error;
       references.fileRefused();
-      for (const key of addedKeys) seen.delete(key);
+      for (const [key, position] of seen) if (Math.floor(position / FILE_STRIDE) === fileIndex) seen.delete(key);
       await db('ingestion_row_errors').where({ file_id: file.id }).delete();
       await db('ingestion_files').where({ id: file.id }).update({
         status: 'refused', refusal: error.message, total_lines: total, valid_rows: 0, invalid_rows: 0, staging_path: null, validated_at: db.fn.now(),
