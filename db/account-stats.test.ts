@@ -58,6 +58,12 @@ async function addStatement(dealerId: string, accountId: string, statement: { di
   });
 }
 
+/** Accounts get a zero placeholder row when created (migration 014) until their first refresh. */
+async function neverRefreshed(accountId: string): Promise<boolean> {
+  const row = await stats(accountId);
+  return row === undefined || (row.outstanding_cents === 0 && Object.keys(row.priority_components).length === 0);
+}
+
 async function stats(accountId: string): Promise<(AccountStatsRow & { computed_at: Date }) | undefined> {
   return db('account_stats').where({ customer_account_id: accountId }).first();
 }
@@ -199,7 +205,7 @@ describe('refreshAccountStats', () => {
       expect(await trx('account_stats').where({ customer_account_id: accountId }).first()).toMatchObject({ outstanding_cents: 9_000 });
       throw new Error('rolled back on purpose');
     })).rejects.toThrow('rolled back on purpose');
-    expect(await stats(accountId)).toBeUndefined();
+    expect(await neverRefreshed(accountId)).toBe(true);
   });
 
   it('never lets a concurrent refresh overwrite a newer change with stale figures', async () => {
@@ -214,9 +220,10 @@ describe('refreshAccountStats', () => {
     await refreshAccountStats(trxA, [accountId], NOON);
 
     const trxB = await db.transaction();
+    const backendB = (await trxB.raw('select pg_backend_pid() as pid')).rows[0].pid as number;
     await trxB('invoices').where({ id: second }).update({ balance_cents: 2_000, status: 'partially_paid' });
     const refreshB = refreshAccountStats(trxB, [accountId], NOON);
-    await waitUntilABackendWaitsOnALock();
+    await waitUntilBlockedOnALock(backendB);
     await trxA.commit();
     await refreshB;
     await trxB.commit();
@@ -225,11 +232,9 @@ describe('refreshAccountStats', () => {
   });
 });
 
-async function waitUntilABackendWaitsOnALock(): Promise<void> {
+async function waitUntilBlockedOnALock(backendPid: number): Promise<void> {
   for (let attempt = 0; attempt < 500; attempt += 1) {
-    const { rows } = await db.raw(
-      `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%for no key update%'`,
-    );
+    const { rows } = await db.raw(`select 1 from pg_stat_activity where pid = ? and wait_event_type = 'Lock'`, [backendPid]);
     if (rows.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -326,9 +331,22 @@ describe('refreshDealerAccountStats', () => {
     expect(progress).toEqual([2, 4, 5]);
     expect(await db('dealer_ar_reference').where({ dealer_id: dealerId }).first()).toMatchObject({ median_balance_cents: 300_000, accounts_with_balance: 4 });
     expect(await db('account_stats').where({ dealer_id: dealerId }).count<{ count: number }[]>('* as count')).toEqual([{ count: 5 }]);
-    expect(await stats(otherAccount)).toBeUndefined();
+    expect(await neverRefreshed(otherAccount)).toBe(true);
     // The median now scales priority: $7,000 past due is 2.3× this dealer's typical balance.
     expect((await stats(ids[3]!))!.priority_components.past_due_amount!.label).toBe('$7,000.00 past due (2.3× typical balance)');
+  });
+
+  it('computes the typical balance on a dealer’s first refresh instead of waiting for the night', async () => {
+    const dealerId = await createDealer();
+    const ids: string[] = [];
+    for (const balance of [200_000, 400_000, 900_000]) {
+      const id = await createAccount(dealerId);
+      ids.push(id);
+      await addInvoice(dealerId, id, '2026-10-01', balance);
+    }
+    await refreshAccountStats(db, ids, NOON);
+    expect(await db('dealer_ar_reference').where({ dealer_id: dealerId }).first()).toMatchObject({ median_balance_cents: 400_000, accounts_with_balance: 3 });
+    expect((await stats(ids[2]!))!.priority_components.past_due_amount!.label).toBe('$9,000.00 past due (2.3× typical balance)');
   });
 
   it('prefers a configured scale to the median', async () => {

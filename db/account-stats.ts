@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
 import {
   OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES, PAST_DUE_BUCKETS, weightedDaysOverdueX100, type AgingSummary,
 } from '../domain/aging';
@@ -116,17 +118,29 @@ interface AggregateRow {
 }
 
 async function refreshChunk(trx: Knex.Transaction, ids: string[], now: Date): Promise<void> {
-  // Serialise refreshes of the same account: after this lock the next statement reads a fresh
-  // snapshot, so a concurrent transaction's committed change is never overwritten by stale
-  // figures. NO KEY UPDATE does not block inserts of invoices referencing the account.
-  await trx.raw('select id from customer_accounts where id = any(?::uuid[]) order by id for no key update', [ids]);
-  const { rows } = await trx.raw(AGGREGATE_SQL, { ids, now: now.toISOString() });
-  const aggregates = rows as AggregateRow[];
+  const shape = ids.length === 1 ? 'one' : 'many';
+  const accounts = ids.length === 1 ? ids[0] : ids;
+  await runPrepared(trx, LOCK_ACCOUNTS[shape], [accounts]);
+  const aggregates = await runPrepared<AggregateRow>(trx, AGGREGATE_ACCOUNTS[shape], [now.toISOString(), accounts]);
+  await fillMissingReferences(trx, aggregates);
 
   const deleted = aggregates.filter((row) => row.deleted).map((row) => row.account_id);
   if (deleted.length > 0) await trx('account_stats').whereIn('customer_account_id', deleted).delete();
   const live = aggregates.filter((row) => !row.deleted);
   if (live.length > 0) await upsert(trx, live.map(toStatsRow));
+}
+
+/**
+ * A dealer's first refresh (e.g. its first CSV upload) has no typical balance yet: compute it
+ * now, inside the caller's transaction so it already reflects the new data, rather than
+ * scaling the whole first import against the default until the nightly run.
+ */
+async function fillMissingReferences(trx: Knex.Transaction, aggregates: AggregateRow[]): Promise<void> {
+  const dealers = [...new Set(aggregates.filter((row) => row.reference_cents === null).map((row) => row.dealer_id))];
+  for (const dealerId of dealers) {
+    const median = await refreshDealerReference(trx, dealerId);
+    for (const row of aggregates) if (row.dealer_id === dealerId) row.reference_cents = median;
+  }
 }
 
 export interface AccountStatsRow {
@@ -216,20 +230,56 @@ const STATS_COLUMNS = [
 
 /** One statement for the whole chunk: each column travels as one array parameter. */
 async function upsert(trx: Knex.Transaction, rows: AccountStatsRow[]): Promise<void> {
-  const names = STATS_COLUMNS.map(([name]) => name);
-  // Each column is one homogeneous array parameter; knex's typings only know arrays of one scalar type.
-  const arrays = STATS_COLUMNS.map(([name, type]) =>
-    (type === 'jsonb' ? rows.map((row) => JSON.stringify(row[name])) : rows.map((row) => row[name])) as string[]);
-  const unnest = STATS_COLUMNS.map(([, type]) => `?::${type === 'jsonb' ? 'text' : type}[]`).join(', ');
-  const select = STATS_COLUMNS.map(([name, type]) => (type === 'jsonb' ? `${name}::jsonb` : name)).join(', ');
-  const updates = names.filter((name) => name !== 'customer_account_id').map((name) => `${name} = excluded.${name}`);
-  await trx.raw(
-    `insert into account_stats (${names.join(', ')}, computed_at)
-     select ${select}, now() from unnest(${unnest}) as t(${names.join(', ')})
-     on conflict (customer_account_id) do update set ${[...updates, 'computed_at = excluded.computed_at'].join(', ')}`,
-    arrays,
-  );
+  const column = (row: AccountStatsRow, name: keyof AccountStatsRow, type: string) => (type === 'jsonb' ? JSON.stringify(row[name]) : row[name]);
+  if (rows.length === 1) {
+    await runPrepared(trx, UPSERT_STATS.one, STATS_COLUMNS.map(([name, type]) => column(rows[0]!, name, type)));
+  } else {
+    await runPrepared(trx, UPSERT_STATS.many, STATS_COLUMNS.map(([name, type]) => rows.map((row) => column(row, name, type))));
+  }
 }
+
+const UPSERT_STATS = (() => {
+  const names = STATS_COLUMNS.map(([name]) => name).join(', ');
+  const updates = STATS_COLUMNS.filter(([name]) => name !== 'customer_account_id').map(([name]) => `${name} = excluded.${name}`);
+  const onConflict = `on conflict (customer_account_id) do update set ${[...updates, 'computed_at = excluded.computed_at'].join(', ')}`;
+  const scalars = STATS_COLUMNS.map(([, type], index) => `$${index + 1}::${type}`).join(', ');
+  const unnest = STATS_COLUMNS.map(([, type], index) => `$${index + 1}::${type === 'jsonb' ? 'text' : type}[]`).join(', ');
+  const fromArrays = STATS_COLUMNS.map(([name, type]) => (type === 'jsonb' ? `${name}::jsonb` : name)).join(', ');
+  return {
+    one: prepared(`insert into account_stats (${names}, computed_at) values (${scalars}, now()) ${onConflict}`),
+    many: prepared(`insert into account_stats (${names}, computed_at) select ${fromArrays}, now() from unnest(${unnest}) as t(${names}) ${onConflict}`),
+  };
+})();
+
+interface PreparedStatement {
+  name: string;
+  text: string;
+}
+
+/** Named after a hash of its text, so a changed statement can never reuse a stale preparation. */
+function prepared(text: string): PreparedStatement {
+  return { name: `account_stats_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
+}
+
+/**
+ * The three statements of a refresh run on every receivable change; for one account, parsing
+ * and planning them cost more than executing them. Prepared by name on the transaction's own
+ * connection, PostgreSQL parses them once per connection, and the single-account shapes
+ * (scalar parameters, so the generic plan is as good as a custom one) are planned once too.
+ */
+async function runPrepared<Row>(trx: Knex.Transaction, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
+  const connection = (await trx.client.acquireConnection()) as pg.ClientBase;
+  const result = await connection.query({ name: statement.name, text: statement.text, values });
+  return result.rows as Row[];
+}
+
+// Serialise refreshes of the same account: after this lock the next statement reads a fresh
+// snapshot, so a concurrent transaction's committed change is never overwritten by stale
+// figures. NO KEY UPDATE does not block inserts of invoices referencing the account.
+const LOCK_ACCOUNTS = {
+  one: prepared('select id from customer_accounts where id = $1::uuid for no key update'),
+  many: prepared('select id from customer_accounts where id = any($1::uuid[]) order by id for no key update'),
+};
 
 function sqlList(values: readonly string[]): string {
   return values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ');
@@ -248,7 +298,7 @@ function bucketPredicate(index: number): string {
  * served by an index on customer_account_id, so the cost follows the account's open items,
  * not the dealer's size).
  */
-const AGGREGATE_SQL = `
+const aggregateSql = (accountFilter: string) => `
 select a.id as account_id, a.dealer_id, a.status, a.credit_limit_cents, a.deleted_at is not null as deleted,
        t.today::text as today,
        coalesce(d.collection_priority_scale_cents, r.median_balance_cents) as reference_cents,
@@ -256,7 +306,7 @@ select a.id as account_id, a.dealer_id, a.status, a.credit_limit_cents, a.delete
 from customer_accounts a
 join dealers d on d.id = a.dealer_id
 left join dealer_ar_reference r on r.dealer_id = a.dealer_id
-cross join lateral (select ((:now::timestamptz) at time zone d.time_zone)::date as today) t
+cross join lateral (select (($1::timestamptz) at time zone d.time_zone)::date as today) t
 cross join lateral (
   select coalesce(sum(i.balance_cents), 0)::int8 as outstanding_cents,
          coalesce(sum(i.balance_cents) filter (where i.due_date >= t.today), 0)::int8 as current_cents,
@@ -284,4 +334,12 @@ cross join lateral (
   where s.customer_account_id = a.id and s.status = 'open' and s.discount_cents > 0
     and t.today <= coalesce(s.discount_date, s.due_date)
 ) disc
-where a.id = any(:ids::uuid[])`;
+where ${accountFilter}`;
+
+const AGGREGATE_ACCOUNTS = {
+  one: prepared(aggregateSql('a.id = $2::uuid')),
+  many: prepared(aggregateSql('a.id = any($2::uuid[])')),
+};
+
+/** The single-account aggregation, for EXPLAIN in bench/priority-update.ts: $1 = now, $2 = account id. */
+export const ACCOUNT_AGGREGATION_SQL = AGGREGATE_ACCOUNTS.one.text;
