@@ -10,6 +10,7 @@ import { operatorUserRoutes } from './operators';
 import { paymentRoutes } from './payments';
 import { receivableRoutes } from './receivables';
 import { settingsRoutes } from './settings';
+import { reconciliationRoutes } from './reconciliation';
 import { settlementFileRoutes } from './settlement-files';
 import { settlementRoutes } from './settlements';
 
@@ -26,6 +27,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(paymentRoutes(deps));
   router.use(settlementRoutes(deps));
   router.use(settlementFileRoutes(deps));
+  router.use(reconciliationRoutes(deps));
   router.use(integrationRoutes(deps));
   router.use(dashboardRoutes(deps));
   return router;

@@ -1,0 +1,136 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/connection';
+import { reconcile, type LedgerPosting, type LineType, type ProcessorTransfer, type ReconInput, type ReconLine, type ReconPayment } from '../../domain/reconciliation';
+import { createMoovClient, MoovIntegrationError, type MoovTransferState } from '../../integrations/moov';
+import { SpruceClient, SpruceError, type SpruceGlPosting } from '../../integrations/spruce';
+import type { Config } from '../../runtime/config';
+import { operatorOf } from '../auth/context';
+import type { AppDeps } from '../deps';
+import { HttpError, notFound } from '../errors';
+import { query } from '../validate';
+import { isoDate, routeId } from './list-helpers';
+import { settlementPayments } from './settlement-query';
+
+/**
+ * The reconciliation report, per settlement and per business day: Drypowder's totals, the
+ * processor's transfers (read from Moov) and Spruce's posted ledger side by side, with every
+ * difference listed (domain/reconciliation.ts does the comparing).
+ */
+export function reconciliationRoutes({ db, config }: AppDeps): Router {
+  const router = Router();
+
+  router.get('/settlements/:id/reconciliation', async (req, res) => {
+    const { dealerId } = operatorOf(req);
+    const settlement = await db('settlements').where({ id: routeId(req.params.id, 'Settlement'), dealer_id: dealerId }).first('id');
+    if (!settlement) throw notFound('Settlement');
+    res.json(await reconciliationReport(db, config, dealerId, [settlement.id]));
+  });
+
+  router.get('/reconciliation', async (req, res) => {
+    const { dealerId } = operatorOf(req);
+    const { date } = query(req, z.object({ date: isoDate }));
+    const settlements = await db('settlements').where({ dealer_id: dealerId, business_date: date }).select('id');
+    if (settlements.length === 0) throw new HttpError(404, 'no_settlement', `There is no settlement for business day ${date}.`);
+    res.json({ date, ...(await reconciliationReport(db, config, dealerId, settlements.map((row: { id: string }) => row.id))) });
+  });
+
+  return router;
+}
+
+export async function reconciliationReport(db: Db, config: Config, dealerId: string, settlementIds: string[]) {
+  const settlements = await db('settlements').whereIn('id', settlementIds).orderBy('business_date').select('id', 'number', 'business_date', 'status', 'payment_count', 'gross_cents', 'fee_cents', 'net_cents');
+  const payments = new Map<string, ReconPayment>();
+  for (const id of settlementIds) {
+    for (const row of await settlementPayments(db, id)) {
+      const seen = payments.get(row.id);
+      payments.set(row.id, {
+        id: row.id, number: row.number, amountCents: row.amount_cents, customerFeeCents: row.fee_cents, transferId: row.moov_transfer_id,
+        member: (seen?.member ?? false) || row.member, reversedHere: (seen?.reversedHere ?? false) || row.reversed_here,
+      });
+    }
+  }
+  const lineRows = await db('gl_posting_lines as l')
+    .join('payments as p', 'p.id', 'l.payment_id')
+    .leftJoin('gl_posting_lines as o', 'o.id', 'l.reverses_line_id')
+    .whereIn('l.settlement_id', settlementIds)
+    .select('l.idempotency_key', 'p.number', 'l.line_type', 'o.line_type as reverses_type', 'l.document_id', 'l.amount_cents', 'l.status', 'l.erp_posting_id', 'l.rejected_reason');
+  const lines: ReconLine[] = lineRows.map((row: Record<string, any>) => ({
+    key: row.idempotency_key, paymentNumber: row.number, lineType: row.line_type, reversesType: row.reverses_type ?? null, documentId: row.document_id,
+    amountCents: row.amount_cents, status: row.status, erpPostingId: row.erp_posting_id, rejectedReason: row.rejected_reason,
+  }));
+  const paymentIds = [...payments.keys()];
+  const knownKeys = new Set<string>(paymentIds.length === 0 ? [] : (await db('gl_posting_lines').whereIn('payment_id', paymentIds).pluck('idempotency_key')));
+
+  const input: ReconInput = {
+    payments: [...payments.values()].sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0)),
+    lines,
+    knownKeys,
+    processor: await processorSide(config, [...payments.values()]),
+    erp: await erpSide(db, dealerId),
+  };
+  return { settlements, ...reconcile(input) };
+}
+
+async function processorSide(config: Config, payments: ReconPayment[]): Promise<ReconInput['processor']> {
+  const moov = createMoovClient(config);
+  const transfers = new Map<string, ProcessorTransfer | null>();
+  const ids = payments.map((payment) => payment.transferId).filter((id): id is string => Boolean(id));
+  try {
+    await forEachLimited(ids, 8, async (transferId) => {
+      try {
+        transfers.set(transferId, toProcessorTransfer(await moov.getTransfer(transferId)));
+      } catch (error) {
+        if (error instanceof MoovIntegrationError && error.code === 'not-found') transfers.set(transferId, null);
+        else throw error;
+      }
+    });
+  } catch (error) {
+    return { available: false, reason: `the processor could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return { available: true, transfers };
+}
+
+function toProcessorTransfer(transfer: MoovTransferState): ProcessorTransfer {
+  const returned = transfer.status === 'reversed' || Boolean(transfer.ach?.returnCode) || (transfer.refundedCents > 0 && transfer.refundedCents >= transfer.amountCents);
+  return { transferId: transfer.transferId, amountCents: transfer.amountCents, status: transfer.status, returned };
+}
+
+async function erpSide(db: Db, dealerId: string): Promise<ReconInput['erp']> {
+  const dealer = await db('dealers').where({ id: dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_api_key', 'spruce_tenant_id');
+  if (dealer.integration_mode !== 'spruce' || !dealer.spruce_base_url || !dealer.spruce_tenant_id) {
+    return { available: false, reason: 'this dealer posts by file, so there is no ERP ledger to read' };
+  }
+  const spruce = new SpruceClient({ baseUrl: dealer.spruce_base_url, apiKey: dealer.spruce_api_key ?? '', tenantId: dealer.spruce_tenant_id });
+  const all: SpruceGlPosting[] = [];
+  try {
+    // The connector has no date filter, so the whole ledger is read a page at a time.
+    let after: number | undefined;
+    for (;;) {
+      const page = await spruce.ledger({ after, limit: 1000 });
+      all.push(...page.data);
+      if (page.nextAfter === null) break;
+      after = page.nextAfter;
+    }
+  } catch (error) {
+    if (error instanceof SpruceError) return { available: false, reason: `Spruce could not be read: ${error.message}` };
+    throw error;
+  }
+  const typeById = new Map(all.map((posting) => [posting.id, posting.type as LineType]));
+  const postings: LedgerPosting[] = all.map((posting) => ({
+    id: posting.id, idempotencyKey: posting.idempotency_key, type: posting.type, amountCents: posting.amount_cents, paymentReference: posting.payment_reference,
+    documentId: posting.document_id, reversesType: posting.reverses_posting_id ? typeById.get(posting.reverses_posting_id) ?? null : null,
+  }));
+  return { available: true, postings };
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await work(item);
+    }
+  }));
+}
