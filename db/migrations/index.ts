@@ -15,6 +15,7 @@ import * as ingestionFileTypeUnknown from './013_ingestion_file_type_unknown';
 import * as customerDashboard from './014_customer_dashboard';
 import * as creditAppliedToDebit from './015_credit_applied_to_debit';
 import * as accountStatsLiveOnly from './016_account_stats_live_only';
+import * as webhookEventSequences from './017_webhook_event_sequences';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -37,6 +38,7 @@ const migrations: Record<string, Knex.Migration> = {
   '014_customer_dashboard': customerDashboard,
   '015_credit_applied_to_debit': creditAppliedToDebit,
   '016_account_stats_live_only': accountStatsLiveOnly,
+  '017_webhook_event_sequences': webhookEventSequences,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
