@@ -14,6 +14,8 @@ import { testConfig } from '../support/config';
 import { testDb } from '../support/db';
 import { createDealer, createOperator, signIn, type SignedIn } from '../support/operator';
 import { createAdjustment, createCustomerAccount, createInvoice, createJob, startMailSink, waitForEmail } from '../support/portal';
+import { dealerProcessorAccount } from '../../services/payment-methods';
+import { startPaymentEmulators, waitUntil, type PaymentEmulators } from '../support/payment-emulators';
 import { startTestWorker } from '../support/temporal';
 import { Client, Connection } from '@temporalio/client';
 import { requiredEnv } from '../support/temporal';
@@ -34,6 +36,7 @@ jest.setTimeout(180_000);
 describe('Payments portal in a browser', () => {
   let db: Db;
   let sink: Awaited<ReturnType<typeof startMailSink>>;
+  let payments: PaymentEmulators;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let server: Server;
   let baseUrl: string;
@@ -48,18 +51,22 @@ describe('Payments portal in a browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = testDb();
     sink = await startMailSink();
+    payments = await startPaymentEmulators();
 
     // The emailed links must point at this server, so learn its port before configuring.
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    worker = await startTestWorker({ db, logger, config: testConfig({ SMTP_URL: sink.smtpUrl, PUBLIC_URL: baseUrl }) });
+    const external = { SMTP_URL: sink.smtpUrl, PUBLIC_URL: baseUrl, MOOV_URL: payments.moov.url, PLAID_URL: payments.plaid.url };
+    worker = await startTestWorker({ db, logger, config: testConfig(external) });
     temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
-    const config = testConfig({ SMTP_URL: sink.smtpUrl, PUBLIC_URL: baseUrl, TASK_QUEUE: worker.taskQueue });
+    const config = testConfig({ ...external, TASK_QUEUE: worker.taskQueue });
     const app = createApp({ db, temporal: new Client({ connection: temporalConnection, namespace: 'default' }), config });
     server.on('request', app);
 
-    dealer = await createDealer(db, { name: 'Northwind Lumber', allow_partial_payments: true });
+    dealer = await createDealer(db, { name: 'Northwind Lumber', allow_partial_payments: true, ach_fee_cents: 0 });
+    // Onboarding gives every dealer a receiving account at the processor.
+    await dealerProcessorAccount(db, payments.moovClient, dealer.id);
     operator = await signIn(app, (await createOperator(db, dealer.id)).email);
     account = await createCustomerAccount(db, dealer.id, { name: 'Hallmark Builders' });
     await seedReceivables(db, dealer.id, account.id);
@@ -81,6 +88,7 @@ describe('Payments portal in a browser', () => {
     await temporalConnection?.close();
     await worker?.stop();
     await sink?.stop();
+    await payments?.stop();
     await db?.destroy();
   });
 
@@ -174,6 +182,55 @@ describe('Payments portal in a browser', () => {
     await phone.page.getByText('No payments yet.').waitFor();
     await shoot(phone.page, 'portal-payments-phone');
     await phone.context.close();
+  });
+
+  it('links a bank through the Plaid stand-in and pays two invoices of one job by ACH, once, however often Pay is pressed', async () => {
+    const { context, page } = await newPage(DESKTOP);
+    await signInInBrowser(page, account.email!);
+    await seesOutstanding(page);
+    const riverside = page.locator('.job').filter({ hasText: 'Riverside Duplex' });
+    await riverside.getByRole('checkbox', { name: 'Invoice RD-1001' }).check();
+    await riverside.getByRole('checkbox', { name: 'Invoice RD-1017' }).check();
+    await page.locator('.selection-bar').getByText('2 items · $4,125.50').waitFor();
+    await page.locator('.selection-bar').getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Pay', exact: true }).waitFor();
+
+    // The one-time bank link, in Plaid's Link page.
+    await page.getByRole('button', { name: 'Link a bank account' }).click();
+    const link = page.frameLocator('iframe[title="Link a bank account"]');
+    await link.getByRole('heading', { name: /Connect a bank account/ }).waitFor();
+    await shoot(page, 'portal-bank-link-desktop');
+    await link.getByRole('radio').first().check();
+    await link.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('radio', { name: /Prairie State Bank|Business Checking/ }).waitFor();
+    await page.getByText('Total charged').waitFor();
+    await shoot(page, 'portal-pay-preview-desktop');
+    const payButton = page.getByRole('button', { name: /^Pay \$/ });
+    const label = (await payButton.textContent())!;
+    expect(label).toBe('Pay $4,125.50');
+
+    await payButton.dblclick();
+    await page.getByRole('heading', { name: 'Payment submitted' }).waitFor();
+    await page.getByText('Bank transfers take 1 to 3 business days').waitFor();
+    await shoot(page, 'portal-payment-submitted-desktop');
+    const paid = await db('payment_applications as pa').join('invoices as i', 'i.id', 'pa.invoice_id')
+      .whereIn('i.invoice_number', ['RD-1001', 'RD-1017']).where('i.customer_account_id', account.id).countDistinct({ n: 'pa.payment_id' }).first();
+    expect(Number(paid!.n)).toBe(1);
+
+    await page.getByRole('link', { name: 'View payment and receipt' }).click();
+    await page.getByRole('heading', { name: '$4,125.50' }).waitFor();
+    await page.getByText('Processing', { exact: true }).first().waitFor();
+    const payment = await db('payments').where({ customer_account_id: account.id, amount_cents: 412_550 }).first('id', 'number', 'status');
+    expect(payment.status).toBe('pending');
+    // Submitted to the processor: the transfer exists at Moov and is not final.
+    const submitted = await waitUntil(async () => {
+      const row = await db('payments').where({ id: payment.id }).first('moov_transfer_id', 'status');
+      return row?.moov_transfer_id ? (row as { moov_transfer_id: string; status: string }) : null;
+    }, 'the transfer at Moov');
+    expect(submitted.status).toBe('pending');
+    const incoming = await operator.get('/api/operator/payments').expect(200);
+    expect(incoming.body.map((row: { number: string }) => row.number)).toContain(payment.number);
+    await context.close();
   });
 
   it('lists payments; a payment shows what it paid, downloads its receipt and emails it again', async () => {

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, api, messageOf, post } from '../api';
+import { ApiError, api, get, messageOf, post } from '../api';
 import { ErrorMessage, Field, Loading, Notice } from '../components/ui';
 import { money } from '../format';
 import { addCard, linkBankAccount, listMethods, type CardInput } from '../payment-methods';
 import { paymentRequest, selectionTotal, type Selection } from '../selection';
-import type { Preview, SavedMethod, SubmittedPayment } from '../types';
+import type { DealerSummary, Preview, SavedMethod, SubmittedPayment } from '../types';
+import { useLoad } from '../use-load';
 
 const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount' } as const;
 
@@ -44,6 +45,8 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const inFlight = useRef(false);
+  const { data: dealers } = useLoad(() => get<DealerSummary[]>('/dealers'), 'dealers');
+  const billsByStatement = Boolean(dealers?.find((dealer) => dealer.id === dealerId)?.billsByStatement);
 
   const valid = selection && selection.dealerId === dealerId ? selection : null;
 
@@ -98,7 +101,8 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
     setSubmitError(null);
     try {
       const answer = await api<{ payment: SubmittedPayment }>('POST', '/payments', {
-        body: paymentRequest(valid, quote.methodId),
+        // The server refuses if the total changed since this preview, rather than charge a different amount.
+        body: { ...paymentRequest(valid, quote.methodId), expectedAmountCents: quote.preview.amountCents },
         headers: { 'Idempotency-Key': quote.idempotencyKey },
       });
       onPaid(answer.payment.id);
@@ -115,8 +119,8 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
     setAdding('bank');
     setAddError(null);
     try {
-      const saved = await linkBankAccount(valid.accountId);
-      await loadMethods(saved?.id);
+      const saved = await linkBankAccount();
+      await loadMethods(saved.id);
       setAdding(null);
     } catch (error) {
       setAddError(messageOf(error));
@@ -163,20 +167,15 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
         )}
         <ErrorMessage error={addError} />
         <div className="row wrap">
-          <button type="button" className="secondary" onClick={onLinkBank} disabled={adding !== null}>{adding === 'bank' ? 'Waiting for your bank…' : 'Link a bank account'}</button>
+          <button type="button" className="secondary" onClick={onLinkBank} disabled={adding !== null}>{adding === 'bank' ? 'Waiting for your bank…' : methods?.some((method) => method.kind === 'ach') ? 'Link another bank account' : 'Link a bank account'}</button>
           <button type="button" className="secondary" onClick={() => setAdding(adding === 'card' ? null : 'card')} disabled={adding === 'bank'}>Pay by card</button>
         </div>
         {adding === 'card' && (
           <CardForm
             onCancel={() => setAdding(null)}
             onSubmit={async (card) => {
-              const saved = await addCard(valid.accountId, card);
-              const list = await loadMethods(saved?.id);
-              if (!saved) {
-                const last4 = card.cardNumber.replace(/\D/g, '').slice(-4);
-                const found = list.find((method) => method.kind === 'card' && method.label.endsWith(last4));
-                if (found) setMethodId(found.id);
-              }
+              const saved = await addCard(card);
+              await loadMethods(saved.id);
               setAdding(null);
             }}
           />
@@ -201,8 +200,12 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
               <dl className="preview-sums">
                 <div><dt>Items</dt><dd>{money(preview.itemsCents)}</dd></div>
                 {preview.creditsCents > 0 && <div><dt>Credits</dt><dd className="credit">−{money(preview.creditsCents)}</dd></div>}
-                <div><dt>Statement discount</dt><dd className={preview.discountCents > 0 ? 'credit' : ''}>{preview.discountCents > 0 ? `−${money(preview.discountCents)}` : money(0)}</dd></div>
-                {preview.discountReason && <p className="small muted reason">{preview.discountReason}</p>}
+                {(preview.discountCents > 0 || billsByStatement) && (
+                  <>
+                    <div><dt>Statement discount</dt><dd className={preview.discountCents > 0 ? 'credit' : ''}>{preview.discountCents > 0 ? `−${money(preview.discountCents)}` : money(0)}</dd></div>
+                    {preview.discountReason && <p className="small muted reason">{preview.discountReason}</p>}
+                  </>
+                )}
                 <div><dt>Fee</dt><dd>{money(preview.feeCents)}</dd></div>
                 {preview.feeExplanation && <p className="small muted reason">{preview.feeExplanation}</p>}
                 <div className="total"><dt>Total charged</dt><dd>{money(preview.amountCents)}</dd></div>
