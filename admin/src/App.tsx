@@ -1,0 +1,42 @@
+import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { Route } from 'react-router-dom';
+import { LoginPage } from './auth/LoginPage';
+import { SetPasswordPage } from './auth/SetPasswordPage';
+import { authProvider } from './authProvider';
+import { Dashboard } from './dashboard/Dashboard';
+import { dataProvider } from './dataProvider';
+import { Layout } from './layout/Layout';
+import { IntegrationPage } from './integration';
+import { resources } from './resources';
+import { SettingsPage } from './settings/SettingsPage';
+import { theme } from './theme';
+
+/**
+ * The operator console. Resources are listed in resources.tsx (one line per area); pages that
+ * are not resources are custom routes here. Customers is the home screen.
+ */
+export function App() {
+  return (
+    <Admin
+      title="Drypowder"
+      dataProvider={dataProvider}
+      authProvider={authProvider}
+      loginPage={LoginPage}
+      layout={Layout}
+      dashboard={Dashboard}
+      theme={theme}
+      disableTelemetry
+    >
+      {resources.map((resource) => (
+        <Resource key={resource.name} {...resource} />
+      ))}
+      <CustomRoutes>
+        <Route path="/settings" element={<SettingsPage />} />
+        <Route path="/integration" element={<IntegrationPage />} />
+      </CustomRoutes>
+      <CustomRoutes noLayout>
+        <Route path="/set-password" element={<SetPasswordPage />} />
+      </CustomRoutes>
+    </Admin>
+  );
+}

@@ -1,0 +1,61 @@
+import type { AuthProvider } from 'react-admin';
+import { apiFetch, errorMessage } from './httpClient';
+import { API_URL, currentSession, setSession, type OperatorSession } from './session';
+
+/** Pages reachable without signing in (an invited operator choosing a password). */
+export const PUBLIC_PATHS = ['/set-password'];
+
+async function fetchSession(): Promise<OperatorSession | null> {
+  const response = await apiFetch(`${API_URL}/auth/session`);
+  if (response.status === 401) return null;
+  if (!response.ok) throw new Error(await errorMessage(response));
+  return (await response.json()) as OperatorSession;
+}
+
+/**
+ * Email and password against the API; the API decides, this never accepts a login on its
+ * own. The session lives in an httpOnly cookie; what the page keeps is the CSRF token and
+ * who is signed in.
+ */
+export const authProvider: AuthProvider = {
+  async login({ username, email, password }: { username?: string; email?: string; password: string }) {
+    const response = await apiFetch(`${API_URL}/auth/sign-in`, { method: 'POST', body: JSON.stringify({ email: (email ?? username ?? '').trim(), password }) });
+    if (!response.ok) throw new Error(await errorMessage(response));
+    setSession((await response.json()) as OperatorSession);
+  },
+
+  async logout() {
+    if (currentSession()) await apiFetch(`${API_URL}/auth/sign-out`, { method: 'POST' }).catch(() => undefined);
+    setSession(null);
+  },
+
+  async checkAuth() {
+    if (PUBLIC_PATHS.some((path) => window.location.hash.startsWith(`#${path}`))) return;
+    if (currentSession()) return;
+    const session = await fetchSession();
+    if (!session) throw new Error('Sign in to continue.');
+    setSession(session);
+  },
+
+  async checkError(error: { status?: number }) {
+    // 401: the session ended (expired, signed out elsewhere, account disabled). A 403 is a
+    // refusal of one action (role, CSRF) and must not sign the operator out.
+    if (error?.status === 401) {
+      setSession(null);
+      throw new Error('Your session ended. Sign in again.');
+    }
+  },
+
+  async getIdentity() {
+    const session = currentSession() ?? (await fetchSession());
+    if (!session) throw new Error('Not signed in');
+    setSession(session);
+    return { id: session.user.id, fullName: session.user.name, email: session.user.email, role: session.user.role, dealer: session.dealer };
+  },
+
+  async getPermissions() {
+    const session = currentSession() ?? (await fetchSession());
+    if (session) setSession(session);
+    return session?.user.role ?? null;
+  },
+};

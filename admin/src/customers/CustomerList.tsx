@@ -1,0 +1,113 @@
+import { Box, Chip, Stack, Typography } from '@mui/material';
+import {
+  DataTable,
+  FilterButton,
+  List,
+  NullableBooleanInput,
+  Pagination,
+  SearchInput,
+  SelectInput,
+  TopToolbar,
+  type RaRecord,
+} from 'react-admin';
+import { DaysField, MoneyField } from '../common/fields';
+import { InvitationBadge, PriorityChip } from '../common/chips';
+import { money } from '../common/format';
+import { CustomerBulkActions } from './CustomerBulkActions';
+import { CustomerExportButton } from './CustomerExportButton';
+import { CustomerStatsPanel } from './CustomerStatsPanel';
+import { AGING_CHOICES, INVITATION_CHOICES, PRIORITY_CHOICES, STATUS_CHOICES } from './choices';
+
+export interface Customer extends RaRecord {
+  name: string;
+  erp_account_id: string;
+  account_type: string;
+  status: 'active' | 'inactive';
+  collection_priority: number;
+  outstanding_cents: number;
+  credit_limit_cents: number | null;
+  over_credit_limit: boolean;
+  invitation_status: string;
+}
+
+const customerFilters = [
+  <SearchInput key="q" source="q" alwaysOn placeholder="Name or account number" sx={{ minWidth: 260 }} />,
+  <SelectInput key="status" source="status" label="Status" choices={STATUS_CHOICES} alwaysOn emptyText="Any status" sx={{ minWidth: 130 }} />,
+  <SelectInput key="invitation_status" source="invitation_status" label="Invitation" choices={INVITATION_CHOICES} alwaysOn emptyText="Any" sx={{ minWidth: 130 }} />,
+  <SelectInput key="aging_bucket" source="aging_bucket" label="Aging" choices={AGING_CHOICES} alwaysOn emptyText="Any" sx={{ minWidth: 150 }} />,
+  <NullableBooleanInput key="over_credit_limit" source="over_credit_limit" label="Over credit limit" sx={{ minWidth: 150 }} />,
+  <SelectInput key="priority_band" source="priority_band" label="Priority" choices={PRIORITY_CHOICES} emptyText="Any" sx={{ minWidth: 150 }} />,
+];
+
+function ListActions() {
+  return (
+    <TopToolbar>
+      <FilterButton />
+      <CustomerExportButton />
+    </TopToolbar>
+  );
+}
+
+function AccountCell({ record }: { record: Customer }) {
+  return (
+    <Box sx={{ minWidth: 170, maxWidth: 260 }}>
+      <Typography variant="body2" sx={{ fontWeight: 600, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={record.name}>
+        {record.name}
+      </Typography>
+      <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
+        <Typography variant="caption" color="text.secondary" sx={{ fontFamily: 'monospace' }}>
+          {record.erp_account_id}
+        </Typography>
+        {record.status === 'inactive' ? <Chip size="small" label="Inactive" sx={{ height: 16, fontSize: 11 }} /> : null}
+      </Stack>
+    </Box>
+  );
+}
+
+function CreditLimitCell({ record }: { record: Customer }) {
+  if (record.credit_limit_cents === null) return <Typography variant="body2" color="text.disabled">—</Typography>;
+  return (
+    <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', color: record.over_credit_limit ? 'error.main' : undefined, fontWeight: record.over_credit_limit ? 600 : undefined }} title={record.over_credit_limit ? 'Over the credit limit' : undefined}>
+      {money(record.credit_limit_cents)}
+    </Typography>
+  );
+}
+
+const moneyCol = (source: string, label: string) => <DataTable.Col source={source} label={label} field={MoneyField} align="right" />;
+
+/**
+ * The Customers Dashboard: who to call first. Sorted by Collection Priority by default; the
+ * stats panel above totals exactly what the filters select.
+ */
+export function CustomerList() {
+  return (
+    <List
+      sort={{ field: 'collection_priority', order: 'DESC' }}
+      perPage={50}
+      filters={customerFilters}
+      actions={<ListActions />}
+      pagination={<Pagination rowsPerPageOptions={[25, 50, 100]} />}
+      exporter={false}
+      title="Customers"
+    >
+      <CustomerStatsPanel />
+      <DataTable rowClick="show" bulkActionButtons={<CustomerBulkActions />} sx={{ '& td, & th': { px: 1 } }}>
+        <DataTable.Col source="name" label="Account" render={(record: Customer) => <AccountCell record={record} />} />
+        <DataTable.Col source="account_type" label="Type" render={(record: Customer) => <Typography variant="body2" sx={{ textTransform: 'capitalize' }}>{record.account_type}</Typography>} />
+        <DataTable.Col source="collection_priority" label="Priority" align="center" render={(record: Customer) => <PriorityChip score={record.collection_priority} />} />
+        {moneyCol('outstanding_cents', 'Outstanding')}
+        {moneyCol('current_cents', 'Current')}
+        {moneyCol('past_due_cents', 'Past due')}
+        {moneyCol('debit_adjustments_cents', 'Debit adj.')}
+        {moneyCol('credit_adjustments_cents', 'Credit adj.')}
+        <DataTable.Col source="weighted_days_overdue" label="Avg days late" field={DaysField} align="right" />
+        {moneyCol('aging_1_30_cents', '1–30')}
+        {moneyCol('aging_31_60_cents', '31–60')}
+        {moneyCol('aging_61_90_cents', '61–90')}
+        {moneyCol('aging_91_plus_cents', '91+')}
+        <DataTable.Col source="credit_limit_cents" label="Credit limit" align="right" render={(record: Customer) => <CreditLimitCell record={record} />} />
+        <DataTable.Col source="invitation_status" label="Invitation" render={(record: Customer) => <InvitationBadge status={record.invitation_status} />} />
+      </DataTable>
+    </List>
+  );
+}

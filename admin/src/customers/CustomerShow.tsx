@@ -1,0 +1,237 @@
+import MailOutlineIcon from '@mui/icons-material/EmailOutlined';
+import { Alert, Card, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import { useState, type ReactNode } from 'react';
+import {
+  Button,
+  DataTable,
+  ListButton,
+  Pagination,
+  ReferenceManyField,
+  Show,
+  TabbedShowLayout,
+  TopToolbar,
+  useDataProvider,
+  useListContext,
+  useNotify,
+  useRecordContext,
+  useRefresh,
+} from 'react-admin';
+import { StatusChip } from '../common/chips';
+import { CalendarDateField, InstantField, MoneyField } from '../common/fields';
+import { humanize } from '../common/format';
+import type { InviteAnswer, OperatorDataProvider } from '../dataProvider';
+import { InviteResults } from './CustomerBulkActions';
+import { CustomerSummary, type CustomerDetail } from './CustomerSummary';
+
+function CustomerTitle() {
+  const record = useRecordContext<CustomerDetail>();
+  return <span>{record ? `${record.name} (${record.erp_account_id})` : 'Customer'}</span>;
+}
+
+function InviteAction() {
+  const record = useRecordContext<CustomerDetail>();
+  const dataProvider = useDataProvider<OperatorDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [answer, setAnswer] = useState<InviteAnswer | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!record) return null;
+  const resend = record.portal_access.invitation !== null && record.portal_access.state !== 'active';
+  async function send() {
+    setBusy(true);
+    try {
+      setAnswer(await dataProvider.inviteCustomers([record!.id]));
+      refresh();
+    } catch (error) {
+      notify((error as Error).message, { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <Button label={resend ? 'Resend invitation' : 'Invite to portal'} onClick={send} disabled={busy || record.portal_access.disabled} startIcon={<MailOutlineIcon />} />
+      {answer ? <InviteResults answer={answer} onClose={() => setAnswer(null)} /> : null}
+    </>
+  );
+}
+
+function CustomerActions() {
+  return (
+    <TopToolbar>
+      <ListButton label="All customers" />
+      <InviteAction />
+    </TopToolbar>
+  );
+}
+
+/**
+ * A related list that may not exist on this server yet (another area's endpoint): a 404
+ * becomes a calm note rather than an error page.
+ */
+function Guarded({ children, what }: { children: ReactNode; what: string }) {
+  const { error, isPending, total } = useListContext();
+  if (error) {
+    const status = (error as { status?: number }).status;
+    return (
+      <Alert severity={status === 404 ? 'info' : 'error'} sx={{ m: 1 }}>
+        {status === 404 ? `${what} are not available on this server yet.` : `${what} could not be loaded: ${(error as Error).message}`}
+      </Alert>
+    );
+  }
+  if (!isPending && total === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
+        No {what.toLowerCase()}.
+      </Typography>
+    );
+  }
+  return <>{children}</>;
+}
+
+const INVOICE_STATUS_FILTERS: Array<{ id: string; label: string; filter: Record<string, unknown> }> = [
+  { id: 'open_any', label: 'Open', filter: { status: ['open', 'partially_paid'] } },
+  { id: 'open', label: 'Unpaid', filter: { status: 'open' } },
+  { id: 'partially_paid', label: 'Partially paid', filter: { status: 'partially_paid' } },
+  { id: 'paid', label: 'Paid', filter: { status: 'paid' } },
+  { id: 'all', label: 'All', filter: {} },
+];
+
+function InvoicesTab() {
+  const [choice, setChoice] = useState('open_any');
+  const filter = INVOICE_STATUS_FILTERS.find((option) => option.id === choice)!.filter;
+  return (
+    <>
+      <ToggleButtonGroup size="small" exclusive value={choice} onChange={(_, value) => value && setChoice(value)} sx={{ mb: 1 }} aria-label="Invoice status">
+        {INVOICE_STATUS_FILTERS.map((option) => (
+          <ToggleButton key={option.id} value={option.id} sx={{ py: 0.25, px: 1.25, textTransform: 'none' }}>
+            {option.label}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+      <ReferenceManyField reference="invoices" target="customer_account_id" filter={filter} sort={{ field: 'due_date', order: 'ASC' }} perPage={25} pagination={<Pagination rowsPerPageOptions={[25, 50, 100]} />}>
+        <Guarded what="Invoices">
+          <DataTable rowClick="show" bulkActionButtons={false}>
+            <DataTable.Col source="invoice_number" label="Invoice" />
+            <DataTable.Col source="job_name" label="Job" render={(record: { job_name: string | null }) => record.job_name ?? '—'} />
+            <DataTable.Col source="invoice_date" label="Date" field={CalendarDateField} />
+            <DataTable.Col source="due_date" label="Due" field={CalendarDateField} />
+            <DataTable.Col source="days_past_due" label="Days late" align="right" disableSort render={(record: { days_past_due: number }) => (record.days_past_due > 0 ? record.days_past_due : '—')} />
+            <DataTable.Col source="amount_cents" label="Amount" field={MoneyField} align="right" />
+            <DataTable.Col source="balance_cents" label="Balance" field={MoneyField} align="right" />
+            <DataTable.Col source="status" label="Status" render={(record: { status: string }) => <StatusChip status={record.status} />} />
+          </DataTable>
+        </Guarded>
+      </ReferenceManyField>
+    </>
+  );
+}
+
+function AdjustmentsTab({ kind }: { kind: 'debit' | 'credit' }) {
+  return (
+    <ReferenceManyField reference="adjustments" target="customer_account_id" filter={{ kind }} sort={{ field: 'transaction_date', order: 'DESC' }} perPage={25} pagination={<Pagination rowsPerPageOptions={[25, 50]} />}>
+      <Guarded what={kind === 'debit' ? 'Debit adjustments' : 'Credit adjustments'}>
+        <DataTable bulkActionButtons={false}>
+          <DataTable.Col source="adjustment_number" label="Number" />
+          <DataTable.Col source="transaction_date" label="Date" field={CalendarDateField} />
+          <DataTable.Col source="reason" label="Reason" render={(record: { reason: string }) => humanize(record.reason)} />
+          <DataTable.Col source="description" label="Description" disableSort render={(record: { description: string | null; applies_to_invoice_number: string | null }) => [record.description, record.applies_to_invoice_number ? `applies to ${record.applies_to_invoice_number}` : null].filter(Boolean).join(' · ') || '—'} />
+          <DataTable.Col source="amount_cents" label="Amount" field={MoneyField} align="right" />
+          <DataTable.Col source="balance_cents" label="Open balance" field={MoneyField} align="right" />
+          <DataTable.Col source="status" label="Status" render={(record: { status: string }) => <StatusChip status={record.status} />} />
+        </DataTable>
+      </Guarded>
+    </ReferenceManyField>
+  );
+}
+
+function PaymentsTab() {
+  return (
+    <ReferenceManyField reference="payments" target="customer_account_id" sort={{ field: 'submitted_at', order: 'DESC' }} perPage={25} pagination={<Pagination rowsPerPageOptions={[25, 50]} />}>
+      <Guarded what="Payments">
+        <DataTable rowClick="show" bulkActionButtons={false}>
+          <DataTable.Col source="number" label="Payment" />
+          <DataTable.Col source="submitted_at" label="Initiated" field={InstantField} />
+          <DataTable.Col source="method" label="Method" render={(record: { method: string; method_label?: string }) => record.method_label ?? record.method.toUpperCase()} />
+          <DataTable.Col source="amount_cents" label="Amount" field={MoneyField} align="right" />
+          <DataTable.Col source="status" label="Status" render={(record: { status: string }) => <StatusChip status={record.status} />} />
+        </DataTable>
+      </Guarded>
+    </ReferenceManyField>
+  );
+}
+
+function StatementsTab() {
+  return (
+    <ReferenceManyField reference="statements" target="customer_account_id" sort={{ field: 'statement_date', order: 'DESC' }} perPage={12} pagination={<Pagination rowsPerPageOptions={[12, 24]} />}>
+      <Guarded what="Statements">
+        <DataTable bulkActionButtons={false}>
+          <DataTable.Col source="statement_number" label="Statement" />
+          <DataTable.Col source="statement_date" label="Date" field={CalendarDateField} />
+          <DataTable.Col source="balance_cents" label="Balance" field={MoneyField} align="right" />
+          <DataTable.Col source="discount_cents" label="Discount" field={MoneyField} align="right" />
+          <DataTable.Col source="discount_date" label="Discount by" field={CalendarDateField} />
+          <DataTable.Col source="due_date" label="Due" field={CalendarDateField} />
+          <DataTable.Col source="status" label="Status" render={(record: { status: string }) => <StatusChip status={record.status} />} />
+        </DataTable>
+      </Guarded>
+    </ReferenceManyField>
+  );
+}
+
+function auditDetails(data: Record<string, unknown> | null): string {
+  if (!data || Object.keys(data).length === 0) return '';
+  const changes = data.changes as Record<string, { from: unknown; to: unknown }> | undefined;
+  if (changes) return Object.entries(changes).map(([field, change]) => `${humanize(field)}: ${String(change.from)} → ${String(change.to)}`).join('; ');
+  return Object.entries(data)
+    .filter(([key]) => key !== 'customer_account_id')
+    .map(([key, value]) => `${humanize(key)}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join('; ');
+}
+
+function AuditTab() {
+  return (
+    <ReferenceManyField reference="audit-events" target="customer_account_id" sort={{ field: 'at', order: 'DESC' }} perPage={25} pagination={<Pagination rowsPerPageOptions={[25, 50, 100]} />}>
+      <Guarded what="Audit events">
+        <DataTable bulkActionButtons={false}>
+          <DataTable.Col source="at" label="When" field={InstantField} />
+          <DataTable.Col source="actor_name" label="Who" disableSort render={(record: { actor_name: string | null; actor_kind: string }) => record.actor_name ?? humanize(record.actor_kind)} />
+          <DataTable.Col source="action" label="What" />
+          <DataTable.Col source="entity_type" label="On" render={(record: { entity_type: string }) => humanize(record.entity_type)} />
+          <DataTable.Col source="data" label="Details" disableSort render={(record: { data: Record<string, unknown> | null }) => <Typography variant="caption">{auditDetails(record.data)}</Typography>} />
+        </DataTable>
+      </Guarded>
+    </ReferenceManyField>
+  );
+}
+
+/** One account: summary on top, then everything it owes, paid and went through. */
+export function CustomerShow() {
+  return (
+    <Show title={<CustomerTitle />} actions={<CustomerActions />} component="div">
+      <CustomerSummary />
+      <Card variant="outlined">
+        <TabbedShowLayout sx={{ '& .RaTabbedShowLayout-content': { p: 1 } }}>
+          <TabbedShowLayout.Tab label="Invoices">
+            <InvoicesTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Debit adjustments" path="debits">
+            <AdjustmentsTab kind="debit" />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Credit adjustments" path="credits">
+            <AdjustmentsTab kind="credit" />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Payments" path="payments">
+            <PaymentsTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Statements" path="statements">
+            <StatementsTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Audit trail" path="audit">
+            <AuditTab />
+          </TabbedShowLayout.Tab>
+        </TabbedShowLayout>
+      </Card>
+    </Show>
+  );
+}

@@ -1,0 +1,266 @@
+import InfoOutlinedIcon from '@mui/icons-material/InfoOutlined';
+import StarIcon from '@mui/icons-material/Star';
+import { Box, Button, Card, CardContent, Chip, LinearProgress, Popover, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { useState, type ReactNode } from 'react';
+import { useRecordContext } from 'react-admin';
+import { BAND_LABELS, bandFor } from '../../../domain/collection-priority';
+import { InvitationBadge, PriorityChip } from '../common/chips';
+import { calendarDate, days, humanize, instant, money } from '../common/format';
+
+export interface CustomerDetail {
+  id: string;
+  name: string;
+  erp_account_id: string;
+  account_type: string;
+  status: string;
+  collection_priority: number;
+  priority_breakdown: Array<{ key: string; label: string; tenths: number | null; max_tenths: number | null }>;
+  outstanding_cents: number;
+  current_cents: number;
+  past_due_cents: number;
+  debit_adjustments_cents: number;
+  credit_adjustments_cents: number;
+  discounts_cents: number;
+  net_ar_cents: number;
+  weighted_days_overdue: number;
+  aging_1_30_cents: number;
+  aging_31_60_cents: number;
+  aging_61_90_cents: number;
+  aging_91_plus_cents: number;
+  open_invoice_count: number;
+  past_due_invoice_count: number;
+  stats_as_of: string | null;
+  credit: { limit_cents: number | null; available_cents: number | null; utilisation_bps: number | null };
+  contacts: Array<{ id: string; name: string; email: string | null; phone: string | null; role: string | null; is_primary: boolean }>;
+  portal_access: {
+    state: 'disabled' | 'active' | 'invited' | 'not_invited';
+    disabled: boolean;
+    invitation: { email: string; status: string; sent_at: string | null; expires_at: string } | null;
+    companies: Array<{ company_id: string; company_name: string; status: string; active_users: number }>;
+  };
+  address: { line1: string | null; city: string | null; state: string | null; postal_code: string | null };
+  phone: string | null;
+}
+
+function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
+  return (
+    <Card variant="outlined" sx={{ flex: '1 1 240px', minWidth: 240 }} data-testid={testId}>
+      <CardContent sx={{ p: 1.5, '&:last-child': { pb: 1.5 } }}>
+        <Typography variant="overline" color="text.secondary" sx={{ lineHeight: 1.5 }}>
+          {title}
+        </Typography>
+        {children}
+      </CardContent>
+    </Card>
+  );
+}
+
+function Rows({ rows }: { rows: Array<[string, ReactNode, boolean?]> }) {
+  return (
+    <Table size="small" sx={{ '& td': { border: 0, py: 0.25, px: 0 } }}>
+      <TableBody>
+        {rows.map(([label, value, strong]) => (
+          <TableRow key={label}>
+            <TableCell sx={{ color: 'text.secondary' }}>{label}</TableCell>
+            <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums', fontWeight: strong ? 700 : 400, whiteSpace: 'nowrap' }}>
+              {value}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+const AGING_COLOURS = ['#fbc02d', '#fb8c00', '#e53935', '#8e0000'];
+
+function AgingBars({ record }: { record: CustomerDetail }) {
+  const buckets: Array<[string, number]> = [
+    ['1–30', record.aging_1_30_cents],
+    ['31–60', record.aging_31_60_cents],
+    ['61–90', record.aging_61_90_cents],
+    ['91+', record.aging_91_plus_cents],
+  ];
+  const largest = Math.max(1, ...buckets.map(([, value]) => value));
+  return (
+    <Stack spacing={0.5} sx={{ mt: 0.5 }}>
+      {buckets.map(([label, value], index) => (
+        <Stack key={label} direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+          <Typography variant="caption" sx={{ width: 38, color: 'text.secondary' }}>
+            {label}
+          </Typography>
+          <Box sx={{ flex: 1, height: 10, bgcolor: 'grey.100', borderRadius: 1 }}>
+            <Box sx={{ width: `${(value / largest) * 100}%`, height: '100%', bgcolor: AGING_COLOURS[index], borderRadius: 1 }} />
+          </Box>
+          <Typography variant="body2" sx={{ width: 96, textAlign: 'right', fontVariantNumeric: 'tabular-nums', color: value === 0 ? 'text.disabled' : undefined }}>
+            {money(value)}
+          </Typography>
+        </Stack>
+      ))}
+      <Typography variant="caption" color="text.secondary">
+        {record.past_due_invoice_count} of {record.open_invoice_count} open invoices past due · dollar-weighted average {days(record.weighted_days_overdue)} days late
+      </Typography>
+    </Stack>
+  );
+}
+
+function PriorityExplanation({ record }: { record: CustomerDetail }) {
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const band = bandFor(record.collection_priority);
+  return (
+    <>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 0.5 }}>
+        <PriorityChip score={record.collection_priority} />
+        <Typography variant="body2" sx={{ fontWeight: 600 }}>
+          {BAND_LABELS[band]}
+        </Typography>
+        <Button size="small" startIcon={<InfoOutlinedIcon fontSize="small" />} onClick={(event) => setAnchor(event.currentTarget)} data-testid="priority-why">
+          Why?
+        </Button>
+      </Stack>
+      <Popover open={Boolean(anchor)} anchorEl={anchor} onClose={() => setAnchor(null)} anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}>
+        <Box sx={{ p: 2, width: 380 }} data-testid="priority-components">
+          <Typography variant="subtitle2">
+            Collection Priority {record.collection_priority}/10 — what adds up to it
+          </Typography>
+          {record.priority_breakdown.length === 0 ? (
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+              Not scored yet: the statistics for this account have not been computed.
+            </Typography>
+          ) : (
+            <Table size="small" sx={{ mt: 1 }}>
+              <TableBody>
+                {record.priority_breakdown.map((line) => (
+                  <TableRow key={line.key}>
+                    <TableCell sx={{ px: 0 }}>{line.label}</TableCell>
+                    <TableCell align="right" sx={{ px: 0, whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+                      {line.tenths === null ? '' : `${line.tenths > 0 ? '+' : ''}${(line.tenths / 10).toFixed(1)}`}
+                      {line.max_tenths ? <Typography component="span" variant="caption" color="text.secondary"> / {(line.max_tenths / 10).toFixed(1)}</Typography> : null}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+          <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }}>
+            Higher means call sooner. It is not a credit score; small differences mean little.
+          </Typography>
+        </Box>
+      </Popover>
+    </>
+  );
+}
+
+function CreditLimit({ record }: { record: CustomerDetail }) {
+  const { limit_cents: limit, utilisation_bps: bps, available_cents: available } = record.credit;
+  if (limit === null) return <Typography variant="body2" color="text.secondary">No credit limit set</Typography>;
+  const percent = bps === null ? 0 : bps / 100;
+  return (
+    <Box sx={{ mt: 0.5 }}>
+      <Stack direction="row" sx={{ justifyContent: 'space-between' }}>
+        <Typography variant="body2">Limit {money(limit)}</Typography>
+        <Typography variant="body2" sx={{ fontWeight: 600, color: percent > 100 ? 'error.main' : undefined }}>
+          {percent.toLocaleString('en-US', { maximumFractionDigits: 1 })} % used
+        </Typography>
+      </Stack>
+      <LinearProgress variant="determinate" value={Math.min(100, percent)} color={percent > 100 ? 'error' : percent > 80 ? 'warning' : 'primary'} sx={{ height: 6, borderRadius: 1, my: 0.5 }} />
+      <Typography variant="caption" color={available !== null && available < 0 ? 'error' : 'text.secondary'}>
+        {available !== null && available < 0 ? `${money(-available)} over the limit` : `${money(available)} available`}
+      </Typography>
+    </Box>
+  );
+}
+
+const PORTAL_STATE_LABELS: Record<CustomerDetail['portal_access']['state'], string> = {
+  active: 'Using the portal',
+  invited: 'Invited',
+  not_invited: 'Not invited',
+  disabled: 'Access disabled',
+};
+
+function PortalAccess({ record }: { record: CustomerDetail }) {
+  const access = record.portal_access;
+  return (
+    <Box sx={{ mt: 0.5 }}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Chip size="small" label={PORTAL_STATE_LABELS[access.state]} color={access.state === 'active' ? 'success' : access.state === 'disabled' ? 'error' : 'default'} sx={{ height: 20 }} />
+        {access.invitation ? <InvitationBadge status={access.invitation.status} /> : null}
+      </Stack>
+      {access.invitation ? (
+        <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
+          Invitation to {access.invitation.email}
+          {access.invitation.sent_at ? `, sent ${instant(access.invitation.sent_at)}` : ''}
+          {access.invitation.status === 'pending' ? `, expires ${instant(access.invitation.expires_at)}` : ''}
+        </Typography>
+      ) : null}
+      {access.companies.map((company) => (
+        <Typography key={company.company_id} variant="caption" component="div">
+          {company.company_name} · {company.active_users} user{company.active_users === 1 ? '' : 's'} · link {company.status}
+        </Typography>
+      ))}
+    </Box>
+  );
+}
+
+function Contacts({ record }: { record: CustomerDetail }) {
+  if (record.contacts.length === 0) return <Typography variant="body2" color="text.secondary">No contacts from the ERP</Typography>;
+  return (
+    <Stack spacing={0.5} sx={{ mt: 0.5 }}>
+      {record.contacts.slice(0, 4).map((contact) => (
+        <Box key={contact.id}>
+          <Typography variant="body2" sx={{ fontWeight: 600 }}>
+            {contact.is_primary ? <StarIcon sx={{ fontSize: 12, color: 'warning.main', mr: 0.5 }} /> : null}
+            {contact.name}
+            {contact.role ? <Typography component="span" variant="caption" color="text.secondary"> · {contact.role}</Typography> : null}
+          </Typography>
+          <Typography variant="caption" color="text.secondary">
+            {[contact.email, contact.phone].filter(Boolean).join(' · ') || 'no email or phone'}
+          </Typography>
+        </Box>
+      ))}
+      {record.contacts.length > 4 ? <Typography variant="caption">and {record.contacts.length - 4} more</Typography> : null}
+    </Stack>
+  );
+}
+
+/** The account at a glance: what is owed, how late, how urgent and who to call. */
+export function CustomerSummary() {
+  const record = useRecordContext<CustomerDetail>();
+  if (!record) return null;
+  return (
+    <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1, mb: 1 }} data-testid="customer-summary">
+      <Section title="Balances" testId="customer-balances">
+        <Rows
+          rows={[
+            ['Outstanding invoices', money(record.outstanding_cents), true],
+            ['Current', money(record.current_cents)],
+            ['Past due', <Box component="span" sx={{ color: record.past_due_cents > 0 ? 'error.main' : undefined }}>{money(record.past_due_cents)}</Box>],
+            ['Debit adjustments', money(record.debit_adjustments_cents)],
+            ['Credit adjustments', money(record.credit_adjustments_cents)],
+            ['Discounts available', money(record.discounts_cents)],
+            ['Net AR', money(record.net_ar_cents), true],
+          ]}
+        />
+      </Section>
+      <Section title="Aging (days past due)">
+        <AgingBars record={record} />
+      </Section>
+      <Section title="Collection Priority & credit">
+        <PriorityExplanation record={record} />
+        <Box sx={{ mt: 1.5 }}>
+          <CreditLimit record={record} />
+        </Box>
+        <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
+          {humanize(record.account_type)} account · {humanize(record.status)}
+          {record.stats_as_of ? ` · figures as of ${calendarDate(record.stats_as_of)}` : ''}
+        </Typography>
+      </Section>
+      <Section title="Contacts & portal access">
+        <PortalAccess record={record} />
+        <Box sx={{ mt: 1 }}>
+          <Contacts record={record} />
+        </Box>
+      </Section>
+    </Stack>
+  );
+}

@@ -1,0 +1,110 @@
+import { Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Labeled, Link, Show, useCreatePath, useRecordContext } from 'react-admin';
+import { StatusChip } from '../common/chips';
+import { calendarDate, humanize, instant, money } from '../common/format';
+
+interface InvoiceDetail {
+  id: string;
+  invoice_number: string;
+  invoice_date: string;
+  due_date: string;
+  amount_cents: number;
+  balance_cents: number;
+  reserved_cents: number;
+  status: string;
+  po_number: string | null;
+  customer_account_id: string;
+  customer_name: string;
+  erp_account_id: string;
+  job_name: string | null;
+  statement_number: string | null;
+  days_past_due: number;
+  payments: Array<{ id: string; payment_id: string; payment_number: string; payment_status: string; method: string; amount_cents: number; state: string; submitted_at: string }>;
+}
+
+function InvoiceTitle() {
+  const record = useRecordContext<InvoiceDetail>();
+  return <span>Invoice {record?.invoice_number ?? ''}</span>;
+}
+
+function InvoiceDetails() {
+  const record = useRecordContext<InvoiceDetail>();
+  const createPath = useCreatePath();
+  if (!record) return null;
+  const facts: Array<[string, React.ReactNode]> = [
+    ['Customer', <Link to={createPath({ resource: 'customers', id: record.customer_account_id, type: 'show' })}>{record.customer_name} ({record.erp_account_id})</Link>],
+    ['Job', record.job_name ?? '—'],
+    ['PO', record.po_number ?? '—'],
+    ['Invoice date', calendarDate(record.invoice_date)],
+    ['Due', `${calendarDate(record.due_date)}${record.days_past_due > 0 ? ` · ${record.days_past_due} days late` : ''}`],
+    ['Statement', record.statement_number ?? '—'],
+    ['Amount', money(record.amount_cents)],
+    ['Balance', money(record.balance_cents)],
+    ['In flight (reserved by payments)', money(record.reserved_cents)],
+    ['Status', <StatusChip status={record.status} />],
+  ];
+  return (
+    <Stack spacing={1}>
+      <Card variant="outlined">
+        <CardContent sx={{ display: 'flex', flexWrap: 'wrap', gap: 3 }}>
+          {facts.map(([label, value]) => (
+            <Labeled key={label} label={label}>
+              <Typography variant="body2" component="span" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+                {value}
+              </Typography>
+            </Labeled>
+          ))}
+        </CardContent>
+      </Card>
+      <Card variant="outlined">
+        <CardContent>
+          <Typography variant="subtitle2" gutterBottom>
+            Payments applied
+          </Typography>
+          {record.payments.length === 0 ? (
+            <Typography variant="body2" color="text.secondary">
+              No payment has been applied to this invoice through Drypowder.
+            </Typography>
+          ) : (
+            <Table size="small">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Payment</TableCell>
+                  <TableCell>Initiated</TableCell>
+                  <TableCell>Method</TableCell>
+                  <TableCell>Payment status</TableCell>
+                  <TableCell>Application</TableCell>
+                  <TableCell align="right">Applied</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {record.payments.map((payment) => (
+                  <TableRow key={payment.id}>
+                    <TableCell>
+                      <Link to={createPath({ resource: 'payments', id: payment.payment_id, type: 'show' })}>{payment.payment_number}</Link>
+                    </TableCell>
+                    <TableCell>{instant(payment.submitted_at)}</TableCell>
+                    <TableCell>{payment.method.toUpperCase()}</TableCell>
+                    <TableCell>
+                      <StatusChip status={payment.payment_status} />
+                    </TableCell>
+                    <TableCell>{humanize(payment.state)}</TableCell>
+                    <TableCell align="right">{money(payment.amount_cents)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </CardContent>
+      </Card>
+    </Stack>
+  );
+}
+
+export function InvoiceShow() {
+  return (
+    <Show title={<InvoiceTitle />} component="div">
+      <InvoiceDetails />
+    </Show>
+  );
+}

@@ -1,0 +1,19 @@
+import { Card, CardContent, Stack, Typography } from '@mui/material';
+import { DealerSettingsForm } from './DealerSettingsForm';
+import { OperatorList } from './OperatorList';
+
+export function SettingsPage() {
+  return (
+    <Stack spacing={2} sx={{ mt: 1 }}>
+      <DealerSettingsForm />
+      <Card>
+        <CardContent>
+          <Typography variant="h6" gutterBottom>
+            Team
+          </Typography>
+          <OperatorList />
+        </CardContent>
+      </Card>
+    </Stack>
+  );
+}
