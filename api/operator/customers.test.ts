@@ -41,7 +41,8 @@ function statsFor(index: number) {
     past_due_invoice_count: (index * 3) % 7,
     weighted_days_overdue_x100: figure(index, 9) % 12000,
     collection_priority: (index * 7) % 11,
-    priority_components: { components: [{ key: 'aging_mix', tenths: 30 + index, maxTenths: 45, label: 'Aging mix' }, { key: 'balance', tenths: 5, maxTenths: 10, label: 'Balance' }] },
+    // As db/account-stats.ts stores them.
+    priority_components: { aging_mix: { tenths: 30 + index, max_tenths: 45, label: 'Aging mix' }, balance: { tenths: 5, max_tenths: 10, label: 'Balance' } },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `account_stats.priority_components` as operators read it: one line per component with the
- * points it adds. Accepts the stored shapes the statistics refresher may write — the domain's
- * `{ components: [...] }`, a bare component array, or a flat `{ key: value }` object.
+ * points it adds. The statistics refresher stores `{ key: { tenths, max_tenths, label } }`
+ * (db/account-stats.ts); a component array (the domain's `CollectionPriority.components`)
+ * and a flat `{ key: number }` are read too, so older rows still explain themselves.
  */
 export interface PriorityLine {
   key: string;
@@ -11,7 +12,12 @@ export interface PriorityLine {
   max_tenths: number | null;
 }
 
+/** Biggest contributions first: JSONB keeps no key order, and the top lines answer "why". */
 export function priorityBreakdown(stored: unknown): PriorityLine[] {
+  return readLines(stored).sort((a, b) => Math.abs(b.tenths ?? 0) - Math.abs(a.tenths ?? 0));
+}
+
+function readLines(stored: unknown): PriorityLine[] {
   const list = Array.isArray(stored) ? stored : isObject(stored) && Array.isArray(stored.components) ? stored.components : null;
   if (list) {
     return list.filter(isObject).map((item) => ({
@@ -22,12 +28,16 @@ export function priorityBreakdown(stored: unknown): PriorityLine[] {
     }));
   }
   if (isObject(stored)) {
-    return Object.entries(stored).map(([key, value]) => ({
-      key,
-      label: typeof value === 'object' ? JSON.stringify(value) : `${key}: ${String(value)}`,
-      tenths: typeof value === 'number' ? value : null,
-      max_tenths: null,
-    }));
+    return Object.entries(stored).map(([key, value]) =>
+      isObject(value)
+        ? {
+            key,
+            label: String(value.label ?? key),
+            tenths: typeof value.tenths === 'number' ? value.tenths : null,
+            max_tenths: typeof value.max_tenths === 'number' ? value.max_tenths : typeof value.maxTenths === 'number' ? value.maxTenths : null,
+          }
+        : { key, label: key, tenths: typeof value === 'number' ? value : null, max_tenths: null },
+    );
   }
   return [];
 }
