@@ -14,9 +14,7 @@ import { createDb, dropDatabase, ensureDatabase, migrateLatest, type Db } from '
  *     (what a sync event or a payment posting does), wall time of the refresh and the
  *     server-side execution time of the aggregation statement;
  *   - batches of changed invoices on distinct accounts (10 … 10,000);
- *   - the full nightly recompute of the dealer;
- *   - the single-account refresh again without the partial open-invoice index, to show why
- *     it exists.
+ *   - the full nightly recompute of the dealer.
  * Every figure is given as wall time and as DB time: the CPU time the PostgreSQL backend
  * spent (from /proc/<backend pid>/schedstat, when the server is local), which is what the
  * refresh costs the database whatever else is competing for the machine.
@@ -170,14 +168,6 @@ async function main(): Promise<void> {
         + `(${(cost.wallMs / invoices.length).toFixed(3)} ms per invoice), DB time ${cost.dbMs.toFixed(1)} ms (${(cost.dbMs / invoices.length).toFixed(3)} ms per invoice)\n`);
     }
 
-    await db.raw('drop index invoices_open_by_account');
-    try {
-      await db.raw('analyze invoices');
-      await measureSingle(db, dealerId, 'without the partial open-invoice index (invoices_open_by_account)');
-    } finally {
-      await db.raw(`create index invoices_open_by_account on invoices (customer_account_id, due_date) include (balance_cents)
-        where status in ('open', 'partially_paid') and balance_cents > 0`);
-    }
     process.stdout.write(`load average at end: ${loadavg().map((value) => value.toFixed(1)).join(' ')}\n`);
   } finally {
     // A database named by BENCH_DATABASE_URL may be shared: leave it as it was found

@@ -16,6 +16,7 @@ import * as customerDashboard from './014_customer_dashboard';
 import * as creditAppliedToDebit from './015_credit_applied_to_debit';
 import * as accountStatsLiveOnly from './016_account_stats_live_only';
 import * as webhookEventSequences from './017_webhook_event_sequences';
+import * as dropOpenInvoiceIndex from './018_drop_open_invoice_index';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -39,6 +40,7 @@ const migrations: Record<string, Knex.Migration> = {
   '015_credit_applied_to_debit': creditAppliedToDebit,
   '016_account_stats_live_only': accountStatsLiveOnly,
   '017_webhook_event_sequences': webhookEventSequences,
+  '018_drop_open_invoice_index': dropOpenInvoiceIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
