@@ -330,6 +330,19 @@ describe('CSV ingestion', () => {
     expect(response.body.error.code).toBe('csrf_failed');
   });
 
+  it('restarts a validation interrupted half-way from a clean state', async () => {
+    const { operator } = await newDealer();
+    const run = await uploadAndValidate(operator, [{ field: 'file', name: 'contacts.csv', content: sample('contacts.csv') }]);
+    const errorCount = async () => (await db('ingestion_row_errors').where({ file_id: run.files[0].id }).count({ n: '*' }))[0];
+    expect(await errorCount()).toEqual({ n: 4 });
+    // As if the worker died after writing results but before recording the run as validated.
+    await db('ingestion_runs').where({ id: run.id }).update({ status: 'validating' });
+    await db('ingestion_files').where({ id: run.files[0].id }).update({ valid_rows: 0, invalid_rows: 1 });
+    const retried = await validateRun(db, run.id);
+    expect(retried).toMatchObject({ status: 'validated', files: [{ totalLines: 4, validRows: 0, invalidRows: 4 }] });
+    expect(await errorCount()).toEqual({ n: 4 });
+  });
+
   it('validates and commits idempotently when a step runs again after a crash', async () => {
     const { dealerId, operator } = await newDealer();
     const run = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
