@@ -1,0 +1,115 @@
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { root, tmpDir, waitFor } from './infra';
+
+/**
+ * The API and the worker in their own processes, as deployed, so the load a benchmark
+ * generates does not share their event loops. Their logs go to .tmp/bench-<label>-<role>.log.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ProductOptions {
+  label: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  workflowBundlePath?: string;
+  api?: boolean;
+  worker?: boolean;
+  /** Extra configuration (emulator URLs, secrets, timings) for both processes. */
+  env?: Record<string, string>;
+}
+
+export interface RunningProduct {
+  apiUrl: string;
+  taskQueue: string;
+  /** A Temporal client for the benchmark itself (no-op baselines, workflow results). */
+  temporal: Client;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startProduct(options: ProductOptions): Promise<RunningProduct> {
+  const children: ChildProcess[] = [];
+  const logs: string[] = [];
+  const taskQueue = `bench-${options.label}-${process.pid}`;
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.BENCH_CHILD_LOG_LEVEL ?? 'warn',
+    DATABASE_URL: options.databaseUrl,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TASK_QUEUE: taskQueue,
+    API_PORT: String(apiPort),
+    PUBLIC_URL: apiUrl,
+    ...(options.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: options.workflowBundlePath } : {}),
+    ...options.env,
+  };
+  mkdirSync(tmpDir, { recursive: true });
+  const tsx = path.join(root, 'node_modules/.bin/tsx');
+  const roles: Array<['api' | 'worker', string]> = [];
+  if (options.worker !== false) roles.push(['worker', 'worker.ts']);
+  if (options.api !== false) roles.push(['api', 'api/server.ts']);
+  for (const [role, entry] of roles) {
+    const log = path.join(tmpDir, `bench-${options.label}-${role}-${process.pid}.log`);
+    const fd = openSync(log, 'w');
+    children.push(spawn(tsx, [path.join(root, entry)], { env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] }));
+    closeSync(fd);
+    logs.push(path.relative(root, log));
+  }
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  const temporal = new Client({ connection, namespace: 'default' });
+  const stop = async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await connection.close();
+  };
+  try {
+    const exited = () => children.find((child) => child.exitCode !== null);
+    const alive = () => {
+      const dead = exited();
+      if (dead) throw new Error(`a product process exited with code ${dead.exitCode}; see ${logs.join(', ')}`);
+    };
+    if (options.api !== false) {
+      await waitFor('the API', async () => {
+        alive();
+        return (await fetch(`${apiUrl}/readyz`)).ok ? true : undefined;
+      }, 180_000, 200);
+    }
+    if (options.worker !== false) {
+      // The worker is ready once it has run a workflow.
+      await waitFor('the worker', async () => {
+        alive();
+        const result = await temporal.workflow.execute('noopWorkflow', { taskQueue, workflowId: `bench-ready-${randomUUID()}`, workflowExecutionTimeout: '5s' });
+        return result === 'ok' ? true : undefined;
+      }, 180_000, 500);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { apiUrl, taskQueue, temporal, logs, stop };
+}
+
+/** Signs in through the API as the console or portal does: the session cookie and CSRF token. */
+export async function signIn(apiUrl: string, area: 'operator' | 'portal', email: string, password: string): Promise<{ cookie: string; csrfToken: string }> {
+  const response = await fetch(`${apiUrl}/api/${area}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!response.ok) throw new Error(`${area} sign-in failed: HTTP ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { csrfToken: string };
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return { cookie, csrfToken: body.csrfToken };
+}
