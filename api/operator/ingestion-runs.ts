@@ -170,7 +170,10 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
     if (filter.column) base.whereRaw('e.errors @> ?::jsonb', [JSON.stringify([{ column: filter.column }])]);
     const [{ total }] = (await base.clone().count({ total: '*' })) as [{ total: string | number }];
     // Rows of one file stay together, in file order, before the next file.
-    const page = await applySort(base.clone().select('e.id', 'e.file_id', 'f.filename', 'f.data_type', 'f.columns', 'e.row_number', 'e.row_values', 'e.errors'), params.sort, ERROR_SORTABLE, 'e.id')
+    const page = await applySort(
+      base.clone().select('e.id', 'e.file_id', 'f.filename', 'f.data_type', 'f.columns', 'e.row_number', 'e.row_values', 'e.errors').orderBy('f.filename'),
+      params.sort, ERROR_SORTABLE, 'e.id',
+    )
       .offset(params.range.start).limit(params.range.end - params.range.start + 1);
     const rows = page.map((row: Record<string, any>) => {
       const headers: string[] = (row.columns as Array<{ header: string }>).map((c, i) => c.header || `column_${i + 1}`);
