@@ -56,8 +56,9 @@ describe('aging-refresh workflow', () => {
     const after = new Date();
     expect([nextAgingRefreshAt(before, 'America/Denver').toISOString(), nextAgingRefreshAt(after, 'America/Denver').toISOString()]).toContain(state.nextRunAt);
     expect(state).toMatchObject({ dealerId, running: false, lastRun: null });
-    // Nothing is computed before the timer fires.
-    expect(await db('account_stats').where({ dealer_id: dealerId }).count<{ count: number }[]>('* as count')).toEqual([{ count: 0 }]);
+    // Nothing is computed before the timer fires (accounts only have their placeholder rows).
+    expect(await db('account_stats').where({ dealer_id: dealerId }).whereRaw(`priority_components <> '{}'::jsonb`).count<{ count: number }[]>('* as count')).toEqual([{ count: 0 }]);
+    expect(await db('dealer_ar_reference').where({ dealer_id: dealerId }).first()).toBeUndefined();
     await first.terminate('test done');
   });
 
