@@ -88,6 +88,7 @@ interface PendingRow {
   row: number;
   record: string[];
   read: RowRead;
+  refs: ReturnType<typeof referencesOf>;
 }
 
 /**
@@ -144,7 +145,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       const dataType = file.data_type;
       const wanted = { account: new Set<string>(), job: new Set<string>(), statement: new Set<string>(), invoice: new Set<string>(), adjustment: new Set<string>() };
       for (const pending of batch) {
-        for (const ref of referencesOf(dataType, pending.read.values)) {
+        for (const ref of pending.refs) {
           if (ref.kind === 'document') wanted[pending.read.values.document_type === 'invoice' ? 'invoice' : 'adjustment'].add(ref.key);
           else wanted[ref.kind].add(ref.key);
         }
@@ -155,9 +156,9 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       const errorRows: Array<{ file_id: string; row_number: number; row_values: string; errors: string }> = [];
       for (const pending of batch) {
         const { values } = pending.read;
-        const errors: ColumnError[] = [...pending.read.errors];
+        const errors: ColumnError[] = pending.read.errors;
         let statementOwner: string | undefined;
-        for (const ref of referencesOf(dataType, values)) {
+        for (const ref of pending.refs) {
           if (ref.kind === 'account') {
             if (references.owner('account', ref.key) === undefined) {
               errors.push({ column: ref.column, message: `account ${ref.key} is neither in Drypowder nor among the valid rows of this upload's accounts file` });
@@ -227,7 +228,8 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
           continue;
         }
         total++;
-        batch.push({ row, record, read: readRow(header, record) });
+        const read = readRow(header, record);
+        batch.push({ row, record, read, refs: referencesOf(file.data_type, read.values) });
         if (batch.length >= BATCH_ROWS) await flush();
       }
       if (!header) throw new FileRefused({ code: 'empty', message: 'The file is empty: it has no header row and no data.' });

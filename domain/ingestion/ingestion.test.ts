@@ -113,6 +113,17 @@ describe('values', () => {
     expect(readAmount(raw)).toEqual({ ok: true, value: 123456 });
   });
   it.each(['1.234,56', '12.345', '--5', '€5'])('%j is not an amount', (raw) => expect(readAmount(raw).ok).toBe(false));
+  it('reads plain decimals and ISO dates exactly as the general parsers do', () => {
+    expect(readAmount('-0.00')).toEqual({ ok: true, value: 0 });
+    expect(readAmount('-12.5')).toEqual({ ok: true, value: -1250 });
+    expect(readAmount('0012.05')).toEqual({ ok: true, value: 1205 });
+    expect(readDate('2028-02-29')).toEqual({ ok: true, value: '2028-02-29' });
+    expect(readDate('2026-02-29').ok).toBe(false);
+    expect(readDate('2026-13-01').ok).toBe(false);
+    expect(readDate('2026-00-10').ok).toBe(false);
+    expect(readDate('1900-02-29').ok).toBe(false);
+  });
+
   it('accepts a midnight time after a date and refuses an absurd year', () => {
     expect(readDate('2026-11-05 00:00:00')).toEqual({ ok: true, value: '2026-11-05' });
     expect(readDate('11/5/2026 0:00')).toEqual({ ok: true, value: '2026-11-05' });

@@ -33,7 +33,15 @@ export function readText(raw: string): CellResult<string> {
   return ok(value);
 }
 
+const PLAIN_AMOUNT = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/;
+
 export function readAmount(raw: string): CellResult<Cents> {
+  // Most exports write plain decimals; read those without the general parser's rewriting.
+  const plain = PLAIN_AMOUNT.exec(raw);
+  if (plain) {
+    const cents = Number(plain[2]) * 100 + Number((plain[3] ?? '').padEnd(2, '0'));
+    return ok(plain[1] && cents !== 0 ? -cents : cents);
+  }
   try {
     return ok(parseAmount(raw));
   } catch (error) {
@@ -46,8 +54,29 @@ export function readAmount(raw: string): CellResult<Cents> {
 const EARLIEST_YEAR = 1950;
 const LATEST_YEAR = 2100;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** YYYY-MM-DD checked with arithmetic: dates are in nearly every row of every file. */
+function plainIsoDate(value: string): IsoDate | null | undefined {
+  if (value.length !== 10 || value[4] !== '-' || value[7] !== '-') return undefined;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day) || /[^\d-]/.test(value)) return undefined;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return days !== undefined && day >= 1 && day <= days ? value : null;
+}
+
 export function readDate(raw: string): CellResult<IsoDate> {
   const value = raw.trim();
+  const plain = plainIsoDate(value);
+  if (plain !== undefined) {
+    if (plain === null) return fail(`${quoted(value)} is not a date (expected YYYY-MM-DD or MM/DD/YYYY)`);
+    const year = Number(plain.slice(0, 4));
+    if (year < EARLIEST_YEAR || year > LATEST_YEAR) return fail(`${quoted(value)} is outside the years ${EARLIEST_YEAR}-${LATEST_YEAR}`);
+    return ok(plain);
+  }
   // Spreadsheets often append a midnight time to dates ("2026-11-05 00:00:00", "11/5/2026 0:00").
   const dateOnly = value.replace(/[ T]0?0:00(:00(\.0+)?)?(Z)?$/i, '');
   const parsed = parseFlexibleDate(dateOnly);
