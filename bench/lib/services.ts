@@ -113,3 +113,25 @@ export async function signIn(apiUrl: string, area: 'operator' | 'portal', email:
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
   return { cookie, csrfToken: body.csrfToken };
 }
+
+/**
+ * The API in this process for read-only benchmarks (the console's and portal's reads never
+ * talk to Temporal, so a lazy connection satisfies the app's dependencies). Requests are
+ * issued one at a time, so the client shares the event loop with no concurrent server work.
+ */
+export async function startReadOnlyApi(db: import('../../db/connection').Db, databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const { createApp } = await import('../../api/app');
+  const { parseConfig } = await import('../../runtime/config');
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const config = parseConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
+  const server = createApp({ db, temporal, config }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
