@@ -7,6 +7,17 @@ import { safeEqual } from './tokens';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Marks a middleware with the login it demands, so the route inventory reads the guards off
+ * the real middleware chain instead of a list kept by hand.
+ */
+export const GUARD = Symbol.for('drypowder.guard');
+export type GuardTag = { kind: 'operator' | 'customer' } | { kind: 'role'; roles: readonly string[] };
+
+function tagged<T extends RequestHandler>(handler: T, tag: GuardTag): T {
+  return Object.assign(handler, { [GUARD]: tag });
+}
+
 /** Mutating requests must echo the session's CSRF token in `X-CSRF-Token`. */
 function checkCsrf(req: Request, expected: string): void {
   if (SAFE_METHODS.has(req.method)) return;
@@ -15,7 +26,7 @@ function checkCsrf(req: Request, expected: string): void {
 }
 
 function requireSession(db: Db, kind: UserKind, attach: (req: Request, userId: string) => Promise<boolean>): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return tagged(async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const session = await findSession(db, req, kind);
       if (!session) throw unauthorized();
@@ -26,7 +37,7 @@ function requireSession(db: Db, kind: UserKind, attach: (req: Request, userId: s
     } catch (error) {
       next(error);
     }
-  };
+  }, { kind });
 }
 
 export function requireOperator(db: Db): RequestHandler {
@@ -49,9 +60,9 @@ export function requireCustomer(db: Db): RequestHandler {
 
 /** Role checks live in the API, not only in the UI. */
 export function requireRole(...roles: OperatorContext['role'][]): RequestHandler {
-  return (req, _res, next) => {
+  return tagged((req, _res, next) => {
     if (!req.operator) return next(unauthorized());
     if (!roles.includes(req.operator.role)) return next(forbidden(`This action needs the ${roles.join(' or ')} role.`, 'role_required'));
     next();
-  };
+  }, { kind: 'role', roles });
 }

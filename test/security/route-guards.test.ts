@@ -1,0 +1,148 @@
+import { Router, type Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { inventoryTable, routeInventory, type RouteEntry } from '../../api/route-inventory';
+import type { Db } from '../../db/connection';
+import { testDb } from '../support/db';
+import { createDealer, createOperator, signIn, startOperatorApp, type SignedIn, type TestApp } from '../support/operator';
+import { createCustomerAccount, createPortalCustomer, signInCustomer, type CustomerSession } from '../support/portal';
+import { writeReportSection } from './report';
+
+/**
+ * Every endpoint is either on the short public list below or demands the right kind of
+ * login. The list of endpoints comes from the app itself, so a route added without a guard
+ * shows up here as unprotected.
+ */
+const PUBLIC = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'POST /webhooks/spruce',
+  'POST /webhooks/moov',
+  'POST /api/operator/auth/sign-in',
+  'POST /api/operator/auth/sign-out',
+  'GET /api/operator/auth/set-password',
+  'POST /api/operator/auth/set-password',
+  'POST /api/portal/auth/sign-in',
+  'POST /api/portal/auth/sign-out',
+  'POST /api/portal/invitations/lookup',
+  'POST /api/portal/invitations/decline',
+  'POST /api/portal/register',
+  'POST /api/portal/register/existing',
+  'POST /api/portal/auth/forgot-password',
+  'POST /api/portal/auth/reset-password',
+  'GET /admin/*',
+  'GET /portal/*',
+  'GET /',
+]);
+
+const key = (route: RouteEntry) => `${route.method} ${route.path}`;
+const expectedGuard = (route: RouteEntry) => (route.path.startsWith('/api/operator/') ? 'operator' : route.path.startsWith('/api/portal/') ? 'customer' : 'none');
+
+/** Routes that are neither on the public list nor guarded by the login their area needs. */
+export function misguarded(routes: RouteEntry[]): string[] {
+  return routes
+    .filter((route) => (PUBLIC.has(key(route)) ? route.guard !== 'none' && expectedGuard(route) !== route.guard : route.guard === 'none' || route.guard !== expectedGuard(route)))
+    .map(key);
+}
+
+/** A concrete URL for a route pattern: unknown ids, so only the guard can answer. */
+export function concretePath(path: string, ids: Record<string, string> = {}): string {
+  return path.replace(/:(\w+)/g, (_match, name: string) => ids[name] ?? (name === 'category' ? 'fees' : randomUUID()));
+}
+
+const send = (agent: ReturnType<typeof request.agent> | ReturnType<typeof request>, route: RouteEntry, url: string) =>
+  (agent as any)[route.method.toLowerCase()](url) as request.Test;
+
+describe('security: route inventory and guards', () => {
+  let db: Db;
+  let api: TestApp;
+  let routes: RouteEntry[];
+  let operator: SignedIn;
+  let customer: CustomerSession;
+
+  beforeAll(async () => {
+    db = testDb();
+    api = await startOperatorApp(db);
+    routes = routeInventory(api.app);
+    const dealer = await createDealer(db);
+    operator = await signIn(api.app, (await createOperator(db, dealer.id)).email);
+    const account = await createCustomerAccount(db, dealer.id);
+    customer = await signInCustomer(api.app, (await createPortalCustomer(db, [{ id: account.id, dealerId: dealer.id }])).email);
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await db.destroy();
+  });
+
+  it('inventories the app from its router stack and writes it to docs/reliability.md', () => {
+    const guarded = routes.filter((route) => route.guard !== 'none');
+    expect(routes.length).toBeGreaterThan(60);
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/operator/payments/:id', guard: 'operator' }));
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'PUT', path: '/api/operator/settings/dealer', guard: 'operator', roles: ['admin'] }));
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/portal/outstanding', guard: 'customer' }));
+    console.log(`route inventory: ${routes.length} endpoints, ${guarded.length} behind a login, ${routes.length - guarded.length} public`);
+    writeReportSection('route-inventory', [
+      '### Route inventory',
+      '',
+      `Read from the Express router stack by \`api/route-inventory.ts\` (test/security/route-guards.test.ts rewrites this section): ${routes.length} endpoints, ${guarded.length} behind a login, ${routes.length - guarded.length} public.`,
+      '',
+      inventoryTable(routes),
+    ].join('\n'));
+  });
+
+  it('has no endpoint outside the public list without the login its area needs', () => {
+    expect(misguarded(routes)).toEqual([]);
+    const present = new Set(routes.map(key));
+    expect([...PUBLIC].filter((entry) => !present.has(entry))).toEqual([]);
+  });
+
+  it('flags a route added without a guard', async () => {
+    const { createApp } = await import('../../api/app');
+    const app: Express = createApp({ db, temporal: api.temporal, config: api.config });
+    // As if someone added the routes to the sign-in routers, which sit before the guards.
+    const stack = (app as unknown as { router: { stack: unknown[] } }).router.stack;
+    const firstAuthRouter = stack.findIndex((layer: any) => layer.rawPath === '/api/operator');
+    const extra = Router();
+    extra.get('/api/operator/unguarded-export', (_req, res) => res.json([]));
+    extra.get('/api/portal/unguarded-lookup', (_req, res) => res.json([]));
+    app.use(extra);
+    stack.splice(firstAuthRouter, 0, stack.pop());
+    await request(app).get('/api/operator/unguarded-export').expect(200);
+    expect(misguarded(routeInventory(app))).toEqual(['GET /api/operator/unguarded-export', 'GET /api/portal/unguarded-lookup']);
+  });
+
+  it('answers 401 to every guarded route without a session and with the other kind of session', async () => {
+    const guarded = routes.filter((route) => route.guard !== 'none');
+    let checks = 0;
+    const failures: string[] = [];
+    for (const route of guarded) {
+      const url = concretePath(route.path);
+      const wrong = route.guard === 'operator' ? customer : operator;
+      const anonymous = await send(request(api.app), route, url).set('X-CSRF-Token', 'x').send({});
+      const crossed = await send(wrong.agent, route, url).set('X-CSRF-Token', wrong.csrfToken).send({});
+      checks += 2;
+      if (anonymous.status !== 401) failures.push(`${key(route)} anonymous → ${anonymous.status}`);
+      if (crossed.status !== 401) failures.push(`${key(route)} with a ${route.guard === 'operator' ? 'customer' : 'operator'} session → ${crossed.status}`);
+    }
+    console.log(`guard checks: ${checks}, failures: ${failures.length}`);
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses every mutating operator and portal route without the CSRF header (403 csrf_failed)', async () => {
+    const mutating = routes.filter((route) => route.guard !== 'none' && !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
+    expect(mutating.length).toBeGreaterThan(20);
+    const failures: string[] = [];
+    for (const route of mutating) {
+      const session = route.guard === 'operator' ? operator : customer;
+      const url = concretePath(route.path);
+      const missing = await send(session.agent, route, url).send({});
+      const wrong = await send(session.agent, route, url).set('X-CSRF-Token', 'not-the-token').send({});
+      for (const [label, response] of [['missing', missing], ['wrong', wrong]] as const) {
+        if (response.status !== 403 || response.body?.error?.code !== 'csrf_failed') failures.push(`${key(route)} ${label} header → ${response.status} ${response.body?.error?.code}`);
+      }
+    }
+    console.log(`CSRF checks: ${mutating.length * 2} on ${mutating.length} mutating routes, failures: ${failures.length}`);
+    expect(failures).toEqual([]);
+  });
+});
