@@ -21,6 +21,14 @@ const CATCH_UP_BUDGET_MS = 20_000;
 
 const storedDelivery = z.object({ changes: z.array(spruceChange) });
 
+/** How long one apply call keeps draining newly stored deliveries before handing back. */
+const DRAIN_BUDGET_MS = 1_000;
+const DRAIN_MAX_CHANGES = 5_000;
+const DRAIN_LINGER_MS = 250;
+const DRAIN_POLL_MS = 20;
+/** A delivery carries at most this many changes (the contract says 200; generous here). */
+const MAX_DELIVERY_SPAN = 1_000;
+
 export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps) {
   const log = logger.child({ area: 'spruce-sync' });
 
@@ -38,8 +46,8 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
   const applyContinuing = async (trx: Knex.Transaction, dealerId: string, changes: SpruceChange[], headSeq?: number) => {
     const state = await lockSyncState(trx, dealerId);
     const next = continuingRun(changes, state.cursor);
-    if (next.length === 0) return { cursor: state.cursor, applied: 0, status: state.status };
     const replay = state.resync_requested_at !== null;
+    if (next.length === 0) return { cursor: state.cursor, applied: 0, status: state.status, replay };
     const { result, skipped, error } = await applyTolerating(trx, dealerId, next, replay);
     await refreshAccountStats(trx, result.touchedAccountIds);
     const cursor = next.at(-1)!.seq;
@@ -50,7 +58,7 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
     if (result.unresolved.length > 0) {
       log.warn({ dealerId, unresolved: result.unresolved.slice(0, 20), count: result.unresolved.length }, 'spruce changes refer to objects we do not have');
     }
-    return { cursor, applied: next.length, status };
+    return { cursor, applied: next.length, status, replay };
   };
 
   /**
@@ -100,15 +108,41 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
       return { cursor: state.cursor, pollIntervalMs: config.SPRUCE_SYNC_POLL_MS, retryMaxIntervalMs: Math.max(1_000, config.SPRUCE_SYNC_RETRY_MAX_MS) };
     },
 
-    /** Applies stored webhook deliveries (by delivery id) that continue the cursor. */
+    /**
+     * Applies the stored deliveries the workflow names, then any other stored delivery that
+     * continues the cursor (its signal may still be on its way): under a steady stream each
+     * call drains what has arrived instead of waiting a workflow turn per delivery.
+     */
     async applySpruceDeliveries({ dealerId, deliveryIds }: { dealerId: string; deliveryIds: string[] }): Promise<{ cursor: number; applied: number }> {
       const started = Date.now();
+      let applied = 0;
       try {
-        const rows: Array<{ event_id: string; payload: unknown }> = await db('webhook_events').where({ provider: 'spruce' }).whereIn('event_id', deliveryIds).select('event_id', 'payload');
-        const changes = rows.flatMap((row) => storedDelivery.parse(row.payload).changes);
-        const outcome = await db.transaction((trx) => applyContinuing(trx, dealerId, changes));
-        log.debug({ dealerId, deliveries: deliveryIds.length, applied: outcome.applied, cursor: outcome.cursor, ms: Date.now() - started, oldestChangeAgeMs: changes[0] ? started - Date.parse(changes[0].occurred_at) : null }, 'spruce deliveries applied');
-        return { cursor: outcome.cursor, applied: outcome.applied };
+        let rows: Array<{ payload: unknown }> = await db('webhook_events').where({ provider: 'spruce' }).whereIn('event_id', deliveryIds).select('payload');
+        for (;;) {
+          const changes = rows.flatMap((row) => storedDelivery.parse(row.payload).changes);
+          const outcome = await db.transaction((trx) => applyContinuing(trx, dealerId, changes));
+          applied += outcome.applied;
+          log.debug({ dealerId, deliveries: rows.length, applied: outcome.applied, cursor: outcome.cursor, ms: Date.now() - started, oldestChangeAgeMs: changes[0] ? Date.now() - Date.parse(changes[0].occurred_at) : null }, 'spruce deliveries applied');
+          // A resync reads Spruce's feed only; stored deliveries wait until it is over.
+          if (outcome.replay || Date.now() - started > DRAIN_BUDGET_MS || applied >= DRAIN_MAX_CHANGES) return { cursor: outcome.cursor, applied };
+          const continuing = () =>
+            db('webhook_events')
+              .where({ provider: 'spruce', dealer_id: dealerId })
+              .whereBetween('first_seq', [outcome.cursor - MAX_DELIVERY_SPAN, outcome.cursor + DRAIN_MAX_CHANGES])
+              .where('last_seq', '>', outcome.cursor)
+              .orderBy('first_seq')
+              .limit(100)
+              .select('payload');
+          rows = await continuing();
+          // In a stream the next delivery is usually a few milliseconds away: wait for it here
+          // briefly rather than hand back and pay a workflow turn for it.
+          const lingerUntil = Math.min(Date.now() + DRAIN_LINGER_MS, started + DRAIN_BUDGET_MS);
+          while (rows.length === 0 && Date.now() < lingerUntil) {
+            await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+            rows = await continuing();
+          }
+          if (rows.length === 0) return { cursor: outcome.cursor, applied };
+        }
       } catch (error) {
         return failed(dealerId, error);
       }

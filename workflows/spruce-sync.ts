@@ -14,7 +14,8 @@ const MAX_CHANGES_PER_APPLY = 2_000;
 /** Continue-as-new well before Temporal's limits so replays after a worker restart stay cheap. */
 const HISTORY_EVENTS_LIMIT = 4_000;
 
-const boot = proxyActivities<Activities>({
+// Reading the settings is one small query: local, so a continue-as-new costs no server round trip.
+const boot = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '250 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
@@ -73,7 +74,9 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
     for (const [id, delivery] of deliveries) if (delivery.lastSeq <= progress.cursor) deliveries.delete(id);
   };
 
-  let needCatchUp = true;
+  // A fresh start or restart reads the feed first; a continued run carries its deliveries, and
+  // signals sent meanwhile reach the new run, so it has nothing to catch up on.
+  let needCatchUp = input.carried === undefined;
   // The arrival count when the feed was last read because of a gap: one catch-up per gap.
   let gapCheckedAt = -1;
   for (;;) {

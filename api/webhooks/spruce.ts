@@ -86,7 +86,7 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
     const seqs = body.changes.map((change) => change.seq);
     const delivery = { deliveryId: body.id, firstSeq: Math.min(...seqs), lastSeq: Math.max(...seqs) };
     const inserted = await db('webhook_events')
-      .insert({ provider: 'spruce', event_id: body.id, event_type: body.type, payload: body })
+      .insert({ provider: 'spruce', event_id: body.id, event_type: body.type, payload: body, dealer_id: dealer.id, first_seq: delivery.firstSeq, last_seq: delivery.lastSeq })
       .onConflict(['provider', 'event_id'])
       .ignore()
       .returning('id');
