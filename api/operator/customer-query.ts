@@ -202,6 +202,7 @@ const TEXT_SORT = new Set(['lower(ca.name)', 'ca.erp_account_id', 'ca.account_ty
  * matches first and sorts only them.
  */
 function applyCustomerOrder(query: Knex.QueryBuilder, sort: NonNullable<ListParams['sort']>, options: { matchesFirst?: boolean } = {}): Knex.QueryBuilder {
+  if (sort.field === 'id') return query.orderByRaw(`s.customer_account_id ${sort.order}`);
   const columns = CUSTOMER_SORTABLE[sort.field];
   if (!columns) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(CUSTOMER_SORTABLE).join(', ')}`);
   const opaque = (column: string) => (!options.matchesFirst ? column : TEXT_SORT.has(column) ? `(${column} || '')` : `(${column} + 0)`);
@@ -212,7 +213,7 @@ function applyCustomerOrder(query: Knex.QueryBuilder, sort: NonNullable<ListPara
 }
 
 export function assertCustomerSort(sort: ListParams['sort']): void {
-  if (sort && !CUSTOMER_SORTABLE[sort.field]) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(CUSTOMER_SORTABLE).join(', ')}`);
+  if (sort && sort.field !== 'id' && !CUSTOMER_SORTABLE[sort.field]) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(CUSTOMER_SORTABLE).join(', ')}`);
 }
 
 export interface CustomerRow {

@@ -56,7 +56,8 @@ export function prefixPattern(text: string): string {
  * so paging never shows a row twice.
  */
 export function orderBy(query: Knex.QueryBuilder, sort: ListParams['sort'], sortable: Record<string, string | string[]>, tieBreaker: string): Knex.QueryBuilder {
-  if (sort) {
+  // react-admin asks for `id` when a list names no sort; the tie-breaker is that order.
+  if (sort && sort.field !== 'id') {
     const columns = sortable[sort.field];
     if (!columns) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(sortable).join(', ')}`);
     for (const column of Array.isArray(columns) ? columns : [columns]) query.orderByRaw(`${column} ${sort.order} nulls last`);

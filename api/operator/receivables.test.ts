@@ -108,6 +108,12 @@ describe('operator API: receivables and audit trail', () => {
       expect(refused.body.error.code).toBe('invalid_sort');
     });
 
+    it('accepts react-admin’s default sort by id', async () => {
+      const response = await operator.get(`/api/operator/invoices${listQuery({ sort: ['id', 'DESC'], range: [0, 9] })}`).expect(200);
+      const ids = response.body.map((row: { id: string }) => row.id);
+      expect(ids).toEqual([...ids].sort().reverse());
+    });
+
     it('pages with Content-Range', async () => {
       const page = await operator.get(`/api/operator/invoices${listQuery({ sort: ['invoice_number', 'ASC'], range: [2, 3] })}`).expect(200);
       expect(page.headers['content-range']).toBe('invoices 2-3/6');
