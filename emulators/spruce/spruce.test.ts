@@ -273,6 +273,14 @@ describe('Spruce emulator', () => {
     expect(await client.ping()).toMatchObject({ id: TENANT, head_seq: 1 });
   });
 
+  it('answers slowly when told to, so a client with a short timeout gives up and may retry', async () => {
+    await admin(emulator, 'PUT', '/admin/faults', { delay_ms: 1_000 });
+    const impatient = new SpruceClient({ baseUrl: emulator.url, apiKey: API_KEY, tenantId: TENANT, timeoutMs: 100 });
+    await expect(impatient.ping()).rejects.toMatchObject({ constructor: SpruceUnavailableError, retryable: true, message: expect.stringMatching(/timed out/) });
+    await admin(emulator, 'PUT', '/admin/faults', { delay_ms: 0 });
+    expect(await impatient.ping()).toMatchObject({ id: TENANT });
+  });
+
   it('keeps its book in a snapshot across restarts when given a data directory', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spruce-emulator-'));
     try {
