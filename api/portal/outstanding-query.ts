@@ -11,8 +11,8 @@ import { localDate, type IsoDate } from '../../domain/dates';
  *
  * Views:
  *   all                everything open
- *   current_statement  the open items of the account's latest statement, with its balance,
- *                      discount and due date
+ *   current_statement  the open items the account's latest statement lists (statement_items),
+ *                      with its balance, discount and due date
  *   new_charges        open items billed after that statement's date and not on any statement
  */
 export type OutstandingView = 'all' | 'current_statement' | 'new_charges';
@@ -249,7 +249,9 @@ export async function outstandingFor(db: Knex, input: OutstandingInput): Promise
     const all = raws.map((raw) => toItem(raw, today));
     const statement = latestStatement.get(account.id) ?? null;
     const onStatement = statement ? statementItemIds.get(statement.id) ?? new Set<string>() : new Set<string>();
-    const isOnStatement = (item: OutstandingItem) => (statement !== null && item.statementId === statement.id) || onStatement.has(item.id);
+    // statement_items is the statement's own list, the same one payment submission checks the
+    // discount against, so "Pay full statement" pays exactly what earns the discount.
+    const isOnStatement = (item: OutstandingItem) => onStatement.has(item.id);
 
     let visible = all;
     if (input.view === 'current_statement') visible = statement ? all.filter(isOnStatement) : [];
@@ -286,7 +288,7 @@ export async function outstandingFor(db: Knex, input: OutstandingInput): Promise
   return { asOf: today, accounts };
 }
 
-/** Items a statement lists in statement_items (the ERP may list items without setting their statement id). */
+/** The items each statement lists. */
 async function itemsOnStatements(db: Knex, statementIds: string[]): Promise<Map<string, Set<string>>> {
   const map = new Map<string, Set<string>>();
   if (statementIds.length === 0) return map;

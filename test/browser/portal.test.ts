@@ -4,11 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Express } from 'express';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../api/app';
 import type { Db } from '../../db/connection';
 import { createPaymentWithReservations } from '../../db/payments';
 import { addDays, localDate } from '../../domain/dates';
+import { computeFees, feeScheduleFromDealer } from '../../domain/fees';
+import { formatCents } from '../../domain/money';
 import { logger } from '../../runtime/logger';
 import { testConfig } from '../support/config';
 import { testDb } from '../support/db';
@@ -43,6 +46,7 @@ describe('Payments portal in a browser', () => {
   let temporalConnection: Connection;
   let browser: Browser;
   let operator: SignedIn;
+  let app: Express;
   let dealer: { id: string; name: string };
   let account: Awaited<ReturnType<typeof createCustomerAccount>>;
 
@@ -61,7 +65,7 @@ describe('Payments portal in a browser', () => {
     worker = await startTestWorker({ db, logger, config: testConfig(external) });
     temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
     const config = testConfig({ ...external, TASK_QUEUE: worker.taskQueue });
-    const app = createApp({ db, temporal: new Client({ connection: temporalConnection, namespace: 'default' }), config });
+    app = createApp({ db, temporal: new Client({ connection: temporalConnection, namespace: 'default' }), config });
     server.on('request', app);
 
     dealer = await createDealer(db, { name: 'Northwind Lumber', allow_partial_payments: true, ach_fee_cents: 0 });
@@ -233,6 +237,58 @@ describe('Payments portal in a browser', () => {
     await context.close();
   });
 
+  it('pays by card entered into the processor\'s form: a credit card carries the fee, a debit card does not', async () => {
+    await db('dealers').where({ id: dealer.id }).update({ card_credit_rate_bps: 290, card_debit_rate_bps: 150, card_flat_fee_cents: 30 });
+    const { context, page } = await newPage(DESKTOP);
+    const cardRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.postData()?.includes('4111111111111111')) cardRequests.push(request.url());
+    });
+    await signInInBrowser(page, account.email!);
+    await seesOutstanding(page);
+    await page.getByRole('button', { name: /Not assigned to a job/ }).click();
+    await page.locator('.job').filter({ hasText: 'Not assigned to a job' }).getByRole('checkbox', { name: 'Invoice MISC-88' }).check();
+    await page.locator('.job').filter({ hasText: 'Riverside Duplex' }).getByRole('checkbox', { name: 'Debit DB-220' }).check();
+    await page.locator('.selection-bar').getByRole('button', { name: 'Continue' }).click();
+
+    const addCardInForm = async (number: string) => {
+      await page.getByRole('button', { name: 'Add a card' }).click();
+      await page.getByLabel('Name on card').fill('Pat Payables');
+      await page.getByLabel('Card number').fill(number);
+      await page.getByLabel('Month').fill('12');
+      await page.getByLabel('Year').fill('39');
+      await page.getByLabel('CVV').fill('123');
+      await page.getByLabel('Billing ZIP').fill('62701');
+      await page.getByLabel('State', { exact: true }).fill('IL');
+      await page.getByRole('button', { name: 'Use this card' }).click();
+    };
+    const schedule = feeScheduleFromDealer(await db('dealers').where({ id: dealer.id }).first());
+    const creditFee = computeFees({ method: 'card', cardFunding: 'credit', billingState: 'IL', baseCents: 17_500, schedule }).customerFeeCents;
+    expect(creditFee).toBeGreaterThan(0);
+
+    await addCardInForm('4111111111111111');
+    await page.getByRole('radio', { name: /Visa credit ····1111/ }).waitFor();
+    await page.getByRole('button', { name: `Pay ${formatCents(17_500 + creditFee)}` }).waitFor();
+    expect(await page.locator('.preview-sums div', { hasText: 'Fee' }).locator('dd').textContent()).toBe(formatCents(creditFee));
+    await shoot(page, 'portal-pay-card-desktop');
+    // The card number went to the processor only.
+    expect(cardRequests.length).toBeGreaterThan(0);
+    expect(cardRequests.every((url) => url.startsWith(payments.moov.url))).toBe(true);
+
+    await addCardInForm('4000056655665556');
+    await page.getByRole('radio', { name: /Visa debit ····5556/ }).waitFor();
+    await page.getByRole('button', { name: `Pay ${formatCents(17_500)}` }).waitFor();
+    expect(await page.locator('.preview-sums div', { hasText: 'Fee' }).locator('dd').textContent()).toBe('$0.00');
+
+    await page.getByRole('radio', { name: /Visa credit ····1111/ }).check();
+    await page.getByRole('button', { name: `Pay ${formatCents(17_500 + creditFee)}` }).click();
+    await page.getByRole('heading', { name: 'Payment submitted' }).waitFor();
+    await page.getByText('Your card is charged now').waitFor();
+    const payment = await db('payments').where({ customer_account_id: account.id, method: 'card' }).first('amount_cents', 'fee_cents', 'card_funding');
+    expect(payment).toEqual({ amount_cents: 17_500 + creditFee, fee_cents: creditFee, card_funding: 'credit' });
+    await context.close();
+  });
+
   it('lists payments; a payment shows what it paid, downloads its receipt and emails it again', async () => {
     const paymentId = await seedPayment(db, dealer.id, account.id, ['OS-2040', 'OS-2044']);
     const { context, page } = await newPage(DESKTOP);
@@ -267,8 +323,68 @@ describe('Payments portal in a browser', () => {
     await context.close();
   });
 
+  it('a second dealer\'s invitation adds its account to the same login; the full statement is paid with its discount', async () => {
+    const cedar = await createDealer(db, { name: 'Cedar Ridge Supply', bills_by_statement: true });
+    await dealerProcessorAccount(db, payments.moovClient, cedar.id);
+    const cedarAccount = await createCustomerAccount(db, cedar.id, { name: 'Hallmark Builders LLC', email: account.email });
+    const today = localDate(new Date(), 'America/Chicago');
+    const [statement] = await db('statements').insert({
+      dealer_id: cedar.id, customer_account_id: cedarAccount.id, statement_number: 'ST-2611', statement_date: addDays(today, -10),
+      balance_cents: 98_000, discount_cents: 1_960, discount_date: addDays(today, 5), due_date: addDays(today, 15),
+    }).returning('id');
+    const mill = await createJob(db, cedar.id, cedarAccount.id, 'Mill Creek Homes');
+    await createInvoice(db, cedar.id, cedarAccount.id, { number: 'CR-5501', jobId: mill.id, amountCents: 61_000, invoiceDate: addDays(today, -28), dueDate: addDays(today, 15), statementId: statement.id });
+    await createInvoice(db, cedar.id, cedarAccount.id, { number: 'CR-5518', jobId: mill.id, amountCents: 37_000, invoiceDate: addDays(today, -14), dueDate: addDays(today, 15), statementId: statement.id });
+    await createInvoice(db, cedar.id, cedarAccount.id, { number: 'CR-5560', jobId: mill.id, amountCents: 8_800, invoiceDate: addDays(today, -2), dueDate: addDays(today, 28) });
+
+    const cedarOperator = await signIn(app, (await createOperator(db, cedar.id)).email);
+    await cedarOperator.send('post', '/api/operator/invitations', { customerAccountIds: [cedarAccount.id] }).expect(200);
+    const email = await waitForEmail(sink, account.email!, (message) => message.subject.startsWith('Cedar Ridge Supply'));
+    const { context, page } = await newPage(DESKTOP);
+    await page.goto(email.links.find((link) => link.includes('#/register?token='))!);
+    await page.getByRole('heading', { name: 'Add this account to your login' }).waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in and add Cedar Ridge Supply' }).click();
+
+    await page.getByRole('heading', { name: 'Choose a supplier' }).waitFor();
+    expect(await page.locator('.supplier strong').allTextContents()).toEqual(['Cedar Ridge Supply', 'Northwind Lumber']);
+    await shoot(page, 'portal-suppliers-desktop');
+    await page.getByRole('link', { name: /Cedar Ridge Supply/ }).click();
+    await page.getByRole('tab', { name: 'Current Statement' }).click();
+    await page.getByText('Statement ST-2611', { exact: false }).waitFor();
+    await page.getByText('comes off').waitFor();
+    await shoot(page, 'portal-statement-desktop');
+    await page.getByRole('tab', { name: 'New Charges' }).click();
+    await page.getByText('CR-5560').waitFor();
+    expect(await page.locator('.item .item-text').allTextContents()).toEqual([expect.stringContaining('CR-5560')]);
+
+    await page.getByRole('tab', { name: 'Current Statement' }).click();
+    await page.getByRole('button', { name: 'Pay full statement' }).click();
+    await page.getByRole('radio', { name: /Prairie State Bank/ }).check();
+    await page.getByRole('button', { name: `Pay ${formatCents(98_000 - 1_960)}` }).waitFor();
+    expect(await page.locator('.preview-sums div', { hasText: 'Statement discount' }).locator('dd').textContent()).toBe(`−${formatCents(1_960)}`);
+    await shoot(page, 'portal-pay-statement-desktop');
+    await page.getByRole('button', { name: `Pay ${formatCents(98_000 - 1_960)}` }).click();
+    await page.getByRole('heading', { name: 'Payment submitted' }).waitFor();
+    const payment = await db('payments').where({ customer_account_id: cedarAccount.id }).first('discount_cents', 'amount_cents', 'source_view', 'statement_id', 'status');
+    expect(payment).toEqual({ discount_cents: 1_960, amount_cents: 96_040, source_view: 'current_statement', statement_id: statement.id, status: 'pending' });
+    await context.close();
+
+    const phone = await newPage(PHONE);
+    await signInInBrowser(phone.page, account.email!);
+    await phone.page.getByRole('link', { name: /Cedar Ridge Supply/ }).click();
+    await phone.page.getByRole('tab', { name: 'Current Statement' }).click();
+    await phone.page.getByText('Statement ST-2611', { exact: false }).waitFor();
+    await shoot(phone.page, 'portal-statement-phone');
+    await phone.page.goto(`${baseUrl}/portal/#/payments`);
+    await phone.page.locator('.payment-row').first().waitFor();
+    await shoot(phone.page, 'portal-payments-phone');
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await phone.context.close();
+  });
+
   it('shows a clear message for a used invitation link', async () => {
-    const email = await waitForEmail(sink, account.email!, (message) => message.subject.includes('invites you'));
+    const email = await waitForEmail(sink, account.email!, (message) => message.subject.startsWith('Northwind Lumber invites you'));
     const registerUrl = email.links.find((link) => link.includes('#/register?token='))!;
     const { context, page } = await newPage(PHONE);
     await page.goto(registerUrl);

@@ -94,6 +94,10 @@ export async function createInvoice(
       status: fields.status ?? ((fields.balanceCents ?? fields.amountCents) < fields.amountCents ? 'partially_paid' : 'open'),
     })
     .returning(['id', 'invoice_number']);
+  // The ERP lists a statement's items; ingestion records the list and the item's statement id.
+  if (fields.statementId) {
+    await db('statement_items').insert({ dealer_id: dealerId, statement_id: fields.statementId, item_type: 'invoice', invoice_id: invoice.id, amount_cents: fields.balanceCents ?? fields.amountCents });
+  }
   return invoice;
 }
 
@@ -111,6 +115,9 @@ export async function createAdjustment(
       applies_to_invoice_number: fields.appliesTo ?? null,
     })
     .returning(['id', 'adjustment_number']);
+  if (fields.statementId) {
+    await db('statement_items').insert({ dealer_id: dealerId, statement_id: fields.statementId, item_type: fields.kind, adjustment_id: adjustment.id, amount_cents: fields.balanceCents ?? fields.amountCents });
+  }
   return adjustment;
 }
 

@@ -43,7 +43,7 @@ export function Outstanding({ dealerId, view: requestedView, selection, onSelect
           <p className="eyebrow">What you owe</p>
           <h1>{data.dealer.name}</h1>
         </div>
-        {dealers && dealers.length > 1 && <a className="button ghost" href="#/">Change supplier</a>}
+        {dealers && dealers.length > 1 && <a className="button ghost small" href="#/">Change supplier</a>}
       </div>
 
       {data.dealer.billsByStatement && (
@@ -86,6 +86,7 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
 }) {
   const accountSelection = selection?.accountId === account.id ? selection : null;
   const statementItems = account.jobs.flatMap((job) => job.items);
+  const statementInFlight = statementItems.length > 0 && statementItems.every((item) => item.payableCents === 0) && statementItems.some((item) => item.reservedCents > 0);
   const payFullStatement = () => {
     if (!account.statement) return;
     onSelect(fullStatement(dealerId, account.id, account.statement.id, statementItems));
@@ -114,7 +115,8 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
                 Pay full statement
               </button>
             </div>
-            {account.statement.discountCents > 0 && (
+            {statementInFlight && <p className="discount">A payment for this statement is being processed.</p>}
+            {account.statement.discountCents > 0 && !statementInFlight && (
               <p className={account.statement.discountAvailable ? 'discount available' : 'discount'}>
                 {account.statement.discountAvailable
                   ? `Pay the full statement by ${dateOnly(account.statement.discountDate ?? account.statement.dueDate)} and ${money(account.statement.discountCents)} comes off.`

@@ -168,7 +168,7 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
         <ErrorMessage error={addError} />
         <div className="row wrap">
           <button type="button" className="secondary" onClick={onLinkBank} disabled={adding !== null}>{adding === 'bank' ? 'Waiting for your bank…' : methods?.some((method) => method.kind === 'ach') ? 'Link another bank account' : 'Link a bank account'}</button>
-          <button type="button" className="secondary" onClick={() => setAdding(adding === 'card' ? null : 'card')} disabled={adding === 'bank'}>Pay by card</button>
+          <button type="button" className="secondary" onClick={() => setAdding(adding === 'card' ? null : 'card')} disabled={adding === 'bank'}>Add a card</button>
         </div>
         {adding === 'card' && (
           <CardForm
