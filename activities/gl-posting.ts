@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { completeAutoCategory, finishPostingRun, recordRunState } from '../db/gl-posting';
-import { lineCounts, nextPendingLines, recordLineResults, type LineResult, type PostableLine } from '../db/gl-lines';
+import { countPendingInSlice, lineCounts, nextPendingLines, recordLineResults, type LineResult, type LineSlice, type PostableLine } from '../db/gl-lines';
 import { refreshStatus } from '../db/settlements';
 import type { SettlementCategory, SettlementStatus } from '../domain/settlement';
 import { SpruceClient, SpruceClientError, SpruceRejectedError, SpruceUnavailableError, type GlLine } from '../integrations/spruce';
@@ -52,11 +52,14 @@ export function createGlPostingActivities(deps: ActivityDeps) {
       return progressOf(settlementId);
     },
 
-    /** Posts up to `batchSize` pending lines of one category; returns that category's counts after. */
-    async postGlBatch({ settlementId, category, batchSize }: { settlementId: string; category: SettlementCategory; batchSize: number }): Promise<CategoryProgress> {
+    /**
+     * Posts up to `batchSize` pending lines of one category's slice; returns the category's
+     * counts and what is left in the slice.
+     */
+    async postGlBatch({ settlementId, category, batchSize, slice }: { settlementId: string; category: SettlementCategory; batchSize: number; slice: LineSlice }): Promise<{ counts: CategoryProgress; remaining: number }> {
       const context = Context.current();
       const { settlement, client } = await spruceFor(settlementId);
-      const lines = await nextPendingLines(db, settlementId, category, batchSize);
+      const lines = await nextPendingLines(db, settlementId, category, batchSize, slice);
       let recovered = false;
       for (let start = 0; start < lines.length; start += REQUEST_LINES) {
         // A cancelled attempt (worker shutting down) stops between requests; whatever Spruce
@@ -95,7 +98,9 @@ export function createGlPostingActivities(deps: ActivityDeps) {
         }
         context.heartbeat({ category, done: start + chunk.length });
       }
-      return (await progressOf(settlementId)).find((row) => row.category === category)!;
+      const counts = (await progressOf(settlementId)).find((row) => row.category === category)!;
+      // Every line taken was answered (or this threw), so a short batch emptied the slice.
+      return { counts, remaining: lines.length < batchSize ? 0 : await countPendingInSlice(db, settlementId, category, slice) };
     },
 
     async completeGlCategory({ settlementId, category, postedBy }: { settlementId: string; category: SettlementCategory; postedBy: string | null }): Promise<CategoryProgress> {
@@ -113,7 +118,8 @@ export function createGlPostingActivities(deps: ActivityDeps) {
         await finishPostingRun(trx, settlementId, outcome, lastError ?? null);
         return refreshStatus(trx, settlementId);
       });
-      await deps.temporal.workflow.getHandle(settlement.workflow_id).signal(postingChangedSignal).catch(() => undefined);
+      // The posting workflow signals the payments itself; the settlement workflow only moves on.
+      await deps.temporal.workflow.getHandle(settlement.workflow_id).signal(postingChangedSignal, { notifyPayments: false }).catch(() => undefined);
       return { status: settlement.status };
     },
   };

@@ -8,7 +8,7 @@ import {
 import type { SettlementStatus } from '../domain/settlement';
 import { glPostedSignal, paymentWorkflowId } from '../workflows/payment-definitions';
 import {
-  paymentJoinedSignal, paymentLeftSignal, postingChangedSignal, settlementWorkflowId, type SettlementWorkflowInput,
+  paymentJoinedSignal, paymentLeftSignal, settlementWorkflowId, type SettlementWorkflowInput,
 } from '../workflows/settlement-definitions';
 
 /**
@@ -79,24 +79,20 @@ export function createSettlementActivities(deps: ActivityDeps) {
      * ledger. Repeats are harmless (the payment only records that it is posted); a payment
      * workflow that has already finished is skipped.
      */
-    async notifyPaymentsPosted({ settlementId }: { settlementId: string }): Promise<{ status: SettlementStatus; notified: number }> {
+    async notifyPaymentsPosted({ settlementId, signalPayments = true }: { settlementId: string; signalPayments?: boolean }): Promise<{ status: SettlementStatus; notified: number }> {
       const settlement: SettlementRow | undefined = await db('settlements').where({ id: settlementId }).first();
       if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, 'NonRetryable');
-      if (settlement.status === 'open' || settlement.status === 'ready') return { status: settlement.status, notified: 0 };
+      if (!signalPayments || settlement.status === 'open' || settlement.status === 'ready') return { status: settlement.status, notified: 0 };
       const paymentIds = await fullyPostedPayments(db, settlementId);
       let notified = 0;
-      await forEachLimited(paymentIds, 16, async (paymentId) => {
+      let done = 0;
+      await forEachLimited(paymentIds, 64, async (paymentId) => {
         const delivered = await deps.temporal.workflow.getHandle(paymentWorkflowId(paymentId)).signal(glPostedSignal, { settlementId }).then(() => true, ignoreNotFound);
         if (delivered) notified += 1;
-        if (notified % 200 === 0) heartbeat(notified);
+        done += 1;
+        if (done % 200 === 0) heartbeat(done);
       });
       return { status: settlement.status, notified };
-    },
-
-    /** Tells the settlement workflow its categories changed (auto-post run ended, manual mark). */
-    async signalPostingChanged({ settlementId }: { settlementId: string }): Promise<void> {
-      const settlement: SettlementRow | undefined = await db('settlements').where({ id: settlementId }).first();
-      if (settlement) await signalSettlement(settlement, (handle) => handle.signal(postingChangedSignal));
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import { glLineKey, glReversalKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type SettlementCategory } from '../domain/settlement';
+import { glLineKey, glReversalKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type SettlementCategory } from '../domain/settlement';
+
+export type { LineSlice } from '../domain/settlement';
 
 /**
  * GL posting lines: one per payment application (invoice paid, credit memo applied to an
@@ -128,29 +130,36 @@ export interface PostableLine {
   original_rejected_reason: string | null;
 }
 
-/**
- * The next pending lines of a category. Ordinary lines go first and reversals only once none
- * are left, so a reversal always finds the posting id of a line posted in the same run.
- */
-export async function nextPendingLines(db: Db, settlementId: string, category: SettlementCategory, limit: number): Promise<PostableLine[]> {
-  const base = () =>
-    db('gl_posting_lines as l')
-      .join('payments as p', 'p.id', 'l.payment_id')
-      .join('settlements as s', 's.id', 'l.settlement_id')
-      .leftJoin('gl_posting_lines as o', 'o.id', 'l.reverses_line_id')
-      .leftJoin('settlements as os', 'os.id', 'o.settlement_id')
-      .where({ 'l.settlement_id': settlementId, 'l.category': category, 'l.status': 'pending' })
-      .orderBy('l.created_at')
-      .orderBy('l.id')
-      .limit(limit)
-      .select(
-        'l.id', 'l.idempotency_key', 'l.line_type', 'l.category', 'l.erp_account_id', 'l.erp_job_id', 'l.document_id', 'l.applied_document_id',
-        'l.gl_account', 'l.amount_cents', 'l.payment_id', 'p.number as payment_number', 's.business_date as posting_date',
-        'o.status as original_status', 'o.erp_posting_id as original_erp_posting_id', 'os.number as original_settlement_number',
-        'o.rejected_reason as original_rejected_reason',
-      );
-  const ordinary = await base().whereNot('l.line_type', 'reversal');
-  return ordinary.length > 0 ? ordinary : base().where('l.line_type', 'reversal');
+/** Pending lines of one category and slice: a lane takes the lines whose id hashes to it. */
+function pendingInSlice(db: Db, settlementId: string, category: SettlementCategory, slice: LineSlice) {
+  const query = db('gl_posting_lines as l').where({ 'l.settlement_id': settlementId, 'l.category': category, 'l.status': 'pending' });
+  if (slice.kind === 'reversal') query.where('l.line_type', 'reversal');
+  else query.whereNot('l.line_type', 'reversal');
+  if (slice.lanes > 1) query.whereRaw('(hashtext(l.id::text)::bigint & 2147483647) % ? = ?', [slice.lanes, slice.lane]);
+  return query;
+}
+
+export async function countPendingInSlice(db: Db, settlementId: string, category: SettlementCategory, slice: LineSlice): Promise<number> {
+  const [row] = await pendingInSlice(db, settlementId, category, slice).count<Array<{ n: number }>>('* as n');
+  return Number(row?.n ?? 0);
+}
+
+/** The next pending lines of one category and slice, in a stable order. */
+export async function nextPendingLines(db: Db, settlementId: string, category: SettlementCategory, limit: number, slice: LineSlice): Promise<PostableLine[]> {
+  return pendingInSlice(db, settlementId, category, slice)
+    .join('payments as p', 'p.id', 'l.payment_id')
+    .join('settlements as s', 's.id', 'l.settlement_id')
+    .leftJoin('gl_posting_lines as o', 'o.id', 'l.reverses_line_id')
+    .leftJoin('settlements as os', 'os.id', 'o.settlement_id')
+    .orderBy('l.created_at')
+    .orderBy('l.id')
+    .limit(limit)
+    .select(
+      'l.id', 'l.idempotency_key', 'l.line_type', 'l.category', 'l.erp_account_id', 'l.erp_job_id', 'l.document_id', 'l.applied_document_id',
+      'l.gl_account', 'l.amount_cents', 'l.payment_id', 'p.number as payment_number', 's.business_date as posting_date',
+      'o.status as original_status', 'o.erp_posting_id as original_erp_posting_id', 'os.number as original_settlement_number',
+      'o.rejected_reason as original_rejected_reason',
+    );
 }
 
 export type LineResult = { id: string; outcome: 'posted'; erpPostingId: string } | { id: string; outcome: 'rejected'; reason: string };

@@ -24,6 +24,17 @@ export const LINE_SHAPE: Record<ApplicationKind, { category: SettlementCategory;
   debit: { category: 'debit_adjustments', lineType: 'debit_payment', documentType: 'debit' },
 };
 
+/**
+ * Which pending lines of a category one posting call takes: ordinary lines spread over
+ * `lanes` parallel callers (by a hash of the line id), then the reversals alone, after every
+ * ordinary line, so each reversal finds the ERP posting id of the line it reverses.
+ */
+export interface LineSlice {
+  kind: 'ordinary' | 'reversal';
+  lane: number;
+  lanes: number;
+}
+
 export const CATEGORY_LABEL: Record<SettlementCategory, string> = {
   invoices: 'Invoices',
   credit_adjustments: 'Credit adjustments',

@@ -201,7 +201,7 @@ describe('GL auto-post', () => {
     await spruce.setFaults({ delayMs: 150 });
     const started = await worker.client.workflow.start('glPostingWorkflow', {
       workflowId: glPostingWorkflowId(scenario.settlementId), taskQueue: worker.taskQueue,
-      args: [{ settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 50, maxRetryDelayMs: 1_000 }],
+      args: [{ settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 50, lanes: 2, maxRetryDelayMs: 1_000 }],
     });
     await eventually(async () => expect(ledger(scenario.dealer).length).toBeGreaterThan(0), 30_000, 20);
     await spruce.setFaults({ outage: 'unavailable' });
@@ -242,7 +242,7 @@ describe('GL auto-post', () => {
     await spruce.setFaults({ delayMs: 150 });
     const started = await worker.client.workflow.start('glPostingWorkflow', {
       workflowId: glPostingWorkflowId(scenario.settlementId), taskQueue,
-      args: [{ settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 100, maxRetryDelayMs: 1_000 }],
+      args: [{ settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 100, lanes: 3, maxRetryDelayMs: 1_000 }],
     });
     await eventually(async () => {
       const posted = await db('gl_posting_lines').where({ settlement_id: scenario.settlementId, status: 'posted' }).count<Array<{ count: number }>>('* as count');

@@ -2,7 +2,10 @@ import {
   ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { glPostingProgressQuery, POSTING_ORDER, type GlPostingInput, type GlPostingProgress } from './settlement-definitions';
+import type { LineSlice, SettlementCategory } from '../domain/settlement';
+import {
+  glPostingProgressQuery, POSTING_ORDER, type CategoryProgress, type GlPostingInput, type GlPostingProgress,
+} from './settlement-definitions';
 
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -21,7 +24,8 @@ const FIRST_RETRY_DELAY_MS = 1_000;
 
 /**
  * The auto-post wizard (`gl-posting-<settlementId>`): invoices (with statement discounts),
- * then credit adjustments, then debit adjustments, in batches of lines. When Spruce is down
+ * then credit adjustments, then debit adjustments, in batches of lines (several lanes of
+ * batches at once within a category; reversals last). When Spruce is down
  * the batch fails retryably and this loop waits and tries again, for as long as it takes —
  * that is the queue. Lines Spruce refuses are recorded with the reason and skipped; the rest
  * carry on. Progress is served by the `progress` query and persisted by the activities.
@@ -37,34 +41,43 @@ export async function glPostingWorkflow(input: GlPostingInput): Promise<GlPostin
   };
   setHandler(glPostingProgressQuery, () => progress);
 
+  /** Posts one slice of a category until it is empty, waiting out Spruce outages. */
+  const drain = async (category: SettlementCategory, counts: CategoryProgress, slice: LineSlice) => {
+    let delay = FIRST_RETRY_DELAY_MS;
+    for (;;) {
+      try {
+        const result = await posting.postGlBatch({ settlementId: input.settlementId, category, batchSize: input.batchSize, slice });
+        Object.assign(counts, result.counts);
+        progress.waitingForSpruce = false;
+        progress.lastError = null;
+        if (result.remaining === 0) return;
+        delay = FIRST_RETRY_DELAY_MS;
+      } catch (error) {
+        if (!retryLater(error)) throw error;
+        progress.attempts += 1;
+        progress.waitingForSpruce = failureType(error) === 'SpruceUnavailable';
+        progress.lastError = describe(error);
+        if (!progress.waitingForSpruce) {
+          await bookkeeping.recordGlPostingState({ settlementId: input.settlementId, currentCategory: category, lastError: progress.lastError });
+        }
+        await sleep(delay);
+        delay = Math.min(delay * 2, input.maxRetryDelayMs);
+        // A long outage must not grow the history without bound: start afresh (the
+        // database holds every line's state, so nothing is lost or repeated).
+        if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof glPostingWorkflow>(input);
+      }
+    }
+  };
+
   try {
     progress.categories = await bookkeeping.beginGlPosting({ settlementId: input.settlementId, startedBy: input.startedBy });
     for (const category of POSTING_ORDER) {
       const counts = progress.categories.find((row) => row.category === category)!;
       if (counts.total === 0) continue;
       progress.step = category;
-      let delay = FIRST_RETRY_DELAY_MS;
-      while (counts.pending > 0) {
-        try {
-          Object.assign(counts, await posting.postGlBatch({ settlementId: input.settlementId, category, batchSize: input.batchSize }));
-          progress.waitingForSpruce = false;
-          progress.lastError = null;
-          delay = FIRST_RETRY_DELAY_MS;
-        } catch (error) {
-          if (!retryLater(error)) throw error;
-          progress.attempts += 1;
-          progress.waitingForSpruce = failureType(error) === 'SpruceUnavailable';
-          progress.lastError = describe(error);
-          if (!progress.waitingForSpruce) {
-            await bookkeeping.recordGlPostingState({ settlementId: input.settlementId, currentCategory: category, lastError: progress.lastError });
-          }
-          await sleep(delay);
-          delay = Math.min(delay * 2, input.maxRetryDelayMs);
-          // A long outage must not grow the history without bound: start afresh (the
-          // database holds every line's state, so nothing is lost or repeated).
-          if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof glPostingWorkflow>(input);
-        }
-      }
+      const lanes = Number.isInteger(input.lanes) && input.lanes > 0 ? input.lanes : 1;
+      await Promise.all(Array.from({ length: lanes }, (_, lane) => drain(category, counts, { kind: 'ordinary', lane, lanes })));
+      await drain(category, counts, { kind: 'reversal', lane: 0, lanes: 1 });
       Object.assign(counts, await bookkeeping.completeGlCategory({ settlementId: input.settlementId, category, postedBy: input.startedBy }));
     }
     progress.step = 'finishing';

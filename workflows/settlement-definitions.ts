@@ -38,8 +38,11 @@ export const paymentJoinedSignal = defineSignal<[{ paymentId: string }]>('paymen
 export const paymentLeftSignal = defineSignal<[{ paymentId: string }]>('paymentLeft');
 /** An operator closes the batch before the cutoff. */
 export const closeSettlementSignal = defineSignal<[{ actorId: string | null }]>('closeNow');
-/** Categories were posted (auto-post finished a run, or an operator marked one posted). */
-export const postingChangedSignal = defineSignal<[]>('postingChanged');
+/**
+ * Categories were posted: an auto-post run ended (it signals the payments itself) or an
+ * operator marked one posted by hand (the settlement workflow then signals the payments).
+ */
+export const postingChangedSignal = defineSignal<[{ notifyPayments: boolean }]>('postingChanged');
 /** An operator resolved the settlement: the workflow's job is done. */
 export const settlementResolvedSignal = defineSignal<[{ actorId: string }]>('resolved');
 export const settlementStateQuery = defineQuery<SettlementWorkflowState>('state');
@@ -50,6 +53,8 @@ export interface GlPostingInput {
   startedBy: string | null;
   /** Lines per activity call; each call heartbeats between Spruce requests. */
   batchSize: number;
+  /** Batches of one category posted side by side (each takes a disjoint share of the lines). */
+  lanes: number;
   /** Upper bound of the wait between attempts while Spruce is unreachable. */
   maxRetryDelayMs: number;
 }
@@ -74,4 +79,5 @@ export interface GlPostingProgress {
 export const glPostingProgressQuery = defineQuery<GlPostingProgress>('progress');
 
 export const DEFAULT_GL_BATCH_SIZE = 500;
+export const DEFAULT_GL_LANES = 4;
 export const DEFAULT_GL_MAX_RETRY_DELAY_MS = 10_000;

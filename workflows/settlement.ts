@@ -28,6 +28,7 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   };
   let closeRequested: { actorId: string | null } | null = null;
   let postingChanges = 0;
+  let paymentsToNotify = false;
   let resolved = false;
 
   setHandler(settlementStateQuery, () => state);
@@ -45,8 +46,9 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   setHandler(closeSettlementSignal, ({ actorId }) => {
     closeRequested ??= { actorId };
   });
-  setHandler(postingChangedSignal, () => {
+  setHandler(postingChangedSignal, ({ notifyPayments }) => {
     postingChanges += 1;
+    paymentsToNotify ||= notifyPayments;
   });
   setHandler(settlementResolvedSignal, () => {
     resolved = true;
@@ -61,7 +63,9 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     await condition(() => postingChanges > 0 || resolved);
     if (postingChanges > 0) {
       postingChanges = 0;
-      state.status = (await activities.notifyPaymentsPosted({ settlementId: input.settlementId })).status;
+      const signalPayments = paymentsToNotify;
+      paymentsToNotify = false;
+      state.status = (await activities.notifyPaymentsPosted({ settlementId: input.settlementId, signalPayments })).status;
     }
   }
   state.status = 'resolved';

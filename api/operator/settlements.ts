@@ -5,7 +5,7 @@ import { finishPostingRun, claimPostingRun } from '../../db/gl-posting';
 import { closeSettlement, markCategoryPosted, resolveSettlement, SettlementRefusal } from '../../db/settlements';
 import { SETTLEMENT_CATEGORIES } from '../../domain/settlement';
 import {
-  closeSettlementSignal, DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, postingChangedSignal, settlementResolvedSignal,
+  closeSettlementSignal, DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, postingChangedSignal, settlementResolvedSignal,
   type GlPostingInput,
 } from '../../workflows/settlement-definitions';
 import { operatorOf } from '../auth/context';
@@ -81,7 +81,7 @@ export function settlementRoutes(deps: AppDeps): Router {
     const { settlement } = await db.transaction((trx) => markCategoryPosted(trx, {
       settlementId: id, dealerId: operator.dealerId, category: category.data, postedAt: at, operatorId: operator.id,
     })).catch(refusal);
-    await tell(settlement.workflow_id, (handle) => handle.signal(postingChangedSignal));
+    await tell(settlement.workflow_id, (handle) => handle.signal(postingChangedSignal, { notifyPayments: true }));
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
 
@@ -107,7 +107,7 @@ export function settlementRoutes(deps: AppDeps): Router {
       res.status(200).json({ started: false, reason: 'nothing_to_post', progress: await postingProgress(db, operator.dealerId, id) });
       return;
     }
-    const input: GlPostingInput = { settlementId: id, startedBy: operator.id, batchSize: DEFAULT_GL_BATCH_SIZE, maxRetryDelayMs: DEFAULT_GL_MAX_RETRY_DELAY_MS };
+    const input: GlPostingInput = { settlementId: id, startedBy: operator.id, batchSize: DEFAULT_GL_BATCH_SIZE, lanes: DEFAULT_GL_LANES, maxRetryDelayMs: DEFAULT_GL_MAX_RETRY_DELAY_MS };
     try {
       // A second click (or a retried request) joins the running workflow instead of starting
       // another; a finished run may be followed by a new one for lines still to post.
