@@ -57,6 +57,9 @@ export const configSchema = z.object({
   RETURN_WINDOW_BUSINESS_DAYS: z.coerce.number().int().positive().default(5),
   INVITATION_TTL_MS: durationMs.default(7 * 24 * 60 * 60 * 1000),
   RECONCILE_POLL_MS: durationMs.default(5 * 60 * 1000),
+  // Sign-in and password-reset attempts one client address may make per window (on top of per-account lock-out).
+  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
+  AUTH_RATE_LIMIT_WINDOW_MS: durationMs.default(15 * 60 * 1000),
 });
 
 export type Config = z.infer<typeof configSchema>;
