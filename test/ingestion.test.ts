@@ -153,6 +153,8 @@ describe('CSV ingestion', () => {
       // Stored exactly as written: nothing is evaluated or rewritten on the way in.
       { invoice_number: 'INV-5009', invoice_date: '2026-10-15', due_date: '2026-11-14', amount_cents: 200000, balance_cents: 200000, status: 'open', po_number: '=HYPERLINK("http://example.test","PO")', erp_job_id: 'J-11', job_name: 'Oak Ave duplexes' },
     ]);
+    const ids = await db('invoices').where({ dealer_id: dealerId }).pluck('id');
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const adjustments = await db('adjustments').where({ dealer_id: dealerId }).orderBy('adjustment_number').select('adjustment_number', 'kind', 'reason', 'amount_cents', 'balance_cents', 'status');
     expect(adjustments).toEqual([
       { adjustment_number: 'CM-3001', kind: 'credit', reason: 'discount', amount_cents: 15000, balance_cents: 15000, status: 'open' },
