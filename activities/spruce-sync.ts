@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ActivityDeps } from '.';
 import { refreshAccountStats } from '../db/account-stats';
 import { applySpruceChanges, type ApplyResult } from '../db/spruce-apply';
-import { ensureSyncState, lockSyncState, recordApplied, recordCaughtUp, recordSyncError, resetCursor, type SyncStatus } from '../db/sync-state';
+import { auditTransition, ensureSyncState, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError, resetCursor, type SyncStatus } from '../db/sync-state';
 import { SpruceClient, SpruceError, spruceChange, type SpruceChange } from '../integrations/spruce';
 
 /**
@@ -55,6 +55,7 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
     const status: SyncStatus = replay && !reachedHead ? 'resyncing' : reachedHead ? 'live' : 'catching_up';
     if (replay && reachedHead) await trx('sync_state').where({ dealer_id: dealerId }).update({ resync_requested_at: null });
     await recordApplied(trx, dealerId, { cursor, applied: next.length, skipped, lastEventAt: result.lastOccurredAt, status, headSeq, error });
+    await auditTransition(trx, dealerId, { from: state.status, to: status, resyncFinished: replay && reachedHead, cursor });
     if (result.unresolved.length > 0) {
       log.warn({ dealerId, unresolved: result.unresolved.slice(0, 20), count: result.unresolved.length }, 'spruce changes refer to objects we do not have');
     }
@@ -159,6 +160,7 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
           const page = await client.changes(cursor, FEED_PAGE);
           if (page.changes.length === 0) {
             await recordCaughtUp(db, dealerId, page.head_seq);
+            await pruneAppliedDeliveries(db, dealerId, cursor);
             return { cursor, applied, hasMore: false, headSeq: page.head_seq };
           }
           const outcome = await db.transaction((trx) => applyContinuing(trx, dealerId, page.changes, page.head_seq));

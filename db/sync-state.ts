@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit } from './audit';
 
 /**
  * The Spruce sync's persisted state per dealer (`sync_state`): the change-feed cursor (every
@@ -63,10 +64,31 @@ export async function recordApplied(
 }
 
 /** The feed has nothing newer: the sync is live and has no lag. */
-export async function recordCaughtUp(db: Trx, dealerId: string, headSeq: number): Promise<void> {
-  await db('sync_state')
-    .where({ dealer_id: dealerId })
-    .update({ status: 'live', head_seq: headSeq, lag_ms: 0, resync_requested_at: null, last_synced_at: db.fn.now(), updated_at: db.fn.now() });
+export async function recordCaughtUp(db: Knex, dealerId: string, headSeq: number): Promise<void> {
+  await db.transaction(async (trx) => {
+    const before = await trx('sync_state').where({ dealer_id: dealerId }).forUpdate().first('status', 'resync_requested_at', 'cursor');
+    await trx('sync_state')
+      .where({ dealer_id: dealerId })
+      .update({ status: 'live', head_seq: headSeq, lag_ms: 0, resync_requested_at: null, last_synced_at: trx.fn.now(), updated_at: trx.fn.now() });
+    if (before) await auditTransition(trx, dealerId, { from: before.status, to: 'live', resyncFinished: before.resync_requested_at !== null, cursor: before.cursor });
+  });
+}
+
+/**
+ * Outages, recoveries and finished resyncs go to the audit log (individual row changes do
+ * not: the change feed is their history).
+ */
+export async function auditTransition(trx: Trx, dealerId: string, change: { from: SyncStatus; to: SyncStatus; resyncFinished?: boolean; cursor?: number; error?: string }): Promise<void> {
+  const base = { dealerId, actorKind: 'system' as const, entityType: 'integration', entityId: dealerId };
+  if (change.to === 'degraded' && change.from !== 'degraded') {
+    await recordAudit(trx, { ...base, action: 'integration.sync_degraded', data: { error: change.error ?? null } });
+  }
+  if (change.from === 'degraded' && change.to !== 'degraded') {
+    await recordAudit(trx, { ...base, action: 'integration.sync_resumed', data: { status: change.to } });
+  }
+  if (change.resyncFinished) {
+    await recordAudit(trx, { ...base, action: 'integration.resync_completed', data: { cursor: change.cursor ?? null } });
+  }
 }
 
 export async function recordSyncStatus(db: Trx, dealerId: string, status: SyncStatus, headSeq?: number): Promise<void> {
@@ -75,11 +97,35 @@ export async function recordSyncStatus(db: Trx, dealerId: string, status: SyncSt
     .update({ status, ...(headSeq === undefined ? {} : { head_seq: headSeq }), updated_at: db.fn.now() });
 }
 
-export async function recordSyncError(db: Trx, dealerId: string, message: string): Promise<void> {
-  await db('sync_state').insert({ dealer_id: dealerId }).onConflict('dealer_id').ignore();
-  await db('sync_state')
-    .where({ dealer_id: dealerId })
-    .update({ status: 'degraded', last_error: message.slice(0, 2000), last_error_at: db.fn.now(), updated_at: db.fn.now() });
+export async function recordSyncError(db: Knex, dealerId: string, message: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('sync_state').insert({ dealer_id: dealerId }).onConflict('dealer_id').ignore();
+    const before = await trx('sync_state').where({ dealer_id: dealerId }).forUpdate().first('status');
+    await trx('sync_state')
+      .where({ dealer_id: dealerId })
+      .update({ status: 'degraded', last_error: message.slice(0, 2000), last_error_at: trx.fn.now(), updated_at: trx.fn.now() });
+    await auditTransition(trx, dealerId, { from: before.status, to: 'degraded', error: message.slice(0, 500) });
+  });
+}
+
+/**
+ * Stored webhook deliveries are kept as the replay guard and for the apply step; once applied
+ * and old they serve neither. Oldest first, a bounded number per call.
+ */
+export async function pruneAppliedDeliveries(db: Trx, dealerId: string, cursor: number, olderThanDays = 7): Promise<number> {
+  return db('webhook_events')
+    .whereIn(
+      'id',
+      db('webhook_events')
+        .where({ provider: 'spruce', dealer_id: dealerId })
+        .where('first_seq', '<=', cursor)
+        .where('last_seq', '<=', cursor)
+        .where('received_at', '<', db.raw(`now() - make_interval(days => ?)`, [olderThanDays]))
+        .orderBy('first_seq')
+        .limit(1_000)
+        .select('id'),
+    )
+    .delete();
 }
 
 /** Resync from scratch: the cursor goes back to 0; data stays and is overwritten as the feed replays. */
