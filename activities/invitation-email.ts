@@ -14,7 +14,7 @@ export interface InvitationEmailInput {
 
 /** The invitation as the customer reads it: who invites them, for which account, until when. */
 export function invitationEmail(input: InvitationEmailInput): OutgoingEmail {
-  const until = input.expiresAt.toLocaleString('en-US', { timeZone: input.dealerTimeZone, dateStyle: 'long', timeStyle: 'short' });
+  const until = input.expiresAt.toLocaleString('en-US', { timeZone: input.dealerTimeZone, month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
   const text = [
     `${input.dealerName} would like you to pay your account online.`,
     '',

@@ -18,12 +18,16 @@ const LINE_LABEL: Record<PaymentLine['type'], string> = {
 /** Credits and discounts reduce what was charged; the receipt shows them as negatives. */
 export const signedLineCents = (line: PaymentLine) => (line.type === 'credit' || line.type === 'discount' ? -line.amountCents : line.amountCents);
 
-export function receiptRows(payment: PaymentDetail): Array<{ label: string; amount: string }> {
-  const rows: Array<{ label: string; amount: string }> = payment.lines.map((line) => ({
+export function receiptLines(payment: PaymentDetail): Array<{ label: string; amount: string }> {
+  return payment.lines.map((line) => ({
     label: `${LINE_LABEL[line.type]} ${line.number}${line.appliedToInvoiceNumber ? ` (to invoice ${line.appliedToInvoiceNumber})` : ''}`,
     amount: formatCents(signedLineCents(line)),
   }));
-  rows.push({ label: 'Items', amount: formatCents(payment.itemsCents) });
+}
+
+/** The sums under the lines; together with the total they are the payment row's own figures. */
+export function receiptSums(payment: PaymentDetail): Array<{ label: string; amount: string }> {
+  const rows: Array<{ label: string; amount: string }> = [{ label: 'Items', amount: formatCents(payment.itemsCents) }];
   if (payment.creditsCents) rows.push({ label: 'Credits', amount: formatCents(-payment.creditsCents) });
   if (payment.discountCents) rows.push({ label: 'Statement discount', amount: formatCents(-payment.discountCents) });
   rows.push({ label: 'Processing fee', amount: formatCents(payment.feeCents) });
@@ -31,7 +35,7 @@ export function receiptRows(payment: PaymentDetail): Array<{ label: string; amou
 }
 
 export const submittedLocal = (payment: PaymentDetail) =>
-  new Date(payment.submittedAt).toLocaleString('en-US', { timeZone: payment.dealerTimeZone, dateStyle: 'long', timeStyle: 'short' });
+  new Date(payment.submittedAt).toLocaleString('en-US', { timeZone: payment.dealerTimeZone, month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 
 export const whatHappensNext = (payment: PaymentDetail) =>
   payment.status !== 'pending'
@@ -74,7 +78,13 @@ export function renderReceiptPdf(payment: PaymentDetail): Promise<Buffer> {
     doc.moveDown(1);
     doc.moveTo(left, doc.y).lineTo(right, doc.y).strokeColor('#cbd2d9').stroke();
     doc.moveDown(0.5);
-    for (const line of receiptRows(payment)) row(line.label, line.amount);
+    doc.font('Helvetica-Bold').fontSize(9).fillColor('#52606d').text('WHAT THIS PAYMENT PAID', left).fillColor('#000000');
+    doc.moveDown(0.3);
+    for (const line of receiptLines(payment)) row(line.label, line.amount);
+    doc.moveDown(0.3);
+    doc.moveTo(left, doc.y).lineTo(right, doc.y).strokeColor('#cbd2d9').stroke();
+    doc.moveDown(0.5);
+    for (const line of receiptSums(payment)) row(line.label, line.amount);
     doc.moveTo(left, doc.y).lineTo(right, doc.y).strokeColor('#cbd2d9').stroke();
     doc.moveDown(0.5);
     row('Total charged', formatCents(payment.amountCents), true);
@@ -85,7 +95,7 @@ export function renderReceiptPdf(payment: PaymentDetail): Promise<Buffer> {
 }
 
 export function receiptEmail(payment: PaymentDetail, to: string, pdf: Buffer): OutgoingEmail {
-  const rows = receiptRows(payment);
+  const rows = [...receiptLines(payment), ...receiptSums(payment)];
   const text = [
     `Receipt for your payment ${payment.number} to ${payment.dealerName}.`,
     '',
