@@ -1,7 +1,7 @@
 import { cashEffect, reconcile, type LedgerPosting, type ProcessorTransfer, type ReconInput, type ReconLine, type ReconPayment } from './reconciliation';
 
 const payment = (fields: Partial<ReconPayment> = {}): ReconPayment => ({
-  id: 'p1', number: 'P-1', amountCents: 13_200, customerFeeCents: 0, transferId: 't1', member: true, reversedHere: false, ...fields,
+  id: 'p1', number: 'P-1', amountCents: 13_200, customerFeeCents: 0, transferId: 't1', member: true, reversedHere: false, reversedElsewhere: false, ...fields,
 });
 const line = (fields: Partial<ReconLine>): ReconLine => ({
   key: 'k', paymentNumber: 'P-1', lineType: 'invoice_payment', reversesType: null, documentId: 'INV-1', amountCents: 0, status: 'posted', erpPostingId: 'gl_1', rejectedReason: null, ...fields,
@@ -69,6 +69,12 @@ describe('reconcile', () => {
     expect(returned.drypowder).toMatchObject({ returnedCents: 13_200, lineCashCents: 3_200 });
     expect(returned.processor).toMatchObject({ returnedCents: 13_200 });
     expect(returned.erp).toMatchObject({ cashCents: 3_200 });
+  });
+
+  it('accepts a returned transfer on the batch it settled in once its reversal is handled on a later one', () => {
+    const refunded = { available: true as const, transfers: new Map([['t1', transfer({ status: 'reversed', returned: true })]]) };
+    expect(reconcile(clean({ processor: refunded })).differences.map((d) => d.kind)).toEqual(['transfer_not_completed']);
+    expect(reconcile(clean({ payments: [payment({ reversedElsewhere: true })], processor: refunded })).differences).toEqual([]);
   });
 
   it('lists lines not in the ledger, lines marked posted that it lacks, and postings Drypowder has not recorded', () => {

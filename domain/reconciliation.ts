@@ -22,6 +22,8 @@ export interface ReconPayment {
   member: boolean;
   /** Its return is reversed here. */
   reversedHere: boolean;
+  /** Its return is reversed on another settlement (so the processor may show it returned). */
+  reversedElsewhere: boolean;
 }
 
 export interface ReconLine {
@@ -152,7 +154,7 @@ export function reconcile(input: ReconInput): ReconReport {
       }
       if (payment.reversedHere && !transfer.returned) {
         differences.push({ kind: 'return_not_at_processor', paymentNumber: payment.number, drypowderCents: payment.amountCents, message: `Payment ${payment.number} is reversed here, but its transfer is ${transfer.status} at the processor, not returned.` });
-      } else if (payment.member && !payment.reversedHere && transfer.status !== 'completed') {
+      } else if (payment.member && !payment.reversedHere && transfer.status !== 'completed' && !(payment.reversedElsewhere && transfer.returned)) {
         differences.push({ kind: 'transfer_not_completed', paymentNumber: payment.number, drypowderCents: payment.amountCents, message: `Payment ${payment.number} is settled here but its transfer is ${transfer.status} at the processor.` });
       }
     }

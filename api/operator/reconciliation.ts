@@ -46,9 +46,13 @@ export async function reconciliationReport(db: Db, config: Config, dealerId: str
       const seen = payments.get(row.id);
       payments.set(row.id, {
         id: row.id, number: row.number, amountCents: row.amount_cents, customerFeeCents: row.fee_cents, transferId: row.moov_transfer_id,
-        member: (seen?.member ?? false) || row.member, reversedHere: (seen?.reversedHere ?? false) || row.reversed_here,
+        member: (seen?.member ?? false) || row.member, reversedHere: (seen?.reversedHere ?? false) || row.reversed_here, reversedElsewhere: false,
       });
     }
+  }
+  if (payments.size > 0) {
+    const reversedElsewhere = await db('gl_posting_lines').whereIn('payment_id', [...payments.keys()]).where('line_type', 'reversal').whereNotIn('settlement_id', settlementIds).distinct().pluck('payment_id');
+    for (const id of reversedElsewhere) payments.get(id)!.reversedElsewhere = true;
   }
   const lineRows = await db('gl_posting_lines as l')
     .join('payments as p', 'p.id', 'l.payment_id')
