@@ -2,7 +2,22 @@ import express, { Router } from 'express';
 import { MoovWebhookPayloadError, parseMoovWebhookEvent, transferIdOf, verifyMoovWebhook } from '../../integrations/moov-webhooks';
 import { logger } from '../../runtime/logger';
 import { paymentWorkflowId, processorEventSignal } from '../../workflows/payment-definitions';
+import type { Db } from '../../db/connection';
 import type { AppDeps } from '../deps';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The payment a transfer event is about. A transfer that clears at once can report before
+ * submitTransfer has stored its id; its foreignID (our payment id, set when we created it)
+ * still finds the payment, so the news is not left to the reconciliation poll minutes later.
+ * The foreign id only counts for a payment with no transfer yet or this very transfer.
+ */
+async function paymentForTransfer(db: Db, transferId: string, foreignId: unknown): Promise<{ id: string } | undefined> {
+  const byTransfer = await db('payments').where({ moov_transfer_id: transferId }).first('id');
+  if (byTransfer || typeof foreignId !== 'string' || !UUID.test(foreignId)) return byTransfer;
+  return db('payments').where({ id: foreignId }).where((q) => q.whereNull('moov_transfer_id').orWhere({ moov_transfer_id: transferId })).first('id');
+}
 
 const HANDLED = new Set(['transfer.created', 'transfer.updated', 'refund.created', 'refund.updated', 'cancellation.created', 'cancellation.updated', 'dispute.created', 'dispute.updated']);
 
@@ -43,9 +58,9 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       return;
     }
     const transferId = transferIdOf(event);
-    const payment = transferId ? await db('payments').where({ moov_transfer_id: transferId }).first('id') : undefined;
+    const payment = transferId ? await paymentForTransfer(db, transferId, event.data.foreignID) : undefined;
     if (!payment) {
-      // Transfers we did not start (or whose id we have not stored yet); the poll covers the latter.
+      // A transfer we did not start.
       res.status(202).json({ status: 'no_payment' });
       return;
     }
