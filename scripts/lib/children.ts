@@ -26,6 +26,7 @@ export class Children {
     child.stdout?.on('data', echo);
     child.stderr?.on('data', (chunk: Buffer) => {
       log.write(chunk);
+      if (this.quiet.has(name)) return;
       for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
     });
     child.on('exit', (code, signal) => {

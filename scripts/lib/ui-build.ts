@@ -20,6 +20,8 @@ export function buildUiIfStale(appDir: string, log: (line: string) => void): voi
   const sourcesChanged = Math.max(newestMtime(appDir), newestMtime(path.resolve(appDir, '../domain')));
   if (existsSync(index) && statSync(index).mtimeMs >= sourcesChanged) return;
   log(`building ${path.basename(appDir)} with Vite…`);
-  const result = spawnSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'], { stdio: 'inherit' });
+    // Vite's package exports do not include its CLI file, so it is run by path.
+  const viteCli = path.resolve(__dirname, '../../node_modules/vite/bin/vite.js');
+  const result = spawnSync(process.execPath, [viteCli, 'build', '--config', config, '--logLevel', 'warn'], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`vite build of ${appDir} failed`);
 }
