@@ -6,6 +6,7 @@ import { refreshAccountStats } from '../db/account-stats';
 import { applySpruceChanges, type ApplyResult } from '../db/spruce-apply';
 import { auditTransition, ensureSyncState, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError, resetCursor, type SyncStatus } from '../db/sync-state';
 import { SpruceClient, SpruceError, spruceChange, type SpruceChange } from '../integrations/spruce';
+import { SYNC_NOT_APPLICABLE } from '../workflows/spruce-sync-definitions';
 
 /**
  * Side effects of the Spruce sync workflow. Each applier locks the dealer's sync_state row,
@@ -34,8 +35,9 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
 
   const clientFor = async (dealerId: string): Promise<SpruceClient> => {
     const dealer = await db('dealers').where({ id: dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_api_key', 'spruce_tenant_id');
-    if (!dealer) throw ApplicationFailure.nonRetryable(`dealer ${dealerId} does not exist`, 'NonRetryable');
-    if (dealer.integration_mode !== 'spruce' || !dealer.spruce_base_url || !dealer.spruce_tenant_id) {
+    // The dealer left the Spruce integration (or is gone): the sync has nothing left to do.
+    if (!dealer || dealer.integration_mode !== 'spruce') throw ApplicationFailure.nonRetryable(`dealer ${dealerId} is not on the Spruce integration`, SYNC_NOT_APPLICABLE);
+    if (!dealer.spruce_base_url || !dealer.spruce_tenant_id) {
       // Retryable on purpose: once an operator completes the connection the sync starts by itself.
       throw new SyncProblem('This dealer has no complete Spruce connection (base URL, tenant and API key).');
     }

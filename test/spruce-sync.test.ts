@@ -322,6 +322,16 @@ describe('Spruce real-time sync', () => {
     expect(audit).toEqual(['integration.sync_degraded', 'integration.sync_resumed']);
   });
 
+  it('ends the sync when the dealer leaves the Spruce integration', async () => {
+    const dealer = await newDealer();
+    await admin('POST', `/admin/tenants/${dealer.tenantId}/accounts`, { id: 'A1', name: 'Leaving Builders' });
+    await caughtUp(dealer);
+    await db('dealers').where({ id: dealer.id }).update({ integration_mode: 'file' });
+    const handle = temporal.workflow.getHandle(spruceSyncWorkflowId(dealer.id));
+    await eventually(() => handle.describe(), (description) => description.status.name !== 'RUNNING', 'the sync to end');
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
   describe('webhook route', () => {
     let dealer: Dealer;
     let change: SpruceChange;

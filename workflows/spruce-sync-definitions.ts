@@ -35,6 +35,9 @@ export interface SpruceSyncProgress {
   changesApplied: number;
 }
 
+/** Activity failure type that ends the sync (the dealer left the Spruce integration) instead of retrying. */
+export const SYNC_NOT_APPLICABLE = 'SpruceSyncNotApplicable';
+
 export const spruceChangesSignal = defineSignal<[SpruceDeliveryRef]>('spruceChanges');
 export const spruceResyncSignal = defineSignal<[{ requestedBy: string }]>('spruceResync');
 export const spruceSyncProgressQuery = defineQuery<SpruceSyncProgress>('spruceSyncProgress');

@@ -1,9 +1,10 @@
-import { condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   spruceChangesSignal,
   spruceResyncSignal,
   spruceSyncProgressQuery,
+  SYNC_NOT_APPLICABLE,
   type SpruceDeliveryRef,
   type SpruceSyncInput,
   type SpruceSyncProgress,
@@ -101,7 +102,14 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
 
     if (needCatchUp) {
       if (progress.phase !== 'resyncing') progress.phase = 'catching_up';
-      const caught = await sync.catchUpSpruceFeed({ dealerId });
+      let caught: Awaited<ReturnType<typeof sync.catchUpSpruceFeed>>;
+      try {
+        caught = await sync.catchUpSpruceFeed({ dealerId });
+      } catch (error) {
+        // The dealer switched to file uploads (or was removed): end rather than retry forever.
+        if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === SYNC_NOT_APPLICABLE) return;
+        throw error;
+      }
       progress.changesApplied += caught.applied;
       progress.cursor = caught.cursor;
       needCatchUp = caught.hasMore;
