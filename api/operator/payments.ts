@@ -16,6 +16,8 @@ import { body } from '../validate';
 import { sendCsv } from './csv';
 import { asArray, boolFilter, containsPattern, guid, idFilter, isoDate, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
 
+const EXPORT_PAGE_ROWS = 1000;
+
 /**
  * Incoming Payments: the list reads the PostgreSQL read model (never Temporal); review
  * actions go to the payment's workflow as updates, whose validators refuse illegal moves.
@@ -107,10 +109,18 @@ export function paymentRoutes({ db, temporal, config }: AppDeps): Router {
   router.get('/payments/export.csv', async (req, res) => {
     const operator = operatorOf(req);
     const params = listParams(req, { sort: { field: 'submitted_at', order: 'DESC' } });
-    const query = filtered(db, operator.dealerId, params.filter, await timeZoneOf(operator.dealerId)).select(COLUMNS).orderBy('p.submitted_at', 'desc');
-    const stream = query.stream();
+    const query = filtered(db, operator.dealerId, params.filter, await timeZoneOf(operator.dealerId)).select(COLUMNS).orderBy('p.submitted_at', 'desc').orderBy('p.id', 'desc');
+    // Pages rather than knex's .stream(): that needs pg-query-stream, which is not installed, and
+    // without it the download never answered.
+    async function* pages() {
+      for (let offset = 0; ; offset += EXPORT_PAGE_ROWS) {
+        const page: Array<Record<string, any>> = await query.clone().limit(EXPORT_PAGE_ROWS).offset(offset);
+        yield* page;
+        if (page.length < EXPORT_PAGE_ROWS) return;
+      }
+    }
     async function* rows() {
-      for await (const row of stream as AsyncIterable<Record<string, any>>) {
+      for await (const row of pages()) {
         yield [row.number, row.payer, row.account_name, row.erp_account_id, row.method, row.status, centsToDecimal(Number(row.amount_cents)),
           centsToDecimal(Number(row.fee_cents)), centsToDecimal(Number(row.discount_cents)), new Date(row.submitted_at).toISOString(), row.settled_at ? new Date(row.settled_at).toISOString() : ''];
       }

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { routeInventory, type RouteEntry } from '../../api/route-inventory';
+import type { Db } from '../../db/connection';
+import { testDb } from '../support/db';
+import { createOperator, signIn, startOperatorApp, type SignedIn, type TestApp } from '../support/operator';
+import { hashPassword } from '../../api/auth/passwords';
+import { CUSTOMER_PASSWORD, signInCustomer, type CustomerSession } from '../support/portal';
+import { createCustomerBook, createSettledPayment, createSettlementDealer } from '../support/settlements';
+import { writeReportSection } from './report';
+
+/**
+ * Two dealers, each with a customer company, and every operator and portal route that takes
+ * an id tried with the other tenant's ids, for reads and writes. Lists are read back and
+ * searched for the other tenant's ids. The routes come from the app's inventory, so a new
+ * route with an id is covered without editing this file (or fails it, if its resource has no
+ * fixture below).
+ */
+
+interface Tenant {
+  label: string;
+  dealerId: string;
+  operator: SignedIn;
+  customer: CustomerSession;
+  /** Ids by the resource segment that precedes `:id` in a route. */
+  operatorIds: Record<string, string>;
+  portalIds: Record<string, string>;
+  /** Every id and document number of this tenant, searched for in the other's lists. */
+  secrets: string[];
+}
+
+async function createTenant(db: Db, app: TestApp['app'], label: string): Promise<Tenant> {
+  const dealer = await createSettlementDealer(db, null);
+  const book = await createCustomerBook(db, null, dealer, {
+    invoices: [{ number: `INV-${label}-1`, amountCents: 12_500 }, { number: `INV-${label}-2`, amountCents: 8_000 }],
+    credits: [{ number: `CM-${label}-1`, amountCents: 1_000 }],
+    debits: [{ number: `DB-${label}-1`, amountCents: 700 }],
+    statement: { number: `ST-${label}-1`, discountCents: 100 },
+  }, `${label}-${randomUUID().slice(0, 4)}`);
+  const operatorUser = await createOperator(db, dealer.id, { role: 'admin' });
+  const portalEmail = `portal-${label}-${randomUUID().slice(0, 6)}@contractor.test`;
+  await db('portal_users').insert({ company_id: book.companyId, email: portalEmail, name: 'Pat Payables', password_hash: await hashPassword(CUSTOMER_PASSWORD), terms_version: '2026-01', terms_accepted_at: db.fn.now() });
+  const portal = { companyId: book.companyId, email: portalEmail };
+  const [card] = await db('payment_methods').insert({
+    company_id: portal.companyId, kind: 'card', moov_payment_method_id: `pm-${randomUUID()}`, moov_source_id: `card-${randomUUID()}`, label: `Visa ${label}`, last4: '4242',
+  }).returning('id');
+  const payment = await createSettledPayment(db, { ...book, companyId: portal.companyId, paymentMethodId: card.id }, [{ kind: 'invoice', number: `INV-${label}-1`, amountCents: 12_500 }], { method: 'card' });
+  const [settlement] = await db('settlements').insert({
+    number: `S-${label}-${randomUUID().slice(0, 6)}`, dealer_id: dealer.id, business_date: '2026-11-20', status: 'ready', payment_count: 1,
+    gross_cents: payment.amountCents, net_cents: payment.amountCents, workflow_id: `settlement-${dealer.id}-2026-11-20`, closes_at: new Date(),
+  }).returning('id');
+  await db('payments').where({ id: payment.id }).update({ settlement_id: settlement.id });
+  const [run] = await db('ingestion_runs').insert({ dealer_id: dealer.id, uploaded_by: operatorUser.id, status: 'validated' }).returning('id');
+  const [invitation] = await db('invitations').insert({
+    dealer_id: dealer.id, customer_account_id: book.accountId, email: `invitee-${label}@contractor.test`, token_hash: `hash-${randomUUID()}`, expires_at: new Date(Date.now() + 86_400_000),
+  }).returning('id');
+  const [audit] = await db('audit_events').insert({ dealer_id: dealer.id, actor_kind: 'operator', actor_id: operatorUser.id, action: 'isolation.fixture', entity_type: 'payment', entity_id: payment.id }).returning('id');
+
+  const operatorIds: Record<string, string> = {
+    customers: book.accountId,
+    'ingestion-runs': run.id,
+    invitations: invitation.id,
+    invoices: book.invoiceIds.get(`INV-${label}-1`)!,
+    adjustments: book.adjustmentIds.get(`CM-${label}-1`)!,
+    statements: book.statementId!,
+    'audit-events': String(audit.id),
+    operators: operatorUser.id,
+    payments: payment.id,
+    settlements: settlement.id,
+  };
+  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id };
+  return {
+    label,
+    dealerId: dealer.id,
+    operator: await signIn(app, operatorUser.email),
+    customer: await signInCustomer(app, portal.email),
+    operatorIds,
+    portalIds,
+    secrets: [
+      ...Object.values(operatorIds).filter((id) => id.length > 8), card.id, book.paymentMethodId, portal.companyId, dealer.id, payment.number,
+      `INV-${label}-1`, `INV-${label}-2`, `CM-${label}-1`, `DB-${label}-1`, `ST-${label}-1`, `invitee-${label}@contractor.test`, operatorUser.email, portal.email,
+    ],
+  };
+}
+
+/** The resource a route's `:id` names: the path segment just before it. */
+const resourceOf = (path: string) => /\/([\w-]+)\/:id(?:\/|$)/.exec(path)?.[1];
+
+/** Enough of a body that validation passes and only the tenancy check can refuse. */
+const PLAUSIBLE_BODY = {
+  reason: 'Isolation check', note: 'Isolation check', postedAt: '2026-11-21T12:00:00.000Z', retryRejected: false, email: 'someone@contractor.test', name: 'Someone',
+  role: 'ar_operator', status: 'active', resolution: 'won', amountCents: 100,
+};
+
+/** A hung request counts as a failure of its own rather than stalling the whole matrix. */
+async function bounded(test: import('supertest').Test): Promise<{ status: number; body: unknown; text: string }> {
+  try {
+    return await test.timeout(10_000);
+  } catch (error) {
+    return { status: 599, body: null, text: `no answer: ${(error as Error).message}` };
+  }
+}
+
+describe('security: tenant isolation matrix', () => {
+  let db: Db;
+  let api: TestApp;
+  let routes: RouteEntry[];
+  let tenants: [Tenant, Tenant];
+
+  beforeAll(async () => {
+    db = testDb();
+    api = await startOperatorApp(db);
+    routes = routeInventory(api.app);
+    tenants = [await createTenant(db, api.app, 'north'), await createTenant(db, api.app, 'south')];
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await db.destroy();
+  });
+
+  it('refuses every id route the other tenant\'s ids and leaks none of them in lists', async () => {
+    const idRoutes = routes.filter((route) => route.guard !== 'none' && route.path.includes(':id'));
+    const listRoutes = routes.filter((route) => route.guard !== 'none' && route.method === 'GET' && !route.path.includes(':'));
+    const leaks: string[] = [];
+    const notes: string[] = [];
+    let idChecks = 0;
+    let listChecks = 0;
+    let controls = 0;
+
+    for (const [attacker, victim] of [[tenants[0], tenants[1]], [tenants[1], tenants[0]]] as const) {
+      for (const route of idRoutes) {
+        const resource = resourceOf(route.path);
+        const portal = route.guard === 'customer';
+        const victimIds = portal ? victim.portalIds : victim.operatorIds;
+        const ownIds = portal ? attacker.portalIds : attacker.operatorIds;
+        if (!resource || !(resource in victimIds)) throw new Error(`no fixture id for ${route.method} ${route.path}: add the resource "${resource}" to createTenant`);
+        const url = route.path.replace(':id', victimIds[resource]!).replace(':category', 'invoices');
+        const session = portal ? attacker.customer : attacker.operator;
+        const response = await bounded(route.method === 'GET' ? session.get(url) : session.send(route.method.toLowerCase() as 'post' | 'put' | 'delete', url, PLAUSIBLE_BODY));
+        idChecks += 1;
+        const text = `${JSON.stringify(response.body ?? '')}${response.text ?? ''}`;
+        if (![403, 404].includes(response.status)) leaks.push(`${attacker.label} → ${route.method} ${url}: ${response.status} ${text.slice(0, 200)}`);
+        else if (victim.secrets.some((secret) => text.includes(secret) && !url.includes(secret))) leaks.push(`${attacker.label} → ${route.method} ${url}: refusal echoes the other tenant's data`);
+
+        // The same read with the attacker's own id must work, or the refusal above proves nothing.
+        if (route.method === 'GET') {
+          const own = await bounded(session.get(route.path.replace(':id', ownIds[resource]!).replace(':category', 'invoices')));
+          controls += 1;
+          if (own.status === 404 || own.status >= 500) notes.push(`control ${attacker.label} ${route.method} ${route.path} with its own id → ${own.status}`);
+        }
+      }
+
+      for (const route of listRoutes) {
+        const session = route.guard === 'customer' ? attacker.customer : attacker.operator;
+        // The portal's outstanding list is per dealer: ask for the other tenant's dealer outright.
+        const scope = route.path === '/api/portal/outstanding' ? `&dealerId=${victim.dealerId}` : '';
+        const response = await bounded(session.get(`${route.path}?range=${encodeURIComponent('[0,999]')}${scope}`));
+        listChecks += 1;
+        const text = `${response.text ?? ''}${JSON.stringify(response.body ?? '')}`;
+        if (response.status >= 500) leaks.push(`${attacker.label} → GET ${route.path}: ${response.status}`);
+        const seen = victim.secrets.filter((secret) => text.includes(secret));
+        if (seen.length) leaks.push(`${attacker.label} → GET ${route.path} lists the other tenant's ${seen.join(', ')}`);
+        if (response.status >= 400) notes.push(`list ${attacker.label} GET ${route.path} → ${response.status} (checked for leaks only)`);
+      }
+    }
+
+    const total = idChecks + listChecks;
+    console.log(`tenant isolation: ${idChecks} id-route checks on ${idRoutes.length} routes, ${listChecks} list checks on ${listRoutes.length} routes, ${controls} own-id controls; leaks: ${leaks.length}\n${[...leaks, ...notes].join('\n')}`);
+    writeReportSection('tenant-isolation', [
+      '### Tenant isolation matrix',
+      '',
+      'test/security/tenant-isolation.test.ts: two dealers, each with a customer company, accounts, invoices, adjustments, a statement, a payment, a settlement, an ingestion run, an invitation and an audit event. Every guarded route with an `:id` is called by each tenant with the other\'s id (reads and writes, expecting 403/404 and no foreign data in the answer); every guarded list route is read by each tenant and searched for the other\'s ids and document numbers.',
+      '',
+      `| Checks | Id-route checks | List checks | Own-id controls | Leaks |`,
+      '| --- | --- | --- | --- | --- |',
+      `| ${total} | ${idChecks} (${idRoutes.length} routes × 2 directions) | ${listChecks} (${listRoutes.length} routes × 2) | ${controls} | ${leaks.length} |`,
+    ].join('\n'));
+    expect(notes.filter((note) => note.startsWith('control'))).toEqual([]);
+    expect(leaks).toEqual([]);
+  }, 300_000);
+});
