@@ -1,12 +1,12 @@
-import type { Db } from '../db/connection';
 import type { Client } from '@temporalio/client';
-import type { PaymentProcessor } from '../integrations/payment-processor';
+import type { Db } from '../db/connection';
 import type { Config } from '../runtime/config';
+import type { PaymentProcessor } from '../integrations/payment-processor';
 import type { Logger } from '../runtime/logger';
 import { createAccountStatsActivities } from './account-stats';
 import { createAuditActivities } from './audit';
-import { createIngestActivities } from './ingest';
 import { createGlPostingActivities } from './gl-posting';
+import { createIngestActivities } from './ingest';
 import { createInvitationActivities } from './invitations';
 import { createPaymentActivities } from './payments';
 import { createSettlementActivities } from './settlements';
@@ -33,8 +33,8 @@ export function createActivities(deps: ActivityDeps) {
   const settlementActivities = createSettlementActivities(deps);
   return {
     ...createAuditActivities(deps),
-    ...createIngestActivities(deps),
     ...createAccountStatsActivities(deps),
+    ...createIngestActivities(deps),
     ...createInvitationActivities(deps),
     ...createPaymentActivities({ ...deps, settlementActivities }),
     ...settlementActivities,

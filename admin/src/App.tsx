@@ -23,7 +23,6 @@ export function App() {
       authProvider={authProvider}
       loginPage={LoginPage}
       layout={Layout}
-      dashboard={Dashboard}
       theme={theme}
       disableTelemetry
     >
@@ -33,6 +32,7 @@ export function App() {
       <CustomRoutes>
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="/integration" element={<IntegrationPage />} />
+        <Route path="/dashboard" element={<Dashboard />} />
       </CustomRoutes>
       <CustomRoutes noLayout>
         <Route path="/set-password" element={<SetPasswordPage />} />

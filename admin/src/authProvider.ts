@@ -33,7 +33,8 @@ export const authProvider: AuthProvider = {
     if (PUBLIC_PATHS.some((path) => window.location.hash.startsWith(`#${path}`))) return;
     if (currentSession()) return;
     const session = await fetchSession();
-    if (!session) throw new Error('Sign in to continue.');
+    // Not signed in yet is not an error worth a red toast: go to the sign-in page quietly.
+    if (!session) throw { message: false };
     setSession(session);
   },
 

@@ -1,9 +1,13 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import type { DataProvider } from 'react-admin';
 import { customerMethods } from './customers/customersApi';
+import { dashboardMethods } from './dashboard/dashboardApi';
 import { httpClient } from './httpClient';
+import { integrationMethods } from './integration/integrationApi';
+import { paymentMethods } from './payments/paymentsApi';
 import { API_URL } from './session';
 import { settingsMethods } from './settings/settingsApi';
+import { settlementMethods } from './settlements/settlementsApi';
 
 export type { CustomerSummary, InviteAnswer, InviteOutcome } from './customers/customersApi';
 export { listQueryString } from './listQuery';
@@ -17,6 +21,10 @@ export const dataProvider = {
   ...simpleRestProvider(API_URL, httpClient),
   ...customerMethods,
   ...settingsMethods,
+  ...paymentMethods,
+  ...settlementMethods,
+  ...integrationMethods,
+  ...dashboardMethods,
 } satisfies DataProvider;
 
 export type OperatorDataProvider = typeof dataProvider;

@@ -16,13 +16,13 @@ export const theme: RaThemeOptions = deepmerge(defaultLightTheme, {
     fontFamily: '"Inter", "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
     h6: { fontWeight: 600 },
   },
-  sidebar: { width: 200, closedWidth: 50 },
+  sidebar: { width: 180, closedWidth: 50 },
   components: {
     MuiTableCell: {
       styleOverrides: {
-        root: { padding: '4px 8px', fontSize: 13, lineHeight: 1.35 },
-        head: { fontWeight: 600, color: '#37474f', backgroundColor: '#fafafa', whiteSpace: 'nowrap', lineHeight: 1.2 },
-        sizeSmall: { padding: '3px 8px' },
+        root: { padding: '4px 5px', fontSize: 12.5, lineHeight: 1.35 },
+        head: { fontWeight: 600, color: '#37474f', backgroundColor: '#fafafa', lineHeight: 1.2, verticalAlign: 'bottom' },
+        sizeSmall: { padding: '3px 5px' },
       },
     },
     MuiTableRow: { styleOverrides: { root: { '&:last-child td': { borderBottom: 0 } } } },
@@ -32,7 +32,9 @@ export const theme: RaThemeOptions = deepmerge(defaultLightTheme, {
     MuiCard: { styleOverrides: { root: { borderRadius: 6 } } },
     MuiTab: { styleOverrides: { root: { minHeight: 40, textTransform: 'none', fontWeight: 600 } } },
     MuiTabs: { styleOverrides: { root: { minHeight: 40 } } },
-    RaDataTable: { defaultProps: { size: 'small' } },
+    RaDataTable: { defaultProps: { size: 'small' }, styleOverrides: { root: { '& .RaDataTable-tableWrapper': { overflowX: 'auto' } } } },
     RaList: { styleOverrides: { root: { '& .RaList-main': { minWidth: 0 } } } },
+    // A table wider than the window scrolls inside its card; the page and app bar keep the window's width.
+    RaLayout: { styleOverrides: { root: { minWidth: 0, '& .RaLayout-content': { minWidth: 0 } } } },
   },
 } as RaThemeOptions);

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { root, tmpDir, waitFor } from './infra';
@@ -30,11 +30,15 @@ export interface ProductOptions {
   worker?: boolean;
   /** Extra configuration (emulator URLs, secrets, timings) for both processes. */
   env?: Record<string, string>;
+  /** A port chosen beforehand (e.g. for an emulator's webhook URL); a free one otherwise. */
+  apiPort?: number;
 }
 
 export interface RunningProduct {
   apiUrl: string;
   taskQueue: string;
+  /** CPU time (user + system) each process has used so far, in ms. */
+  cpuMs(): Record<'api' | 'worker', number>;
   /** A Temporal client for the benchmark itself (no-op baselines, workflow results). */
   temporal: Client;
   logs: string[];
@@ -45,7 +49,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   const children: ChildProcess[] = [];
   const logs: string[] = [];
   const taskQueue = `bench-${options.label}-${process.pid}`;
-  const apiPort = await freePort();
+  const apiPort = options.apiPort ?? (await freePort());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -60,17 +64,24 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     ...options.env,
   };
   mkdirSync(tmpDir, { recursive: true });
-  const tsx = path.join(root, 'node_modules/.bin/tsx');
   const roles: Array<['api' | 'worker', string]> = [];
   if (options.worker !== false) roles.push(['worker', 'worker.ts']);
   if (options.api !== false) roles.push(['api', 'api/server.ts']);
+  // BENCH_PROFILE=api,worker writes a V8 CPU profile per process into .tmp/prof on exit.
+  const profiled = new Set((process.env.BENCH_PROFILE ?? '').split(',').map((role) => role.trim()));
+  const pids: Partial<Record<'api' | 'worker', number>> = {};
   for (const [role, entry] of roles) {
     const log = path.join(tmpDir, `bench-${options.label}-${role}-${process.pid}.log`);
     const fd = openSync(log, 'w');
-    children.push(spawn(tsx, [path.join(root, entry)], { env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] }));
+    // node itself (not the tsx launcher, which forks again), so the pid is the one doing the work.
+    const flags = profiled.has(role) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpDir, 'prof')}`, `--cpu-prof-name=${options.label}-${role}-${process.pid}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] });
+    children.push(child);
+    pids[role] = child.pid;
     closeSync(fd);
     logs.push(path.relative(root, log));
   }
+  const cpuMs = () => ({ api: processCpuMs(pids.api), worker: processCpuMs(pids.worker) });
   const connection = await Connection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace: 'default' });
   const stop = async () => {
@@ -102,7 +113,19 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     await stop();
     throw error;
   }
-  return { apiUrl, taskQueue, temporal, logs, stop };
+  return { apiUrl, taskQueue, cpuMs, temporal, logs, stop };
+}
+
+/** utime + stime of a process from /proc (Linux), in ms; NaN elsewhere. */
+export function processCpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name, in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Signs in through the API as the console or portal does: the session cookie and CSRF token. */

@@ -22,7 +22,7 @@ export function MoneyField({ source, sx }: FieldProps) {
   const value = useValue<number | null>(source);
   const muted = value === 0;
   return (
-    <Typography component="span" variant="body2" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', color: muted ? 'text.disabled' : undefined, ...sx }}>
+    <Typography component="span" variant="body2" sx={{ fontSize: 'inherit', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', color: muted ? 'text.disabled' : undefined, ...sx }}>
       {money(value)}
     </Typography>
   );
@@ -51,7 +51,7 @@ export function InstantField({ source, sx }: FieldProps) {
 export function DaysField({ source, sx }: FieldProps) {
   const value = useValue<number | null>(source);
   return (
-    <Typography component="span" variant="body2" sx={{ fontVariantNumeric: 'tabular-nums', color: value === 0 ? 'text.disabled' : undefined, ...sx }}>
+    <Typography component="span" variant="body2" sx={{ fontSize: 'inherit', fontVariantNumeric: 'tabular-nums', color: value === 0 ? 'text.disabled' : undefined, ...sx }}>
       {days(value)}
     </Typography>
   );

@@ -50,13 +50,13 @@ function ListActions() {
 
 function AccountCell({ record }: { record: Customer }) {
   return (
-    <Box sx={{ minWidth: 170, maxWidth: 260 }}>
+    <Box sx={{ minWidth: 150, maxWidth: 230 }}>
       <Typography variant="body2" sx={{ fontWeight: 600, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={record.name}>
         {record.name}
       </Typography>
       <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
-        <Typography variant="caption" color="text.secondary" sx={{ fontFamily: 'monospace' }}>
-          {record.erp_account_id}
+        <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }}>
+          <Box component="span" sx={{ fontFamily: 'monospace' }}>{record.erp_account_id}</Box> · <Box component="span" sx={{ textTransform: 'capitalize' }}>{record.account_type}</Box>
         </Typography>
         {record.status === 'inactive' ? <Chip size="small" label="Inactive" sx={{ height: 16, fontSize: 11 }} /> : null}
       </Stack>
@@ -67,13 +67,15 @@ function AccountCell({ record }: { record: Customer }) {
 function CreditLimitCell({ record }: { record: Customer }) {
   if (record.credit_limit_cents === null) return <Typography variant="body2" color="text.disabled">—</Typography>;
   return (
-    <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', color: record.over_credit_limit ? 'error.main' : undefined, fontWeight: record.over_credit_limit ? 600 : undefined }} title={record.over_credit_limit ? 'Over the credit limit' : undefined}>
+    <Typography variant="body2" sx={{ fontSize: 'inherit', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', color: record.over_credit_limit ? 'error.main' : undefined, fontWeight: record.over_credit_limit ? 600 : undefined }} title={record.over_credit_limit ? 'Over the credit limit' : undefined}>
       {money(record.credit_limit_cents)}
     </Typography>
   );
 }
 
-const moneyCol = (source: string, label: string) => <DataTable.Col source={source} label={label} field={MoneyField} align="right" />;
+const moneyCol = (source: string, label: string, wrap = true) => (
+  <DataTable.Col source={source} label={wrap ? label : <span style={{ whiteSpace: 'nowrap' }}>{label}</span>} field={MoneyField} align="right" />
+);
 
 /**
  * The Customers Dashboard: who to call first. Sorted by Collection Priority by default; the
@@ -91,9 +93,8 @@ export function CustomerList() {
       title="Customers"
     >
       <CustomerStatsPanel />
-      <DataTable rowClick="show" bulkActionButtons={<CustomerBulkActions />} sx={{ '& td, & th': { px: 1 } }}>
-        <DataTable.Col source="name" label="Account" render={(record: Customer) => <AccountCell record={record} />} />
-        <DataTable.Col source="account_type" label="Type" render={(record: Customer) => <Typography variant="body2" sx={{ textTransform: 'capitalize' }}>{record.account_type}</Typography>} />
+      <DataTable rowClick="show" bulkActionButtons={<CustomerBulkActions />} >
+        <DataTable.Col source="name" label="Account · type" render={(record: Customer) => <AccountCell record={record} />} />
         <DataTable.Col source="collection_priority" label="Priority" align="center" render={(record: Customer) => <PriorityChip score={record.collection_priority} />} />
         {moneyCol('outstanding_cents', 'Outstanding')}
         {moneyCol('current_cents', 'Current')}
@@ -101,10 +102,10 @@ export function CustomerList() {
         {moneyCol('debit_adjustments_cents', 'Debit adj.')}
         {moneyCol('credit_adjustments_cents', 'Credit adj.')}
         <DataTable.Col source="weighted_days_overdue" label="Avg days late" field={DaysField} align="right" />
-        {moneyCol('aging_1_30_cents', '1–30')}
-        {moneyCol('aging_31_60_cents', '31–60')}
-        {moneyCol('aging_61_90_cents', '61–90')}
-        {moneyCol('aging_91_plus_cents', '91+')}
+        {moneyCol('aging_1_30_cents', '1–30', false)}
+        {moneyCol('aging_31_60_cents', '31–60', false)}
+        {moneyCol('aging_61_90_cents', '61–90', false)}
+        {moneyCol('aging_91_plus_cents', '91+', false)}
         <DataTable.Col source="credit_limit_cents" label="Credit limit" align="right" render={(record: Customer) => <CreditLimitCell record={record} />} />
         <DataTable.Col source="invitation_status" label="Invitation" render={(record: Customer) => <InvitationBadge status={record.invitation_status} />} />
       </DataTable>

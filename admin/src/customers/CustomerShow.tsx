@@ -35,7 +35,8 @@ function InviteAction() {
   const refresh = useRefresh();
   const [answer, setAnswer] = useState<InviteAnswer | null>(null);
   const [busy, setBusy] = useState(false);
-  if (!record) return null;
+  // The list row stands in for the record until the detail arrives; it has no portal_access.
+  if (!record?.portal_access) return null;
   const resend = record.portal_access.invitation !== null && record.portal_access.state !== 'active';
   async function send() {
     setBusy(true);

@@ -8,7 +8,7 @@ import { money } from '../common/format';
 
 function Figure({ label, value, detail, emphasis }: { label: string; value: string; detail?: string; emphasis?: 'danger' | 'strong' }) {
   return (
-    <Box sx={{ minWidth: 120, px: 1.5, py: 0.75, borderRight: 1, borderColor: 'divider', '&:last-of-type': { borderRight: 0 } }}>
+    <Box sx={{ minWidth: 110, px: 1.5, py: 0.75, borderRight: 1, borderColor: 'divider', '&:last-of-type': { borderRight: 0 } }}>
       <Typography variant="caption" color="text.secondary" sx={{ display: 'block', whiteSpace: 'nowrap' }}>
         {label}
       </Typography>
@@ -41,7 +41,7 @@ export function CustomerStatsPanel() {
     <Card variant="outlined" sx={{ mb: 1 }} data-testid="customer-stats-panel">
       <Stack direction="row" sx={{ alignItems: 'center', px: 1.5, py: 0.25, borderBottom: open ? 1 : 0, borderColor: 'divider' }}>
         <Typography variant="subtitle2" sx={{ flex: 1 }}>
-          Receivables {data ? `· ${data.account_count.toLocaleString('en-US')} accounts` : ''}
+          Receivables {data ? `· ${data.account_count.toLocaleString('en-US')} account${data.account_count === 1 ? '' : 's'}` : ''}
         </Typography>
         <Tooltip title={open ? 'Hide totals' : 'Show totals'}>
           <IconButton size="small" onClick={() => setOpen(!open)} aria-label={open ? 'Hide totals' : 'Show totals'}>

@@ -1,6 +1,6 @@
 import InfoOutlinedIcon from '@mui/icons-material/InfoOutlined';
 import StarIcon from '@mui/icons-material/Star';
-import { Box, Button, Card, CardContent, Chip, LinearProgress, Popover, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { Box, Button, Card, CardContent, Chip, LinearProgress, Popover, Skeleton, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import { useRecordContext } from 'react-admin';
 import { BAND_LABELS, bandFor } from '../../../domain/collection-priority';
@@ -226,7 +226,8 @@ function Contacts({ record }: { record: CustomerDetail }) {
 /** The account at a glance: what is owed, how late, how urgent and who to call. */
 export function CustomerSummary() {
   const record = useRecordContext<CustomerDetail>();
-  if (!record) return null;
+  // react-admin shows the list row while the detail loads; wait for the full summary.
+  if (!record?.portal_access) return <Skeleton variant="rectangular" height={190} sx={{ mb: 1, borderRadius: 1 }} />;
   return (
     <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1, mb: 1 }} data-testid="customer-summary">
       <Section title="Balances" testId="customer-balances">

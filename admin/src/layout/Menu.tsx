@@ -1,4 +1,5 @@
 import AccountBalanceIcon from '@mui/icons-material/AccountBalance';
+import DashboardIcon from '@mui/icons-material/Dashboard';
 import PaymentsIcon from '@mui/icons-material/Payments';
 import PeopleIcon from '@mui/icons-material/People';
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
@@ -10,8 +11,8 @@ import { Menu as RaMenu } from 'react-admin';
 export function Menu() {
   return (
     <RaMenu>
-      <RaMenu.DashboardItem />
       <RaMenu.Item to="/customers" primaryText="Customers" leftIcon={<PeopleIcon />} />
+      <RaMenu.Item to="/dashboard" primaryText="Dashboard" leftIcon={<DashboardIcon />} />
       <RaMenu.Item to="/invoices" primaryText="Invoices" leftIcon={<ReceiptLongIcon />} />
       <RaMenu.Item to="/payments" primaryText="Payments" leftIcon={<PaymentsIcon />} />
       <RaMenu.Item to="/settlements" primaryText="Settlements" leftIcon={<AccountBalanceIcon />} sx={{ pl: 4 }} />
