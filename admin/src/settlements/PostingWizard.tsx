@@ -122,7 +122,7 @@ function AutoPost({ settlement }: { settlement: SettlementDetail }) {
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 1.5 }}>
         {!everythingPosted && !resolved ? (
           <Button variant="contained" startIcon={<CloudUploadIcon />} disabled={starting || running} onClick={() => start(false)}>
-            {progress && progress.run_count > 0 ? 'Continue auto-post' : 'Auto-post'}
+            {running ? 'Auto-posting…' : progress && progress.run_count > 0 ? 'Continue auto-post' : 'Auto-post'}
           </Button>
         ) : null}
         {hasRejected && !running && !resolved ? (
@@ -130,7 +130,7 @@ function AutoPost({ settlement }: { settlement: SettlementDetail }) {
             Retry rejected lines
           </Button>
         ) : null}
-        {progress ? (
+        {progress && !progress.waiting_for_spruce ? (
           <Typography variant="body2" color={progress.state === 'failed' ? 'error' : 'text.secondary'} data-testid="posting-message">
             {progress.message}
           </Typography>
@@ -149,7 +149,7 @@ function ProgressView({ progress }: { progress: PostingProgress }) {
       {progress.waiting_for_spruce ? (
         <Alert severity="warning" sx={{ mb: 1.5 }} data-testid="waiting-for-spruce">
           Waiting for Spruce: it is not answering right now. The postings are queued and continue by themselves when it is back
-          {progress.last_error ? ` (last answer: ${progress.last_error})` : ''}.
+          {progress.last_error ? ` (last answer: ${progress.last_error.replace(/\.$/, '')})` : ''}.
         </Alert>
       ) : null}
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1.5, mb: 1 }}>
@@ -183,7 +183,7 @@ function ProgressView({ progress }: { progress: PostingProgress }) {
             return (
               <TableRow key={category.category} selected={current} data-testid={`progress-${category.category}`}>
                 <TableCell sx={{ fontWeight: current ? 700 : undefined }}>{CATEGORY_LABELS[category.category]}</TableCell>
-                <TableCell>{category.total === 0 ? 'Nothing to post' : current ? (progress.waiting_for_spruce ? 'Waiting for Spruce' : 'Posting now') : category.status === 'posted' ? 'Done' : humanize(category.status)}</TableCell>
+                <TableCell>{stepText(progress, category, current)}</TableCell>
                 <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
                   {category.posted}/{category.total}
                 </TableCell>
@@ -237,6 +237,16 @@ function ProgressView({ progress }: { progress: PostingProgress }) {
       ) : null}
     </Box>
   );
+}
+
+/** Where one category stands in the run: categories post one after another. */
+function stepText(progress: PostingProgress, category: PostingProgress['categories'][number], current: boolean): string {
+  if (category.total === 0) return 'Nothing to post';
+  if (current) return progress.waiting_for_spruce ? 'Waiting for Spruce' : 'Posting now';
+  if (category.status === 'posted') return 'Done';
+  if (category.rejected > 0 && category.pending === 0) return 'Lines refused';
+  if (RUNNING.includes(progress.state)) return 'Queued';
+  return humanize(category.status);
 }
 
 /** Now, as the dealer's wall clock reads it, for a datetime-local input. */
