@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   await waitFor('api', () => httpOk(`http://127.0.0.1:${PORTS.api}/readyz`));
 
   if (existsSync(path.join(root, 'scripts/seed.ts'))) {
-    const seed = children.start('seed', tsx, [path.join(root, 'scripts/seed.ts')], { ...env, DRYPOWDER_SERVICE: 'seed' });
+    const seed = children.start('seed', tsx, [path.join(root, 'scripts/seed.ts')], { ...env, DRYPOWDER_SERVICE: 'seed' }, { oneShot: true });
     await new Promise<void>((resolve, reject) => seed.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`demo seed failed (exit ${code})`)))));
   }
 

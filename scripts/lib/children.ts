@@ -15,7 +15,8 @@ export class Children {
     mkdirSync(logDir, { recursive: true });
   }
 
-  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  /** A `oneShot` child (the demo seed) is expected to exit; any other exit stops the stack. */
+  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: { oneShot?: boolean } = {}): ChildProcess {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(path.join(this.logDir, `${name}.log`), { flags: 'a' });
     const echo = (chunk: Buffer) => {
@@ -31,7 +32,7 @@ export class Children {
     });
     child.on('exit', (code, signal) => {
       log.end();
-      if (!this.stopping) {
+      if (!this.stopping && !(options.oneShot && code === 0)) {
         process.stderr.write(`[${name}] exited (${signal ?? code}); stopping the stack. See ${path.join(this.logDir, `${name}.log`)}\n`);
         void this.stopAll().then(() => process.exit(1));
       }
