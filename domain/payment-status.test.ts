@@ -8,11 +8,11 @@ import {
   isFinalStatus,
   nextStatus,
   operatorActions,
-  paymentStatusSchema,
   type PaymentEvent,
   type PaymentFacts,
   type PaymentStatus,
 } from './payment-status';
+import { paymentStatusSchema } from './payment-status-schema';
 
 const EVENTS: PaymentEvent[] = [...PROCESSOR_EVENTS, ...OPERATOR_EVENTS];
 

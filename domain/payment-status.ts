@@ -23,11 +23,8 @@
  * nextStatus never throws for a legal-but-pointless event; it returns a refusal with a code
  * and one sentence an operator can read. Pure; workflow-safe.
  */
-import { z } from 'zod';
-
 export const PAYMENT_STATUSES = ['pending', 'settled', 'frozen', 'terminated', 'failed', 'returned', 'disputed'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-export const paymentStatusSchema = z.enum(PAYMENT_STATUSES);
 
 export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['terminated', 'failed', 'returned'];
 

@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { centsToDecimal } from '../../domain/money';
-import { operatorActions, paymentStatusSchema, type PaymentStatus } from '../../domain/payment-status';
+import { operatorActions, type PaymentStatus } from '../../domain/payment-status';
+import { paymentStatusSchema } from '../../domain/payment-status-schema';
 import {
   disputeUpdate, freezeUpdate, paymentWorkflowId, releaseUpdate, resolveDisputeUpdate, terminateUpdate,
 } from '../../workflows/payment-definitions';
