@@ -29,7 +29,7 @@ function Figure({ label, value, detail, emphasis }: { label: string; value: stri
  * the list). Collapsible; the choice is remembered.
  */
 export function CustomerStatsPanel() {
-  const { filterValues } = useListContext();
+  const { filterValues, selectedIds } = useListContext();
   const dataProvider = useDataProvider<OperatorDataProvider>();
   const [open, setOpen] = useStore('customers.statsPanel.open', true);
   const { data, isPending, error } = useQuery<CustomerSummary>({
@@ -38,7 +38,9 @@ export function CustomerStatsPanel() {
   });
 
   return (
-    <Card variant="outlined" sx={{ mb: 1 }} data-testid="customer-stats-panel">
+    // With rows selected, react-admin slides its bulk-action bar 48 px up over whatever sits
+    // above the table; leave that room so it never covers the totals.
+    <Card variant="outlined" sx={{ mb: selectedIds.length > 0 ? 7 : 1, transition: 'margin 150ms' }} data-testid="customer-stats-panel">
       <Stack direction="row" sx={{ alignItems: 'center', px: 1.5, py: 0.25, borderBottom: open ? 1 : 0, borderColor: 'divider' }}>
         <Typography variant="subtitle2" sx={{ flex: 1 }}>
           Receivables {data ? `· ${data.account_count.toLocaleString('en-US')} account${data.account_count === 1 ? '' : 's'}` : ''}

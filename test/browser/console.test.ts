@@ -1,0 +1,334 @@
+import { Client, Connection } from '@temporalio/client';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp } from '../../api/app';
+import { refreshDealerAccountStats } from '../../db/account-stats';
+import type { Db } from '../../db/connection';
+import { addDays, localDate } from '../../domain/dates';
+import { formatCents } from '../../domain/money';
+import { buildUiIfStale } from '../../scripts/lib/ui-build';
+import { testConfig } from '../support/config';
+import { testDb } from '../support/db';
+import { createDealer, createOperator, OPERATOR_PASSWORD } from '../support/operator';
+import { requiredEnv } from '../support/temporal';
+
+/**
+ * The operator console in Debian's Chromium (playwright-core, never a downloaded browser)
+ * against the real API and database: sign in, the Customers Dashboard by priority, find an
+ * account by number, open it, read its tabs, money formatted as dollars with cents. Pages are
+ * photographed into test-results/ for a person to look at.
+ */
+const SCREENSHOTS = path.resolve(__dirname, '../../test-results');
+const VIEWPORT = { width: 1440, height: 900 };
+const MONEY = /^-?\$\d{1,3}(,\d{3})*\.\d{2}$/;
+
+jest.setTimeout(240_000);
+
+const FIRST = ['Alder', 'Birch', 'Cedar', 'Dogwood', 'Elm', 'Fir', 'Ginkgo', 'Hemlock', 'Ironwood', 'Juniper'];
+const SECOND = ['Framing', 'Builders', 'Contractors', 'Decks', 'Exteriors'];
+
+describe('Operator console in a browser', () => {
+  let db: Db;
+  let server: Server;
+  let baseUrl: string;
+  let temporalConnection: Connection;
+  let browser: Browser;
+  let page: Page;
+  let dealerId: string;
+  let operatorEmail: string;
+  const today = localDate(new Date(), 'America/Chicago');
+
+  beforeAll(async () => {
+    buildUiIfStale(path.resolve(__dirname, '../../admin'), (line) => process.stderr.write(`${line}\n`));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    db = testDb();
+
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
+    const app = createApp({ db, temporal: new Client({ connection: temporalConnection, namespace: 'default' }), config: testConfig({ PUBLIC_URL: baseUrl }) });
+    server.on('request', app);
+
+    dealerId = (await createDealer(db, { name: 'Northwind Lumber', time_zone: 'America/Chicago' })).id;
+    operatorEmail = (await createOperator(db, dealerId, { role: 'admin', name: 'Avery Admin' })).email;
+    await seedDealer(db, dealerId, today);
+    // Another dealer's accounts share the tables and must never show.
+    const other = await createDealer(db, { name: 'Southwind Supply' });
+    await db('customer_accounts').insert({ dealer_id: other.id, erp_account_id: 'C-1042', name: 'Southwind Secret Account' });
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    // The browser runs in Berlin on purpose: dates must follow the dealer's zone, not the browser's.
+    page = await (await browser.newContext({ viewport: VIEWPORT, timezoneId: 'Europe/Berlin', locale: 'en-US' })).newPage();
+    // The machine running the suite is shared; give slow renders room without hiding failures.
+    page.setDefaultTimeout(60_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+
+  const pageErrors: string[] = [];
+  afterEach(() => {
+    // Failures read better with what the page itself complained about.
+    if (pageErrors.length) process.stderr.write(`page errors:\n${pageErrors.splice(0).join('\n')}\n`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    await temporalConnection?.close();
+    await db?.destroy();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
+  const rowTexts = () => page.locator('table tbody tr').allInnerTexts();
+
+  it('refuses a wrong password and signs in with the right one', async () => {
+    await page.goto(`${baseUrl}/admin/`);
+    await page.getByLabel('Email').fill(operatorEmail);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByTestId('login-error'), /Email or password is incorrect/);
+    await shot('01-login-refused');
+
+    await page.getByLabel('Password').fill(OPERATOR_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('customer-stats-panel').getByText('Net AR').waitFor();
+    await page.locator('table tbody tr').first().waitFor();
+    await expectText(page.getByTestId('dealer-name'), /Northwind Lumber/);
+  });
+
+  it('shows the Customers Dashboard sorted by Collection Priority, money as dollars with cents', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length >= 50);
+    const scores = await page.locator('table tbody tr [aria-label^="Collection Priority"]').evaluateAll((chips) => chips.map((chip) => Number(/Collection Priority (\d+)/.exec(chip.getAttribute('aria-label') ?? '')![1])));
+    expect(scores).toHaveLength(50);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(scores[0]).toBeGreaterThan(scores[scores.length - 1]!);
+
+    const totals = await db('account_stats').where({ dealer_id: dealerId }).sum({ outstanding: 'outstanding_cents', pastDue: 'past_due_cents' }).first();
+    const panel = page.getByTestId('customer-stats-panel');
+    await expectText(panel, new RegExp(escape(formatCents(Number(totals!.outstanding)))));
+    await expectText(panel, new RegExp(escape(formatCents(Number(totals!.pastDue)))));
+    await expectText(panel, /50 accounts/);
+
+    const outstandingCells = await page.locator('table tbody tr td.column-outstanding_cents').allInnerTexts();
+    expect(outstandingCells.length).toBe(50);
+    for (const cell of outstandingCells) expect(cell.trim()).toMatch(MONEY);
+    expect((await rowTexts()).join('\n')).not.toContain('Southwind');
+    await shot('02-customers-dashboard');
+  });
+
+  it('sorts by a column when its header is clicked', async () => {
+    await page.locator('th').getByText('Outstanding', { exact: true }).click();
+    await page.waitForURL(/sort=outstanding_cents/);
+    const orderInUrl = () => new URLSearchParams(page.url().split('?')[1] ?? '').get('order');
+    // Sorted in the direction the URL names, once the rows are back.
+    const sortedAsUrlSays = () =>
+      page.waitForFunction(() => {
+        const order = new URLSearchParams(location.hash.split('?')[1] ?? '').get('order');
+        const values = [...document.querySelectorAll('table tbody tr td.column-outstanding_cents')].map((cell) => Number(cell.textContent!.replace(/[$,]/g, '')));
+        return values.length >= 50 && values[0] !== values[values.length - 1] && values.every((value, i) => i === 0 || (order === 'ASC' ? values[i - 1]! <= value : values[i - 1]! >= value));
+      });
+    await sortedAsUrlSays();
+    const firstOrder = orderInUrl();
+    await page.locator('th').getByText('Outstanding', { exact: true }).click();
+    await page.waitForFunction((previous) => new URLSearchParams(location.hash.split('?')[1] ?? '').get('order') !== previous, firstOrder);
+    await sortedAsUrlSays();
+    await shot('02b-customers-by-outstanding');
+    // Back to the default ordering for the next steps.
+    await page.goto(`${baseUrl}/admin/#/customers`);
+    await page.locator('table tbody tr').first().waitFor();
+  });
+
+  it('finds an account by its number', async () => {
+    await page.getByPlaceholder('Name or account number').fill('C-1042');
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+    const [row] = await rowTexts();
+    expect(row).toContain('C-1042');
+    expect(row).not.toContain('Southwind');
+    await expectText(page.getByTestId('customer-stats-panel'), /1 account\b/);
+    await shot('03-search-by-account-number');
+  });
+
+  it('opens the customer: summary, priority components, and every tab', async () => {
+    const account = await db('customer_accounts').where({ dealer_id: dealerId, erp_account_id: 'C-1042' }).first();
+    const stats = await db('account_stats').where({ customer_account_id: account.id }).first();
+    await page.locator('table tbody tr').first().click();
+    await page.getByTestId('customer-summary').waitFor();
+    await expectText(page.getByTestId('customer-balances'), new RegExp(escape(formatCents(stats.outstanding_cents))));
+    await page.getByRole('tab', { name: 'Invoices' }).waitFor();
+    for (const tab of ['Debit adjustments', 'Credit adjustments', 'Payments', 'Statements', 'Audit trail']) {
+      await page.getByRole('tab', { name: tab }).waitFor();
+    }
+    const firstInvoice = await db('invoices').where({ customer_account_id: account.id }).whereIn('status', ['open', 'partially_paid']).orderBy('due_date').first();
+    await page.locator('table tbody tr').first().waitFor();
+    const invoiceRow = page.locator('table tbody tr', { hasText: firstInvoice.invoice_number });
+    await expectText(invoiceRow, new RegExp(escape(formatCents(firstInvoice.balance_cents))));
+    await shot('04-customer-detail');
+
+    await page.getByTestId('priority-why').click();
+    await page.getByTestId('priority-components').waitFor();
+    await expectText(page.getByTestId('priority-components'), /what adds up to it/);
+    await shot('05-priority-components');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('tab', { name: 'Credit adjustments' }).click();
+    await page.locator('table tbody tr', { hasText: 'CR-' }).first().waitFor();
+    await shot('06-customer-credit-adjustments');
+    await page.getByRole('tab', { name: 'Payments' }).click();
+    await page.getByText(/No payments|not available on this server/).waitFor();
+    await page.getByRole('tab', { name: 'Audit trail' }).click();
+    await page.locator('table tbody tr', { hasText: 'customer.note_added' }).waitFor();
+    await shot('07-customer-audit-trail');
+  });
+
+  it('invites selected customers and reports the result per customer', async () => {
+    await page.getByRole('menuitem', { name: 'Customers' }).click();
+    await page.getByPlaceholder('Name or account number').fill('Cedar');
+    await page.waitForFunction(() => [...document.querySelectorAll('table tbody tr')].length === 5);
+    await page.locator('table thead input[type="checkbox"]').check();
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const results = page.getByTestId('invite-results');
+    await results.waitFor();
+    // Only C-1042 has a contact email; the others are refused with the reason, none skipped.
+    await expectText(page.getByRole('dialog'), /1 sent, 0 resent, 4 not sent/);
+    await expectText(results.locator('tr', { hasText: 'C-1042' }), /Invited[\s\S]*pat@juniper\.test/);
+    await expectText(results.locator('tr', { hasText: 'C-1002' }), /Not sent[\s\S]*No email on file/);
+    await shot('08a-bulk-invite-results');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expectText(page.locator('table tbody tr', { hasText: 'C-1042' }), /Pending/);
+    await page.getByPlaceholder('Name or account number').fill('');
+  });
+
+  it('lists all receivables by status', async () => {
+    await page.getByRole('menuitem', { name: 'Invoices' }).click();
+    await page.getByRole('tab', { name: /^Open/ }).waitFor();
+    await page.locator('table tbody tr').first().waitFor();
+    const openCount = await db('invoices').where({ dealer_id: dealerId, status: 'open' }).count({ n: '*' }).first();
+    await expectText(page.getByRole('tab', { name: /^Open/ }), new RegExp(`\\(${Number(openCount!.n)}\\)`));
+    const balances = await page.locator('table tbody tr td.column-balance_cents').allInnerTexts();
+    for (const cell of balances) expect(cell.trim()).toMatch(MONEY);
+    await shot('08-invoices');
+    await page.getByRole('tab', { name: /^Paid/ }).click();
+    const paidCount = await db('invoices').where({ dealer_id: dealerId, status: 'paid' }).count({ n: '*' }).first();
+    // Every row the Paid tab shows is paid, and all of them are there.
+    await page.waitForFunction((expected) => {
+      const statuses = [...document.querySelectorAll('table tbody tr td.column-status')].map((cell) => cell.textContent?.trim());
+      return statuses.length === expected && statuses.every((status) => status === 'Paid');
+    }, Number(paidCount!.n)).catch(async (error) => {
+      await shot('failed-paid-tab');
+      throw error;
+    });
+  });
+
+  it('shows the company configuration and the team; invites an operator who then sets a password', async () => {
+    await page.getByRole('menuitem', { name: 'Settings' }).click();
+    await expectValue(page.getByLabel('Company name'), 'Northwind Lumber');
+    await expectValue(page.getByLabel('ACH fee per payment'), '1.50');
+    await expectValue(page.getByLabel('Credit card rate'), '2.95');
+    await page.getByRole('button', { name: 'Invite operator' }).click();
+    await page.getByLabel('Work email').fill('casey@northwind.test');
+    await page.getByLabel('Full name').fill('Casey Collector');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText(/Invitation emailed to casey@northwind.test/).waitFor();
+    await page.locator('table tbody tr', { hasText: 'Casey Collector' }).waitFor();
+    await shot('09-settings');
+
+    const mail = await db('email_outbox').where({ to_address: 'casey@northwind.test', kind: 'operator_invite' }).first();
+    const link = /(http:\/\/\S+set-password\?token=\S+)/.exec(mail.text_body)![1]!;
+    expect(link.startsWith(`${baseUrl}/admin/#/set-password`)).toBe(true);
+    const invited = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+    await invited.goto(link);
+    await invited.getByText(/you are joining/).waitFor();
+    await invited.getByLabel('New password').fill('Cedar-Shingles-77!');
+    await invited.getByLabel('Repeat the password').fill('Cedar-Shingles-77!');
+    await invited.screenshot({ path: path.join(SCREENSHOTS, 'console-10-set-password.png') });
+    await invited.getByRole('button', { name: 'Set password' }).click();
+    await invited.getByText(/Your password is set/).waitFor();
+    await invited.getByRole('button', { name: 'Go to sign-in' }).click();
+    await invited.getByLabel('Email').fill('casey@northwind.test');
+    await invited.getByLabel('Password').fill('Cedar-Shingles-77!');
+    await invited.getByRole('button', { name: 'Sign in' }).click();
+    await invited.getByTestId('customer-stats-panel').waitFor();
+    await invited.close();
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp): Promise<void> {
+  await locator.first().waitFor();
+  const deadline = Date.now() + 10_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await locator.first().innerText();
+    if (pattern.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected ${pattern} in:\n${text}`);
+}
+
+async function expectValue(locator: ReturnType<Page['locator']>, value: string): Promise<void> {
+  await locator.waitFor();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if ((await locator.inputValue()) === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected input value ${value}, got ${await locator.inputValue()}`);
+}
+
+/**
+ * Fifty accounts with invoices spread over the aging buckets, a few adjustments and a
+ * statement, then the statistics and priorities computed by the real refresher.
+ */
+async function seedDealer(db: Db, dealerId: string, today: string): Promise<void> {
+  await db('dealers').where({ id: dealerId }).update({ ach_fee_cents: 150, card_credit_rate_bps: 295, card_debit_rate_bps: 100, card_flat_fee_cents: 30, fee_payer: 'customer' });
+  const accounts = await db('customer_accounts')
+    .insert(
+      Array.from({ length: 50 }, (_, index) => ({
+        dealer_id: dealerId,
+        erp_account_id: `C-${1000 + index}`,
+        name: `${FIRST[index % FIRST.length]} ${SECOND[Math.floor(index / FIRST.length) % SECOND.length]}`,
+        account_type: index % 7 === 0 ? 'cash' : 'credit',
+        status: index % 13 === 12 ? 'inactive' : 'active',
+        credit_limit_cents: index % 3 === 0 ? 2_000_000 + index * 10_000 : null,
+      })),
+    )
+    .returning(['id', 'erp_account_id']);
+  const invoices: Record<string, unknown>[] = [];
+  const adjustments: Record<string, unknown>[] = [];
+  accounts.forEach((account: { id: string; erp_account_id: string }, index: number) => {
+    const count = 1 + (index % 5);
+    for (let n = 0; n < count; n++) {
+      // Ages from 20 days ahead to 130 days late, spread by account and invoice.
+      const dueIn = 20 - ((index * 37 + n * 29) % 150);
+      const amount = 12_345 + ((index * 7_919 + n * 104_729) % 4_000_000);
+      const status = n === count - 1 && index % 4 === 0 ? 'paid' : n === 0 && index % 6 === 1 ? 'partially_paid' : 'open';
+      invoices.push({
+        dealer_id: dealerId, customer_account_id: account.id, invoice_number: `INV-${account.erp_account_id.slice(2)}-${n + 1}`,
+        invoice_date: addDays(today, dueIn - 30), due_date: addDays(today, dueIn), amount_cents: amount,
+        balance_cents: status === 'paid' ? 0 : status === 'partially_paid' ? Math.floor(amount / 3) : amount, status,
+        po_number: n % 2 === 0 ? `PO-${index}${n}` : null,
+      });
+    }
+    if (index % 3 === 0) adjustments.push({ dealer_id: dealerId, customer_account_id: account.id, kind: 'credit', reason: 'credit', adjustment_number: `CR-${index}`, amount_cents: 5_000 + index * 100, balance_cents: 5_000 + index * 100, transaction_date: addDays(today, -index), description: 'Returned lumber' });
+    if (index % 4 === 1) adjustments.push({ dealer_id: dealerId, customer_account_id: account.id, kind: 'debit', reason: 'finance_charge', adjustment_number: `DR-${index}`, amount_cents: 1_250 + index, balance_cents: 1_250 + index, transaction_date: addDays(today, -index), description: 'Finance charge' });
+  });
+  await db('invoices').insert(invoices);
+  await db('adjustments').insert(adjustments);
+  const focus = accounts.find((account: { erp_account_id: string }) => account.erp_account_id === 'C-1042')!;
+  await db('contacts').insert({ dealer_id: dealerId, customer_account_id: focus.id, erp_contact_id: 'K-1042', name: 'Pat Payables', email: 'pat@juniper.test', phone: '555-0142', role: 'Accounts payable', is_primary: true });
+  await db('audit_events').insert({ dealer_id: dealerId, actor_kind: 'system', action: 'customer.note_added', entity_type: 'customer_account', entity_id: focus.id, data: { note: 'Promised payment Friday' } });
+  await refreshDealerAccountStats(db, dealerId);
+}
+
