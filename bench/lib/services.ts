@@ -67,14 +67,14 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   const roles: Array<['api' | 'worker', string]> = [];
   if (options.worker !== false) roles.push(['worker', 'worker.ts']);
   if (options.api !== false) roles.push(['api', 'api/server.ts']);
-  // BENCH_PROFILE=api,worker writes a V8 CPU profile per process into .tmp/prof on exit.
+  // BENCH_PROFILE=api,worker writes V8 CPU profiles (one per thread) into .tmp/prof/<label>-<role>-<pid>/ on exit.
   const profiled = new Set((process.env.BENCH_PROFILE ?? '').split(',').map((role) => role.trim()));
   const pids: Partial<Record<'api' | 'worker', number>> = {};
   for (const [role, entry] of roles) {
     const log = path.join(tmpDir, `bench-${options.label}-${role}-${process.pid}.log`);
     const fd = openSync(log, 'w');
     // node itself (not the tsx launcher, which forks again), so the pid is the one doing the work.
-    const flags = profiled.has(role) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpDir, 'prof')}`, `--cpu-prof-name=${options.label}-${role}-${process.pid}.cpuprofile`] : [];
+    const flags = profiled.has(role) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpDir, 'prof', `${options.label}-${role}-${process.pid}`)}`] : [];
     const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] });
     children.push(child);
     pids[role] = child.pid;
