@@ -251,8 +251,21 @@ describe('Operator console in a browser: payments, settlements, integration, das
     await expectText(page.getByTestId('payment-status'), /^Pending$/);
     expect(await paymentStatus(stack.db, livePayment.id)).toBe('pending');
     await expectText(page.getByTestId('payment-timeline'), /Released/);
+
+    // Someone else acts first: the workflow refuses the second freeze and the dialog says why, in the API's words.
+    await actions.getByRole('button', { name: 'Freeze' }).click();
+    await page.getByRole('dialog').getByLabel('Reason (required)').fill('Second look at the remittance');
+    await stack.operator.send('post', `/api/operator/payments/${livePayment.id}/freeze`, { reason: 'Frozen from another desk' }).expect(200);
+    await page.getByRole('dialog').getByRole('button', { name: 'Freeze' }).click();
+    await expectText(page.getByTestId('action-refusal'), /^This payment is already frozen\.$/);
+    await shot('07-refused-action');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expectText(page.getByTestId('payment-status'), /^Frozen$/);
+    await actions.getByRole('button', { name: 'Release' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Release' }).click();
+    await expectText(page.getByTestId('payment-status'), /^Pending$/);
     const events = await stack.db('payment_events').where({ payment_id: livePayment.id }).orderBy('id').pluck('event');
-    expect(events).toEqual(['submitted', 'freeze', 'release']);
+    expect(events).toEqual(['submitted', 'freeze', 'release', 'freeze', 'release']);
   });
 
   it('lists settlements with per-category posting badges', async () => {
@@ -266,21 +279,21 @@ describe('Operator console in a browser: payments, settlements, integration, das
     await expectText(resolved, /✓/);
     expect(await resolved.getByTestId('badge-debit_adjustments').getAttribute('data-status')).toBe('empty');
     for (const cell of await page.locator('table tbody tr td.column-net_cents').allInnerTexts()) expect(cell.trim()).toMatch(MONEY);
-    await shot('07-settlements');
+    await shot('08-settlements');
   });
 
   it('auto-posts a settlement to Spruce to the end, then resolves it and reconciles', async () => {
     await rowOf(todaySettlement.number).click();
     await page.getByTestId('settlement-detail').waitFor();
     await expect(page.getByTestId('resolve-settlement').isDisabled()).resolves.toBe(true);
-    await shot('08-settlement-before-post');
+    await shot('09-settlement-before-post');
     // Spruce is down when the operator clicks: the page says it waits, then finishes by itself.
     await spruce.setFaults({ outage: 'unavailable' });
     await page.getByTestId('auto-post').getByRole('button', { name: 'Auto-post' }).click();
     await page.getByTestId('waiting-for-spruce').waitFor({ timeout: 60_000 });
     await expectText(page.getByTestId('waiting-for-spruce'), /postings are queued/);
     await expectText(page.getByTestId('progress-invoices'), /Waiting for Spruce/);
-    await shot('09-settlement-waiting-for-spruce');
+    await shot('10-settlement-waiting-for-spruce');
     await spruce.setFaults({ outage: 'none', delayMs: 0 });
     await page.locator('[data-testid="posting-progress"][data-state="completed"]').waitFor({ timeout: 60_000 });
     const lineCount = Number((await stack.db('gl_posting_lines').where({ settlement_id: todaySettlement.id }).count({ n: '*' }).first())!.n);
@@ -292,7 +305,7 @@ describe('Operator console in a browser: payments, settlements, integration, das
     for (const category of ['invoices', 'credit_adjustments', 'debit_adjustments']) {
       expect(await page.getByTestId('settlement-detail').getByTestId(`badge-${category}`).first().getAttribute('data-status')).toBe('posted');
     }
-    await shot('10-settlement-auto-posted');
+    await shot('11-settlement-auto-posted');
 
     await page.getByTestId('resolve-settlement').click();
     await page.getByRole('dialog').getByRole('button', { name: 'Resolve' }).click();
@@ -304,10 +317,10 @@ describe('Operator console in a browser: payments, settlements, integration, das
     // The seeded payments never went through the processor, so the report must say so.
     await expectText(page.getByTestId('reconciliation-differences'), /no processor transfer recorded/);
     await expectText(page.getByTestId('reconciliation'), /Cash applied by GL lines/);
-    await shot('11-settlement-reconciliation');
+    await shot('12-settlement-reconciliation');
     await page.getByRole('tab', { name: /GL lines/ }).click();
     await rows().filter({ hasText: 'Credit application' }).first().waitFor();
-    await shot('12-settlement-gl-lines');
+    await shot('13-settlement-gl-lines');
   });
 
   it('posts by hand: downloads the posting file without a header and marks a category posted with its time', async () => {
@@ -327,7 +340,7 @@ describe('Operator console in a browser: payments, settlements, integration, das
     expect(new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(category.posted_at)).toBe('16:45');
     // Credits are still unposted, so Resolve stays off.
     await expect(page.getByTestId('resolve-settlement').isDisabled()).resolves.toBe(true);
-    await shot('13-settlement-manual');
+    await shot('14-settlement-manual');
   });
 
   it('shows the Spruce connection on the Integration page', async () => {
@@ -335,7 +348,7 @@ describe('Operator console in a browser: payments, settlements, integration, das
     await expectText(page.getByTestId('integration-mode'), /Spruce, real time/);
     await expectText(page.getByTestId('connection-health'), /Connected/);
     await page.getByRole('button', { name: 'Resync' }).waitFor();
-    await shot('14-integration-spruce');
+    await shot('15-integration-spruce');
   });
 
   it('uploads CSV files with bad rows, shows the errors by row and column, commits the valid rows', async () => {
@@ -361,13 +374,13 @@ describe('Operator console in a browser: payments, settlements, integration, das
     const firstError = filePage.getByTestId('row-error').first();
     await expectText(firstError.getByTestId('row-number'), new RegExp(`^${stored[0].row_number}$`));
     await expectText(firstError, new RegExp(escape(stored[0].errors[0].message)));
-    await shot('15-integration-upload-errors', filePage);
+    await shot('16-integration-upload-errors', filePage);
 
     await filePage.getByRole('button', { name: /Commit \d+ valid rows?/ }).click();
     await filePage.locator('[data-testid="validation-result"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
     await expectText(filePage.getByTestId('ingestion-history'), /Succeeded/);
     await expectText(filePage.getByTestId('ingestion-history'), /Invoices/);
-    await shot('16-integration-committed', filePage);
+    await shot('17-integration-committed', filePage);
     await filePage.context().close();
   });
 });
@@ -431,7 +444,10 @@ async function settleToday(stack: PaymentStack, book: CustomerBook): Promise<{ s
   const plain = await createSettledPayment(db, book, [{ kind: 'invoice', number: 'INV-5010', amountCents: 90_000 }], { processingCostCents: 95 });
   let settlementId = '';
   for (const payment of [statement, card, plain]) {
-    const { submitted_at: at, settled_at: settledAt } = await db('payments').where({ id: payment.id }).first('submitted_at', 'settled_at');
+    // Submitted a few minutes before it cleared, as a card payment would be.
+    const { settled_at: settledAt } = await db('payments').where({ id: payment.id }).first('settled_at');
+    const at = new Date(new Date(settledAt).getTime() - 3 * 60_000);
+    await db('payments').where({ id: payment.id }).update({ submitted_at: at });
     await db('payment_events').insert([
       { payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', at },
       { payment_id: payment.id, from_status: 'pending', to_status: 'settled', event: 'processor_completed', actor_kind: 'processor', at: settledAt },

@@ -80,7 +80,7 @@ export function ResolvedField(_props: { label?: string }) {
   if (!record.resolved_at) return <span style={{ color: '#9e9e9e' }}>—</span>;
   return (
     <Tooltip title={`Resolved by ${record.resolved_by_name ?? 'an operator'}, ${instant(record.resolved_at)}`}>
-      <span>✓ {shortInstant(record.resolved_at)}</span>
+      <span style={{ whiteSpace: 'nowrap' }}>✓ {shortInstant(record.resolved_at)}</span>
     </Tooltip>
   );
 }
