@@ -1,18 +1,16 @@
-import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, openSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createDb, dropDatabase, ensureDatabase, migrateLatest, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
 import { closeSettlement, joinSettlement } from '../db/settlements';
 import { startSpruceEmulator, type SpruceEmulator } from '../emulators/spruce';
-import { ensureTemporalCli } from '../runtime/temporal-cli';
-import { allSearchAttributes } from '../workflows/search-attributes';
+import { SpruceClient } from '../integrations/spruce';
 import {
   DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, settlementWorkflowId, type GlPostingInput,
 } from '../workflows/settlement-definitions';
+import { figure } from './lib/figures';
+import { createBenchDatabase, parseArgs, type BenchEnv, type Stoppable } from './lib/infra';
+import { startProduct } from './lib/services';
+import { runStandalone, type BenchResult } from './lib/standalone';
+import { perSecond } from './lib/stats';
 
 /**
  * Auto-post of one settlement of 10,000 GL lines to the Spruce emulator, through the real
@@ -21,24 +19,22 @@ import {
  *   1. clean: lines/s and total time;
  *   2. a 30 s Spruce outage starting mid-post: total time, how long after Spruce returned the
  *      posting finished, and the ledger count at the end (it must be exactly 10,000).
- * The workflow's input is the one the API's auto-post button sends. Prints figures only.
+ * The workflow's input is the one the API's auto-post button sends. Beside them, in the same
+ * run, the same number of lines posted straight to the emulator's batch endpoint (same batch
+ * size, no workflow, no database): what Spruce itself takes. Goal (issue 5): under 30 s.
  *
  *   npx tsx bench/auto-post.ts
  *   npx tsx bench/auto-post.ts --lines 2000 --outage-seconds 10     (a quick run)
  *   BENCH_ADMIN_URL=postgres://…/postgres TEMPORAL_ADDRESS=host:port npx tsx bench/auto-post.ts
  */
-
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 1) {
-  const arg = process.argv[i]!;
-  if (arg.startsWith('--')) args.set(arg.slice(2), process.argv[i + 1] && !process.argv[i + 1]!.startsWith('--') ? process.argv[++i]! : 'true');
+export interface AutoPostOptions {
+  lines: number;
+  /** 0: no outage run. */
+  outageSeconds: number;
 }
-const LINES = Number(args.get('lines') ?? 10_000);
-const OUTAGE_SECONDS = Number(args.get('outage-seconds') ?? 30);
+
 const LINES_PER_PAYMENT = 5;
 const ACCOUNTS = 100;
-const root = path.resolve(__dirname, '..');
-const say = (line: string) => process.stdout.write(`[auto-post] ${line}\n`);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 600_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -55,7 +51,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
  * emulator, and LINES / 5 settled payments of five invoices each, joined to one settlement the
  * way the addToSettlement activity joins them, then closed.
  */
-async function settlementOfLines(db: Db, spruce: SpruceEmulator, label: string): Promise<{ settlementId: string; tenantId: string }> {
+async function settlementOfLines(db: Db, spruce: SpruceEmulator, label: string, LINES: number): Promise<{ settlementId: string; tenantId: string }> {
   const tenantId = `bench-${label}`;
   const apiKey = randomUUID();
   spruce.store.createTenant({ id: tenantId, name: `Bench ${label}`, apiKey });
@@ -113,51 +109,51 @@ async function settlementOfLines(db: Db, spruce: SpruceEmulator, label: string):
   return { settlementId, tenantId };
 }
 
-async function main(): Promise<void> {
-  if (LINES % LINES_PER_PAYMENT !== 0) throw new Error(`--lines must be a multiple of ${LINES_PER_PAYMENT}`);
-  const children: ChildProcess[] = [];
-  const cleanups: Array<() => Promise<void>> = [];
-  const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/drypowder_bench_autopost_${process.pid}`);
+/** The floor: the same number of invoice payments posted straight to the emulator's batch endpoint, one batch after another. */
+async function directBatchPosting(spruce: SpruceEmulator, LINES: number): Promise<number> {
+  const tenantId = 'bench-direct';
+  const apiKey = randomUUID();
+  spruce.store.createTenant({ id: tenantId, name: 'Bench direct', apiKey });
+  const invoices = Array.from({ length: LINES }, (_, i) => ({ id: `INV-direct-${i + 1}`, account_id: `C-${(i % ACCOUNTS) + 1}`, amount_cents: 10_000 + (i % 97) * 13 }));
+  spruce.store.loadBook(tenantId, {
+    accounts: Array.from({ length: ACCOUNTS }, (_, a) => ({ id: `C-${a + 1}`, name: `Customer ${a + 1}` })),
+    invoices: invoices.map((invoice) => ({ ...invoice, invoice_date: '2026-10-01', due_date: '2026-11-30', balance_cents: invoice.amount_cents })),
+  });
+  const client = new SpruceClient({ baseUrl: spruce.url, apiKey, tenantId });
+  const started = Date.now();
+  for (let start = 0; start < LINES; start += DEFAULT_GL_BATCH_SIZE) {
+    const results = await client.postGlLines(invoices.slice(start, start + DEFAULT_GL_BATCH_SIZE).map((invoice, k) => ({
+      idempotencyKey: `direct-${start + k}`,
+      line: { type: 'invoice_payment', account_id: invoice.account_id, document_id: invoice.id, amount_cents: invoice.amount_cents, posting_date: '2026-11-20', payment_reference: `P-direct-${Math.floor((start + k) / LINES_PER_PAYMENT)}` },
+    })));
+    const refused = results.find((result) => !result.ok);
+    if (refused) throw new Error(`direct posting refused a line: ${JSON.stringify(refused)}`);
+  }
+  return Date.now() - started;
+}
+
+export async function measureAutoPost(env: BenchEnv, options: AutoPostOptions): Promise<BenchResult> {
+  const LINES = options.lines;
+  const OUTAGE_SECONDS = options.outageSeconds;
+  const say = env.log;
+  if (LINES % LINES_PER_PAYMENT !== 0) throw new Error(`lines must be a multiple of ${LINES_PER_PAYMENT}`);
+  if (!env.temporalAddress) throw new Error('auto-post needs a Temporal server');
+  const stops: Stoppable[] = [];
   try {
-    await ensureDatabase(databaseUrl);
-    cleanups.push(() => dropDatabase(databaseUrl));
-    const db = createDb(databaseUrl, { max: 4 });
-    cleanups.push(() => db.destroy());
-    await db.raw('create extension if not exists citext');
-    await migrateLatest(db);
-
-    let temporalAddress = process.env.TEMPORAL_ADDRESS;
-    if (!temporalAddress) {
-      const env = await TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path: ensureTemporalCli() }, searchAttributes: allSearchAttributes, log: { format: 'json', level: 'error' } },
-      });
-      cleanups.push(() => env.teardown());
-      temporalAddress = env.address;
-    }
-    const connection = await Connection.connect({ address: temporalAddress });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const database = await createBenchDatabase(env.adminUrl, 'autopost', { max: 4 });
+    stops.push(database);
+    const { db } = database;
     const spruce = await startSpruceEmulator({ port: 0 });
-    cleanups.push(() => spruce.stop());
-    say(`PostgreSQL ${new URL(databaseUrl).pathname.slice(1)}, Temporal ${temporalAddress}, Spruce emulator ${spruce.url}`);
-
-    const taskQueue = `bench-autopost-${process.pid}`;
-    mkdirSync(path.join(root, '.tmp'), { recursive: true });
-    const workerLog = path.join(root, '.tmp', `bench-autopost-worker-${process.pid}.log`);
-    const logFd = openSync(workerLog, 'w');
-    const worker = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'worker.ts')], {
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TASK_QUEUE: taskQueue, DRYPOWDER_SERVICE: 'bench-worker' },
-      stdio: ['ignore', logFd, logFd],
-    });
-    children.push(worker);
-    say(`worker starting (log: ${path.relative(root, workerLog)})`);
-    // The worker is ready once it runs a workflow.
-    await waitFor('the worker', async () => ((await client.workflow.execute('noopWorkflow', { taskQueue, workflowId: `bench-ready-${randomUUID()}`, workflowExecutionTimeout: '5s' })) === 'ok' ? true : undefined), 300_000, 500);
+    stops.push(spruce);
+    const product = await startProduct({ label: 'autopost', databaseUrl: database.url, temporalAddress: env.temporalAddress, workflowBundlePath: env.workflowBundlePath, api: false });
+    stops.push(product);
+    const client = product.temporal;
+    const taskQueue = product.taskQueue;
+    say(`PostgreSQL ${new URL(database.url).pathname.slice(1)}, Temporal ${env.temporalAddress}, Spruce emulator ${spruce.url} (worker log: ${product.logs.join(', ')})`);
 
     const run = async (label: string, outage: boolean) => {
       const setupStarted = Date.now();
-      const { settlementId, tenantId } = await settlementOfLines(db, spruce, label);
+      const { settlementId, tenantId } = await settlementOfLines(db, spruce, label, LINES);
       const ledger = () => spruce.store.tenant(tenantId).ledger;
       say(`${label}: settlement of ${LINES} lines ready in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
 
@@ -216,19 +212,35 @@ async function main(): Promise<void> {
     };
 
     const clean = await run('clean', false);
-    const withOutage = await run('outage', true);
-    process.stdout.write(`${JSON.stringify({ benchmark: 'auto-post', clean, outage: withOutage, batch_size: DEFAULT_GL_BATCH_SIZE, machine: { cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30) } })}\n`);
+    const withOutage = OUTAGE_SECONDS > 0 ? await run('outage', true) : undefined;
+    const directMs = await directBatchPosting(spruce, LINES);
+    const directRate = perSecond(LINES, directMs);
+    say(`direct: ${LINES} lines posted straight to the emulator in batches of ${DEFAULT_GL_BATCH_SIZE} in ${(directMs / 1000).toFixed(2)} s = ${directRate} lines/s`);
+    const scale = `${LINES.toLocaleString('en-US')} lines`;
+    const floor = { label: 'the same lines straight to Spruce\'s batch endpoint', value: directRate, unit: 'lines/s' };
+    const figures = [
+      figure({ benchmark: 'auto-post', key: 'lines_per_s', label: 'Auto-post to Spruce (gl-posting workflow)', scale, value: clean.lines_per_s, unit: 'lines/s', baseline: floor }),
+      figure({ benchmark: 'auto-post', key: 'total_s', label: 'Auto-post of the settlement, total time', scale, value: Math.round(clean.posted_ms / 100) / 10, unit: 's', goal: { op: '<=', value: 30, source: 'issue 5' }, baseline: { label: 'straight to Spruce', value: Math.round(directMs / 100) / 10, unit: 's' } }),
+    ];
+    if (withOutage) {
+      figures.push(figure({
+        benchmark: 'auto-post', key: 'outage_ledger_lines', label: `Auto-post through a ${OUTAGE_SECONDS} s Spruce outage: postings in Spruce's ledger`, scale, value: withOutage.ledger_count, unit: 'lines',
+        goal: { op: '=', value: LINES, source: 'issue 5' },
+      }));
+      figures.push(figure({
+        benchmark: 'auto-post', key: 'outage_finished_after_s', label: 'Auto-post: done after Spruce came back', scale, value: Math.round((withOutage.finished_after_spruce_returned_ms ?? 0) / 100) / 10, unit: 's',
+      }));
+    }
+    return { figures, detail: { clean, outage: withOutage, direct: { ms: directMs, lines_per_s: directRate }, batch_size: DEFAULT_GL_BATCH_SIZE, lanes: DEFAULT_GL_LANES } };
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => say(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
+    for (const stop of stops.reverse()) await stop.stop().catch((error) => say(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`auto-post bench: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  const args = parseArgs();
+  runStandalone('auto-post', { temporal: true, bundle: true }, (env) => measureAutoPost(env, {
+    lines: Number(args.get('lines') ?? 10_000),
+    outageSeconds: Number(args.get('outage-seconds') ?? 30),
+  }));
+}

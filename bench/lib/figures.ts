@@ -6,8 +6,8 @@ import { loadAverage, type LoadAverage } from './stats';
  * load average at the moment it was measured (the machine is shared; figures move with it).
  */
 export interface Goal {
-  /** The figure must be at least (`>=`) or at most (`<=`) the value. */
-  op: '>=' | '<=';
+  /** The figure must be at least (`>=`), at most (`<=`) or exactly (`=`) the value. */
+  op: '>=' | '<=' | '=';
   value: number;
   /** Where the goal comes from, e.g. "issue 3". */
   source: string;
@@ -36,7 +36,9 @@ export interface Figure {
 }
 
 export function figure(input: Omit<Figure, 'load_average' | 'met' | 'ratio'> & { load_average?: LoadAverage }): Figure {
-  const met = input.goal ? (input.goal.op === '>=' ? input.value >= input.goal.value : input.value <= input.goal.value) : undefined;
+  const met = input.goal
+    ? input.goal.op === '>=' ? input.value >= input.goal.value : input.goal.op === '<=' ? input.value <= input.goal.value : input.value === input.goal.value
+    : undefined;
   const ratio = input.baseline && input.baseline.value > 0 ? Math.round((input.value / input.baseline.value) * 1000) / 1000 : undefined;
   return { ...input, load_average: input.load_average ?? loadAverage(), ...(met === undefined ? {} : { met }), ...(ratio === undefined ? {} : { ratio }) };
 }
