@@ -17,7 +17,7 @@ describe('operator API: settings and team', () => {
 
   beforeAll(async () => {
     db = testDb();
-    testApp = await startOperatorApp(db, { PUBLIC_URL: 'http://ar.example.test:8080' });
+    testApp = await startOperatorApp(db, { PUBLIC_URL: 'http://ar.example.test:8080', CORS_ORIGINS: 'http://127.0.0.1:5173' });
     dealerId = (await createDealer(db, { name: 'Northwind Lumber', spruce_api_key: 'secret-key' })).id;
     const adminUser = await createOperator(db, dealerId, { role: 'admin', name: 'Ada Admin' });
     adminId = adminUser.id;
@@ -190,6 +190,27 @@ describe('operator API: settings and team', () => {
       const self = await admin.send('put', `/api/operator/operators/${adminId}`, { role: 'ar_operator' }).expect(400);
       expect(self.body.error.code).toBe('cannot_change_self');
       await collector.send('put', `/api/operator/operators/${invitedId}`, { status: 'active' }).expect(403);
+    });
+  });
+
+  describe('a UI dev server on another origin', () => {
+    it('may call with credentials and read Content-Range; other origins get no CORS headers', async () => {
+      const preflight = await request(testApp.app)
+        .options('/api/operator/customers')
+        .set('Origin', 'http://127.0.0.1:5173')
+        .set('Access-Control-Request-Method', 'PUT')
+        .set('Access-Control-Request-Headers', 'x-csrf-token, content-type')
+        .expect(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
+      expect(preflight.headers['access-control-allow-credentials']).toBe('true');
+      expect(preflight.headers['access-control-allow-headers']).toMatch(/X-CSRF-Token/i);
+
+      const list = await admin.agent.get('/api/operator/operators').set('Origin', 'http://127.0.0.1:5173').expect(200);
+      expect(list.headers['access-control-expose-headers']).toMatch(/Content-Range/);
+      expect(list.headers['content-range']).toMatch(/^operators 0-\d+\/\d+$/);
+
+      const stranger = await admin.agent.get('/api/operator/operators').set('Origin', 'http://evil.test').expect(200);
+      expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
     });
   });
 });
