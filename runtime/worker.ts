@@ -26,7 +26,7 @@ export interface RunningWorker {
  */
 export async function createWorker(setup: WorkerSetup): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: setup.address });
-  const clientConnection = setup.deps.temporal ? undefined : await Connection.connect({ address: setup.address });
+  const clientConnection = setup.deps.temporal ? undefined : await Connection.connect({ address: setup.address, connectTimeout: '30s' });
   const temporal = setup.deps.temporal ?? new Client({ connection: clientConnection!, namespace: setup.namespace });
   const workflowSource = setup.workflowBundlePath
     ? { workflowBundle: { codePath: setup.workflowBundlePath } }

@@ -124,7 +124,7 @@ beforeAll(async () => {
   }
   db = testDb();
   config = testConfig({ TASK_QUEUE: taskQueue, SPRUCE_SYNC_POLL_MS: '400', SPRUCE_SYNC_RETRY_MAX_MS: '1000' });
-  temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
+  temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
   temporal = new Client({ connection: temporalConnection, namespace: 'default' });
   emulator = await startSpruceEmulator({ port: 0, webhooks: { initialBackoffMs: 50, maxBackoffMs: 500 } });
   app = createApp({ db, temporal, config });

@@ -82,7 +82,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     logs.push(path.relative(root, log));
   }
   const cpuMs = () => ({ api: processCpuMs(pids.api), worker: processCpuMs(pids.worker) });
-  const connection = await Connection.connect({ address: options.temporalAddress });
+  const connection = await Connection.connect({ address: options.temporalAddress, connectTimeout: '30s' });
   const temporal = new Client({ connection, namespace: 'default' });
   const stop = async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');

@@ -49,7 +49,7 @@ describe('Operator console in a browser', () => {
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
+    temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
     const app = createApp({ db, temporal: new Client({ connection: temporalConnection, namespace: 'default' }), config: testConfig({ PUBLIC_URL: baseUrl }) });
     server.on('request', app);
 
@@ -226,6 +226,14 @@ describe('Operator console in a browser', () => {
       await shot('failed-paid-tab');
       throw error;
     });
+
+    const firstPaid = (await page.locator('table tbody tr td.column-invoice_number').first().innerText()).trim();
+    const invoice = await db('invoices').where({ dealer_id: dealerId, invoice_number: firstPaid }).first();
+    await page.locator('table tbody tr').first().click();
+    await page.getByText(`Invoice ${firstPaid}`).first().waitFor();
+    await expectText(page.locator('main'), new RegExp(escape(formatCents(invoice.amount_cents))));
+    await expectText(page.locator('main'), /No payment has been applied/);
+    await shot('08b-invoice-detail');
   });
 
   it('shows the company configuration and the team; invites an operator who then sets a password', async () => {

@@ -63,7 +63,7 @@ describe('Payments portal in a browser', () => {
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const external = { SMTP_URL: sink.smtpUrl, PUBLIC_URL: baseUrl, MOOV_URL: payments.moov.url, PLAID_URL: payments.plaid.url };
     worker = await startTestWorker({ db, logger, config: testConfig(external) });
-    temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
+    temporalConnection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
     const config = testConfig({ ...external, TASK_QUEUE: worker.taskQueue });
     app = createApp({ db, temporal: new Client({ connection: temporalConnection, namespace: 'default' }), config });
     server.on('request', app);

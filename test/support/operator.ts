@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 export async function startOperatorApp(db: Db, overrides: Parameters<typeof testConfig>[0] = {}): Promise<TestApp> {
-  const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
   const temporal = new Client({ connection, namespace: 'default' });
   const config = testConfig(overrides);
   return { app: createApp({ db, temporal, config }), config, temporal, close: () => connection.close() };

@@ -48,7 +48,7 @@ export async function startPaymentStack(options: { businessDayMs?: number; achBu
     BUSINESS_DAY_MS: String(options.businessDayMs ?? 2000),
     RECONCILE_POLL_MS: String(options.reconcilePollMs ?? 1000),
   });
-  const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
   const temporal = new TemporalClient({ connection, namespace: 'default' });
   const app = createApp({ db, temporal, config });
   const server: Server = createServer(app);

@@ -26,7 +26,7 @@ export async function startTestWorker(deps: WorkerSetup['deps'], options: { task
     workflowBundlePath: requiredEnv('WORKFLOW_BUNDLE_PATH'),
   });
   const running = worker.run();
-  const clientConnection = await Connection.connect({ address });
+  const clientConnection = await Connection.connect({ address, connectTimeout: '30s' });
   const client = new Client({ connection: clientConnection, namespace: 'default' });
   return {
     client,
