@@ -230,7 +230,10 @@ describe('Operator console in a browser', () => {
     const firstPaid = (await page.locator('table tbody tr td.column-invoice_number').first().innerText()).trim();
     const invoice = await db('invoices').where({ dealer_id: dealerId, invoice_number: firstPaid }).first();
     await page.locator('table tbody tr').first().click();
-    await page.getByText(`Invoice ${firstPaid}`).first().waitFor();
+    await page.getByText(`Invoice ${firstPaid}`).first().waitFor({ timeout: 15_000 }).catch(async (error) => {
+      await shot('failed-invoice-detail');
+      throw error;
+    });
     await expectText(page.locator('main'), new RegExp(escape(formatCents(invoice.amount_cents))));
     await expectText(page.locator('main'), /No payment has been applied/);
     await shot('08b-invoice-detail');

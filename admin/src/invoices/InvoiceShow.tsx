@@ -1,4 +1,4 @@
-import { Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Card, CardContent, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Labeled, Link, Show, useCreatePath, useRecordContext } from 'react-admin';
 import { StatusChip } from '../common/chips';
 import { calendarDate, humanize, instant, money } from '../common/format';
@@ -19,7 +19,7 @@ interface InvoiceDetail {
   job_name: string | null;
   statement_number: string | null;
   days_past_due: number;
-  payments: Array<{ id: string; payment_id: string; payment_number: string; payment_status: string; method: string; amount_cents: number; state: string; submitted_at: string }>;
+  payments?: Array<{ id: string; payment_id: string; payment_number: string; payment_status: string; method: string; amount_cents: number; state: string; submitted_at: string }>;
 }
 
 function InvoiceTitle() {
@@ -61,7 +61,10 @@ function InvoiceDetails() {
           <Typography variant="subtitle2" gutterBottom>
             Payments applied
           </Typography>
-          {record.payments.length === 0 ? (
+          {/* The list row stands in while the detail loads; it carries no payments yet. */}
+          {!record.payments ? (
+            <Skeleton variant="rectangular" height={40} />
+          ) : record.payments.length === 0 ? (
             <Typography variant="body2" color="text.secondary">
               No payment has been applied to this invoice through Drypowder.
             </Typography>
