@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../api/auth/passwords';
 import { createMoovClient } from '../integrations/moov';
@@ -36,6 +37,10 @@ export interface PaymentsOptions {
   rateSeconds: number;
   /** No-op workflows for the baseline. */
   noop: number;
+  /** Payments per customer before measuring (default 5). */
+  warmUp?: number;
+  /** Wait for the latency phase's payments to settle before stopping (default true; a quick run skips it). */
+  settleLatencyPhase?: boolean;
 }
 
 const WEBHOOK_SECRET = 'bench-moov-webhook-secret-0123456789';
@@ -53,6 +58,23 @@ interface Submission {
   status: number;
   paymentId?: string;
   error?: string;
+}
+
+/** What a payment's lifecycle costs the Temporal server: history events by kind, averaged over a few settled payments. */
+async function lifecycleHistory(temporal: Client, paymentIds: string[]) {
+  const counts = { workflows: paymentIds.length, events: 0, workflow_tasks: 0, activities: 0, signals: 0, timers: 0 };
+  for (const id of paymentIds) {
+    const history = await temporal.workflow.getHandle(`payment-${id}`).fetchHistory();
+    for (const event of history.events ?? []) {
+      counts.events += 1;
+      if (event.workflowTaskCompletedEventAttributes) counts.workflow_tasks += 1;
+      if (event.activityTaskScheduledEventAttributes) counts.activities += 1;
+      if (event.workflowExecutionSignaledEventAttributes) counts.signals += 1;
+      if (event.timerStartedEventAttributes) counts.timers += 1;
+    }
+  }
+  const mean = (value: number) => Math.round((value / Math.max(1, paymentIds.length)) * 10) / 10;
+  return { workflows: counts.workflows, events: mean(counts.events), workflow_tasks: mean(counts.workflow_tasks), activities: mean(counts.activities), signals: mean(counts.signals), timers: mean(counts.timers) };
 }
 
 export async function measurePayments(env: BenchEnv, options: PaymentsOptions): Promise<BenchResult> {
@@ -79,7 +101,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: 'moov-dev-secret', MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealer.id);
     const password = 'Bench-password-2026!';
     const passwordHash = await hashPassword(password);
-    const warmUp = 5;
+    const warmUp = options.warmUp ?? 5;
     const perCustomer = Math.ceil(options.payments / options.concurrency) + Math.ceil((options.rate * options.rateSeconds) / options.concurrency) + warmUp + 2;
     const setupStarted = Date.now();
     const customers = await Promise.all(Array.from({ length: options.concurrency }, async (_, c): Promise<Customer> => {
@@ -198,6 +220,9 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     say(`CPU per payment, submit to Settled: API ${cpuPerPayment.api} ms, worker ${cpuPerPayment.worker} ms, Moov/Plaid emulators ${cpuPerPayment.emulators} ms`);
     say(`lifecycles: ${settled.length} of ${lifecycleRows.length} settled within ${Math.round(lastSettled - firstSubmitted)} ms of the first submission = ${lifecycleRate}/s; submitted → Settled p50 ${lifecycleLatency.p50} ms, p99 ${lifecycleLatency.p99} ms`);
 
+    const history = await lifecycleHistory(product.temporal, accepted.slice(0, 5).map((result) => result.paymentId!));
+    say(`per payment workflow up to Settled (mean of ${history.workflows}): ${history.workflow_tasks} workflow tasks, ${history.activities} activities, ${history.signals} signals, ${history.events} history events`);
+
     // 3. Latency at the goal rate, open loop.
     const scheduled = Math.round(options.rate * options.rateSeconds);
     const openStarted = performance.now();
@@ -214,7 +239,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     const openLatency = distribution(openLoop.map((result) => result.ms));
     const offeredRate = perSecond(scheduled, openMs);
     say(`at ${options.rate}/s for ${options.rateSeconds} s: ${openAccepted.length} of ${scheduled} accepted, ${offeredRate}/s achieved; API latency p50 ${openLatency.p50} ms, p95 ${openLatency.p95} ms, p99 ${openLatency.p99} ms`);
-    await settledOf(openAccepted.map((result) => result.paymentId!), 900_000);
+    if (options.settleLatencyPhase !== false) await settledOf(openAccepted.map((result) => result.paymentId!), 900_000);
 
     const noop = { label: 'no-op workflow start + completion, same server', value: noopRate, unit: '/s' };
     const floorLatency = { label: 'HTTP round trip to the API (GET /healthz), p99', value: healthz.p99, unit: 'ms' };
@@ -232,6 +257,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
         healthz_ms: healthz,
         throughput: { submitted: closedLoop.length, accepted: accepted.length, ms: throughputMs, per_s: submitRate, latency_ms: closedLatency },
         cpu_ms_per_payment: cpuPerPayment,
+        workflow_history_per_payment: history,
         lifecycles: { settled: settled.length, of: lifecycleRows.length, span_ms: Math.round(lastSettled - firstSubmitted), per_s: lifecycleRate, submitted_to_settled_ms: lifecycleLatency },
         open_loop: { rate: options.rate, seconds: options.rateSeconds, scheduled, accepted: openAccepted.length, achieved_per_s: offeredRate, latency_ms: openLatency },
       },

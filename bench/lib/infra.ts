@@ -82,7 +82,8 @@ export async function startTemporal(log: (line: string) => void): Promise<{ addr
     server: {
       executable: { type: 'existing-path', path: ensureTemporalCli(log) },
       searchAttributes: allSearchAttributes,
-      log: { format: 'json', level: 'error' },
+      // The dev server reports in-flight work cancelled when a benchmark stops its worker; not our figures.
+      log: { format: 'json', level: 'never' as never },
     },
   });
   return { address: environment.address, stop: () => environment.teardown() };
