@@ -17,6 +17,7 @@ import * as creditAppliedToDebit from './015_credit_applied_to_debit';
 import * as accountStatsLiveOnly from './016_account_stats_live_only';
 import * as webhookEventSequences from './017_webhook_event_sequences';
 import * as dropOpenInvoiceIndex from './018_drop_open_invoice_index';
+import * as webhookNonces from './019_webhook_nonces';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -41,6 +42,7 @@ const migrations: Record<string, Knex.Migration> = {
   '016_account_stats_live_only': accountStatsLiveOnly,
   '017_webhook_event_sequences': webhookEventSequences,
   '018_drop_open_invoice_index': dropOpenInvoiceIndex,
+  '019_webhook_nonces': webhookNonces,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
