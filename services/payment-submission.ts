@@ -3,7 +3,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { createPaymentWithReservations, ReservationConflict } from '../db/payments';
-import { refreshAccountStats } from '../db/account-stats';
 import { localDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
 import type { StatementForDiscount } from '../domain/statement-discount';
@@ -234,7 +233,6 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
     }
     throw error;
   }
-  await refreshAccountStats(deps.db, [context.account.id]).catch((error) => logger.warn({ err: error }, 'account stats refresh after submit failed'));
   // The row is committed; if starting fails now the worker's sweeper starts it shortly.
   await startPaymentWorkflow(deps.db, deps.temporal, deps.config, paymentId).catch((error) => logger.error({ err: error, paymentId }, 'payment workflow start failed; the sweeper will retry'));
   return { paymentId, created: true };
