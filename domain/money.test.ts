@@ -28,6 +28,13 @@ describe('money', () => {
     expect(applyBasisPoints(Number.MAX_SAFE_INTEGER, 1)).toBe(900719925474); // no float overflow
   });
 
+  it('refuses a percentage too large to be counted in exact cents instead of returning an approximation', () => {
+    // Found by money.property.test.ts: the product is just past 2^53 and came back as an inexact float.
+    expect(() => applyBasisPoints(-41943040606, 2147483617)).toThrow(MoneyError);
+    expect(() => applyBasisPoints(Number.MAX_SAFE_INTEGER, 10_001)).toThrow(MoneyError);
+    expect(applyBasisPoints(Number.MAX_SAFE_INTEGER, 10_000)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
   it('refuses fractional cents everywhere', () => {
     expect(() => sum([1, 0.5])).toThrow(MoneyError);
     expect(() => applyBasisPoints(10.5, 100)).toThrow(MoneyError);

@@ -31,7 +31,10 @@ export function applyBasisPoints(amount: Cents, bps: number): Cents {
   const negative = product < 0n;
   const magnitude = negative ? -product : product;
   const rounded = (magnitude + 5000n) / 10000n;
-  return Number(negative ? -rounded : rounded);
+  // A rate above 100% can take the result past what a double holds exactly; refuse, never approximate.
+  const result = Number(negative ? -rounded : rounded);
+  assertCents(result, 'percentage of an amount');
+  return result;
 }
 
 /** Parses a human amount ("$1,234.50", "(12.00)", "-3", "1 234,5" is refused) into cents. */
