@@ -3,7 +3,7 @@ import { MoovHttpError, type EmulatorCore } from './core';
 import type { MoovEvent } from './model';
 import type { TransferBook } from './transfers';
 import { transferView, type MoovTransferJson } from './views';
-import type { WebhookDelivery, WebhookDispatcher, WebhookFaults } from './webhooks';
+import type { InjectedFaults, WebhookDelivery, WebhookDispatcher, WebhookFaults } from './webhooks';
 
 /**
  * The emulator's control panel: make the bank do things now (return, fail, clear a
@@ -20,6 +20,8 @@ export interface MoovEmulatorAdmin {
   /** Clears a pending transfer now instead of waiting for the clock. */
   completeTransfer(transferID: string): Promise<MoovTransferJson>;
   getTransfer(transferID: string): Promise<MoovTransferJson>;
+  /** Every transfer the emulator holds, oldest first, whoever's it is (a reconciliation counts them per foreignID). */
+  transfers(): Promise<MoovTransferJson[]>;
   /** A chargeback on a settled card payment (whole undisputed amount by default): sends dispute.created. */
   disputeTransfer(transferID: string, amountCents?: number): Promise<{ disputeID: string; status: string; amountCents: number }>;
   /** Ends a dispute: sends dispute.updated with the outcome. */
@@ -29,6 +31,8 @@ export interface MoovEmulatorAdmin {
   setWebhook(target: { url: string | null; secret?: string }): Promise<{ webhookID: string; url: string | null }>;
   setWebhookFaults(faults: Partial<WebhookFaults>): Promise<WebhookFaults>;
   clearWebhookFaults(): Promise<WebhookFaults>;
+  /** The fault switches as they stand and how many deliveries each has touched so far. */
+  webhookFaults(): Promise<{ faults: WebhookFaults; injected: InjectedFaults }>;
   /** Delivers events held by the `reorder` fault now, newest first. */
   flushWebhooks(): Promise<void>;
   webhookDeliveries(): Promise<WebhookDelivery[]>;
@@ -52,6 +56,10 @@ export function localAdmin(core: EmulatorCore, transfers: TransferBook, webhooks
     failTransfer: (transferID, failureCode) => sync(() => view(transfers.failNow(transferID, failureCode).transferID)),
     completeTransfer: (transferID) => sync(() => view(transfers.completeNow(transferID).transferID)),
     getTransfer: (transferID) => sync(() => view(transferID)),
+    transfers: () =>
+      sync(() => Object.values(core.state.transfers)
+        .sort((a, b) => a.createdOn.localeCompare(b.createdOn) || a.transferID.localeCompare(b.transferID))
+        .map((transfer) => transferView(core.state, transfer))),
     disputeTransfer: (transferID, amountCents) =>
       sync(() => {
         const dispute = transfers.disputeNow(transferID, amountCents);
@@ -75,7 +83,8 @@ export function localAdmin(core: EmulatorCore, transfers: TransferBook, webhooks
         return { webhookID: core.state.webhook.webhookID, url: core.state.webhook.url ?? null };
       }),
     setWebhookFaults: (faults) => sync(() => ({ ...webhooks.setFaults(faults) })),
-    clearWebhookFaults: () => sync(() => ({ ...webhooks.setFaults({ duplicate: 0, drop: 0, delayMs: 0, reorder: false }) })),
+    clearWebhookFaults: () => sync(() => ({ ...webhooks.setFaults({ duplicate: 0, drop: 0, delayMs: 0, reorder: false, jitterMs: 0 }) })),
+    webhookFaults: () => sync(() => ({ faults: { ...webhooks.faults }, injected: { ...webhooks.injected } })),
     flushWebhooks: () => sync(() => webhooks.flush()),
     webhookDeliveries: () => sync(() => [...webhooks.deliveries]),
     events: (filter) => sync(() => core.state.events.filter((event) => !filter?.transferID || event.data.transferID === filter.transferID)),
@@ -101,6 +110,9 @@ export function adminRouter(admin: MoovEmulatorAdmin): Router {
   router.post('/transfers/:transferID/complete', async (req, res) => {
     res.json(await admin.completeTransfer(String(req.params.transferID)));
   });
+  router.get('/transfers', async (_req, res) => {
+    res.json(await admin.transfers());
+  });
   router.get('/transfers/:transferID', async (req, res) => {
     res.json(await admin.getTransfer(String(req.params.transferID)));
   });
@@ -124,7 +136,7 @@ export function adminRouter(admin: MoovEmulatorAdmin): Router {
   router.put('/webhook-faults', async (req, res) => {
     const body = input(req.body);
     const faults: Partial<WebhookFaults> = {};
-    for (const name of ['duplicate', 'drop', 'delayMs'] as const) {
+    for (const name of ['duplicate', 'drop', 'delayMs', 'jitterMs'] as const) {
       if (body[name] !== undefined) {
         const value = Number(body[name]);
         if (!Number.isInteger(value) || value < 0) throw new MoovHttpError(400, { error: `${name} must be a non-negative integer` });
@@ -133,6 +145,9 @@ export function adminRouter(admin: MoovEmulatorAdmin): Router {
     }
     if (body.reorder !== undefined) faults.reorder = body.reorder === true;
     res.json(await admin.setWebhookFaults(faults));
+  });
+  router.get('/webhook-faults', async (_req, res) => {
+    res.json(await admin.webhookFaults());
   });
   router.delete('/webhook-faults', async (_req, res) => {
     res.json(await admin.clearWebhookFaults());
@@ -175,12 +190,14 @@ export function moovEmulatorAdmin(baseUrl: string): MoovEmulatorAdmin {
     failTransfer: (transferID, failureCode) => call('POST', `/transfers/${id(transferID)}/fail`, { failureCode }),
     completeTransfer: (transferID) => call('POST', `/transfers/${id(transferID)}/complete`, {}),
     getTransfer: (transferID) => call('GET', `/transfers/${id(transferID)}`),
+    transfers: () => call('GET', '/transfers'),
     disputeTransfer: (transferID, amountCents) => call('POST', `/transfers/${id(transferID)}/dispute`, { amountCents }),
     resolveDispute: (transferID, disputeID, outcome) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/resolve`, { outcome }),
     advanceClock: (by) => call('POST', '/clock/advance', by),
     setWebhook: (target) => call('PUT', '/webhook', target),
     setWebhookFaults: (faults) => call('PUT', '/webhook-faults', faults),
     clearWebhookFaults: () => call('DELETE', '/webhook-faults'),
+    webhookFaults: () => call('GET', '/webhook-faults'),
     flushWebhooks: () => call('POST', '/webhooks/flush'),
     webhookDeliveries: () => call('GET', '/webhooks/deliveries'),
     events: (filter) => call('GET', `/events${filter?.transferID ? `?transferID=${id(filter.transferID)}` : ''}`),

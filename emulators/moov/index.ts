@@ -13,7 +13,7 @@ import { WebhookDispatcher } from './webhooks';
 
 export type { MoovEmulatorAdmin } from './admin';
 export { moovEmulatorAdmin } from './admin';
-export type { WebhookDelivery, WebhookFaults } from './webhooks';
+export type { InjectedFaults, WebhookDelivery, WebhookFaults } from './webhooks';
 export type { MoovEvent } from './model';
 export type { MoovTransferJson } from './views';
 export type { Timing as MoovEmulatorTiming } from './core';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { verifyMoovWebhook } from '../../integrations/moov-webhooks';
+import { moovEmulatorAdmin } from './admin';
 import {
   linkBankThroughPlaid,
   startPaymentEmulators,
@@ -125,5 +126,20 @@ describe('Moov emulator webhooks', () => {
       [1, 'failed'],
       [2, 'delivered'],
     ]);
+  });
+
+  it('jitters deliveries and counts what each fault touched; the admin API lists every transfer', async () => {
+    const before = (await emulators.moov.admin.webhookFaults()).injected;
+    await emulators.moov.admin.setWebhookFaults({ duplicate: 1, jitterMs: 40 });
+    const transferId = await newTransfer();
+    await waitUntil(() => receivedFor(transferId).length >= 6, 'jittered copies');
+    const { faults, injected } = await moovEmulatorAdmin(emulators.moov.url).webhookFaults();
+    expect(faults).toMatchObject({ duplicate: 1, jitterMs: 40 });
+    expect(injected.duplicated - before.duplicated).toBe(3);
+    expect(injected.delayed - before.delayed).toBeGreaterThanOrEqual(1);
+
+    const listed = await moovEmulatorAdmin(emulators.moov.url).transfers();
+    expect(listed.filter((transfer) => transfer.transferID === transferId)).toHaveLength(1);
+    expect(listed.map((transfer) => transfer.createdOn)).toEqual([...listed.map((transfer) => transfer.createdOn)].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import type { MoovEvent, WebhookRegistration } from './model';
 
 /**
@@ -18,6 +18,20 @@ export interface WebhookFaults {
   delayMs: number;
   /** Events are held and delivered newest first when flushed (by flush() or after reorderWindowMs). */
   reorder: boolean;
+  /** Every delivery (each copy separately) waits a random 0…jitterMs more, so copies and neighbours arrive out of order. */
+  jitterMs: number;
+}
+
+/** How many deliveries each fault has touched since the emulator started (a chaos run reports them). */
+export interface InjectedFaults {
+  /** Extra copies sent by `duplicate`. */
+  duplicated: number;
+  /** Events lost to `drop`. */
+  dropped: number;
+  /** Copies held back by `delayMs` or `jitterMs`. */
+  delayed: number;
+  /** Events held by `reorder` and released newest first. */
+  reordered: number;
 }
 
 export interface WebhookDelivery {
@@ -31,7 +45,7 @@ export interface WebhookDelivery {
   error?: string;
 }
 
-export const NO_FAULTS: WebhookFaults = { duplicate: 0, drop: 0, delayMs: 0, reorder: false };
+export const NO_FAULTS: WebhookFaults = { duplicate: 0, drop: 0, delayMs: 0, reorder: false, jitterMs: 0 };
 
 export function signWebhook(secret: string, timestamp: string, nonce: string, webhookID: string): string {
   return createHmac('sha512', secret).update(`${timestamp}|${nonce}|${webhookID}`).digest('hex');
@@ -45,6 +59,7 @@ export interface DispatcherOptions {
 
 export class WebhookDispatcher {
   faults: WebhookFaults = { ...NO_FAULTS };
+  readonly injected: InjectedFaults = { duplicated: 0, dropped: 0, delayed: 0, reordered: 0 };
   readonly deliveries: WebhookDelivery[] = [];
   private held: MoovEvent[] = [];
   private reorderTimer: NodeJS.Timeout | undefined;
@@ -64,6 +79,7 @@ export class WebhookDispatcher {
     if (this.stopped) return;
     if (this.faults.drop > 0) {
       this.faults.drop -= 1;
+      this.injected.dropped += 1;
       this.record(event, 0, 0, { outcome: 'dropped' });
       return;
     }
@@ -84,6 +100,7 @@ export class WebhookDispatcher {
     }
     const held = this.held.reverse();
     this.held = [];
+    if (held.length > 1) this.injected.reordered += held.length;
     for (const event of held) this.send(event);
   }
 
@@ -99,10 +116,16 @@ export class WebhookDispatcher {
   }
 
   private send(event: MoovEvent): void {
+    this.injected.duplicated += this.faults.duplicate;
     for (let copy = 0; copy <= this.faults.duplicate; copy += 1) {
       const go = () => this.attempt(event, 1, copy);
-      if (this.faults.delayMs > 0) this.later(go, this.faults.delayMs);
-      else go();
+      const wait = this.faults.delayMs + (this.faults.jitterMs > 0 ? randomInt(this.faults.jitterMs + 1) : 0);
+      if (wait > 0) {
+        this.injected.delayed += 1;
+        this.later(go, wait);
+      } else {
+        go();
+      }
     }
   }
 
