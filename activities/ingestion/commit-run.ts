@@ -91,30 +91,50 @@ function fileHas(file: FileRow, column: string | undefined): boolean {
 }
 
 /**
- * `insert ... on conflict do update ... where changed`: new rows come back with xmax = 0,
- * changed rows with their new xmax, unchanged rows not at all. Columns the file did not
- * have are left as they are.
+ * Two set-based statements instead of `insert ... on conflict do update`: an update of the
+ * rows whose values differ, then a plain insert of the keys the table does not have. The
+ * single upsert locked (and so rewrote) every existing row it met even when nothing changed,
+ * which made re-uploading an unchanged export cost as much as loading it; now unchanged rows
+ * are only read. Validation guarantees each key appears once per file, and the dealer's
+ * ingestion lock keeps other uploads out, so a key cannot appear between the two statements
+ * except through a concurrent ERP write, which fails the transaction (and the activity
+ * retries) instead of being overwritten. Columns the file did not have are left as they are.
  */
 async function upsert(
   trx: Knex.Transaction, file: FileRow, spec: { table: string; conflict: string; from: string; targets: Target[]; accountColumn: string | null },
   dealerId: string,
 ): Promise<{ inserted: number; updated: number }> {
-  const targets = [{ column: 'id', value: TIME_ORDERED_ID, insertOnly: true }, ...spec.targets.filter((t) => fileHas(file, t.from))];
-  const updatable = targets.filter((t) => !t.insertOnly);
-  const sql = `
-    with merged as (
-      insert into ${spec.table} as t (dealer_id, ${targets.map((t) => t.column).join(', ')})
-      select :dealerId, ${targets.map((t) => t.value).join(', ')} from ${spec.from}
-      on conflict (dealer_id, ${spec.conflict}) do update set
-        ${updatable.map((t) => `${t.column} = excluded.${t.column}`).join(', ')}, updated_at = now()
-      where (${updatable.map((t) => `t.${t.column}`).join(', ')}) is distinct from (${updatable.map((t) => `excluded.${t.column}`).join(', ')})
-      returning ${spec.accountColumn ? `t.${spec.accountColumn}` : 'null::uuid'} as account_id, (xmax = 0) as inserted
-    )${spec.accountColumn ? `, touched as (
-      insert into ingest_touched (account_id) select distinct account_id from merged on conflict do nothing
-    )` : ''}
-    select count(*) filter (where inserted)::integer as inserted, count(*) filter (where not inserted)::integer as updated from merged`;
-  const result = await trx.raw(sql, { dealerId });
-  return result.rows[0] as { inserted: number; updated: number };
+  const present = spec.targets.filter((t) => fileHas(file, t.from));
+  const key = present.find((t) => t.column === spec.conflict);
+  if (!key) throw new Error(`${spec.table}: no staged value for the key ${spec.conflict}`);
+  const updatable = present.filter((t) => !t.insertOnly);
+  const inserts = [{ column: 'id', value: TIME_ORDERED_ID }, ...present];
+  const touch = (rows: string) => (spec.accountColumn
+    ? `, touched as (insert into ingest_touched (account_id) select distinct account_id from ${rows} on conflict do nothing)`
+    : '');
+  const returning = spec.accountColumn ? `t.${spec.accountColumn}` : 'null::uuid';
+  const updated = await trx.raw(
+    `with changed as (
+       update ${spec.table} as t set ${updatable.map((u) => `${u.column} = ${u.value}`).join(', ')}, updated_at = now()
+       from ${spec.from}
+       where t.dealer_id = :dealerId and t.${spec.conflict} = ${key.value}
+         and (${updatable.map((u) => `t.${u.column}`).join(', ')}) is distinct from (${updatable.map((u) => u.value).join(', ')})
+       returning ${returning} as account_id
+     )${touch('changed')}
+     select count(*)::integer as rows from changed`,
+    { dealerId },
+  );
+  const inserted = await trx.raw(
+    `with added as (
+       insert into ${spec.table} as t (dealer_id, ${inserts.map((i) => i.column).join(', ')})
+       select :dealerId, ${inserts.map((i) => i.value).join(', ')} from ${spec.from}
+       where not exists (select 1 from ${spec.table} e where e.dealer_id = :dealerId and e.${spec.conflict} = ${key.value})
+       returning ${returning} as account_id
+     )${touch('added')}
+     select count(*)::integer as rows from added`,
+    { dealerId },
+  );
+  return { inserted: inserted.rows[0].rows as number, updated: updated.rows[0].rows as number };
 }
 
 const ACCOUNT_JOIN = (stage: string) =>

@@ -18,6 +18,7 @@ import * as accountStatsLiveOnly from './016_account_stats_live_only';
 import * as webhookEventSequences from './017_webhook_event_sequences';
 import * as dropOpenInvoiceIndex from './018_drop_open_invoice_index';
 import * as webhookNonces from './019_webhook_nonces';
+import * as dropRedundantDealerKeys from './020_drop_redundant_dealer_keys';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -43,6 +44,7 @@ const migrations: Record<string, Knex.Migration> = {
   '017_webhook_event_sequences': webhookEventSequences,
   '018_drop_open_invoice_index': dropOpenInvoiceIndex,
   '019_webhook_nonces': webhookNonces,
+  '020_drop_redundant_dealer_keys': dropRedundantDealerKeys,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
