@@ -1,17 +1,13 @@
-import { stringify } from 'csv-stringify';
-import { Router, type Response } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/settlement';
 import { centsToDecimal } from '../../domain/money';
-import { logger } from '../../runtime/logger';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { query } from '../validate';
-import { neutraliseCell } from './csv';
+import { sendCsv } from './csv';
 import { routeId } from './list-helpers';
 import { LINE_ORDER, settlementPayments } from './settlement-query';
 
@@ -50,7 +46,7 @@ export function settlementFileRoutes({ db }: AppDeps): Router {
     const options = query(req, postingFileQuery);
     const rows = postingFileRows(db, settlement, { category: options.category, lines: options.lines ?? 'unposted' });
     const name = `posting-${settlement.number}${options.category ? `-${options.category}` : ''}.csv`;
-    await sendCsvFile(res, name, options.header === false ? null : [...POSTING_FILE_COLUMNS], rows);
+    await sendCsv(res, name, options.header === false ? null : [...POSTING_FILE_COLUMNS], rows);
   });
 
   router.get('/settlements/:id/summary.csv', async (req, res) => {
@@ -69,7 +65,7 @@ export function settlementFileRoutes({ db }: AppDeps): Router {
         ];
       }
     }
-    await sendCsvFile(res, `settlement-${settlement.number}-summary.csv`, options.header === false ? null : [...SUMMARY_COLUMNS], rows());
+    await sendCsv(res, `settlement-${settlement.number}-summary.csv`, options.header === false ? null : [...SUMMARY_COLUMNS], rows());
   });
 
   return router;
@@ -110,25 +106,3 @@ async function* postingFileRows(db: Db, settlement: { id: string; number: string
 }
 
 const iso = (value: Date | null) => (value ? new Date(value).toISOString() : '');
-
-/**
- * Streams a CSV download, every cell neutralised against formula injection (plain numbers we
- * produce stay numbers). `header: null` leaves the header row out, as ERP imports want.
- */
-async function sendCsvFile(res: Response, filename: string, header: string[] | null, rows: AsyncIterable<unknown[]>): Promise<void> {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-  res.setHeader('Cache-Control', 'no-store');
-  async function* records() {
-    if (header) yield header.map(neutraliseCell);
-    for await (const row of rows) yield row.map(neutraliseCell);
-  }
-  try {
-    await pipeline(Readable.from(records()), stringify({ record_delimiter: 'windows' }), res);
-  } catch (error) {
-    if (!res.headersSent) throw error;
-    logger.error({ err: error }, 'settlement file failed mid-stream');
-    res.destroy();
-  }
-}
