@@ -122,6 +122,11 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     });
   }
   await trx('payment_events').insert({ payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', actor_id: payment.portalUserId });
+  // The submission is the payment's first state change: audited like every later one.
+  await recordAudit(trx, {
+    dealerId: payment.dealerId, actorKind: 'customer', actorId: payment.portalUserId, action: 'payment.submitted',
+    entityType: 'payment', entityId: payment.id, data: { from: null, to: 'pending', number, amountCents: payment.amountCents },
+  });
   return { number };
 }
 

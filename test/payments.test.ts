@@ -55,6 +55,12 @@ describe('payments', () => {
     const payment = await stack.db('payments').where({ id: response.body.payment.id }).first();
     const events = await stack.db('payment_events').where({ payment_id: payment.id }).orderBy('id').pluck('to_status');
     expect(events).toEqual(['pending', 'settled']);
+    // Every transition, the submission included, is in the audit log with its actor.
+    const audit = await stack.db('audit_events').where({ entity_type: 'payment', entity_id: payment.id }).orderBy('id').select('action', 'actor_kind', 'data');
+    expect(audit.map((row) => [row.action, row.actor_kind, row.data.from, row.data.to])).toEqual([
+      ['payment.submitted', 'customer', null, 'pending'],
+      ['payment.processor_completed', 'processor', 'pending', 'settled'],
+    ]);
   });
 
   it('clears an ACH payment only after its business days, then settles it', async () => {
@@ -200,7 +206,9 @@ describe('payments', () => {
     expect(forged.status).toBe(401);
     const signed = { 'Content-Type': 'application/json', 'X-Timestamp': timestamp, 'X-Nonce': 'n2', 'X-Webhook-ID': 'w1', 'X-Signature': signMoovWebhook(WEBHOOK_SECRET, { timestamp, nonce: 'n2', webhookId: 'w1' }) };
     expect((await fetch(`${stack.apiUrl}/webhooks/moov`, { method: 'POST', body, headers: signed })).status).toBe(202);
-    const duplicate = await fetch(`${stack.apiUrl}/webhooks/moov`, { method: 'POST', body, headers: signed });
+    // Moov sends a duplicate with a fresh nonce; the same nonce again is a replay (test/security/webhook-refusals.test.ts).
+    const resigned = { ...signed, 'X-Nonce': 'n3', 'X-Signature': signMoovWebhook(WEBHOOK_SECRET, { timestamp, nonce: 'n3', webhookId: 'w1' }) };
+    const duplicate = await fetch(`${stack.apiUrl}/webhooks/moov`, { method: 'POST', body, headers: resigned });
     expect(await duplicate.json()).toEqual({ status: 'duplicate' });
   });
 
