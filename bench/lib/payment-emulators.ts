@@ -1,37 +1,68 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { startMoovEmulator } from '../../emulators/moov';
+import { startMoovEmulator, type MoovEmulatorTiming } from '../../emulators/moov';
 import { startPlaidEmulator } from '../../emulators/plaid';
+import { startSpruceEmulator } from '../../emulators/spruce';
 import { root, tmpDir, waitFor } from './infra';
 import { freePort, processCpuMs } from './services';
 
 /**
- * The Moov and Plaid emulators for the payment benchmark, in their own process (they stand
- * for services on other machines; in the load generator's process they would slow it down
- * and it them). Moov clears every transfer at once: cards authorize and settle with no
- * delay, an ACH business day lasts 0 ms.
+ * The Moov and Plaid emulators (and, when asked, the Spruce emulator) for the payment
+ * benchmarks and the chaos run, in their own process (they stand for services on other
+ * machines; in the load generator's process they would slow it down and it them). By default
+ * Moov clears every transfer at once: cards authorize and settle with no delay, an ACH
+ * business day lasts 0 ms; `moovTiming` and `achBusinessDayMs` slow it down.
  */
 export interface PaymentEmulatorsProcess {
   moovUrl: string;
   plaidUrl: string;
+  /** Set when started with `spruce: true`. */
+  spruceUrl?: string;
   log: string;
   cpuMs(): number;
   stop(): Promise<void>;
 }
 
-export async function startPaymentEmulatorsProcess(options: { webhookUrl: string; webhookSecret: string; label: string }): Promise<PaymentEmulatorsProcess> {
+export interface PaymentEmulatorsOptions {
+  webhookUrl: string;
+  webhookSecret: string;
+  label: string;
+  moovTiming?: Partial<MoovEmulatorTiming>;
+  achBusinessDayMs?: number;
+  webhookRetryDelaysMs?: number[];
+  spruce?: boolean;
+}
+
+interface ChildSettings {
+  moovPort: number;
+  plaidPort: number;
+  sprucePort?: number;
+  webhookUrl: string;
+  webhookSecret: string;
+  moovTiming?: Partial<MoovEmulatorTiming>;
+  achBusinessDayMs?: number;
+  webhookRetryDelaysMs?: number[];
+}
+
+export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOptions): Promise<PaymentEmulatorsProcess> {
   const [moovPort, plaidPort] = [await freePort(), await freePort()];
+  const sprucePort = options.spruce ? await freePort() : undefined;
+  const settings: ChildSettings = {
+    moovPort, plaidPort, sprucePort, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret,
+    moovTiming: options.moovTiming, achBusinessDayMs: options.achBusinessDayMs, webhookRetryDelaysMs: options.webhookRetryDelaysMs,
+  };
   const log = path.join(tmpDir, `bench-${options.label}-emulators-${process.pid}.log`);
   const fd = openSync(log, 'w');
   const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
     cwd: root,
-    env: { ...process.env, BENCH_MOOV_PORT: String(moovPort), BENCH_PLAID_PORT: String(plaidPort), BENCH_WEBHOOK_URL: options.webhookUrl, BENCH_WEBHOOK_SECRET: options.webhookSecret },
+    env: { ...process.env, BENCH_EMULATORS: JSON.stringify(settings) },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
   const moovUrl = `http://127.0.0.1:${moovPort}`;
   const plaidUrl = `http://127.0.0.1:${plaidPort}`;
+  const spruceUrl = sprucePort ? `http://127.0.0.1:${sprucePort}` : undefined;
   const stop = async () => {
     if (child.exitCode === null) child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
@@ -41,34 +72,39 @@ export async function startPaymentEmulatorsProcess(options: { webhookUrl: string
       if (child.exitCode !== null) throw new Error(`the emulators exited with code ${child.exitCode}; see ${log}`);
       await fetch(moovUrl);
       await fetch(plaidUrl);
+      if (spruceUrl) await fetch(spruceUrl);
       return true;
     }, 120_000, 200);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { moovUrl, plaidUrl, log: path.relative(root, log), cpuMs: () => processCpuMs(child.pid), stop };
+  return { moovUrl, plaidUrl, spruceUrl, log: path.relative(root, log), cpuMs: () => processCpuMs(child.pid), stop };
 }
 
 if (require.main === module) {
   (async () => {
-    const plaid = await startPlaidEmulator({ port: Number(process.env.BENCH_PLAID_PORT) });
+    const settings = JSON.parse(process.env.BENCH_EMULATORS ?? '{}') as ChildSettings;
+    const plaid = await startPlaidEmulator({ port: settings.plaidPort });
     const moov = await startMoovEmulator({
-      port: Number(process.env.BENCH_MOOV_PORT),
-      timing: { cardAuthorizeMs: 0, cardSettleMs: 0 },
-      achBusinessDayMs: 0,
-      webhookUrl: process.env.BENCH_WEBHOOK_URL,
-      webhookSecret: process.env.BENCH_WEBHOOK_SECRET,
+      port: settings.moovPort,
+      timing: { cardAuthorizeMs: 0, cardSettleMs: 0, ...settings.moovTiming },
+      achBusinessDayMs: settings.achBusinessDayMs ?? 0,
+      webhookUrl: settings.webhookUrl,
+      webhookSecret: settings.webhookSecret,
+      ...(settings.webhookRetryDelaysMs ? { webhookRetryDelaysMs: settings.webhookRetryDelaysMs } : {}),
       plaid: { url: plaid.url },
     });
+    const spruce = settings.sprucePort ? await startSpruceEmulator({ port: settings.sprucePort }) : undefined;
     const stop = async () => {
+      await spruce?.stop();
       await moov.stop();
       await plaid.stop();
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop());
     process.on('SIGINT', () => void stop());
-    process.stdout.write(`moov ${moov.url}, plaid ${plaid.url}\n`);
+    process.stdout.write(`moov ${moov.url}, plaid ${plaid.url}${spruce ? `, spruce ${spruce.url}` : ''}\n`);
   })().catch((error) => {
     process.stderr.write(`payment emulators: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
