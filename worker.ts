@@ -1,8 +1,9 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { createDb } from './db/connection';
 import { config, exitWithOneLine } from './runtime/config';
 import { logger } from './runtime/logger';
 import { describeStartupError, onShutdown } from './runtime/shutdown';
+import { temporalRuntimeLogger } from './runtime/temporal-logger';
 import { createWorker } from './runtime/worker';
 import { connectTemporalClient } from './runtime/temporal-client';
 import { startWorkerDuties } from './runtime/worker-duties';
@@ -10,7 +11,7 @@ import { startWorkerDuties } from './runtime/worker-duties';
 /** The Temporal worker: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
   const cfg = config();
-  Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
+  Runtime.install({ logger: temporalRuntimeLogger(logger, cfg.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
   const db = createDb(cfg.DATABASE_URL, { max: 20 });
   await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, 'PostgreSQL at DATABASE_URL')));
   const { worker, close } = await createWorker({

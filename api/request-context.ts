@@ -9,10 +9,13 @@ export const requestContext: RequestHandler = (req, res, next) => {
   req.requestId = requestId;
   res.setHeader('X-Request-Id', requestId);
   const started = process.hrtime.bigint();
+  // Read now: by `finish` a router has cut its mount point off req.path ("/register" for
+  // "/api/portal/register"). req.path never carries the query string, where tokens can travel.
+  const path = req.path;
   res.on('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const level = res.statusCode >= 500 ? 'error' : 'info';
-    logger[level]({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, operator: req.operator?.id, customer: req.customer?.id }, 'request');
+    logger[level]({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, operator: req.operator?.id, customer: req.customer?.id }, 'request');
   });
   next();
 };

@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { logger } from '../../runtime/logger';
+import { temporalRuntimeLogger } from '../../runtime/temporal-logger';
 import { createWorker, type WorkerSetup } from '../../runtime/worker';
 
 /**
@@ -11,7 +13,8 @@ let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Through our logger, so a test capturing logs sees the SDK's lines too; to stderr otherwise.
+  Runtime.install({ logger: temporalRuntimeLogger(logger, 'WARN', new DefaultLogger('WARN')) });
 }
 
 export async function startTestWorker(deps: WorkerSetup['deps'], options: { taskQueue?: string } = {}): Promise<{ client: Client; taskQueue: string; worker: Worker; stop(): Promise<void> }> {
