@@ -27,7 +27,8 @@ export class MoovWebhookPayloadError extends Error {
 
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
-const DEFAULT_TOLERANCE_MS = 5 * 60 * 1000;
+/** How far a request's X-Timestamp may be from our clock; a receiver remembers nonces this long. */
+export const MOOV_WEBHOOK_TOLERANCE_MS = 5 * 60 * 1000;
 
 function header(headers: HeaderSource, name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
@@ -70,7 +71,7 @@ export function verifyMoovWebhook(headers: HeaderSource, secret: string, now: Da
   const sentAt = parseTimestamp(timestamp);
   if (!sentAt) return { valid: false, reason: 'bad-timestamp' };
   const nowMs = typeof now === 'number' ? now : now.getTime();
-  if (Math.abs(nowMs - sentAt.getTime()) > (options.toleranceMs ?? DEFAULT_TOLERANCE_MS)) return { valid: false, reason: 'stale' };
+  if (Math.abs(nowMs - sentAt.getTime()) > (options.toleranceMs ?? MOOV_WEBHOOK_TOLERANCE_MS)) return { valid: false, reason: 'stale' };
   return { valid: true, webhookId, nonce, timestamp: sentAt };
 }
 

@@ -1,9 +1,11 @@
-import express, { Router } from 'express';
-import { MoovWebhookPayloadError, parseMoovWebhookEvent, transferIdOf, verifyMoovWebhook } from '../../integrations/moov-webhooks';
+import { Router } from 'express';
+import { MOOV_WEBHOOK_TOLERANCE_MS, MoovWebhookPayloadError, parseMoovWebhookEvent, transferIdOf, verifyMoovWebhook } from '../../integrations/moov-webhooks';
 import { logger } from '../../runtime/logger';
 import { paymentWorkflowId, processorEventSignal } from '../../workflows/payment-definitions';
 import type { Db } from '../../db/connection';
 import type { AppDeps } from '../deps';
+import { claimWebhookNonce } from './nonces';
+import { webhookRawBody } from './raw-body';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,17 +24,45 @@ async function paymentForTransfer(db: Db, transferId: string, foreignId: unknown
 const HANDLED = new Set(['transfer.created', 'transfer.updated', 'refund.created', 'refund.updated', 'cancellation.created', 'cancellation.updated', 'dispute.created', 'dispute.updated']);
 
 /**
+ * Transfer events that cannot change what the payment workflow does: the transfer being
+ * created or pending, and a rail leg making progress. A transfer reports half a dozen of
+ * these on its way to `completed`; waking the workflow for each cost a workflow task and a
+ * Moov read apiece. Anything that can matter — completed, failed, reversed, canceled, a leg
+ * returned, failed or canceled, or a status we do not know — still wakes it, and the
+ * reconciliation poll re-reads the transfer regardless.
+ */
+const PROGRESS_ONLY = /^(created|pending|(source|destination)\.(initiated|originated|confirmed|settled|completed|corrected))$/;
+const progressOnly = (event: { type: string; data: Record<string, unknown> }) =>
+  (event.type === 'transfer.created' || event.type === 'transfer.updated') && typeof event.data.status === 'string' && PROGRESS_ONLY.test(event.data.status);
+
+/**
  * Moov webhooks are notifications only: verified (HMAC-SHA512 over timestamp|nonce|webhookID),
  * de-duplicated by event id, then signalled to the payment's workflow, which re-reads the
  * transfer from Moov before acting. A refused delivery never reaches a workflow.
+ *
+ *   missing, forged or stale signature headers      → 401 webhook_<reason>
+ *   a nonce seen before (replayed headers)           → 401 webhook_replayed
+ *   body over 256 kB                                 → 413 payload_too_large
+ *   body not a Moov event                            → 400 webhook_malformed
+ *   an event id seen before                          → 200 duplicate
+ *   an event type we do not handle                   → 202 ignored, unknown_event_type
+ *     (2xx: Moov would redeliver a refused event for days, and no answer can make it useful)
  */
 export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();
-  router.post('/moov', express.raw({ type: '*/*', limit: '256kb' }), async (req, res) => {
+  const log = logger.child({ webhook: 'moov' });
+  router.post('/moov', webhookRawBody('256kb', log, 'moov'), async (req, res) => {
     const verification = verifyMoovWebhook(req.headers, config.MOOV_WEBHOOK_SECRET);
     if (!verification.valid) {
-      logger.warn({ reason: verification.reason, requestId: req.requestId }, 'moov webhook refused');
-      res.status(401).json({ error: { code: `webhook_${verification.reason.replace(/-/g, '_')}`, message: 'Webhook signature check failed.' } });
+      const code = `webhook_${verification.reason.replace(/-/g, '_')}`;
+      log.warn({ reason: verification.reason, code, status: 401, requestId: req.requestId }, 'moov webhook refused');
+      res.status(401).json({ error: { code, message: 'Webhook signature check failed.' } });
+      return;
+    }
+    // The body is not signed: without this, captured headers would carry any body until stale.
+    if (!(await claimWebhookNonce(db, 'moov', verification.nonce, new Date(verification.timestamp.getTime() + MOOV_WEBHOOK_TOLERANCE_MS)))) {
+      log.warn({ reason: 'replayed-nonce', code: 'webhook_replayed', status: 401, requestId: req.requestId, nonce: verification.nonce }, 'moov webhook refused');
+      res.status(401).json({ error: { code: 'webhook_replayed', message: 'These signature headers were used before; a replayed request is refused.' } });
       return;
     }
     let event;
@@ -40,7 +70,7 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       event = parseMoovWebhookEvent(req.body as Buffer);
     } catch (error) {
       if (!(error instanceof MoovWebhookPayloadError)) throw error;
-      logger.warn({ err: error.message, requestId: req.requestId }, 'moov webhook malformed');
+      log.warn({ err: error.message, code: 'webhook_malformed', status: 400, requestId: req.requestId }, 'moov webhook refused: malformed');
       res.status(400).json({ error: { code: 'webhook_malformed', message: error.message } });
       return;
     }
@@ -53,8 +83,13 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       return;
     }
     if (!HANDLED.has(event.type)) {
-      logger.info({ type: event.type }, 'moov webhook type not handled');
-      res.status(202).json({ status: 'ignored' });
+      // Info, not warn: Moov reports account, card and bank-account events this route has no use for.
+      log.info({ type: event.type, eventId: event.eventId, code: 'unknown_event_type', status: 202, requestId: req.requestId }, 'moov webhook type not handled; ignored');
+      res.status(202).json({ status: 'ignored', code: 'unknown_event_type' });
+      return;
+    }
+    if (progressOnly(event)) {
+      res.status(200).json({ status: 'progress_noted' });
       return;
     }
     const transferId = transferIdOf(event);

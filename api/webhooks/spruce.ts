@@ -1,9 +1,10 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { spruceWebhookBody } from '../../integrations/spruce';
 import { logger } from '../../runtime/logger';
 import type { AppDeps } from '../deps';
 import { signalSpruceChanges } from '../spruce-sync-client';
+import { webhookRawBody } from './raw-body';
 
 /**
  * `POST /webhooks/spruce`: change deliveries pushed by Spruce (docs/spruce-api.md). The
@@ -12,9 +13,16 @@ import { signalSpruceChanges } from '../spruce-sync-client';
  * of deliveries cannot hold Spruce's connection open.
  *
  *   bad or missing signature, unknown tenant, stale timestamp → 401
+ *   body over 20 MB                                             → 413 payload_too_large
  *   unreadable or ill-formed body                              → 400
+ *   a type other than `changes`                                → 202 ignored, unknown_event_type
+ *     (2xx: Spruce retries a refused delivery and sends nothing later until it is taken)
  *   a delivery id seen before                                  → 200, nothing done
  *   Temporal unreachable                                        → 503 (Spruce retries)
+ *
+ * Replays: the signature covers the timestamp and the body, and the body carries the
+ * delivery id, so a captured request can only be resent unchanged within the timestamp
+ * tolerance, and is then a delivery id seen before.
  */
 
 /** Spruce signs a fresh timestamp per attempt; older than this is a replay or a skewed clock. */
@@ -43,7 +51,7 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
     res.status(status).json({ error: { code, message } });
   };
 
-  router.post('/spruce', express.raw({ type: () => true, limit: '20mb' }), async (req, res) => {
+  router.post('/spruce', webhookRawBody('20mb', log, 'spruce'), async (req, res) => {
     const tenantId = req.get('spruce-tenant-id');
     const deliveryId = req.get('spruce-delivery-id');
     const timestamp = req.get('spruce-timestamp');
@@ -71,6 +79,12 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
     } catch {
       return refuse(req, res, 400, 'malformed_json', 'The body is not valid JSON.', { dealerId: dealer.id });
     }
+    const type = (json as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && type !== 'changes') {
+      log.warn({ requestId: req.requestId, status: 202, code: 'unknown_event_type', type, dealerId: dealer.id, deliveryId }, 'spruce webhook type not handled; ignored');
+      res.status(202).json({ status: 'ignored', code: 'unknown_event_type' });
+      return;
+    }
     const parsed = spruceWebhookBody.safeParse(json);
     if (!parsed.success) {
       const details = parsed.error.issues.slice(0, 10).map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
@@ -91,7 +105,7 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       .ignore()
       .returning('id');
     if (inserted.length === 0) {
-      log.info({ dealerId: dealer.id, deliveryId: body.id }, 'spruce webhook delivery seen before; ignored');
+      log.info({ requestId: req.requestId, status: 200, code: 'duplicate', dealerId: dealer.id, deliveryId: body.id }, 'spruce webhook delivery seen before; ignored');
       res.json({ status: 'duplicate' });
       return;
     }
