@@ -36,7 +36,7 @@ export interface PaymentStack {
 
 export const WEBHOOK_SECRET = 'test-moov-webhook-secret-0123456789';
 
-export async function startPaymentStack(options: { businessDayMs?: number; achBusinessDayMs?: number; reconcilePollMs?: number; dealer?: Record<string, unknown> } = {}): Promise<PaymentStack> {
+export async function startPaymentStack(options: { businessDayMs?: number; achBusinessDayMs?: number; reconcilePollMs?: number; dealer?: Record<string, unknown>; config?: Parameters<typeof testConfig>[0] } = {}): Promise<PaymentStack> {
   const db = testDb();
   const emulators = await startPaymentEmulators({ achBusinessDayMs: options.achBusinessDayMs ?? 300, webhookSecret: WEBHOOK_SECRET });
   const taskQueue = `test-${randomUUID()}`;
@@ -47,6 +47,7 @@ export async function startPaymentStack(options: { businessDayMs?: number; achBu
     TASK_QUEUE: taskQueue,
     BUSINESS_DAY_MS: String(options.businessDayMs ?? 2000),
     RECONCILE_POLL_MS: String(options.reconcilePollMs ?? 1000),
+    ...options.config,
   });
   const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
   const temporal = new TemporalClient({ connection, namespace: 'default' });
