@@ -1,15 +1,17 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
+import { effectiveStatus } from '../../db/invitations';
 import type { PriorityBand } from '../../domain/collection-priority';
 import { badRequest } from '../errors';
 import { asArray, boolFilter, containsPattern, idFilter, oneOrMany, parseFilter, sumCents } from './list-helpers';
 import type { ListParams } from '../simple-rest';
 
 /**
- * The Customers Dashboard read model: `customer_accounts` joined with their precomputed
- * `account_stats` and the latest invitation. List, stats panel and CSV export share these
- * filters and this ordering, so the three always describe the same set of accounts.
+ * The Customers Dashboard read model: `customer_accounts` (which carries its latest
+ * invitation's status, migration 021) joined with their precomputed `account_stats`. List,
+ * stats panel and CSV export share these filters and this ordering, so the three always
+ * describe the same set of accounts.
  */
 
 /** Score ranges of the Collection Priority bands (see domain/collection-priority bandFor). */
@@ -43,7 +45,16 @@ export type CustomerFilter = z.infer<typeof customerFilterSchema>;
 
 export const parseCustomerFilter = (filter: Record<string, unknown>) => parseFilter(customerFilterSchema, filter);
 
-const INVITATION_STATUS_SQL = `coalesce(inv.status, 'none')`;
+/** A pending invitation whose link has lapsed reads as expired even before the workflow marks it. */
+const INVITATION_STATUS_SQL = `(case when ca.invitation_status = 'pending' and ca.invitation_expires_at <= now() then 'expired' else ca.invitation_status end)`;
+
+/**
+ * Stored statuses that can read as each shown status, so the filter can narrow on the
+ * indexed column before it compares the expiry.
+ */
+function storedInvitationStatuses(shown: InvitationStatus[]): InvitationStatus[] {
+  return [...new Set(shown.flatMap((status): InvitationStatus[] => (status === 'expired' ? ['expired', 'pending'] : [status])))];
+}
 
 /** Sort fields are the JSON keys of a row; priority ties go to the larger balance. */
 export const CUSTOMER_SORTABLE: Record<string, string | string[]> = {
@@ -94,32 +105,9 @@ export const CUSTOMER_COLUMNS = [
   's.current_invoice_count',
   's.past_due_invoice_count',
   's.as_of',
+  'ca.invitation_status',
+  'ca.invitation_expires_at',
 ];
-
-/**
- * The latest invitation of each of the dealer's accounts, superseded ones skipped; a pending
- * invitation whose link has lapsed reads as expired even before the expiry job marks it.
- * Joined as one set (a hash join), not probed account by account, because filtering or
- * sorting by it touches every account.
- */
-function joinLatestInvitation(query: Knex.QueryBuilder, db: Db, dealerId: string, accountId: string): void {
-  query.leftJoin(
-    db.raw(
-      `(select distinct on (i.customer_account_id) i.customer_account_id,
-          case when i.status = 'pending' and i.expires_at <= now() then 'expired' else i.status end as status
-        from invitations i
-        where i.dealer_id = ? and i.status <> 'superseded'
-        order by i.customer_account_id, i.created_at desc) as inv`,
-      [dealerId],
-    ),
-    'inv.customer_account_id',
-    accountId,
-  );
-}
-
-function needsInvitationJoin(filter: CustomerFilter, sort: ListParams['sort']): boolean {
-  return filter.invitation_status !== undefined || sort?.field === 'invitation_status';
-}
 
 /** Filters that read the statistics. */
 function usesStats(filter: CustomerFilter): boolean {
@@ -128,7 +116,8 @@ function usesStats(filter: CustomerFilter): boolean {
 
 /** Filters that read the account itself. */
 function usesAccounts(filter: CustomerFilter): boolean {
-  return filter.q !== undefined || filter.status !== undefined || filter.account_type !== undefined || filter.id !== undefined || filter.over_credit_limit !== undefined;
+  return filter.q !== undefined || filter.status !== undefined || filter.account_type !== undefined || filter.id !== undefined
+    || filter.over_credit_limit !== undefined || filter.invitation_status !== undefined;
 }
 
 /**
@@ -149,7 +138,7 @@ export function tablesFor(filter: CustomerFilter): CustomerTables {
  * tables the join is inner, so the planner may walk an `account_stats` index in the requested
  * order.
  */
-export function filteredCustomers(db: Db, dealerId: string, filter: CustomerFilter, options: { withInvitation: boolean; tables?: CustomerTables }): Knex.QueryBuilder {
+export function filteredCustomers(db: Db, dealerId: string, filter: CustomerFilter, options: { tables?: CustomerTables } = {}): Knex.QueryBuilder {
   const tables = options.tables ?? 'both';
   let query: Knex.QueryBuilder;
   if (tables === 'accounts') {
@@ -158,7 +147,6 @@ export function filteredCustomers(db: Db, dealerId: string, filter: CustomerFilt
     query = db('account_stats as s').where('s.dealer_id', dealerId);
     if (tables === 'both') query.join('customer_accounts as ca', 'ca.id', 's.customer_account_id').where('ca.dealer_id', dealerId).whereNull('ca.deleted_at');
   }
-  if (options.withInvitation) joinLatestInvitation(query, db, dealerId, tables === 'accounts' ? 'ca.id' : 's.customer_account_id');
 
   if (filter.q) {
     const pattern = containsPattern(filter.q);
@@ -167,7 +155,10 @@ export function filteredCustomers(db: Db, dealerId: string, filter: CustomerFilt
   if (filter.status) query.whereIn('ca.status', asArray(filter.status));
   if (filter.account_type) query.whereIn('ca.account_type', asArray(filter.account_type));
   if (filter.id) query.whereIn('ca.id', asArray(filter.id));
-  if (filter.invitation_status) query.whereRaw(`${INVITATION_STATUS_SQL} = any(?)`, [asArray(filter.invitation_status)]);
+  if (filter.invitation_status) {
+    const shown = asArray(filter.invitation_status);
+    query.whereIn('ca.invitation_status', storedInvitationStatuses(shown)).whereRaw(`${INVITATION_STATUS_SQL} = any(?)`, [shown]);
+  }
   if (filter.aging_bucket) {
     const buckets = asArray(filter.aging_bucket);
     query.where((where) => {
@@ -190,7 +181,34 @@ export function filteredCustomers(db: Db, dealerId: string, filter: CustomerFilt
 /** Columns that may be null sort after every value, whichever the direction. */
 const NULLABLE_SORT = new Set(['ca.credit_limit_cents']);
 
-const TEXT_SORT = new Set(['lower(ca.name)', 'ca.erp_account_id', 'ca.account_type', 'ca.status', INVITATION_STATUS_SQL]);
+const TEXT_SORT = new Set(['lower(ca.name)', 'ca.erp_account_id', 'ca.account_type', 'ca.status', 'ca.invitation_status', INVITATION_STATUS_SQL]);
+
+/**
+ * The shown invitation status differs from the stored one only for a pending invitation whose
+ * link lapsed before the invitation workflow marked it expired: normally none, at most for
+ * moments. While there is none, sorting by the stored column gives the same order and walks
+ * its index (the first page reads 25 rows instead of sorting 50,000).
+ */
+async function hasLapsedPendingInvitation(db: Db, dealerId: string): Promise<boolean> {
+  const lapsed = await db('customer_accounts')
+    .where({ dealer_id: dealerId, invitation_status: 'pending' })
+    .whereNull('deleted_at')
+    .where('invitation_expires_at', '<=', db.fn.now())
+    .first(db.raw('1 as lapsed'));
+  return lapsed !== undefined;
+}
+
+/**
+ * Aggregates over a dealer's accounts finish in tens of milliseconds on one core; starting
+ * parallel workers for them cost more than it saved in the benchmark, and on a busy database
+ * server the workers wait for a CPU (docs/performance.md, Customers Dashboard).
+ */
+async function withoutParallelWorkers<T>(db: Db, run: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (trx) => {
+    await trx.raw('set local max_parallel_workers_per_gather = 0');
+    return run(trx);
+  });
+}
 
 /**
  * The tie-breaker follows the chosen direction so that one index, walked forwards or
@@ -201,9 +219,9 @@ const TEXT_SORT = new Set(['lower(ca.name)', 'ca.erp_account_id', 'ca.account_ty
  * to find 25 matches. `x + 0` / `x || ''` hide the ordering index so the planner collects the
  * matches first and sorts only them.
  */
-function applyCustomerOrder(query: Knex.QueryBuilder, sort: NonNullable<ListParams['sort']>, options: { matchesFirst?: boolean } = {}): Knex.QueryBuilder {
+function applyCustomerOrder(query: Knex.QueryBuilder, sort: NonNullable<ListParams['sort']>, options: { matchesFirst?: boolean; storedInvitationOrder?: boolean } = {}): Knex.QueryBuilder {
   if (sort.field === 'id') return query.orderByRaw(`s.customer_account_id ${sort.order}`);
-  const columns = CUSTOMER_SORTABLE[sort.field];
+  const columns = sort.field === 'invitation_status' && options.storedInvitationOrder ? 'ca.invitation_status' : CUSTOMER_SORTABLE[sort.field];
   if (!columns) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(CUSTOMER_SORTABLE).join(', ')}`);
   const opaque = (column: string) => (!options.matchesFirst ? column : TEXT_SORT.has(column) ? `(${column} || '')` : `(${column} + 0)`);
   for (const column of Array.isArray(columns) ? columns : [columns]) {
@@ -245,7 +263,7 @@ export interface CustomerRow {
 }
 
 /** An account whose statistics were never computed shows zeros rather than blanks. */
-export function toCustomerRow(raw: Record<string, any>, invitationStatus: InvitationStatus): CustomerRow {
+export function toCustomerRow(raw: Record<string, any>): CustomerRow {
   const outstanding = raw.outstanding_cents ?? 0;
   return {
     id: raw.id,
@@ -272,55 +290,36 @@ export function toCustomerRow(raw: Record<string, any>, invitationStatus: Invita
     open_invoice_count: raw.open_invoice_count ?? 0,
     current_invoice_count: raw.current_invoice_count ?? 0,
     past_due_invoice_count: raw.past_due_invoice_count ?? 0,
-    invitation_status: invitationStatus,
+    invitation_status: effectiveStatus({ status: raw.invitation_status, expires_at: raw.invitation_expires_at }) as InvitationStatus,
     stats_as_of: raw.as_of ?? null,
   };
-}
-
-/** Latest invitation status for a page of accounts, in one query. */
-export async function latestInvitationStatuses(db: Db, accountIds: string[]): Promise<Map<string, InvitationStatus>> {
-  if (accountIds.length === 0) return new Map();
-  const rows = await db('invitations')
-    .distinctOn('customer_account_id')
-    .select('customer_account_id', db.raw(`case when status = 'pending' and expires_at <= now() then 'expired' else status end as status`))
-    .whereIn('customer_account_id', accountIds)
-    .whereNot('status', 'superseded')
-    .orderBy([{ column: 'customer_account_id' }, { column: 'created_at', order: 'desc' }]);
-  return new Map(rows.map((row: { customer_account_id: string; status: InvitationStatus }) => [row.customer_account_id, row.status]));
 }
 
 /** One page of the dashboard plus the total, for `Content-Range`. */
 export async function listCustomers(db: Db, dealerId: string, params: ListParams): Promise<{ rows: CustomerRow[]; total: number }> {
   const filter = parseCustomerFilter(params.filter);
   const sort = params.sort ?? DEFAULT_CUSTOMER_SORT;
-  // The invitation join costs a look-up per account; only pay it when the filter or sort needs
-  // it, otherwise fetch the statuses of the page's rows afterwards.
-  const withInvitation = needsInvitationJoin(filter, sort);
-  const pageQuery = filteredCustomers(db, dealerId, filter, { withInvitation }).select(CUSTOMER_COLUMNS);
-  if (withInvitation) pageQuery.select(db.raw(`${INVITATION_STATUS_SQL} as invitation_status`));
-  applyCustomerOrder(pageQuery, sort, { matchesFirst: filter.q !== undefined })
+  const storedInvitationOrder = sort.field === 'invitation_status' && !(await hasLapsedPendingInvitation(db, dealerId));
+  const pageQuery = filteredCustomers(db, dealerId, filter).select(CUSTOMER_COLUMNS);
+  applyCustomerOrder(pageQuery, sort, { matchesFirst: filter.q !== undefined, storedInvitationOrder })
     .offset(params.range.start)
     .limit(params.range.end - params.range.start + 1);
-  const countQuery = filteredCustomers(db, dealerId, filter, { withInvitation: filter.invitation_status !== undefined, tables: tablesFor(filter) }).count({ total: '*' });
+  const count = withoutParallelWorkers(db, (trx) => filteredCustomers(trx, dealerId, filter, { tables: tablesFor(filter) }).first(db.raw('count(*) as total')));
 
-  const [raw, [counted]] = await Promise.all([pageQuery, countQuery]);
+  const [raw, counted] = await Promise.all([pageQuery, count]);
   const total = Number((counted as { total: number | string }).total);
-  const statuses = withInvitation ? undefined : await latestInvitationStatuses(db, raw.map((row: { id: string }) => row.id));
-  const rows = raw.map((row: Record<string, any>) => toCustomerRow(row, row.invitation_status ?? statuses?.get(row.id) ?? 'none'));
-  return { rows, total };
+  return { rows: raw.map((row: Record<string, any>) => toCustomerRow(row)), total };
 }
 
 /** Every row of the filtered, sorted view, in batches, for the CSV export. */
 export async function* allCustomers(db: Db, dealerId: string, params: Pick<ListParams, 'filter' | 'sort'>, batchSize = 2000): AsyncGenerator<CustomerRow & { priority_components: unknown }> {
   const filter = parseCustomerFilter(params.filter);
   const sort = params.sort ?? DEFAULT_CUSTOMER_SORT;
-  const query = filteredCustomers(db, dealerId, filter, { withInvitation: true })
-    .select(CUSTOMER_COLUMNS)
-    .select('s.priority_components', db.raw(`${INVITATION_STATUS_SQL} as invitation_status`));
+  const query = filteredCustomers(db, dealerId, filter).select(CUSTOMER_COLUMNS).select('s.priority_components');
   applyCustomerOrder(query, sort);
   for (let offset = 0; ; offset += batchSize) {
     const batch: Record<string, any>[] = await query.clone().offset(offset).limit(batchSize);
-    for (const row of batch) yield { ...toCustomerRow(row, row.invitation_status), priority_components: row.priority_components ?? {} };
+    for (const row of batch) yield { ...toCustomerRow(row), priority_components: row.priority_components ?? {} };
     if (batch.length < batchSize) return;
   }
 }
@@ -341,7 +340,7 @@ export interface CustomerSummary {
 /** The stats panel above the dashboard, over exactly the accounts the list filter selects. */
 export async function summarizeCustomers(db: Db, dealerId: string, rawFilter: Record<string, unknown>): Promise<CustomerSummary> {
   const filter = parseCustomerFilter(rawFilter);
-  const row = await filteredCustomers(db, dealerId, filter, { withInvitation: filter.invitation_status !== undefined, tables: usesAccounts(filter) ? 'both' : 'stats' })
+  const row = await withoutParallelWorkers(db, (trx) => filteredCustomers(trx, dealerId, filter, { tables: usesAccounts(filter) ? 'both' : 'stats' })
     .first(
       db.raw('count(*)::int as account_count'),
       db.raw(`${sumCents('s.open_invoice_count')} as outstanding_invoice_count`),
@@ -351,7 +350,7 @@ export async function summarizeCustomers(db: Db, dealerId: string, rawFilter: Re
       db.raw(`${sumCents('s.debit_adjustments_cents')} as debit_adjustments_cents`),
       db.raw(`${sumCents('s.credit_adjustments_cents')} as credit_adjustments_cents`),
       db.raw(`${sumCents('s.discounts_cents')} as discounts_cents`),
-    );
+    ));
   return {
     id: 'summary',
     account_count: row.account_count,

@@ -345,6 +345,48 @@ describe('operator API: customers dashboard', () => {
     });
   });
 
+  describe('invitation status kept on the account', () => {
+    const statusOf = async (erp: string) => {
+      const response = await admin.get(`/api/operator/customers${listQuery({ filter: { q: erp } })}`).expect(200);
+      return response.body[0].invitation_status as string;
+    };
+
+    it('follows every write to invitations: a new one, its answer, a superseded one and a deleted one', async () => {
+      const account = byNumber('C-1008');
+      expect(await statusOf('C-1008')).toBe('none');
+      const [first] = await db('invitations').insert({
+        dealer_id: dealerId, customer_account_id: account, email: 'hemlock@customer.test', token_hash: randomUUID(), expires_at: new Date(Date.now() + 86_400_000),
+      }).returning('id');
+      expect(await statusOf('C-1008')).toBe('pending');
+      await db('invitations').where({ id: first.id }).update({ status: 'declined' });
+      expect(await statusOf('C-1008')).toBe('declined');
+      await db('invitations').where({ id: first.id }).update({ status: 'superseded' });
+      expect(await statusOf('C-1008')).toBe('none');
+      const [second] = await db('invitations').insert({
+        dealer_id: dealerId, customer_account_id: account, email: 'hemlock@customer.test', token_hash: randomUUID(), expires_at: new Date(Date.now() - 1000),
+      }).returning('id');
+      expect(await statusOf('C-1008')).toBe('expired');
+      await db('invitations').where({ id: second.id }).delete();
+      await db('invitations').where({ id: first.id }).delete();
+      expect(await statusOf('C-1008')).toBe('none');
+    });
+
+    it('sorts by the shown status whether or not a lapsed pending invitation is still unmarked', async () => {
+      const order = async () => {
+        const response = await admin.get(`/api/operator/customers${listQuery({ sort: ['invitation_status', 'ASC'], range: [0, 99] })}`).expect(200);
+        return (response.body as Array<{ erp_account_id: string; invitation_status: string }>).map((row) => `${row.invitation_status}:${row.erp_account_id}`);
+      };
+      // C-1003's invitation lapsed but still says pending in the table: it sorts among the expired.
+      const lapsed = await order();
+      expect(lapsed.slice(0, 4).map((entry) => entry.split(':')[0])).toEqual(['accepted', 'declined', 'expired', 'none']);
+      expect(lapsed[2]).toBe('expired:C-1003');
+      expect(lapsed[lapsed.length - 1]).toBe('pending:C-1000');
+      // Once the invitation workflow marks it, the stored column alone gives the same order.
+      await db('invitations').where({ customer_account_id: byNumber('C-1003'), status: 'pending' }).update({ status: 'expired' });
+      expect(await order()).toEqual(lapsed);
+    });
+  });
+
   describe('tenancy', () => {
     it('never lists, totals or exports another dealer’s accounts', async () => {
       const list = await otherDealerOperator.get(`/api/operator/customers${listQuery({ range: [0, 99] })}`).expect(200);

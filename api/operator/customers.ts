@@ -13,7 +13,6 @@ import {
   CUSTOMER_COLUMNS,
   assertCustomerSort,
   DEFAULT_CUSTOMER_SORT,
-  latestInvitationStatuses,
   listCustomers,
   parseCustomerFilter,
   summarizeCustomers,
@@ -93,7 +92,7 @@ async function priorityComponentKeys(db: Db, dealerId: string): Promise<string[]
 }
 
 /** One account's summary: balances, aging, priority and its components, credit, contacts, portal access. */
-async function customerDetail(db: Db, dealerId: string, id: string) {
+export async function customerDetail(db: Db, dealerId: string, id: string) {
   const raw = await db('customer_accounts as ca')
     .leftJoin('account_stats as s', 's.customer_account_id', 'ca.id')
     .where({ 'ca.dealer_id': dealerId, 'ca.id': id })
@@ -101,7 +100,7 @@ async function customerDetail(db: Db, dealerId: string, id: string) {
     .first([...CUSTOMER_COLUMNS, 's.priority_components', 's.computed_at', 'ca.address_line1', 'ca.city', 'ca.state', 'ca.postal_code', 'ca.phone', 'ca.created_at']);
   if (!raw) throw notFound('Customer');
 
-  const [contacts, jobs, invitation, companies, statuses] = await Promise.all([
+  const [contacts, jobs, invitation, companies] = await Promise.all([
     db('contacts')
       .where({ dealer_id: dealerId, customer_account_id: id })
       .whereNull('deleted_at')
@@ -117,10 +116,9 @@ async function customerDetail(db: Db, dealerId: string, id: string) {
       .join('customer_companies as c', 'c.id', 'l.company_id')
       .where({ 'l.dealer_id': dealerId, 'l.customer_account_id': id })
       .select('c.id as company_id', 'c.name as company_name', 'l.status', 'l.linked_at', db.raw('(select count(*)::int from portal_users u where u.company_id = c.id and u.status = ?) as active_users', ['active'])),
-    latestInvitationStatuses(db, [id]),
   ]);
 
-  const row = toCustomerRow(raw, statuses.get(id) ?? 'none');
+  const row = toCustomerRow(raw);
   const limit = row.credit_limit_cents;
   const linkedActive = companies.some((company: { status: string }) => company.status === 'active');
   return {

@@ -19,6 +19,7 @@ import * as webhookEventSequences from './017_webhook_event_sequences';
 import * as dropOpenInvoiceIndex from './018_drop_open_invoice_index';
 import * as webhookNonces from './019_webhook_nonces';
 import * as dropRedundantDealerKeys from './020_drop_redundant_dealer_keys';
+import * as dashboardInvitationAndTotals from './021_dashboard_invitation_and_totals';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -45,6 +46,7 @@ const migrations: Record<string, Knex.Migration> = {
   '018_drop_open_invoice_index': dropOpenInvoiceIndex,
   '019_webhook_nonces': webhookNonces,
   '020_drop_redundant_dealer_keys': dropRedundantDealerKeys,
+  '021_dashboard_invitation_and_totals': dashboardInvitationAndTotals,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
