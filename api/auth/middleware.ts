@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../db/connection';
 import { forbidden, HttpError, unauthorized } from '../errors';
+import { portalAccessBlocked, PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
 import type { OperatorContext } from './context';
 import { findSession, type UserKind } from './sessions';
 import { safeEqual } from './tokens';
@@ -53,6 +54,8 @@ export function requireCustomer(db: Db): RequestHandler {
   return requireSession(db, 'customer', async (req, userId) => {
     const user = await db('portal_users').where({ id: userId, status: 'active' }).first();
     if (!user) return false;
+    // Checked on every request so that turning access off ends sessions already open.
+    if (await portalAccessBlocked(db, user.company_id)) throw new HttpError(401, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
     req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name };
     return true;
   });

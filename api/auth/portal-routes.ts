@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
+import { HttpError } from '../errors';
+import { portalAccessBlocked, PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
 import { body } from '../validate';
 import { customerOf } from './context';
 import { requireCustomer } from './middleware';
@@ -16,6 +18,7 @@ export function portalAuthRoutes(db: Db, secureCookies: boolean): Router {
   router.post('/auth/sign-in', async (req, res) => {
     const { email, password } = body(req, signInBody);
     const user = await checkCredentials(db, 'portal_users', email, password);
+    if (await portalAccessBlocked(db, user.company_id)) throw new HttpError(403, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
     const { csrfToken } = await startSession(db, res, 'customer', user.id, secureCookies);
     res.json({ user: { id: user.id, email: user.email, name: user.name }, csrfToken });
   });

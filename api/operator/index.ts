@@ -8,6 +8,7 @@ import { ingestionRunRoutes } from './ingestion-runs';
 import { invitationRoutes } from './invitations';
 import { operatorUserRoutes } from './operators';
 import { paymentRoutes } from './payments';
+import { portalAccessRoutes } from './portal-access';
 import { receivableRoutes } from './receivables';
 import { settingsRoutes } from './settings';
 import { reconciliationRoutes } from './reconciliation';
@@ -18,6 +19,7 @@ import { settlementRoutes } from './settlements';
 export function operatorRoutes(deps: AppDeps): Router {
   const router = Router();
   router.use(customerRoutes(deps));
+  router.use(portalAccessRoutes(deps));
   router.use(ingestionRunRoutes(deps));
   router.use(invitationRoutes(deps));
   router.use(receivableRoutes(deps));

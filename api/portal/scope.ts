@@ -25,3 +25,22 @@ export function linkedAccountIds(db: Knex, companyId: string, dealerId?: string)
   if (dealerId) query.where('l.dealer_id', dealerId);
   return query.pluck('a.id') as Promise<string[]>;
 }
+
+export const PORTAL_ACCESS_OFF_MESSAGE = 'Your supplier has turned off Payments portal access for your account. Contact them to have it restored.';
+
+/**
+ * True when every account the company reaches has had its portal access turned off by its
+ * dealer: its users can then neither sign in nor keep using a session. A company with no
+ * disabled link (none at all, or only accounts the ERP removed) is not blocked here; the
+ * per-account checks above already show it nothing.
+ */
+export async function portalAccessBlocked(db: Knex, companyId: string): Promise<boolean> {
+  const row = await db('company_account_links as l')
+    .join('customer_accounts as a', 'a.id', 'l.customer_account_id')
+    .where({ 'l.company_id': companyId, 'l.status': 'active' })
+    .first(
+      db.raw('coalesce(bool_or(a.portal_access_disabled), false) as any_disabled'),
+      db.raw('coalesce(bool_or(not a.portal_access_disabled and a.deleted_at is null), false) as any_reachable'),
+    );
+  return Boolean(row?.any_disabled) && !row?.any_reachable;
+}
