@@ -83,7 +83,7 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       return;
     }
     if (!HANDLED.has(event.type)) {
-      // Info, not warn: Moov reports account, card and bank-account events this route has no use for.
+      // Info, not warn: Moov also reports account, bank-account, card and payment-method events.
       log.info({ type: event.type, eventId: event.eventId, code: 'unknown_event_type', status: 202, requestId: req.requestId }, 'moov webhook type not handled; ignored');
       res.status(202).json({ status: 'ignored', code: 'unknown_event_type' });
       return;
