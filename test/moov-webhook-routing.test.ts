@@ -5,13 +5,14 @@ import { payingCustomer, paymentStatus, startPaymentStack, WEBHOOK_SECRET, type 
 import { createInvoice } from './support/portal';
 
 /**
- * A transfer that clears at once can report before the workflow has stored its id. Such a
- * webhook must still reach the payment, through the transfer's foreignID (our payment id),
- * instead of waiting for the reconciliation poll (set here far beyond the test's patience).
+ * Which Moov webhooks wake a payment workflow. A transfer that clears at once can report
+ * before the workflow has stored its id: such a webhook must still reach the payment, through
+ * the transfer's foreignID (our payment id), instead of waiting for the reconciliation poll
+ * (set here far beyond the test's patience). A leg's progress report wakes nobody.
  */
 jest.setTimeout(120_000);
 
-describe('Moov webhooks that arrive before the transfer id is stored', () => {
+describe('Moov webhooks reaching payment workflows', () => {
   let stack: PaymentStack;
   beforeAll(async () => {
     stack = await startPaymentStack({ achBusinessDayMs: 0, reconcilePollMs: 3_600_000 });
@@ -31,10 +32,10 @@ describe('Moov webhooks that arrive before the transfer id is stored', () => {
     return response.body.payment.id;
   };
 
-  const deliver = async (data: Record<string, unknown>) => {
+  const deliver = async (data: Record<string, unknown>, type = 'transfer.updated') => {
     const nonce = randomUUID();
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const body = JSON.stringify({ eventID: randomUUID(), type: 'transfer.updated', data, createdOn: new Date().toISOString() });
+    const body = JSON.stringify({ eventID: randomUUID(), type, data, createdOn: new Date().toISOString() });
     const response = await fetch(`${stack.apiUrl}/webhooks/moov`, {
       method: 'POST',
       body,
@@ -63,5 +64,27 @@ describe('Moov webhooks that arrive before the transfer id is stored', () => {
     await eventually(async () => expect((await stack.db('payments').where({ id: paymentId }).first('moov_transfer_id')).moov_transfer_id).toBeTruthy());
     expect(await deliver({ transferID: `tr-${randomUUID()}`, status: 'completed', foreignID: paymentId })).toEqual({ status: 'no_payment' });
     expect(await deliver({ transferID: `tr-${randomUUID()}`, status: 'completed', foreignID: 'not-a-payment' })).toEqual({ status: 'no_payment' });
+  });
+
+  it('records a leg progress report without waking the workflow, and wakes it for a leg return', async () => {
+    const customer = await payingCustomer(stack);
+    const paymentId = await submit(customer, 93_00); // emulator: the ACH transfer stays initiated until told
+    const transferId = await (async () => {
+      for (;;) {
+        const row = await stack.db('payments').where({ id: paymentId }).first('moov_transfer_id');
+        if (row.moov_transfer_id) return row.moov_transfer_id as string;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const signals = async () => ((await stack.temporal.workflow.getHandle(`payment-${paymentId}`).fetchHistory()).events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes).length;
+    const before = await signals();
+    for (const status of ['pending', 'source.initiated', 'source.originated', 'source.completed']) {
+      expect(await deliver({ transferID: transferId, status, foreignID: paymentId })).toEqual({ status: 'progress_noted' });
+    }
+    expect(await deliver({ transferID: transferId, status: 'created', foreignID: paymentId }, 'transfer.created')).toEqual({ status: 'progress_noted' });
+    expect(await signals()).toBe(before);
+    expect(await deliver({ transferID: transferId, status: 'source.returned', foreignID: paymentId })).toEqual({ status: 'accepted' });
+    await eventually(async () => expect(await signals()).toBe(before + 1));
+    expect(await paymentStatus(stack.db, paymentId)).toBe('pending');
   });
 });
