@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const emulators = await startPaymentEmulatorsProcess({
       webhookUrl: `${apiUrl}/webhooks/moov`, webhookSecret: WEBHOOK_SECRET, label: 'chaos', spruce: true,
-      moovTiming: { cardAuthorizeMs: 150, cardSettleMs: 300 }, achBusinessDayMs: ACH_BUSINESS_DAY_MS,
+      // A late return comes 8 s after clearing: after settling, often after posting, inside the return window.
+      moovTiming: { cardAuthorizeMs: 150, cardSettleMs: 300, achLateReturnBusinessDays: 20 }, achBusinessDayMs: ACH_BUSINESS_DAY_MS,
       // Retries reach past an API restart; the payment workflow's poll catches whatever is still lost.
       webhookRetryDelaysMs: [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000],
     });
