@@ -254,8 +254,18 @@ describe('CSV ingestion', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses uploads for a Spruce dealer, whose receivables come from the sync, and records nothing', async () => {
+    const { operator, dealerId } = await newDealer('spruce');
+    const response = await upload(operator, [{ field: 'accounts', name: 'accounts.csv', content: 'account_id,name\nC-1,Old Export Co\n' }]).expect(409);
+    expect(response.body.error.code).toBe('integration_mode_spruce');
+    expect(response.body.error.message).toMatch(/Spruce in real time/);
+    const count = async (table: string) => Number((await db(table).where({ dealer_id: dealerId }).count({ n: '*' }).first())?.n);
+    expect(await count('ingestion_runs')).toBe(0);
+    expect(await count('customer_accounts')).toBe(0);
+  });
+
   it('refuses unreadable files with one clear message and keeps them in the history', async () => {
-    const { operator } = await newDealer('spruce');
+    const { operator } = await newDealer();
     const workbook = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]);
     const cases: Array<{ name: string; content: Buffer | string; field?: string; message: RegExp }> = [
       { name: 'ar.xlsx', content: workbook, message: /Excel workbook/ },

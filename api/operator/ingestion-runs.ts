@@ -69,6 +69,13 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
 
   router.post('/ingestion-runs', async (req, res) => {
     const operator = operatorOf(req);
+    // A Spruce dealer's receivables carry the ERP's change sequence; an export file has none and
+    // would put back whatever balance it was taken at over newer synced data (and postings).
+    const dealer = await db('dealers').where({ id: operator.dealerId }).first('integration_mode');
+    if (dealer?.integration_mode === 'spruce') {
+      req.resume();
+      throw conflict('integration_mode_spruce', "This dealer's receivables come from Spruce in real time; CSV uploads are for file-based dealers. To reload everything from Spruce, use Resync on the Integration page.");
+    }
     const runId = randomUUID();
     const dir = path.resolve(config.UPLOAD_DIR, operator.dealerId, runId);
     const received = await receiveFiles(req, { dir, maxBytes: config.UPLOAD_MAX_BYTES, maxFiles: MAX_FILES_PER_UPLOAD });
