@@ -10,6 +10,7 @@ import { requireCustomer, requireOperator } from './auth/middleware';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './health';
+import { refuseNulCharacters } from './nul-characters';
 import { operatorRoutes } from './operator';
 import { operatorSetPasswordRoutes } from './operator/set-password';
 import { portalRoutes } from './portal';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/webhooks', webhookRoutes(deps));
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb' }));
+  app.use(refuseNulCharacters);
 
   app.use(authRateLimit({ limit: deps.config.AUTH_RATE_LIMIT_PER_IP, windowMs: deps.config.AUTH_RATE_LIMIT_WINDOW_MS }));
   app.use('/api/operator', operatorAuthRoutes(deps.db, secureCookies));

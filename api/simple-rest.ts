@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { badRequest } from './errors';
+import { nulPath, nulRefusal } from './nul-characters';
 
 /**
  * The `ra-data-simple-rest` protocol: `?sort=["field","ASC"]&range=[0,24]&filter={...}` in,
@@ -18,11 +19,16 @@ function parseJsonParam(req: Request, name: string): unknown {
   const raw = req.query[name];
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string') throw badRequest('invalid_list_params', `${name} must be a JSON string`);
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch {
     throw badRequest('invalid_list_params', `${name} is not valid JSON`);
   }
+  // "\u0000" inside the JSON becomes a NUL only now, past the check on the raw query.
+  const nul = nulPath(parsed, `query.${name}`);
+  if (nul) throw nulRefusal(nul);
+  return parsed;
 }
 
 export function listParams(req: Request, defaults: { sort?: ListParams['sort']; pageSize?: number } = {}): ListParams {

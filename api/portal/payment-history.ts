@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { sharedMailer } from '../../integrations/mailer';
+import { logger } from '../../runtime/logger';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
 import { query } from '../validate';
 import { listPayments, paymentDetail } from './payment-view';
 import { receiptEmail, renderReceiptPdf } from './receipt';
@@ -52,7 +53,13 @@ export function paymentHistoryRoutes({ db, config }: AppDeps): Router {
     const customer = customerOf(req);
     const payment = await paymentDetail(db, customer.companyId, await linkedAccountIds(db, customer.companyId), paymentId(req.params.id));
     const pdf = await renderReceiptPdf(payment);
-    await sharedMailer(config).send(receiptEmail(payment, customer.email, pdf));
+    try {
+      await sharedMailer(config).send(receiptEmail(payment, customer.email, pdf));
+    } catch (error) {
+      // The mail relay being down is not the customer's fault, nor an unexplained failure.
+      logger.warn({ err: error, paymentNumber: payment.number }, 'receipt email could not be sent');
+      throw new HttpError(503, 'email_unavailable', 'The receipt could not be emailed right now. Download it instead, or try again in a few minutes.');
+    }
     res.status(202).json({ sentTo: customer.email });
   });
 

@@ -4,10 +4,16 @@ import { companyProcessorAccount, linkBankFromPlaid, processorClients, saveLinke
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound, HttpError } from '../errors';
+import { routeId } from '../operator/list-helpers';
 import { body } from '../validate';
 
-const exchangeBody = z.object({ publicToken: z.string().min(1), accountId: z.string().min(1) });
-const cardBody = z.object({ cardId: z.string().min(1) });
+/**
+ * Ids and tokens the processors issue are short ASCII (UUIDs, `public-sandbox-…`); anything
+ * else cannot name one, and a lone surrogate in a URL path makes the SDK throw instead of ask.
+ */
+const processorId = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'must be an id as the processor issued it');
+const exchangeBody = z.object({ publicToken: processorId, accountId: processorId });
+const cardBody = z.object({ cardId: processorId });
 
 function present(row: Record<string, any>) {
   return {
@@ -58,7 +64,9 @@ export function paymentMethodRoutes({ db, config }: AppDeps): Router {
   });
 
   router.delete('/payment-methods/:id', async (req, res) => {
-    const updated = await db('payment_methods').where({ id: req.params.id, company_id: customerOf(req).companyId })
+    // Not an id at all names no payment method; PostgreSQL would refuse it as a uuid instead.
+    const id = routeId(req.params.id, 'Payment method');
+    const updated = await db('payment_methods').where({ id, company_id: customerOf(req).companyId })
       .update({ status: 'disabled', disabled_reason: 'Removed by you', updated_at: db.fn.now() }).returning('id');
     if (updated.length === 0) throw notFound('Payment method');
     res.status(204).end();
