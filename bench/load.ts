@@ -8,6 +8,7 @@ import { dealerProcessorAccount } from '../services/payment-methods';
 import { figure } from './lib/figures';
 import { createBenchDatabase, parseArgs, root, type BenchEnv, type Stoppable } from './lib/infra';
 import { startPaymentEmulatorsProcess } from './lib/payment-emulators';
+import { linkBankAsPortal } from './lib/portal-bank-link';
 import { BENCH_PASSWORD, createBenchDealer, seedAccounts, seedInvoices } from './lib/receivables-seed';
 import { freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
@@ -110,7 +111,7 @@ export async function measureLoad(env: BenchEnv, options: LoadOptions): Promise<
     for (let i = 0; i < users.length; i += 20) {
       portalUsers.push(...(await Promise.all(users.slice(i, i + 20).map(async (user) => {
         const session = await signIn(apiUrl, 'portal', user.email, BENCH_PASSWORD);
-        return { accountId: user.accountId, ...session, methodId: await linkBank(apiUrl, emulators.plaidUrl, session), invoices: user.invoices, paymentIds: [] };
+        return { accountId: user.accountId, ...session, methodId: await linkBankAsPortal(portalPoster(apiUrl, session), emulators.plaidUrl), invoices: user.invoices, paymentIds: [] };
       }))));
     }
     const operatorSessions = await Promise.all(operatorEmails.map((email) => signIn(apiUrl, 'operator', email, BENCH_PASSWORD)));
@@ -305,17 +306,13 @@ async function seedOperators(db: Db, dealerId: string, count: number, slug: stri
   return emails;
 }
 
-/** The portal's bank link: a link token, the Plaid Link page's answer, the exchange. */
-async function linkBank(apiUrl: string, plaidUrl: string, session: { cookie: string; csrfToken: string }): Promise<string> {
-  const post = async (route: string, body: unknown = {}) => {
+/** A signed-in customer's POST to our API, failing on anything but 2xx. */
+function portalPoster(apiUrl: string, session: { cookie: string; csrfToken: string }) {
+  return async (route: string, body: unknown = {}) => {
     const response = await fetch(`${apiUrl}${route}`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`${route}: HTTP ${response.status} ${await response.text()}`);
     return response.json() as Promise<Record<string, any>>;
   };
-  const { linkToken } = await post('/api/portal/payment-methods/plaid/link-token');
-  const linked = await fetch(`${plaidUrl}/link/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ link_token: linkToken, selection: 'ins_dp_prairie:checking' }) });
-  const link = (await linked.json()) as { public_token: string; metadata: { accounts: Array<{ id: string }> } };
-  return (await post('/api/portal/payment-methods/plaid/exchange', { publicToken: link.public_token, accountId: link.metadata.accounts[0]!.id })).id as string;
 }
 
 if (require.main === module) {

@@ -3,6 +3,7 @@ import { hashPassword } from '../../api/auth/passwords';
 import type { Db } from '../../db/connection';
 import { createMoovClient } from '../../integrations/moov';
 import { dealerProcessorAccount } from '../../services/payment-methods';
+import { linkBankAsPortal } from '../../bench/lib/portal-bank-link';
 import { Session } from './api-client';
 import type { PlannedPayment } from './plan';
 
@@ -78,21 +79,13 @@ export async function seedBook(db: Db, urls: { api: string; spruce: string; moov
     customers.push(...(await Promise.all(sessions.slice(c, c + 10).map(async (session, i) => ({
       accountId: accounts[c + i]!.id,
       session,
-      bankMethodId: await linkBank(session, urls.plaid),
+      bankMethodId: await linkBankAsPortal((path, body) => session.must(path, body), urls.plaid),
       cardMethodId: await linkCard(session),
     })))));
   }
   log(`${customers.length} customers signed in with a bank account (Plaid) and a card (Moov) linked`);
   const operator = await Session.signIn(urls.api, 'operator', operatorEmail, PASSWORD);
   return { dealerId: dealer.id, tenantId, operator, customers, invoices };
-}
-
-/** The portal's bank link: a link token, the Plaid Link page's answer, the exchange. */
-async function linkBank(session: Session, plaidUrl: string): Promise<string> {
-  const { linkToken } = await session.must('/api/portal/payment-methods/plaid/link-token');
-  const linked = await fetch(`${plaidUrl}/link/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ link_token: linkToken, selection: 'ins_dp_prairie:checking' }) });
-  const link = (await linked.json()) as { public_token: string; metadata: { accounts: Array<{ id: string }> } };
-  return (await session.must('/api/portal/payment-methods/plaid/exchange', { publicToken: link.public_token, accountId: link.metadata.accounts[0]!.id })).id;
 }
 
 /** The portal's card form: the card straight to Moov with a scoped token, then its id to our API. */
