@@ -18,7 +18,7 @@ export const SUITE: SuiteEntry[] = [
   {
     name: 'csv-ingest',
     needs: {},
-    run: async (env) => (await import('./csv-ingest')).measureCsvIngest(env, { rows: env.quick ? 100_000 : 1_000_000, repeat: !env.quick }),
+    run: async (env) => (await import('./csv-ingest')).measureCsvIngest(env, { rows: env.quick ? 50_000 : 1_000_000, repeat: !env.quick }),
   },
   {
     // One book for three figures: seeding a million invoices is the expensive part.
@@ -30,7 +30,7 @@ export const SUITE: SuiteEntry[] = [
       const { measureCustomersDashboard } = await import('./customers-dashboard');
       const { measurePortalOutstanding } = await import('./portal-outstanding');
       const { measurePriorityUpdate } = await import('./priority-update');
-      const accounts = env.quick ? 10_000 : 50_000;
+      const accounts = env.quick ? 5_000 : 50_000;
       const invoicesPerAccount = 20;
       const database = await createBenchDatabase(env.adminUrl, 'receivables', { max: 10 });
       try {
@@ -57,18 +57,18 @@ export const SUITE: SuiteEntry[] = [
   {
     name: 'spruce-sync-lag',
     needs: { temporal: true, bundle: true },
-    run: async (env) => (await import('./spruce-sync-lag')).measureSpruceSyncLag(env, { rate: 200, seconds: env.quick ? 10 : 60 }),
+    run: async (env) => (await import('./spruce-sync-lag')).measureSpruceSyncLag(env, { rate: 200, seconds: env.quick ? 8 : 60 }),
   },
   {
     name: 'payments',
     needs: { temporal: true, bundle: true },
     run: async (env) => (await import('./payments')).measurePayments(env, env.quick
-      ? { concurrency: 8, payments: 100, rate: 100, rateSeconds: 1, noop: 100, warmUp: 1, settleLatencyPhase: false }
+      ? { concurrency: 8, payments: 48, rate: 50, rateSeconds: 1, noop: 60, warmUp: 1, settleLatencyPhase: false }
       : { concurrency: 16, payments: 1_500, rate: 100, rateSeconds: 15, noop: 1_000 }),
   },
   {
     name: 'auto-post',
     needs: { temporal: true, bundle: true },
-    run: async (env) => (await import('./auto-post')).measureAutoPost(env, env.quick ? { lines: 1_000, outageSeconds: 0 } : { lines: 10_000, outageSeconds: 30 }),
+    run: async (env) => (await import('./auto-post')).measureAutoPost(env, env.quick ? { lines: 500, outageSeconds: 0 } : { lines: 10_000, outageSeconds: 30 }),
   },
 ];
