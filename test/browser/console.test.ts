@@ -1,10 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../api/app';
+import { hashPassword } from '../../api/auth/passwords';
 import { refreshDealerAccountStats } from '../../db/account-stats';
 import type { Db } from '../../db/connection';
 import { addDays, localDate } from '../../domain/dates';
@@ -13,6 +15,7 @@ import { buildUiIfStale } from '../../scripts/lib/ui-build';
 import { testConfig } from '../support/config';
 import { testDb } from '../support/db';
 import { createDealer, createOperator, OPERATOR_PASSWORD } from '../support/operator';
+import { CUSTOMER_PASSWORD } from '../support/portal';
 import { requiredEnv } from '../support/temporal';
 
 /**
@@ -239,6 +242,67 @@ describe('Operator console in a browser', () => {
     await shot('08b-invoice-detail');
   });
 
+  it('opens a customer with returned and failed payments: the failed-payments drawer opens by itself and links to each', async () => {
+    const { accountId, payments } = await seedTroubledCustomer(db, dealerId);
+    await page.goto(`${baseUrl}/admin/#/customers/${accountId}/show`);
+    const drawer = page.getByTestId('failed-payments-drawer');
+    await drawer.waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="failed-payment-row"]').length === 2);
+    const rows = await drawer.getByTestId('failed-payment-row').allInnerTexts();
+    // Newest first: the returned ACH payment, then the declined card; the settled one is not there.
+    expect(rows[0]).toMatch(new RegExp(`${payments.returned.number}[\\s\\S]*Returned[\\s\\S]*R01 · Insufficient funds[\\s\\S]*${escape(formatCents(payments.returned.amountCents))}[\\s\\S]*returned`));
+    expect(rows[1]).toMatch(new RegExp(`${payments.failed.number}[\\s\\S]*Failed[\\s\\S]*card_declined · Card declined by the issuer[\\s\\S]*${escape(formatCents(payments.failed.amountCents))}[\\s\\S]*initiated`));
+    expect(rows.join('\n')).not.toContain(payments.settled.number);
+    await shot('11-failed-payments-drawer');
+
+    await drawer.getByRole('button', { name: 'Close' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByTestId('failed-payments-button').click();
+    await drawer.getByRole('link', { name: payments.returned.number }).click();
+    await page.waitForURL(new RegExp(`#/payments/${payments.returned.id}/show`));
+    await page.getByText(payments.returned.number).first().waitFor();
+    await shot('12-returned-payment-from-drawer');
+  });
+
+  it('disables portal access after a confirmation, the portal then refuses its user, and restores it', async () => {
+    const account = await db('customer_accounts').where({ dealer_id: dealerId, erp_account_id: 'C-1007' }).first('id');
+    const portalSignIn = () => fetch(`${baseUrl}/api/portal/auth/sign-in`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ap@troubled.test', password: CUSTOMER_PASSWORD }),
+    });
+    expect((await portalSignIn()).status).toBe(200);
+
+    await page.goto(`${baseUrl}/admin/#/customers/${account.id}/show`);
+    await page.getByTestId('failed-payments-drawer').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('failed-payments-drawer').waitFor({ state: 'hidden' });
+    await page.getByTestId('portal-access-action').click();
+    const dialog = page.getByRole('dialog');
+    await expectText(dialog, /Disable portal access\?[\s\S]*its 1 user can no longer see or pay this account/);
+    const confirm = dialog.getByRole('button', { name: 'Disable access' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Reason (required)').fill('Second returned ACH payment this month');
+    await dialog.getByRole('button', { name: 'Disable access', disabled: false }).waitFor();
+    await shot('13-disable-portal-access-confirm');
+    await confirm.click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(page.getByTestId('customer-summary'), /Access disabled/);
+    await expectText(page.getByTestId('portal-access-action'), /restore portal access/i);
+    await shot('14-portal-access-disabled');
+
+    const refused = await portalSignIn();
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('portal_access_disabled');
+    await page.getByRole('tab', { name: 'Audit trail' }).click();
+    await expectText(page.locator('table tbody tr', { hasText: 'customer.portal_access_disabled' }), /Avery Admin[\s\S]*Second returned ACH payment this month/);
+
+    await page.getByTestId('portal-access-action').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Restore access' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await expectText(page.getByTestId('portal-access-action'), /disable portal access/i);
+    await expectText(page.getByTestId('customer-summary'), /Using the portal/);
+    expect((await portalSignIn()).status).toBe(200);
+  });
+
   it('shows the company configuration and the team; invites an operator who then sets a password', async () => {
     await page.getByRole('menuitem', { name: 'Settings' }).click();
     await expectValue(page.getByLabel('Company name'), 'Northwind Lumber');
@@ -296,6 +360,33 @@ async function expectValue(locator: ReturnType<Page['locator']>, value: string):
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`expected input value ${value}, got ${await locator.inputValue()}`);
+}
+
+/**
+ * Account C-1007 with a portal login and three payments: settled, a card declined and an ACH
+ * payment returned R01 (newest).
+ */
+async function seedTroubledCustomer(db: Db, dealerId: string) {
+  const account = await db('customer_accounts').where({ dealer_id: dealerId, erp_account_id: 'C-1007' }).first('id');
+  const [company] = await db('customer_companies').insert({ name: 'Hemlock Framing LLC' }).returning('id');
+  await db('company_account_links').insert({ company_id: company.id, dealer_id: dealerId, customer_account_id: account.id });
+  await db('portal_users').insert({ company_id: company.id, email: 'ap@troubled.test', name: 'Robin Payables', password_hash: await hashPassword(CUSTOMER_PASSWORD), terms_version: '2026-01', terms_accepted_at: db.fn.now() });
+  const [bank] = await db('payment_methods').insert({ company_id: company.id, kind: 'ach', moov_payment_method_id: 'pm-troubled-bank', moov_source_id: 'ba-troubled', label: 'Checking ••6789', last4: '6789', bank_name: 'First Prairie Bank' }).returning('id');
+  const [card] = await db('payment_methods').insert({ company_id: company.id, kind: 'card', moov_payment_method_id: 'pm-troubled-card', moov_source_id: 'card-troubled', label: 'Visa ••4242', last4: '4242', card_brand: 'Visa', card_funding: 'credit' }).returning('id');
+  const payment = async (fields: { status: string; method: 'ach' | 'card'; methodId: string; amountCents: number; submittedAt: Date; extra?: Record<string, unknown> }) => {
+    const { rows } = await db.raw<{ rows: Array<{ n: string }> }>("select 'P-' || nextval('payment_number_seq') as n");
+    const [row] = await db('payments').insert({
+      id: randomUUID(), number: rows[0]!.n, dealer_id: dealerId, customer_account_id: account.id, company_id: company.id, payment_method_id: fields.methodId, method: fields.method,
+      status: fields.status, items_cents: fields.amountCents, amount_cents: fields.amountCents, idempotency_key: `troubled-${rows[0]!.n}`, request_hash: 'seed',
+      workflow_id: `payment-troubled-${rows[0]!.n}`, submitted_at: fields.submittedAt, ...fields.extra,
+    }).returning(['id', 'number', 'amount_cents']);
+    return { id: row.id as string, number: row.number as string, amountCents: Number(row.amount_cents) };
+  };
+  const day = 86_400_000;
+  const settled = await payment({ status: 'settled', method: 'ach', methodId: bank.id, amountCents: 150_000, submittedAt: new Date(Date.now() - 20 * day), extra: { settled_at: new Date(Date.now() - 18 * day) } });
+  const failed = await payment({ status: 'failed', method: 'card', methodId: card.id, amountCents: 48_210, submittedAt: new Date(Date.now() - 6 * day), extra: { failure_code: 'card_declined', return_code: 'card_declined', failure_reason: 'Card declined by the issuer', finalized_at: new Date(Date.now() - 6 * day) } });
+  const returned = await payment({ status: 'returned', method: 'ach', methodId: bank.id, amountCents: 1_234_567, submittedAt: new Date(Date.now() - 4 * day), extra: { return_code: 'R01', failure_reason: 'Insufficient funds', settled_at: new Date(Date.now() - 3 * day), returned_at: new Date(Date.now() - day) } });
+  return { accountId: account.id as string, payments: { settled, failed, returned } };
 }
 
 /**

@@ -21,6 +21,8 @@ import { CalendarDateField, InstantField, MoneyField } from '../common/fields';
 import { humanize } from '../common/format';
 import type { InviteAnswer, OperatorDataProvider } from '../dataProvider';
 import { InviteResults } from './CustomerBulkActions';
+import { FailedPaymentsAction } from './FailedPaymentsDrawer';
+import { PortalAccessAction } from './PortalAccessAction';
 import { CustomerSummary, type CustomerDetail } from './CustomerSummary';
 
 function CustomerTitle() {
@@ -61,7 +63,9 @@ function CustomerActions() {
   return (
     <TopToolbar>
       <ListButton label="All customers" />
+      <FailedPaymentsAction />
       <InviteAction />
+      <PortalAccessAction />
     </TopToolbar>
   );
 }

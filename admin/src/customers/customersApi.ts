@@ -26,6 +26,15 @@ export interface InviteAnswer {
 
 /** Customers Dashboard calls that are not plain resources. */
 export const customerMethods = {
+  /** Turns a customer's Payments portal access off (reason required) or back on; answers the updated detail. */
+  async setPortalAccess(customerAccountId: string, change: 'disable' | 'restore', reason: string): Promise<Record<string, unknown>> {
+    const { json } = await httpClient(`${API_URL}/customers/${encodeURIComponent(customerAccountId)}/portal-access/${change}`, {
+      method: 'POST',
+      body: JSON.stringify(reason ? { reason } : {}),
+    });
+    return json as Record<string, unknown>;
+  },
+
   async getCustomerSummary(filter: Record<string, unknown>): Promise<CustomerSummary> {
     const { json } = await httpClient(`${API_URL}/customers/summary${listQueryString({ filter })}`);
     return json as CustomerSummary;

@@ -1,0 +1,95 @@
+import BlockIcon from '@mui/icons-material/Block';
+import LockOpenIcon from '@mui/icons-material/LockOpen';
+import { Alert, Button as MuiButton, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
+import { useState } from 'react';
+import { Button, useDataProvider, useNotify, useRecordContext, useRefresh } from 'react-admin';
+import type { OperatorDataProvider } from '../dataProvider';
+import type { CustomerDetail } from './CustomerSummary';
+
+/**
+ * Turn the customer's Payments portal access off or back on, after a confirmation that says
+ * what happens to their users. Turning it off asks for a reason, which goes to the audit trail.
+ */
+export function PortalAccessAction() {
+  const record = useRecordContext<CustomerDetail>();
+  const [open, setOpen] = useState(false);
+  // The list row stands in for the record until the detail arrives; it has no portal_access.
+  if (!record?.portal_access) return null;
+  const disabled = record.portal_access.disabled;
+  return (
+    <>
+      <Button
+        label={disabled ? 'Restore portal access' : 'Disable portal access'}
+        onClick={() => setOpen(true)}
+        color={disabled ? 'primary' : 'error'}
+        startIcon={disabled ? <LockOpenIcon /> : <BlockIcon />}
+        data-testid="portal-access-action"
+      />
+      {open ? <ConfirmDialog record={record} change={disabled ? 'restore' : 'disable'} onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
+
+function ConfirmDialog({ record, change, onClose }: { record: CustomerDetail; change: 'disable' | 'restore'; onClose: () => void }) {
+  const dataProvider = useDataProvider<OperatorDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const users = record.portal_access.companies.reduce((sum, company) => sum + company.active_users, 0);
+  const tooShort = change === 'disable' && reason.trim().length < 3;
+
+  const confirm = async () => {
+    setBusy(true);
+    setRefusal(null);
+    try {
+      await dataProvider.setPortalAccess(record.id, change, reason.trim());
+      notify(change === 'disable' ? 'Portal access disabled' : 'Portal access restored', { type: 'success' });
+      onClose();
+      refresh();
+    } catch (error) {
+      setRefusal((error as Error).message);
+      refresh();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth aria-labelledby="portal-access-title">
+      <DialogTitle id="portal-access-title">{change === 'disable' ? 'Disable portal access?' : 'Restore portal access?'}</DialogTitle>
+      <DialogContent>
+        <DialogContentText sx={{ mb: 2 }}>
+          {change === 'disable'
+            ? `${record.name} (${record.erp_account_id}) disappears from the Payments portal at once${users ? `: its ${users} user${users === 1 ? '' : 's'} can no longer see or pay this account, and those with no other account are signed out` : ''}. Payments already made keep processing. Invitations cannot be sent until access is restored.`
+            : `${record.name} (${record.erp_account_id}) shows in the Payments portal again for the users of its linked company, who can sign in and pay as before.`}
+        </DialogContentText>
+        <TextField
+          autoFocus
+          fullWidth
+          multiline
+          minRows={2}
+          label={change === 'disable' ? 'Reason (required)' : 'Reason (optional)'}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          helperText="Recorded in the audit trail."
+          slotProps={{ htmlInput: { maxLength: 500 } }}
+        />
+        {refusal ? (
+          <Alert severity="error" sx={{ mt: 2 }} data-testid="portal-access-refusal">
+            {refusal}
+          </Alert>
+        ) : null}
+      </DialogContent>
+      <DialogActions>
+        <MuiButton onClick={onClose} disabled={busy}>
+          Cancel
+        </MuiButton>
+        <MuiButton variant="contained" color={change === 'disable' ? 'error' : 'primary'} disabled={busy || tooShort} onClick={confirm}>
+          {change === 'disable' ? 'Disable access' : 'Restore access'}
+        </MuiButton>
+      </DialogActions>
+    </Dialog>
+  );
+}
