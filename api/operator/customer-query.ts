@@ -49,11 +49,20 @@ export const parseCustomerFilter = (filter: Record<string, unknown>) => parseFil
 const INVITATION_STATUS_SQL = `(case when ca.invitation_status = 'pending' and ca.invitation_expires_at <= now() then 'expired' else ca.invitation_status end)`;
 
 /**
- * Stored statuses that can read as each shown status, so the filter can narrow on the
- * indexed column before it compares the expiry.
+ * The invitation filter as conditions on the stored columns rather than on the CASE above:
+ * the planner estimates those from column statistics (it guessed 18 rows of 3,782 for the
+ * CASE and probed every match instead of walking the priority index).
  */
-function storedInvitationStatuses(shown: InvitationStatus[]): InvitationStatus[] {
-  return [...new Set(shown.flatMap((status): InvitationStatus[] => (status === 'expired' ? ['expired', 'pending'] : [status])))];
+function whereInvitationStatus(db: Db, query: Knex.QueryBuilder, shown: InvitationStatus[]): void {
+  const now = db.fn.now();
+  query.where((where) => {
+    for (const status of shown) {
+      if (status === 'pending') where.orWhere((w) => w.where('ca.invitation_status', 'pending').where('ca.invitation_expires_at', '>', now));
+      else if (status === 'expired') {
+        where.orWhere('ca.invitation_status', 'expired').orWhere((w) => w.where('ca.invitation_status', 'pending').where('ca.invitation_expires_at', '<=', now));
+      } else where.orWhere('ca.invitation_status', status);
+    }
+  });
 }
 
 /** Sort fields are the JSON keys of a row; priority ties go to the larger balance. */
@@ -155,10 +164,7 @@ export function filteredCustomers(db: Db, dealerId: string, filter: CustomerFilt
   if (filter.status) query.whereIn('ca.status', asArray(filter.status));
   if (filter.account_type) query.whereIn('ca.account_type', asArray(filter.account_type));
   if (filter.id) query.whereIn('ca.id', asArray(filter.id));
-  if (filter.invitation_status) {
-    const shown = asArray(filter.invitation_status);
-    query.whereIn('ca.invitation_status', storedInvitationStatuses(shown)).whereRaw(`${INVITATION_STATUS_SQL} = any(?)`, [shown]);
-  }
+  if (filter.invitation_status) whereInvitationStatus(db, query, asArray(filter.invitation_status));
   if (filter.aging_bucket) {
     const buckets = asArray(filter.aging_bucket);
     query.where((where) => {
