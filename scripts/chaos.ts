@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
@@ -96,9 +95,14 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection, namespace: 'default' });
     mkdirSync(tmpDir, { recursive: true });
     const logs = { worker: path.join(tmpDir, `chaos-worker-${runId}.log`), api: path.join(tmpDir, `chaos-api-${runId}.log`) };
-    const worker = new Restartable({
+    const worker: Restartable = new Restartable({
       name: 'worker', entry: 'worker.ts', cwd: root, env: { ...env, DRYPOWDER_SERVICE: 'chaos-worker' }, log: logs.worker,
-      ready: async () => (await temporal.workflow.execute('noopWorkflow', { taskQueue, workflowId: `chaos-ready-${randomUUID()}`, workflowExecutionTimeout: '5s' })) === 'ok',
+      // Up once this very process polls the task queue (SDK identity `<pid>@<host>`); a test workflow
+      // would wait behind the backlog a restart leaves and time out on a busy machine.
+      ready: async (): Promise<boolean> => {
+        const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+        return pollers.some((poller) => Boolean(poller.identity?.startsWith(`${worker.pid}@`)));
+      },
     });
     const api = new Restartable({
       name: 'api', entry: 'api/server.ts', cwd: root, env: { ...env, DRYPOWDER_SERVICE: 'chaos-api' }, log: logs.api,
