@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps';
 import { auditEventRoutes } from './audit-events';
 import { customerRoutes } from './customers';
 import { dashboardRoutes } from './dashboard';
+import { failureDecisionRoutes } from './failure-decisions';
 import { integrationRoutes } from './integration';
 import { ingestionRunRoutes } from './ingestion-runs';
 import { invitationRoutes } from './invitations';
@@ -27,6 +28,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(settingsRoutes(deps));
   router.use(operatorUserRoutes(deps));
   router.use(paymentRoutes(deps));
+  router.use(failureDecisionRoutes(deps));
   router.use(settlementRoutes(deps));
   router.use(settlementFileRoutes(deps));
   router.use(reconciliationRoutes(deps));

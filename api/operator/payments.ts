@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { centsToDecimal } from '../../domain/money';
+import { DECISION_STATUSES, takesDecision } from '../../domain/failure-decision';
 import { operatorActions, type PaymentStatus } from '../../domain/payment-status';
 import { paymentStatusSchema } from '../../domain/payment-status-schema';
 import {
@@ -32,6 +33,7 @@ const filterSchema = z.object({
   settlement_id: guid,
   needs_investigation: boolFilter,
   needs_attention: boolFilter,
+  needs_decision: boolFilter,
   submitted_gte: isoDate,
   submitted_lte: isoDate,
   amount_gte: z.coerce.number().int().nonnegative(),
@@ -40,7 +42,7 @@ const filterSchema = z.object({
 
 const SORTABLE = {
   submitted_at: 'p.submitted_at', amount_cents: 'p.amount_cents', status: 'p.status', number: 'p.number',
-  payer: 'lower(c.name)', account_name: 'lower(a.name)', method: 'p.method', settled_at: 'p.settled_at',
+  payer: 'lower(c.name)', account_name: 'lower(a.name)', method: 'p.method', settled_at: 'p.settled_at', decision_at: 'fd.decided_at',
 };
 
 const COLUMNS = [
@@ -48,7 +50,12 @@ const COLUMNS = [
   'p.fee_cents', 'p.processing_cost_cents', 'p.submitted_at', 'p.settled_at', 'p.returned_at', 'p.needs_investigation', 'p.return_code',
   'p.failure_reason', 'p.hold_reason', 'p.settlement_id', 'p.customer_account_id', 'p.workflow_id', 'p.moov_transfer_id', 'p.moov_status',
   'a.name as account_name', 'a.erp_account_id', 'c.name as payer', 'pm.label as method_label', 'pm.last4 as method_last4',
+  // The standing decision on a failed, returned or disputed payment (none while it needs one).
+  'fd.outcome as decision_outcome', 'fd.note as decision_note', 'fd.decided_at as decision_at', 'fdo.name as decision_by',
 ];
+
+/** Whether a row still waits for an operator's decision; computed here so list and detail agree. */
+const withDecisionState = <Row extends Record<string, any>>(row: Row) => ({ ...row, needs_decision: takesDecision(row.status) && row.decision_outcome == null });
 
 function filtered(db: Db, dealerId: string, rawFilter: Record<string, unknown>, timeZone: string): Knex.QueryBuilder {
   const filter = parseFilter(filterSchema, rawFilter);
@@ -56,6 +63,8 @@ function filtered(db: Db, dealerId: string, rawFilter: Record<string, unknown>, 
     .join('customer_accounts as a', 'a.id', 'p.customer_account_id')
     .join('customer_companies as c', 'c.id', 'p.company_id')
     .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
+    .leftJoin('payment_failure_decisions as fd', (join) => join.on('fd.payment_id', 'p.id').andOnNull('fd.superseded_at'))
+    .leftJoin('operator_users as fdo', 'fdo.id', 'fd.operator_id')
     .where('p.dealer_id', dealerId);
   if (filter.id) query.whereIn('p.id', asArray(filter.id));
   if (filter.q) {
@@ -68,6 +77,8 @@ function filtered(db: Db, dealerId: string, rawFilter: Record<string, unknown>, 
   if (filter.customer_account_id) query.where('p.customer_account_id', filter.customer_account_id);
   if (filter.settlement_id) query.where('p.settlement_id', filter.settlement_id);
   if (filter.needs_investigation !== undefined) query.where('p.needs_investigation', filter.needs_investigation);
+  if (filter.needs_decision === true) query.whereIn('p.status', DECISION_STATUSES).whereNull('fd.id');
+  if (filter.needs_decision === false) query.where((q) => q.whereNotIn('p.status', DECISION_STATUSES).orWhereNotNull('fd.id'));
   if (filter.needs_attention) query.where((q) => q.whereIn('p.status', ['frozen', 'returned', 'disputed']).orWhere('p.needs_investigation', true));
   // Date filters are the dealer's calendar days, not UTC's.
   if (filter.submitted_gte) query.whereRaw('(p.submitted_at at time zone ?)::date >= ?', [timeZone, filter.submitted_gte]);
@@ -90,7 +101,7 @@ export function paymentRoutes({ db, temporal, config }: AppDeps): Router {
     const params = listParams(req, { sort: { field: 'submitted_at', order: 'DESC' } });
     const base = filtered(db, operator.dealerId, params.filter, await timeZoneOf(operator.dealerId));
     const { rows, total } = await pageOf<Record<string, unknown>>(base, COLUMNS, params, SORTABLE, 'p.id');
-    sendList(res, 'payments', rows, params.range, total);
+    sendList(res, 'payments', rows.map(withDecisionState), params.range, total);
   });
 
   router.get('/payments/volume', async (req, res) => {
@@ -166,10 +177,12 @@ export async function paymentDetail(db: Db, dealerId: string, id: string, tempor
     .join('customer_companies as c', 'c.id', 'p.company_id')
     .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
     .leftJoin('settlements as s', 's.id', 'p.settlement_id')
+    .leftJoin('payment_failure_decisions as fd', (join) => join.on('fd.payment_id', 'p.id').andOnNull('fd.superseded_at'))
+    .leftJoin('operator_users as fdo', 'fdo.id', 'fd.operator_id')
     .where({ 'p.id': id, 'p.dealer_id': dealerId })
     .first(...COLUMNS, 'pm.bank_name', 'pm.card_brand', 's.number as settlement_number', 's.status as settlement_status');
   if (!payment) throw notFound('Payment');
-  const [applications, events, posted] = await Promise.all([
+  const [applications, events, posted, decisions] = await Promise.all([
     db('payment_applications as pa')
       .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
       .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
@@ -181,10 +194,17 @@ export async function paymentDetail(db: Db, dealerId: string, id: string, tempor
         db.raw('coalesce(i.id, ad.id, st.id) as document_uuid')),
     db('payment_events').where({ payment_id: id }).orderBy([{ column: 'at' }, { column: 'id' }]).select('from_status', 'to_status', 'event', 'actor_kind', 'actor_id', 'reason', 'at'),
     db('gl_posting_lines').where({ payment_id: id, status: 'posted' }).first('id'),
+    db('payment_failure_decisions as d')
+      .join('operator_users as o', 'o.id', 'd.operator_id')
+      .where('d.payment_id', id)
+      .orderBy([{ column: 'd.decided_at', order: 'desc' }, { column: 'd.id', order: 'desc' }])
+      .select('d.payment_status', 'd.outcome', 'd.note', 'd.decided_at', 'd.superseded_at', 'o.name as decided_by'),
   ]);
   const status = payment.status as PaymentStatus;
   return {
-    ...payment,
+    ...withDecisionState(payment),
+    /** Every decision recorded on this payment, newest first; superseded ones answered an earlier status. */
+    decisions,
     applications: applications.map((row) => ({
       id: row.id, type: row.item_type, amountCents: row.amount_cents, state: row.state, documentId: row.document_uuid,
       documentNumber: row.invoice_number ?? row.adjustment_number ?? row.statement_number, appliedToInvoiceNumber: row.applied_to_invoice_number,

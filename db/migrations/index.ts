@@ -20,6 +20,7 @@ import * as dropOpenInvoiceIndex from './018_drop_open_invoice_index';
 import * as webhookNonces from './019_webhook_nonces';
 import * as dropRedundantDealerKeys from './020_drop_redundant_dealer_keys';
 import * as dashboardInvitationAndTotals from './021_dashboard_invitation_and_totals';
+import * as paymentFailureDecisions from './022_payment_failure_decisions';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -47,6 +48,7 @@ const migrations: Record<string, Knex.Migration> = {
   '019_webhook_nonces': webhookNonces,
   '020_drop_redundant_dealer_keys': dropRedundantDealerKeys,
   '021_dashboard_invitation_and_totals': dashboardInvitationAndTotals,
+  '022_payment_failure_decisions': paymentFailureDecisions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
