@@ -61,6 +61,8 @@ export function createGlPostingActivities(deps: ActivityDeps) {
       const { settlement, client } = await spruceFor(settlementId);
       const lines = await nextPendingLines(db, settlementId, category, batchSize, slice);
       let recovered = false;
+      // Reversals whose originals another auto-post is still sending: left pending, tried again.
+      const waiting: string[] = [];
       for (let start = 0; start < lines.length; start += REQUEST_LINES) {
         // A cancelled attempt (worker shutting down) stops between requests; whatever Spruce
         // already took is replayed under the same keys by the next attempt.
@@ -71,6 +73,7 @@ export function createGlPostingActivities(deps: ActivityDeps) {
         for (const line of chunk) {
           const built = glLineBody(line, settlement.number);
           if ('refusal' in built) results.push({ id: line.id, outcome: 'rejected', reason: built.refusal });
+          else if ('wait' in built) waiting.push(built.wait);
           else sendable.push({ line, body: built.body });
         }
         if (sendable.length > 0) {
@@ -97,6 +100,10 @@ export function createGlPostingActivities(deps: ActivityDeps) {
           recovered = true;
         }
         context.heartbeat({ category, done: start + chunk.length });
+      }
+      if (waiting.length > 0) {
+        // Retryable: the workflow waits and tries again, as it does while Spruce is down.
+        throw ApplicationFailure.create({ type: 'OriginalNotPosted', message: `${waiting.length} reversal line(s) wait for their originals: ${waiting[0]}`, nonRetryable: false });
       }
       const counts = (await progressOf(settlementId)).find((row) => row.category === category)!;
       // Every line taken was answered (or this threw), so a short batch emptied the slice.
@@ -129,7 +136,7 @@ export function createGlPostingActivities(deps: ActivityDeps) {
  * What Spruce needs for one line, or why the line cannot be sent. Built only from stored
  * values, so a retry sends a byte-identical body under the same key.
  */
-export function glLineBody(line: PostableLine, settlementNumber: string): { body: GlLine } | { refusal: string } {
+export function glLineBody(line: PostableLine, settlementNumber: string): { body: GlLine } | { refusal: string } | { wait: string } {
   const common = {
     account_id: line.erp_account_id,
     amount_cents: Math.abs(line.amount_cents),
@@ -157,6 +164,10 @@ export function glLineBody(line: PostableLine, settlementNumber: string): { body
   }
   if (line.original_status === 'rejected') {
     return { refusal: `The line this reverses (${line.document_id}) never reached Spruce (${line.original_rejected_reason ?? 'refused'}); there is nothing to reverse.` };
+  }
+  if (line.original_posting_running) {
+    // A return that arrived while its own settlement was being posted: that post answers the original shortly.
+    return { wait: `the line this reverses (${line.document_id}) is being posted with settlement ${line.original_settlement_number}` };
   }
   return { refusal: `The line this reverses (${line.document_id}) is on settlement ${line.original_settlement_number}, which is not posted yet; post that settlement first, then retry this line.` };
 }

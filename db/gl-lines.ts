@@ -128,6 +128,8 @@ export interface PostableLine {
   original_erp_posting_id: string | null;
   original_settlement_number: string | null;
   original_rejected_reason: string | null;
+  /** For a reversal: an auto-post of the original's settlement is under way, so the original will be answered shortly. */
+  original_posting_running: boolean;
 }
 
 /** Pending lines of one category and slice: a lane takes the lines whose id hashes to it. */
@@ -159,6 +161,7 @@ export async function nextPendingLines(db: Db, settlementId: string, category: S
       'l.gl_account', 'l.amount_cents', 'l.payment_id', 'p.number as payment_number', 's.business_date as posting_date',
       'o.status as original_status', 'o.erp_posting_id as original_erp_posting_id', 'os.number as original_settlement_number',
       'o.rejected_reason as original_rejected_reason',
+      db.raw(`exists (select 1 from gl_posting_runs r where r.settlement_id = o.settlement_id and r.status = 'running') as original_posting_running`),
     );
 }
 

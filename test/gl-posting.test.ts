@@ -309,6 +309,33 @@ describe('GL auto-post', () => {
     expect(tenant.objects.adjustment.get(`CM-${tag}`)).toMatchObject({ balance_cents: 5_000 });
     expect((await db('settlements').where({ id: handling }).first()).status).toBe('posted');
   });
+
+  it('holds a reversal whose original another auto-post is still sending (Spruce down) until it is answered, instead of refusing it', async () => {
+    const scenario = await closedSettlement({ invoices: 1, payments: ({ inv }) => [[{ kind: 'invoice', number: inv(1), amountCents: 20_000 }]] });
+    await spruce.setFaults({ outage: 'unavailable' });
+    await autoPost(scenario).expect(202);
+    await eventually(async () => expect((await scenario.operator.get(`/api/operator/settlements/${scenario.settlementId}/posting-progress`).expect(200)).body.waiting_for_spruce).toBe(true));
+
+    // The payment is returned while its batch is posting: the reversal goes to the next batch, which is posted at once.
+    const activities = createSettlementActivities({ db, logger, config: api.config, temporal: worker.client, taskQueue: worker.taskQueue });
+    await db('payments').where({ id: scenario.payments[0]!.id }).update({ status: 'returned', returned_at: new Date() });
+    const { settlementId: handling } = await activities.queueReversal({ paymentId: scenario.payments[0]!.id });
+    expect(handling).not.toBe(scenario.settlementId);
+    await scenario.operator.send('post', `/api/operator/settlements/${handling}/close`).expect(200);
+    await scenario.operator.send('post', `/api/operator/settlements/${handling}/auto-post`, {}).expect(202);
+    await eventually(async () => expect((await scenario.operator.get(`/api/operator/settlements/${handling}/posting-progress`).expect(200)).body.last_error).toMatch(/wait for their originals/));
+    expect((await db('gl_posting_lines').where({ settlement_id: handling }).first()).status).toBe('pending');
+
+    await spruce.setFaults({ outage: 'none' });
+    await finished(scenario);
+    await worker.client.workflow.getHandle(glPostingWorkflowId(handling!)).result();
+    const original = await db('gl_posting_lines').where({ settlement_id: scenario.settlementId }).first();
+    const reversal = await db('gl_posting_lines').where({ settlement_id: handling }).first();
+    expect(original.status).toBe('posted');
+    expect(reversal).toMatchObject({ status: 'posted', reverses_line_id: original.id, rejected_reason: null });
+    const posting = ledger(scenario.dealer).find((candidate) => candidate.id === reversal.erp_posting_id)!;
+    expect(posting).toMatchObject({ type: 'reversal', reverses_posting_id: original.erp_posting_id, amount_cents: 20_000 });
+  });
 });
 
 function rank(type: string): number {
