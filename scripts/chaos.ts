@@ -38,7 +38,7 @@ const concurrency = Number(args.get('concurrency') ?? 8);
 const [killMin, killMax] = (args.get('kill-every-ms') ?? '10000,25000').split(',').map(Number) as [number, number];
 const closeAfterMs = Number(args.get('close-after-ms') ?? 20_000);
 const chaosMinutes = Number(args.get('chaos-minutes') ?? 10);
-const drainMinutes = Number(args.get('drain-minutes') ?? 20);
+const drainMinutes = Number(args.get('drain-minutes') ?? 10);
 const WEBHOOK_SECRET = 'chaos-moov-webhook-secret-0123456789';
 // Compressed business time: a business day of 2 s puts the 5-day return window at 10–14 s.
 const BUSINESS_DAY_MS = 2_000;
@@ -221,12 +221,17 @@ async function submitAll(book: ChaosBook, plan: PlannedPayment[]): Promise<Submi
   return results;
 }
 
-/** Nothing left to happen but the payment workflows' own timers: no payment pending, no line unposted, no batch left open with lines. */
+/**
+ * Nothing left to happen but the payment workflows' own timers: no payment pending, no line
+ * waiting to be posted, no batch with lines still open or unposted. A line Spruce refused
+ * waits for an operator, not for time: it ends the wait and is reported as a discrepancy.
+ */
 async function quiet(db: Db, dealerId: string): Promise<boolean> {
   const { rows } = await db.raw(
     `select (select count(*) from payments where dealer_id = :dealer and status = 'pending')::int as pending,
-            (select count(*) from gl_posting_lines where dealer_id = :dealer and status <> 'posted')::int as unposted,
-            (select count(*) from settlements where dealer_id = :dealer and status not in ('posted', 'resolved') and payment_count + (select count(*) from gl_posting_lines l where l.settlement_id = settlements.id) > 0)::int as unfinished`,
+            (select count(*) from gl_posting_lines where dealer_id = :dealer and status = 'pending')::int as unposted,
+            (select count(*) from settlements s where dealer_id = :dealer and (status = 'open' and payment_count + (select count(*) from gl_posting_lines l where l.settlement_id = s.id) > 0
+               or exists (select 1 from gl_posting_runs r where r.settlement_id = s.id and r.status = 'running')))::int as unfinished`,
     { dealer: dealerId },
   );
   const row = rows[0] as { pending: number; unposted: number; unfinished: number };
