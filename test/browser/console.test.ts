@@ -261,7 +261,65 @@ describe('Operator console in a browser', () => {
     await drawer.getByRole('link', { name: payments.returned.number }).click();
     await page.waitForURL(new RegExp(`#/payments/${payments.returned.id}/show`));
     await page.getByText(payments.returned.number).first().waitFor();
+    await expectText(page.getByTestId('payment-decision'), /No decision recorded on this returned payment yet/);
     await shot('12-returned-payment-from-drawer');
+  });
+
+  it('records a decision on each failed payment from the drawer; decided ones fold away and the drawer stops opening by itself', async () => {
+    const account = await db('customer_accounts').where({ dealer_id: dealerId, erp_account_id: 'C-1007' }).first('id');
+    const [returned, failed] = await db('payments').where({ customer_account_id: account.id }).whereIn('status', ['returned', 'failed']).orderBy('submitted_at', 'desc').select('id', 'number', 'status');
+    await page.goto(`${baseUrl}/admin/#/customers/${account.id}/show`);
+    const drawer = page.getByTestId('failed-payments-drawer');
+    await drawer.waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="failed-payment-row"]').length === 2);
+
+    await drawer.getByTestId('failed-payment-row').filter({ hasText: returned.number }).getByRole('button', { name: 'Record decision' }).click();
+    const dialog = page.getByRole('dialog', { name: `Record a decision on ${returned.number}` });
+    const record = dialog.getByRole('button', { name: 'Record decision' });
+    expect(await record.isDisabled()).toBe(true);
+    await dialog.getByLabel(/Customer will pay another way/).check();
+    await dialog.getByLabel('Note (optional)').fill('Mailing a check Friday');
+    await shot('12b-record-decision-dialog');
+    await record.click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="failed-payment-row"]').length === 1);
+    expect(await drawer.getByTestId('failed-payment-row').innerText()).toContain(failed.number);
+    const decided = drawer.getByTestId('decided-payments');
+    await expectText(decided, /Decided \(1\)/);
+    // Collapsed until asked for.
+    expect(await decided.getByTestId('decided-payment-row').isVisible()).toBe(false);
+    await decided.getByText('Decided (1)').click();
+    await expectText(decided.getByTestId('decided-payment-row'), new RegExp(`${returned.number}[\\s\\S]*Returned[\\s\\S]*Customer will pay another way · “Mailing a check Friday”[\\s\\S]*Avery Admin`));
+    await shot('12c-drawer-one-decided');
+    expect((await db('payments').where({ id: returned.id }).first('status')).status).toBe('returned');
+
+    // One still waits: the drawer opens by itself again.
+    await page.reload();
+    await drawer.waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="failed-payment-row"]').length === 1);
+    await drawer.getByRole('button', { name: 'Record decision' }).click();
+    await page.getByRole('dialog', { name: `Record a decision on ${failed.number}` }).getByLabel(/Written off/).check();
+    await page.getByRole('dialog', { name: `Record a decision on ${failed.number}` }).getByRole('button', { name: 'Record decision' }).click();
+    await expectText(drawer.getByTestId('nothing-to-decide'), /Every failed, returned or disputed payment from .* has a decision/);
+    await expectText(drawer.getByTestId('decided-payments'), /Decided \(2\)/);
+    await shot('12d-drawer-all-decided');
+
+    // Nothing waits: on reload the toolbar says so, and the drawer stays shut until asked for.
+    await page.reload();
+    await expectText(page.getByTestId('failed-payments-button'), /Failed payments \(2 decided\)/i);
+    await page.getByTestId('customer-summary').waitFor();
+    expect(await page.getByTestId('failed-payments-drawer').count()).toBe(0);
+    await shot('12e-customer-nothing-to-decide');
+    await page.getByTestId('failed-payments-button').click();
+    await drawer.getByTestId('decided-payments').getByText('Decided (2)').click();
+    await drawer.getByRole('link', { name: returned.number }).click();
+    await page.waitForURL(new RegExp(`#/payments/${returned.id}/show`));
+    await expectText(page.getByTestId('payment-decision'), /Decision[\s\S]*Customer will pay another way · “Mailing a check Friday”[\s\S]*Avery Admin/);
+    await expectText(page.getByTestId('payment-detail'), /Returned/);
+    await shot('12f-payment-with-decision');
+
+    const audit = await db('audit_events').where({ entity_id: failed.id, action: 'payment.failure_decided' }).first('data');
+    expect(audit.data).toMatchObject({ outcome: 'written_off', status: 'failed', customer_account_id: account.id });
   });
 
   it('disables portal access after a confirmation, the portal then refuses its user, and restores it', async () => {
@@ -272,9 +330,7 @@ describe('Operator console in a browser', () => {
     expect((await portalSignIn()).status).toBe(200);
 
     await page.goto(`${baseUrl}/admin/#/customers/${account.id}/show`);
-    await page.getByTestId('failed-payments-drawer').waitFor();
-    await page.keyboard.press('Escape');
-    await page.getByTestId('failed-payments-drawer').waitFor({ state: 'hidden' });
+    await page.getByTestId('customer-summary').waitFor();
     await page.getByTestId('portal-access-action').click();
     const dialog = page.getByRole('dialog');
     await expectText(dialog, /Disable portal access\?[\s\S]*its 1 user can no longer see or pay this account/);

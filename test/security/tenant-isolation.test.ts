@@ -121,11 +121,13 @@ describe('security: tenant isolation matrix', () => {
   it('refuses every id route the other tenant\'s ids and leaks none of them in lists', async () => {
     const idRoutes = routes.filter((route) => route.guard !== 'none' && route.path.includes(':id'));
     const listRoutes = routes.filter((route) => route.guard !== 'none' && route.method === 'GET' && !route.path.includes(':'));
-    // Writes that change what another tenant's customers may do are in the matrix by name, so a
-    // rename that drops the `:id` segment cannot take them out of it unnoticed.
+    // Writes that change what another tenant's customers may do, or what its operators recorded,
+    // are in the matrix by name, so a rename that drops the `:id` segment cannot take them out
+    // of it unnoticed.
     expect(idRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining([
       'POST /api/operator/customers/:id/portal-access/disable',
       'POST /api/operator/customers/:id/portal-access/restore',
+      'POST /api/operator/payments/:id/failure-decision',
     ]));
     const leaks: string[] = [];
     const notes: string[] = [];

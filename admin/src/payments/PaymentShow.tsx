@@ -1,8 +1,10 @@
 import OpenInNewIcon from '@mui/icons-material/OpenInNew';
 import { Alert, Box, Card, CardContent, Grid, LinearProgress, Link as MuiLink, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
-import { Link, Show, useRecordContext, useShowContext } from 'react-admin';
+import { Link, Show, useRecordContext, useRefresh, useShowContext } from 'react-admin';
+import { DECISION_OUTCOME_LABELS } from '../../../domain/failure-decision';
 import { humanize, instant, money } from '../common/format';
+import { DecisionText, RecordDecisionButton } from './FailureDecision';
 import { PaymentStatusChip, methodText } from './PaymentFields';
 import { PaymentsTabs } from './PaymentsTabs';
 import type { PaymentApplication, PaymentDetail } from './paymentsApi';
@@ -89,6 +91,7 @@ function Summary({ payment }: { payment: PaymentDetail }) {
             {note}
           </Alert>
         ) : null}
+        <Decision payment={payment} />
         <Box sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1.5 }}>
           <Fact label="Payer">
             <strong>{payment.payer}</strong>
@@ -123,6 +126,39 @@ function Summary({ payment }: { payment: PaymentDetail }) {
         </Box>
       </CardContent>
     </Card>
+  );
+}
+
+/**
+ * The AR team's decision on a failed, returned or disputed payment, or the prompt to record
+ * one; earlier decisions answered a status the payment has since left.
+ */
+function Decision({ payment }: { payment: PaymentDetail }) {
+  const refresh = useRefresh();
+  const earlier = (payment.decisions ?? []).filter((decision) => decision.superseded_at);
+  if (!payment.needs_decision && !payment.decision_outcome && earlier.length === 0) return null;
+  return (
+    <Box sx={{ mb: 1.5 }} data-testid="payment-decision">
+      {payment.needs_decision ? (
+        <Alert severity="warning" sx={{ py: 0, alignItems: 'center' }} action={<RecordDecisionButton payment={payment} onRecorded={refresh} />}>
+          No decision recorded on this {payment.status} payment yet.
+        </Alert>
+      ) : null}
+      {payment.decision_outcome ? (
+        <Alert severity="success" icon={false} sx={{ py: 0.5 }}>
+          <Typography variant="caption" color="text.secondary" component="div">
+            Decision
+          </Typography>
+          <DecisionText outcome={payment.decision_outcome} note={payment.decision_note} by={payment.decision_by} at={payment.decision_at} />
+        </Alert>
+      ) : null}
+      {earlier.map((decision) => (
+        <Typography key={decision.decided_at} variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
+          Earlier, while {decision.payment_status}: {DECISION_OUTCOME_LABELS[decision.outcome]}
+          {decision.note ? ` · “${decision.note}”` : ''} — {decision.decided_by}, {instant(decision.decided_at)}; set aside when the status changed ({instant(decision.superseded_at)}).
+        </Typography>
+      ))}
+    </Box>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { RaRecord } from 'react-admin';
+import type { DecisionOutcome } from '../../../domain/failure-decision';
 import { httpClient } from '../httpClient';
 import { API_URL } from '../session';
 
@@ -34,6 +35,22 @@ export interface PaymentRow extends RaRecord<string> {
   payer: string;
   method_label: string | null;
   method_last4: string | null;
+  /** The standing decision on a failed, returned or disputed payment; null while it needs one. */
+  decision_outcome: DecisionOutcome | null;
+  decision_note: string | null;
+  decision_at: string | null;
+  decision_by: string | null;
+  needs_decision: boolean;
+}
+
+/** A decision as the payment detail lists them; a superseded one answered an earlier status. */
+export interface PaymentDecision {
+  payment_status: 'failed' | 'returned' | 'disputed';
+  outcome: DecisionOutcome;
+  note: string | null;
+  decided_at: string;
+  superseded_at: string | null;
+  decided_by: string;
 }
 
 export interface PaymentApplication {
@@ -65,6 +82,7 @@ export interface PaymentDetail extends PaymentRow {
   applications: PaymentApplication[];
   timeline: PaymentTimelineEntry[];
   actions: PaymentAction[];
+  decisions: PaymentDecision[];
   workflowUrl: string;
 }
 
@@ -95,6 +113,12 @@ export const paymentMethods = {
    */
   async paymentAction(id: string, action: PaymentAction, body: { reason?: string; outcome?: 'upheld' | 'refunded' }): Promise<PaymentDetail> {
     const { json } = await httpClient(`${API_URL}/payments/${encodeURIComponent(id)}/${ACTION_PATHS[action]}`, { method: 'POST', body: JSON.stringify(body) });
+    return json as PaymentDetail;
+  },
+
+  /** What the AR team decided about a failed, returned or disputed payment; the status stays as it is. */
+  async recordPaymentDecision(id: string, body: { outcome: DecisionOutcome; note?: string }): Promise<PaymentDetail> {
+    const { json } = await httpClient(`${API_URL}/payments/${encodeURIComponent(id)}/failure-decision`, { method: 'POST', body: JSON.stringify(body) });
     return json as PaymentDetail;
   },
 };

@@ -1,0 +1,129 @@
+import FactCheckIcon from '@mui/icons-material/FactCheckOutlined';
+import {
+  Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField, Typography,
+} from '@mui/material';
+import { useState } from 'react';
+import { useDataProvider, useNotify } from 'react-admin';
+import {
+  DECISION_NOTE_MAX, DECISION_OUTCOME_HINTS, DECISION_OUTCOME_LABELS, DECISION_OUTCOMES, type DecisionOutcome,
+} from '../../../domain/failure-decision';
+import { instant, money } from '../common/format';
+import type { OperatorDataProvider } from '../dataProvider';
+import type { PaymentRow } from './paymentsApi';
+
+type DecidablePayment = Pick<PaymentRow, 'id' | 'number' | 'status' | 'amount_cents'>;
+
+/**
+ * "Record decision" on a failed, returned or disputed payment: one outcome from a short fixed
+ * list and an optional note. The payment's status does not change; the API refuses (and the
+ * dialog shows why) when someone decided first or the payment moved on.
+ */
+export function RecordDecisionButton({ payment, onRecorded, size = 'small' }: { payment: DecidablePayment; onRecorded: () => void; size?: 'small' | 'medium' }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button size={size} variant="outlined" startIcon={<FactCheckIcon />} onClick={() => setOpen(true)} sx={{ whiteSpace: 'nowrap' }} data-testid="record-decision">
+        Record decision
+      </Button>
+      {open ? <DecisionDialog payment={payment} onClose={() => setOpen(false)} onRecorded={onRecorded} /> : null}
+    </>
+  );
+}
+
+function DecisionDialog({ payment, onClose, onRecorded }: { payment: DecidablePayment; onClose: () => void; onRecorded: () => void }) {
+  const dataProvider = useDataProvider<OperatorDataProvider>();
+  const notify = useNotify();
+  const [outcome, setOutcome] = useState<DecisionOutcome | ''>('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+
+  const record = async () => {
+    if (!outcome) return;
+    setBusy(true);
+    setRefusal(null);
+    try {
+      await dataProvider.recordPaymentDecision(payment.id, { outcome, note: note.trim() || undefined });
+      notify(`Decision recorded for ${payment.number}`, { type: 'success' });
+      onClose();
+      onRecorded();
+    } catch (error) {
+      setRefusal((error as Error).message);
+      // Someone may have decided meanwhile: let the list behind the dialog show it.
+      onRecorded();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth aria-labelledby="decision-title">
+      <DialogTitle id="decision-title">Record a decision on {payment.number}</DialogTitle>
+      <DialogContent>
+        <DialogContentText sx={{ mb: 1 }}>
+          {money(payment.amount_cents)}, {payment.status}. What did you decide? The payment itself stays {payment.status}; this records the follow-up, with your name and the time.
+        </DialogContentText>
+        <RadioGroup value={outcome} onChange={(event) => setOutcome(event.target.value as DecisionOutcome)} aria-label="Outcome" sx={{ mb: 1 }}>
+          {DECISION_OUTCOMES.map((choice) => (
+            <FormControlLabel
+              key={choice}
+              value={choice}
+              control={<Radio size="small" sx={{ py: 0.5 }} />}
+              label={
+                <Box>
+                  <Typography variant="body2">{DECISION_OUTCOME_LABELS[choice]}</Typography>
+                  <Typography variant="caption" color="text.secondary">
+                    {DECISION_OUTCOME_HINTS[choice]}
+                  </Typography>
+                </Box>
+              }
+              sx={{ alignItems: 'flex-start', mb: 0.5, '& .MuiRadio-root': { mt: -0.25 } }}
+            />
+          ))}
+        </RadioGroup>
+        <TextField
+          fullWidth
+          multiline
+          minRows={2}
+          label="Note (optional)"
+          value={note}
+          onChange={(event) => setNote(event.target.value)}
+          helperText="Recorded with the decision and in the audit trail."
+          slotProps={{ htmlInput: { maxLength: DECISION_NOTE_MAX } }}
+        />
+        {refusal ? (
+          <Alert severity="error" sx={{ mt: 2 }} data-testid="decision-refusal">
+            {refusal}
+          </Alert>
+        ) : null}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button variant="contained" disabled={busy || !outcome} onClick={record}>
+          Record decision
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** "Written off · “note” — Avery Admin, Nov 22, 2026, 3:04 PM CST" */
+export function DecisionText({ outcome, note, by, at }: { outcome: DecisionOutcome; note: string | null; by: string | null; at: string | null }) {
+  return (
+    <Box data-testid="decision-text">
+      <Typography variant="body2" component="span" sx={{ fontWeight: 600 }}>
+        {DECISION_OUTCOME_LABELS[outcome]}
+      </Typography>
+      {note ? (
+        <Typography variant="body2" component="span">
+          {' · '}“{note}”
+        </Typography>
+      ) : null}
+      <Typography variant="caption" color="text.secondary" component="div">
+        {by ?? 'Unknown operator'}, {instant(at)}
+      </Typography>
+    </Box>
+  );
+}
