@@ -1,5 +1,5 @@
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo,
+  ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LineSlice, SettlementCategory } from '../domain/settlement';
@@ -77,6 +77,11 @@ export async function glPostingWorkflow(input: GlPostingInput): Promise<GlPostin
       progress.step = category;
       const lanes = Number.isInteger(input.lanes) && input.lanes > 0 ? input.lanes : 1;
       await Promise.all(Array.from({ length: lanes }, (_, lane) => drain(category, counts, { kind: 'ordinary', lane, lanes })));
+      // A lane stops once its share is empty; a line that became pending again afterwards (a
+      // post whose answer was lost and put back by an operator or a restore) would otherwise
+      // stay unposted in a category reported complete. One pass over the whole category costs a
+      // query when nothing is left.
+      if (lanes > 1 && patched('gl-category-sweep')) await drain(category, counts, { kind: 'ordinary', lane: 0, lanes: 1 });
       await drain(category, counts, { kind: 'reversal', lane: 0, lanes: 1 });
       Object.assign(counts, await bookkeeping.completeGlCategory({ settlementId: input.settlementId, category, postedBy: input.startedBy }));
     }
