@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { MOOV_WEBHOOK_TOLERANCE_MS, MoovWebhookPayloadError, parseMoovWebhookEvent, transferIdOf, verifyMoovWebhook } from '../../integrations/moov-webhooks';
 import { logger } from '../../runtime/logger';
 import { paymentWorkflowId, processorEventSignal } from '../../workflows/payment-definitions';
-import type { Db } from '../../db/connection';
+import type { Knex } from 'knex';
 import type { AppDeps } from '../deps';
 import { claimWebhookNonce } from './nonces';
 import { webhookRawBody } from './raw-body';
@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * still finds the payment, so the news is not left to the reconciliation poll minutes later.
  * The foreign id only counts for a payment with no transfer yet or this very transfer.
  */
-async function paymentForTransfer(db: Db, transferId: string, foreignId: unknown): Promise<{ id: string } | undefined> {
+async function paymentForTransfer(db: Knex, transferId: string, foreignId: unknown): Promise<{ id: string } | undefined> {
   const byTransfer = await db('payments').where({ moov_transfer_id: transferId }).first('id');
   if (byTransfer || typeof foreignId !== 'string' || !UUID.test(foreignId)) return byTransfer;
   return db('payments').where({ id: foreignId }).where((q) => q.whereNull('moov_transfer_id').orWhere({ moov_transfer_id: transferId })).first('id');
@@ -74,41 +74,36 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       res.status(400).json({ error: { code: 'webhook_malformed', message: error.message } });
       return;
     }
-    // The nonce is part of the signed material: a replay of a captured delivery reuses it.
-    const inserted = await db('webhook_events')
-      .insert({ provider: 'moov', event_id: event.eventId, event_type: event.type, payload: JSON.stringify({ ...event, nonce: verification.nonce }) })
-      .onConflict(['provider', 'event_id']).ignore().returning('id');
-    if (inserted.length === 0) {
-      res.status(200).json({ status: 'duplicate' });
-      return;
-    }
-    if (!HANDLED.has(event.type)) {
-      // Info, not warn: Moov also reports account, bank-account, card and payment-method events.
-      log.info({ type: event.type, eventId: event.eventId, code: 'unknown_event_type', status: 202, requestId: req.requestId }, 'moov webhook type not handled; ignored');
-      res.status(202).json({ status: 'ignored', code: 'unknown_event_type' });
-      return;
-    }
-    if (progressOnly(event)) {
-      res.status(200).json({ status: 'progress_noted' });
-      return;
-    }
-    const transferId = transferIdOf(event);
-    const payment = transferId ? await paymentForTransfer(db, transferId, event.data.foreignID) : undefined;
-    if (!payment) {
-      // A transfer we did not start.
-      res.status(202).json({ status: 'no_payment' });
-      return;
-    }
-    try {
-      await temporal.workflow.getHandle(paymentWorkflowId(payment.id)).signal(processorEventSignal, { eventId: event.eventId, type: event.type, transferId: transferId! });
-    } catch (error) {
-      // A finished workflow needs no news; anything else should be redelivered.
-      if ((error as Error).name !== 'WorkflowNotFoundError') {
-        await db('webhook_events').where({ provider: 'moov', event_id: event.eventId }).delete();
-        throw error;
+    // The event is recorded and signalled in one transaction, committed only once the signal
+    // is in: an API that dies between the two leaves no record, so Moov's retry is news rather
+    // than a duplicate. A concurrent copy of the event waits on the uncommitted row, then finds
+    // it. A signal that went out before a failed commit is repeated on the retry, which the
+    // workflow takes in its stride (it re-reads the transfer).
+    const outcome = await db.transaction(async (trx) => {
+      // The nonce is part of the signed material: a replay of a captured delivery reuses it.
+      const inserted = await trx('webhook_events')
+        .insert({ provider: 'moov', event_id: event.eventId, event_type: event.type, payload: JSON.stringify({ ...event, nonce: verification.nonce }) })
+        .onConflict(['provider', 'event_id']).ignore().returning('id');
+      if (inserted.length === 0) return { status: 200, body: { status: 'duplicate' } };
+      if (!HANDLED.has(event.type)) {
+        // Info, not warn: Moov also reports account, bank-account, card and payment-method events.
+        log.info({ type: event.type, eventId: event.eventId, code: 'unknown_event_type', status: 202, requestId: req.requestId }, 'moov webhook type not handled; ignored');
+        return { status: 202, body: { status: 'ignored', code: 'unknown_event_type' } };
       }
-    }
-    res.status(200).json({ status: 'accepted' });
+      if (progressOnly(event)) return { status: 200, body: { status: 'progress_noted' } };
+      const transferId = transferIdOf(event);
+      const payment = transferId ? await paymentForTransfer(trx, transferId, event.data.foreignID) : undefined;
+      // A transfer we did not start.
+      if (!payment) return { status: 202, body: { status: 'no_payment' } };
+      try {
+        await temporal.workflow.getHandle(paymentWorkflowId(payment.id)).signal(processorEventSignal, { eventId: event.eventId, type: event.type, transferId: transferId! });
+      } catch (error) {
+        // A finished workflow needs no news; anything else rolls the record back to be redelivered.
+        if ((error as Error).name !== 'WorkflowNotFoundError') throw error;
+      }
+      return { status: 200, body: { status: 'accepted' } };
+    });
+    res.status(outcome.status).json(outcome.body);
   });
   return router;
 }
