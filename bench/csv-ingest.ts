@@ -171,8 +171,12 @@ export async function measureCsvIngest(env: BenchEnv, options: CsvIngestOptions)
     say(`raw COPY of the CSV into an unindexed table:                 ${String(rawMs).padStart(7)} ms  ${rate(ROWS, rawMs)}`);
     say(`raw COPY of the same rows into a table indexed like invoices: ${String(shapedMs).padStart(7)} ms  ${rate(ROWS, shapedMs)}`);
     say(`ingestion end to end takes ${(first.total_ms / rawMs).toFixed(1)}x the unindexed COPY and ${(first.total_ms / shapedMs).toFixed(1)}x the indexed COPY`);
-    const peakRss = Math.max(first.peak_rss_bytes, again?.peak_rss_bytes ?? 0, process.resourceUsage().maxRSS * 1024);
-    say(`peak RSS of this process overall: ${mb(peakRss)}`);
+    // The goal is about ingesting: the figure is the peak sampled while validating and committing
+    // (it still carries whatever generating the file left in the heap); generating the file and
+    // the bare csv-parse baseline, which run in this process too, are reported beside it.
+    const peakRss = Math.max(first.peak_rss_bytes, again?.peak_rss_bytes ?? 0);
+    const processPeakRss = process.resourceUsage().maxRSS * 1024;
+    say(`peak RSS while ingesting: ${mb(peakRss)}; of this process overall, file generation and baselines included: ${mb(processPeakRss)}`);
 
     const scale = `${ROWS.toLocaleString('en-US')} rows`;
     const rowsPerS = (ms: number) => perSecond(ROWS, ms);
@@ -196,7 +200,7 @@ export async function measureCsvIngest(env: BenchEnv, options: CsvIngestOptions)
         }),
       ],
       detail: {
-        rows: ROWS, accounts: ACCOUNTS, file_bytes: size, first, again,
+        rows: ROWS, accounts: ACCOUNTS, file_bytes: size, first, again, process_peak_rss_bytes: processPeakRss,
         csv_parse_ms: parsed.ms, raw_copy_unindexed_ms: rawMs, raw_copy_indexed_ms: shapedMs, copy_client: hasPsql() ? 'psql \\copy' : 'pg-copy-streams',
       },
     };

@@ -135,12 +135,20 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
       const invoiceId = customer.invoices.shift();
       if (!invoiceId) throw new Error('a customer ran out of invoices');
       const started = performance.now();
-      const response = await fetch(`${apiUrl}/api/portal/payments`, {
-        method: 'POST',
-        headers: { cookie: customer.cookie, 'x-csrf-token': customer.csrfToken, 'idempotency-key': `bench-${randomUUID()}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ dealerId: dealer.id, customerAccountId: customer.accountId, paymentMethodId: customer.methodId, sourceView: 'all', items: [{ type: 'invoice', id: invoiceId }] }),
-      });
-      const text = await response.text();
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(`${apiUrl}/api/portal/payments`, {
+          method: 'POST',
+          headers: { cookie: customer.cookie, 'x-csrf-token': customer.csrfToken, 'idempotency-key': `bench-${randomUUID()}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ dealerId: dealer.id, customerAccountId: customer.accountId, paymentMethodId: customer.methodId, sourceView: 'all', items: [{ type: 'invoice', id: invoiceId }] }),
+        });
+        text = await response.text();
+      } catch (error) {
+        // Offered more than it can take, a server may drop connections: a failed submission, not a failed benchmark.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        return { ms: performance.now() - started, status: 0, error: cause?.code ?? cause?.message ?? String(error) };
+      }
       const ms = performance.now() - started;
       if (response.status !== 201) return { ms, status: response.status, error: text.slice(0, 300) };
       return { ms, status: 201, paymentId: (JSON.parse(text) as { payment: { id: string } }).payment.id };
@@ -239,6 +247,15 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     const openLatency = distribution(openLoop.map((result) => result.ms));
     const offeredRate = perSecond(scheduled, openMs);
     say(`at ${options.rate}/s for ${options.rateSeconds} s: ${openAccepted.length} of ${scheduled} accepted, ${offeredRate}/s achieved; API latency p50 ${openLatency.p50} ms, p95 ${openLatency.p95} ms, p99 ${openLatency.p99} ms`);
+    const openFailed = openLoop.filter((result) => result.status !== 201);
+    if (openFailed.length > 0) {
+      const reasons = new Map<string, number>();
+      for (const result of openFailed) {
+        const reason = `${result.status} ${result.error ?? ''}`.slice(0, 80);
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      }
+      say(`open loop: ${openFailed.length} not accepted: ${[...reasons].map(([reason, count]) => `${count}× ${reason}`).join('; ')}`);
+    }
     if (options.settleLatencyPhase !== false) await settledOf(openAccepted.map((result) => result.paymentId!), 900_000);
 
     const noop = { label: 'no-op workflow start + completion, same server', value: noopRate, unit: '/s' };
