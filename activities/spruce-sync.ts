@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ActivityDeps } from '.';
 import { refreshAccountStats } from '../db/account-stats';
 import { applySpruceChanges, type ApplyResult } from '../db/spruce-apply';
-import { auditTransition, ensureSyncState, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError, resetCursor, type SyncStatus } from '../db/sync-state';
+import { auditTransition, ensureSyncState, holdDrainLease, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError, releaseDrainLease, resetCursor, type SyncStatus } from '../db/sync-state';
 import { SpruceClient, SpruceError, spruceChange, type SpruceChange } from '../integrations/spruce';
 import { SYNC_NOT_APPLICABLE } from '../workflows/spruce-sync-definitions';
 
@@ -23,9 +23,9 @@ const CATCH_UP_BUDGET_MS = 20_000;
 const storedDelivery = z.object({ changes: z.array(spruceChange) });
 
 /** How long one apply call keeps draining newly stored deliveries before handing back. */
-const DRAIN_BUDGET_MS = 1_000;
+const DRAIN_BUDGET_MS = 200;
 const DRAIN_MAX_CHANGES = 5_000;
-const DRAIN_LINGER_MS = 250;
+const DRAIN_LINGER_MS = 50;
 const DRAIN_POLL_MS = 20;
 /** A delivery carries at most this many changes (the contract says 200; generous here). */
 const MAX_DELIVERY_SPAN = 1_000;
@@ -116,18 +116,17 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
      * continues the cursor (its signal may still be on its way): under a steady stream each
      * call drains what has arrived instead of waiting a workflow turn per delivery.
      */
-    async applySpruceDeliveries({ dealerId, deliveryIds }: { dealerId: string; deliveryIds: string[] }): Promise<{ cursor: number; applied: number }> {
+    async applySpruceDeliveries({ dealerId, deliveryIds }: { dealerId: string; deliveryIds: string[] }): Promise<{ cursor: number; applied: number; more?: boolean }> {
       const started = Date.now();
       let applied = 0;
       try {
+        await holdDrainLease(db, dealerId);
         let rows: Array<{ payload: unknown }> = await db('webhook_events').where({ provider: 'spruce' }).whereIn('event_id', deliveryIds).select('payload');
         for (;;) {
           const changes = rows.flatMap((row) => storedDelivery.parse(row.payload).changes);
           const outcome = await db.transaction((trx) => applyContinuing(trx, dealerId, changes));
           applied += outcome.applied;
           log.debug({ dealerId, deliveries: rows.length, applied: outcome.applied, cursor: outcome.cursor, ms: Date.now() - started, oldestChangeAgeMs: changes[0] ? Date.now() - Date.parse(changes[0].occurred_at) : null }, 'spruce deliveries applied');
-          // A resync reads Spruce's feed only; stored deliveries wait until it is over.
-          if (outcome.replay || Date.now() - started > DRAIN_BUDGET_MS || applied >= DRAIN_MAX_CHANGES) return { cursor: outcome.cursor, applied };
           const continuing = () =>
             db('webhook_events')
               .where({ provider: 'spruce', dealer_id: dealerId })
@@ -136,6 +135,17 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
               .orderBy('first_seq')
               .limit(100)
               .select('payload');
+          // Handing back: the lease goes first, then one last look. A delivery stored before
+          // the release saw the lease and sent no signal, so the workflow must come straight
+          // back for it (`more`); one stored after the release signals by itself.
+          const handBack = async () => {
+            await releaseDrainLease(db, dealerId);
+            const more = (await continuing()).length > 0;
+            return { cursor: outcome.cursor, applied, ...(more ? { more } : {}) };
+          };
+          // A resync reads Spruce's feed only; stored deliveries wait until it is over.
+          if (outcome.replay || Date.now() - started > DRAIN_BUDGET_MS || applied >= DRAIN_MAX_CHANGES) return await handBack();
+          await holdDrainLease(db, dealerId);
           rows = await continuing();
           // In a stream the next delivery is usually a few milliseconds away: wait for it here
           // briefly rather than hand back and pay a workflow turn for it.
@@ -144,9 +154,10 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
             await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
             rows = await continuing();
           }
-          if (rows.length === 0) return { cursor: outcome.cursor, applied };
+          if (rows.length === 0) return await handBack();
         }
       } catch (error) {
+        await releaseDrainLease(db, dealerId).catch(() => undefined);
         return failed(dealerId, error);
       }
     },

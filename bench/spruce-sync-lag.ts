@@ -80,6 +80,7 @@ export async function measureSpruceSyncLag(env: BenchEnv, options: SpruceLagOpti
 
     const madeAt = new Map<number, number>();
     const lags: number[] = [];
+    const madeAtOfLag: number[] = [];
     const invoices = book.invoices;
     let made = 0;
     let polling = true;
@@ -95,7 +96,10 @@ export async function measureSpruceSyncLag(env: BenchEnv, options: SpruceLagOpti
         polls += 1;
         for (let seq = seenCursor + 1; seq <= cursor; seq += 1) {
           const at = madeAt.get(seq);
-          if (at !== undefined) lags.push(now - at);
+          if (at !== undefined) {
+            lags.push(now - at);
+            madeAtOfLag.push(at);
+          }
         }
         seenCursor = Math.max(seenCursor, cursor);
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -127,6 +131,14 @@ export async function measureSpruceSyncLag(env: BenchEnv, options: SpruceLagOpti
     await poller;
 
     const lag = distribution(lags);
+    // The tail by when the change was made: a stall shows as one bad window, a slow path as all.
+    const windows = new Map<number, number[]>();
+    lags.forEach((value, i) => {
+      const window = Math.floor((madeAtOfLag[i]! - started) / 10_000);
+      windows.set(window, [...(windows.get(window) ?? []), value]);
+    });
+    const byWindow = [...windows].sort(([a], [b]) => a - b).map(([window, values]) => ({ from_s: window * 10, p99_ms: distribution(values).p99, max_ms: distribution(values).max }));
+    say(`lag p99 by 10 s window of the run: ${byWindow.map((w) => `${w.from_s}s ${w.p99_ms}`).join(', ')}`);
     const delivery = emulator.webhooks.status(tenantId);
     const achievedRate = Math.round((made / drivenMs) * 1000 * 10) / 10;
     const detail = {
@@ -136,6 +148,7 @@ export async function measureSpruceSyncLag(env: BenchEnv, options: SpruceLagOpti
       achieved_rate_per_s: achievedRate,
       measured: lag.n,
       lag_ms: lag,
+      lag_by_window: byWindow,
       drained_after_ms: Date.now() - started - drivenMs,
       webhook_deliveries: delivery.attempts,
       webhook_failures: delivery.failures,

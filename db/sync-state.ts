@@ -135,3 +135,24 @@ export async function resetCursor(db: Trx, dealerId: string): Promise<void> {
     .where({ dealer_id: dealerId })
     .update({ cursor: 0, status: 'resyncing', resync_requested_at: db.fn.now(), updated_at: db.fn.now() });
 }
+
+/**
+ * The apply activity's drain lease (see migration 023): held while it drains, so a delivery
+ * stored meanwhile needs no signal. Released before its last look for stored deliveries, so a
+ * delivery stored after that look always finds the lease gone and signals.
+ */
+export const DRAIN_LEASE_MS = 2_000;
+
+export async function holdDrainLease(db: Trx, dealerId: string): Promise<void> {
+  await db('sync_state').where({ dealer_id: dealerId }).update({ draining_until: db.raw(`now() + make_interval(secs => ?)`, [DRAIN_LEASE_MS / 1000]) });
+}
+
+export async function releaseDrainLease(db: Trx, dealerId: string): Promise<void> {
+  await db('sync_state').where({ dealer_id: dealerId }).update({ draining_until: null });
+}
+
+/** Read after the delivery is stored: true means a running drain will see it. */
+export async function drainLeaseHeld(db: Trx, dealerId: string): Promise<boolean> {
+  const row = await db('sync_state').where({ dealer_id: dealerId }).first(db.raw('coalesce(draining_until > now(), false) as held'));
+  return Boolean(row?.held);
+}

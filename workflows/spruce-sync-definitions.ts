@@ -20,7 +20,7 @@ export interface SpruceDeliveryRef {
 export interface SpruceSyncInput {
   dealerId: string;
   /** Deliveries and a resync request carried across continue-as-new. */
-  carried?: { deliveries: SpruceDeliveryRef[]; resyncRequested: boolean };
+  carried?: { deliveries: SpruceDeliveryRef[]; resyncRequested: boolean; drainAgain?: boolean };
   /** Continue-as-new past this many history events (default 4,000; tests use less). */
   historyEventsLimit?: number;
 }

@@ -80,6 +80,7 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
   let needCatchUp = input.carried === undefined;
   // The arrival count when the feed was last read because of a gap: one catch-up per gap.
   let gapCheckedAt = -1;
+  let drainAgain = input.carried?.drainAgain === true;
   for (;;) {
     // Checked every turn, not only when idle: under a steady stream the loop may never idle.
     const info = workflowInfo();
@@ -87,7 +88,7 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
       dropApplied();
       await continueAsNew<typeof spruceSyncWorkflow>({
         dealerId,
-        carried: { deliveries: [...deliveries.values()], resyncRequested: progress.resyncRequested },
+        carried: { deliveries: [...deliveries.values()], resyncRequested: progress.resyncRequested, drainAgain },
         historyEventsLimit: input.historyEventsLimit,
       });
     }
@@ -122,11 +123,13 @@ export async function spruceSyncWorkflow(input: SpruceSyncInput): Promise<void> 
     }
 
     const chain = nextChain([...deliveries.values()], progress.cursor);
-    if (chain.refs.length > 0) {
+    if (chain.refs.length > 0 || drainAgain) {
       progress.phase = 'applying';
       const applied = await apply.applySpruceDeliveries({ dealerId, deliveryIds: chain.refs.map((ref) => ref.deliveryId) });
       progress.changesApplied += applied.applied;
       progress.cursor = applied.cursor;
+      // Deliveries stored while the drain held its lease sent no signal: go straight back for them.
+      drainAgain = applied.more === true;
       // The database is behind what the deliveries cover: something between is missing.
       if (applied.cursor < chain.reaches) needCatchUp = true;
       progress.phase = 'idle';

@@ -3,6 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { spruceWebhookBody } from '../../integrations/spruce';
 import { logger } from '../../runtime/logger';
 import type { AppDeps } from '../deps';
+import { drainLeaseHeld } from '../../db/sync-state';
 import { signalSpruceChanges } from '../spruce-sync-client';
 import { webhookRawBody } from './raw-body';
 
@@ -110,7 +111,8 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       return;
     }
     try {
-      await signalSpruceChanges(temporal, config.TASK_QUEUE, dealer.id, delivery);
+      // Read only now that the delivery is stored: a drain holding its lease will apply it.
+      if (!(await drainLeaseHeld(db, dealer.id))) await signalSpruceChanges(temporal, config.TASK_QUEUE, dealer.id, delivery);
     } catch (error) {
       // Forget the delivery so Spruce's retry is taken as new rather than as a replay.
       await db('webhook_events').where({ provider: 'spruce', event_id: body.id }).delete();

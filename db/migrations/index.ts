@@ -21,6 +21,7 @@ import * as webhookNonces from './019_webhook_nonces';
 import * as dropRedundantDealerKeys from './020_drop_redundant_dealer_keys';
 import * as dashboardInvitationAndTotals from './021_dashboard_invitation_and_totals';
 import * as paymentFailureDecisions from './022_payment_failure_decisions';
+import * as syncDrainLease from './023_sync_drain_lease';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -49,6 +50,7 @@ const migrations: Record<string, Knex.Migration> = {
   '020_drop_redundant_dealer_keys': dropRedundantDealerKeys,
   '021_dashboard_invitation_and_totals': dashboardInvitationAndTotals,
   '022_payment_failure_decisions': paymentFailureDecisions,
+  '023_sync_drain_lease': syncDrainLease,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
