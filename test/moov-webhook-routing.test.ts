@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { signMoovWebhook } from '../integrations/moov-webhooks';
 import { eventually } from './support/eventually';
-import { payingCustomer, paymentStatus, startPaymentStack, WEBHOOK_SECRET, type PayingCustomer, type PaymentStack } from './support/payment-stack';
-import { createInvoice } from './support/portal';
+import { payingCustomer, paymentStatus, startPaymentStack, submitBankPayment, WEBHOOK_SECRET, type PayingCustomer, type PaymentStack } from './support/payment-stack';
+import { moovEventBody, moovWebhookHeaders } from './support/webhooks';
 
 /**
  * Which Moov webhooks wake a payment workflow. A transfer that clears at once can report
@@ -21,26 +20,10 @@ describe('Moov webhooks reaching payment workflows', () => {
     await stack.stop();
   });
 
-  const submit = async (customer: PayingCustomer, amountCents: number): Promise<string> => {
-    const inv = await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents, dueDate: '2026-12-15' });
-    const response = await customer.session.agent
-      .post('/api/portal/payments')
-      .set('X-CSRF-Token', customer.session.csrfToken)
-      .set('Idempotency-Key', randomUUID())
-      .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: inv.id }] })
-      .expect(201);
-    return response.body.payment.id;
-  };
+  const submit = (customer: PayingCustomer, amountCents: number) => submitBankPayment(stack, customer, amountCents);
 
   const deliver = async (data: Record<string, unknown>, type = 'transfer.updated') => {
-    const nonce = randomUUID();
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const body = JSON.stringify({ eventID: randomUUID(), type, data, createdOn: new Date().toISOString() });
-    const response = await fetch(`${stack.apiUrl}/webhooks/moov`, {
-      method: 'POST',
-      body,
-      headers: { 'Content-Type': 'application/json', 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Webhook-ID': 'wh-early', 'X-Signature': signMoovWebhook(WEBHOOK_SECRET, { timestamp, nonce, webhookId: 'wh-early' }) },
-    });
+    const response = await fetch(`${stack.apiUrl}/webhooks/moov`, { method: 'POST', body: moovEventBody(type, data), headers: moovWebhookHeaders({ secret: WEBHOOK_SECRET }) });
     return (await response.json()) as { status: string };
   };
 

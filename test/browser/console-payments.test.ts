@@ -12,8 +12,7 @@ import { buildUiIfStale } from '../../scripts/lib/ui-build';
 import { testConfig } from '../support/config';
 import { eventually } from '../support/eventually';
 import { createDealer, createOperator, OPERATOR_PASSWORD } from '../support/operator';
-import { payingCustomer, paymentStatus, startPaymentStack, type PaymentStack } from '../support/payment-stack';
-import { createInvoice } from '../support/portal';
+import { payingCustomer, paymentStatus, startPaymentStack, submitBankPayment, type PaymentStack } from '../support/payment-stack';
 import { createCustomerBook, createSettledPayment, type CustomerBook } from '../support/settlements';
 
 /**
@@ -87,14 +86,8 @@ describe('Operator console in a browser: payments, settlements, integration, das
     const customer = await payingCustomer(stack);
     await stack.db('customer_accounts').where({ id: customer.accountId }).update({ name: 'Juniper Decks' });
     await stack.db('customer_companies').where({ id: customer.companyId }).update({ name: 'Juniper Decks Inc.' });
-    const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents: 93_00, dueDate: '2026-12-15' });
-    const submitted = await customer.session.agent
-      .post('/api/portal/payments')
-      .set('X-CSRF-Token', customer.session.csrfToken)
-      .set('Idempotency-Key', randomUUID())
-      .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }] })
-      .expect(201);
-    livePayment = { id: submitted.body.payment.id, number: (await stack.db('payments').where({ id: submitted.body.payment.id }).first('number')).number };
+    const livePaymentId = await submitBankPayment(stack, customer, 93_00);
+    livePayment = { id: livePaymentId, number: (await stack.db('payments').where({ id: livePaymentId }).first('number')).number };
     await eventually(async () => expect((await stack.db('payments').where({ id: livePayment.id }).first()).moov_transfer_id).toBeTruthy());
 
     // A file-based dealer for the upload (Spruce dealers get their data from the sync).

@@ -6,8 +6,7 @@ import { captureLogs, type LogCapture } from '../../runtime/logger';
 import { paymentWorkflowId } from '../../workflows/payment-definitions';
 import { spruceSyncWorkflowId } from '../../workflows/spruce-sync-definitions';
 import { eventually } from '../support/eventually';
-import { payingCustomer, startPaymentStack, WEBHOOK_SECRET, type PaymentStack } from '../support/payment-stack';
-import { createInvoice } from '../support/portal';
+import { payingCustomer, startPaymentStack, submitBankPayment, WEBHOOK_SECRET, type PaymentStack } from '../support/payment-stack';
 import {
   logsOfRequest, moovEventBody, moovWebhookHeaders, nowSeconds, spruceAccountChange, spruceDelivery, spruceTenant, type SpruceRequest, type SpruceTenant,
 } from '../support/webhooks';
@@ -76,14 +75,7 @@ describe('security: webhook refusals', () => {
     beforeAll(async () => {
       const customer = await payingCustomer(stack);
       // 93.00: the emulator keeps this ACH transfer `initiated`, so the payment stays open to signals.
-      const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents: 93_00, dueDate: '2026-12-15' });
-      const submitted = await customer.session.agent
-        .post('/api/portal/payments')
-        .set('X-CSRF-Token', customer.session.csrfToken)
-        .set('Idempotency-Key', randomUUID())
-        .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }] })
-        .expect(201);
-      paymentId = submitted.body.payment.id;
+      paymentId = await submitBankPayment(stack, customer, 93_00);
       await eventually(async () => {
         transferId = (await stack.db('payments').where({ id: paymentId }).first('moov_transfer_id')).moov_transfer_id;
         expect(transferId).toBeTruthy();

@@ -11,7 +11,7 @@ import { testDb } from './db';
 import { testConfig } from './config';
 import { createDealer, createOperator, signIn, type SignedIn } from './operator';
 import { completePlaidLink, startPaymentEmulators, type PaymentEmulators } from './payment-emulators';
-import { createCustomerAccount, createPortalCustomer, signInCustomer, type CustomerSession } from './portal';
+import { createCustomerAccount, createInvoice, createPortalCustomer, signInCustomer, type CustomerSession } from './portal';
 import { requiredEnv, startTestWorker } from './temporal';
 
 /**
@@ -125,6 +125,22 @@ export async function linkCard(stack: PaymentStack, customer: PayingCustomer, ca
   const card = (await response.json()) as { cardID: string };
   const saved = await customer.session.send('post', '/api/portal/payment-methods/cards', { cardId: card.cardID }).expect(201);
   return saved.body.id;
+}
+
+/**
+ * A new invoice of `amountCents`, paid in full from the customer's linked bank account through
+ * the portal API; the payment's id. 93.00 makes the Moov emulator keep the ACH transfer
+ * `initiated` until told otherwise, so the payment stays open to webhooks.
+ */
+export async function submitBankPayment(stack: PaymentStack, customer: PayingCustomer, amountCents: number): Promise<string> {
+  const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents, dueDate: '2026-12-15' });
+  const response = await customer.session.agent
+    .post('/api/portal/payments')
+    .set('X-CSRF-Token', customer.session.csrfToken)
+    .set('Idempotency-Key', randomUUID())
+    .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }] })
+    .expect(201);
+  return response.body.payment.id as string;
 }
 
 export async function paymentStatus(db: Db, paymentId: string): Promise<string> {

@@ -2,7 +2,8 @@ import BlockIcon from '@mui/icons-material/Block';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import { Alert, Button as MuiButton, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
 import { useState } from 'react';
-import { Button, useDataProvider, useNotify, useRecordContext, useRefresh } from 'react-admin';
+import { Button, useDataProvider, useRecordContext, useRefresh } from 'react-admin';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { CustomerDetail } from './CustomerSummary';
 
@@ -32,29 +33,16 @@ export function PortalAccessAction() {
 
 function ConfirmDialog({ record, change, onClose }: { record: CustomerDetail; change: 'disable' | 'restore'; onClose: () => void }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const refresh = useRefresh();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { busy, refusal, run } = useDialogAction({ onClose, reload: refresh });
   const users = record.portal_access.companies.reduce((sum, company) => sum + company.active_users, 0);
   const tooShort = change === 'disable' && reason.trim().length < 3;
 
-  const confirm = async () => {
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await dataProvider.setPortalAccess(record.id, change, reason.trim());
-      notify(change === 'disable' ? 'Portal access disabled' : 'Portal access restored', { type: 'success' });
-      onClose();
-      refresh();
-    } catch (error) {
-      setRefusal((error as Error).message);
-      refresh();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = () => run(
+    () => dataProvider.setPortalAccess(record.id, change, reason.trim()),
+    change === 'disable' ? 'Portal access disabled' : 'Portal access restored',
+  );
 
   return (
     <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth aria-labelledby="portal-access-title">

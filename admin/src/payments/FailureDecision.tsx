@@ -3,11 +3,12 @@ import {
   Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField, Typography,
 } from '@mui/material';
 import { useState } from 'react';
-import { useDataProvider, useNotify } from 'react-admin';
+import { useDataProvider } from 'react-admin';
 import {
   DECISION_NOTE_MAX, DECISION_OUTCOME_HINTS, DECISION_OUTCOME_LABELS, DECISION_OUTCOMES, type DecisionOutcome,
 } from '../../../domain/failure-decision';
 import { instant, money } from '../common/format';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { PaymentRow } from './paymentsApi';
 
@@ -32,28 +33,14 @@ export function RecordDecisionButton({ payment, onRecorded, size = 'small' }: { 
 
 function DecisionDialog({ payment, onClose, onRecorded }: { payment: DecidablePayment; onClose: () => void; onRecorded: () => void }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const [outcome, setOutcome] = useState<DecisionOutcome | ''>('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { busy, refusal, run } = useDialogAction({ onClose, reload: onRecorded });
 
   const record = async () => {
     if (!outcome) return;
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await dataProvider.recordPaymentDecision(payment.id, { outcome, note: note.trim() || undefined });
-      notify(`Decision recorded for ${payment.number}`, { type: 'success' });
-      onClose();
-      onRecorded();
-    } catch (error) {
-      setRefusal((error as Error).message);
-      // Someone may have decided meanwhile: let the list behind the dialog show it.
-      onRecorded();
-    } finally {
-      setBusy(false);
-    }
+    // On a refusal too: someone may have decided meanwhile, and the list behind should show it.
+    await run(() => dataProvider.recordPaymentDecision(payment.id, { outcome, note: note.trim() || undefined }), `Decision recorded for ${payment.number}`);
   };
 
   return (

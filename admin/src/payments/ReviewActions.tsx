@@ -7,8 +7,9 @@ import {
   Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, Stack, TextField,
 } from '@mui/material';
 import { useState, type ReactElement } from 'react';
-import { useDataProvider, useNotify, useRefresh } from 'react-admin';
+import { useDataProvider, useRefresh } from 'react-admin';
 import { money } from '../common/format';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { PaymentAction, PaymentDetail } from './paymentsApi';
 
@@ -70,31 +71,17 @@ export function ReviewActions({ payment }: { payment: PaymentDetail }) {
 
 function ActionDialog({ action, payment, onClose }: { action: PaymentAction; payment: PaymentDetail; onClose: () => void }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const refresh = useRefresh();
   const copy = COPY[action];
   const [reason, setReason] = useState('');
   const [outcome, setOutcome] = useState<'upheld' | 'refunded'>('upheld');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { busy, refusal, run } = useDialogAction({ onClose, reload: refresh });
   const tooShort = copy.reasonRequired && reason.trim().length < 3;
 
-  const confirm = async () => {
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await dataProvider.paymentAction(payment.id, action, action === 'resolve' ? { reason: reason.trim(), outcome } : { reason: reason.trim() || undefined });
-      notify(copy.done, { type: 'success' });
-      onClose();
-      refresh();
-    } catch (error) {
-      setRefusal((error as Error).message);
-      // The payment may have moved meanwhile: show what it is now behind the dialog.
-      refresh();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = () => run(
+    () => dataProvider.paymentAction(payment.id, action, action === 'resolve' ? { reason: reason.trim(), outcome } : { reason: reason.trim() || undefined }),
+    copy.done,
+  );
 
   return (
     <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth aria-labelledby="review-action-title">
