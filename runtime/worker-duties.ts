@@ -11,8 +11,10 @@ import { logger } from './logger';
  * workflow of any payment whose API process died between committing it and starting it.
  */
 export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEveryMs = 15_000): () => void {
-  void ensureNightlyAgingRefresh(db, temporal, cfg);
+  // Dealers onboarded while this worker runs get theirs at the next sweep, not the next restart.
+  const ensured = new Set<string>();
   const sweep = async () => {
+    await ensureNightlyAgingRefresh(db, temporal, cfg, ensured);
     try {
       const started = await startOrphanedPayments(db, temporal, cfg);
       if (started > 0) logger.warn({ started }, 'started workflows of payments that had none');
@@ -25,11 +27,11 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEv
   return () => clearInterval(timer);
 }
 
-async function ensureNightlyAgingRefresh(db: Db, temporal: Client, cfg: Config): Promise<void> {
+async function ensureNightlyAgingRefresh(db: Db, temporal: Client, cfg: Config, ensured: Set<string>): Promise<void> {
   try {
-    const dealers = await ensureAgingRefreshForAllDealers(db, temporal, cfg.TASK_QUEUE);
-    logger.info({ dealers }, 'aging-refresh workflows ensured');
+    const dealers = await ensureAgingRefreshForAllDealers(db, temporal, cfg.TASK_QUEUE, ensured);
+    if (dealers > 0) logger.info({ dealers }, 'aging-refresh workflows ensured');
   } catch (error) {
-    logger.warn({ err: error }, 'could not ensure aging-refresh workflows; they will be ensured at the next start');
+    logger.warn({ err: error }, 'could not ensure aging-refresh workflows; retrying at the next interval');
   }
 }

@@ -25,8 +25,15 @@ export async function requestAgingRefresh(temporal: Client, taskQueue: string, d
   await temporal.workflow.signalWithStart('agingRefreshWorkflow', { ...startOptions(dealerId, taskQueue), signal: refreshNowSignal, signalArgs: [] });
 }
 
-export async function ensureAgingRefreshForAllDealers(db: Db, temporal: Client, taskQueue: string): Promise<number> {
+/** Ensures the workflow of every dealer not in `ensured` (and adds it there); how many were started or found. */
+export async function ensureAgingRefreshForAllDealers(db: Db, temporal: Client, taskQueue: string, ensured: Set<string> = new Set()): Promise<number> {
   const dealerIds: string[] = await db('dealers').orderBy('id').pluck('id');
-  for (const dealerId of dealerIds) await ensureAgingRefresh(temporal, taskQueue, dealerId);
-  return dealerIds.length;
+  let count = 0;
+  for (const dealerId of dealerIds) {
+    if (ensured.has(dealerId)) continue;
+    await ensureAgingRefresh(temporal, taskQueue, dealerId);
+    ensured.add(dealerId);
+    count += 1;
+  }
+  return count;
 }
