@@ -27,7 +27,9 @@ const CARD_CVV = '737';
 /** 13–19 digits, optionally grouped by single spaces or dashes, that pass the Luhn check. */
 export function luhnCandidates(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(/(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g)) {
+  // Not inside a longer token: a UUID or hex id whose segments happen to be all digits (a
+  // request id like …4b40-8510-4875-9990-…) is not a card number.
+  for (const match of text.matchAll(/(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g)) {
     const digits = match[0].replace(/[ -]/g, '');
     let sum = 0;
     for (let i = 0; i < digits.length; i += 1) {
@@ -209,6 +211,7 @@ describe('security: no secrets or card data in logs', () => {
 
   it('logs no card number (no 13–19 digit run passing Luhn) and no CVV', () => {
     expect(luhnCandidates(`card ${CARD_NUMBER} and 4111 1111 1111 1111, not 4111111111111112`)).toEqual([CARD_NUMBER, '4111 1111 1111 1111']);
+    expect(luhnCandidates('"requestId":"5c1d7a40-8510-4875-999f-0a1b2c3d4e5f"')).toEqual([]);
     expect(luhnCandidates(captured())).toEqual([]);
     expect(captured()).not.toMatch(/cvv"?\s*[:=]\s*"?\d{3,4}/i);
     expect(captured()).not.toContain(`"${CARD_CVV}"`);
