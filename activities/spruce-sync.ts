@@ -120,6 +120,8 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
       const started = Date.now();
       let applied = 0;
       try {
+        // Taken once: the lease (2 s) outlasts the drain budget. Should an apply run past it,
+        // webhooks simply signal again, which costs a workflow turn and loses nothing.
         await holdDrainLease(db, dealerId);
         let rows: Array<{ payload: unknown }> = await db('webhook_events').where({ provider: 'spruce' }).whereIn('event_id', deliveryIds).select('payload');
         for (;;) {
@@ -145,7 +147,6 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
           };
           // A resync reads Spruce's feed only; stored deliveries wait until it is over.
           if (outcome.replay || Date.now() - started > DRAIN_BUDGET_MS || applied >= DRAIN_MAX_CHANGES) return await handBack();
-          await holdDrainLease(db, dealerId);
           rows = await continuing();
           // In a stream the next delivery is usually a few milliseconds away: wait for it here
           // briefly rather than hand back and pay a workflow turn for it.

@@ -141,7 +141,7 @@ export async function resetCursor(db: Trx, dealerId: string): Promise<void> {
  * stored meanwhile needs no signal. Released before its last look for stored deliveries, so a
  * delivery stored after that look always finds the lease gone and signals.
  */
-export const DRAIN_LEASE_MS = 2_000;
+const DRAIN_LEASE_MS = 2_000;
 
 export async function holdDrainLease(db: Trx, dealerId: string): Promise<void> {
   await db('sync_state').where({ dealer_id: dealerId }).update({ draining_until: db.raw(`now() + make_interval(secs => ?)`, [DRAIN_LEASE_MS / 1000]) });
