@@ -2,10 +2,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createDb, ensureDatabase, migrateLatest } from '../db/connection';
 import { canConnect, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '../runtime/postgres';
-import { ensureTemporalCli } from '../runtime/temporal-cli';
+import { provisionTemporalCli } from '../runtime/temporal-cli';
 import { connectTemporalClient } from '../runtime/temporal-client';
 import { devServerSearchAttributeArgs } from '../workflows/search-attributes';
 import { Children, httpOk, waitFor } from './lib/children';
+import { shownOnTerminal } from './lib/terminal-lines';
 import { buildUiIfStale } from './lib/ui-build';
 
 /**
@@ -20,7 +21,9 @@ const log = (line: string) => process.stdout.write(`[dev] ${line}\n`);
 const PORTS = { api: 3000, spruce: 4010, moov: 4020, plaid: 4030, mailHttp: 4040, smtp: 2525, temporal: 7233, temporalUi: 8233, postgres: 5433 };
 
 mkdirSync(dataDir, { recursive: true });
-const children = new Children(path.join(dataDir, 'logs'), new Set(['temporal']));
+/** `npm start -- --logs` (or DRYPOWDER_LOGS=terminal) shows every request log line as well. */
+const allLogsOnTerminal = process.argv.includes('--logs') || process.env.DRYPOWDER_LOGS === 'terminal';
+const children = new Children(path.join(dataDir, 'logs'), (name, line) => shownOnTerminal(name, line, { allLogs: allLogsOnTerminal }));
 let postgres: RunningPostgres | undefined;
 
 async function main(): Promise<void> {
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUi = process.env.TEMPORAL_UI_URL;
   if (!temporalAddress) {
-    const cli = ensureTemporalCli(log);
+    const cli = await provisionTemporalCli(log);
     mkdirSync(path.join(dataDir, 'temporal'), { recursive: true });
     temporalAddress = `127.0.0.1:${PORTS.temporal}`;
     temporalUi = `http://127.0.0.1:${PORTS.temporalUi}`;
@@ -121,9 +124,17 @@ async function main(): Promise<void> {
     '  Operator, file-based dealer   ar@cedar-ridge-supply.test',
     '  Customer (both dealers)       ap@hallmark-builders.test',
     '',
-    'Press Ctrl-C to stop everything; data stays in .data/ for the next start.',
+    allLogsOnTerminal
+      ? 'Every log line is shown below and kept in .data/logs/.'
+      : 'Logs are in .data/logs/ (api.log, worker.log, emulators.log); only warnings and errors show here. `npm start -- --logs` shows them all.',
+    `Press Enter to show this again, Ctrl-C to stop everything; data stays in .data/ for the next start.`,
   ];
-  process.stdout.write(`${banner.join('\n')}\n`);
+  const printBanner = () => process.stdout.write(`${banner.join('\n')}\n`);
+  printBanner();
+  if (process.stdin.isTTY) {
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', printBanner);
+  }
 }
 
 main().catch(async (error) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createDb, migrateLatest } from '../db/connection';
 import { canConnect, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '../runtime/postgres';
-import { ensureTemporalCli } from '../runtime/temporal-cli';
+import { provisionTemporalCli } from '../runtime/temporal-cli';
 import { allSearchAttributes } from '../workflows/search-attributes';
 
 /**
@@ -58,7 +58,7 @@ export default async function globalSetup(): Promise<void> {
   await migrateLatest(db);
   await db.destroy();
 
-  const temporalCli = ensureTemporalCli();
+  const temporalCli = await provisionTemporalCli();
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCli },

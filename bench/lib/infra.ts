@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createDb, dropDatabase, migrateLatest, type Db } from '../../db/connection';
 import { canConnect, startEmbeddedPostgres, withDatabase } from '../../runtime/postgres';
-import { ensureTemporalCli } from '../../runtime/temporal-cli';
+import { provisionTemporalCli } from '../../runtime/temporal-cli';
 import { allSearchAttributes } from '../../workflows/search-attributes';
 
 /**
@@ -80,7 +80,7 @@ export async function startTemporal(log: (line: string) => void): Promise<{ addr
   if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined };
   const environment = await TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: ensureTemporalCli(log) },
+      executable: { type: 'existing-path', path: await provisionTemporalCli(log) },
       searchAttributes: allSearchAttributes,
       // The dev server reports in-flight work cancelled when a benchmark stops its worker; not our figures.
       log: { format: 'json', level: 'never' as never },

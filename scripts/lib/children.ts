@@ -4,36 +4,38 @@ import path from 'node:path';
 
 /**
  * A small supervisor for the dev stack: starts named child processes with their output
- * prefixed on the terminal and copied to .data/logs/<name>.log, and stops them all, in
- * reverse order, on Ctrl-C.
+ * written to .data/logs/<name>.log (and the lines the caller asks for echoed on the terminal,
+ * prefixed with the child's name), and stops them all, in reverse order, on Ctrl-C.
  */
 export class Children {
   private readonly running: Array<{ name: string; child: ChildProcess }> = [];
   private stopping = false;
 
-  constructor(private readonly logDir: string, private readonly quiet: Set<string> = new Set()) {
+  /** `shown` decides which of a child's lines also reach the terminal; every line reaches its log file. */
+  constructor(private readonly logDir: string, private readonly shown: (name: string, line: string) => boolean = () => true) {
     mkdirSync(logDir, { recursive: true });
+  }
+
+  logFile(name: string): string {
+    return path.join(this.logDir, `${name}.log`);
   }
 
   /** A `oneShot` child (the demo seed) is expected to exit; any other exit stops the stack. */
   start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: { oneShot?: boolean } = {}): ChildProcess {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(path.join(this.logDir, `${name}.log`), { flags: 'a' });
-    const echo = (chunk: Buffer) => {
+    const log = createWriteStream(this.logFile(name), { flags: 'a' });
+    const echoTo = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
       log.write(chunk);
-      if (this.quiet.has(name)) return;
-      for (const line of chunk.toString().split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim() && this.shown(name, line)) stream.write(`[${name}] ${line}\n`);
+      }
     };
-    child.stdout?.on('data', echo);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      if (this.quiet.has(name)) return;
-      for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
-    });
+    child.stdout?.on('data', echoTo(process.stdout));
+    child.stderr?.on('data', echoTo(process.stderr));
     child.on('exit', (code, signal) => {
       log.end();
       if (!this.stopping && !(options.oneShot && code === 0)) {
-        process.stderr.write(`[${name}] exited (${signal ?? code}); stopping the stack. See ${path.join(this.logDir, `${name}.log`)}\n`);
+        process.stderr.write(`[${name}] exited (${signal ?? code}); stopping the stack. See ${this.logFile(name)}\n`);
         void this.stopAll().then(() => process.exit(1));
       }
     });
