@@ -5,6 +5,7 @@ import { startMoovEmulator, type MoovEmulatorTiming } from '../../emulators/moov
 import { startPlaidEmulator } from '../../emulators/plaid';
 import { startSpruceEmulator } from '../../emulators/spruce';
 import { root, tmpDir, waitFor } from './infra';
+import { ownChildProcess } from './owned-processes';
 import { freePort, processCpuMs } from './services';
 
 /**
@@ -54,11 +55,11 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
   };
   const log = path.join(tmpDir, `bench-${options.label}-emulators-${process.pid}.log`);
   const fd = openSync(log, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
+  const child = ownChildProcess(spawn(process.execPath, ['--import', 'tsx', __filename], {
     cwd: root,
     env: { ...process.env, BENCH_EMULATORS: JSON.stringify(settings) },
     stdio: ['ignore', fd, fd],
-  });
+  }));
   closeSync(fd);
   const moovUrl = `http://127.0.0.1:${moovPort}`;
   const plaidUrl = `http://127.0.0.1:${plaidPort}`;

@@ -5,6 +5,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { root, tmpDir, waitFor } from './infra';
+import { ownChildProcess } from './owned-processes';
 
 /**
  * The API and the worker in their own processes, as deployed, so the load a benchmark
@@ -75,7 +76,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     const fd = openSync(log, 'w');
     // node itself (not the tsx launcher, which forks again), so the pid is the one doing the work.
     const flags = profiled.has(role) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpDir, 'prof', `${options.label}-${role}-${process.pid}`)}`] : [];
-    const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] });
+    const child = ownChildProcess(spawn(process.execPath, [...flags, '--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] }));
     children.push(child);
     pids[role] = child.pid;
     closeSync(fd);
