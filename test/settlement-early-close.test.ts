@@ -96,6 +96,22 @@ describe('settlements closed early, several times on one business day', () => {
     expect(closes.every((event) => event.actor_kind === 'operator')).toBe(true);
   });
 
+  it('opens one next settlement, not several, when payments settle together right after an early close', async () => {
+    const dealerOf = await createSettlementDealer(db, null);
+    const together = await createCustomerBook(db, null, dealerOf, { invoices: Array.from({ length: 7 }, (_, index) => ({ number: `TG-${index}`, amountCents: 10_000 })) });
+    const first = await createSettledPayment(db, together, [{ kind: 'invoice', number: 'TG-0', amountCents: 500 }], { settledAt: new Date() });
+    const { settlementId } = await activities.addToSettlement({ paymentId: first.id });
+    await activities.closeSettlement({ settlementId, actorId: null });
+
+    const payments = [];
+    for (let index = 1; index < 7; index += 1) payments.push(await createSettledPayment(db, together, [{ kind: 'invoice', number: `TG-${index}`, amountCents: 100 * index }], { settledAt: new Date() }));
+    const joined = await Promise.all(payments.map((payment) => activities.addToSettlement({ paymentId: payment.id })));
+    expect(new Set(joined.map((join) => join.settlementId)).size).toBe(1);
+    const next = await db('settlements').where({ id: joined[0]!.settlementId }).first();
+    expect(next).toMatchObject({ sequence: 2, status: 'open', payment_count: 6, gross_cents: 2_100 });
+    expect(await db('settlements').where({ dealer_id: dealerOf.id })).toHaveLength(2);
+  });
+
   it("refuses another dealer's operator (404) and leaves the settlement open", async () => {
     const payment = await createSettledPayment(db, book, [{ kind: 'invoice', number: 'EC-1', amountCents: 100 }], { settledAt: new Date() });
     const { settlementId } = await activities.addToSettlement({ paymentId: payment.id });
