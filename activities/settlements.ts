@@ -25,16 +25,18 @@ export function createSettlementActivities(deps: ActivityDeps) {
     throw error;
   };
 
-  /** Starts the day's settlement workflow if needed and tells it about the payment. */
+  /** Starts the batch's settlement workflow if needed and tells it about the payment. */
   const signalJoined = async (settlement: SettlementRow, paymentId: string) => {
     const input: SettlementWorkflowInput = {
       settlementId: settlement.id,
       dealerId: settlement.dealer_id,
       businessDate: settlement.business_date,
+      sequence: settlement.sequence,
       closesAt: new Date(settlement.closes_at).toISOString(),
     };
     await deps.temporal.workflow.signalWithStart('settlementWorkflow', {
-      workflowId: settlementWorkflowId(settlement.dealer_id, settlement.business_date),
+      // The row's own id: a day's second batch has its own workflow.
+      workflowId: settlement.workflow_id,
       taskQueue: deps.taskQueue,
       args: [input],
       signal: paymentJoinedSignal,

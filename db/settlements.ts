@@ -21,6 +21,8 @@ export interface SettlementRow {
   number: string;
   dealer_id: string;
   business_date: string;
+  /** 1 for a day's first settlement; 2, 3, … for those opened after an early close that day. */
+  sequence: number;
   status: SettlementStatus;
   workflow_id: string;
   closes_at: Date;
@@ -48,7 +50,7 @@ export class SettlementRefusal extends Error {
   }
 }
 
-type WorkflowIdFor = (dealerId: string, businessDate: string) => string;
+type WorkflowIdFor = (dealerId: string, businessDate: string, sequence: number) => string;
 type Actor = { kind: AuditEvent['actorKind']; id?: string | null };
 
 const HOW_FAR_TO_LOOK = 30;
@@ -56,7 +58,8 @@ const HOW_FAR_TO_LOOK = 30;
 /**
  * Puts a settled payment into the open settlement of its business day (see
  * docs/settlements.md). A batch that has already closed is never reopened: the payment goes
- * to the next open one. Calling it again for a payment already in a batch returns that batch.
+ * to the day's next batch, or to today's once its own day's cutoff has passed. Calling it
+ * again for a payment already in a batch returns that batch.
  */
 export async function joinSettlement(trx: Trx, input: { paymentId: string; now: Date; workflowIdFor: WorkflowIdFor }): Promise<{ settlement: SettlementRow; joined: boolean }> {
   const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
@@ -82,8 +85,11 @@ export async function joinSettlement(trx: Trx, input: { paymentId: string; now: 
 }
 
 /**
- * The first open settlement on or after `date` (created when missing). Dates whose batch has
- * closed are skipped, jumping straight to the business day of `now` when that is later.
+ * The open settlement a payment (or a reversal) of business date `date` goes to, created when
+ * missing. While the day's cutoff is still ahead, a batch an operator closed early is followed
+ * by the same day's next one (sequence 2, 3, …): closing early never moves money to a later
+ * business day. Once the day's cutoff has passed, a payment whose batch has closed goes to the
+ * business day of `now`.
  */
 async function openSettlementFrom(
   trx: Trx,
@@ -94,28 +100,36 @@ async function openSettlementFrom(
   const today = settlementBusinessDate(input.now, dealer.time_zone, dealer.settlement_cutoff);
   let candidate = date;
   for (let step = 0; step < HOW_FAR_TO_LOOK; step += 1) {
-    const settlement = await findOrCreateSettlement(trx, dealer, candidate, input.workflowIdFor);
-    if (settlement.status === 'open') return settlement;
+    const latest = await latestSettlementOf(trx, dealer.id, candidate);
+    if (latest?.status === 'open') return latest;
+    if (!latest || new Date(latest.closes_at).getTime() > input.now.getTime()) {
+      // Nothing yet for the day, or closed before its cutoff: the day's next batch. A
+      // concurrent join may be creating it too; the loser reads the winner's row next time round.
+      await createSettlement(trx, dealer, candidate, (latest?.sequence ?? 0) + 1, input.workflowIdFor);
+      continue;
+    }
     candidate = candidate < today ? today : nextBusinessDay(candidate);
   }
-  throw new Error(`no open settlement for dealer ${dealer.id} within ${HOW_FAR_TO_LOOK} business days of ${date}`);
+  throw new Error(`no open settlement for dealer ${dealer.id} within ${HOW_FAR_TO_LOOK} steps of ${date}`);
 }
 
-async function findOrCreateSettlement(trx: Trx, dealer: { id: string; time_zone: string; settlement_cutoff: string }, businessDate: string, workflowIdFor: WorkflowIdFor): Promise<SettlementRow> {
-  const existing = await trx('settlements').where({ dealer_id: dealer.id, business_date: businessDate }).forUpdate().first();
-  if (existing) return existing;
-  // A concurrent join may create the same day's row: the unique key makes one insert win and
-  // the other wait for it, then read the winner's row.
+/** The day's settlement of the highest sequence, locked. */
+async function latestSettlementOf(trx: Trx, dealerId: string, businessDate: string): Promise<SettlementRow | undefined> {
+  return trx('settlements').where({ dealer_id: dealerId, business_date: businessDate }).orderBy('sequence', 'desc').forUpdate().first();
+}
+
+async function createSettlement(trx: Trx, dealer: { id: string; time_zone: string; settlement_cutoff: string }, businessDate: string, sequence: number, workflowIdFor: WorkflowIdFor): Promise<void> {
+  // Two joins may create the same batch at once: the unique keys (day and sequence; one open
+  // batch per day) make one insert win and the other wait for it and insert nothing.
   const { rows } = await trx.raw<{ rows: Array<{ id: string }> }>(
-    `insert into settlements (number, dealer_id, business_date, workflow_id, closes_at)
-     values ('S-' || nextval('settlement_number_seq'), ?, ?, ?, ?)
-     on conflict (dealer_id, business_date) do nothing returning id`,
-    [dealer.id, businessDate, workflowIdFor(dealer.id, businessDate), settlementClosesAt(businessDate, dealer.time_zone, dealer.settlement_cutoff)],
+    `insert into settlements (number, dealer_id, business_date, sequence, workflow_id, closes_at)
+     values ('S-' || nextval('settlement_number_seq'), ?, ?, ?, ?, ?)
+     on conflict do nothing returning id`,
+    [dealer.id, businessDate, sequence, workflowIdFor(dealer.id, businessDate, sequence), settlementClosesAt(businessDate, dealer.time_zone, dealer.settlement_cutoff)],
   );
   if (rows[0]) {
     await trx('settlement_categories').insert(SETTLEMENT_CATEGORIES.map((category) => ({ settlement_id: rows[0]!.id, category, status: 'empty' })));
   }
-  return trx('settlements').where({ dealer_id: dealer.id, business_date: businessDate }).forUpdate().first();
 }
 
 /** Categories already sent to (or marked in) the ERP; their lines can no longer change. */

@@ -78,12 +78,16 @@ describe('settlement batching', () => {
     const handle = worker.client.workflow.getHandle(today.workflow_id);
     await eventually(async () => expect(await handle.query(settlementStateQuery)).toMatchObject({ status: 'open', joined: 2 }));
 
-    // Closed early by an operator: ready (unposted), and later payments go to the next open batch.
+    // Closed early by an operator: ready (unposted), and a payment settled later that day opens
+    // the day's second batch; it is not pushed to the next business day's.
     await handle.signal(closeSettlementSignal, { actorId: null });
     await waitForStatus(a.settlementId, 'ready');
     await eventually(async () => expect((await handle.query(settlementStateQuery)).status).toBe('ready'));
     const late = await createSettledPayment(db, book, [{ kind: 'invoice', number: inv(book, 4), amountCents: 1_000 }], { settledAt: new Date() });
-    expect((await activities.addToSettlement({ paymentId: late.id })).settlementId).toBe(c.settlementId);
+    const d = await activities.addToSettlement({ paymentId: late.id });
+    expect([a.settlementId, c.settlementId]).not.toContain(d.settlementId);
+    expect(await settlement(d.settlementId)).toMatchObject({ business_date: day, sequence: 2, status: 'open', payment_count: 1, workflow_id: settlementWorkflowId(dealer.id, day, 2) });
+    expect(await settlement(c.settlementId)).toMatchObject({ business_date: nextBusinessDay(day), sequence: 1, payment_count: 1 });
   });
 
   it('closes by itself at the dealer cutoff, and never reopens a closed batch', async () => {

@@ -11,13 +11,20 @@ export { SETTLEMENT_CATEGORIES, type SettlementCategory, type SettlementStatus }
 /** The order auto-post follows: invoices (with statement discounts), then credits, then debits. */
 export const POSTING_ORDER: readonly SettlementCategory[] = SETTLEMENT_CATEGORIES;
 
-export const settlementWorkflowId = (dealerId: string, businessDate: string) => `settlement-${dealerId}-${businessDate}`;
+/**
+ * The first settlement of a dealer's business day keeps the id it always had; each one opened
+ * after an early close on the same day carries its sequence (`…-2`, `…-3`).
+ */
+export const settlementWorkflowId = (dealerId: string, businessDate: string, sequence = 1) =>
+  sequence === 1 ? `settlement-${dealerId}-${businessDate}` : `settlement-${dealerId}-${businessDate}-${sequence}`;
 export const glPostingWorkflowId = (settlementId: string) => `gl-posting-${settlementId}`;
 
 export interface SettlementWorkflowInput {
   settlementId: string;
   dealerId: string;
   businessDate: string;
+  /** Which settlement of the business day this is (absent in workflows started before days had several: 1). */
+  sequence?: number;
   /** The dealer's cutoff on the business date (ISO instant); the batch closes then. */
   closesAt: string;
 }
@@ -25,6 +32,7 @@ export interface SettlementWorkflowInput {
 export interface SettlementWorkflowState {
   settlementId: string;
   businessDate: string;
+  sequence: number;
   status: SettlementStatus;
   closesAt: string;
   /** Distinct payments signalled as joined / left (the database holds the authoritative list). */

@@ -12,7 +12,8 @@ const activities = proxyActivities<Activities>({
 });
 
 /**
- * One dealer's settlement of one business day (`settlement-<dealerId>-<yyyy-mm-dd>`):
+ * One dealer's settlement of one business day (`settlement-<dealerId>-<yyyy-mm-dd>`, then
+ * `…-<sequence>` for the day's further settlements after an early close):
  *   open ──cutoff (or an operator's close)──▶ ready ──categories posted──▶ posted ──resolve──▶ done
  * Payments join and leave through activities that write the database and then signal here;
  * this workflow owns the cutoff timer and hands posted payments their `glPosted` signal.
@@ -21,6 +22,7 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   const state: SettlementWorkflowState = {
     settlementId: input.settlementId,
     businessDate: input.businessDate,
+    sequence: input.sequence ?? 1,
     status: 'open',
     closesAt: input.closesAt,
     joined: 0,

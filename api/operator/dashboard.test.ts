@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection';
+import { addDays, localDate, zonedInstant } from '../../domain/dates';
 import { testDb } from '../../test/support/db';
 import { createDealer, createOperator, listQuery, seedAccounts, signIn, startOperatorApp, type SignedIn, type TestApp } from '../../test/support/operator';
 import { createCustomerBook, createSettledPayment, createSettlementDealer } from '../../test/support/settlements';
@@ -81,11 +82,55 @@ describe('operator API: dashboard', () => {
     expect(waiting.body).toHaveLength(body.settlements.to_post);
   });
 
+  it('counts cash received on the day a payment settled, never a payment still pending, which it shows apart', async () => {
+    const ZONE = 'America/Chicago';
+    const dealer = await createSettlementDealer(db, null);
+    const cashier = await signIn(testApp.app, (await createOperator(db, dealer.id, { role: 'ar_operator' })).email);
+    const book = await createCustomerBook(db, null, dealer, { invoices: Array.from({ length: 8 }, (_, index) => ({ number: `CR-${index}`, amountCents: 20_000_000 })) });
+    const today = localDate(new Date(), ZONE);
+    const yesterday = addDays(today, -1);
+    const noonOf = (day: string) => zonedInstant(day, '12:00', ZONE);
+    let invoice = 0;
+    const payment = async (amountCents: number, fields: { status: string; submitted_at: Date; settled_at: Date | null; returned_at?: Date }) => {
+      const created = await createSettledPayment(db, book, [{ kind: 'invoice', number: `CR-${invoice++}`, amountCents }]);
+      await db('payments').where({ id: created.id }).update(fields);
+    };
+    // The reported case: a $109,040.06 ACH payment submitted today and still pending at the processor.
+    await payment(10_904_006, { status: 'pending', submitted_at: new Date(), settled_at: null });
+    await payment(5_000, { status: 'pending', submitted_at: noonOf(yesterday), settled_at: null });
+    // Submitted yesterday, settled today: today's cash, not yesterday's.
+    await payment(25_000, { status: 'settled', submitted_at: noonOf(yesterday), settled_at: new Date() });
+    await payment(12_345, { status: 'settled', submitted_at: new Date(), settled_at: new Date() });
+    await payment(40_000, { status: 'settled', submitted_at: noonOf(addDays(today, -2)), settled_at: noonOf(yesterday) });
+    // Settled and then returned: the money went back.
+    await payment(7_777, { status: 'returned', submitted_at: noonOf(addDays(today, -2)), settled_at: noonOf(yesterday), returned_at: new Date() });
+    await payment(3_000, { status: 'failed', submitted_at: new Date(), settled_at: null });
+    // Settled before the window.
+    await payment(9_999, { status: 'settled', submitted_at: noonOf(addDays(today, -41)), settled_at: noonOf(addDays(today, -40)) });
+
+    const { body } = await cashier.get('/api/operator/dashboard').expect(200);
+    const days = body.cash_received.by_day as Array<{ day: string; amount_cents: number; count: number }>;
+    expect(days).toHaveLength(30);
+    expect(days[0]!.day).toBe(addDays(today, -29));
+    expect(days.slice(-3)).toEqual([
+      { day: addDays(today, -2), amount_cents: 0, count: 0 },
+      { day: yesterday, amount_cents: 40_000, count: 1 },
+      { day: today, amount_cents: 37_345, count: 2 },
+    ]);
+    expect(body.cash_received).toMatchObject({ days: 30, amount_cents: 77_345, count: 3 });
+    expect(body.pending).toEqual({ count: 2, amount_cents: 10_909_006 });
+    // The pending total is the payments list's Pending filter.
+    const pendingList = await cashier.get(`/api/operator/payments${listQuery({ filter: { status: 'pending' }, range: [0, 0] })}`).expect(200);
+    expect(Number(pendingList.headers['content-range']!.split('/')[1])).toBe(body.pending.count);
+  });
+
   it("shows a dealer only its own figures", async () => {
     const { body } = await stranger.get('/api/operator/dashboard').expect(200);
     expect(body.outstanding_cents).toBe(999_999);
     expect(body.attention).toEqual({ frozen: 0, needs_investigation: 0, returned: 0, disputed: 0 });
     expect(body.settlements.to_post).toBe(0);
+    expect(body.cash_received).toMatchObject({ amount_cents: 0, count: 0 });
+    expect(body.pending).toEqual({ count: 0, amount_cents: 0 });
   });
 
   it('needs a signed-in operator', async () => {

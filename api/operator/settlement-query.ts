@@ -22,9 +22,10 @@ const settlementFilter = z.object({
   unresolved: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
 });
 
-export const SETTLEMENT_SORTABLE: Record<string, string> = {
+export const SETTLEMENT_SORTABLE: Record<string, string | string[]> = {
   number: 's.created_at',
-  business_date: 's.business_date',
+  // A day's settlements in the order they were opened (after an early close, the next one).
+  business_date: ['s.business_date', 's.sequence'],
   created_at: 's.created_at',
   status: 's.status',
   payment_count: 's.payment_count',
@@ -89,6 +90,7 @@ function toSettlementView(row: Record<string, any>, categories: Record<Settlemen
     id: row.id,
     number: row.number,
     business_date: row.business_date,
+    sequence: row.sequence,
     created_at: row.created_at,
     status: row.status,
     payment_count: row.payment_count,

@@ -143,7 +143,7 @@ describe('Operator console in a browser: payments, settlements, integration, das
     await expectText(page.getByTestId('settlements-to-post'), /Settlements to post\s+2\b/);
     await expectText(page.getByTestId('aging-61_90'), /^\$2,400\.00$/);
     await page.getByTestId('aging-chart').locator('.recharts-bar-rectangle').first().waitFor();
-    await page.getByTestId('payment-volume-chart').locator('.recharts-bar-rectangle').first().waitFor();
+    await page.getByTestId('cash-received-chart').locator('.recharts-bar-rectangle').first().waitFor();
     await shot('01-dashboard');
 
     // Each figure opens its list, filtered.

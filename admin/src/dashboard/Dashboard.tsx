@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis
 import { compactDollars, shortDay } from '../common/charts';
 import { calendarDate, money } from '../common/format';
 import type { OperatorDataProvider } from '../dataProvider';
-import { PaymentVolumeChart } from '../payments/PaymentVolumeChart';
+import { CashReceivedChart } from './CashReceivedChart';
 import type { DashboardFigures } from './dashboardApi';
 
 /** A list URL with its filter, as react-admin reads it from the location. */
@@ -147,7 +147,7 @@ export function Dashboard() {
           <Grid size={{ xs: 12, md: 6 }}>
             <Card variant="outlined" sx={{ height: '100%' }}>
               <CardContent sx={{ pb: 1 }}>
-                <PaymentVolumeChart title="Cash received by day" height={236} />
+                <CashReceivedChart received={figures.cash_received} pending={figures.pending} height={236} pendingUrl={listUrl('payments', { status: ['pending'] })} />
               </CardContent>
             </Card>
           </Grid>

@@ -8,6 +8,10 @@ export interface DashboardFigures {
   stats_as_of: string | null;
   attention: { frozen: number; needs_investigation: number; returned: number; disputed: number };
   settlements: { to_post: number; to_post_net_cents: number; oldest_to_post: string | null; to_resolve: number; open: number };
+  /** Settled money by the dealer-local day it settled, oldest day first. */
+  cash_received: { days: number; amount_cents: number; count: number; by_day: Array<{ day: string; amount_cents: number; count: number }> };
+  /** Submitted, still pending at the processor: not cash yet. */
+  pending: { count: number; amount_cents: number };
 }
 
 export const dashboardMethods = {

@@ -1,6 +1,6 @@
-import { Chip, Tooltip, type ChipProps } from '@mui/material';
+import { Chip, Tooltip, Typography, type ChipProps } from '@mui/material';
 import { useRecordContext } from 'react-admin';
-import { humanize, instant } from '../common/format';
+import { calendarDate, humanize, instant } from '../common/format';
 import { dealerTimeZone } from '../session';
 import { CATEGORY_LABELS, type Category, type CategoryState, type SettlementRow, type SettlementStatus } from './settlementsApi';
 
@@ -82,5 +82,21 @@ export function ResolvedField(_props: { label?: string }) {
     <Tooltip title={`Resolved by ${record.resolved_by_name ?? 'an operator'}, ${instant(record.resolved_at)}`}>
       <span style={{ whiteSpace: 'nowrap' }}>✓ {shortInstant(record.resolved_at)}</span>
     </Tooltip>
+  );
+}
+
+/** The business date, with the settlement's place in the day when an early close made it the 2nd or later. */
+export function BusinessDateField(_props: { label?: string; source?: string }) {
+  const record = useRecordContext<SettlementRow>();
+  if (!record) return null;
+  return (
+    <Typography component="span" variant="body2" sx={{ whiteSpace: 'nowrap' }}>
+      {calendarDate(record.business_date)}
+      {record.sequence > 1 ? (
+        <Typography component="span" variant="caption" color="text.secondary" title={`Settlement ${record.sequence} of the day, opened after an early close`}>
+          {` · #${record.sequence}`}
+        </Typography>
+      ) : null}
+    </Typography>
   );
 }

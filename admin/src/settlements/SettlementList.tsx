@@ -1,8 +1,8 @@
 import { Box } from '@mui/material';
 import { DataTable, DateInput, List, SearchInput, SelectArrayInput, SelectInput, type ListProps } from 'react-admin';
-import { CalendarDateField, InstantField, MoneyField } from '../common/fields';
+import { InstantField, MoneyField } from '../common/fields';
 import { PaymentsTabs } from '../payments/PaymentsTabs';
-import { CategoryBadgeField, ResolvedField, SETTLEMENT_STATUS_CHOICES, SettlementStatusField } from './SettlementFields';
+import { BusinessDateField, CategoryBadgeField, ResolvedField, SETTLEMENT_STATUS_CHOICES, SettlementStatusField } from './SettlementFields';
 import type { SettlementRow } from './settlementsApi';
 
 const settlementFilters = [
@@ -13,7 +13,7 @@ const settlementFilters = [
   <SelectInput key="unresolved" source="unresolved" label="Resolved" choices={[{ id: 'true', name: 'Not resolved' }, { id: 'false', name: 'Resolved' }]} alwaysOn />,
 ];
 
-/** The Settlements tab: one batch per dealer business day, newest first, with its three posting categories. */
+/** The Settlements tab: the dealer's batches (one per business day, more after early closes), newest first, each with its three posting categories. */
 export function SettlementList(props: Partial<ListProps>) {
   return (
     <Box>
@@ -30,7 +30,9 @@ export function SettlementList(props: Partial<ListProps>) {
       >
         <DataTable<SettlementRow> rowClick="show" bulkActionButtons={false}>
           <DataTable.Col source="number" label="Settlement" />
-          <DataTable.Col source="business_date" label="Business date" field={CalendarDateField} />
+          <DataTable.Col source="business_date" label="Business date">
+            <BusinessDateField />
+          </DataTable.Col>
           <DataTable.Col source="created_at" label="Created" field={InstantField} />
           <DataTable.NumberCol source="payment_count" label="Payments" />
           <DataTable.Col source="gross_cents" label="Gross" field={MoneyField} align="right" />

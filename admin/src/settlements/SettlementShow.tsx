@@ -8,6 +8,7 @@ import {
 import { useState, type ReactNode } from 'react';
 import { Link, Show, useDataProvider, useGetList, useNotify, useRecordContext, useRefresh, useShowContext } from 'react-admin';
 import { calendarDate, humanize, instant, money } from '../common/format';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import { PaymentsTabs } from '../payments/PaymentsTabs';
 import { PostingWizard } from './PostingWizard';
@@ -95,7 +96,10 @@ function Header({ settlement }: { settlement: SettlementDetail }) {
           <ResolveButton settlement={settlement} unposted={unposted.map((category) => CATEGORY_LABELS[category].toLowerCase())} />
         </Box>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1.5 }}>
-          <Fact label="Business date">{calendarDate(settlement.business_date)}</Fact>
+          <Fact label="Business date">
+            {calendarDate(settlement.business_date)}
+            {settlement.sequence > 1 ? ` · settlement ${settlement.sequence} of the day` : ''}
+          </Fact>
           <Fact label="Created">{instant(settlement.created_at)}</Fact>
           <Fact label={settlement.closed_at ? 'Closed' : 'Closes'}>{instant(settlement.closed_at ?? settlement.closes_at)}</Fact>
           <Fact label="Payments">{settlement.payment_count}</Fact>
@@ -175,35 +179,60 @@ function ResolveButton({ settlement, unposted }: { settlement: SettlementDetail;
   );
 }
 
+/**
+ * Closing early cannot be undone, so it asks first and says what it does: this batch stops
+ * collecting and becomes ready to post; later payments of the day go to a new settlement.
+ */
 function CloseButton({ settlement }: { settlement: SettlementDetail }) {
-  const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState(false);
   return (
-    <Tooltip title={`Closes by itself at ${instant(settlement.closes_at)}; close it now to post today's payments early.`}>
-      <span>
-        <Button
-          variant="outlined"
-          startIcon={<LockClockIcon />}
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await dataProvider.closeSettlement(settlement.id);
-              notify(`Settlement ${settlement.number} closed`, { type: 'success' });
-              refresh();
-            } catch (failure) {
-              notify((failure as Error).message, { type: 'error' });
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          Close now
+    <>
+      <Tooltip title={`Closes by itself at ${instant(settlement.closes_at)}; close it now to post today's payments early.`}>
+        <span>
+          <Button variant="outlined" startIcon={<LockClockIcon />} onClick={() => setOpen(true)} data-testid="close-settlement">
+            Close now
+          </Button>
+        </span>
+      </Tooltip>
+      {open ? <CloseDialog settlement={settlement} onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
+
+function CloseDialog({ settlement, onClose }: { settlement: SettlementDetail; onClose: () => void }) {
+  const dataProvider = useDataProvider<OperatorDataProvider>();
+  const refresh = useRefresh();
+  const { busy, refusal, run } = useDialogAction({ onClose, reload: refresh });
+  const count = `${settlement.payment_count} payment${settlement.payment_count === 1 ? '' : 's'}`;
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby="close-settlement-title">
+      <DialogTitle id="close-settlement-title">Close settlement {settlement.number} now?</DialogTitle>
+      <DialogContent>
+        <DialogContentText sx={{ mb: 1.5 }}>
+          It stops collecting payments now instead of at the cutoff ({instant(settlement.closes_at)}). Its {count} ({money(settlement.net_cents)} net) become
+          ready to post to the general ledger.
+        </DialogContentText>
+        <DialogContentText sx={{ mb: 1.5 }}>
+          Payments that settle later on {calendarDate(settlement.business_date)} go into a new settlement for the same business day.
+        </DialogContentText>
+        <DialogContentText>
+          <strong>This cannot be undone:</strong> a closed settlement cannot be reopened.
+        </DialogContentText>
+        {refusal ? (
+          <Alert severity="error" sx={{ mt: 2 }}>
+            {refusal}
+          </Alert>
+        ) : null}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
         </Button>
-      </span>
-    </Tooltip>
+        <Button variant="contained" color="warning" startIcon={<LockClockIcon />} disabled={busy} onClick={() => run(() => dataProvider.closeSettlement(settlement.id), `Settlement ${settlement.number} closed`)}>
+          Close settlement
+        </Button>
+      </DialogActions>
+    </Dialog>
   );
 }
 

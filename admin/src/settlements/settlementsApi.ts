@@ -25,6 +25,8 @@ export interface CategoryState {
 export interface SettlementRow extends RaRecord<string> {
   number: string;
   business_date: string;
+  /** 1 for the day's first settlement; 2, 3, … after early closes that day. */
+  sequence: number;
   created_at: string;
   status: SettlementStatus;
   payment_count: number;
