@@ -275,7 +275,7 @@ function Timeline({ payment }: { payment: PaymentDetail }) {
                   {entry.from_status ? `${humanize(entry.from_status)} → ` : ''}
                   {humanize(entry.to_status)}
                 </TableCell>
-                <TableCell sx={{ verticalAlign: 'top' }}>{humanize(entry.actor_kind)}</TableCell>
+                <TableCell sx={{ verticalAlign: 'top' }}>{entry.actor_name ?? humanize(entry.actor_kind)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
