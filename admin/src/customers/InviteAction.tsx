@@ -43,7 +43,7 @@ function ConfirmInvite({ record, resend, onClose }: { record: CustomerDetail; re
     const [outcome] = answer.results;
     // The API answers per customer; a refusal of this one is this dialog's refusal.
     if (outcome?.outcome === 'error') throw new Error(outcome.error.message);
-  }, `Invitation emailed to ${to}`);
+  }, `Invitation sent to ${to}`);
 
   return (
     <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth aria-labelledby="invite-title">
