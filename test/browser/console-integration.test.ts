@@ -79,7 +79,7 @@ describe('Integration page in a browser: CSV uploads of a file-based dealer', ()
     await page.locator('[data-testid="validation-result"][data-status="validated"]').waitFor();
     await expectText(page.getByTestId('file-accounts.csv').getByTestId('valid-rows'), /^4$/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-integration-01-picked-and-validated.png'), fullPage: true });
-    await page.getByRole('button', { name: 'Commit 4 valid rows' }).click();
+    await page.getByTestId('validation-result').getByRole('button', { name: 'Commit 4 valid rows' }).click();
     await page.locator('[data-testid="validation-result"][data-status="succeeded"]').waitFor();
     await expectText(page.getByTestId('ingestion-history'), /Succeeded[\s\S]*accounts\.csv/);
     expect(await db('customer_accounts').where({ dealer_id: dealerId }).pluck('erp_account_id')).toEqual(expect.arrayContaining(['C-1001', 'C-1002']));
@@ -115,8 +115,8 @@ describe('Integration page in a browser: CSV uploads of a file-based dealer', ()
       await page.getByRole('button', { name: 'Upload and validate 1 file' }).click();
       await page.locator('[data-testid="validation-result"][data-status="validated"]').waitFor();
       // Off to another page before deciding: the upload card forgets the run, the history does not.
-      await page.getByRole('menuitem', { name: 'Customers' }).click();
-      await page.getByPlaceholder('Name or account number').waitFor();
+      await page.getByRole('menuitem', { name: 'Settings' }).click();
+      await page.getByLabel('Company name').waitFor();
       await openIntegration(page);
     }
     const history = page.getByTestId('ingestion-history');
