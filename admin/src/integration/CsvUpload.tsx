@@ -25,7 +25,7 @@ function bytes(size: number): string {
  * their values and errors by column) and commit or cancel. Nothing reaches the receivables
  * until Commit.
  */
-export function CsvUpload({ onFinished }: { onFinished: () => void }) {
+export function CsvUpload({ onFinished, onRunShown }: { onFinished: () => void; onRunShown?: (runId: string | null) => void }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
   const [files, setFiles] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -76,6 +76,11 @@ export function CsvUpload({ onFinished }: { onFinished: () => void }) {
       setUploadFraction(null);
     }
   };
+
+  // The history leaves the decision on the run shown here to this card: one Commit per run on the page.
+  useEffect(() => {
+    onRunShown?.(run?.id ?? null);
+  }, [run?.id, onRunShown]);
 
   // Validation and commit happen in a workflow; follow the run until it settles.
   const busy = run?.status === 'validating' || run?.status === 'processing';

@@ -30,7 +30,7 @@ const stillMoving = (run: IngestionRun) => run.status === 'validating' || run.st
  * Every upload of this dealer, newest first: who, when, how it ended, and per data type the
  * lines read and what became of them (inserted, updated, unchanged, invalid).
  */
-export function IngestionHistory({ version }: { version: number }) {
+export function IngestionHistory({ version, runShownAbove }: { version: number; runShownAbove?: string | null }) {
   const [page, setPage] = useState(0);
   const [perPage, setPerPage] = useState(10);
   const { data, total, isPending, error, refetch } = useGetList<IngestionRun>(
@@ -98,7 +98,12 @@ export function IngestionHistory({ version }: { version: number }) {
                               {run.error}
                             </Typography>
                           ) : null}
-                          {run.status === 'validated' ? (
+                          {run.status === 'validated' && run.id === runShownAbove ? (
+                            <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
+                              Review it above, then commit or cancel.
+                            </Typography>
+                          ) : null}
+                          {run.status === 'validated' && run.id !== runShownAbove ? (
                             <Stack direction="row" spacing={1} sx={{ mt: 0.5 }}>
                               <Button size="small" variant="contained" disabled={decision.deciding || run.totals.valid === 0} onClick={() => decision.decide(run.id, 'commit')}>
                                 Commit {num(run.totals.valid)} valid row{run.totals.valid === 1 ? '' : 's'}
