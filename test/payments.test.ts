@@ -128,6 +128,11 @@ describe('payments', () => {
     expect(noReason.status).toBe(400);
     const frozen = await stack.operator.send('post', `/api/operator/payments/${paymentId}/freeze`, { reason: 'Customer called about a duplicate' }).expect(200);
     expect(frozen.body).toMatchObject({ status: 'frozen', actions: expect.arrayContaining(['release', 'terminate']) });
+    // The timeline names who acted, not just "operator" (createOperator's default name).
+    expect(frozen.body.timeline).toEqual(expect.arrayContaining([
+      expect.objectContaining({ event: 'submitted', actor_kind: 'customer', actor_name: expect.any(String) }),
+      expect.objectContaining({ event: 'freeze', actor_kind: 'operator', actor_name: 'Dana Operator', reason: 'Customer called about a duplicate' }),
+    ]));
     const again = await stack.operator.send('post', `/api/operator/payments/${paymentId}/freeze`, { reason: 'twice' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('illegal_transition');

@@ -24,6 +24,9 @@ export function App() {
       loginPage={LoginPage}
       layout={Layout}
       theme={theme}
+      // Ask who is signed in before drawing the menu and app bar, so a signed-out visitor
+      // sees the sign-in form straight away rather than a flash of the console.
+      requireAuth
       disableTelemetry
     >
       {resources.map((resource) => (

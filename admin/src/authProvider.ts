@@ -1,6 +1,6 @@
 import type { AuthProvider } from 'react-admin';
 import { apiFetch, errorMessage } from './httpClient';
-import { API_URL, currentSession, setSession, type OperatorSession } from './session';
+import { API_URL, currentSession, sessionKnown, setSession, type OperatorSession } from './session';
 
 /** Pages reachable without signing in (an invited operator choosing a password). */
 export const PUBLIC_PATHS = ['/set-password'];
@@ -10,6 +10,27 @@ async function fetchSession(): Promise<OperatorSession | null> {
   if (response.status === 401) return null;
   if (!response.ok) throw new Error(await errorMessage(response));
   return (await response.json()) as OperatorSession;
+}
+
+let asking: Promise<OperatorSession | null> | null = null;
+
+/**
+ * Who is signed in, asking the API at most once per page load: react-admin calls checkAuth,
+ * getIdentity and getPermissions from several places at start, and each used to ask again
+ * (about twenty requests on the sign-in page). Concurrent callers share the one request, and
+ * a "nobody" answer is remembered until a sign-in or a 401 changes it.
+ */
+async function knownSession(): Promise<OperatorSession | null> {
+  if (sessionKnown()) return currentSession();
+  asking ??= fetchSession()
+    .then((session) => {
+      setSession(session);
+      return session;
+    })
+    .finally(() => {
+      asking = null;
+    });
+  return asking;
 }
 
 /**
@@ -31,11 +52,8 @@ export const authProvider: AuthProvider = {
 
   async checkAuth() {
     if (PUBLIC_PATHS.some((path) => window.location.hash.startsWith(`#${path}`))) return;
-    if (currentSession()) return;
-    const session = await fetchSession();
     // Not signed in yet is not an error worth a red toast: go to the sign-in page quietly.
-    if (!session) throw { message: false };
-    setSession(session);
+    if (!(await knownSession())) throw { message: false };
   },
 
   async checkError(error: { status?: number }) {
@@ -48,15 +66,12 @@ export const authProvider: AuthProvider = {
   },
 
   async getIdentity() {
-    const session = currentSession() ?? (await fetchSession());
+    const session = await knownSession();
     if (!session) throw new Error('Not signed in');
-    setSession(session);
     return { id: session.user.id, fullName: session.user.name, email: session.user.email, role: session.user.role, dealer: session.dealer };
   },
 
   async getPermissions() {
-    const session = currentSession() ?? (await fetchSession());
-    if (session) setSession(session);
-    return session?.user.role ?? null;
+    return (await knownSession())?.user.role ?? null;
   },
 };

@@ -11,9 +11,11 @@ export interface OperatorSession {
 
 export const API_URL = '/api/operator';
 
-let current: OperatorSession | null = null;
+// undefined: not asked yet; null: the API said nobody is signed in (until the next sign-in).
+let current: OperatorSession | null | undefined;
 
-export const currentSession = () => current;
+export const currentSession = () => current ?? null;
+export const sessionKnown = () => current !== undefined;
 export const setSession = (session: OperatorSession | null) => {
   current = session;
 };

@@ -330,7 +330,7 @@ describe('operator API: customers dashboard', () => {
         net_ar_cents: stats.outstanding_cents + stats.debit_adjustments_cents - stats.credit_adjustments_cents,
         priority_band: 'nothing_to_do',
         credit: { limit_cents: 1_000_000, available_cents: 1_000_000 - stats.outstanding_cents, utilisation_bps: Math.round((stats.outstanding_cents * 10_000) / 1_000_000) },
-        portal_access: { state: 'invited', disabled: false, invitation: { status: 'pending' }, companies: [] },
+        portal_access: { state: 'invited', disabled: false, invitation: { status: 'pending' }, invite_to: 'pat@alder.test', companies: [] },
       });
       expect(response.body.priority_breakdown).toEqual([
         { key: 'aging_mix', label: 'Aging mix', tenths: 30, max_tenths: 45 },

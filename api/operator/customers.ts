@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Db } from '../../db/connection';
+import { contactEmailFor } from '../../db/invitations';
 import { centsToDecimal } from '../../domain/money';
 import { bandFor } from '../../domain/collection-priority';
 import { operatorOf } from '../auth/context';
@@ -100,7 +101,7 @@ export async function customerDetail(db: Db, dealerId: string, id: string) {
     .first([...CUSTOMER_COLUMNS, 's.priority_components', 's.computed_at', 'ca.address_line1', 'ca.city', 'ca.state', 'ca.postal_code', 'ca.phone', 'ca.created_at']);
   if (!raw) throw notFound('Customer');
 
-  const [contacts, jobs, invitation, companies] = await Promise.all([
+  const [contacts, jobs, invitation, companies, inviteTo] = await Promise.all([
     db('contacts')
       .where({ dealer_id: dealerId, customer_account_id: id })
       .whereNull('deleted_at')
@@ -116,6 +117,8 @@ export async function customerDetail(db: Db, dealerId: string, id: string) {
       .join('customer_companies as c', 'c.id', 'l.company_id')
       .where({ 'l.dealer_id': dealerId, 'l.customer_account_id': id })
       .select('c.id as company_id', 'c.name as company_name', 'l.status', 'l.linked_at', db.raw('(select count(*)::int from portal_users u where u.company_id = c.id and u.status = ?) as active_users', ['active'])),
+    // The address an invitation would go to now, the same one the invite route picks.
+    contactEmailFor(db, id),
   ]);
 
   const row = toCustomerRow(raw);
@@ -143,6 +146,7 @@ export async function customerDetail(db: Db, dealerId: string, id: string) {
       state: row.portal_access_disabled ? 'disabled' : linkedActive ? 'active' : invitation && row.invitation_status === 'pending' ? 'invited' : 'not_invited',
       disabled: row.portal_access_disabled,
       invitation: invitation ? { ...invitation, status: row.invitation_status } : null,
+      invite_to: inviteTo,
       companies,
     },
   };

@@ -192,7 +192,13 @@ export async function paymentDetail(db: Db, dealerId: string, id: string, tempor
       .orderBy('pa.id')
       .select('pa.id', 'pa.item_type', 'pa.amount_cents', 'pa.state', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number',
         db.raw('coalesce(i.id, ad.id, st.id) as document_uuid')),
-    db('payment_events').where({ payment_id: id }).orderBy([{ column: 'at' }, { column: 'id' }]).select('from_status', 'to_status', 'event', 'actor_kind', 'actor_id', 'reason', 'at'),
+    // Who acted, by name: the operator of this dealer or the customer's portal user.
+    db('payment_events as e')
+      .leftJoin('operator_users as eo', (join) => join.on(db.raw('eo.id::text = e.actor_id')).andOnVal('e.actor_kind', '=', 'operator').andOnVal('eo.dealer_id', '=', dealerId))
+      .leftJoin('portal_users as eu', (join) => join.on(db.raw('eu.id::text = e.actor_id')).andOnVal('e.actor_kind', '=', 'customer'))
+      .where('e.payment_id', id)
+      .orderBy([{ column: 'e.at' }, { column: 'e.id' }])
+      .select('e.from_status', 'e.to_status', 'e.event', 'e.actor_kind', 'e.actor_id', db.raw('coalesce(eo.name, eu.name) as actor_name'), 'e.reason', 'e.at'),
     db('gl_posting_lines').where({ payment_id: id, status: 'posted' }).first('id'),
     db('payment_failure_decisions as d')
       .join('operator_users as o', 'o.id', 'd.operator_id')

@@ -1,8 +1,6 @@
-import MailOutlineIcon from '@mui/icons-material/EmailOutlined';
 import { Alert, Card, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import {
-  Button,
   DataTable,
   ListButton,
   Pagination,
@@ -10,53 +8,20 @@ import {
   Show,
   TabbedShowLayout,
   TopToolbar,
-  useDataProvider,
   useListContext,
-  useNotify,
   useRecordContext,
-  useRefresh,
 } from 'react-admin';
 import { StatusChip } from '../common/chips';
 import { CalendarDateField, InstantField, MoneyField } from '../common/fields';
 import { humanize } from '../common/format';
-import type { InviteAnswer, OperatorDataProvider } from '../dataProvider';
-import { InviteResults } from './CustomerBulkActions';
 import { FailedPaymentsAction } from './FailedPaymentsDrawer';
+import { InviteAction } from './InviteAction';
 import { PortalAccessAction } from './PortalAccessAction';
 import { CustomerSummary, type CustomerDetail } from './CustomerSummary';
 
 function CustomerTitle() {
   const record = useRecordContext<CustomerDetail>();
   return <span>{record ? `${record.name} (${record.erp_account_id})` : 'Customer'}</span>;
-}
-
-function InviteAction() {
-  const record = useRecordContext<CustomerDetail>();
-  const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const [answer, setAnswer] = useState<InviteAnswer | null>(null);
-  const [busy, setBusy] = useState(false);
-  // The list row stands in for the record until the detail arrives; it has no portal_access.
-  if (!record?.portal_access) return null;
-  const resend = record.portal_access.invitation !== null && record.portal_access.state !== 'active';
-  async function send() {
-    setBusy(true);
-    try {
-      setAnswer(await dataProvider.inviteCustomers([record!.id]));
-      refresh();
-    } catch (error) {
-      notify((error as Error).message, { type: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <>
-      <Button label={resend ? 'Resend invitation' : 'Invite to portal'} onClick={send} disabled={busy || record.portal_access.disabled} startIcon={<MailOutlineIcon />} />
-      {answer ? <InviteResults answer={answer} onClose={() => setAnswer(null)} /> : null}
-    </>
-  );
 }
 
 function CustomerActions() {

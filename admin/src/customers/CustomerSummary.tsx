@@ -4,7 +4,7 @@ import { Box, Button, Card, CardContent, Chip, LinearProgress, Popover, Skeleton
 import { useState, type ReactNode } from 'react';
 import { useRecordContext } from 'react-admin';
 import { BAND_LABELS, bandFor } from '../../../domain/collection-priority';
-import { InvitationBadge, PriorityChip } from '../common/chips';
+import { PriorityChip } from '../common/chips';
 import { calendarDate, days, humanize, instant, money } from '../common/format';
 
 export interface CustomerDetail {
@@ -36,6 +36,8 @@ export interface CustomerDetail {
     state: 'disabled' | 'active' | 'invited' | 'not_invited';
     disabled: boolean;
     invitation: { email: string; status: string; sent_at: string | null; expires_at: string } | null;
+    /** Where an invitation sent now would go; null when the account has no contact email. */
+    invite_to: string | null;
     companies: Array<{ company_id: string; company_name: string; status: string; active_users: number }>;
   };
   address: { line1: string | null; city: string | null; state: string | null; postal_code: string | null };
@@ -178,13 +180,21 @@ const PORTAL_STATE_LABELS: Record<CustomerDetail['portal_access']['state'], stri
   disabled: 'Access disabled',
 };
 
+/**
+ * One word for where the customer stands: "Invited" already says the invitation is pending, so
+ * the invitation's own status shows only when it ended without a sign-up (expired, declined).
+ */
+function portalStateLabel(access: CustomerDetail['portal_access']): string {
+  if (access.state === 'not_invited' && access.invitation) return `Invitation ${humanize(access.invitation.status).toLowerCase()}`;
+  return PORTAL_STATE_LABELS[access.state];
+}
+
 function PortalAccess({ record }: { record: CustomerDetail }) {
   const access = record.portal_access;
   return (
     <Box sx={{ mt: 0.5 }}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <Chip size="small" label={PORTAL_STATE_LABELS[access.state]} color={access.state === 'active' ? 'success' : access.state === 'disabled' ? 'error' : 'default'} sx={{ height: 20 }} />
-        {access.invitation ? <InvitationBadge status={access.invitation.status} /> : null}
+        <Chip size="small" label={portalStateLabel(access)} color={access.state === 'active' ? 'success' : access.state === 'disabled' ? 'error' : access.state === 'invited' ? 'info' : 'default'} sx={{ height: 20 }} data-testid="portal-state" />
       </Stack>
       {access.invitation ? (
         <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>

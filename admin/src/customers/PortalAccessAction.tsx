@@ -17,6 +17,8 @@ export function PortalAccessAction() {
   // The list row stands in for the record until the detail arrives; it has no portal_access.
   if (!record?.portal_access) return null;
   const disabled = record.portal_access.disabled;
+  // Nothing to take away from a customer who was never invited and never registered.
+  if (!disabled && record.portal_access.invitation === null && record.portal_access.companies.length === 0) return null;
   return (
     <>
       <Button

@@ -4,10 +4,11 @@ import {
   Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { useDataProvider, useNotify } from 'react-admin';
+import { useDataProvider } from 'react-admin';
 import { humanize } from '../common/format';
 import type { OperatorDataProvider } from '../dataProvider';
 import { uploadCsvFiles, UploadRefused, type IngestionRun, type RowError } from './integrationApi';
+import { useRunDecision, type RunDecision } from './useRunDecision';
 
 const POLL_MS = 1000;
 const MAX_FILES = 10;
@@ -24,25 +25,25 @@ function bytes(size: number): string {
  * their values and errors by column) and commit or cancel. Nothing reaches the receivables
  * until Commit.
  */
-export function CsvUpload({ onFinished }: { onFinished: () => void }) {
+export function CsvUpload({ onFinished, onRunShown }: { onFinished: () => void; onRunShown?: (runId: string | null) => void }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const [files, setFiles] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
   const [uploadFraction, setUploadFraction] = useState<number | null>(null);
   const [run, setRun] = useState<IngestionRun | null>(null);
   const [refusal, setRefusal] = useState<UploadRefused | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [deciding, setDeciding] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
 
-  const addFiles = (incoming: FileList | null) => {
-    if (!incoming) return;
+  // Takes an array, not the live FileList: the picker's list empties once its value is
+  // cleared, which happens before React runs the state update below.
+  const addFiles = (incoming: File[]) => {
+    if (incoming.length === 0) return;
     setRefusal(null);
     setError(null);
     setFiles((current) => {
       const byName = new Map(current.map((file) => [file.name, file]));
-      for (const file of Array.from(incoming)) byName.set(file.name, file);
+      for (const file of incoming) byName.set(file.name, file);
       return [...byName.values()].slice(0, MAX_FILES);
     });
   };
@@ -50,7 +51,7 @@ export function CsvUpload({ onFinished }: { onFinished: () => void }) {
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    addFiles(event.dataTransfer.files);
+    addFiles(Array.from(event.dataTransfer.files));
   };
 
   const upload = async () => {
@@ -61,13 +62,25 @@ export function CsvUpload({ onFinished }: { onFinished: () => void }) {
       setRun(await uploadCsvFiles(files, setUploadFraction));
       setFiles([]);
     } catch (failure) {
-      if (failure instanceof UploadRefused) setRefusal(failure);
-      else setError((failure as Error).message);
+      if (failure instanceof UploadRefused) {
+        setRefusal(failure);
+        // The refused files leave the queue, or they would sink the next upload too; the
+        // others stay queued, since nothing of this upload was kept.
+        const refusedNames = new Set(failure.files.map((file) => file.filename));
+        setFiles((current) => current.filter((file) => !refusedNames.has(file.name)));
+      } else {
+        setError((failure as Error).message);
+      }
       onFinished();
     } finally {
       setUploadFraction(null);
     }
   };
+
+  // The history leaves the decision on the run shown here to this card: one Commit per run on the page.
+  useEffect(() => {
+    onRunShown?.(run?.id ?? null);
+  }, [run?.id, onRunShown]);
 
   // Validation and commit happen in a workflow; follow the run until it settles.
   const busy = run?.status === 'validating' || run?.status === 'processing';
@@ -86,20 +99,12 @@ export function CsvUpload({ onFinished }: { onFinished: () => void }) {
     return () => clearInterval(timer);
   }, [busy, runId, dataProvider, onFinished]);
 
-  const decide = async (decision: 'commit' | 'cancel') => {
-    if (!run) return;
-    setDeciding(true);
-    setError(null);
-    try {
-      const next = decision === 'commit' ? await dataProvider.commitIngestionRun(run.id) : await dataProvider.cancelIngestionRun(run.id);
-      setRun(next);
-      notify(decision === 'commit' ? 'Applying the valid rows…' : 'Upload cancelled; nothing was applied.', { type: 'info' });
-      onFinished();
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setDeciding(false);
-    }
+  const decision = useRunDecision((next) => {
+    setRun(next);
+    onFinished();
+  });
+  const decide = (choice: RunDecision) => {
+    if (run) void decision.decide(run.id, choice);
   };
 
   const reset = () => {
@@ -146,7 +151,8 @@ export function CsvUpload({ onFinished }: { onFinished: () => void }) {
                 hidden
                 data-testid="file-input"
                 onChange={(event) => {
-                  addFiles(event.target.files);
+                  addFiles(Array.from(event.target.files ?? []));
+                  // Cleared so that choosing the same file again still fires a change.
                   event.target.value = '';
                 }}
               />
@@ -179,11 +185,19 @@ export function CsvUpload({ onFinished }: { onFinished: () => void }) {
               <Alert severity="error" sx={{ mt: 1 }} data-testid="upload-refused">
                 <strong>The upload was refused; nothing was kept.</strong>
                 {refusal.files.length ? (
-                  <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-                    {refusal.files.map((file) => (
-                      <li key={file.filename}>{file.message}</li>
-                    ))}
-                  </ul>
+                  <>
+                    <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+                      {refusal.files.map((file) => (
+                        <li key={file.filename}>
+                          {file.filename}: {file.message}
+                        </li>
+                      ))}
+                    </ul>
+                    <div>
+                      {refusal.files.length === 1 ? 'That file was' : 'Those files were'} taken out of the list
+                      {files.length ? '; the other files are still listed: upload them again.' : '.'}
+                    </div>
+                  </>
                 ) : (
                   <div>{refusal.message}</div>
                 )}
@@ -191,9 +205,9 @@ export function CsvUpload({ onFinished }: { onFinished: () => void }) {
             ) : null}
           </>
         ) : (
-          <RunResult run={run} deciding={deciding} onDecide={decide} onClose={reset} />
+          <RunResult run={run} deciding={decision.deciding} onDecide={decide} onClose={reset} />
         )}
-        {error ? <Alert severity="error" sx={{ mt: 1 }}>{error}</Alert> : null}
+        {error ?? decision.error ? <Alert severity="error" sx={{ mt: 1 }}>{error ?? decision.error}</Alert> : null}
       </CardContent>
     </Card>
   );
@@ -208,7 +222,7 @@ const RUN_STATUS_TEXT: Record<IngestionRun['status'], string> = {
   cancelled: 'Cancelled: nothing was applied',
 };
 
-function RunResult({ run, deciding, onDecide, onClose }: { run: IngestionRun; deciding: boolean; onDecide: (decision: 'commit' | 'cancel') => void; onClose: () => void }) {
+function RunResult({ run, deciding, onDecide, onClose }: { run: IngestionRun; deciding: boolean; onDecide: (decision: RunDecision) => void; onClose: () => void }) {
   const finished = ['succeeded', 'failed', 'cancelled'].includes(run.status);
   const applied = run.status === 'succeeded' || run.status === 'processing';
   return (

@@ -1,8 +1,11 @@
-import { Alert, Box, Card, CardContent, Chip, Table, TableBody, TableCell, TableHead, TablePagination, TableRow, Typography, type ChipProps } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Chip, Stack, Table, TableBody, TableCell, TableHead, TablePagination, TableRow, Typography, type ChipProps } from '@mui/material';
 import { useState } from 'react';
 import { useGetList } from 'react-admin';
 import { humanize, instant } from '../common/format';
 import type { IngestionRun } from './integrationApi';
+import { useRunDecision } from './useRunDecision';
+
+const POLL_MS = 2000;
 
 const STATUS_COLOURS: Record<IngestionRun['status'], ChipProps['color']> = {
   validating: 'info',
@@ -16,20 +19,32 @@ const STATUS_COLOURS: Record<IngestionRun['status'], ChipProps['color']> = {
 const num = (value: number) => value.toLocaleString('en-US');
 
 /**
+ * An upload the API turned away at the door (not a CSV, an unknown header, a file attached
+ * twice): nothing of it was kept, so it reads as refused with its reasons, not as a run that
+ * failed half-way.
+ */
+const isRefused = (run: IngestionRun) => run.status === 'failed' && run.files.some((file) => file.status === 'refused');
+const stillMoving = (run: IngestionRun) => run.status === 'validating' || run.status === 'processing';
+
+/**
  * Every upload of this dealer, newest first: who, when, how it ended, and per data type the
  * lines read and what became of them (inserted, updated, unchanged, invalid).
  */
-export function IngestionHistory({ version }: { version: number }) {
+export function IngestionHistory({ version, runShownAbove }: { version: number; runShownAbove?: string | null }) {
   const [page, setPage] = useState(0);
   const [perPage, setPerPage] = useState(10);
-  const { data, total, isPending, error } = useGetList<IngestionRun>(
+  const { data, total, isPending, error, refetch } = useGetList<IngestionRun>(
     'ingestion-runs',
     { pagination: { page: page + 1, perPage }, sort: { field: 'created_at', order: 'DESC' }, meta: { version } },
+    // A run validating or committing moves on by itself; follow it until it settles.
+    { refetchInterval: (query) => ((query.state.data?.data ?? []).some(stillMoving) ? POLL_MS : false) },
   );
+  const decision = useRunDecision(() => void refetch());
   const runs = data ?? [];
-  const processing = runs.filter((run) => run.status === 'validating' || run.status === 'processing').length;
+  const processing = runs.filter(stillMoving).length;
   const succeeded = runs.filter((run) => run.status === 'succeeded').length;
-  const failed = runs.filter((run) => run.status === 'failed').length;
+  const refused = runs.filter(isRefused).length;
+  const failed = runs.filter((run) => run.status === 'failed' && !isRefused(run)).length;
 
   return (
     <Card variant="outlined" data-testid="ingestion-history">
@@ -38,11 +53,12 @@ export function IngestionHistory({ version }: { version: number }) {
           <Typography variant="subtitle2">Ingestion history</Typography>
           {runs.length ? (
             <Typography variant="caption" color="text.secondary">
-              On this page: {processing} processing · {succeeded} succeeded · {failed} failed
+              On this page: {processing} processing · {succeeded} succeeded · {failed} failed{refused ? ` · ${refused} refused` : ''}
             </Typography>
           ) : null}
         </Box>
         {error ? <Alert severity="error">{(error as Error).message}</Alert> : null}
+        {decision.error ? <Alert severity="error" sx={{ mb: 1 }} data-testid="history-decision-error">{decision.error}</Alert> : null}
         {!isPending && runs.length === 0 ? (
           <Typography variant="body2" color="text.secondary">
             No uploads yet.
@@ -67,14 +83,36 @@ export function IngestionHistory({ version }: { version: number }) {
               {runs.map((run) => {
                 const types = Object.entries(run.counts);
                 const rows = types.length ? types : [['—', run.totals] as const];
+                const refusedRun = isRefused(run);
                 return rows.map(([type, counts], index) => (
-                  <TableRow key={`${run.id}-${type}`} sx={index < rows.length - 1 ? { '& td': { borderBottom: 0 } } : undefined}>
+                  <TableRow key={`${run.id}-${type}`} sx={index < rows.length - 1 ? { '& td': { borderBottom: 0 } } : undefined} data-testid={index === 0 ? 'ingestion-run' : undefined} data-status={run.status}>
                     {index === 0 ? (
                       <>
                         <TableCell rowSpan={rows.length} sx={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>{instant(run.created_at)}</TableCell>
                         <TableCell rowSpan={rows.length} sx={{ verticalAlign: 'top' }}>{run.uploaded_by?.name ?? '—'}</TableCell>
-                        <TableCell rowSpan={rows.length} sx={{ verticalAlign: 'top' }}>
-                          <Chip size="small" variant="outlined" color={STATUS_COLOURS[run.status]} label={humanize(run.status)} sx={{ height: 20 }} title={run.error ?? undefined} />
+                        <TableCell rowSpan={rows.length} sx={{ verticalAlign: 'top', maxWidth: 320 }}>
+                          <Chip size="small" variant="outlined" color={refusedRun ? 'default' : STATUS_COLOURS[run.status]} label={refusedRun ? 'Refused' : humanize(run.status)} sx={{ height: 20 }} />
+                          {refusedRun ? <RefusalReasons run={run} /> : null}
+                          {run.status === 'failed' && !refusedRun && run.error ? (
+                            <Typography variant="caption" color="error" component="div" sx={{ mt: 0.5 }}>
+                              {run.error}
+                            </Typography>
+                          ) : null}
+                          {run.status === 'validated' && run.id === runShownAbove ? (
+                            <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
+                              Review it above, then commit or cancel.
+                            </Typography>
+                          ) : null}
+                          {run.status === 'validated' && run.id !== runShownAbove ? (
+                            <Stack direction="row" spacing={1} sx={{ mt: 0.5 }}>
+                              <Button size="small" variant="contained" disabled={decision.deciding || run.totals.valid === 0} onClick={() => decision.decide(run.id, 'commit')}>
+                                Commit {num(run.totals.valid)} valid row{run.totals.valid === 1 ? '' : 's'}
+                              </Button>
+                              <Button size="small" variant="outlined" color="inherit" disabled={decision.deciding} onClick={() => decision.decide(run.id, 'cancel')}>
+                                Cancel upload
+                              </Button>
+                            </Stack>
+                          ) : null}
                         </TableCell>
                       </>
                     ) : null}
@@ -107,5 +145,22 @@ export function IngestionHistory({ version }: { version: number }) {
         /> : null}
       </CardContent>
     </Card>
+  );
+}
+
+function RefusalReasons({ run }: { run: IngestionRun }) {
+  return (
+    <Box sx={{ mt: 0.5 }} data-testid="refusal-reasons">
+      <Typography variant="caption" color="text.secondary" component="div">
+        Nothing of this upload was kept.
+      </Typography>
+      {run.files
+        .filter((file) => file.refusal)
+        .map((file) => (
+          <Typography key={file.id} variant="caption" color="error" component="div">
+            {file.filename}: {file.refusal}
+          </Typography>
+        ))}
+    </Box>
   );
 }

@@ -13,13 +13,14 @@ import { IntegrationStatusCard } from './IntegrationStatusCard';
 export function IntegrationPage() {
   const [version, setVersion] = useState(0);
   const refreshHistory = useCallback(() => setVersion((current) => current + 1), []);
+  const [runShown, setRunShown] = useState<string | null>(null);
   const fileBased = currentSession()?.dealer.integration_mode !== 'spruce';
   return (
     <Stack spacing={1.5} sx={{ mt: 1, mb: 3 }}>
       <Title title="Integration" />
       <IntegrationStatusCard />
-      {fileBased ? <CsvUpload onFinished={refreshHistory} /> : null}
-      <IngestionHistory version={version} />
+      {fileBased ? <CsvUpload onFinished={refreshHistory} onRunShown={setRunShown} /> : null}
+      <IngestionHistory version={version} runShownAbove={runShown} />
     </Stack>
   );
 }

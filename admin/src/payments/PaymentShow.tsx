@@ -3,6 +3,8 @@ import { Alert, Box, Card, CardContent, Grid, LinearProgress, Link as MuiLink, S
 import type { ReactNode } from 'react';
 import { Link, Show, useRecordContext, useRefresh, useShowContext } from 'react-admin';
 import { DECISION_OUTCOME_LABELS } from '../../../domain/failure-decision';
+import { isFinalStatus, type PaymentStatus } from '../../../domain/payment-status';
+import { followWhile } from '../common/livePolling';
 import { humanize, instant, money } from '../common/format';
 import { DecisionText, RecordDecisionButton } from './FailureDecision';
 import { PaymentStatusChip, methodText } from './PaymentFields';
@@ -20,11 +22,23 @@ const APPLICATION_LABELS: Record<PaymentApplication['type'], string> = {
 /** Credits and the discount reduce what the customer pays, so they read as negatives. */
 const signed = (application: PaymentApplication) => (application.type === 'credit' || application.type === 'discount' ? -application.amountCents : application.amountCents);
 
+/**
+ * A payment moves by itself while its workflow runs: funds clear, it settles, its settlement
+ * is posted to the GL. It comes to rest once final (failed, returned, terminated) or settled
+ * with its settlement posted; a late return or dispute after that is rare enough for a reload.
+ */
+export function paymentMoving(payment: PaymentDetail): boolean {
+  if (isFinalStatus(payment.status as PaymentStatus)) return false;
+  return !(payment.status === 'settled' && (payment.settlement_status === 'posted' || payment.settlement_status === 'resolved'));
+}
+
+const FOLLOW_PAYMENT = followWhile(paymentMoving);
+
 export function PaymentShow() {
   return (
     <Box>
       <PaymentsTabs current="payments" />
-      <Show resource="payments" actions={false} component="div" title={<PaymentTitle />}>
+      <Show resource="payments" actions={false} component="div" title={<PaymentTitle />} queryOptions={FOLLOW_PAYMENT}>
         <PaymentDetailView />
       </Show>
     </Box>
@@ -275,7 +289,7 @@ function Timeline({ payment }: { payment: PaymentDetail }) {
                   {entry.from_status ? `${humanize(entry.from_status)} → ` : ''}
                   {humanize(entry.to_status)}
                 </TableCell>
-                <TableCell sx={{ verticalAlign: 'top' }}>{humanize(entry.actor_kind)}</TableCell>
+                <TableCell sx={{ verticalAlign: 'top' }}>{entry.actor_name ?? humanize(entry.actor_kind)}</TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -69,6 +69,8 @@ export interface PaymentTimelineEntry {
   event: string;
   actor_kind: string;
   actor_id: string | null;
+  /** The operator's or portal user's name; null for the processor and the system. */
+  actor_name: string | null;
   reason: string | null;
   at: string;
 }

@@ -13,14 +13,18 @@ import type { OperatorDataProvider } from '../dataProvider';
 import { PaymentsTabs } from '../payments/PaymentsTabs';
 import { PostingWizard } from './PostingWizard';
 import { ReconciliationReport } from './ReconciliationReport';
+import { followWhile } from '../common/livePolling';
 import { CategoryBadge, SettlementStatusChip } from './SettlementFields';
 import { CATEGORIES, CATEGORY_LABELS, summaryCsvUrl, type GlLine, type SettlementDetail } from './settlementsApi';
+
+// Collecting payments until its cutoff, then posting: it changes by itself until fully posted.
+const FOLLOW_SETTLEMENT = followWhile<SettlementDetail>((settlement) => settlement.status === 'open' || settlement.status === 'ready' || settlement.status === 'partially_posted');
 
 export function SettlementShow() {
   return (
     <Box>
       <PaymentsTabs current="settlements" />
-      <Show resource="settlements" actions={false} component="div" title={<SettlementTitle />}>
+      <Show resource="settlements" actions={false} component="div" title={<SettlementTitle />} queryOptions={FOLLOW_SETTLEMENT}>
         <SettlementDetailView />
       </Show>
     </Box>
