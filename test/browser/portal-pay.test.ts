@@ -249,6 +249,7 @@ describe('Paying in the portal', () => {
 
     // The account that bills by job still groups by job, the job-less invoice under its own heading.
     await page.goto(`${stack.apiUrl}/portal/#/outstanding/${other.id}`);
+    await page.getByRole('button', { name: /Not assigned to a job/ }).waitFor();
     expect(await page.locator('.job-name').allTextContents()).toEqual(['Mill Creek Homes', 'Not assigned to a job']);
     await context.close();
   });
