@@ -45,9 +45,10 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
    * submit was in flight asks this to find out whether the payment went through. 404 (code
    * `attempt_not_found`) means no payment carries the key — yet, if the submit is still running.
    */
-  router.get('/payment-attempts/:key', async (req, res) => {
+  // `:id` is the attempt's key; named so the tenant-isolation matrix tries it with another company's key.
+  router.get('/payment-attempts/:id', async (req, res) => {
     const customer = customerOf(req);
-    const parsedKey = idempotencyKey.safeParse(req.params.key);
+    const parsedKey = idempotencyKey.safeParse(req.params.id);
     if (!parsedKey.success) throw badRequest('invalid_attempt_key', `The attempt key ${parsedKey.error.issues[0]?.message ?? 'is not valid'}.`, [{ field: 'key', message: parsedKey.error.issues[0]?.message ?? 'invalid' }]);
     const row = await db('payments').where({ company_id: customer.companyId, idempotency_key: parsedKey.data }).first('id');
     const accountIds = await linkedAccountIds(db, customer.companyId);
