@@ -25,6 +25,8 @@ interface Quote {
 
 /** How long a reloaded page keeps asking about an attempt whose submit may still be running. */
 const ATTEMPT_LOOKUP_MS = 4_000;
+/** Past this, an unanswered attempt is not the one the customer just made. */
+const STALE_ATTEMPT_MS = 10 * 60_000;
 
 /**
  * Looks up the attempt a reload interrupted: the payment it created, or — once the server has
@@ -51,6 +53,12 @@ function usePendingAttempt(dealerId: string, onPaid: (paymentId: string) => void
         const notYet = error instanceof ApiError && error.code === 'attempt_not_found';
         if ((notYet || (error instanceof ApiError && (error.status === 0 || error.status >= 500))) && Date.now() < deadline) {
           setTimeout(() => void ask(), 400);
+          return;
+        }
+        // An attempt from long ago that made nothing is history, not news.
+        if (Date.now() - attempt.startedAt > STALE_ATTEMPT_MS) {
+          clearPendingAttempt();
+          setState({ checking: false, unanswered: null });
           return;
         }
         // Kept: pressing Pay again with the same request reuses its key, so a submit that lands late still pays once.
