@@ -13,6 +13,7 @@ import { BENCH_PASSWORD, createBenchDealer, seedAccounts, seedInvoices } from '.
 import { freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
 import { distribution, loadAverage, perSecond } from './lib/stats';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 
 /**
  * Mixed load on the real API process (loopback only, bounded in time): `users` portal
@@ -152,7 +153,7 @@ export async function measureLoad(env: BenchEnv, options: LoadOptions): Promise<
       await think();
       const invoiceId = user.invoices[0];
       if (invoiceId) {
-        const selection = { dealerId, customerAccountId: user.accountId, paymentMethodId: user.methodId, sourceView: 'all', items: [{ type: 'invoice', id: invoiceId }] };
+        const selection = { dealerId, customerAccountId: user.accountId, paymentMethodId: user.methodId, sourceView: 'all', items: [{ type: 'invoice', id: invoiceId }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION };
         await portalPost(user, 'portal_quote', 'POST /api/portal/payments/preview', '/api/portal/payments/preview', selection);
         if (pay) {
           await think();

@@ -10,6 +10,7 @@ import { startPaymentEmulatorsProcess } from './lib/payment-emulators';
 import { freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
 import { distribution, perSecond } from './lib/stats';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 
 /**
  * Payments through the portal API, end to end on real parts: `POST /api/portal/payments`
@@ -150,7 +151,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
         response = await fetch(`${apiUrl}/api/portal/payments`, {
           method: 'POST',
           headers: { cookie: customer.cookie, 'x-csrf-token': customer.csrfToken, 'idempotency-key': `bench-${randomUUID()}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ dealerId: dealer.id, customerAccountId: customer.accountId, paymentMethodId: customer.methodId, sourceView: 'all', items: [{ type: 'invoice', id: invoiceId }] }),
+          body: JSON.stringify({ dealerId: dealer.id, customerAccountId: customer.accountId, paymentMethodId: customer.methodId, sourceView: 'all', items: [{ type: 'invoice', id: invoiceId }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION }),
         });
         text = await response.text();
       } catch (error) {

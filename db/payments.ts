@@ -43,6 +43,8 @@ export interface NewPayment {
   statementId: string | null;
   idempotencyKey: string;
   requestHash: string;
+  /** ACH only: the authorization wording the customer accepted, its version and rendered text. */
+  achAuthorization?: { version: string; text: string } | null;
   applications: NewApplication[];
 }
 
@@ -81,6 +83,8 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     statement_id: payment.statementId,
     idempotency_key: payment.idempotencyKey,
     request_hash: payment.requestHash,
+    ach_authorization_version: payment.achAuthorization?.version ?? null,
+    ach_authorization_text: payment.achAuthorization?.text ?? null,
     workflow_id: paymentWorkflowId(payment.id),
   });
 

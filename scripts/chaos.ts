@@ -14,6 +14,7 @@ import { reconcile } from './chaos/reconcile';
 import { seedBook, type ChaosBook } from './chaos/seed';
 import { SettlementDriver } from './chaos/settlements';
 import { Restartable } from './lib/restartable';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 
 /**
  * `npm run chaos`: N payments (card and ACH, some declined, some returned before or after
@@ -211,7 +212,7 @@ async function submitAll(book: ChaosBook, plan: PlannedPayment[]): Promise<Submi
       const customer = book.customers[payment.customer]!;
       const answer = await customer.session.post('/api/portal/payments', {
         dealerId: book.dealerId, customerAccountId: customer.accountId, paymentMethodId: payment.method === 'card' ? customer.cardMethodId : customer.bankMethodId,
-        sourceView: 'all', items: [{ type: 'invoice', id: book.invoices.get(payment.invoiceNumber)!.id }],
+        sourceView: 'all', items: [{ type: 'invoice', id: book.invoices.get(payment.invoiceNumber)!.id }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION,
       }, { 'idempotency-key': payment.idempotencyKey });
       results.push(answer.status === 201 || answer.status === 200
         ? { index: payment.index, status: answer.status, paymentId: answer.body.payment.id }

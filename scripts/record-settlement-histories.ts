@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureTemporalCli } from '../runtime/temporal-cli';
+import { provisionTemporalCli } from '../runtime/temporal-cli';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -30,7 +30,7 @@ const label = option('label', 'current');
 const OUT = path.resolve(__dirname, '../test/fixtures/workflow-histories');
 
 async function main() {
-  const cli = ensureTemporalCli();
+  const cli = await provisionTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: cli }, log: { format: 'json', level: 'error' } } });
   const taskQueue = `record-${randomUUID()}`;
   let status: 'ready' | 'posted' = 'ready';

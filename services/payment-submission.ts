@@ -3,10 +3,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { createPaymentWithReservations, ReservationConflict } from '../db/payments';
+import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
 import type { StatementForDiscount } from '../domain/statement-discount';
 import { badRequest, conflict, HttpError, notFound } from '../api/errors';
+import { methodLabel } from '../api/portal/payment-view';
 import { linkedAccount } from '../api/portal/scope';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
@@ -31,11 +33,14 @@ export const paymentRequestSchema = z.object({
   statementId: z.string().uuid().optional(),
   /** The total the customer saw in the preview; submit refuses if it changed since. */
   expectedAmountCents: z.number().int().positive().optional(),
+  /** ACH: the version of the debit authorization wording shown beside the Pay button. */
+  achAuthorizationVersion: z.string().trim().min(1).max(100).optional(),
 });
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
 interface QuoteContext {
   account: Awaited<ReturnType<typeof linkedAccount>>;
+  dealer: Record<string, any>;
   method: Record<string, any>;
   input: QuoteInput;
   numbers: Map<string, string>;
@@ -103,7 +108,7 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
     today: localDate(new Date(), dealer.time_zone),
     expectedAmountCents: request.expectedAmountCents ?? null,
   };
-  return { account, method, input, numbers };
+  return { account, dealer, method, input, numbers };
 }
 
 async function loadStatement(db: Db, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
@@ -142,10 +147,20 @@ export interface PreviewResponse {
   feeExplanation: string | null;
   amountCents: number;
   method: 'ach' | 'card';
+  /** ACH: the debit authorization the customer gives by pressing Pay, to show beside it. */
+  achAuthorization: { version: string; text: string } | null;
   errors: QuoteError[];
 }
 
-function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map<string, string>, method: 'ach' | 'card'): PreviewResponse {
+/** The authorization in `version`'s words for exactly this quote: what the customer agrees to debit. */
+function achAuthorizationFor(context: QuoteContext, amountCents: number, version: string): { version: string; text: string } {
+  return {
+    version,
+    text: achAuthorizationText(version, { dealerName: context.dealer.name, amountCents, accountLabel: methodLabel(context.method as never), date: context.input.today }),
+  };
+}
+
+function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map<string, string>, method: 'ach' | 'card', achAuthorization: PreviewResponse['achAuthorization']): PreviewResponse {
   return {
     lines: (quote?.lines ?? []).map((line) => ({
       type: line.itemType,
@@ -163,6 +178,7 @@ function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map
     feeExplanation: quote?.fee.explanation ?? null,
     amountCents: quote?.amountCents ?? 0,
     method,
+    achAuthorization,
     errors,
   };
 }
@@ -170,7 +186,8 @@ function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map
 export async function previewPayment(db: Db, companyId: string, request: PaymentRequest): Promise<PreviewResponse> {
   const context = await buildQuoteInput(db, companyId, request);
   const result = quotePayment(context.input);
-  return describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind);
+  const authorization = result.ok && context.method.kind === 'ach' ? achAuthorizationFor(context, result.quote.amountCents, CURRENT_ACH_AUTHORIZATION_VERSION) : null;
+  return describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind, authorization);
 }
 
 export const requestHash = (request: PaymentRequest) => createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -186,11 +203,17 @@ export interface SubmitDeps {
  * Idempotency-Key returns the same payment; the same key with a different request is refused.
  */
 export async function submitPayment(deps: SubmitDeps, customer: { id: string; companyId: string }, idempotencyKey: string, request: PaymentRequest): Promise<{ paymentId: string; created: boolean }> {
+  if (request.achAuthorizationVersion !== undefined && !isKnownAchAuthorizationVersion(request.achAuthorizationVersion)) {
+    throw badRequest('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then pay.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
+  }
   const hash = requestHash(request);
   const existing = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
   if (existing) return { paymentId: existing, created: false };
 
   const context = await buildQuoteInput(deps.db, customer.companyId, request);
+  if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
+    throw badRequest('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
+  }
   const result = quotePayment(context.input);
   if (!result.ok) {
     // Another payment holding the items is a conflict of state (409), not a bad request.
@@ -221,6 +244,7 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
         statementId: quote.statementId,
         idempotencyKey,
         requestHash: hash,
+        achAuthorization: context.method.kind === 'ach' ? achAuthorizationFor(context, quote.amountCents, request.achAuthorizationVersion!) : null,
         applications: quote.lines.map((line) => ({ itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId })),
       }),
     );

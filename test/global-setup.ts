@@ -6,6 +6,7 @@ import pg from 'pg';
 import { createDb, migrateLatest } from '../db/connection';
 import { canConnect, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '../runtime/postgres';
 import { provisionTemporalCli } from '../runtime/temporal-cli';
+import { buildUiIfStale } from '../scripts/lib/ui-build';
 import { allSearchAttributes } from '../workflows/search-attributes';
 
 /**
@@ -66,6 +67,10 @@ export default async function globalSetup(): Promise<void> {
       log: { format: 'json', level: 'error' },
     },
   });
+
+  // Built once here, before the workers start: two browser test files building the same app at
+  // once would each empty its dist/ under the other's server.
+  for (const app of ['admin', 'portal']) buildUiIfStale(path.resolve(__dirname, '..', app), (line) => process.stderr.write(`${line}\n`));
 
   const bundle = await bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),

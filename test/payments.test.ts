@@ -3,6 +3,7 @@ import { signMoovWebhook } from '../integrations/moov-webhooks';
 import { eventually } from './support/eventually';
 import { linkCard, payingCustomer, paymentStatus, startPaymentStack, WEBHOOK_SECRET, type PayingCustomer, type PaymentStack } from './support/payment-stack';
 import { createInvoice } from './support/portal';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 
 /**
  * Payments end to end on real parts: portal API → PostgreSQL (reservations) → payment-<id>
@@ -28,7 +29,7 @@ describe('payments', () => {
       .post('/api/portal/payments')
       .set('X-CSRF-Token', customer.session.csrfToken)
       .set('Idempotency-Key', key)
-      .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId, sourceView: 'all', items });
+      .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId, sourceView: 'all', items, achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION });
 
   const waitForStatus = (paymentId: string, status: string, timeoutMs = 30_000) =>
     eventually(async () => expect(await paymentStatus(stack.db, paymentId)).toBe(status), timeoutMs);

@@ -4,7 +4,7 @@ import { paymentRequestSchema, previewPayment, submitPayment } from '../../servi
 import { startPaymentWorkflow } from '../../services/payment-start';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
-import { badRequest } from '../errors';
+import { badRequest, HttpError } from '../errors';
 import { body } from '../validate';
 import { paymentDetail } from './payment-view';
 import { linkedAccountIds } from './scope';
@@ -13,8 +13,9 @@ const idempotencyKey = z.string().trim().min(8, 'must be at least 8 characters')
 
 /**
  * `POST /payments/preview` quotes a selection; `POST /payments` charges exactly that quote.
- * Submitting needs an `Idempotency-Key` header: the portal makes one per preview, so a
+ * Submitting needs an `Idempotency-Key` header: the portal makes one per press of Pay, so a
  * double click or a retried request returns the same payment instead of paying twice.
+ * `GET /payment-attempts/:key` answers which payment a key created.
  */
 export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();
@@ -37,6 +38,22 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
     }
     const payment = await paymentDetail(db, customer.companyId, await linkedAccountIds(db, customer.companyId), paymentId);
     res.status(created ? 201 : 200).json({ payment });
+  });
+
+  /**
+   * The payment a submit attempt created, by its Idempotency-Key: a portal reloaded while its
+   * submit was in flight asks this to find out whether the payment went through. 404 (code
+   * `attempt_not_found`) means no payment carries the key — yet, if the submit is still running.
+   */
+  // `:id` is the attempt's key; named so the tenant-isolation matrix tries it with another company's key.
+  router.get('/payment-attempts/:id', async (req, res) => {
+    const customer = customerOf(req);
+    const parsedKey = idempotencyKey.safeParse(req.params.id);
+    if (!parsedKey.success) throw badRequest('invalid_attempt_key', `The attempt key ${parsedKey.error.issues[0]?.message ?? 'is not valid'}.`, [{ field: 'key', message: parsedKey.error.issues[0]?.message ?? 'invalid' }]);
+    const row = await db('payments').where({ company_id: customer.companyId, idempotency_key: parsedKey.data }).first('id');
+    const accountIds = await linkedAccountIds(db, customer.companyId);
+    if (!row) throw new HttpError(404, 'attempt_not_found', 'No payment was created for this attempt.');
+    res.json({ payment: await paymentDetail(db, customer.companyId, accountIds, row.id) });
   });
 
   return router;

@@ -49,7 +49,18 @@ export interface PaymentLine {
   appliedToInvoiceNumber: string | null;
 }
 
+/**
+ * What happened to the money once a payment ended, for the words beside its amount:
+ * `not_charged` — cancelled before any money moved; `refunded` — taken, then given back;
+ * `failed` — the charge or debit did not go through; `returned` — the bank sent a debit back.
+ * Null while the payment is still moving or when it was paid.
+ */
+export type MoneyOutcome = 'not_charged' | 'refunded' | 'failed' | 'returned';
+
 export interface PaymentDetail extends PaymentSummary {
+  moneyOutcome: MoneyOutcome | null;
+  /** The processor's reason for a failure or the ACH return code, as received. */
+  failureReason: string | null;
   lines: PaymentLine[];
   events: Array<{ status: PaymentStatus; statusLabel: string; at: string }>;
 }
@@ -116,7 +127,7 @@ export async function listPayments(db: Knex, companyId: string, accountIds: stri
 export async function paymentDetail(db: Knex, companyId: string, accountIds: string[], paymentId: string): Promise<PaymentDetail> {
   const row = await scopedPayments(db, companyId, accountIds).where('p.id', paymentId).first(SUMMARY_COLUMNS);
   if (!row) throw notFound('Payment');
-  const [applications, events] = await Promise.all([
+  const [applications, events, outcome] = await Promise.all([
     db('payment_applications as pa')
       .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
       .leftJoin('adjustments as a', 'a.id', 'pa.adjustment_id')
@@ -125,7 +136,8 @@ export async function paymentDetail(db: Knex, companyId: string, accountIds: str
       .where('pa.payment_id', paymentId)
       .orderBy('pa.id')
       .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'a.adjustment_number', 's.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
-    db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'at' }, { column: 'id' }]).select('to_status', 'at'),
+    db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'at' }, { column: 'id' }]).select('to_status', 'event', 'at'),
+    db('payments').where({ id: paymentId }).first('moov_status', 'failure_reason', 'return_code'),
   ]);
   const order = { invoice: 0, debit: 1, credit: 2, discount: 3 } as const;
   const lines: PaymentLine[] = applications
@@ -138,7 +150,28 @@ export async function paymentDetail(db: Knex, companyId: string, accountIds: str
     .sort((a: PaymentLine, b: PaymentLine) => order[a.type] - order[b.type]);
   return {
     ...toSummary(row),
+    moneyOutcome: moneyOutcome(row.status, outcome?.moov_status ?? null, events.some((event: { event: string }) => event.event === 'dispute_refunded')),
+    failureReason: row.status === 'returned' ? outcome?.return_code ?? null : row.status === 'failed' ? outcome?.failure_reason ?? null : null,
     lines,
     events: events.map((event: { to_status: PaymentStatus; at: Date }) => ({ status: event.to_status, statusLabel: CUSTOMER_STATUS_LABEL[event.to_status] ?? event.to_status, at: new Date(event.at).toISOString() })),
   };
+}
+
+/**
+ * A terminated payment was either cancelled at the processor before money moved or refunded
+ * after it had (terminatePayment records which as `moov_status`: "canceled (…)" or
+ * "refunded (…)"; "not submitted" when it never reached the processor); a dispute resolved
+ * as refunded ends terminated too.
+ */
+export function moneyOutcome(status: PaymentStatus, moovStatus: string | null, disputeRefunded: boolean): MoneyOutcome | null {
+  switch (status) {
+    case 'terminated':
+      return disputeRefunded || (moovStatus ?? '').startsWith('refunded') ? 'refunded' : 'not_charged';
+    case 'failed':
+      return 'failed';
+    case 'returned':
+      return 'returned';
+    default:
+      return null;
+  }
 }

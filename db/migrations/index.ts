@@ -23,6 +23,7 @@ import * as dashboardInvitationAndTotals from './021_dashboard_invitation_and_to
 import * as paymentFailureDecisions from './022_payment_failure_decisions';
 import * as syncDrainLease from './023_sync_drain_lease';
 import * as settlementSequence from './026_settlement_sequence';
+import * as achAuthorization from './027_ach_authorization';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -53,6 +54,7 @@ const migrations: Record<string, Knex.Migration> = {
   '022_payment_failure_decisions': paymentFailureDecisions,
   '023_sync_drain_lease': syncDrainLease,
   '026_settlement_sequence': settlementSequence,
+  '027_ach_authorization': achAuthorization,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -12,6 +12,7 @@ import { Register } from './pages/Register';
 import { ResetPassword } from './pages/ResetPassword';
 import { SignIn } from './pages/SignIn';
 import { Suppliers } from './pages/Suppliers';
+import { clearPendingAttempt, loadSelection, saveSelection } from './pay-attempt';
 import { navigate, useRoute } from './router';
 import type { Selection } from './selection';
 import type { Session } from './types';
@@ -22,13 +23,21 @@ export function App() {
   const route = useRoute();
   // undefined while the session is being checked, null when signed out.
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [selection, setSelection] = useState<Selection | null>(null);
+  // Kept in the tab's sessionStorage so a reload on the way to paying keeps what was chosen.
+  const [selection, setSelectionState] = useState<Selection | null>(loadSelection);
+  const setSelection = useCallback((next: Selection | null) => {
+    saveSelection(next);
+    setSelectionState(next);
+  }, []);
 
   const signedIn = useCallback((next: Session | null) => {
     setCsrfToken(next?.csrfToken ?? null);
     setSession(next);
-    if (!next) setSelection(null);
-  }, []);
+    if (!next) {
+      setSelection(null);
+      clearPendingAttempt();
+    }
+  }, [setSelection]);
 
   useEffect(() => {
     onSessionLost(() => signedIn(null));

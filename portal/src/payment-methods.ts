@@ -1,4 +1,5 @@
 import { get, post } from './api';
+import { CardRefused, processorCardErrors } from './card-check';
 import type { SavedMethod } from './types';
 
 /**
@@ -113,8 +114,10 @@ export async function addCard(card: CardInput): Promise<SavedMethod> {
   });
   const body = (await response.json().catch(() => ({}))) as Raw;
   if (!response.ok) {
-    const fields = Object.entries(body).filter(([key]) => key !== 'error').map(([key, value]) => `${key}: ${String(value)}`);
-    throw new Error(fields.length ? `The card was refused — ${fields.join('; ')}` : str(body.error) ?? 'The card was refused.');
+    const fields = processorCardErrors(body);
+    if (Object.keys(fields).length > 0) throw new CardRefused('Some card details were not accepted; see the messages below each field.', fields);
+    if (response.status === 409) throw new Error('This card is already saved. Choose it from your payment methods above.');
+    throw new Error('The card could not be added. Check the details, or try another card.');
   }
   const saved = await post<Raw>('/payment-methods/cards', { cardId: str(body.cardID) });
   return normalise(saved);

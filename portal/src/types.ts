@@ -17,6 +17,8 @@ export interface DealerSummary {
   billsByStatement: boolean;
   allowPartialPayments: boolean;
   timeZone: string;
+  /** What the linked accounts owe this supplier in all: invoices and debits less credits. */
+  openBalanceCents: number;
   accounts: Array<{ id: string; erpAccountId: string; name: string }>;
 }
 
@@ -112,6 +114,9 @@ export interface PaymentSummary {
 }
 
 export interface PaymentDetail extends PaymentSummary {
+  /** Set once the payment ended without being paid: see api/portal/payment-view.ts. */
+  moneyOutcome: 'not_charged' | 'refunded' | 'failed' | 'returned' | null;
+  failureReason: string | null;
   lines: Array<{ type: ItemType | 'discount'; number: string; amountCents: number; appliedToInvoiceNumber: string | null }>;
   events: Array<{ status: PaymentStatus; statusLabel: string; at: string }>;
 }
@@ -144,6 +149,8 @@ export interface Preview {
   feeCents: number;
   feeExplanation: string | null;
   amountCents: number;
+  /** ACH only: the debit authorization pressing Pay gives, and its version to send back. */
+  achAuthorization: { version: string; text: string } | null;
   errors: Array<{ code: string; message: string }>;
 }
 

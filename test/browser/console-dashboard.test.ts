@@ -7,7 +7,6 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { createApp } from '../../api/app';
 import type { Db } from '../../db/connection';
 import { addDays, localDate, zonedInstant } from '../../domain/dates';
-import { buildUiIfStale } from '../../scripts/lib/ui-build';
 import { testConfig } from '../support/config';
 import { testDb } from '../support/db';
 import { createOperator, OPERATOR_PASSWORD } from '../support/operator';
@@ -34,7 +33,6 @@ describe('Operator console in a browser: cash received on the dashboard', () => 
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    buildUiIfStale(path.resolve(__dirname, '../../admin'), (line) => process.stderr.write(`${line}\n`));
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = testDb();
     server = createServer();

@@ -7,7 +7,6 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../api/app';
 import type { Db } from '../../db/connection';
 import { logger } from '../../runtime/logger';
-import { buildUiIfStale } from '../../scripts/lib/ui-build';
 import { closeConsolePage, consoleAs, expectText, launchChromium, SCREENSHOTS, type ConsolePage } from '../support/browser';
 import { testConfig } from '../support/config';
 import { testDb } from '../support/db';
@@ -38,7 +37,6 @@ describe('Integration page in a browser: CSV uploads of a file-based dealer', ()
   let opened: ConsolePage | undefined;
 
   beforeAll(async () => {
-    buildUiIfStale(path.resolve(__dirname, '../../admin'), (line) => process.stderr.write(`${line}\n`));
     db = testDb();
     uploadDir = mkdtempSync(path.join(os.tmpdir(), 'console-uploads-'));
     worker = await startTestWorker({ db, logger, config: testConfig({ UPLOAD_DIR: uploadDir }) });

@@ -8,7 +8,6 @@ import { addDays, localDate } from '../../domain/dates';
 import { formatCents } from '../../domain/money';
 import { startSpruceEmulator, type SpruceEmulator } from '../../emulators/spruce';
 import { logger } from '../../runtime/logger';
-import { buildUiIfStale } from '../../scripts/lib/ui-build';
 import { testConfig } from '../support/config';
 import { eventually } from '../support/eventually';
 import { createDealer, createOperator, OPERATOR_PASSWORD } from '../support/operator';
@@ -47,7 +46,6 @@ describe('Operator console in a browser: payments, settlements, integration, das
   const seeded: Record<string, { id: string; number: string; amountCents: number }> = {};
 
   beforeAll(async () => {
-    buildUiIfStale(path.resolve(__dirname, '../../admin'), (line) => process.stderr.write(`${line}\n`));
     mkdirSync(SCREENSHOTS, { recursive: true });
 
     spruce = await startSpruceEmulator({ port: 0 });

@@ -7,7 +7,6 @@ import { createSettlementActivities } from '../../activities/settlements';
 import { createApp } from '../../api/app';
 import type { Db } from '../../db/connection';
 import { logger } from '../../runtime/logger';
-import { buildUiIfStale } from '../../scripts/lib/ui-build';
 import { settlementStateQuery } from '../../workflows/settlement-definitions';
 import { testConfig } from '../support/config';
 import { testDb } from '../support/db';
@@ -38,7 +37,6 @@ describe('Operator console in a browser: closing a settlement early', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    buildUiIfStale(path.resolve(__dirname, '../../admin'), (line) => process.stderr.write(`${line}\n`));
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = testDb();
     worker = await startTestWorker({ db, logger, config: testConfig() });

@@ -10,7 +10,6 @@ import { refreshDealerAccountStats } from '../../db/account-stats';
 import type { Db } from '../../db/connection';
 import { addDays, localDate } from '../../domain/dates';
 import { formatCents } from '../../domain/money';
-import { buildUiIfStale } from '../../scripts/lib/ui-build';
 import {
   closeConsolePage, consoleAs, escapeRegExp as escape, expectText, launchChromium, openConsolePage, SCREENSHOTS, VIEWPORT, type ConsolePage,
 } from '../support/browser';
@@ -50,7 +49,6 @@ describe('Operator console in a browser', () => {
   const today = localDate(new Date(), 'America/Chicago');
 
   beforeAll(async () => {
-    buildUiIfStale(path.resolve(__dirname, '../../admin'), (line) => process.stderr.write(`${line}\n`));
     db = testDb();
 
     server = createServer();

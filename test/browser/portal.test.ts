@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../api/app';
 import type { Db } from '../../db/connection';
 import { createPaymentWithReservations } from '../../db/payments';
@@ -14,6 +13,7 @@ import { computeFees, feeScheduleFromDealer } from '../../domain/fees';
 import { formatCents } from '../../domain/money';
 import { logger } from '../../runtime/logger';
 import { testConfig } from '../support/config';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { testDb } from '../support/db';
 import { createDealer, createOperator, signIn, type SignedIn } from '../support/operator';
 import { createAdjustment, createCustomerAccount, createInvoice, createJob, startMailSink, waitForEmail } from '../support/portal';
@@ -29,7 +29,6 @@ import { requiredEnv } from '../support/temporal';
  * what is owed grouped by job. Screenshots at desktop and phone widths go to test-results/.
  * The pay-by-ACH chapter plugs in after `seesOutstanding` once payment submission exists.
  */
-const SCREENSHOTS = path.resolve(__dirname, '../../test-results');
 const PASSWORD = 'Framing-crew-2026!';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -51,7 +50,6 @@ describe('Payments portal in a browser', () => {
   let account: Awaited<ReturnType<typeof createCustomerAccount>>;
 
   beforeAll(async () => {
-    buildPortal();
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = testDb();
     sink = await startMailSink();
@@ -75,10 +73,7 @@ describe('Payments portal in a browser', () => {
     account = await createCustomerAccount(db, dealer.id, { name: 'Hallmark Builders' });
     await seedReceivables(db, dealer.id, account.id);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -410,15 +405,6 @@ async function seedPayment(db: Db, dealerId: string, accountId: string, invoiceN
     applications: invoices.map((invoice: { id: string; balance_cents: number }) => ({ itemType: 'invoice' as const, itemId: invoice.id, amountCents: invoice.balance_cents })),
   }));
   return id;
-}
-
-/** The test drives the built portal, so it builds it from the current sources first. */
-function buildPortal(): void {
-  const root = path.resolve(__dirname, '../..');
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(root, 'portal/vite.config.ts'), '--logLevel', 'error'], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-  });
-  if (result.status !== 0) throw new Error(`portal build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 /** Three jobs' worth of receivables, ages spread across the past-due buckets. */

@@ -12,6 +12,7 @@ import { createApp } from '../../api/app';
 import { testConfig } from '../support/config';
 import { CUSTOMER_PASSWORD, signInCustomer, startMailSink, type CustomerSession } from '../support/portal';
 import { createCustomerBook, createSettledPayment } from '../support/settlements';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
 
 /**
  * Every endpoint of the operator and portal APIs, taken from the app's own route inventory,
@@ -221,7 +222,7 @@ describe('security: API fuzzing of every request schema', () => {
 
     const paymentRequest = {
       dealerId: stack.dealerId, customerAccountId: book.accountId, paymentMethodId: book.paymentMethodId, sourceView: 'all',
-      items: [{ type: 'invoice', id: book.invoiceIds.get('INV-F-2')!, amountCents: 100 }], expectedAmountCents: 100,
+      items: [{ type: 'invoice', id: book.invoiceIds.get('INV-F-2')!, amountCents: 100 }], expectedAmountCents: 100, achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION,
     };
     // Plausible bodies, so that one bad field at a time is what validation sees.
     bodies = {

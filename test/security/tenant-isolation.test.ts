@@ -67,7 +67,8 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     payments: payment.id,
     settlements: settlement.id,
   };
-  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id };
+  const attemptKey = (await db('payments').where({ id: payment.id }).first('idempotency_key')).idempotency_key as string;
+  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey };
   return {
     label,
     dealerId: dealer.id,

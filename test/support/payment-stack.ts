@@ -13,6 +13,7 @@ import { createDealer, createOperator, signIn, type SignedIn } from './operator'
 import { completePlaidLink, startPaymentEmulators, type PaymentEmulators } from './payment-emulators';
 import { createCustomerAccount, createInvoice, createPortalCustomer, signInCustomer, type CustomerSession } from './portal';
 import { requiredEnv, startTestWorker } from './temporal';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
 
 /**
  * Everything a payment touches, for real: PostgreSQL, the Temporal dev server, the Moov and
@@ -138,7 +139,7 @@ export async function submitBankPayment(stack: PaymentStack, customer: PayingCus
     .post('/api/portal/payments')
     .set('X-CSRF-Token', customer.session.csrfToken)
     .set('Idempotency-Key', randomUUID())
-    .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }] })
+    .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION })
     .expect(201);
   return response.body.payment.id as string;
 }

@@ -129,6 +129,15 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
 
       {account.jobs.length === 0 ? (
         <p className="card muted center">{view === 'new_charges' ? 'No new charges since the last statement.' : 'Nothing is owed here right now.'}</p>
+      ) : account.jobs.length === 1 && account.jobs[0]!.jobId === null ? (
+        // An account that does not bill by job: a "Not assigned to a job" heading over everything would only suggest something is missing.
+        <ItemList
+          items={account.jobs[0]!.items}
+          partialAllowed={partialAllowed}
+          selection={accountSelection}
+          onToggle={(item) => onSelect(toggleItem(selection, dealerId, account.id, view, item))}
+          onAmount={(item, cents) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents))}
+        />
       ) : (
         <ul className="jobs">
           {account.jobs.map((job, index) => (
@@ -164,11 +173,6 @@ function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmo
     job.debitCount && `${job.debitCount} debit${job.debitCount === 1 ? '' : 's'}`,
     job.creditCount && `${job.creditCount} credit${job.creditCount === 1 ? '' : 's'}`,
   ].filter(Boolean).join(' · ');
-  const payable = job.items.filter((item) => item.payableCents > 0);
-  const allSelected = payable.length > 0 && payable.every((item) => isSelected(selection, item));
-  const selectAll = () => {
-    for (const item of payable) if (allSelected || !isSelected(selection, item)) onToggle(item);
-  };
 
   return (
     <li className={open ? 'card job open' : 'card job'}>
@@ -186,17 +190,53 @@ function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmo
       </button>
       {open && (
         <div className="job-body">
-          {payable.length > 1 && (
-            <button type="button" className="link-button small select-all" onClick={selectAll}>{allSelected ? 'Clear this job' : 'Select everything in this job'}</button>
-          )}
-          <ul className="items">
-            {job.items.map((item) => (
-              <ItemRow key={item.id} item={item} selection={selection} partialAllowed={partialAllowed} onToggle={() => onToggle(item)} onAmount={(cents) => onAmount(item, cents)} />
-            ))}
-          </ul>
+          <ItemChoices items={job.items} selectLabel="Select everything in this job" clearLabel="Clear this job" partialAllowed={partialAllowed} selection={selection} onToggle={onToggle} onAmount={onAmount} />
         </div>
       )}
     </li>
+  );
+}
+
+/** Items not grouped under jobs, in one card. */
+function ItemList({ items, partialAllowed, selection, onToggle, onAmount }: {
+  items: OutstandingItem[];
+  partialAllowed: boolean;
+  selection: Selection | null;
+  onToggle: (item: OutstandingItem) => void;
+  onAmount: (item: OutstandingItem, cents: number) => void;
+}) {
+  return (
+    <div className="card job-body flat-items">
+      <ItemChoices items={items} selectLabel="Select everything" clearLabel="Clear everything" partialAllowed={partialAllowed} selection={selection} onToggle={onToggle} onAmount={onAmount} />
+    </div>
+  );
+}
+
+function ItemChoices({ items, selectLabel, clearLabel, partialAllowed, selection, onToggle, onAmount }: {
+  items: OutstandingItem[];
+  selectLabel: string;
+  clearLabel: string;
+  partialAllowed: boolean;
+  selection: Selection | null;
+  onToggle: (item: OutstandingItem) => void;
+  onAmount: (item: OutstandingItem, cents: number) => void;
+}) {
+  const payable = items.filter((item) => item.payableCents > 0);
+  const allSelected = payable.length > 0 && payable.every((item) => isSelected(selection, item));
+  const selectAll = () => {
+    for (const item of payable) if (allSelected || !isSelected(selection, item)) onToggle(item);
+  };
+  return (
+    <>
+      {payable.length > 1 && (
+        <button type="button" className="link-button small select-all" onClick={selectAll}>{allSelected ? clearLabel : selectLabel}</button>
+      )}
+      <ul className="items">
+        {items.map((item) => (
+          <ItemRow key={item.id} item={item} selection={selection} partialAllowed={partialAllowed} onToggle={() => onToggle(item)} onAmount={(cents) => onAmount(item, cents)} />
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api, get, messageOf, post } from '../api';
+import { checkCard, checkCardField, CardRefused, type CardErrors, type CardField } from '../card-check';
 import { ErrorMessage, Field, Loading, Notice } from '../components/ui';
 import { money } from '../format';
+import { clearPendingAttempt, keyFor, pendingAttempt, savePendingAttempt, type PendingAttempt } from '../pay-attempt';
 import { addCard, linkBankAccount, listMethods, type CardInput } from '../payment-methods';
 import { paymentRequest, selectionTotal, type Selection } from '../selection';
-import type { DealerSummary, Preview, SavedMethod, SubmittedPayment } from '../types';
+import type { DealerSummary, PaymentDetail, Preview, SavedMethod, SubmittedPayment } from '../types';
 import { useLoad } from '../use-load';
 
 const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount' } as const;
@@ -15,22 +17,67 @@ interface Props {
   onPaid: (paymentId: string) => void;
 }
 
-/** Random, and made in the browser: crypto.randomUUID needs a secure context, getRandomValues does not. */
-function newIdempotencyKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** A preview and the key that submits exactly it: a new preview, a new key. */
+/** A preview and the method it was worked out for: Pay submits exactly it. */
 interface Quote {
   preview: Preview;
-  idempotencyKey: string;
   methodId: string;
 }
 
+/** How long a reloaded page keeps asking about an attempt whose submit may still be running. */
+const ATTEMPT_LOOKUP_MS = 4_000;
+/** Past this, an unanswered attempt is not the one the customer just made. */
+const STALE_ATTEMPT_MS = 10 * 60_000;
+
 /**
- * Choose how to pay, see exactly what will be charged, pay. The submit carries an
- * Idempotency-Key made once per preview, so a double click or a retry after a lost answer
+ * Looks up the attempt a reload interrupted: the payment it created, or — once the server has
+ * had time to finish a submit that was in flight — nothing.
+ */
+function usePendingAttempt(dealerId: string, onPaid: (paymentId: string) => void): { checking: boolean; unanswered: PendingAttempt | null } {
+  const [state, setState] = useState<{ checking: boolean; unanswered: PendingAttempt | null }>(() => {
+    const attempt = pendingAttempt();
+    return { checking: Boolean(attempt && attempt.dealerId === dealerId), unanswered: null };
+  });
+  useEffect(() => {
+    const attempt = pendingAttempt();
+    if (!attempt || attempt.dealerId !== dealerId) return;
+    let live = true;
+    const deadline = Date.now() + ATTEMPT_LOOKUP_MS;
+    const ask = async (): Promise<void> => {
+      try {
+        const answer = await get<{ payment: PaymentDetail }>(`/payment-attempts/${encodeURIComponent(attempt.key)}`);
+        if (!live) return;
+        clearPendingAttempt();
+        onPaid(answer.payment.id);
+      } catch (error) {
+        if (!live) return;
+        const notYet = error instanceof ApiError && error.code === 'attempt_not_found';
+        if ((notYet || (error instanceof ApiError && (error.status === 0 || error.status >= 500))) && Date.now() < deadline) {
+          setTimeout(() => void ask(), 400);
+          return;
+        }
+        // An attempt from long ago that made nothing is history, not news.
+        if (Date.now() - attempt.startedAt > STALE_ATTEMPT_MS) {
+          clearPendingAttempt();
+          setState({ checking: false, unanswered: null });
+          return;
+        }
+        // Kept: pressing Pay again with the same request reuses its key, so a submit that lands late still pays once.
+        setState({ checking: false, unanswered: attempt });
+      }
+    };
+    void ask();
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dealerId]);
+  return state;
+}
+
+/**
+ * Choose how to pay, see exactly what will be charged, pay. Pressing Pay makes an attempt key,
+ * kept in sessionStorage with the request before the request goes out and sent as the
+ * Idempotency-Key: a double click, a retry after a lost answer or a reload mid-submit finds or
  * returns the same payment instead of paying twice.
  */
 export function Pay({ dealerId, selection, onPaid }: Props) {
@@ -45,6 +92,7 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const inFlight = useRef(false);
+  const attempt = usePendingAttempt(dealerId, onPaid);
   const { data: dealers } = useLoad(() => get<DealerSummary[]>('/dealers'), 'dealers');
   const billsByStatement = Boolean(dealers?.find((dealer) => dealer.id === dealerId)?.billsByStatement);
 
@@ -76,13 +124,15 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
     setPreviewError(null);
     setQuote(null);
     post<Preview>('/payments/preview', paymentRequest(valid, methodId)).then(
-      (preview) => current && setQuote({ preview, idempotencyKey: newIdempotencyKey(), methodId }),
+      (preview) => current && setQuote({ preview, methodId }),
       (error) => current && setPreviewError(messageOf(error)),
     ).finally(() => current && setPreviewing(false));
     return () => {
       current = false;
     };
   }, [valid, methodId]);
+
+  if (attempt.checking) return <Loading what="Checking whether your payment went through" />;
 
   if (!valid) {
     return (
@@ -99,14 +149,22 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
     inFlight.current = true;
     setSubmitting(true);
     setSubmitError(null);
+    const body: PendingAttempt['body'] = {
+      ...paymentRequest(valid, quote.methodId),
+      // The server refuses if the total changed since this preview, rather than charge a different amount.
+      expectedAmountCents: quote.preview.amountCents,
+      ...(quote.preview.achAuthorization ? { achAuthorizationVersion: quote.preview.achAuthorization.version } : {}),
+    };
+    const key = keyFor(dealerId, body);
+    savePendingAttempt({ key, dealerId, body, selection: valid, startedAt: Date.now() });
     try {
-      const answer = await api<{ payment: SubmittedPayment }>('POST', '/payments', {
-        // The server refuses if the total changed since this preview, rather than charge a different amount.
-        body: { ...paymentRequest(valid, quote.methodId), expectedAmountCents: quote.preview.amountCents },
-        headers: { 'Idempotency-Key': quote.idempotencyKey },
-      });
+      const answer = await api<{ payment: SubmittedPayment }>('POST', '/payments', { body, headers: { 'Idempotency-Key': key } });
+      clearPendingAttempt();
       onPaid(answer.payment.id);
     } catch (error) {
+      // A refusal means no payment carries this key; a lost answer or a server error may hide one, so the key stays for the retry.
+      const refused = error instanceof ApiError && error.status >= 400 && error.status < 500;
+      if (refused) clearPendingAttempt();
       setSubmitError(error instanceof ApiError && error.status === 409
         ? `${error.message} Go back to Outstanding to see what is still open.`
         : `${messageOf(error)} You can press Pay again: it will not charge you twice.`);
@@ -130,11 +188,13 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
 
   const preview = quote?.preview;
   const blocked = !preview || preview.errors.length > 0 || preview.amountCents <= 0;
+  const chosenMethod = methods?.find((method) => method.id === quote?.methodId);
 
   return (
     <section className="pay">
       <p className="eyebrow"><a href={`#/outstanding/${dealerId}`}>‹ Back to Outstanding</a></p>
       <h1>Pay</h1>
+      {attempt.unanswered && <Notice>Your last press of Pay did not reach us, so nothing was charged. Check the total below and press Pay again.</Notice>}
 
       <div className="card">
         <h2>What you are paying</h2>
@@ -182,7 +242,8 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
         )}
       </div>
 
-      {methodId && (
+      {methodId && adding === 'card' && <Notice>Finish adding the card, or cancel, to see the total and pay.</Notice>}
+      {methodId && adding !== 'card' && (
         <div className="card preview" aria-live="polite">
           <h2>Preview</h2>
           {previewing && <Loading what="Working out the total" />}
@@ -210,6 +271,12 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
                 {preview.feeExplanation && <p className="small muted reason">{preview.feeExplanation}</p>}
                 <div className="total"><dt>Total charged</dt><dd>{money(preview.amountCents)}</dd></div>
               </dl>
+              {chosenMethod && <p className="charged-to">{chosenMethod.kind === 'ach' ? 'Debited from' : 'Charged to'} <strong>{chosenMethod.label}</strong></p>}
+              {preview.achAuthorization && (
+                <div className="authorization" role="note" aria-label="Debit authorization">
+                  <p className="small">{preview.achAuthorization.text}</p>
+                </div>
+              )}
               {preview.errors.map((problem) => <ErrorMessage key={problem.code} error={problem.message} />)}
               <ErrorMessage error={submitError} />
               <button type="button" className="primary wide pay-button" disabled={blocked || submitting} onClick={submit}>
@@ -229,33 +296,56 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
 function CardForm({ onSubmit, onCancel }: { onSubmit: (card: CardInput) => Promise<void>; onCancel: () => void }) {
   const [card, setCard] = useState<CardInput>({ holderName: '', cardNumber: '', expMonth: '', expYear: '', cvv: '', postalCode: '', state: '' });
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<CardErrors>({});
   const [busy, setBusy] = useState(false);
-  const set = (field: keyof CardInput) => (event: { target: { value: string } }) => setCard({ ...card, [field]: event.target.value });
+  // A field is checked once the customer leaves it, then on every keystroke, so a message never appears mid-typing before they are done.
+  const [touched, setTouched] = useState<Partial<Record<CardField, boolean>>>({});
+  const set = (field: CardField) => (event: { target: { value: string } }) => {
+    const next = { ...card, [field]: event.target.value };
+    setCard(next);
+    if (touched[field] || fieldErrors[field]) setFieldErrors({ ...fieldErrors, [field]: checkCardField(field, next) });
+  };
+  const blur = (field: CardField) => () => {
+    setTouched({ ...touched, [field]: true });
+    setFieldErrors({ ...fieldErrors, [field]: checkCardField(field, card) });
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const problems = checkCard(card);
+    setFieldErrors(problems);
+    if (Object.values(problems).some(Boolean)) return;
     setBusy(true);
     setError(null);
     try {
       await onSubmit(card);
     } catch (caught) {
+      if (caught instanceof CardRefused) setFieldErrors(caught.fields);
       setError(messageOf(caught));
       setBusy(false);
     }
   };
+  const input = (field: CardField) => ({
+    value: card[field] ?? '',
+    onChange: set(field),
+    onBlur: blur(field),
+    'aria-invalid': fieldErrors[field] ? true : undefined,
+    'aria-describedby': fieldErrors[field] ? `card-${field}-error` : undefined,
+  });
+  const problem = (field: CardField) => fieldErrors[field] ? <span id={`card-${field}-error`} className="field-error" role="alert">{fieldErrors[field]}</span> : undefined;
   return (
     <form className="card-form stack" onSubmit={submit} autoComplete="on">
       <p className="small muted">Card details go straight to our payment processor; we only keep the brand and last four digits.</p>
       <ErrorMessage error={error} />
-      <Field label="Name on card"><input autoComplete="cc-name" required value={card.holderName} onChange={set('holderName')} /></Field>
-      <Field label="Card number"><input autoComplete="cc-number" inputMode="numeric" required value={card.cardNumber} onChange={set('cardNumber')} /></Field>
+      <Field label="Name on card" hint={problem('holderName')}><input autoComplete="cc-name" {...input('holderName')} /></Field>
+      <Field label="Card number" hint={problem('cardNumber')}><input autoComplete="cc-number" inputMode="numeric" {...input('cardNumber')} /></Field>
       <div className="row">
-        <Field label="Month"><input autoComplete="cc-exp-month" inputMode="numeric" placeholder="MM" maxLength={2} required value={card.expMonth} onChange={set('expMonth')} /></Field>
-        <Field label="Year"><input autoComplete="cc-exp-year" inputMode="numeric" placeholder="YY" maxLength={4} required value={card.expYear} onChange={set('expYear')} /></Field>
-        <Field label="CVV"><input autoComplete="cc-csc" inputMode="numeric" maxLength={4} required value={card.cvv} onChange={set('cvv')} /></Field>
+        <Field label="Month" hint={problem('expMonth')}><input autoComplete="cc-exp-month" inputMode="numeric" placeholder="MM" maxLength={2} {...input('expMonth')} /></Field>
+        <Field label="Year" hint={problem('expYear')}><input autoComplete="cc-exp-year" inputMode="numeric" placeholder="YY" maxLength={4} {...input('expYear')} /></Field>
+        <Field label="CVV" hint={problem('cvv')}><input autoComplete="cc-csc" inputMode="numeric" maxLength={4} {...input('cvv')} /></Field>
       </div>
       <div className="row">
-        <Field label="Billing ZIP"><input autoComplete="postal-code" inputMode="numeric" required value={card.postalCode} onChange={set('postalCode')} /></Field>
-        <Field label="State"><input autoComplete="address-level1" maxLength={2} placeholder="TX" value={card.state} onChange={set('state')} /></Field>
+        <Field label="Billing ZIP" hint={problem('postalCode')}><input autoComplete="postal-code" inputMode="numeric" {...input('postalCode')} /></Field>
+        <Field label="State" hint={problem('state')}><input autoComplete="address-level1" maxLength={2} placeholder="TX" {...input('state')} /></Field>
       </div>
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving card…' : 'Use this card'}</button>

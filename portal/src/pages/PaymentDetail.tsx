@@ -1,14 +1,45 @@
 import { useState } from 'react';
-import { get, messageOf, post } from '../api';
+import { messageOf, post } from '../api';
 import { ErrorMessage, Loading, Notice, StatusBadge } from '../components/ui';
 import { dateTime, money } from '../format';
 import type { PaymentDetail } from '../types';
-import { useLoad } from '../use-load';
+import { useLivePayment } from '../use-live-payment';
 
 const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount' } as const;
 
+/** What became of the money, in the customer's words, for a payment that ended without being paid. */
+export function moneyStory(payment: PaymentDetail): { title: string; text: string } | null {
+  const card = payment.method === 'card';
+  const amount = money(payment.amountCents);
+  const reason = payment.failureReason ? ` (${payment.failureReason})` : '';
+  switch (payment.moneyOutcome) {
+    case 'not_charged':
+      return {
+        title: 'Nothing was charged',
+        text: `This payment was cancelled before any money moved: ${payment.methodLabel} was not charged. ${card ? 'If your bank shows a pending hold, it drops off by itself within a few days. ' : ''}The items it covered are open again on Outstanding.`,
+      };
+    case 'refunded':
+      return {
+        title: `${amount} refunded`,
+        text: `This payment was cancelled after ${amount} had been ${card ? 'charged' : 'debited'}, so it has been refunded to ${payment.methodLabel}. ${card ? 'Refunds usually show on your card statement within 5 to 10 business days.' : 'The money usually arrives back in your account within 2 to 4 business days.'} The items it covered are open again on Outstanding.`,
+      };
+    case 'failed':
+      return {
+        title: card ? 'The card was declined' : 'The bank transfer failed',
+        text: `The ${card ? 'charge' : 'debit'} did not go through${reason}, so nothing was taken from ${payment.methodLabel}. The items it covered are open again: pay them with another method, or contact ${payment.dealerName}.`,
+      };
+    case 'returned':
+      return {
+        title: 'Returned by your bank',
+        text: `Your bank sent the ${amount} debit back${reason}, so the money is back in ${payment.methodLabel} and ${payment.dealerName} has not been paid. The items it covered are owed again.`,
+      };
+    default:
+      return null;
+  }
+}
+
 export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
-  const { data: payment, error } = useLoad(() => get<PaymentDetail>(`/payments/${encodeURIComponent(paymentId)}`), paymentId);
+  const { data: payment, error } = useLivePayment(paymentId);
   const [emailState, setEmailState] = useState<{ sentTo?: string; error?: string; busy?: boolean }>({});
 
   if (error) return <><ErrorMessage error={error} /><p><a href="#/payments">Back to payments</a></p></>;
@@ -24,6 +55,10 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
     }
   };
 
+  const story = moneyStory(payment);
+  // "Total charged" would be untrue for a payment whose money never moved or came back.
+  const totalLabel = story ? 'Payment amount' : 'Total charged';
+
   return (
     <section className="payment-detail">
       <p className="eyebrow"><a href="#/payments">‹ All payments</a></p>
@@ -34,6 +69,12 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
         </div>
         <StatusBadge status={payment.status} label={payment.statusLabel} />
       </div>
+      {story && (
+        <div className="card money-story" role="status">
+          <h2>{story.title}</h2>
+          <p>{story.text}</p>
+        </div>
+      )}
       <div className="card">
         <dl className="facts">
           <div><dt>Submitted</dt><dd>{dateTime(payment.submittedAt, payment.dealerTimeZone)}</dd></div>
@@ -56,7 +97,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
           {payment.creditsCents > 0 && <div><dt>Credits</dt><dd className="credit">−{money(payment.creditsCents)}</dd></div>}
           {payment.discountCents > 0 && <div><dt>Statement discount</dt><dd className="credit">−{money(payment.discountCents)}</dd></div>}
           <div><dt>Fee</dt><dd>{money(payment.feeCents)}</dd></div>
-          <div className="total"><dt>Total charged</dt><dd>{money(payment.amountCents)}</dd></div>
+          <div className="total"><dt>{totalLabel}</dt><dd>{money(payment.amountCents)}</dd></div>
         </dl>
       </div>
       <div className="card">

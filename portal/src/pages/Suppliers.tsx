@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { get } from '../api';
 import { ErrorMessage, Loading } from '../components/ui';
+import { money } from '../format';
 import { navigate } from '../router';
 import type { DealerSummary } from '../types';
 import { useLoad } from '../use-load';
@@ -32,6 +33,7 @@ export function Suppliers() {
             <a className="card supplier" href={`#/outstanding/${dealer.id}`}>
               <strong>{dealer.name}</strong>
               <span className="muted">{dealer.accounts.map((account) => `${account.name} · ${account.erpAccountId}`).join(', ')}</span>
+              <span className="supplier-balance">{dealer.openBalanceCents > 0 ? <>{money(dealer.openBalanceCents)} <span className="muted small">open</span></> : dealer.openBalanceCents < 0 ? <>{money(-dealer.openBalanceCents)} <span className="muted small">in credit</span></> : <span className="muted small">Nothing owed</span>}</span>
               <span className="chevron" aria-hidden="true">›</span>
             </a>
           </li>
