@@ -1,11 +1,11 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addBusinessDays } from '../domain/business-calendar';
 import { daysBetween } from '../domain/dates';
 import { nextStatus, type OperatorEvent } from '../domain/payment-status';
 import {
   disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
-  settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
+  isPaymentRefusalType, settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
 } from './payment-definitions';
 import { Serial } from './lib/serial';
 import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
@@ -67,6 +67,21 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   const refuse = (message: string): never => {
     throw ApplicationFailure.create({ type: 'IllegalTransition', message, nonRetryable: true });
   };
+  /**
+   * An activity that refuses (the processor can no longer cancel, say) fails the update with
+   * that refusal's own type and sentence, so the operator reads it instead of "Activity task
+   * failed". Nothing was changed when an activity refuses: they refuse before writing.
+   */
+  const refusing = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && isPaymentRefusalType(error.cause.type)) {
+        throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true });
+      }
+      throw error;
+    }
+  };
   /** Update validators ask the same status machine the console uses to show its buttons. */
   const allowed = (event: OperatorEvent, request: OperatorRequest, reasonPrompt?: string) => {
     if (reasonPrompt && !request.reason?.trim()) refuse(reasonPrompt);
@@ -76,7 +91,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(freezeUpdate, (request) => serial.run(async () => {
     if (state.status !== 'frozen') {
-      const result = await activities.freezePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null });
+      const result = await refusing(() => activities.freezePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null }));
       state.settlementId = result.settlementId;
       state.heldAfterClearing = cleared;
       record('frozen', 'freeze', request.reason);
@@ -91,7 +106,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       // Back to where it was held: a payment that had settled rejoins a settlement; one that
       // had not goes back to pending and the main flow settles it once cleared.
       const next = settledOnce ? 'settled' : 'pending';
-      await activities.releasePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, to: next });
+      await refusing(() => activities.releasePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, to: next }));
       record(next, 'release', request.reason);
       if (next === 'settled') state.settlementId = (await activities.joinSettlement({ paymentId: input.paymentId })).settlementId;
     }
@@ -102,7 +117,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(terminateUpdate, (request) => serial.run(async () => {
     if (state.status !== 'terminated') {
-      const result = await activities.terminatePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? 'terminated by operator', afterClearing: cleared });
+      const result = await refusing(() => activities.terminatePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? 'terminated by operator', afterClearing: cleared }));
       state.processorStatus = result.processorStatus;
       record('terminated', 'terminate', request.reason);
     }
@@ -113,7 +128,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(disputeUpdate, (request) => serial.run(async () => {
     if (state.status !== 'disputed') {
-      await activities.disputePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null });
+      await refusing(() => activities.disputePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null }));
       record('disputed', 'dispute', request.reason);
     }
     return state;
@@ -123,7 +138,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(resolveDisputeUpdate, (request) => serial.run(async () => {
     if (state.status === 'disputed') {
-      const result = await activities.resolveDispute({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, outcome: request.outcome });
+      const result = await refusing(() => activities.resolveDispute({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, outcome: request.outcome }));
       record(result.status, `dispute_${request.outcome}`, request.reason);
     }
     return state;
