@@ -55,6 +55,12 @@ export interface PaymentState {
   history: Array<{ status: PaymentStatus; event: string; at: string; reason?: string }>;
 }
 
+/** What the customer is emailed about, once each per payment (the dedupe key is payment + event). */
+export type PaymentNoticeEvent = 'submitted' | 'settled' | 'failed' | 'returned' | 'terminated' | 'refunded';
+
+/** Marks the payment workflow's customer emails; histories recorded before them replay without. */
+export const CUSTOMER_EMAILS_PATCH = 'payment-customer-emails';
+
 export const processorEventSignal = defineSignal<[ProcessorEvent]>('processorEvent');
 export const glPostedSignal = defineSignal<[{ settlementId: string }]>('glPosted');
 /** Sent by the settlement workflow when the batch holding this payment changes. */

@@ -1,11 +1,11 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addBusinessDays } from '../domain/business-calendar';
 import { daysBetween } from '../domain/dates';
 import { nextStatus, type OperatorEvent } from '../domain/payment-status';
 import {
-  disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
-  isPaymentRefusalType, settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
+  CUSTOMER_EMAILS_PATCH, disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
+  isPaymentRefusalType, settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentNoticeEvent, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
 } from './payment-definitions';
 import { Serial } from './lib/serial';
 import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
@@ -51,6 +51,24 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     // Keeps the Temporal UI filter `PaymentStatus = "..."` true to the payment.
     upsertSearchAttributes([{ key: PaymentStatusAttribute, value: status }]);
     state.history.push({ status, event, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
+  };
+
+  /**
+   * Emails the customer at submission and at each outcome. Behind a patch: histories recorded
+   * before these emails existed have no such activities and must replay without them.
+   */
+  let notices: Promise<void> = Promise.resolve();
+  /**
+   * Emails the customer at submission and at each outcome, in that order, without holding up
+   * the operator's update or the next step (the workflow waits for them only before it ends).
+   * Behind a patch: histories recorded before these emails existed have no such activities
+   * and must replay without them.
+   */
+  const notifyCustomer = (event: PaymentNoticeEvent) => {
+    if (!patched(CUSTOMER_EMAILS_PATCH)) return;
+    notices = notices
+      .then(() => activities.sendPaymentNotice({ paymentId: input.paymentId, event }))
+      .then(() => undefined, (error: unknown) => log.warn('customer payment email failed', { event, error: String(error) }));
   };
 
   setHandler(paymentStateQuery, () => state);
@@ -120,6 +138,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       const result = await refusing(() => activities.terminatePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? 'terminated by operator', afterClearing: cleared }));
       state.processorStatus = result.processorStatus;
       record('terminated', 'terminate', request.reason);
+      notifyCustomer('terminated');
     }
     return state;
   }), {
@@ -140,6 +159,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     if (state.status === 'disputed') {
       const result = await refusing(() => activities.resolveDispute({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, outcome: request.outcome }));
       record(result.status, `dispute_${request.outcome}`, request.reason);
+      if (result.status === 'terminated') notifyCustomer('refunded');
     }
     return state;
   }), {
@@ -168,10 +188,12 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       await activities.failPayment({ paymentId: input.paymentId, reason: transfer.failureReason ?? transfer.processorStatus, returnCode: transfer.returnCode });
       state.failureReason = transfer.failureReason;
       record('failed', 'processor_failed', transfer.failureReason ?? undefined);
+      notifyCustomer('failed');
     } else if (transfer.outcome === 'returned' && cleared && (state.status === 'settled' || state.status === 'disputed' || state.status === 'frozen')) {
       await activities.returnPayment({ paymentId: input.paymentId, returnCode: transfer.returnCode ?? 'R00' });
       state.returnCode = transfer.returnCode;
       record('returned', 'ach_returned', transfer.returnCode ?? undefined);
+      notifyCustomer('returned');
     }
   });
 
@@ -181,6 +203,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     const submitted = await activities.submitTransfer({ paymentId: input.paymentId });
     state.transferId = submitted.transferId;
     state.processorStatus = submitted.processorStatus;
+    notifyCustomer('submitted');
   });
 
   // 2. Clearing: wait for processor events, polling in case one is lost.
@@ -205,6 +228,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       record('settled', 'processor_completed');
       settledOnce = true;
       state.settlementId = (await activities.joinSettlement({ paymentId: input.paymentId })).settlementId;
+      notifyCustomer('settled');
     });
   }
 
@@ -223,7 +247,11 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
   }
 
-  // Let any update still running finish before the workflow completes.
+  // Let any update still running, and any email it queued, finish before the workflow completes.
   await serial.run(async () => undefined);
+  for (let pending = notices; ; pending = notices) {
+    await pending;
+    if (pending === notices) break;
+  }
   return state;
 }
