@@ -60,8 +60,8 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
           opening: `We have received your payment of ${amount} to ${facts.dealerName}.`,
           next: [
             facts.method === 'ach'
-              ? 'Bank payments (ACH) take 1 to 3 business days to clear. The items below show as being paid until then.'
-              : 'Card payments usually clear within one business day. The items below show as being paid until then.',
+              ? 'Bank payments (ACH) take 1 to 3 business days to clear. The items above show as being paid until then.'
+              : 'Card payments usually clear within one business day. The items above show as being paid until then.',
             'We will email you again when the payment has cleared, or if anything goes wrong.',
           ],
         };
@@ -76,7 +76,7 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
           subject: `Payment ${facts.number} did not go through`,
           opening: `Your payment of ${amount} to ${facts.dealerName} did not go through${facts.failureReason ? ` (${facts.failureReason})` : ''}. No money was taken from your ${rail}.`,
           next: [
-            'The items below are open again. Please pay them in the Payments portal, with another payment method if this one keeps failing.',
+            'These items are open again. Please pay them in the Payments portal, with another payment method if this one keeps failing.',
           ],
         };
       case 'returned':
@@ -96,13 +96,13 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
             facts.termination === 'refunded'
               ? `${facts.dealerName} cancelled your payment of ${amount} and refunded it to your ${rail}. Refunds usually appear within 5 to 10 business days.`
               : `${facts.dealerName} cancelled your payment of ${amount} before any money moved. Nothing was taken from your ${rail}.`,
-          next: [`The items below are open again. Contact ${facts.dealerName} if you are not sure why, or pay them again in the Payments portal.`],
+          next: [`These items are open again. Contact ${facts.dealerName} if you are not sure why, or pay them again in the Payments portal.`],
         };
       case 'refunded':
         return {
           subject: `Payment ${facts.number} has been refunded`,
           opening: `${facts.dealerName} refunded your payment of ${amount} to your ${rail}. Refunds usually appear within 5 to 10 business days.`,
-          next: [`The items below are open again. Contact ${facts.dealerName} with any questions about what you owe.`],
+          next: [`These items are open again. Contact ${facts.dealerName} with any questions about what you owe.`],
         };
     }
   })();
@@ -114,10 +114,12 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
     `Account: ${facts.accountName} (${facts.erpAccountId}) with ${facts.dealerName}`,
   ];
   const lines = facts.lines.map((line) => `  ${line.label}: ${formatCents(line.amountCents)}`);
-  const text = [opening, '', ...details, '', 'What it pays:', ...lines, '', ...next].join('\n');
+  const heading = event === 'submitted' ? 'What it pays:' : event === 'settled' ? 'What it paid:' : 'What it was for:';
+  const text = [opening, '', ...details, '', heading, ...lines, '', ...next].join('\n');
   const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1f2933;max-width:560px">
 <p>${escapeHtml(opening)}</p>
 <p>${details.map(escapeHtml).join('<br>')}</p>
+<p><strong>${escapeHtml(heading)}</strong></p>
 <table style="border-collapse:collapse">${facts.lines.map((line) => `<tr><td style="padding:2px 16px 2px 0">${escapeHtml(line.label)}</td><td style="text-align:right">${escapeHtml(formatCents(line.amountCents))}</td></tr>`).join('')}</table>
 ${next.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
 </body></html>`;

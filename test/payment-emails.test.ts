@@ -75,7 +75,7 @@ describe('customer payment emails', () => {
     await waitForStatus(id, 'failed');
     const failed = await waitForEmail(sink, to, (m) => m.subject === `Payment ${number} did not go through`);
     expect(failed.text).toMatch(/did not go through \(.*honor.*\)\. No money was taken from your card\./i);
-    expect(failed.text).toContain('The items below are open again');
+    expect(failed.text).toContain('These items are open again');
   });
 
   it('tells the customer a cancelled ACH payment took no money', async () => {
