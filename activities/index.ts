@@ -8,6 +8,7 @@ import { createAuditActivities } from './audit';
 import { createGlPostingActivities } from './gl-posting';
 import { createIngestActivities } from './ingest';
 import { createInvitationActivities } from './invitations';
+import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
 import { createSettlementActivities } from './settlements';
 import { createSpruceSyncActivities } from './spruce-sync';
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIngestActivities(deps),
     ...createInvitationActivities(deps),
     ...createPaymentActivities({ ...deps, settlementActivities }),
+    ...createPaymentNoticeActivities(deps),
     ...settlementActivities,
     ...createGlPostingActivities(deps),
     ...createSpruceSyncActivities(deps),

@@ -6,7 +6,8 @@ import { refreshAccountStats } from '../db/account-stats';
 import { localDate } from '../domain/dates';
 import { createMoovClient } from '../integrations/moov';
 import { moovProcessor } from '../integrations/moov-processor';
-import { ProcessorRejection, type TransferSnapshot } from '../integrations/payment-processor';
+import { ProcessorRejection, TransferNotReversible, type TransferSnapshot } from '../integrations/payment-processor';
+import type { PaymentRefusalType } from '../workflows/payment-definitions';
 
 /**
  * Side effects of the payment workflow. Each activity is safe to retry: processor calls
@@ -37,6 +38,23 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
   const rethrow = (error: unknown): never => {
     if (error instanceof ProcessorRejection) throw ApplicationFailure.nonRetryable(error.message, 'NonRetryable', error.code);
     throw error;
+  };
+
+  /** A refusal the operator reads in the action dialog: one sentence saying what to do instead. */
+  const refusal = (type: PaymentRefusalType, message: string): ApplicationFailure => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+  /**
+   * Terminating an ACH debit the bank already has: nothing was changed, and the sentence says
+   * where the money is and the next step (a refund once it settles, or a freeze meanwhile).
+   */
+  const notCancellable = (payment: Record<string, any>, error: TransferNotReversible): ApplicationFailure => {
+    if (error.cleared || payment.status === 'settled') {
+      return refusal('TransferNotCancellable', `Payment ${payment.number} has already cleared at the customer's bank, so it can no longer be cancelled; the money must be sent back to the customer as a refund instead. Freeze the payment to keep it out of settlement until the refund is arranged.`);
+    }
+    const next = payment.status === 'frozen'
+      ? 'It stays frozen, and out of settlement, until you release it; refund it once it has settled.'
+      : 'Refund it once it has settled, or freeze it now to keep it out of settlement.';
+    return refusal('TransferNotCancellable', `Payment ${payment.number} has already been sent to the customer's bank, so it can no longer be cancelled; the money must be sent back instead. ${next}`);
   };
 
   return {
@@ -120,7 +138,10 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
       if (payment.moov_transfer_id) {
         const result = await processor()
           .cancelOrRefund(payment.moov_transfer_id, { idempotencyKey: `terminate-${paymentId}`, amountCents: Number(payment.amount_cents) })
-          .catch(rethrow);
+          .catch((error: unknown) => {
+            if (error instanceof TransferNotReversible) throw notCancellable(payment, error);
+            return rethrow(error);
+          });
         processorStatus = result.processorStatus;
       }
       if (payment.settlement_id) await deps.settlementActivities?.removeFromSettlement({ paymentId });
@@ -146,7 +167,12 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
       }
       const payment = await loadPayment(paymentId);
       if (payment.moov_transfer_id) {
-        await processor().cancelOrRefund(payment.moov_transfer_id, { idempotencyKey: `dispute-refund-${paymentId}`, amountCents: Number(payment.amount_cents) }).catch(rethrow);
+        await processor().cancelOrRefund(payment.moov_transfer_id, { idempotencyKey: `dispute-refund-${paymentId}`, amountCents: Number(payment.amount_cents) }).catch((error: unknown) => {
+          if (error instanceof TransferNotReversible) {
+            throw refusal('RefundNotPossible', `Payment ${payment.number} is an ACH debit the bank has already collected, so it cannot be refunded through the processor; the money must be sent back to the customer as a separate bank credit. The dispute stays open until you resolve it as upheld or the credit is sent.`);
+          }
+          return rethrow(error);
+        });
       }
       await db.transaction(async (trx) => {
         const moved = await transitionPayment(trx, { paymentId, from: ['disputed'], to: 'terminated', event: 'dispute_refunded', actor: { kind: 'operator', id: actorId }, reason, fields: { finalized_at: trx.fn.now() } });

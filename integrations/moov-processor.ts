@@ -1,5 +1,5 @@
 import { MoovIntegrationError, type MoovClient, type MoovTransferState } from './moov';
-import { ProcessorRejection, type PaymentProcessor, type TransferSnapshot } from './payment-processor';
+import { ProcessorRejection, TransferNotReversible, type PaymentProcessor, type TransferSnapshot } from './payment-processor';
 
 /** Maps Moov's transfer model onto the processor outcomes the payment workflow acts on. */
 export function toSnapshot(transfer: MoovTransferState): TransferSnapshot {
@@ -58,7 +58,17 @@ export function moovProcessor(client: MoovClient): PaymentProcessor {
       return toSnapshot(await client.getTransfer(transferId).catch(rethrow));
     },
     async cancelOrRefund(transferId, request) {
-      const result = await client.reverseTransfer({ transferId, idempotencyKey: request.idempotencyKey, amountCents: request.amountCents }).catch(rethrow);
+      const result = await client.reverseTransfer({ transferId, idempotencyKey: request.idempotencyKey, amountCents: request.amountCents }).catch(async (error: unknown) => {
+        // Moov answers an ACH reversal it cannot do with a bare 400; the transfer itself says why
+        // (its bank leg has left `initiated`), which the operator needs to hear in our words.
+        if (error instanceof MoovIntegrationError && !error.retryable && (error.code === 'bad-request' || error.code === 'validation')) {
+          const transfer = await client.getTransfer(transferId).catch(() => null);
+          if (transfer && transfer.rail === 'ach' && transfer.ach && transfer.ach.status !== 'initiated') {
+            throw new TransferNotReversible(error.message, transfer.status === 'completed' || transfer.ach.status === 'completed');
+          }
+        }
+        return rethrow(error);
+      });
       return result.kind === 'cancellation'
         ? { processorStatus: `canceled (${result.status})`, refunded: false }
         : { processorStatus: `refunded (${result.status})`, refunded: true };

@@ -38,3 +38,14 @@ export class ProcessorRejection extends Error {
     super(message);
   }
 }
+
+/**
+ * The processor can neither cancel nor refund this transfer through a reversal: an ACH debit
+ * already sent to the bank (or cleared) can only be undone by sending the money back as a
+ * separate credit. `cleared` says whether the funds had arrived.
+ */
+export class TransferNotReversible extends ProcessorRejection {
+  constructor(message: string, public readonly cleared: boolean) {
+    super('transfer-not-reversible', message);
+  }
+}

@@ -1,16 +1,20 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
+import { sharedMailer } from '../integrations/mailer';
 import { ensureAgingRefreshForAllDealers } from '../services/aging-refresh-start';
+import { relayDueEmails } from '../services/email-relay';
 import { startOrphanedPayments } from '../services/payment-start';
 import type { Config } from './config';
 import { logger } from './logger';
 
 /**
  * What a worker process does besides serving its task queue: make sure each dealer's
- * long-running workflows exist (idempotent starts, so every worker may do it), and start the
- * workflow of any payment whose API process died between committing it and starting it.
+ * long-running workflows exist (idempotent starts, so every worker may do it), start the
+ * workflow of any payment whose API process died between committing it and starting it, and
+ * relay queued email.
  */
 export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEveryMs = 15_000): () => void {
+  const stopRelay = startEmailRelay(db, cfg);
   // Dealers onboarded while this worker runs get theirs at the next sweep, not the next restart.
   const ensured = new Set<string>();
   const sweep = async () => {
@@ -24,6 +28,35 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEv
   };
   const timer = setInterval(() => void sweep(), sweepEveryMs);
   void sweep();
+  return () => {
+    clearInterval(timer);
+    stopRelay();
+  };
+}
+
+/**
+ * Delivers `email_outbox` rows every `everyMs` (operator invitations and alerts; customer
+ * payment notices the payment workflow could not send at once). Safe on every worker: each
+ * row is claimed by one relay (services/email-relay.ts). A pass runs until nothing is due.
+ */
+export function startEmailRelay(db: Db, cfg: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, everyMs = 2_000): () => void {
+  let running = false;
+  const pass = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (;;) {
+        const { sent, failed } = await relayDueEmails(db, sharedMailer(cfg));
+        if (sent + failed === 0 || failed > 0) break;
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'email relay pass failed; retrying at the next interval');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void pass(), everyMs);
+  void pass();
   return () => clearInterval(timer);
 }
 

@@ -3,7 +3,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Db } from '../db/connection';
 import { localDate } from '../domain/dates';
 import type { Config } from '../runtime/config';
-import { AmountCents, CustomerAccount, DealerId, PaymentMethod, PaymentStatus } from '../workflows/search-attributes';
+import { AmountCents, CustomerAccount, DealerId, PaymentMethod, PaymentNumber, PaymentStatus } from '../workflows/search-attributes';
 import { paymentWorkflowId, type PaymentWorkflowInput } from '../workflows/payment-definitions';
 
 /**
@@ -11,8 +11,8 @@ import { paymentWorkflowId, type PaymentWorkflowInput } from '../workflows/payme
  * error: the id is the business id and reuse is refused, so no payment runs twice.
  */
 export async function startPaymentWorkflow(db: Db, temporal: Client, config: Config, paymentId: string): Promise<void> {
-  const payment = await db('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').where('p.id', paymentId)
-    .first('p.id', 'p.dealer_id', 'p.customer_account_id', 'p.method', 'p.amount_cents', 'p.status', 'p.submitted_at', 'd.time_zone');
+  const payment = await db('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').join('customer_accounts as a', 'a.id', 'p.customer_account_id').where('p.id', paymentId)
+    .first('p.id', 'p.number', 'p.dealer_id', 'p.customer_account_id', 'p.method', 'p.amount_cents', 'p.status', 'p.submitted_at', 'd.time_zone', 'a.erp_account_id');
   if (!payment) throw new Error(`payment ${paymentId} not found`);
   const input: PaymentWorkflowInput = {
     paymentId,
@@ -36,7 +36,9 @@ export async function startPaymentWorkflow(db: Db, temporal: Client, config: Con
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       typedSearchAttributes: [
         { key: DealerId, value: payment.dealer_id },
-        { key: CustomerAccount, value: payment.customer_account_id },
+        // What an operator reads out on the phone, so an engineer can find the payment by it.
+        { key: CustomerAccount, value: payment.erp_account_id },
+        { key: PaymentNumber, value: payment.number },
         { key: PaymentStatus, value: 'pending' },
         { key: PaymentMethod, value: payment.method },
         { key: AmountCents, value: Number(payment.amount_cents) },

@@ -175,6 +175,22 @@ describe('payments', () => {
     expect(await balances(inv.id)).toMatchObject({ reserved_cents: 0, balance_cents: 93_00 });
   });
 
+  it('is found in Temporal by the account number and payment number an operator reads out', async () => {
+    const customer = await payingCustomer(stack);
+    const inv = await invoice(customer, 93_00);
+    const { body } = await submit(customer, [{ type: 'invoice', id: inv.id }], customer.bankMethodId).expect(201);
+    const { number } = await stack.db('payments').where({ id: body.payment.id }).first('number');
+    const { erp_account_id: accountNumber } = await stack.db('customer_accounts').where({ id: customer.accountId }).first('erp_account_id');
+    expect(number).toMatch(/^P-\d+$/);
+    // Visibility is eventually consistent: poll until the new workflow is indexed.
+    await eventually(async () => {
+      const found: string[] = [];
+      for await (const workflow of stack.temporal.workflow.list({ query: `CustomerAccount="${accountNumber}" AND PaymentNumber="${number}"` })) found.push(workflow.workflowId);
+      // The id scheme is unchanged: signals and the console's links depend on it.
+      expect(found).toEqual([`payment-${body.payment.id}`]);
+    }, 30_000, 500);
+  });
+
   it('returns the same payment for the same Idempotency-Key and refuses the key with another request', async () => {
     const customer = await payingCustomer(stack);
     const inv = await invoice(customer, 210_00);

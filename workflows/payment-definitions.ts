@@ -55,6 +55,12 @@ export interface PaymentState {
   history: Array<{ status: PaymentStatus; event: string; at: string; reason?: string }>;
 }
 
+/** What the customer is emailed about, once each per payment (the dedupe key is payment + event). */
+export type PaymentNoticeEvent = 'submitted' | 'settled' | 'failed' | 'returned' | 'terminated' | 'refunded';
+
+/** Marks the payment workflow's customer emails; histories recorded before them replay without. */
+export const CUSTOMER_EMAILS_PATCH = 'payment-customer-emails';
+
 export const processorEventSignal = defineSignal<[ProcessorEvent]>('processorEvent');
 export const glPostedSignal = defineSignal<[{ settlementId: string }]>('glPosted');
 /** Sent by the settlement workflow when the batch holding this payment changes. */
@@ -67,3 +73,23 @@ export const disputeUpdate = defineUpdate<PaymentState, [OperatorRequest]>('disp
 export const resolveDisputeUpdate = defineUpdate<PaymentState, [OperatorRequest & { outcome: 'upheld' | 'refunded' }]>('resolveDispute');
 
 export const paymentStateQuery = defineQuery<PaymentState>('state');
+
+/**
+ * The failure types an operator action may be refused with, each carrying one sentence for the
+ * operator. The workflow throws them (as ApplicationFailure) from update validators and
+ * handlers, activities throw them when the processor says no, and the API turns each into a 409
+ * with the `code` beside it. Anything else that fails an update is a fault, not a refusal.
+ */
+export const PAYMENT_REFUSALS = {
+  /** The status machine does not allow the action now (domain/payment-status.ts). */
+  IllegalTransition: 'illegal_transition',
+  /** The processor can no longer cancel the transfer (an ACH debit already sent to the bank). */
+  TransferNotCancellable: 'transfer_not_cancellable',
+  /** The processor cannot send this payment's money back automatically. */
+  RefundNotPossible: 'refund_not_possible',
+} as const;
+export type PaymentRefusalType = keyof typeof PAYMENT_REFUSALS;
+
+export function isPaymentRefusalType(type: string | undefined | null): type is PaymentRefusalType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(PAYMENT_REFUSALS, type);
+}

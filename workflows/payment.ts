@@ -1,11 +1,11 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addBusinessDays } from '../domain/business-calendar';
 import { daysBetween } from '../domain/dates';
 import { nextStatus, type OperatorEvent } from '../domain/payment-status';
 import {
-  disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
-  settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
+  CUSTOMER_EMAILS_PATCH, disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
+  isPaymentRefusalType, settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentNoticeEvent, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent,
 } from './payment-definitions';
 import { Serial } from './lib/serial';
 import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
@@ -53,6 +53,24 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     state.history.push({ status, event, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
   };
 
+  /**
+   * Emails the customer at submission and at each outcome. Behind a patch: histories recorded
+   * before these emails existed have no such activities and must replay without them.
+   */
+  let notices: Promise<void> = Promise.resolve();
+  /**
+   * Emails the customer at submission and at each outcome, in that order, without holding up
+   * the operator's update or the next step (the workflow waits for them only before it ends).
+   * Behind a patch: histories recorded before these emails existed have no such activities
+   * and must replay without them.
+   */
+  const notifyCustomer = (event: PaymentNoticeEvent) => {
+    if (!patched(CUSTOMER_EMAILS_PATCH)) return;
+    notices = notices
+      .then(() => activities.sendPaymentNotice({ paymentId: input.paymentId, event }))
+      .then(() => undefined, (error: unknown) => log.warn('customer payment email failed', { event, error: String(error) }));
+  };
+
   setHandler(paymentStateQuery, () => state);
   setHandler(processorEventSignal, (event) => {
     events.push(event);
@@ -67,6 +85,21 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   const refuse = (message: string): never => {
     throw ApplicationFailure.create({ type: 'IllegalTransition', message, nonRetryable: true });
   };
+  /**
+   * An activity that refuses (the processor can no longer cancel, say) fails the update with
+   * that refusal's own type and sentence, so the operator reads it instead of "Activity task
+   * failed". Nothing was changed when an activity refuses: they refuse before writing.
+   */
+  const refusing = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && isPaymentRefusalType(error.cause.type)) {
+        throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true });
+      }
+      throw error;
+    }
+  };
   /** Update validators ask the same status machine the console uses to show its buttons. */
   const allowed = (event: OperatorEvent, request: OperatorRequest, reasonPrompt?: string) => {
     if (reasonPrompt && !request.reason?.trim()) refuse(reasonPrompt);
@@ -76,7 +109,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(freezeUpdate, (request) => serial.run(async () => {
     if (state.status !== 'frozen') {
-      const result = await activities.freezePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null });
+      const result = await refusing(() => activities.freezePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null }));
       state.settlementId = result.settlementId;
       state.heldAfterClearing = cleared;
       record('frozen', 'freeze', request.reason);
@@ -91,7 +124,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       // Back to where it was held: a payment that had settled rejoins a settlement; one that
       // had not goes back to pending and the main flow settles it once cleared.
       const next = settledOnce ? 'settled' : 'pending';
-      await activities.releasePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, to: next });
+      await refusing(() => activities.releasePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, to: next }));
       record(next, 'release', request.reason);
       if (next === 'settled') state.settlementId = (await activities.joinSettlement({ paymentId: input.paymentId })).settlementId;
     }
@@ -102,9 +135,10 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(terminateUpdate, (request) => serial.run(async () => {
     if (state.status !== 'terminated') {
-      const result = await activities.terminatePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? 'terminated by operator', afterClearing: cleared });
+      const result = await refusing(() => activities.terminatePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? 'terminated by operator', afterClearing: cleared }));
       state.processorStatus = result.processorStatus;
       record('terminated', 'terminate', request.reason);
+      notifyCustomer('terminated');
     }
     return state;
   }), {
@@ -113,7 +147,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(disputeUpdate, (request) => serial.run(async () => {
     if (state.status !== 'disputed') {
-      await activities.disputePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null });
+      await refusing(() => activities.disputePayment({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null }));
       record('disputed', 'dispute', request.reason);
     }
     return state;
@@ -123,8 +157,9 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
 
   setHandler(resolveDisputeUpdate, (request) => serial.run(async () => {
     if (state.status === 'disputed') {
-      const result = await activities.resolveDispute({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, outcome: request.outcome });
+      const result = await refusing(() => activities.resolveDispute({ paymentId: input.paymentId, actorId: request.actorId, reason: request.reason ?? null, outcome: request.outcome }));
       record(result.status, `dispute_${request.outcome}`, request.reason);
+      if (result.status === 'terminated') notifyCustomer('refunded');
     }
     return state;
   }), {
@@ -153,10 +188,12 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       await activities.failPayment({ paymentId: input.paymentId, reason: transfer.failureReason ?? transfer.processorStatus, returnCode: transfer.returnCode });
       state.failureReason = transfer.failureReason;
       record('failed', 'processor_failed', transfer.failureReason ?? undefined);
+      notifyCustomer('failed');
     } else if (transfer.outcome === 'returned' && cleared && (state.status === 'settled' || state.status === 'disputed' || state.status === 'frozen')) {
       await activities.returnPayment({ paymentId: input.paymentId, returnCode: transfer.returnCode ?? 'R00' });
       state.returnCode = transfer.returnCode;
       record('returned', 'ach_returned', transfer.returnCode ?? undefined);
+      notifyCustomer('returned');
     }
   });
 
@@ -166,6 +203,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     const submitted = await activities.submitTransfer({ paymentId: input.paymentId });
     state.transferId = submitted.transferId;
     state.processorStatus = submitted.processorStatus;
+    notifyCustomer('submitted');
   });
 
   // 2. Clearing: wait for processor events, polling in case one is lost.
@@ -190,6 +228,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
       record('settled', 'processor_completed');
       settledOnce = true;
       state.settlementId = (await activities.joinSettlement({ paymentId: input.paymentId })).settlementId;
+      notifyCustomer('settled');
     });
   }
 
@@ -208,7 +247,11 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
     }
   }
 
-  // Let any update still running finish before the workflow completes.
+  // Let any update still running, and any email it queued, finish before the workflow completes.
   await serial.run(async () => undefined);
+  for (let pending = notices; ; pending = notices) {
+    await pending;
+    if (pending === notices) break;
+  }
   return state;
 }

@@ -1,4 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -7,12 +6,10 @@ import { centsToDecimal } from '../../domain/money';
 import { DECISION_STATUSES, takesDecision } from '../../domain/failure-decision';
 import { operatorActions, type PaymentStatus } from '../../domain/payment-status';
 import { paymentStatusSchema } from '../../domain/payment-status-schema';
-import {
-  disputeUpdate, freezeUpdate, paymentWorkflowId, releaseUpdate, resolveDisputeUpdate, terminateUpdate,
-} from '../../workflows/payment-definitions';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
-import { conflict, notFound } from '../errors';
+import { notFound } from '../errors';
+import { runPaymentAction, type PaymentAction } from '../payment-workflow-client';
 import { listParams, sendList } from '../simple-rest';
 import { body } from '../validate';
 import { sendCsv } from './csv';
@@ -145,28 +142,25 @@ export function paymentRoutes({ db, temporal, config }: AppDeps): Router {
     res.json(await paymentDetail(db, operator.dealerId, routeId(req.params.id, 'Payment'), config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE));
   });
 
-  const action = (path: string, run: (handle: ReturnType<typeof temporal.workflow.getHandle>, operatorId: string, payload: any) => Promise<unknown>, schema: z.ZodType) => {
+  // Every review action goes through runPaymentAction, whose one mapping turns any refusal into a 409.
+  const action = (path: PaymentAction, schema: z.ZodType<{ reason?: string; outcome?: 'upheld' | 'refunded' }>) => {
     router.post(`/payments/:id/${path}`, async (req, res) => {
       const operator = operatorOf(req);
       const id = routeId(req.params.id, 'Payment');
       const payment = await db('payments').where({ id, dealer_id: operator.dealerId }).first('id');
       if (!payment) throw notFound('Payment');
       const payload = body(req, schema);
-      try {
-        await run(temporal.workflow.getHandle(paymentWorkflowId(id)), operator.id, payload);
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw conflict('illegal_transition', (error.cause as Error | undefined)?.message ?? error.message);
-        if ((error as Error).name === 'WorkflowNotFoundError') throw conflict('payment_closed', 'This payment has finished its lifecycle; it can no longer be changed here.');
-        throw error;
-      }
+      const request = { actorId: operator.id, reason: payload.reason };
+      if (path === 'resolve-dispute') await runPaymentAction(temporal, id, 'resolve-dispute', { ...request, outcome: payload.outcome! });
+      else await runPaymentAction(temporal, id, path, request);
       res.json(await paymentDetail(db, operator.dealerId, id, config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE));
     });
   };
-  action('freeze', (h, actorId, p) => h.executeUpdate(freezeUpdate, { args: [{ actorId, reason: p.reason }] }), reasonBody);
-  action('release', (h, actorId, p) => h.executeUpdate(releaseUpdate, { args: [{ actorId, reason: p.reason }] }), releaseBody);
-  action('terminate', (h, actorId, p) => h.executeUpdate(terminateUpdate, { args: [{ actorId, reason: p.reason }] }), reasonBody);
-  action('dispute', (h, actorId, p) => h.executeUpdate(disputeUpdate, { args: [{ actorId, reason: p.reason }] }), reasonBody);
-  action('resolve-dispute', (h, actorId, p) => h.executeUpdate(resolveDisputeUpdate, { args: [{ actorId, reason: p.reason, outcome: p.outcome }] }), resolveBody);
+  action('freeze', reasonBody);
+  action('release', releaseBody);
+  action('terminate', reasonBody);
+  action('dispute', reasonBody);
+  action('resolve-dispute', resolveBody);
 
   return router;
 }

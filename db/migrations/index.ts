@@ -24,6 +24,7 @@ import * as paymentFailureDecisions from './022_payment_failure_decisions';
 import * as syncDrainLease from './023_sync_drain_lease';
 import * as settlementSequence from './026_settlement_sequence';
 import * as achAuthorization from './027_ach_authorization';
+import * as emailOutboxRelay from './028_email_outbox_relay';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -55,6 +56,7 @@ const migrations: Record<string, Knex.Migration> = {
   '023_sync_drain_lease': syncDrainLease,
   '026_settlement_sequence': settlementSequence,
   '027_ach_authorization': achAuthorization,
+  '028_email_outbox_relay': emailOutboxRelay,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -34,7 +34,7 @@ const COPY: Record<PaymentAction, ActionCopy> = {
   },
   terminate: {
     label: 'Terminate', icon: <BlockIcon />, color: 'error', title: 'Terminate this payment?', reasonRequired: true, done: 'Payment terminated',
-    explain: (p) => `${p.number} (${money(p.amount_cents)}) is cancelled at the processor (or refunded). This is final: the items it paid become payable again.`,
+    explain: (p) => `${p.number} (${money(p.amount_cents)}) is cancelled at the processor while it still can be, or refunded if it is a card payment. A bank payment the customer's bank already has cannot be cancelled; you will be told so and nothing changes. This is final: the items it paid become payable again.`,
   },
   dispute: {
     label: 'Dispute', icon: <ReportProblemIcon />, color: 'warning', title: 'Mark this payment disputed?', reasonRequired: true, done: 'Payment marked disputed',

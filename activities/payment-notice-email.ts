@@ -1,0 +1,127 @@
+import { formatCents } from '../domain/money';
+import { escapeHtml } from '../integrations/mailer';
+import type { PaymentNoticeEvent } from '../workflows/payment-definitions';
+
+/**
+ * The emails a customer gets about one payment, in plain words: what was paid, how much, from
+ * which account or card, and what happens next. Pure: the activity loads the facts.
+ */
+export interface PaymentNoticeFacts {
+  number: string;
+  method: 'ach' | 'card';
+  /** "Prairie State Bank ····0001", "Visa ····1111". */
+  methodLabel: string;
+  amountCents: number;
+  feeCents: number;
+  dealerName: string;
+  accountName: string;
+  erpAccountId: string;
+  /** What the payment paid, as the customer's documents name them. */
+  lines: Array<{ label: string; amountCents: number }>;
+  failureReason: string | null;
+  returnCode: string | null;
+  /** Whether the processor cancelled the transfer before money moved, refunded it, or it never reached the processor. */
+  termination: 'cancelled' | 'refunded' | 'not_sent';
+}
+
+export interface PaymentNotice {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The NACHA meaning of the return codes a customer's bank commonly sends, in the customer's words. */
+const RETURN_REASONS: Record<string, string> = {
+  R01: 'insufficient funds',
+  R02: 'account closed',
+  R03: 'no account, or the account could not be found',
+  R04: 'invalid account number',
+  R05: 'unauthorized debit to a consumer account',
+  R07: 'authorization revoked',
+  R08: 'payment stopped',
+  R09: 'funds not yet available',
+  R10: 'the account holder says the debit was not authorized',
+  R16: 'account frozen',
+  R20: 'the account does not allow this kind of debit',
+  R29: 'the business account holder says the debit was not authorized',
+};
+
+/** Return codes after which the bank account cannot be debited again (activities/payments.ts disables it). */
+const ACCOUNT_UNUSABLE = new Set(['R02', 'R03']);
+
+export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoticeFacts): PaymentNotice {
+  const amount = formatCents(facts.amountCents);
+  const rail = facts.method === 'ach' ? 'bank account' : 'card';
+  const { subject, opening, next } = ((): { subject: string; opening: string; next: string[] } => {
+    switch (event) {
+      case 'submitted':
+        return {
+          subject: `Payment ${facts.number} received: ${amount} to ${facts.dealerName}`,
+          opening: `We have received your payment of ${amount} to ${facts.dealerName}.`,
+          next: [
+            facts.method === 'ach'
+              ? 'Bank payments (ACH) take 1 to 3 business days to clear. The items above show as being paid until then.'
+              : 'Card payments usually clear within one business day. The items above show as being paid until then.',
+            'We will email you again when the payment has cleared, or if anything goes wrong.',
+          ],
+        };
+      case 'settled':
+        return {
+          subject: `Payment ${facts.number} has cleared: ${amount} paid to ${facts.dealerName}`,
+          opening: `Your payment of ${amount} to ${facts.dealerName} has cleared and is applied to the items below.`,
+          next: ['There is nothing more to do. A receipt is available in the Payments portal under Payment history.'],
+        };
+      case 'failed':
+        return {
+          subject: `Payment ${facts.number} did not go through`,
+          opening: `Your payment of ${amount} to ${facts.dealerName} did not go through${facts.failureReason ? ` (${facts.failureReason})` : ''}. No money was taken from your ${rail}.`,
+          next: [
+            'These items are open again. Please pay them in the Payments portal, with another payment method if this one keeps failing.',
+          ],
+        };
+      case 'returned':
+        return {
+          subject: `Payment ${facts.number} was returned by your bank`,
+          opening: `Your bank returned your payment of ${amount} to ${facts.dealerName}${facts.returnCode ? ` (return code ${facts.returnCode}${RETURN_REASONS[facts.returnCode] ? `: ${RETURN_REASONS[facts.returnCode]}` : ''})` : ''}. The money has gone back to your account, so the items below are unpaid again.`,
+          next: [
+            ACCOUNT_UNUSABLE.has(facts.returnCode ?? '')
+              ? 'This bank account can no longer be used for payments. Please link another account or use a card in the Payments portal, and pay the items again.'
+              : 'Please pay the items again in the Payments portal, or contact ' + facts.dealerName + ' if you think this is a mistake.',
+          ],
+        };
+      case 'terminated':
+        return {
+          subject: `Payment ${facts.number} was cancelled`,
+          opening:
+            facts.termination === 'refunded'
+              ? `${facts.dealerName} cancelled your payment of ${amount} and refunded it to your ${rail}. Refunds usually appear within 5 to 10 business days.`
+              : `${facts.dealerName} cancelled your payment of ${amount} before any money moved. Nothing was taken from your ${rail}.`,
+          next: [`These items are open again. Contact ${facts.dealerName} if you are not sure why, or pay them again in the Payments portal.`],
+        };
+      case 'refunded':
+        return {
+          subject: `Payment ${facts.number} has been refunded`,
+          opening: `${facts.dealerName} refunded your payment of ${amount} to your ${rail}. Refunds usually appear within 5 to 10 business days.`,
+          next: [`These items are open again. Contact ${facts.dealerName} with any questions about what you owe.`],
+        };
+    }
+  })();
+
+  const details = [
+    `Payment: ${facts.number}`,
+    `Amount: ${amount}${facts.feeCents > 0 ? ` (includes a ${formatCents(facts.feeCents)} processing fee)` : ''}`,
+    `From: ${facts.methodLabel}`,
+    `Account: ${facts.accountName} (${facts.erpAccountId}) with ${facts.dealerName}`,
+  ];
+  const lines = facts.lines.map((line) => `  ${line.label}: ${formatCents(line.amountCents)}`);
+  const heading = event === 'submitted' ? 'What it pays:' : event === 'settled' ? 'What it paid:' : 'What it was for:';
+  const text = [opening, '', ...details, '', heading, ...lines, '', ...next].join('\n');
+  const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1f2933;max-width:560px">
+<p>${escapeHtml(opening)}</p>
+<p>${details.map(escapeHtml).join('<br>')}</p>
+<p><strong>${escapeHtml(heading)}</strong></p>
+<table style="border-collapse:collapse">${facts.lines.map((line) => `<tr><td style="padding:2px 16px 2px 0">${escapeHtml(line.label)}</td><td style="text-align:right">${escapeHtml(formatCents(line.amountCents))}</td></tr>`).join('')}</table>
+${next.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
+</body></html>`;
+  return { subject, text, html };
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/connection';
+import { queueEmail } from '../db/email-outbox';
+import { createMailer } from '../integrations/mailer';
+import { startEmailRelay } from '../runtime/worker-duties';
+import { relayDueEmails } from '../services/email-relay';
+import { testDb } from './support/db';
+import { eventually } from './support/eventually';
+import { createDealer, createOperator, signIn, startOperatorApp, type TestApp } from './support/operator';
+import { emailCount, startMailSink, waitForEmail } from './support/portal';
+
+/**
+ * The outbox relay: what the product queues in `email_outbox` (operator invitations, payment
+ * alerts, customer payment emails) reaches the local SMTP sink exactly once, and a send that
+ * fails is retried with backoff rather than lost.
+ */
+describe('email outbox relay', () => {
+  let db: Db;
+  let sink: Awaited<ReturnType<typeof startMailSink>>;
+  let testApp: TestApp;
+  let dealerId: string;
+  const MAIL_FROM = 'Drypowder Payments <payments@drypowder.local>';
+
+  beforeAll(async () => {
+    db = testDb();
+    sink = await startMailSink();
+    testApp = await startOperatorApp(db, { PUBLIC_URL: 'http://ar.example.test:8080' });
+    dealerId = (await createDealer(db, { name: 'Northwind Lumber' })).id;
+  });
+  afterAll(async () => {
+    await testApp.close();
+    await sink.stop();
+    await db.destroy();
+  });
+
+  it('delivers an operator invitation and a payment alert queued by the product, once each', async () => {
+    const admin = await signIn(testApp.app, (await createOperator(db, dealerId, { role: 'admin', name: 'Ada Admin' })).email);
+    const invitee = `new-${randomUUID().slice(0, 6)}@northwind.test`;
+    await admin.send('post', '/api/operator/operators', { email: invitee, name: 'Nia Newhire', role: 'ar_operator' }).expect(201);
+    const alertTo = `alerts-${randomUUID().slice(0, 6)}@northwind.test`;
+    await queueEmail(db, { dealerId, kind: 'payment_alert', to: alertTo, subject: 'Payment P-1 was returned (R02)', text: 'The bank returned payment P-1.', dedupeKey: `alert:${randomUUID()}` });
+
+    const stop = startEmailRelay(db, { SMTP_URL: sink.smtpUrl, MAIL_FROM }, 200);
+    try {
+      const invitation = await waitForEmail(sink, invitee, (m) => /invited you to the Northwind Lumber operator console/.test(m.subject));
+      expect(invitation.links.some((link) => link.startsWith('http://ar.example.test:8080/admin/#/set-password?token='))).toBe(true);
+      await waitForEmail(sink, alertTo, (m) => m.subject === 'Payment P-1 was returned (R02)');
+      await eventually(async () => {
+        const rows = await db('email_outbox').whereIn('to_address', [invitee, alertTo]).select('status', 'attempts', 'sent_at', 'message_id');
+        expect(rows).toHaveLength(2);
+        for (const row of rows) expect(row).toMatchObject({ status: 'sent', attempts: 1, sent_at: expect.any(Date), message_id: expect.stringMatching(/^<outbox\./) });
+      });
+      // Further passes find nothing due: nothing is sent twice.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    } finally {
+      stop();
+    }
+    expect(await emailCount(sink, invitee)).toBe(1);
+    expect(await emailCount(sink, alertTo)).toBe(1);
+  });
+
+  it('records a failed send and retries it later with backoff, then delivers it', async () => {
+    const to = `retry-${randomUUID().slice(0, 6)}@contractor.test`;
+    const id = await queueEmail(db, { dealerId, kind: 'payment_settled', to, subject: 'Payment P-2 has cleared', text: 'Cleared.', dedupeKey: `test:${randomUUID()}` });
+    // Nothing listens on port 9 here: the SMTP connection is refused.
+    const down = createMailer({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM });
+    try {
+      expect(await relayDueEmails(db, down, { ids: [id] })).toEqual({ sent: 0, failed: 1 });
+    } finally {
+      down.close();
+    }
+    const failed = await db('email_outbox').where({ id }).first('status', 'attempts', 'last_error', db.raw('next_attempt_at - now() as wait'));
+    expect(failed).toMatchObject({ status: 'queued', attempts: 1, last_error: expect.stringMatching(/ECONNREFUSED|connect/i) });
+    // Not due again at once: the first retry waits about 30 seconds.
+    expect(failed.wait.seconds ?? 0).toBeGreaterThanOrEqual(25);
+    const up = createMailer({ SMTP_URL: sink.smtpUrl, MAIL_FROM });
+    try {
+      expect(await relayDueEmails(db, up, { ids: [id] })).toEqual({ sent: 0, failed: 0 });
+      await db('email_outbox').where({ id }).update({ next_attempt_at: db.fn.now() });
+      expect(await relayDueEmails(db, up, { ids: [id] })).toEqual({ sent: 1, failed: 0 });
+    } finally {
+      up.close();
+    }
+    await waitForEmail(sink, to, (m) => m.subject === 'Payment P-2 has cleared');
+    expect(await db('email_outbox').where({ id }).first('status', 'attempts', 'last_error')).toEqual({ status: 'sent', attempts: 2, last_error: null });
+  });
+
+  it('lets two relays run at once without sending a row twice', async () => {
+    const recipients = Array.from({ length: 12 }, (_, index) => `many-${index}-${randomUUID().slice(0, 6)}@contractor.test`);
+    for (const to of recipients) await queueEmail(db, { dealerId, kind: 'payment_submitted', to, subject: 'Payment received', text: 'Received.', dedupeKey: `test:${randomUUID()}` });
+    const first = createMailer({ SMTP_URL: sink.smtpUrl, MAIL_FROM });
+    const second = createMailer({ SMTP_URL: sink.smtpUrl, MAIL_FROM });
+    try {
+      // Small batches, both relays at once, until every row is out (other test files may queue rows too).
+      for (let pass = 0; pass < 20; pass++) {
+        await Promise.all([relayDueEmails(db, first, { limit: 3 }), relayDueEmails(db, second, { limit: 3 })]);
+        if ((await db('email_outbox').whereIn('to_address', recipients).where({ status: 'queued' }).count({ n: '*' }).first())?.n === '0') break;
+      }
+    } finally {
+      first.close();
+      second.close();
+    }
+    for (const to of recipients) {
+      await waitForEmail(sink, to);
+      expect(await emailCount(sink, to)).toBe(1);
+    }
+    expect(await db('email_outbox').whereIn('to_address', recipients).pluck('attempts')).toEqual(recipients.map(() => 1));
+  });
+});
