@@ -43,10 +43,11 @@ export async function queueEmail(db: Knex | Knex.Transaction, email: QueuedEmail
  * claiming are skipped, and a claimed row is moved `leaseMs` ahead, so no other relay takes it
  * while this one sends, and it comes back by itself if this one dies.
  */
-export async function claimDueEmails(db: Knex, options: { limit: number; leaseMs: number; ids?: string[] }): Promise<OutboxRow[]> {
+export async function claimDueEmails(db: Knex, options: { limit: number; leaseMs: number; ids?: string[]; dealerId?: string }): Promise<OutboxRow[]> {
   return db.transaction(async (trx): Promise<OutboxRow[]> => {
     const due = trx('email_outbox').where({ status: 'queued' }).where('next_attempt_at', '<=', trx.fn.now()).orderBy('next_attempt_at').limit(options.limit).forUpdate().skipLocked().select('id');
     if (options.ids) due.whereIn('id', options.ids);
+    if (options.dealerId) due.where({ dealer_id: options.dealerId });
     const ids = (await due).map((row: { id: string }) => row.id);
     if (ids.length === 0) return [];
     return (await trx('email_outbox')

@@ -39,14 +39,14 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEv
  * payment notices the payment workflow could not send at once). Safe on every worker: each
  * row is claimed by one relay (services/email-relay.ts). A pass runs until nothing is due.
  */
-export function startEmailRelay(db: Db, cfg: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, everyMs = 2_000): () => void {
+export function startEmailRelay(db: Db, cfg: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, everyMs = 2_000, scope: { dealerId?: string } = {}): () => void {
   let running = false;
   const pass = async () => {
     if (running) return;
     running = true;
     try {
       for (;;) {
-        const { sent, failed } = await relayDueEmails(db, sharedMailer(cfg));
+        const { sent, failed } = await relayDueEmails(db, sharedMailer(cfg), scope);
         if (sent + failed === 0 || failed > 0) break;
       }
     } catch (error) {

@@ -20,8 +20,9 @@ export function emailRetryDelayMs(attempts: number): number {
 /** The Message-ID of an outbox row: the same on every attempt, so a receiver can drop a resend. */
 export const outboxMessageId = (rowId: string) => `<outbox.${rowId}@drypowder.local>`;
 
-export async function relayDueEmails(db: Knex, mailer: Mailer, options: { limit?: number; ids?: string[] } = {}): Promise<{ sent: number; failed: number }> {
-  const rows = await claimDueEmails(db, { limit: options.limit ?? 20, leaseMs: RELAY_LEASE_MS, ids: options.ids });
+/** `ids` or `dealerId` narrow what is claimed: a payment's own notice sent at once, or one dealer's mail. */
+export async function relayDueEmails(db: Knex, mailer: Mailer, options: { limit?: number; ids?: string[]; dealerId?: string } = {}): Promise<{ sent: number; failed: number }> {
+  const rows = await claimDueEmails(db, { limit: options.limit ?? 20, leaseMs: RELAY_LEASE_MS, ids: options.ids, dealerId: options.dealerId });
   let sent = 0;
   let failed = 0;
   for (const row of rows) {

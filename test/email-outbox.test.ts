@@ -40,7 +40,9 @@ describe('email outbox relay', () => {
     const alertTo = `alerts-${randomUUID().slice(0, 6)}@northwind.test`;
     await queueEmail(db, { dealerId, kind: 'payment_alert', to: alertTo, subject: 'Payment P-1 was returned (R02)', text: 'The bank returned payment P-1.', dedupeKey: `alert:${randomUUID()}` });
 
-    const stop = startEmailRelay(db, { SMTP_URL: sink.smtpUrl, MAIL_FROM }, 200);
+    // Scoped to this file's dealer: the run's database is shared, and a relay claiming other files'
+    // rows would deliver them to this file's sink and queue this file's mail behind their backlog.
+    const stop = startEmailRelay(db, { SMTP_URL: sink.smtpUrl, MAIL_FROM }, 200, { dealerId });
     try {
       const invitation = await waitForEmail(sink, invitee, (m) => /invited you to the Northwind Lumber operator console/.test(m.subject));
       expect(invitation.links.some((link) => link.startsWith('http://ar.example.test:8080/admin/#/set-password?token='))).toBe(true);
@@ -91,9 +93,9 @@ describe('email outbox relay', () => {
     const first = createMailer({ SMTP_URL: sink.smtpUrl, MAIL_FROM });
     const second = createMailer({ SMTP_URL: sink.smtpUrl, MAIL_FROM });
     try {
-      // Small batches, both relays at once, until every row is out (other test files may queue rows too).
+      // Small batches, both relays at once, until every row is out (this dealer's only: see above).
       for (let pass = 0; pass < 20; pass++) {
-        await Promise.all([relayDueEmails(db, first, { limit: 3 }), relayDueEmails(db, second, { limit: 3 })]);
+        await Promise.all([relayDueEmails(db, first, { limit: 3, dealerId }), relayDueEmails(db, second, { limit: 3, dealerId })]);
         if ((await db('email_outbox').whereIn('to_address', recipients).where({ status: 'queued' }).count({ n: '*' }).first())?.n === '0') break;
       }
     } finally {

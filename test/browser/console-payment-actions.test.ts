@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { closeConsolePage, consoleAs, expectText, launchChromium, SCREENSHOTS, type ConsolePage } from '../support/browser';
 import { eventually } from '../support/eventually';
-import { createOperator, OPERATOR_PASSWORD } from '../support/operator';
+import { createOperator } from '../support/operator';
 import { payingCustomer, paymentStatus, startPaymentStack, submitBankPayment, type PaymentStack } from '../support/payment-stack';
 
 /**
@@ -12,20 +11,16 @@ import { payingCustomer, paymentStatus, startPaymentStack, submitBankPayment, ty
  * leave the dialog open with the sentence that says why and what to do, never Temporal's
  * "Activity task failed". Screenshots go to test-results/ for a person to look at.
  */
-const SCREENSHOTS = path.resolve(__dirname, '../../test-results');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 jest.setTimeout(240_000);
 
 describe('Operator console in a browser: a refused payment action', () => {
   let stack: PaymentStack;
   let browser: Browser;
-  let page: Page;
+  let opened: ConsolePage | undefined;
   let operatorEmail: string;
   let payment: { id: string; number: string };
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // ACH business days last a minute and the emulator clock is moved by hand, so the debit
     // sits `originated` (sent to the bank, not cleared) for as long as the test looks at it.
     stack = await startPaymentStack({ achBusinessDayMs: 60_000, businessDayMs: 600_000 });
@@ -38,10 +33,7 @@ describe('Operator console in a browser: a refused payment action', () => {
     await eventually(async () => expect((await stack.emulators.moov.admin.getTransfer(row.moov_transfer_id)).source.achDetails?.status).toBe('originated'));
     payment = { id, number: row.number };
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -50,19 +42,13 @@ describe('Operator console in a browser: a refused payment action', () => {
   });
 
   afterEach(async () => {
-    const name = (expect.getState().currentTestName ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(-60);
-    await page?.screenshot({ path: path.join(os.tmpdir(), `console-payment-actions-last-${name}.png`), fullPage: true }).catch(() => undefined);
+    await closeConsolePage(opened, expect.getState().currentTestName);
+    opened = undefined;
   });
 
-  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `console-payment-actions-${name}.png`), fullPage: true });
-
   it('keeps the Terminate dialog open with the reason and the next step when the ACH debit is already at the bank', async () => {
-    await page.goto(`${stack.apiUrl}/admin/`);
-    await page.getByLabel('Email').fill(operatorEmail);
-    await page.getByLabel('Password').fill(OPERATOR_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('dealer-name').waitFor();
-
+    opened = await consoleAs(browser, stack.apiUrl, operatorEmail);
+    const { page } = opened;
     await page.goto(`${stack.apiUrl}/admin/#/payments/${payment.id}/show`);
     await page.getByTestId('payment-detail').waitFor();
     await expectText(page.getByTestId('payment-status'), /^Pending$/);
@@ -76,7 +62,7 @@ describe('Operator console in a browser: a refused payment action', () => {
     expect(await refusal.innerText()).not.toMatch(/activity|workflow|temporal/i);
     // The dialog stays open for the operator to read it; nothing moved.
     expect(await dialog.isVisible()).toBe(true);
-    await shot('01-terminate-refused');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-payment-actions-01-terminate-refused.png'), fullPage: true });
     expect(await paymentStatus(stack.db, payment.id)).toBe('pending');
 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -85,16 +71,3 @@ describe('Operator console in a browser: a refused payment action', () => {
     await page.getByTestId('review-actions').getByRole('button', { name: 'Freeze' }).waitFor();
   });
 });
-
-async function expectText(locator: Locator, pattern: RegExp): Promise<void> {
-  await locator.first().waitFor();
-  let text = '';
-  try {
-    await eventually(async () => {
-      text = await locator.first().innerText();
-      expect(text).toMatch(pattern);
-    }, 15_000);
-  } catch {
-    throw new Error(`expected ${pattern} in:\n${text}`);
-  }
-}

@@ -8,6 +8,7 @@ import { addDays, localDate } from '../../domain/dates';
 import { formatCents } from '../../domain/money';
 import { startSpruceEmulator, type SpruceEmulator } from '../../emulators/spruce';
 import { logger } from '../../runtime/logger';
+import { escapeRegExp as escape, expectText } from '../support/browser';
 import { testConfig } from '../support/config';
 import { eventually } from '../support/eventually';
 import { createDealer, createOperator, OPERATOR_PASSWORD } from '../support/operator';
@@ -478,23 +479,6 @@ async function seedAging(stack: PaymentStack) {
   await stack.db('account_stats').whereIn('customer_account_id', accounts).update({
     outstanding_cents: 1_812_000, current_cents: 1_200_000, past_due_cents: 612_000, aging_1_30_cents: 300_000, aging_31_60_cents: 72_000, aging_61_90_cents: 240_000, aging_91_plus_cents: 0,
   });
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function expectText(locator: Locator, pattern: RegExp): Promise<void> {
-  await locator.first().waitFor();
-  let text = '';
-  try {
-    await eventually(async () => {
-      text = await locator.first().innerText();
-      expect(text).toMatch(pattern);
-    }, 15_000);
-  } catch {
-    throw new Error(`expected ${pattern} in:\n${text}`);
-  }
 }
 
 async function expectRowCount(page: Page, count: number, locator: Locator = page.locator('table tbody tr')): Promise<void> {
