@@ -22,6 +22,7 @@ import * as dropRedundantDealerKeys from './020_drop_redundant_dealer_keys';
 import * as dashboardInvitationAndTotals from './021_dashboard_invitation_and_totals';
 import * as paymentFailureDecisions from './022_payment_failure_decisions';
 import * as syncDrainLease from './023_sync_drain_lease';
+import * as ingestionFileEncoding from './024_ingestion_file_encoding';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -51,6 +52,7 @@ const migrations: Record<string, Knex.Migration> = {
   '021_dashboard_invitation_and_totals': dashboardInvitationAndTotals,
   '022_payment_failure_decisions': paymentFailureDecisions,
   '023_sync_drain_lease': syncDrainLease,
+  '024_ingestion_file_encoding': ingestionFileEncoding,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
