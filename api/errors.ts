@@ -23,8 +23,22 @@ export const forbidden = (message = 'You do not have permission to do that.', co
 export const notFound = (what = 'Resource') => new HttpError(404, 'not_found', `${what} not found.`);
 export const conflict = (code: string, message: string, details?: unknown) => new HttpError(409, code, message, details);
 
-export function zodDetails(error: ZodError): Array<{ field: string; message: string }> {
-  return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+/**
+ * One entry per bad field. A rule of the schema's own (a refinement) may name a code of its
+ * own in `params.code` ('duplicate_item'); the entry carries it, and `refusalCode` makes it the
+ * refusal's code when every entry agrees.
+ */
+export function zodDetails(error: ZodError): Array<{ field: string; message: string; code?: string }> {
+  return error.issues.map((issue) => {
+    const code = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : undefined;
+    return { field: issue.path.join('.') || '(body)', message: issue.message, ...(code ? { code } : {}) };
+  });
+}
+
+export function refusalCode(details: ReturnType<typeof zodDetails>, fallback: string): string {
+  const codes = new Set(details.map((detail) => detail.code));
+  const [only] = codes;
+  return codes.size === 1 && only ? only : fallback;
 }
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
@@ -34,7 +48,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   if (error instanceof ZodError) {
     const details = zodDetails(error);
-    res.status(400).json({ error: { code: 'invalid_request', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } });
+    res.status(400).json({ error: { code: refusalCode(details, 'invalid_request'), message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details } });
     return;
   }
   // body-parser and similar middleware signal client errors with a status/type.

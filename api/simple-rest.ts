@@ -46,7 +46,8 @@ export function listParams(req: Request, defaults: { sort?: ListParams['sort']; 
 
   let range = { start: 0, end: (defaults.pageSize ?? 25) - 1 };
   if (rangeRaw !== undefined) {
-    if (!Array.isArray(rangeRaw) || !Number.isInteger(rangeRaw[0]) || !Number.isInteger(rangeRaw[1]) || rangeRaw[0] < 0 || rangeRaw[1] < rangeRaw[0]) {
+    // Safe integers only: 1e20 is an integer to JavaScript but no OFFSET PostgreSQL can read.
+    if (!Array.isArray(rangeRaw) || !Number.isSafeInteger(rangeRaw[0]) || !Number.isSafeInteger(rangeRaw[1]) || rangeRaw[0] < 0 || rangeRaw[1] < rangeRaw[0]) {
       throw badRequest('invalid_list_params', 'range must be [start,end] with 0 <= start <= end');
     }
     range = { start: rangeRaw[0], end: Math.min(rangeRaw[1], rangeRaw[0] + MAX_PAGE - 1) };

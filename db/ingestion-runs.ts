@@ -20,6 +20,8 @@ export interface IngestionFileView {
   unchanged: number;
   columns: Array<{ header: string; column: string | null }>;
   warnings: string[];
+  /** The text encoding the file was read in ('utf-8', 'windows-1252', 'utf-16le', 'utf-16be'); null when it was refused. */
+  encoding: string | null;
   validated_at: Date | null;
   applied_at: Date | null;
   /** The same content already applied by an earlier run of this dealer. */
@@ -87,7 +89,7 @@ export async function withFiles(db: Knex, dealerId: string, runs: Array<Record<s
       id: file.id, filename: file.filename, data_type: file.data_type, status: file.status, refusal: file.refusal,
       size_bytes: file.size_bytes, content_sha256: file.content_sha256, total_lines: file.total_lines, valid_rows: file.valid_rows,
       invalid_rows: file.invalid_rows, inserted: file.inserted, updated: file.updated, unchanged: file.unchanged,
-      columns: file.columns, warnings: file.warnings, validated_at: file.validated_at, applied_at: file.applied_at,
+      columns: file.columns, warnings: file.warnings, encoding: file.encoding, validated_at: file.validated_at, applied_at: file.applied_at,
       previously_applied: file.previously_applied,
     }));
     const counts: Record<string, Counts> = {};

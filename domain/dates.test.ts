@@ -23,6 +23,14 @@ describe('dates', () => {
     expect(isIsoDate('2024-02-29')).toBe(true);
   });
 
+  it('knows which calendar days exist', () => {
+    for (const day of ['2024-02-29', '2000-02-29', '2026-01-31', '2026-12-31', '2026-04-30', '9999-12-31', '0100-01-01']) expect([day, isIsoDate(day)]).toEqual([day, true]);
+    for (const day of [
+      '2026-02-29', '1900-02-29', '2026-02-30', '2026-04-31', '2026-01-32', '2026-01-00', '2026-00-10', '2026-13-01', '2026-13-45', '2026-99-99',
+      '0000-01-01', '0099-12-31', '2026-1-5', '2026-01-05T00:00:00Z', ' 2026-01-05', '', '20260105',
+    ]) expect([day, isIsoDate(day)]).toEqual([day, false]);
+  });
+
   it('counts calendar days', () => {
     expect(daysBetween('2026-10-01', '2026-11-01')).toBe(31);
     expect(addDays('2026-12-30', 3)).toBe('2027-01-02');

@@ -6,10 +6,16 @@ export type IsoDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Whether a string is 'YYYY-MM-DD' naming a day that exists: no 2026-02-30, 2026-13-01 or
+ * 2026-02-29 (2026 is no leap year). Years before 100 are refused: no ledger holds them,
+ * PostgreSQL has no year 0, and JavaScript's Date reads years 0–99 as 1900–1999.
+ */
 export function isIsoDate(value: string): boolean {
   const match = ISO_DATE.exec(value);
   if (!match) return false;
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  if (y < 100) return false;
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

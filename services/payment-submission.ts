@@ -15,6 +15,29 @@ import { logger } from '../runtime/logger';
 import { startPaymentWorkflow } from './payment-start';
 
 /**
+ * Each item once: the quote reads one amount per item, so a second line for the same invoice
+ * (4,738 then 6,318) used to replace the first without a word and charge 6,318. Which amount
+ * was meant is the customer's to say, so the request is refused, naming the repeated line.
+ */
+function refuseDuplicateItems(items: Array<{ type: string; id: string }>, ctx: z.RefinementCtx): void {
+  const firstAt = new Map<string, number>();
+  items.forEach((item, index) => {
+    const key = item.id.toLowerCase();
+    const first = firstAt.get(key);
+    if (first === undefined) {
+      firstAt.set(key, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      path: [index],
+      message: `lists the same ${item.type} as items.${first}; list each item once, with the whole amount to pay on it`,
+      params: { code: 'duplicate_item' },
+    });
+  });
+}
+
+/**
  * Preview and submit share one path: load the selected items (scoped to the customer's linked
  * account), quote them with domain/payment-quote, and — on submit — store exactly that quote
  * and reserve its amounts in one transaction. The preview is therefore the charge.
@@ -28,7 +51,7 @@ export const paymentRequestSchema = z.object({
     type: z.enum(['invoice', 'debit', 'credit']),
     id: z.string().uuid(),
     amountCents: z.number().int().positive().optional(),
-  })).max(500).default([]),
+  })).max(500).superRefine(refuseDuplicateItems).default([]),
   payAmountCents: z.number().int().positive().optional(),
   statementId: z.string().uuid().optional(),
   /** The total the customer saw in the preview; submit refuses if it changed since. */

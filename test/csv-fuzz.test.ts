@@ -36,7 +36,7 @@ interface FuzzFile {
   name: string;
   bytes: Buffer;
   /** What this file must come to, beyond the rules every file obeys. */
-  expect?: { refusal?: RegExp; validRows?: number; invalidColumn?: string };
+  expect?: { refusal?: RegExp; validRows?: number; invalidColumn?: string; encoding?: string };
 }
 
 const sample = (type: DataType) => readFileSync(path.join(SAMPLES, `${type}.csv`), 'utf8');
@@ -53,6 +53,9 @@ function withCell(row: string, column: number, value: string): string {
   cells[column] = cell(value);
   return cells.join(',');
 }
+
+/** Text as Excel on Windows saves it ("ANSI"): é, ’, “, ”, € as their single Windows-1252 bytes. */
+const windows1252 = (text: string) => Buffer.from([...text].map((char) => ({ 'é': 0xe9, '’': 0x92, '“': 0x93, '”': 0x94, '€': 0x80 } as Record<string, number>)[char] ?? char.charCodeAt(0)));
 
 /** The text column a name, memo or PO lives in, where any text is valid. */
 const TEXT_COLUMN: Record<DataType, string> = {
@@ -73,10 +76,16 @@ function fixedCases(type: DataType): FuzzFile[] {
     file('CRLF line ends', body([head.join(','), ...rows], '\r\n'), { validRows: good }),
     file('CR line ends', body([head.join(','), ...rows], '\r'), { validRows: good }),
     file('UTF-8 byte-order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(plain)]), { validRows: good }),
-    file('UTF-16 LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(plain, 'utf16le')]), { refusal: /UTF-16/ }),
-    file('UTF-16 BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(plain, 'utf16le').swap16()]), { refusal: /UTF-16/ }),
+    // UTF-16 with a byte-order mark and Windows-1252 are read (they were refused until Excel's
+    // and older ERPs' exports had to be re-saved by hand); the file's card names the encoding.
+    file('UTF-16 LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(plain, 'utf16le')]), { validRows: good, encoding: 'utf-16le' }),
+    file('UTF-16 BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(plain, 'utf16le').swap16()]), { validRows: good, encoding: 'utf-16be' }),
     file('UTF-16 LE without BOM', Buffer.from(plain, 'utf16le'), { refusal: /binary data|UTF-16/ }),
-    file('Latin-1 byte', Buffer.concat([Buffer.from(body([head.join(','), rows[0]!])), Buffer.from(withCell(rows[0]!, Math.max(0, textAt), 'Caf')), Buffer.from([0xe9]), Buffer.from('\n')]), { refusal: /not UTF-8 text: line 3/ }),
+    // Row 3 repeats row 2's key with é (byte E9) in a text column: read as Windows-1252, then invalid as a repeat (or, for statements, as a status).
+    file('Latin-1 byte', Buffer.concat([Buffer.from(body([head.join(','), rows[0]!])), Buffer.from(withCell(rows[0]!, Math.max(0, textAt), 'Caf')), Buffer.from([0xe9]), Buffer.from('\n')]), { validRows: 1, encoding: 'windows-1252' }),
+    file('Windows-1252 quotes in a text column', windows1252(body([head.join(','), rows[0]!, withCell(rows[1]!, Math.max(0, textAt), 'O’Hara “Café” €5'), ...rows.slice(2)])),
+      type === 'statements' || type === 'statement_items' ? { encoding: 'windows-1252' } : { validRows: good, encoding: 'windows-1252' }),
+    file('UTF-8 then another encoding', Buffer.concat([Buffer.from(body([head.join(','), withCell(rows[0]!, Math.max(0, textAt), 'Café')])), Buffer.from(withCell(rows[1]!, Math.max(0, textAt), 'Caf')), Buffer.from([0xe9]), Buffer.from('\n')]), { refusal: /mixes two encodings: line 3 / }),
     file('NUL byte', Buffer.concat([Buffer.from(`${head.join(',')}\n${rows[0]}`), Buffer.from([0]), Buffer.from('\n')]), { refusal: /binary data \(NUL bytes\)/ }),
     file('empty file', '', { refusal: /empty/ }),
     file('blank lines only', '\n\r\n  \n,,,\n', { refusal: /empty/ }),
@@ -235,6 +244,7 @@ describe('CSV fuzzing through the upload API', () => {
       tally.validated += 1;
       if (card.valid_rows + card.invalid_rows > card.total_lines) problems.push(`${what}: ${card.valid_rows} valid + ${card.invalid_rows} invalid rows exceed ${card.total_lines} lines`);
       if (file.expect?.validRows !== undefined && card.valid_rows !== file.expect.validRows) problems.push(`${what}: ${card.valid_rows} valid rows, expected ${file.expect.validRows} (${card.invalid_rows} invalid)`);
+      if (card.encoding !== (file.expect?.encoding ?? 'utf-8')) problems.push(`${what}: read as ${card.encoding}, expected ${file.expect?.encoding ?? 'utf-8'}`);
       const errors = (await operator.get(`/api/operator/ingestion-runs/${run.id}/errors?range=[0,999]`).expect(200)).body as Array<{ row_number: number; errors: Array<{ column: string; message: string }> }>;
       tally.rowErrors += errors.length;
       if (errors.length !== card.invalid_rows) problems.push(`${what}: ${errors.length} rows listed with errors, card says ${card.invalid_rows} invalid`);

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -273,7 +273,9 @@ describe('CSV ingestion', () => {
       { name: 'noheader.csv', content: 'C-1001,INV-1,2026-10-01,2026-10-31,100.00,100.00\n', message: /first row is not a header/ },
       { name: 'orders.csv', content: 'order_no,sku,quantity\nA1,2x4-8,12\n', message: /Cannot tell what this file holds/ },
       { name: 'invoices.csv', field: 'invoices', content: 'account_id,invoice_id,amount\nC-1,I-1,5\n', message: /This invoices file lacks required columns invoice_date, due_date, outstanding_amount/ },
-      { name: 'latin1.csv', content: Buffer.concat([Buffer.from('account_id,name\nC-1,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]), message: /not UTF-8 text: line 2/ },
+      // Windows-1252 is read now (see below); UTF-16 with no byte-order mark cannot be told reliably.
+      { name: 'unicode.txt', content: Buffer.from('account_id,name\nC-1,Cafe\n', 'utf16le'), message: /UTF-16 text without a byte-order mark/ },
+      { name: 'mixed.csv', content: Buffer.concat([Buffer.from('account_id,name\nC-1,Café\nC-2,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]), message: /mixes two encodings: line 3 / },
     ];
     for (const testCase of cases) {
       const response = await upload(operator, [{ field: testCase.field ?? 'file', name: testCase.name, content: testCase.content }]).expect(422);
@@ -287,12 +289,81 @@ describe('CSV ingestion', () => {
 
   it('refuses a file whose bad bytes come after the first 64 KB during validation', async () => {
     const { operator } = await newDealer();
+    // UTF-8 (é) at the start, a Windows-1252 é (E9) past the head that was checked on arrival.
     const rows = Array.from({ length: 3000 }, (_, i) => `C-${10000 + i},Account number ${i} with a long enough name`).join('\n');
-    const content = Buffer.concat([Buffer.from(`account_id,name\n${rows}\nC-9,Caf`), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const content = Buffer.concat([Buffer.from(`account_id,name\nC-8,Café\n${rows}\nC-9,Caf`), Buffer.from([0xe9]), Buffer.from('\n')]);
     const run = await uploadAndValidate(operator, [{ field: 'file', name: 'accounts.csv', content }]);
     expect(run.status).toBe('failed');
-    expect(run.files[0]).toMatchObject({ status: 'refused', valid_rows: 0, invalid_rows: 0 });
-    expect(run.files[0].refusal).toMatch(/not UTF-8 text: line 3002/);
+    expect(run.files[0]).toMatchObject({ status: 'refused', valid_rows: 0, invalid_rows: 0, encoding: null });
+    expect(run.files[0].refusal).toMatch(/mixes two encodings: line 3003 /);
+  });
+
+  it('reads a Windows-1252 export whose first non-ASCII byte comes after the head, and says so once it has read it', async () => {
+    const { dealerId, operator } = await newDealer();
+    const rows = Array.from({ length: 3000 }, (_, i) => `C-${10000 + i},Account number ${i} with a long enough name`).join('\n');
+    const content = Buffer.concat([Buffer.from(`account_id,name\n${rows}\nC-9,Caf`), Buffer.from([0xe9, 0x92]), Buffer.from('s\n')]);
+    const uploaded = await upload(operator, [{ field: 'file', name: 'accounts.csv', content }]).expect(202);
+    // The first 64 KB are ASCII, which reads the same in either encoding.
+    expect(uploaded.body.files[0]).toMatchObject({ encoding: 'utf-8', warnings: [] });
+    const run = await waitForStatus(operator, uploaded.body.id, ['validated', 'failed']);
+    expect(run.files[0]).toMatchObject({ status: 'validated', valid_rows: 3001, invalid_rows: 0, encoding: 'windows-1252', warnings: [expect.stringContaining('Windows-1252')] });
+    await commit(operator, run.id);
+    expect(await db('customer_accounts').where({ dealer_id: dealerId, erp_account_id: 'C-9' }).first('name')).toEqual({ name: 'Café’s' });
+  });
+
+  it('reads Windows-1252 and UTF-16 exports, says which encoding each was read in, and stores the text as written', async () => {
+    // Was: 422 "not UTF-8 text: line 3" for the Windows-1252 file, and the good file beside it refused with it.
+    const { dealerId, operator } = await newDealer();
+    const accounts = Buffer.concat([
+      Buffer.from('account_id,name,city\nC-1,Acme Framing LLC,Springfield\nC-2,Caf'), Buffer.from([0xe9]), Buffer.from(' Lumber '), Buffer.from([0x93]),
+      Buffer.from('North'), Buffer.from([0x94]), Buffer.from(','), Buffer.from([0x92]), Buffer.from('s Gravenhage\n'),
+    ]);
+    const contacts = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('contact_id,account_id,name\r\nCT-1,C-2,Zoë Ångström\r\n', 'utf16le')]);
+    const jobsLess = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('contact_id,account_id,name\nCT-2,C-1,Renée O’Hara\n', 'utf16le').swap16()]);
+    const uploaded = await upload(operator, [
+      { field: 'accounts', name: 'accounts-ansi.csv', content: accounts },
+      { field: 'contacts', name: 'contacts-unicode.csv', content: contacts },
+      { field: 'file', name: 'contacts-be.csv', content: jobsLess },
+    ]).expect(202);
+    const run = await waitForStatus(operator, uploaded.body.id, ['validated', 'failed']);
+    expect(run.status).toBe('validated');
+    const byName = Object.fromEntries(run.files.map((file: Record<string, any>) => [file.filename, file]));
+    expect(byName['accounts-ansi.csv']).toMatchObject({ encoding: 'windows-1252', valid_rows: 2, invalid_rows: 0, warnings: ['Read as Windows-1252 ("ANSI") text: the file is not UTF-8.'] });
+    expect(byName['contacts-unicode.csv']).toMatchObject({ encoding: 'utf-16le', valid_rows: 1, invalid_rows: 0, warnings: [expect.stringContaining('UTF-16 LE')] });
+    expect(byName['contacts-be.csv']).toMatchObject({ data_type: 'contacts', encoding: 'utf-16be', valid_rows: 1, invalid_rows: 0 });
+    await commit(operator, run.id);
+    expect(await db('customer_accounts').where({ dealer_id: dealerId }).orderBy('erp_account_id').select('erp_account_id', 'name', 'city')).toEqual([
+      { erp_account_id: 'C-1', name: 'Acme Framing LLC', city: 'Springfield' },
+      { erp_account_id: 'C-2', name: 'Café Lumber “North”', city: '’s Gravenhage' },
+    ]);
+    expect(await db('contacts').where({ dealer_id: dealerId }).orderBy('erp_contact_id').pluck('name')).toEqual(['Zoë Ångström', 'Renée O’Hara']);
+  });
+
+  it('judges each file of an upload on its own: an unreadable one is refused, the others validate and commit', async () => {
+    const { dealerId, operator } = await newDealer();
+    const workbook = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]);
+    const uploaded = await upload(operator, [
+      { field: 'file', name: 'ar.xlsx', content: workbook },
+      { field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') },
+    ]).expect(202);
+    const refused = uploaded.body.files.find((file: { filename: string }) => file.filename === 'ar.xlsx');
+    expect(refused).toMatchObject({ status: 'refused', refusal: expect.stringContaining('Excel workbook'), encoding: null });
+    const run = await waitForStatus(operator, uploaded.body.id, ['validated', 'failed']);
+    expect(run).toMatchObject({ status: 'validated', error: null });
+    expect(fileOf(run, 'accounts')).toMatchObject({ status: 'validated', valid_rows: 4 });
+    // The refused file's bytes are not kept; its history entry is.
+    const stored = await db('ingestion_files').where({ run_id: run.id }).orderBy('filename').select('filename', 'storage_path');
+    expect(stored.map((file: { filename: string }) => file.filename)).toEqual(['accounts.csv', 'ar.xlsx']);
+    expect(existsSync(stored[1].storage_path)).toBe(false);
+    expect(existsSync(stored[0].storage_path)).toBe(true);
+    const { run: committed } = await commit(operator, run.id);
+    expect(committed.status).toBe('succeeded');
+    expect(committed.files.map((file: { filename: string; status: string }) => `${file.filename} ${file.status}`)).toEqual(['accounts.csv applied', 'ar.xlsx refused']);
+    expect(Number((await db('customer_accounts').where({ dealer_id: dealerId }).count({ n: '*' }))[0]!.n)).toBe(4);
+
+    // When no file can be read, the upload is refused as a whole, as before.
+    const none = await upload(operator, [{ field: 'file', name: 'ar.xlsx', content: workbook }, { field: 'file', name: 'blank.csv', content: '\n\n' }]).expect(422);
+    expect(none.body.error).toMatchObject({ code: 'file_refused', details: { files: [{ filename: 'ar.xlsx' }, { filename: 'blank.csv' }] } });
   });
 
   it('cancels a validated upload; it can then no longer be committed', async () => {

@@ -280,6 +280,25 @@ describe('payments', () => {
     expect(await balances(inv.id)).toMatchObject({ balance_cents: 0, reserved_cents: 0 });
   });
 
+  it('refuses the same item twice in one request, naming the repeated line, in preview and submit alike', async () => {
+    // Was: 201 charging 63.18, the 47.38 line gone without a word.
+    const customer = await payingCustomer(stack);
+    const inv = await invoice(customer, 200_00);
+    const other = await invoice(customer, 30_00);
+    const items = [{ type: 'invoice' as const, id: inv.id, amountCents: 47_38 }, { type: 'invoice' as const, id: other.id }, { type: 'invoice' as const, id: inv.id.toUpperCase(), amountCents: 63_18 }];
+    const preview = await customer.session.send('post', '/api/portal/payments/preview', {
+      dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items,
+    }).expect(400);
+    expect(preview.body.error).toMatchObject({ code: 'duplicate_item', message: expect.stringContaining('items.2'), details: [{ field: 'items.2', code: 'duplicate_item', message: expect.stringContaining('items.0') }] });
+    const submitted = await submit(customer, items, customer.bankMethodId).expect(400);
+    expect(submitted.body.error).toMatchObject({ code: 'duplicate_item', details: [expect.objectContaining({ field: 'items.2' })] });
+    expect(Number((await stack.db('payments').where({ customer_account_id: customer.accountId }).count({ n: '*' }))[0]!.n)).toBe(0);
+    expect(await balances(inv.id)).toMatchObject({ balance_cents: 200_00, reserved_cents: 0 });
+    // Each once, with the amount meant, is the way to pay it.
+    const once = await submit(customer, [{ type: 'invoice', id: inv.id, amountCents: 110_56 }], customer.bankMethodId).expect(201);
+    expect(once.body.payment.amountCents).toBe(110_56);
+  });
+
   it('hides other companies’ items: foreign ids are 404', async () => {
     const mine = await payingCustomer(stack);
     const theirs = await payingCustomer(stack);

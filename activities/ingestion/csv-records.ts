@@ -1,46 +1,37 @@
 import { CsvError, parse } from 'csv-parse';
-import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { binaryRefusal, completeUtf8Length, countNewlines, encodingRefusal, firstInvalidUtf8, sniffStart } from '../../domain/ingestion/bytes';
+import { UploadDecoder } from '../../domain/ingestion/encoding';
 import { FileRefused } from '../../domain/ingestion/refusal';
 
 /** One row larger than this means a quote was never closed, not a real record. */
 const MAX_RECORD_CHARS = 1_000_000;
 
 /**
- * Passes through only UTF-8 text, cut on character boundaries; refuses binary data and
- * other encodings with the line where they start.
+ * Passes on the file's text as UTF-8, whatever encoding it was written in (a UTF-8 file goes
+ * through untouched); refuses binary data and bytes that fit no encoding with the line where
+ * they start (domain/ingestion/encoding.ts).
  */
-class Utf8Gate extends Transform {
-  private carry: Buffer = Buffer.alloc(0);
-  private lines = 0;
-  private started = false;
+class DecodingGate extends Transform {
+  constructor(private readonly decoder: UploadDecoder) {
+    super();
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (!this.started) {
-      this.started = true;
-      const refusal = sniffStart(chunk);
-      if (refusal) return done(new FileRefused(refusal));
+    try {
+      done(null, this.decoder.push(chunk));
+    } catch (error) {
+      done(error as Error);
     }
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const nul = data.indexOf(0);
-    if (nul !== -1) return done(new FileRefused(binaryRefusal(this.lines + countNewlines(data, nul) + 1)));
-    const cut = completeUtf8Length(data);
-    const whole = data.subarray(0, cut);
-    if (!isUtf8(whole)) {
-      const at = firstInvalidUtf8(whole, false);
-      return done(new FileRefused(encodingRefusal(this.lines + countNewlines(whole, Math.max(at, 0)) + 1)));
-    }
-    this.lines += countNewlines(whole);
-    this.carry = Buffer.from(data.subarray(cut));
-    done(null, whole);
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.carry.length > 0) return done(new FileRefused(encodingRefusal(this.lines + 1)));
-    done();
+    try {
+      done(null, this.decoder.push(Buffer.alloc(0), true));
+    } catch (error) {
+      done(error as Error);
+    }
   }
 }
 
@@ -58,8 +49,9 @@ function malformed(error: CsvError): FileRefused {
 /**
  * Every record of a CSV file in order, blank lines included (as `['']`) so the caller can
  * number rows the way a spreadsheet shows them. Streams: memory stays flat for any size.
+ * `decoder.encoding` says, once the records are read, which encoding the file was read in.
  */
-export async function* csvRecords(path: string): AsyncGenerator<string[]> {
+export async function* csvRecords(path: string, decoder: UploadDecoder = new UploadDecoder()): AsyncGenerator<string[]> {
   const parser = parse({
     bom: true,
     relax_column_count: true,
@@ -68,7 +60,7 @@ export async function* csvRecords(path: string): AsyncGenerator<string[]> {
     record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: MAX_RECORD_CHARS,
   });
-  const feeding = pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), new Utf8Gate(), parser);
+  const feeding = pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), new DecodingGate(decoder), parser);
   let failure: unknown;
   feeding.catch((error: unknown) => {
     failure = error;

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { DATA_TYPES, type DataType, FORMATS, isDataType } from '../../domain/ingestion/columns';
+import { encodingNote, UploadDecoder } from '../../domain/ingestion/encoding';
 import { type ResolvedHeader, resolveHeader } from '../../domain/ingestion/header';
 import { FileRefused } from '../../domain/ingestion/refusal';
 import { type ColumnError, isBlankRecord, readRow, type RowRead, rowValues, STAGED_COLUMNS } from '../../domain/ingestion/rows';
@@ -139,6 +140,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     let batch: PendingRow[] = [];
     const seen = seenKeys.get(file.data_type) ?? new Map<string, number>();
     seenKeys.set(file.data_type, seen);
+    const decoder = new UploadDecoder();
 
     const flush = async () => {
       if (batch.length === 0) return;
@@ -218,7 +220,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     };
 
     try {
-      for await (const record of csvRecords(file.storage_path)) {
+      for await (const record of csvRecords(file.storage_path, decoder)) {
         row++;
         if (isBlankRecord(record)) continue;
         if (!header) {
@@ -236,9 +238,11 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       await flush();
       await closeStream(out);
       references.fileDone();
+      // Read to the end, the encoding is settled: an ASCII head may have turned out Windows-1252.
+      const note = encodingNote(decoder.encoding);
       await db('ingestion_files').where({ id: file.id }).update({
-        status: 'validated', refusal: null, total_lines: total, valid_rows: valid, invalid_rows: invalid,
-        columns: JSON.stringify(header.columns), warnings: JSON.stringify(header.warnings), staging_path: stagingPath, validated_at: db.fn.now(),
+        status: 'validated', refusal: null, total_lines: total, valid_rows: valid, invalid_rows: invalid, encoding: decoder.encoding,
+        columns: JSON.stringify(header.columns), warnings: JSON.stringify(note ? [note, ...header.warnings] : header.warnings), staging_path: stagingPath, validated_at: db.fn.now(),
       });
       results.push({ fileId: file.id, filename: file.filename, dataType: file.data_type, status: 'validated', refusal: null, totalLines: total, validRows: valid, invalidRows: invalid });
     } catch (error) {
@@ -250,7 +254,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       for (const [key, position] of seen) if (Math.floor(position / FILE_STRIDE) === fileIndex) seen.delete(key);
       await db('ingestion_row_errors').where({ file_id: file.id }).delete();
       await db('ingestion_files').where({ id: file.id }).update({
-        status: 'refused', refusal: error.message, total_lines: total, valid_rows: 0, invalid_rows: 0, staging_path: null, validated_at: db.fn.now(),
+        status: 'refused', refusal: error.message, total_lines: total, valid_rows: 0, invalid_rows: 0, staging_path: null, validated_at: db.fn.now(), encoding: null,
         ...(header ? { columns: JSON.stringify(header.columns) } : {}),
       });
       results.push({ fileId: file.id, filename: file.filename, dataType: file.data_type, status: 'refused', refusal: error.message, totalLines: total, validRows: 0, invalidRows: 0 });

@@ -4,6 +4,7 @@ import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
+import { instantOrDate } from '../validate';
 import { asArray, guid, oneOrMany, pageOf, parseFilter } from './list-helpers';
 
 const auditFilter = z.object({
@@ -13,8 +14,8 @@ const auditFilter = z.object({
   customer_account_id: guid.optional(),
   action: oneOrMany(z.string().trim().min(1).max(100)).optional(),
   actor_kind: oneOrMany(z.enum(['operator', 'customer', 'system', 'processor', 'erp'])).optional(),
-  at_gte: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  at_lte: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  at_gte: instantOrDate.optional(),
+  at_lte: instantOrDate.optional(),
   id: z.union([z.coerce.number().int().positive(), z.array(z.coerce.number().int().positive()).max(1000)]).optional(),
 });
 

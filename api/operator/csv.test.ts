@@ -3,6 +3,7 @@ import express from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
 import { centsToDecimal } from '../../domain/money';
+import { errorHandler, HttpError } from '../errors';
 import { neutraliseCell, sendCsv } from './csv';
 
 /**
@@ -112,6 +113,20 @@ describe('sendCsv', () => {
     expect(response.text).toContain(',"line\nbreak"\r\n');
     expect(response.text.split('\r\n').filter(Boolean)).toHaveLength(3);
     expect(response.text).toContain('"Birch\rBuilders"');
+  });
+
+  it('answers an error, not a 200 cut short, when the rows fail before the first one', async () => {
+    // Found with the payments export: a filter PostgreSQL refused failed the first page after
+    // the 200 and headers were out, and the download was cut with nothing to say why.
+    const failing = express();
+    failing.get('/refused', async (_req, res) => sendCsv(res, 'x.csv', ['a'], (async function* () { throw new HttpError(400, 'invalid_filter', 'submitted_gte: no such day'); })()));
+    failing.get('/broken', async (_req, res) => sendCsv(res, 'x.csv', ['a'], (async function* (): AsyncGenerator<string[]> { throw new Error('database went away'); })()));
+    failing.use(errorHandler);
+    const refused = await request(failing).get('/refused').expect(400);
+    expect(refused.headers['content-disposition']).toBeUndefined();
+    expect(refused.body.error).toMatchObject({ code: 'invalid_filter' });
+    const broken = await request(failing).get('/broken').expect(500);
+    expect(broken.body.error.code).toBe('internal');
   });
 
   it('leaves the header out when asked, as ERP imports want', async () => {

@@ -35,15 +35,26 @@ export function neutraliseCell(value: unknown): string {
  * Streams rows as a CSV attachment, every cell neutralised; `pipeline` handles back-pressure
  * (50,000 rows never sit in memory) and stops reading when the client goes away.
  * `header: null` leaves the header row out, as ERP imports want.
+ *
+ * Callers validate their input before calling; the first row is still read before the status
+ * and headers go out, so a query that fails anyway (the database refusing a value) is answered
+ * as an error the client can read, not as a 200 cut off after its headers.
  */
 export async function sendCsv(res: Response, filename: string, header: readonly string[] | null, rows: AsyncIterable<readonly unknown[]>): Promise<void> {
+  const iterator = rows[Symbol.asyncIterator]();
+  const first = await iterator.next();
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
   res.setHeader('Cache-Control', 'no-store');
   async function* records() {
-    if (header) yield header.map(neutraliseCell);
-    for await (const row of rows) yield row.map(neutraliseCell);
+    try {
+      if (header) yield header.map(neutraliseCell);
+      for (let next = first; !next.done; next = await iterator.next()) yield next.value.map(neutraliseCell);
+    } finally {
+      // As `for await` would: a download stopped early closes the rows' source too.
+      await iterator.return?.();
+    }
   }
   try {
     // csv-stringify quotes only the record delimiter itself (CRLF); a lone LF or CR in a value

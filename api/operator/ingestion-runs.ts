@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { findRun, RUN_SORTABLE, runColumns, runsQuery, withFiles } from '../../db/ingestion-runs';
 import { DATA_TYPES, isDataType } from '../../domain/ingestion/columns';
+import { encodingNote, type TextEncodingName } from '../../domain/ingestion/encoding';
 import { HEAD_BYTES, inspectHead } from '../../domain/ingestion/head';
 import { logger } from '../../runtime/logger';
 import { INGEST_WORKFLOW_TYPE, ingestDecisionSignal, ingestWorkflowId, type IngestWorkflowInput } from '../../workflows/ingest-definitions';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
-import { parse } from '../validate';
+import { instantOrDate, parse } from '../validate';
 import { applySort, listParams, sendList } from '../simple-rest';
 import { receiveFiles, type ReceivedFile } from './multipart-files';
 
@@ -24,8 +25,8 @@ const runFilter = z.object({
   id: oneOrMany(z.string().uuid()).optional(),
   status: oneOrMany(z.enum(RUN_STATUSES)).optional(),
   data_type: z.enum(DATA_TYPES).optional(),
-  created_at_gte: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
-  created_at_lte: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
+  created_at_gte: instantOrDate.optional(),
+  created_at_lte: instantOrDate.optional(),
 }).strict();
 const errorFilter = z.object({
   file_id: z.string().uuid().optional(),
@@ -38,6 +39,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function runIdOf(raw: string | string[] | undefined): string {
   if (typeof raw !== 'string' || !UUID.test(raw)) throw notFound('Ingestion run');
   return raw.toLowerCase();
+}
+
+function withEncodingNote(encoding: TextEncodingName, warnings: string[]): string[] {
+  const note = encodingNote(encoding);
+  return note ? [note, ...warnings] : warnings;
 }
 
 async function readHead(file: ReceivedFile): Promise<Buffer> {
@@ -97,19 +103,26 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
         data_type: inspected.ok ? inspected.header.dataType : explicit ?? null,
         filename: file.filename, content_sha256: file.sha256, size_bytes: file.sizeBytes, storage_path: file.path,
         status: refusal ? 'refused' : 'validating', refusal,
-        ...(inspected.ok ? { columns: JSON.stringify(inspected.header.columns), warnings: JSON.stringify(inspected.header.warnings) } : {}),
+        // As far as the head tells; validation, reading every byte, settles it.
+        encoding: refusal ? null : inspected.encoding,
+        ...(inspected.ok ? { columns: JSON.stringify(inspected.header.columns), warnings: JSON.stringify(withEncodingNote(inspected.encoding, inspected.header.warnings)) } : {}),
       };
     });
+    // Each file stands on its own (docs/csv-formats.md, "One upload, several files"): an
+    // unreadable one is refused and kept in the history, and the others are validated as usual;
+    // nothing is applied before the operator commits what validation found. Only when no file
+    // can be read is the upload refused as a whole.
     const refused = rows.filter((row) => row.refusal);
+    const nothingReadable = refused.length === rows.length;
     const error = refused.map((row) => `${row.filename}: ${row.refusal}`).join(' ');
 
     await db.transaction(async (trx) => {
       await trx('ingestion_runs').insert({
         id: runId, dealer_id: operator.dealerId, uploaded_by: operator.id,
-        status: refused.length > 0 ? 'failed' : 'validating',
-        error: refused.length > 0 ? error : null,
-        workflow_id: refused.length > 0 ? null : ingestWorkflowId(runId),
-        finished_at: refused.length > 0 ? trx.fn.now() : null,
+        status: nothingReadable ? 'failed' : 'validating',
+        error: nothingReadable ? error : null,
+        workflow_id: nothingReadable ? null : ingestWorkflowId(runId),
+        finished_at: nothingReadable ? trx.fn.now() : null,
       });
       await trx('ingestion_files').insert(rows);
       await recordAudit(trx, {
@@ -118,8 +131,9 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
       });
     });
 
-    if (refused.length > 0) {
-      // Nothing of a refused upload is kept but its history entry.
+    // Nothing of a refused file is kept but its history entry.
+    for (const row of refused) await rm(row.storage_path, { force: true });
+    if (nothingReadable) {
       await rm(dir, { recursive: true, force: true });
       throw new HttpError(422, 'file_refused', error, {
         run_id: runId,

@@ -23,7 +23,7 @@ export function routeId(value: unknown, what: string): string {
 
 /** react-admin sends `getMany` as `{ id: [..] }` and a reference filter as a single id. */
 export const idFilter = z.union([guid, z.array(guid).max(1000)]);
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+// A date filter is `calendarDate` from ../validate, the one date schema of every route.
 
 /** Boolean filters arrive as JSON booleans from the UI, or as strings from hand-written URLs. */
 export const boolFilter = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);

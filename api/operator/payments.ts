@@ -11,9 +11,9 @@ import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { runPaymentAction, type PaymentAction } from '../payment-workflow-client';
 import { listParams, sendList } from '../simple-rest';
-import { body } from '../validate';
+import { body, calendarDate } from '../validate';
 import { sendCsv } from './csv';
-import { asArray, boolFilter, containsPattern, guid, idFilter, isoDate, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
+import { asArray, boolFilter, containsPattern, guid, idFilter, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
 
 const EXPORT_PAGE_ROWS = 1000;
 
@@ -31,8 +31,8 @@ const filterSchema = z.object({
   needs_investigation: boolFilter,
   needs_attention: boolFilter,
   needs_decision: boolFilter,
-  submitted_gte: isoDate,
-  submitted_lte: isoDate,
+  submitted_gte: calendarDate,
+  submitted_lte: calendarDate,
   amount_gte: z.coerce.number().int().nonnegative(),
   amount_lte: z.coerce.number().int().nonnegative(),
 }).partial();

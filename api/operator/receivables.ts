@@ -5,7 +5,8 @@ import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
-import { asArray, boolFilter, containsPattern, dealerToday, guid, idFilter, isoDate, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
+import { calendarDate } from '../validate';
+import { asArray, boolFilter, containsPattern, dealerToday, guid, idFilter, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
 
 /**
  * What the dealer's customers owe, as the ERP sent it: invoices, credit and debit
@@ -130,8 +131,8 @@ const invoiceFilter = z.object({
   customer_account_id: guid.optional(),
   job_id: guid.optional(),
   statement_id: guid.optional(),
-  due_date_gte: isoDate.optional(),
-  due_date_lte: isoDate.optional(),
+  due_date_gte: calendarDate.optional(),
+  due_date_lte: calendarDate.optional(),
   past_due: boolFilter.optional(),
   id: idFilter.optional(),
 });

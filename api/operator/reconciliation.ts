@@ -8,8 +8,8 @@ import type { Config } from '../../runtime/config';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
-import { query } from '../validate';
-import { isoDate, routeId } from './list-helpers';
+import { calendarDate, query } from '../validate';
+import { routeId } from './list-helpers';
 import { settlementPayments } from './settlement-query';
 
 /**
@@ -29,7 +29,7 @@ export function reconciliationRoutes({ db, config }: AppDeps): Router {
 
   router.get('/reconciliation', async (req, res) => {
     const { dealerId } = operatorOf(req);
-    const { date } = query(req, z.object({ date: isoDate }));
+    const { date } = query(req, z.object({ date: calendarDate }));
     const settlements = await db('settlements').where({ dealer_id: dealerId, business_date: date }).select('id');
     if (settlements.length === 0) throw new HttpError(404, 'no_settlement', `There is no settlement for business day ${date}.`);
     res.json({ date, ...(await reconciliationReport(db, config, dealerId, settlements.map((row: { id: string }) => row.id))) });

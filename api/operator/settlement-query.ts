@@ -4,7 +4,8 @@ import { lineCounts } from '../../db/gl-lines';
 import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/settlement';
 import { notFound } from '../errors';
 import type { ListParams } from '../simple-rest';
-import { asArray, containsPattern, idFilter, isoDate, oneOrMany, orderBy, parseFilter } from './list-helpers';
+import { calendarDate } from '../validate';
+import { asArray, containsPattern, idFilter, oneOrMany, orderBy, parseFilter } from './list-helpers';
 
 /**
  * Reads behind the Settlements tab: the dealer's batches with their three posting categories,
@@ -17,8 +18,8 @@ const settlementFilter = z.object({
   id: idFilter.optional(),
   status: oneOrMany(z.enum(STATUSES)).optional(),
   q: z.string().max(100).optional(),
-  business_date_gte: isoDate.optional(),
-  business_date_lte: isoDate.optional(),
+  business_date_gte: calendarDate.optional(),
+  business_date_lte: calendarDate.optional(),
   unresolved: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
 });
 

@@ -12,7 +12,7 @@ import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
-import { body } from '../validate';
+import { body, instant } from '../validate';
 import { routeId } from './list-helpers';
 import { listSettlementLines, listSettlements, postingProgress, settlementDetail } from './settlement-query';
 
@@ -66,7 +66,7 @@ export function settlementRoutes(deps: AppDeps): Router {
   });
 
   const markPostedBody = z.object({
-    postedAt: z.iso.datetime({ offset: true }).optional(),
+    postedAt: instant.optional(),
   });
 
   router.post('/settlements/:id/categories/:category/mark-posted', async (req, res) => {

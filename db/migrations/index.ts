@@ -22,6 +22,7 @@ import * as dropRedundantDealerKeys from './020_drop_redundant_dealer_keys';
 import * as dashboardInvitationAndTotals from './021_dashboard_invitation_and_totals';
 import * as paymentFailureDecisions from './022_payment_failure_decisions';
 import * as syncDrainLease from './023_sync_drain_lease';
+import * as ingestionFileEncoding from './024_ingestion_file_encoding';
 import * as settlementSequence from './026_settlement_sequence';
 import * as achAuthorization from './027_ach_authorization';
 import * as emailOutboxRelay from './028_email_outbox_relay';
@@ -54,6 +55,7 @@ const migrations: Record<string, Knex.Migration> = {
   '021_dashboard_invitation_and_totals': dashboardInvitationAndTotals,
   '022_payment_failure_decisions': paymentFailureDecisions,
   '023_sync_drain_lease': syncDrainLease,
+  '024_ingestion_file_encoding': ingestionFileEncoding,
   '026_settlement_sequence': settlementSequence,
   '027_ach_authorization': achAuthorization,
   '028_email_outbox_relay': emailOutboxRelay,

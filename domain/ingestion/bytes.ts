@@ -2,8 +2,8 @@ import { type Refusal, SAVE_AS_CSV } from './refusal';
 
 /**
  * Byte-level checks that tell a CSV text file from everything operators upload by mistake
- * (workbooks, PDFs, UTF-16 or Windows-1252 exports). Run on the start of the file when it
- * arrives and on every chunk while it streams.
+ * (workbooks, PDFs, binary files). Run on the start of the file when it arrives and on every
+ * chunk while it streams; which text encoding a file is in is encoding.ts's to work out.
  */
 export function sniffStart(head: Uint8Array): Refusal | null {
   const startsWith = (...bytes: number[]) => bytes.every((byte, i) => head[i] === byte);
@@ -14,21 +14,11 @@ export function sniffStart(head: Uint8Array): Refusal | null {
     return { code: 'spreadsheet', message: `This is an old-style Excel workbook (.xls), not a CSV file. ${SAVE_AS_CSV}` };
   }
   if (startsWith(0x25, 0x50, 0x44, 0x46)) return { code: 'binary', message: 'This is a PDF document, not a CSV file. Export the data from the ERP as CSV instead.' };
-  if (startsWith(0xff, 0xfe) || startsWith(0xfe, 0xff)) {
-    return { code: 'utf16', message: `This file is saved as UTF-16 (Excel's "Unicode Text"), which Drypowder does not read. ${SAVE_AS_CSV}` };
-  }
   return null;
 }
 
 export function binaryRefusal(line: number): Refusal {
   return { code: 'binary', message: `This is not a text file: line ${line} contains binary data (NUL bytes). Upload the CSV export itself.` };
-}
-
-export function encodingRefusal(line: number): Refusal {
-  return {
-    code: 'encoding',
-    message: `This file is not UTF-8 text: line ${line} contains characters in another encoding (often Windows-1252/"ANSI"). ${SAVE_AS_CSV}`,
-  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { completeUtf8Length, firstInvalidUtf8 } from './bytes';
 import { DATA_TYPES, FORMATS } from './columns';
+import { UploadDecoder } from './encoding';
 import { inspectHead } from './head';
 import { normalizeHeaderName, resolveHeader, type ResolvedHeader } from './header';
 import { readRow } from './rows';
@@ -142,14 +143,79 @@ describe('bytes', () => {
     expect(completeUtf8Length(Buffer.concat([Buffer.from('ab'), euro]))).toBe(5);
   });
 
-  it('refuses workbooks and UTF-16 from the first bytes', () => {
-    const refusal = (bytes: number[]) => {
+  it('refuses workbooks and UTF-16 without a byte-order mark from the first bytes', () => {
+    const refusal = (bytes: Buffer | number[]) => {
       const result = inspectHead(Buffer.from(bytes), true);
       return result.ok ? null : result.refusal.code;
     };
     expect(refusal([0x50, 0x4b, 0x03, 0x04, 0x14])).toBe('spreadsheet');
-    expect(refusal([0xff, 0xfe, 0x61, 0x00])).toBe('utf16');
+    expect(refusal(Buffer.from('account_id,name\nC-1,Cafe\n', 'utf16le'))).toBe('utf16');
+    expect(refusal(Buffer.from('account_id,name\nC-1,Cafe\n', 'utf16le').swap16())).toBe('utf16');
     expect(refusal([])).toBe('empty');
+  });
+});
+
+describe('encodings', () => {
+  const TEXT = 'account_id,name\nC-1,Café ’s “Lumber” €5\n';
+  /** Decodes in chunks of `size` bytes, as the validation stream does. */
+  function decode(bytes: Buffer, size = 7): { text: string; encoding: string } {
+    const decoder = new UploadDecoder();
+    const parts: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) parts.push(decoder.push(bytes.subarray(i, i + size)));
+    parts.push(decoder.push(Buffer.alloc(0), true));
+    return { text: Buffer.concat(parts).toString('utf8'), encoding: decoder.encoding };
+  }
+  const refusalOf = (bytes: Buffer, size?: number) => {
+    try {
+      decode(bytes, size);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const cp1252 = (text: string) => Buffer.from([...text].map((char) => ({ 'é': 0xe9, '’': 0x92, '“': 0x93, '”': 0x94, '€': 0x80 })[char] ?? char.charCodeAt(0)));
+
+  it('reads UTF-8 as it is, with or without a byte-order mark, across any chunk boundary', () => {
+    for (const size of [1, 2, 3, 7, 1 << 20]) {
+      expect(decode(Buffer.from(TEXT), size)).toEqual({ text: TEXT, encoding: 'utf-8' });
+      expect(decode(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)]), size)).toEqual({ text: `\uFEFF${TEXT}`, encoding: 'utf-8' });
+    }
+  });
+
+  it('reads Windows-1252 ("ANSI"): é, ’, “ ”, € from their single bytes', () => {
+    const bytes = cp1252(TEXT);
+    expect([bytes.includes(0xe9), bytes.includes(0x92), bytes.length]).toEqual([true, true, TEXT.length]);
+    for (const size of [1, 3, 1 << 20]) expect(decode(bytes, size)).toEqual({ text: TEXT, encoding: 'windows-1252' });
+    // Every byte from 0x80 to 0x9F as the WHATWG table has it (Node 20's own TextDecoder gets these wrong).
+    expect(decode(Buffer.from([0x41, ...Array.from({ length: 32 }, (_, i) => 0x80 + i)])).text).toBe('A€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ');
+    // A lone byte at the very end of the file, after nothing but ASCII.
+    expect(decode(Buffer.concat([Buffer.from('account_id,name\nC-1,Caf'), Buffer.from([0xe9])]))).toEqual({ text: 'account_id,name\nC-1,Café', encoding: 'windows-1252' });
+  });
+
+  it('reads UTF-16 LE and BE with a byte-order mark, and refuses bytes that are not UTF-16', () => {
+    for (const size of [1, 3, 8, 1 << 20]) {
+      expect(decode(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]), size)).toEqual({ text: TEXT, encoding: 'utf-16le' });
+      expect(decode(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(TEXT, 'utf16le').swap16()]), size)).toEqual({ text: TEXT, encoding: 'utf-16be' });
+    }
+    // A lone high surrogate on line 2.
+    expect(refusalOf(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\nc', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from(',d\n', 'utf16le')]))).toMatch(/UTF-16 text, but line 2/);
+  });
+
+  it('refuses a file that mixes UTF-8 and another encoding, naming the line', () => {
+    const mixed = Buffer.concat([Buffer.from('account_id,name\nC-1,Café\nC-2,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    for (const size of [1, 5, 1 << 20]) expect(refusalOf(mixed, size)).toMatch(/mixes two encodings: line 3 /);
+    expect(refusalOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a,b\nc,'), Buffer.from([0x92])]))).toMatch(/line 2 /);
+  });
+
+  it('refuses NUL bytes in any encoding as binary data', () => {
+    expect(refusalOf(Buffer.concat([Buffer.from('a,b\nc,d\n'), Buffer.from([0])]))).toMatch(/line 3 contains binary data/);
+    expect(refusalOf(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n\u0000', 'utf16le')]))).toMatch(/line 2 contains binary data/);
+  });
+
+  it('tells the encoding of a file from its head when it arrives', () => {
+    const head = inspectHead(cp1252('account_id,name\nC-1,Café\n'), true);
+    expect(head).toMatchObject({ ok: true, encoding: 'windows-1252', header: { dataType: 'accounts' } });
+    expect(inspectHead(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('account_id,name\n', 'utf16le').swap16()]), true)).toMatchObject({ ok: true, encoding: 'utf-16be' });
   });
 });
 

@@ -18,6 +18,10 @@ const STATUS_COLOURS: Record<IngestionRun['status'], ChipProps['color']> = {
 
 const num = (value: number) => value.toLocaleString('en-US');
 
+/** A file read in another encoding than UTF-8 says so after its name. */
+const ENCODING_NAMES: Record<string, string> = { 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE' };
+const fileLabel = (file: IngestionRun['files'][number]) => (file.encoding && ENCODING_NAMES[file.encoding] ? `${file.filename} (${ENCODING_NAMES[file.encoding]})` : file.filename);
+
 /**
  * An upload the API turned away at the door (not a CSV, an unknown header, a file attached
  * twice): nothing of it was kept, so it reads as refused with its reasons, not as a run that
@@ -118,7 +122,7 @@ export function IngestionHistory({ version, runShownAbove }: { version: number; 
                     ) : null}
                     <TableCell>{humanize(type === 'null' ? 'unknown' : type)}</TableCell>
                     <TableCell sx={{ fontSize: 12, color: 'text.secondary' }}>
-                      {run.files.filter((file) => (file.data_type ?? 'null') === type || types.length === 0).map((file) => file.filename).join(', ')}
+                      {run.files.filter((file) => (file.data_type ?? 'null') === type || types.length === 0).map(fileLabel).join(', ')}
                     </TableCell>
                     <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>{num(counts.lines)}</TableCell>
                     <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>{num(counts.inserted)}</TableCell>

@@ -46,6 +46,8 @@ export interface IngestionFile {
   updated: number;
   unchanged: number;
   warnings: string[] | null;
+  /** The text encoding the file was read in; null when it was refused. */
+  encoding: 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' | null;
   previously_applied: { run_id: string; applied_at: string } | null;
 }
 
