@@ -534,7 +534,15 @@ describe('Operator console in a browser', () => {
 
 /** The payment's own page has drawn its detail (coming from a list, the row shows first). */
 async function paymentPage(page: Page, number: string): Promise<void> {
-  await page.getByTestId('payment-detail').getByRole('heading', { name: `Payment ${number}` }).waitFor();
+  try {
+    await page.getByTestId('payment-detail').getByRole('heading', { name: `Payment ${number}` }).waitFor();
+  } catch (error) {
+    // This wait failed once in a full run and never alone: say where the page was and keep its picture.
+    const picture = path.join(SCREENSHOTS, `console-failed-wait-payment-${number}.png`);
+    await page.screenshot({ path: picture, fullPage: true }).catch(() => undefined);
+    const drawerOpen = (await page.getByTestId('failed-payments-drawer').count()) > 0;
+    throw new Error(`payment ${number} did not show at ${page.url()} (failed-payments drawer ${drawerOpen ? 'open' : 'closed'}; ${picture}): ${(error as Error).message}`);
+  }
 }
 
 async function expectValue(locator: Locator, value: string): Promise<void> {

@@ -1,7 +1,8 @@
 import MailOutlineIcon from '@mui/icons-material/EmailOutlined';
-import { Alert, Button as MuiButton, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
+import { Button as MuiButton, Dialog, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
 import { useState } from 'react';
 import { Button, useDataProvider, useRecordContext, useRefresh } from 'react-admin';
+import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { CustomerDetail } from './CustomerSummary';
@@ -54,20 +55,13 @@ function ConfirmInvite({ record, resend, onClose }: { record: CustomerDetail; re
             ? `${record.name} (${record.erp_account_id}) is emailed an invitation at ${to} to register and pay online.${resend ? ' The earlier invitation link stops working.' : ''}`
             : `${record.name} (${record.erp_account_id}) has no contact email on file; add one in the ERP, then invite.`}
         </DialogContentText>
-        {refusal ? (
-          <Alert severity="error" sx={{ mt: 2 }} data-testid="invite-refusal">
-            {refusal}
-          </Alert>
-        ) : null}
+        <DialogRefusal refusal={refusal} testId="invite-refusal" />
       </DialogContent>
-      <DialogActions>
-        <MuiButton onClick={onClose} disabled={busy}>
-          Cancel
-        </MuiButton>
+      <ActionDialogButtons busy={busy} onCancel={onClose}>
         <MuiButton variant="contained" disabled={busy || !to} onClick={confirm}>
           {resend ? 'Send new invitation' : 'Send invitation'}
         </MuiButton>
-      </DialogActions>
+      </ActionDialogButtons>
     </Dialog>
   );
 }

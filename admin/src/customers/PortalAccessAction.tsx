@@ -1,8 +1,9 @@
 import BlockIcon from '@mui/icons-material/Block';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
-import { Alert, Button as MuiButton, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
+import { Button as MuiButton, Dialog, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
 import { useState } from 'react';
 import { Button, useDataProvider, useRecordContext, useRefresh } from 'react-admin';
+import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { CustomerDetail } from './CustomerSummary';
@@ -66,20 +67,13 @@ function ConfirmDialog({ record, change, onClose }: { record: CustomerDetail; ch
           helperText="Recorded in the audit trail."
           slotProps={{ htmlInput: { maxLength: 500 } }}
         />
-        {refusal ? (
-          <Alert severity="error" sx={{ mt: 2 }} data-testid="portal-access-refusal">
-            {refusal}
-          </Alert>
-        ) : null}
+        <DialogRefusal refusal={refusal} testId="portal-access-refusal" />
       </DialogContent>
-      <DialogActions>
-        <MuiButton onClick={onClose} disabled={busy}>
-          Cancel
-        </MuiButton>
+      <ActionDialogButtons busy={busy} onCancel={onClose}>
         <MuiButton variant="contained" color={change === 'disable' ? 'error' : 'primary'} disabled={busy || tooShort} onClick={confirm}>
           {change === 'disable' ? 'Disable access' : 'Restore access'}
         </MuiButton>
-      </DialogActions>
+      </ActionDialogButtons>
     </Dialog>
   );
 }

@@ -1,12 +1,13 @@
 import FactCheckIcon from '@mui/icons-material/FactCheckOutlined';
 import {
-  Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField, Typography,
+  Box, Button, Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField, Typography,
 } from '@mui/material';
 import { useState } from 'react';
 import { useDataProvider } from 'react-admin';
 import {
   DECISION_NOTE_MAX, DECISION_OUTCOME_HINTS, DECISION_OUTCOME_LABELS, DECISION_OUTCOMES, type DecisionOutcome,
 } from '../../../domain/failure-decision';
+import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { instant, money } from '../common/format';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
@@ -78,20 +79,13 @@ function DecisionDialog({ payment, onClose, onRecorded }: { payment: DecidablePa
           helperText="Recorded with the decision and in the audit trail."
           slotProps={{ htmlInput: { maxLength: DECISION_NOTE_MAX } }}
         />
-        {refusal ? (
-          <Alert severity="error" sx={{ mt: 2 }} data-testid="decision-refusal">
-            {refusal}
-          </Alert>
-        ) : null}
+        <DialogRefusal refusal={refusal} testId="decision-refusal" />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
+      <ActionDialogButtons busy={busy} onCancel={onClose}>
         <Button variant="contained" disabled={busy || !outcome} onClick={record}>
           Record decision
         </Button>
-      </DialogActions>
+      </ActionDialogButtons>
     </Dialog>
   );
 }

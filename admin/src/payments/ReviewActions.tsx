@@ -4,10 +4,11 @@ import GavelIcon from '@mui/icons-material/Gavel';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import ReportProblemIcon from '@mui/icons-material/ReportProblem';
 import {
-  Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, Stack, TextField,
+  Button, Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, Stack, TextField,
 } from '@mui/material';
 import { useState, type ReactElement } from 'react';
 import { useDataProvider, useRefresh } from 'react-admin';
+import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { money } from '../common/format';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
@@ -105,20 +106,13 @@ function ActionDialog({ action, payment, onClose }: { action: PaymentAction; pay
           helperText={copy.reasonRequired ? 'Recorded in the payment timeline and the audit log.' : 'Recorded in the payment timeline.'}
           slotProps={{ htmlInput: { maxLength: 500 } }}
         />
-        {refusal ? (
-          <Alert severity="error" sx={{ mt: 2 }} data-testid="action-refusal">
-            {refusal}
-          </Alert>
-        ) : null}
+        <DialogRefusal refusal={refusal} testId="action-refusal" />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
+      <ActionDialogButtons busy={busy} onCancel={onClose}>
         <Button variant="contained" color={copy.color === 'inherit' ? 'primary' : copy.color} disabled={busy || tooShort} onClick={confirm}>
           {copy.label}
         </Button>
-      </DialogActions>
+      </ActionDialogButtons>
     </Dialog>
   );
 }

@@ -7,6 +7,7 @@ import {
 } from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import { Link, Show, useDataProvider, useGetList, useNotify, useRecordContext, useRefresh, useShowContext } from 'react-admin';
+import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { calendarDate, humanize, instant, money } from '../common/format';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
@@ -222,20 +223,13 @@ function CloseDialog({ settlement, onClose }: { settlement: SettlementDetail; on
         <DialogContentText>
           <strong>This cannot be undone:</strong> a closed settlement cannot be reopened.
         </DialogContentText>
-        {refusal ? (
-          <Alert severity="error" sx={{ mt: 2 }}>
-            {refusal}
-          </Alert>
-        ) : null}
+        <DialogRefusal refusal={refusal} testId="close-refusal" />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
+      <ActionDialogButtons busy={busy} onCancel={onClose}>
         <Button variant="contained" color="warning" startIcon={<LockClockIcon />} disabled={busy} onClick={() => run(() => dataProvider.closeSettlement(settlement.id), `Settlement ${settlement.number} closed`)}>
           Close settlement
         </Button>
-      </DialogActions>
+      </ActionDialogButtons>
     </Dialog>
   );
 }
