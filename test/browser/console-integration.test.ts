@@ -85,14 +85,15 @@ describe('Integration page in a browser: CSV uploads of a file-based dealer', ()
 
   it('takes a refused file out of the list, so the next upload of the good file goes through; history says why it was refused', async () => {
     const { page } = await integrationPage();
-    await choose(page, [sample('accounts.csv'), SCAN_PDF]);
-    await page.getByRole('button', { name: 'Upload and validate 2 files' }).click();
+    // A file nothing can be read from, sent alone, refuses the upload as a whole.
+    await choose(page, [SCAN_PDF]);
+    await page.getByRole('button', { name: 'Upload and validate 1 file' }).click();
     const refused = page.getByTestId('upload-refused');
     await expectText(refused, /The upload was refused; nothing was kept\.[\s\S]*remittance-scan\.pdf: /);
-    await expectText(refused, /the other files are still listed: upload them again/);
-    // Choosing a file while the refusal shows is when the picker lost its files: clearing the
+    await expectText(refused, /That file was taken out of the list\./);
+    // Choosing files while the refusal shows is when the picker lost its files: clearing the
     // refusal deferred the update that read the input's list, emptied by then.
-    await choose(page, [sample('contacts.csv')]);
+    await choose(page, [sample('accounts.csv'), sample('contacts.csv')]);
     const queued = page.getByTestId('csv-upload').locator('.MuiChip-root');
     await expectText(queued.filter({ hasText: 'contacts.csv' }), /contacts\.csv · \d+ bytes/);
     // The refused file is gone; the good ones are left to send.
@@ -109,6 +110,19 @@ describe('Integration page in a browser: CSV uploads of a file-based dealer', ()
     await page.locator('[data-testid="validation-result"][data-status="validated"]').waitFor();
     await expectText(page.getByTestId('file-accounts.csv').getByTestId('invalid-rows'), /^0$/);
     await page.getByTestId('file-contacts.csv').waitFor();
+  });
+
+  it('judges the files of one upload on their own: an unreadable one is refused in the run, the good one validates', async () => {
+    const { page } = await integrationPage();
+    await choose(page, [sample('accounts.csv'), SCAN_PDF]);
+    await page.getByRole('button', { name: 'Upload and validate 2 files' }).click();
+    await page.locator('[data-testid="validation-result"][data-status="validated"]').waitFor();
+    expect(await page.getByTestId('upload-refused').count()).toBe(0);
+    await expectText(page.getByTestId('file-accounts.csv').getByTestId('valid-rows'), /^4$/);
+    const scan = page.getByTestId('file-remittance-scan.pdf');
+    await expectText(scan.getByTestId('valid-rows'), /^0$/);
+    await expectText(scan, /PDF document, not a CSV file/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-integration-02b-refused-in-run.png'), fullPage: true });
   });
 
   it('commits or cancels a validated upload from the history after leaving the page', async () => {
