@@ -8,7 +8,7 @@ import type { OperatorDataProvider } from '../dataProvider';
 import type { VolumeDay } from './paymentsApi';
 
 /** Daily payment volume (what customers submitted, failed and terminated left out), newest day on the right. */
-export function PaymentVolumeChart({ days = 30, height = 150, title = 'Payment volume by day' }: { days?: number; height?: number; title?: string }) {
+export function PaymentVolumeChart({ days = 30, height = 150 }: { days?: number; height?: number }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
   const [data, setData] = useState<VolumeDay[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +29,7 @@ export function PaymentVolumeChart({ days = 30, height = 150, title = 'Payment v
   return (
     <Box data-testid="payment-volume-chart">
       <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 2, mb: 0.5 }}>
-        <Typography variant="subtitle2">{title}</Typography>
+        <Typography variant="subtitle2">Payment volume by day</Typography>
         {data ? (
           <Typography variant="caption" color="text.secondary">
             Last {days} days: {money(total)} in {count.toLocaleString('en-US')} payment{count === 1 ? '' : 's'}
