@@ -87,7 +87,8 @@ describe('CSV ingestion', () => {
 
   async function uploadAndValidate(operator: Operator, files: Array<{ field: string; name: string; content: Buffer | string }>) {
     const response = await upload(operator, files).expect(202);
-    expect(response.body.status).toBe('validating');
+    // The answer reads the run after its workflow has started; a small upload can be validated by then.
+    expect(['validating', 'validated']).toContain(response.body.status);
     return waitForStatus(operator, response.body.id, ['validated', 'failed']);
   }
 
