@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { isRefusal, type RefusalKind } from '../domain/refusal';
 import { logger } from '../runtime/logger';
 
 /**
@@ -41,7 +42,16 @@ export function refusalCode(details: ReturnType<typeof zodDetails>, fallback: st
   return codes.size === 1 && only ? only : fallback;
 }
 
+/** The one place a domain refusal becomes an HTTP status. */
+export const REFUSAL_STATUS: Record<RefusalKind, number> = {
+  not_found: 404, invalid: 400, conflict: 409, forbidden: 403, unprocessable: 422, unavailable: 503,
+};
+
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  if (isRefusal(error)) {
+    res.status(REFUSAL_STATUS[error.kind]).json({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } });
+    return;
+  }
   if (error instanceof HttpError) {
     res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } });
     return;
