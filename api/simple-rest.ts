@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Knex } from 'knex';
+import type { PageRequest } from '../db/list-query';
 import { badRequest } from './errors';
 import { nulPath, nulRefusal } from './nul-characters';
 
@@ -7,9 +7,7 @@ import { nulPath, nulRefusal } from './nul-characters';
  * The `ra-data-simple-rest` protocol: `?sort=["field","ASC"]&range=[0,24]&filter={...}` in,
  * a bare JSON array with `Content-Range: <resource> 0-24/319` out.
  */
-export interface ListParams {
-  sort: { field: string; order: 'ASC' | 'DESC' } | undefined;
-  range: { start: number; end: number };
+export interface ListParams extends PageRequest {
   filter: Record<string, unknown>;
 }
 
@@ -57,16 +55,6 @@ export function listParams(req: Request, defaults: { sort?: ListParams['sort']; 
     throw badRequest('invalid_list_params', 'filter must be a JSON object');
   }
   return { sort, range, filter: (filterRaw as Record<string, unknown>) ?? {} };
-}
-
-/** Maps an API sort field to a SQL expression, refusing fields that are not sortable. */
-export function applySort(query: Knex.QueryBuilder, sort: ListParams['sort'], sortable: Record<string, string>, tieBreaker: string): Knex.QueryBuilder {
-  if (sort) {
-    const column = sortable[sort.field];
-    if (!column) throw badRequest('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(sortable).join(', ')}`);
-    query.orderByRaw(`${column} ${sort.order} nulls last`);
-  }
-  return query.orderBy(tieBreaker, 'asc');
 }
 
 export function sendList(res: Response, resource: string, rows: unknown[], range: ListParams['range'], total: number): void {

@@ -5,7 +5,8 @@ import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
 import { instantOrDate } from '../validate';
-import { asArray, guid, oneOrMany, pageOf, parseFilter } from './list-helpers';
+import { asArray, guid, oneOrMany, parseFilter } from './list-helpers';
+import { pageOf } from '../../db/list-query';
 
 const auditFilter = z.object({
   entity_type: oneOrMany(z.string().trim().min(1).max(60)).optional(),

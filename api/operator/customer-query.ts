@@ -4,7 +4,8 @@ import type { Db } from '../../db/connection';
 import { effectiveStatus } from '../../db/invitations';
 import type { PriorityBand } from '../../domain/collection-priority';
 import { badRequest } from '../errors';
-import { asArray, boolFilter, containsPattern, idFilter, oneOrMany, parseFilter, sumCents } from './list-helpers';
+import { asArray, boolFilter, idFilter, oneOrMany, parseFilter } from './list-helpers';
+import { containsPattern, sumCents } from '../../db/list-query';
 import type { ListParams } from '../simple-rest';
 
 /**

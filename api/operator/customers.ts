@@ -20,7 +20,8 @@ import {
   toCustomerRow,
   type CustomerRow,
 } from './customer-query';
-import { dealerToday, routeId } from './list-helpers';
+import { routeId } from './list-helpers';
+import { dealerToday } from '../../db/list-query';
 
 /** Customers Dashboard: list, stats panel, CSV export and one account's summary. */
 export function customerRoutes({ db }: AppDeps): Router {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Db } from '../../db/connection';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
-import { dealerTimeZone, sumCents } from './list-helpers';
+import { dealerTimeZone, sumCents } from '../../db/list-query';
 
 /** How many days, ending today in the dealer's time zone, "Cash received by day" covers. */
 export const CASH_RECEIVED_DAYS = 30;

@@ -14,7 +14,8 @@ import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
 import { instantOrDate, parse } from '../validate';
-import { applySort, listParams, sendList } from '../simple-rest';
+import { applySort } from '../../db/list-query';
+import { listParams, sendList } from '../simple-rest';
 import { receiveFiles, type ReceivedFile } from './multipart-files';
 
 const MAX_FILES_PER_UPLOAD = 10;

@@ -7,7 +7,8 @@ import { HttpError, notFound } from '../errors';
 import { inviteAccount, type InviteOutcome } from '../invitations/send';
 import { listParams, sendList } from '../simple-rest';
 import { body } from '../validate';
-import { asArray, containsPattern, guid, idFilter, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
+import { asArray, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { containsPattern, pageOf } from '../../db/list-query';
 
 const MAX_BULK = 500;
 

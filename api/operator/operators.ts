@@ -11,7 +11,8 @@ import type { AppDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
 import { body } from '../validate';
-import { asArray, containsPattern, idFilter, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
+import { asArray, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { containsPattern, pageOf } from '../../db/list-query';
 
 /** An invitation link is good for three days and only once. */
 export const OPERATOR_INVITE_TTL_MS = 72 * 60 * 60 * 1000;

@@ -13,7 +13,8 @@ import { runPaymentAction, type PaymentAction } from '../payment-workflow-client
 import { listParams, sendList } from '../simple-rest';
 import { body, calendarDate } from '../validate';
 import { sendCsv } from './csv';
-import { asArray, boolFilter, containsPattern, guid, idFilter, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
+import { asArray, boolFilter, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { containsPattern, pageOf } from '../../db/list-query';
 
 const EXPORT_PAGE_ROWS = 1000;
 

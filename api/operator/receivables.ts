@@ -6,7 +6,8 @@ import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
 import { calendarDate } from '../validate';
-import { asArray, boolFilter, containsPattern, dealerToday, guid, idFilter, oneOrMany, pageOf, parseFilter, routeId } from './list-helpers';
+import { asArray, boolFilter, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { containsPattern, dealerToday, pageOf } from '../../db/list-query';
 
 /**
  * What the dealer's customers owe, as the ERP sent it: invoices, credit and debit

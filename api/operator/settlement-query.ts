@@ -5,7 +5,8 @@ import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/set
 import { notFound } from '../errors';
 import type { ListParams } from '../simple-rest';
 import { calendarDate } from '../validate';
-import { asArray, containsPattern, idFilter, oneOrMany, orderBy, parseFilter } from './list-helpers';
+import { asArray, idFilter, oneOrMany, parseFilter } from './list-helpers';
+import { containsPattern, orderBy } from '../../db/list-query';
 
 /**
  * Reads behind the Settlements tab: the dealer's batches with their three posting categories,
