@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The layering the code is written on (docs/architecture-layers.md), held by a test so it
+ * cannot drift back: the HTTP edge and the services hold no SQL, the bottom layer imports
+ * nothing above it, and the workflow bundle reaches only deterministic code.
+ */
+const root = path.resolve(__dirname, '../..');
+
+function sourceFiles(folder: string): string[] {
+  const dir = path.join(root, folder);
+  const found: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) found.push(...sourceFiles(path.join(folder, entry)));
+    else if (/\.tsx?$/.test(entry) && !/\.test\.tsx?$/.test(entry)) found.push(path.join(folder, entry));
+  }
+  return found;
+}
+
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+/** `file:line: text` for each line of the folders' files the pattern matches. */
+function offenders(folders: string[], pattern: RegExp): string[] {
+  return folders.flatMap(sourceFiles).flatMap((file) =>
+    read(file).split('\n').flatMap((line, index) => (pattern.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])));
+}
+
+/** The project folders a file imports from, resolved from its relative import paths. */
+function importedFolders(file: string): Array<{ specifier: string; folder: string }> {
+  const specifiers = [...read(file).matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((match) => match[1]!);
+  return specifiers.map((specifier) => {
+    const target = path.relative(root, path.resolve(root, path.dirname(file), specifier));
+    return { specifier, folder: target.split(path.sep)[0]! };
+  });
+}
+
+function importsInto(folders: string[], forbidden: string[]): string[] {
+  return folders.flatMap(sourceFiles).flatMap((file) =>
+    importedFolders(file).filter(({ folder }) => forbidden.includes(folder)).map(({ specifier }) => `${file} imports ${specifier}`));
+}
+
+describe('layers', () => {
+  it('keeps table access in db/: the API edge and the services write no SQL', () => {
+    // A knex table call (`db('payments')`, `trx('…')`), a raw fragment, or a query built on a handle.
+    const sql = /\b(db|trx|knex|tx)\(\s*['`]|\.(raw|whereRaw|orderByRaw|joinRaw|selectRaw)\(|\bdb\.fn\./;
+    expect(offenders(['api', 'services'], sql)).toEqual([]);
+  });
+
+  it('keeps services/ free of the HTTP layer', () => {
+    expect(importsInto(['services'], ['api'])).toEqual([]);
+  });
+
+  it('keeps runtime/ the bottom layer', () => {
+    expect(importsInto(['runtime'], ['activities', 'services', 'api', 'workflows', 'worker'])).toEqual([]);
+  });
+
+  it('keeps db/ and domain/ free of HTTP statuses and of the layers above them', () => {
+    expect(importsInto(['db'], ['api', 'services', 'activities'])).toEqual([]);
+    expect(importsInto(['domain'], ['api', 'services', 'activities', 'db', 'runtime', 'integrations'])).toEqual([]);
+  });
+
+  it('starts every workflow by its function, never by a string name', () => {
+    const byName = /workflow\.(start|execute|signalWithStart)\(\s*['"`A-Z_]/;
+    expect(offenders(['api', 'services', 'activities', 'workflows', 'worker', 'scripts', 'bench'], byName)).toEqual([]);
+  });
+
+  it('lets the workflow bundle reach only deterministic code', () => {
+    // Everything workflows/index.ts pulls in, transitively, is bundled into Temporal's sandbox.
+    const seen = new Set<string>();
+    const pending = ['workflows/index.ts'];
+    const packages = new Set<string>();
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const source = read(file);
+      for (const match of source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*'([^']+)'/g)) {
+        const specifier = match[1]!;
+        // Type-only imports are erased before bundling (workflows type their activity proxies so).
+        if (/^(import|export)\s+type\b/.test(match[0].trim())) continue;
+        if (!specifier.startsWith('.')) {
+          packages.add(specifier);
+          continue;
+        }
+        const base = path.relative(root, path.resolve(root, path.dirname(file), specifier));
+        const resolved = [`${base}.ts`, path.join(base, 'index.ts')].find((candidate) => { try { return statSync(path.join(root, candidate)).isFile(); } catch { return false; } });
+        if (resolved) pending.push(resolved);
+      }
+    }
+    const outside = [...seen].filter((file) => !/^(workflows|domain)\//.test(file) && file !== 'activities/errors.ts');
+    expect(outside).toEqual([]);
+    expect([...packages].filter((name) => !name.startsWith('@temporalio/workflow') && !name.startsWith('@temporalio/common'))).toEqual([]);
+  });
+});
+
