@@ -22,8 +22,9 @@ export interface DialogActionOptions {
  * `reload` runs either way: a refusal often means the record moved on meanwhile, and the
  * page behind the dialog should show what it is now.
  *
- * `success` may read the API's answer (a sentence the API wrote, or nothing to say when the
- * answer shows itself); `refuse` holds a refusal found before asking the API (a missing field).
+ * `success` may read the API's answer (a sentence the API wrote); it is null when the answer
+ * shows itself and there is nothing to notify. `refuse` holds a refusal found before asking
+ * the API (a field left empty).
  */
 export function useDialogAction({ onClose, reload, notifyRefusal = false }: DialogActionOptions = {}) {
   const notify = useNotify();
@@ -35,7 +36,7 @@ export function useDialogAction({ onClose, reload, notifyRefusal = false }: Dial
     else setRefusal(message);
   };
 
-  const run = async <T>(call: () => Promise<T>, success: ActionNotice | ((answer: T) => ActionNotice | null)) => {
+  const run = async <T>(call: () => Promise<T>, success: ActionNotice | null | ((answer: T) => ActionNotice | null)) => {
     setBusy(true);
     setRefusal(null);
     try {
