@@ -78,7 +78,9 @@ describe('Operator console in a browser: cash received on the dashboard', () => 
     await chart.getByTestId('cash-pending').getByText('Pending, not yet received: $109,040.06 in 1 payment').waitFor();
     await chart.locator('.recharts-bar-rectangle').first().waitFor();
     // The y-axis counts in whole dollars: no two ticks print the same label.
-    const ticks = await chart.locator('.recharts-yAxis .recharts-cartesian-axis-tick-value').allTextContents();
+    const tickLabels = chart.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await tickLabels.first().waitFor();
+    const ticks = await tickLabels.allTextContents();
     expect(ticks.length).toBeGreaterThan(1);
     expect(new Set(ticks).size).toBe(ticks.length);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-dashboard-01-cash-received.png'), fullPage: true });
@@ -106,7 +108,7 @@ describe('Operator console in a browser: cash received on the dashboard', () => 
     const chart = page.getByTestId('cash-received-chart');
     await chart.getByTestId('cash-received-total').getByText('Last 30 days: $0.00 settled in 0 payments').waitFor();
     await chart.getByTestId('cash-received-empty').getByText('No payments settled in the last 30 days.').waitFor();
-    expect(await chart.locator('.recharts-yAxis').count()).toBe(0);
+    expect(await chart.locator('.recharts-wrapper').count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-dashboard-02-no-cash-received.png'), fullPage: true });
   });
 });

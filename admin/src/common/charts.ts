@@ -33,3 +33,9 @@ export function dollarTicks(valuesInCents: number[], count = 5): number[] {
   for (let tick = Math.floor(bottom / step) * step; tick < top + step; tick += step) ticks.push(tick);
   return ticks;
 }
+
+/** dollarTicks as YAxis props; an all-zero chart keeps its one "$0" tick at the bottom. */
+export function dollarAxis(valuesInCents: number[]): { ticks: number[]; domain: [number, number] } {
+  const ticks = dollarTicks(valuesInCents);
+  return { ticks, domain: [ticks[0] ?? 0, Math.max(ticks.at(-1) ?? 0, 100)] };
+}

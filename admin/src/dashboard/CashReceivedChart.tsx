@@ -1,7 +1,7 @@
 import { Box, Link as MuiLink, Typography } from '@mui/material';
 import { LinkBase } from 'react-admin';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { compactDollars, dollarTicks, shortDay } from '../common/charts';
+import { compactDollars, dollarAxis, shortDay } from '../common/charts';
 import { calendarDate, money } from '../common/format';
 import type { DashboardFigures } from './dashboardApi';
 
@@ -19,7 +19,7 @@ export function CashReceivedChart({ received, pending, height, pendingUrl }: {
   pendingUrl: string;
 }) {
   const amounts = received.by_day.map((day) => day.amount_cents);
-  const ticks = dollarTicks(amounts);
+  const axis = dollarAxis(amounts);
   const nothingReceived = amounts.every((amount) => amount === 0);
   return (
     <Box data-testid="cash-received-chart">
@@ -45,7 +45,7 @@ export function CashReceivedChart({ received, pending, height, pendingUrl }: {
           <BarChart data={received.by_day} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
-            <YAxis tickFormatter={compactDollars} ticks={ticks} domain={[ticks[0] ?? 0, ticks.at(-1) ?? 0]} tick={{ fontSize: 11 }} width={56} />
+            <YAxis tickFormatter={compactDollars} {...axis} tick={{ fontSize: 11 }} width={56} />
             <Tooltip
               formatter={(value) => [money(Number(value)), 'Settled']}
               labelFormatter={(label) => {
