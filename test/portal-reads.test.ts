@@ -1,32 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
 import request from 'supertest';
 import { refreshAccountStats } from '../db/account-stats';
 import type { Db } from '../db/connection';
 import { createPaymentWithReservations } from '../db/payments';
 import { addDays, localDate } from '../domain/dates';
 import { testDb } from './support/db';
+import { pdfText } from './support/pdf-text';
 import { createDealer, createOperator, signIn, startOperatorApp, type TestApp } from './support/operator';
 import {
   createAdjustment, createCustomerAccount, createInvoice, createJob, createPortalCustomer, signInCustomer, startMailSink, waitForEmail, type CustomerSession,
 } from './support/portal';
-
-/** Text shown by a PDF made with pdfkit's standard fonts: inflate each stream, decode its TJ strings. */
-function pdfText(pdf: Buffer): string[] {
-  const lines: string[] = [];
-  for (const match of pdf.toString('latin1').matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(match[1]!, 'latin1')).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const tj of content.matchAll(/\[(.*?)\] TJ/g)) {
-      lines.push([...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((hex) => Buffer.from(hex[1]!, 'hex').toString('latin1')).join(''));
-    }
-  }
-  return lines;
-}
 
 /**
  * What a signed-in customer can read: suppliers, Outstanding by job in the three views,

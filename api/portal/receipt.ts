@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { formatCents } from '../../domain/money';
 import { escapeHtml, type OutgoingEmail } from '../../integrations/mailer';
-import type { PaymentDetail, PaymentLine } from './payment-view';
+import type { MoneyOutcome, PaymentDetail, PaymentLine } from './payment-view';
 
 /**
  * The payment receipt, as a PDF and as an email carrying it. Every figure comes from the
@@ -33,6 +33,12 @@ export function receiptSums(payment: PaymentDetail): Array<{ label: string; amou
   rows.push({ label: 'Processing fee', amount: formatCents(payment.feeCents) });
   return rows;
 }
+
+/** Only money that moved and stayed was charged; for a payment that ended otherwise the total says what became of it. */
+const TOTAL_LABEL: Record<MoneyOutcome, string> = {
+  not_charged: 'Cancelled, nothing charged', refunded: 'Charged, then refunded', failed: 'Failed, nothing charged', returned: 'Debited, then returned by the bank',
+};
+export const totalLabel = (payment: PaymentDetail) => (payment.moneyOutcome ? TOTAL_LABEL[payment.moneyOutcome] : 'Total charged');
 
 export const submittedLocal = (payment: PaymentDetail) =>
   new Date(payment.submittedAt).toLocaleString('en-US', { timeZone: payment.dealerTimeZone, month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
@@ -87,7 +93,7 @@ export function renderReceiptPdf(payment: PaymentDetail): Promise<Buffer> {
     for (const line of receiptSums(payment)) row(line.label, line.amount);
     doc.moveTo(left, doc.y).lineTo(right, doc.y).strokeColor('#cbd2d9').stroke();
     doc.moveDown(0.5);
-    row('Total charged', formatCents(payment.amountCents), true);
+    row(totalLabel(payment), formatCents(payment.amountCents), true);
     doc.moveDown(1);
     doc.font('Helvetica').fontSize(10).fillColor('#52606d').text(whatHappensNext(payment), left, doc.y, { width: right - left });
     doc.end();
@@ -104,7 +110,7 @@ export function receiptEmail(payment: PaymentDetail, to: string, pdf: Buffer): O
     `Method: ${payment.methodLabel}`,
     '',
     ...rows.map((r) => `${r.label}: ${r.amount}`),
-    `Total charged: ${formatCents(payment.amountCents)}`,
+    `${totalLabel(payment)}: ${formatCents(payment.amountCents)}`,
     '',
     whatHappensNext(payment),
     '',
@@ -114,7 +120,7 @@ export function receiptEmail(payment: PaymentDetail, to: string, pdf: Buffer): O
 <h2 style="margin:0">${escapeHtml(payment.dealerName)}</h2><p style="color:#52606d;margin-top:4px">Receipt for payment ${escapeHtml(payment.number)}</p>
 <p>Submitted ${escapeHtml(submittedLocal(payment))} · ${escapeHtml(payment.statusLabel)} · ${escapeHtml(payment.methodLabel)}</p>
 <table style="width:100%;border-collapse:collapse">${rows.map((r) => `<tr><td style="padding:3px 0">${escapeHtml(r.label)}</td><td style="text-align:right">${escapeHtml(r.amount)}</td></tr>`).join('')}
-<tr><td style="padding-top:8px;border-top:1px solid #cbd2d9"><strong>Total charged</strong></td><td style="text-align:right;padding-top:8px;border-top:1px solid #cbd2d9"><strong>${escapeHtml(formatCents(payment.amountCents))}</strong></td></tr></table>
+<tr><td style="padding-top:8px;border-top:1px solid #cbd2d9"><strong>${escapeHtml(totalLabel(payment))}</strong></td><td style="text-align:right;padding-top:8px;border-top:1px solid #cbd2d9"><strong>${escapeHtml(formatCents(payment.amountCents))}</strong></td></tr></table>
 <p style="color:#52606d">${escapeHtml(whatHappensNext(payment))}</p></body></html>`;
   return {
     to,

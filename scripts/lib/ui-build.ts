@@ -15,7 +15,7 @@ function newestMtime(dir: string): number {
 /** Builds a Vite app when its dist is missing or older than its sources (or domain/ it imports). */
 export function buildUiIfStale(appDir: string, log: (line: string) => void): void {
   const index = path.join(appDir, 'dist', 'index.html');
-  const config = path.join(appDir, 'vite.config.ts');
+  const config = path.join(appDir, 'vite.config.mts');
   if (!existsSync(config)) return;
   const sourcesChanged = Math.max(newestMtime(appDir), newestMtime(path.resolve(appDir, '../domain')));
   if (existsSync(index) && statSync(index).mtimeMs >= sourcesChanged) return;

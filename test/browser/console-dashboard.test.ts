@@ -77,6 +77,12 @@ describe('Operator console in a browser: cash received on the dashboard', () => 
     await chart.getByTestId('cash-received-total').getByText('Last 30 days: $2,623.45 settled in 2 payments').waitFor();
     await chart.getByTestId('cash-pending').getByText('Pending, not yet received: $109,040.06 in 1 payment').waitFor();
     await chart.locator('.recharts-bar-rectangle').first().waitFor();
+    // The y-axis counts in whole dollars: no two ticks print the same label.
+    const tickLabels = chart.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await tickLabels.first().waitFor();
+    const ticks = await tickLabels.allTextContents();
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(new Set(ticks).size).toBe(ticks.length);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-dashboard-01-cash-received.png'), fullPage: true });
 
     // The pending figure opens the list it counts.
@@ -84,5 +90,25 @@ describe('Operator console in a browser: cash received on the dashboard', () => 
     await page.waitForURL(/#\/payments\?.*pending/);
     await page.locator('table tbody tr').filter({ hasText: pending.number }).waitFor();
     expect(await page.locator('table tbody tr').count()).toBe(1);
+  });
+  it('says no cash was received instead of drawing an axis of zeros', async () => {
+    const dealer = await createSettlementDealer(db, null, { name: 'Quiet Timber' });
+    const email = (await createOperator(db, dealer.id, { role: 'ar_operator' })).email;
+    await context?.close();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Berlin', locale: 'en-US' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(`${baseUrl}/admin/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(OPERATOR_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('dealer-name').waitFor();
+    await page.getByRole('menuitem', { name: 'Dashboard' }).click();
+
+    const chart = page.getByTestId('cash-received-chart');
+    await chart.getByTestId('cash-received-total').getByText('Last 30 days: $0.00 settled in 0 payments').waitFor();
+    await chart.getByTestId('cash-received-empty').getByText('No payments settled in the last 30 days.').waitFor();
+    expect(await chart.locator('.recharts-wrapper').count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-dashboard-02-no-cash-received.png'), fullPage: true });
   });
 });

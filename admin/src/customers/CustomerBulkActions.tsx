@@ -2,7 +2,8 @@ import MailOutlineIcon from '@mui/icons-material/EmailOutlined';
 import SendIcon from '@mui/icons-material/Send';
 import { Dialog, DialogActions, DialogContent, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
-import { Button, useDataProvider, useListContext, useNotify, useRefresh, useUnselectAll } from 'react-admin';
+import { Button, useDataProvider, useListContext, useRefresh, useUnselectAll } from 'react-admin';
+import { useDialogAction } from '../common/useDialogAction';
 import type { InviteAnswer, OperatorDataProvider } from '../dataProvider';
 
 function InviteResults({ answer, onClose }: { answer: InviteAnswer; onClose: () => void }) {
@@ -47,25 +48,14 @@ function InviteResults({ answer, onClose }: { answer: InviteAnswer; onClose: () 
 function InviteButton({ label, icon }: { label: string; icon: React.ReactElement }) {
   const { selectedIds } = useListContext();
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const refresh = useRefresh();
   const unselectAll = useUnselectAll('customers');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useDialogAction({ reload: refresh, notifyRefusal: true });
   const [answer, setAnswer] = useState<InviteAnswer | null>(null);
 
-  async function send() {
-    setBusy(true);
-    try {
-      const result = await dataProvider.inviteCustomers(selectedIds.map(String));
-      // The selection stays until the results are closed: clearing it would unmount this toolbar.
-      setAnswer(result);
-      refresh();
-    } catch (error) {
-      notify((error as Error).message, { type: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  }
+  // The selection stays until the results are closed: clearing it would unmount this toolbar.
+  // The results dialog is the answer, so there is nothing to notify.
+  const send = () => run(async () => setAnswer(await dataProvider.inviteCustomers(selectedIds.map(String))), null);
 
   return (
     <>

@@ -1,7 +1,7 @@
 import { Box, Link as MuiLink, Typography } from '@mui/material';
 import { LinkBase } from 'react-admin';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { compactDollars, shortDay } from '../common/charts';
+import { compactDollars, dollarAxis, shortDay } from '../common/charts';
 import { calendarDate, money } from '../common/format';
 import type { DashboardFigures } from './dashboardApi';
 
@@ -18,6 +18,9 @@ export function CashReceivedChart({ received, pending, height, pendingUrl }: {
   height: number;
   pendingUrl: string;
 }) {
+  const amounts = received.by_day.map((day) => day.amount_cents);
+  const axis = dollarAxis(amounts);
+  const nothingReceived = amounts.every((amount) => amount === 0);
   return (
     <Box data-testid="cash-received-chart">
       <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 2, mb: 0.5, flexWrap: 'wrap' }}>
@@ -30,21 +33,30 @@ export function CashReceivedChart({ received, pending, height, pendingUrl }: {
           Pending, not yet received: {money(pending.amount_cents)} in {plural(pending.count, 'payment')}
         </MuiLink>
       </Box>
-      <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={received.by_day} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
-          <YAxis tickFormatter={compactDollars} tick={{ fontSize: 11 }} width={56} />
-          <Tooltip
-            formatter={(value) => [money(Number(value)), 'Settled']}
-            labelFormatter={(label) => {
-              const day = received.by_day.find((row) => row.day === label);
-              return `${calendarDate(String(label))}${day ? ` · ${plural(day.count, 'payment')}` : ''}`;
-            }}
-          />
-          <Bar dataKey="amount_cents" fill="#2e7d5b" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+      {nothingReceived ? (
+        // An empty chart would only draw a flat axis of zeros.
+        <Box sx={{ height, display: 'flex', alignItems: 'center', justifyContent: 'center', border: 1, borderColor: 'divider', borderStyle: 'dashed', borderRadius: 1 }} data-testid="cash-received-empty">
+          <Typography variant="body2" color="text.secondary">
+            No payments settled in the last {received.days} days.
+          </Typography>
+        </Box>
+      ) : (
+        <ResponsiveContainer width="100%" height={height}>
+          <BarChart data={received.by_day} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
+            <YAxis tickFormatter={compactDollars} {...axis} tick={{ fontSize: 11 }} width={56} />
+            <Tooltip
+              formatter={(value) => [money(Number(value)), 'Settled']}
+              labelFormatter={(label) => {
+                const day = received.by_day.find((row) => row.day === label);
+                return `${calendarDate(String(label))}${day ? ` · ${plural(day.count, 'payment')}` : ''}`;
+              }}
+            />
+            <Bar dataKey="amount_cents" fill="#2e7d5b" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      )}
     </Box>
   );
 }

@@ -2,7 +2,7 @@ import { Alert, Box, Card, CardActionArea, CardContent, Grid, LinearProgress, Ty
 import { useEffect, useState } from 'react';
 import { LinkBase, Title, useDataProvider, useNavigate } from 'react-admin';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { compactDollars, shortDay } from '../common/charts';
+import { compactDollars, dollarAxis, shortDay } from '../common/charts';
 import { calendarDate, money } from '../common/format';
 import type { OperatorDataProvider } from '../dataProvider';
 import { CashReceivedChart } from './CashReceivedChart';
@@ -58,6 +58,7 @@ export function Dashboard() {
     };
   }, [dataProvider]);
 
+  const agingAxis = dollarAxis(figures?.aging.map((bucket) => bucket.cents) ?? []);
   return (
     <Box sx={{ mt: 1, mb: 3 }} data-testid="dashboard">
       <Title title="Dashboard" />
@@ -111,7 +112,7 @@ export function Dashboard() {
                     <BarChart data={figures.aging} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
                       <CartesianGrid strokeDasharray="3 3" vertical={false} />
                       <XAxis dataKey="label" tick={{ fontSize: 11 }} />
-                      <YAxis tickFormatter={compactDollars} tick={{ fontSize: 11 }} width={56} />
+                      <YAxis tickFormatter={compactDollars} {...agingAxis} tick={{ fontSize: 11 }} width={56} />
                       <Tooltip formatter={(value) => [money(Number(value)), 'Open']} />
                       <Bar
                         dataKey="cents"

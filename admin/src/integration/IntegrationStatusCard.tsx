@@ -2,11 +2,13 @@ import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import ErrorIcon from '@mui/icons-material/Error';
 import SyncIcon from '@mui/icons-material/Sync';
 import {
-  Alert, Box, Button, Card, CardContent, Chip, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, LinearProgress, Typography,
+  Alert, Box, Button, Card, CardContent, Chip, Dialog, DialogContent, DialogContentText, DialogTitle, LinearProgress, Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { useDataProvider, useNotify, usePermissions } from 'react-admin';
+import { useDataProvider, usePermissions } from 'react-admin';
+import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { humanize, instant } from '../common/format';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { IntegrationStatus } from './integrationApi';
 
@@ -134,46 +136,36 @@ function SpruceFacts({ status }: { status: IntegrationStatus }) {
 /** Admins only (the API enforces it too): reads the whole book from Spruce again. */
 function ResyncButton({ onDone }: { onDone: () => Promise<void> }) {
   const { permissions } = usePermissions<string>();
-  const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   if (permissions !== 'admin') return null;
-  const resync = async () => {
-    setBusy(true);
-    try {
-      const answer = await dataProvider.requestResync();
-      notify(answer.message, { type: 'success' });
-      setOpen(false);
-      await onDone();
-    } catch (failure) {
-      notify((failure as Error).message, { type: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <>
       <Button variant="outlined" startIcon={<SyncIcon />} onClick={() => setOpen(true)}>
         Resync
       </Button>
-      <Dialog open={open} onClose={busy ? undefined : () => setOpen(false)}>
-        <DialogTitle>Resync from Spruce?</DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            The sync goes back to the start of Spruce's change feed and reads the whole book again. Current data stays available meanwhile; a large book
-            takes a while.
-          </DialogContentText>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="contained" onClick={resync} disabled={busy}>
-            Resync
-          </Button>
-        </DialogActions>
-      </Dialog>
+      {open ? <ResyncDialog onClose={() => setOpen(false)} onDone={onDone} /> : null}
     </>
+  );
+}
+
+function ResyncDialog({ onClose, onDone }: { onClose: () => void; onDone: () => Promise<void> }) {
+  const dataProvider = useDataProvider<OperatorDataProvider>();
+  const { busy, refusal, run } = useDialogAction({ onClose, reload: () => void onDone() });
+  return (
+    <Dialog open onClose={busy ? undefined : onClose}>
+      <DialogTitle>Resync from Spruce?</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          The sync goes back to the start of Spruce's change feed and reads the whole book again. Current data stays available meanwhile; a large book
+          takes a while.
+        </DialogContentText>
+        <DialogRefusal refusal={refusal} testId="resync-refusal" />
+      </DialogContent>
+      <ActionDialogButtons busy={busy} onCancel={onClose}>
+        <Button variant="contained" onClick={() => run(() => dataProvider.requestResync(), (answer) => answer.message)} disabled={busy}>
+          Resync
+        </Button>
+      </ActionDialogButtons>
+    </Dialog>
   );
 }

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { useDataProvider, useNotify } from 'react-admin';
+import { useDataProvider } from 'react-admin';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { IngestionRun } from './integrationApi';
 
@@ -12,23 +12,13 @@ export type RunDecision = 'commit' | 'cancel';
  */
 export function useRunDecision(onDecided: (run: IngestionRun) => void) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
-  const [deciding, setDeciding] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, refusal, run } = useDialogAction();
 
-  const decide = async (runId: string, decision: RunDecision) => {
-    setDeciding(true);
-    setError(null);
-    try {
-      const next = decision === 'commit' ? await dataProvider.commitIngestionRun(runId) : await dataProvider.cancelIngestionRun(runId);
-      notify(decision === 'commit' ? 'Applying the valid rows…' : 'Upload cancelled; nothing was applied.', { type: 'info' });
-      onDecided(next);
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setDeciding(false);
-    }
-  };
+  const decide = (runId: string, decision: RunDecision) =>
+    run(
+      async () => onDecided(decision === 'commit' ? await dataProvider.commitIngestionRun(runId) : await dataProvider.cancelIngestionRun(runId)),
+      { message: decision === 'commit' ? 'Applying the valid rows…' : 'Upload cancelled; nothing was applied.', type: 'info' },
+    );
 
-  return { deciding, error, decide };
+  return { deciding: busy, error: refusal, decide };
 }

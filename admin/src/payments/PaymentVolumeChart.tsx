@@ -2,7 +2,7 @@ import { Box, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useDataProvider } from 'react-admin';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { compactDollars, shortDay } from '../common/charts';
+import { compactDollars, dollarAxis, shortDay } from '../common/charts';
 import { calendarDate, money } from '../common/format';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { VolumeDay } from './paymentsApi';
@@ -26,6 +26,7 @@ export function PaymentVolumeChart({ days = 30, height = 150 }: { days?: number;
 
   const total = data?.reduce((sum, day) => sum + day.amountCents, 0) ?? 0;
   const count = data?.reduce((sum, day) => sum + day.count, 0) ?? 0;
+  const axis = dollarAxis(data?.map((day) => day.amountCents) ?? []);
   return (
     <Box data-testid="payment-volume-chart">
       <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 2, mb: 0.5 }}>
@@ -45,7 +46,7 @@ export function PaymentVolumeChart({ days = 30, height = 150 }: { days?: number;
           <BarChart data={data ?? []} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
-            <YAxis tickFormatter={compactDollars} tick={{ fontSize: 11 }} width={56} />
+            <YAxis tickFormatter={compactDollars} {...axis} tick={{ fontSize: 11 }} width={56} />
             <Tooltip
               formatter={(value) => [money(Number(value)), 'Amount']}
               labelFormatter={(label) => {

@@ -3,7 +3,6 @@ import { Dialog, DialogActions, DialogContent, DialogTitle } from '@mui/material
 import { useState } from 'react';
 import {
   Button,
-  CreateBase,
   DataTable,
   List,
   SaveButton,
@@ -15,12 +14,13 @@ import {
   email,
   required,
   useDataProvider,
-  useNotify,
   usePermissions,
   useRefresh,
 } from 'react-admin';
+import { DialogRefusal } from '../common/ActionDialogParts';
 import { StatusChip } from '../common/chips';
 import { InstantField } from '../common/fields';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 
 const ROLE_CHOICES = [
@@ -30,65 +30,64 @@ const ROLE_CHOICES = [
 
 function InviteOperatorButton() {
   const [open, setOpen] = useState(false);
-  const notify = useNotify();
-  const refresh = useRefresh();
   return (
     <>
       <Button label="Invite operator" onClick={() => setOpen(true)} startIcon={<PersonAddIcon />} />
-      <Dialog open={open} onClose={() => setOpen(false)} maxWidth="xs" fullWidth>
-        <DialogTitle>Invite an operator</DialogTitle>
-        <CreateBase
-          resource="operators"
-          redirect={false}
-          mutationOptions={{
-            onSuccess: (record) => {
-              notify(`Invitation emailed to ${String(record.email)}; the link works once, for 72 hours.`, { type: 'success' });
-              setOpen(false);
-              refresh();
-            },
-            onError: (error: Error) => notify(error.message, { type: 'error' }),
-          }}
-        >
-          <SimpleForm
-            defaultValues={{ role: 'ar_operator' }}
-            toolbar={
-              <Toolbar>
-                <SaveButton label="Send invitation" alwaysEnable />
-              </Toolbar>
-            }
-          >
-            <DialogContent sx={{ p: 0, width: '100%' }}>
-              <TextInput source="email" label="Work email" validate={[required(), email()]} />
-              <TextInput source="name" label="Full name" validate={required()} />
-              <SelectInput source="role" label="Role" choices={ROLE_CHOICES} validate={required()} />
-            </DialogContent>
-          </SimpleForm>
-        </CreateBase>
-        <DialogActions>
-          <Button label="Cancel" onClick={() => setOpen(false)} />
-        </DialogActions>
-      </Dialog>
+      {open ? <InviteOperatorDialog onClose={() => setOpen(false)} /> : null}
     </>
+  );
+}
+
+function InviteOperatorDialog({ onClose }: { onClose: () => void }) {
+  const dataProvider = useDataProvider<OperatorDataProvider>();
+  const refresh = useRefresh();
+  const { busy, refusal, run } = useDialogAction({ onClose, reload: refresh });
+
+  const invite = (values: Record<string, unknown>) =>
+    run(
+      async () => (await dataProvider.create('operators', { data: values })).data,
+      (operator) => `Invitation emailed to ${String(operator.email)}; the link works once, for 72 hours.`,
+    );
+
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} maxWidth="xs" fullWidth>
+      <DialogTitle>Invite an operator</DialogTitle>
+      <SimpleForm
+        resource="operators"
+        onSubmit={invite}
+        defaultValues={{ role: 'ar_operator' }}
+        toolbar={
+          <Toolbar>
+            <SaveButton label="Send invitation" alwaysEnable />
+          </Toolbar>
+        }
+      >
+        <DialogContent sx={{ p: 0, width: '100%' }}>
+          <TextInput source="email" label="Work email" validate={[required(), email()]} />
+          <TextInput source="name" label="Full name" validate={required()} />
+          <SelectInput source="role" label="Role" choices={ROLE_CHOICES} validate={required()} />
+          <DialogRefusal refusal={refusal} testId="invite-operator-refusal" />
+        </DialogContent>
+      </SimpleForm>
+      <DialogActions>
+        <Button label="Cancel" onClick={onClose} disabled={busy} />
+      </DialogActions>
+    </Dialog>
   );
 }
 
 function ResendButton({ record }: { record: { id: string; status: string } }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const refresh = useRefresh();
+  const { busy, run } = useDialogAction({ reload: refresh, notifyRefusal: true });
   if (record.status !== 'invited') return null;
   return (
     <Button
       label="Resend"
-      onClick={async (event) => {
+      disabled={busy}
+      onClick={(event) => {
         event.stopPropagation();
-        try {
-          await dataProvider.resendOperatorInvitation(record.id);
-          notify('A new invitation link was emailed; the previous one no longer works.', { type: 'success' });
-          refresh();
-        } catch (error) {
-          notify((error as Error).message, { type: 'error' });
-        }
+        void run(() => dataProvider.resendOperatorInvitation(record.id), 'A new invitation link was emailed; the previous one no longer works.');
       }}
     />
   );

@@ -6,9 +6,10 @@ import {
   ToggleButton, ToggleButtonGroup, Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useDataProvider, useNotify, useRefresh } from 'react-admin';
+import { useDataProvider, useRefresh } from 'react-admin';
 import { localDate, zonedInstant } from '../../../domain/dates';
 import { humanize, instant, money } from '../common/format';
+import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import { currentSession, dealerTimeZone } from '../session';
 import { CategoryBadge } from './SettlementFields';
@@ -65,11 +66,11 @@ export function PostingWizard({ settlement }: { settlement: SettlementDetail }) 
 
 function AutoPost({ settlement }: { settlement: SettlementDetail }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const refresh = useRefresh();
   const [progress, setProgress] = useState<PostingProgress | null>(null);
+  // The progress poll's own failure; a refused start is the action's refusal.
   const [error, setError] = useState<string | null>(null);
-  const [starting, setStarting] = useState(false);
+  const { busy: starting, refusal, run } = useDialogAction();
   const wasRunning = useRef(false);
 
   const load = useCallback(async () => {
@@ -97,21 +98,18 @@ function AutoPost({ settlement }: { settlement: SettlementDetail }) {
     return () => clearInterval(timer);
   }, [running, load]);
 
-  const start = async (retryRejected: boolean) => {
-    setStarting(true);
-    setError(null);
-    try {
-      const answer = await dataProvider.autoPost(settlement.id, retryRejected);
-      setProgress(answer.progress);
-      wasRunning.current = true;
-      if (answer.reason === 'nothing_to_post') notify('Nothing left to post on this settlement.', { type: 'info' });
-      void load();
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setStarting(false);
-    }
-  };
+  const start = (retryRejected: boolean) =>
+    run(
+      async () => {
+        setError(null);
+        const answer = await dataProvider.autoPost(settlement.id, retryRejected);
+        setProgress(answer.progress);
+        wasRunning.current = true;
+        void load();
+        return answer;
+      },
+      (answer) => (answer.reason === 'nothing_to_post' ? { message: 'Nothing left to post on this settlement.', type: 'info' } : null),
+    );
 
   const everythingPosted = CATEGORIES.every((category) => ['posted', 'empty'].includes(settlement.categories[category]?.status ?? 'empty'));
   const hasRejected = (progress?.totals.rejected ?? 0) > 0;
@@ -136,7 +134,7 @@ function AutoPost({ settlement }: { settlement: SettlementDetail }) {
           </Typography>
         ) : null}
       </Box>
-      {error ? <Alert severity="error" sx={{ mb: 1.5 }}>{error}</Alert> : null}
+      {refusal ?? error ? <Alert severity="error" sx={{ mb: 1.5 }}>{refusal ?? error}</Alert> : null}
       {progress ? <ProgressView progress={progress} /> : <LinearProgress />}
     </Box>
   );
@@ -298,31 +296,19 @@ function ManualPost({ settlement }: { settlement: SettlementDetail }) {
 
 function ManualCategoryRow({ settlement, category, header, disabled }: { settlement: SettlementDetail; category: Category; header: boolean; disabled: boolean }) {
   const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
   const refresh = useRefresh();
   const state = settlement.categories[category];
   const status = state?.status ?? 'empty';
   const [postedAt, setPostedAt] = useState(dealerNow);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, refusal, run, refuse } = useDialogAction({ reload: refresh });
 
-  const mark = async () => {
+  const mark = () => {
     const [date, time] = postedAt.split('T');
-    if (!date || !time) {
-      setError('Enter the date and time it was posted.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await dataProvider.markCategoryPosted(settlement.id, category, zonedInstant(date, time.slice(0, 5), dealerTimeZone()).toISOString());
-      notify(`${CATEGORY_LABELS[category]} marked posted`, { type: 'success' });
-      refresh();
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    if (!date || !time) return refuse('Enter the date and time it was posted.');
+    return run(
+      () => dataProvider.markCategoryPosted(settlement.id, category, zonedInstant(date, time.slice(0, 5), dealerTimeZone()).toISOString()),
+      `${CATEGORY_LABELS[category]} marked posted`,
+    );
   };
 
   return (
@@ -374,9 +360,9 @@ function ManualCategoryRow({ settlement, category, header, disabled }: { settlem
             Nothing to post
           </Typography>
         )}
-        {error ? (
+        {refusal ? (
           <Typography variant="caption" color="error" component="div">
-            {error}
+            {refusal}
           </Typography>
         ) : null}
       </TableCell>

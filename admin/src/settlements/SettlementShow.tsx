@@ -2,11 +2,11 @@ import DoneAllIcon from '@mui/icons-material/DoneAll';
 import DownloadIcon from '@mui/icons-material/Download';
 import LockClockIcon from '@mui/icons-material/LockClock';
 import {
-  Alert, Box, Button, Card, CardContent, Chip, Dialog, LinearProgress, DialogActions, DialogContent, DialogContentText, DialogTitle, Stack, Tab, Table, TableBody,
+  Alert, Box, Button, Card, CardContent, Chip, Dialog, LinearProgress, DialogContent, DialogContentText, DialogTitle, Stack, Tab, Table, TableBody,
   TableCell, TableHead, TablePagination, TableRow, Tabs, Tooltip, Typography,
 } from '@mui/material';
 import { useState, type ReactNode } from 'react';
-import { Link, Show, useDataProvider, useGetList, useNotify, useRecordContext, useRefresh, useShowContext } from 'react-admin';
+import { Link, Show, useDataProvider, useGetList, useRecordContext, useRefresh, useShowContext } from 'react-admin';
 import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { calendarDate, humanize, instant, money } from '../common/format';
 import { useDialogAction } from '../common/useDialogAction';
@@ -128,30 +128,10 @@ function Header({ settlement }: { settlement: SettlementDetail }) {
 
 /** Resolve is offered only once every category with something in it is posted; the API checks again. */
 function ResolveButton({ settlement, unposted }: { settlement: SettlementDetail; unposted: string[] }) {
-  const dataProvider = useDataProvider<OperatorDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   if (settlement.status === 'resolved') return null;
   const ready = settlement.status === 'posted' && unposted.length === 0;
   const why = settlement.status === 'open' ? 'The settlement is still collecting payments.' : unposted.length ? `Post ${unposted.join(', ')} first.` : '';
-
-  const resolve = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await dataProvider.resolveSettlement(settlement.id);
-      notify(`Settlement ${settlement.number} resolved`, { type: 'success' });
-      setOpen(false);
-      refresh();
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <>
@@ -162,25 +142,31 @@ function ResolveButton({ settlement, unposted }: { settlement: SettlementDetail;
           </Button>
         </span>
       </Tooltip>
-      <Dialog open={open} onClose={busy ? undefined : () => setOpen(false)}>
-        <DialogTitle>Resolve settlement {settlement.number}?</DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            You confirm that its {settlement.payment_count} payments ({money(settlement.net_cents)} net) are posted in the ERP and reconciled. A resolved
-            settlement can no longer change.
-          </DialogContentText>
-          {error ? <Alert severity="error" sx={{ mt: 2 }}>{error}</Alert> : null}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="contained" color="success" onClick={resolve} disabled={busy}>
-            Resolve
-          </Button>
-        </DialogActions>
-      </Dialog>
+      {open ? <ResolveDialog settlement={settlement} onClose={() => setOpen(false)} /> : null}
     </>
+  );
+}
+
+function ResolveDialog({ settlement, onClose }: { settlement: SettlementDetail; onClose: () => void }) {
+  const dataProvider = useDataProvider<OperatorDataProvider>();
+  const refresh = useRefresh();
+  const { busy, refusal, run } = useDialogAction({ onClose, reload: refresh });
+  return (
+    <Dialog open onClose={busy ? undefined : onClose}>
+      <DialogTitle>Resolve settlement {settlement.number}?</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          You confirm that its {settlement.payment_count} payments ({money(settlement.net_cents)} net) are posted in the ERP and reconciled. A resolved
+          settlement can no longer change.
+        </DialogContentText>
+        <DialogRefusal refusal={refusal} testId="resolve-refusal" />
+      </DialogContent>
+      <ActionDialogButtons busy={busy} onCancel={onClose}>
+        <Button variant="contained" color="success" onClick={() => run(() => dataProvider.resolveSettlement(settlement.id), `Settlement ${settlement.number} resolved`)} disabled={busy}>
+          Resolve
+        </Button>
+      </ActionDialogButtons>
+    </Dialog>
   );
 }
 

@@ -1,19 +1,23 @@
 import react from '@vitejs/plugin-react';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+
+// An ES module (Vite's native config loading) has no __dirname of its own.
+const appDir = path.dirname(fileURLToPath(import.meta.url));
 
 /** The customer Payments portal, served by the API under /portal/. */
 export default defineConfig({
-  root: __dirname,
+  root: appDir,
   base: '/portal/',
   plugins: [react()],
   build: {
-    outDir: path.resolve(__dirname, 'dist'),
+    outDir: path.resolve(appDir, 'dist'),
     emptyOutDir: true,
     sourcemap: true,
   },
   server: {
-    // `vite --config portal/vite.config.ts` during UI work: API calls go to a running API.
+    // `vite --config portal/vite.config.mts` during UI work: API calls go to a running API.
     proxy: { '/api': process.env.PORTAL_API_URL ?? 'http://127.0.0.1:3000' },
   },
 });

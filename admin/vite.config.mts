@@ -1,21 +1,25 @@
 import react from '@vitejs/plugin-react';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+
+// An ES module (Vite's native config loading) has no __dirname of its own.
+const appDir = path.dirname(fileURLToPath(import.meta.url));
 
 /** The operator console (react-admin), served by the API under /admin/. */
 export default defineConfig({
-  root: __dirname,
+  root: appDir,
   base: '/admin/',
   plugins: [react()],
   build: {
-    outDir: path.resolve(__dirname, 'dist'),
+    outDir: path.resolve(appDir, 'dist'),
     emptyOutDir: true,
     sourcemap: true,
     // react-admin and MUI make one large vendor chunk; that is expected for an internal console.
     chunkSizeWarningLimit: 4000,
   },
   server: {
-    // `vite --config admin/vite.config.ts` during UI work: API calls go to a running API on the
+    // `vite --config admin/vite.config.mts` during UI work: API calls go to a running API on the
     // same origin through this proxy, so the session cookie and CSRF header work unchanged.
     proxy: { '/api': process.env.ADMIN_API_URL ?? 'http://127.0.0.1:3000' },
   },
