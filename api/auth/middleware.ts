@@ -1,5 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../db/connection';
+import { activeOperator } from '../../db/operators';
+import { activePortalUser } from '../../db/sessions';
 import { forbidden, HttpError, unauthorized } from '../errors';
 import { portalAccessBlocked, PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
 import type { OperatorContext } from './context';
@@ -43,7 +45,7 @@ function requireSession(db: Db, kind: UserKind, attach: (req: Request, userId: s
 
 export function requireOperator(db: Db): RequestHandler {
   return requireSession(db, 'operator', async (req, userId) => {
-    const user = await db('operator_users').where({ id: userId, status: 'active' }).first();
+    const user = await activeOperator(db, userId);
     if (!user) return false;
     req.operator = { id: user.id, dealerId: user.dealer_id, role: user.role, email: user.email, name: user.name };
     return true;
@@ -52,7 +54,7 @@ export function requireOperator(db: Db): RequestHandler {
 
 export function requireCustomer(db: Db): RequestHandler {
   return requireSession(db, 'customer', async (req, userId) => {
-    const user = await db('portal_users').where({ id: userId, status: 'active' }).first();
+    const user = await activePortalUser(db, userId);
     if (!user) return false;
     // Checked on every request so that turning access off ends sessions already open.
     if (await portalAccessBlocked(db, user.company_id)) throw new HttpError(401, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);

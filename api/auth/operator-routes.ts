@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
+import { dealerAtSignIn, dealerOfSession } from '../../db/dealers';
 import { body } from '../validate';
 import { operatorOf } from './context';
 import { requireOperator } from './middleware';
@@ -17,7 +18,7 @@ export function operatorAuthRoutes(db: Db, secureCookies: boolean): Router {
     const { email, password } = body(req, signInBody);
     const user = await checkCredentials(db, 'operator_users', email, password);
     const { csrfToken } = await startSession(db, res, 'operator', user.id, secureCookies);
-    const dealer = await db('dealers').where({ id: user.dealer_id }).first('id', 'name', 'time_zone', 'integration_mode');
+    const dealer = await dealerAtSignIn(db, user.dealer_id);
     res.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role }, dealer, csrfToken });
   });
 
@@ -28,7 +29,7 @@ export function operatorAuthRoutes(db: Db, secureCookies: boolean): Router {
 
   router.get('/auth/session', requireOperator(db), async (req, res) => {
     const operator = operatorOf(req);
-    const dealer = await db('dealers').where({ id: operator.dealerId }).first('id', 'name', 'time_zone', 'integration_mode', 'bills_by_statement');
+    const dealer = await dealerOfSession(db, operator.dealerId);
     res.json({ user: { id: operator.id, email: operator.email, name: operator.name, role: operator.role }, dealer, csrfToken: req.csrfToken });
   });
 

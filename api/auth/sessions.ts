@@ -1,26 +1,20 @@
 import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/connection';
+import { deleteSession, deleteUserSessions, insertSession, sessionByTokenHash, type SessionRow, type UserKind } from '../../db/sessions';
 import { hashToken, newToken } from './tokens';
 
-export type UserKind = 'operator' | 'customer';
+export type { SessionRow, UserKind };
 
 /** Operators and customers have separate cookies, so one browser can hold both sessions. */
 export const SESSION_COOKIE: Record<UserKind, string> = { operator: 'dp_operator', customer: 'dp_customer' };
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
-export interface SessionRow {
-  token_hash: string;
-  user_kind: UserKind;
-  user_id: string;
-  csrf_token: string;
-  expires_at: Date;
-}
-
 export async function startSession(db: Db, res: Response, kind: UserKind, userId: string, secureCookies: boolean): Promise<{ csrfToken: string }> {
   const { token, hash } = newToken();
   const csrfToken = randomBytes(24).toString('base64url');
-  await db('sessions').insert({ token_hash: hash, user_kind: kind, user_id: userId, csrf_token: csrfToken, expires_at: new Date(Date.now() + SESSION_TTL_MS) });
+  await insertSession(db, { token_hash: hash, user_kind: kind, user_id: userId, csrf_token: csrfToken, expires_at: new Date(Date.now() + SESSION_TTL_MS) });
   res.cookie(SESSION_COOKIE[kind], token, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', maxAge: SESSION_TTL_MS });
   return { csrfToken };
 }
@@ -28,18 +22,18 @@ export async function startSession(db: Db, res: Response, kind: UserKind, userId
 export async function findSession(db: Db, req: Request, kind: UserKind): Promise<SessionRow | undefined> {
   const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE[kind]];
   if (!token) return undefined;
-  const row = (await db('sessions').where({ token_hash: hashToken(token), user_kind: kind }).first()) as SessionRow | undefined;
+  const row = await sessionByTokenHash(db, hashToken(token), kind);
   if (!row || row.expires_at.getTime() <= Date.now()) return undefined;
   return row;
 }
 
 export async function endSession(db: Db, req: Request, res: Response, kind: UserKind): Promise<void> {
   const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE[kind]];
-  if (token) await db('sessions').where({ token_hash: hashToken(token) }).delete();
+  if (token) await deleteSession(db, hashToken(token));
   res.clearCookie(SESSION_COOKIE[kind], { path: '/' });
 }
 
 /** After a password change every other session of the user ends. */
-export async function endAllSessions(db: Db, kind: UserKind, userId: string): Promise<void> {
-  await db('sessions').where({ user_kind: kind, user_id: userId }).delete();
+export async function endAllSessions(db: Db | Knex.Transaction, kind: UserKind, userId: string): Promise<void> {
+  await deleteUserSessions(db, kind, userId);
 }

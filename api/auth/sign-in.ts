@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection';
+import { recordFailedSignIn, recordSignIn, signInUserByEmail, type SignInRows, type SignInTable } from '../../db/sessions';
 import { HttpError } from '../errors';
 import { decoyPasswordHash, verifyPassword } from './passwords';
 
@@ -10,8 +11,8 @@ export const LOCKOUT_MS = 15 * 60 * 1000;
  * account refuses every attempt, right or wrong, for fifteen minutes. Unknown emails and
  * wrong passwords get the same answer and take the same time.
  */
-export async function checkCredentials(db: Db, table: 'operator_users' | 'portal_users', email: string, password: string): Promise<Record<string, any>> {
-  const user = await db(table).where({ email }).first();
+export async function checkCredentials<T extends SignInTable>(db: Db, table: T, email: string, password: string): Promise<SignInRows[T]> {
+  const user = await signInUserByEmail(db, table, email);
   if (!user) {
     await verifyPassword(await decoyPasswordHash(), password);
     throw invalidCredentials();
@@ -22,14 +23,14 @@ export async function checkCredentials(db: Db, table: 'operator_users' | 'portal
   const ok = await verifyPassword(user.password_hash, password);
   if (!ok) {
     const failures = user.failed_logins + 1;
-    await db(table).where({ id: user.id }).update({
-      failed_logins: failures >= MAX_FAILED_SIGN_INS ? 0 : failures,
-      locked_until: failures >= MAX_FAILED_SIGN_INS ? new Date(Date.now() + LOCKOUT_MS) : null,
+    await recordFailedSignIn(db, table, user.id, {
+      failedLogins: failures >= MAX_FAILED_SIGN_INS ? 0 : failures,
+      lockedUntil: failures >= MAX_FAILED_SIGN_INS ? new Date(Date.now() + LOCKOUT_MS) : null,
     });
     throw invalidCredentials();
   }
   if (user.status !== 'active') throw new HttpError(403, 'account_disabled', 'This account is not active. Ask your administrator.');
-  await db(table).where({ id: user.id }).update({ failed_logins: 0, locked_until: null, last_login_at: db.fn.now() });
+  await recordSignIn(db, table, user.id);
   return user;
 }
 

@@ -1,23 +1,20 @@
 import { Router } from 'express';
+import { customerAccountDetail, priorityComponentSamples } from '../../db/customers';
 import type { Db } from '../../db/connection';
-import { contactEmailFor } from '../../db/invitations';
 import { centsToDecimal } from '../../domain/money';
 import { bandFor } from '../../domain/collection-priority';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
 import { sendCsv } from './csv';
 import { priorityBreakdown, priorityPoints } from './priority-breakdown';
 import {
   allCustomers,
-  CUSTOMER_COLUMNS,
   assertCustomerSort,
   DEFAULT_CUSTOMER_SORT,
   listCustomers,
   parseCustomerFilter,
   summarizeCustomers,
-  toCustomerRow,
   type CustomerRow,
 } from './customer-query';
 import { routeId } from './list-helpers';
@@ -29,25 +26,25 @@ export function customerRoutes({ db }: AppDeps): Router {
 
   router.get('/customers', async (req, res) => {
     const params = listParams(req, { sort: DEFAULT_CUSTOMER_SORT });
-    const { rows, total } = await listCustomers(db, operatorOf(req).dealerId, params);
+    const { rows, total } = await listCustomers(db, operatorOf(req).dealerId, parseCustomerFilter(params.filter), params);
     sendList(res, 'customers', rows, params.range, total);
   });
 
   router.get('/customers/summary', async (req, res) => {
     const { filter } = listParams(req);
-    res.json(await summarizeCustomers(db, operatorOf(req).dealerId, filter));
+    res.json(await summarizeCustomers(db, operatorOf(req).dealerId, parseCustomerFilter(filter)));
   });
 
   router.get('/customers/export.csv', async (req, res) => {
     const { dealerId } = operatorOf(req);
     const params = listParams(req, { sort: DEFAULT_CUSTOMER_SORT });
     // Refuse bad input while a JSON error can still be sent, before the download starts.
-    parseCustomerFilter(params.filter);
+    const filter = parseCustomerFilter(params.filter);
     assertCustomerSort(params.sort);
     const componentKeys = await priorityComponentKeys(db, dealerId);
     const today = await dealerToday(db, dealerId);
     async function* rows() {
-      for await (const row of allCustomers(db, dealerId, params)) {
+      for await (const row of allCustomers(db, dealerId, filter, params.sort)) {
         const points = priorityPoints(row.priority_components);
         yield [...exportCells(row), ...componentKeys.map((key) => points[key] ?? '')];
       }
@@ -89,42 +86,15 @@ function exportCells(row: CustomerRow): unknown[] {
  * sample of rows names them all without reading 50,000 JSON documents.
  */
 async function priorityComponentKeys(db: Db, dealerId: string): Promise<string[]> {
-  const sample = await db('account_stats').where({ dealer_id: dealerId }).whereRaw(`priority_components <> '{}'::jsonb`).limit(50).pluck('priority_components');
+  const sample = await priorityComponentSamples(db, dealerId);
   return [...new Set(sample.flatMap((stored) => Object.keys(priorityPoints(stored))))];
 }
 
 /** One account's summary: balances, aging, priority and its components, credit, contacts, portal access. */
 export async function customerDetail(db: Db, dealerId: string, id: string) {
-  const raw = await db('customer_accounts as ca')
-    .leftJoin('account_stats as s', 's.customer_account_id', 'ca.id')
-    .where({ 'ca.dealer_id': dealerId, 'ca.id': id })
-    .whereNull('ca.deleted_at')
-    .first([...CUSTOMER_COLUMNS, 's.priority_components', 's.computed_at', 'ca.address_line1', 'ca.city', 'ca.state', 'ca.postal_code', 'ca.phone', 'ca.created_at']);
-  if (!raw) throw notFound('Customer');
-
-  const [contacts, jobs, invitation, companies, inviteTo] = await Promise.all([
-    db('contacts')
-      .where({ dealer_id: dealerId, customer_account_id: id })
-      .whereNull('deleted_at')
-      .orderBy([{ column: 'is_primary', order: 'desc' }, { column: 'name' }])
-      .select('id', 'erp_contact_id', 'name', 'email', 'phone', 'role', 'is_primary'),
-    db('jobs').where({ dealer_id: dealerId, customer_account_id: id }).orderBy('name').select('id', 'erp_job_id', 'name', 'status'),
-    db('invitations')
-      .where({ dealer_id: dealerId, customer_account_id: id })
-      .whereNot('status', 'superseded')
-      .orderBy('created_at', 'desc')
-      .first('id', 'email', 'status', 'sent_at', 'expires_at', 'responded_at', 'created_at'),
-    db('company_account_links as l')
-      .join('customer_companies as c', 'c.id', 'l.company_id')
-      .where({ 'l.dealer_id': dealerId, 'l.customer_account_id': id })
-      .select('c.id as company_id', 'c.name as company_name', 'l.status', 'l.linked_at', db.raw('(select count(*)::int from portal_users u where u.company_id = c.id and u.status = ?) as active_users', ['active'])),
-    // The address an invitation would go to now, the same one the invite route picks.
-    contactEmailFor(db, id),
-  ]);
-
-  const row = toCustomerRow(raw);
+  const { row, raw, contacts, jobs, invitation, companies, inviteTo } = await customerAccountDetail(db, dealerId, id);
   const limit = row.credit_limit_cents;
-  const linkedActive = companies.some((company: { status: string }) => company.status === 'active');
+  const linkedActive = companies.some((company) => company.status === 'active');
   return {
     ...row,
     priority_band: bandFor(row.collection_priority),

@@ -1,11 +1,10 @@
 import { Router } from 'express';
-import { recordAudit } from '../../db/audit';
+import { dealerIntegration, recordResyncRequest } from '../../db/dealers';
 import { readSyncState } from '../../db/sync-state';
 import { SpruceClient, SpruceError } from '../../integrations/spruce';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
 import type { AppDeps } from '../deps';
-import { conflict, notFound } from '../errors';
 import { requestSpruceResync } from '../spruce-sync-client';
 
 /**
@@ -22,8 +21,7 @@ export function integrationRoutes({ db, temporal, config }: AppDeps): Router {
 
   router.get('/integration', async (req, res) => {
     const { dealerId } = operatorOf(req);
-    const dealer = await db('dealers').where({ id: dealerId }).first('id', 'integration_mode', 'spruce_base_url', 'spruce_tenant_id', 'spruce_api_key');
-    if (!dealer) throw notFound('Dealer');
+    const dealer = await dealerIntegration(db, dealerId);
     if (dealer.integration_mode !== 'spruce') {
       res.json({ id: 'integration', mode: dealer.integration_mode, spruce: null, sync: null });
       return;
@@ -54,12 +52,8 @@ export function integrationRoutes({ db, temporal, config }: AppDeps): Router {
 
   router.post('/integration/resync', requireRole('admin'), async (req, res) => {
     const operator = operatorOf(req);
-    const dealer = await db('dealers').where({ id: operator.dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_tenant_id');
-    if (!dealer) throw notFound('Dealer');
-    if (dealer.integration_mode !== 'spruce') throw conflict('not_spruce', 'Resync is for dealers on the Spruce integration; file-based dealers upload their files again instead.');
-    if (!dealer.spruce_base_url || !dealer.spruce_tenant_id) throw conflict('spruce_not_configured', 'Set up the Spruce connection (base URL, tenant and API key) before resyncing.');
     // Audited before the signal: a resync that reached the workflow is always on record.
-    await recordAudit(db, { dealerId: operator.dealerId, actorKind: 'operator', actorId: operator.id, action: 'integration.resync_requested', entityType: 'integration', entityId: operator.dealerId });
+    await recordResyncRequest(db, operator.dealerId, operator.id);
     await requestSpruceResync(temporal, config.TASK_QUEUE, operator.dealerId, operator.id);
     res.status(202).json({ id: 'integration', status: 'resync_requested', message: 'Resync started: the cursor goes back to the beginning and the whole book is read again. Current data stays available meanwhile.' });
   });

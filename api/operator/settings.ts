@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { recordAudit } from '../../db/audit';
+import { dealerSettings, updateDealerSettings } from '../../db/dealers';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
 import { body } from '../validate';
 
 /**
@@ -63,35 +62,13 @@ export function settingsRoutes({ db }: AppDeps): Router {
   const router = Router();
 
   router.get('/settings/dealer', async (req, res) => {
-    const dealer = await db('dealers').where({ id: operatorOf(req).dealerId }).first();
-    if (!dealer) throw notFound('Dealer');
-    res.json(toSettingsRecord(dealer));
+    res.json(toSettingsRecord(await dealerSettings(db, operatorOf(req).dealerId)));
   });
 
   router.put('/settings/dealer', requireRole('admin'), async (req, res) => {
     const operator = operatorOf(req);
     const change: DealerSettingsChange = body(req, dealerSettingsBody);
-    const updated = await db.transaction(async (trx) => {
-      const before = await trx('dealers').where({ id: operator.dealerId }).forUpdate().first();
-      if (!before) throw notFound('Dealer');
-      const changes: Record<string, { from: unknown; to: unknown }> = {};
-      for (const [key, value] of Object.entries(change)) {
-        if (value !== undefined && JSON.stringify(before[key]) !== JSON.stringify(value)) changes[key] = { from: before[key], to: value };
-      }
-      if (Object.keys(changes).length === 0) return before;
-      const patch = Object.fromEntries(Object.entries(changes).map(([key, { to }]) => [key, to]));
-      const [after] = await trx('dealers').where({ id: operator.dealerId }).update({ ...patch, updated_at: trx.fn.now() }).returning('*');
-      await recordAudit(trx, {
-        dealerId: operator.dealerId,
-        actorKind: 'operator',
-        actorId: operator.id,
-        action: 'dealer.settings_updated',
-        entityType: 'dealer',
-        entityId: operator.dealerId,
-        data: { changes },
-      });
-      return after;
-    });
+    const updated = await updateDealerSettings(db, { dealerId: operator.dealerId, operatorId: operator.id }, change);
     res.json(toSettingsRecord(updated));
   });
 
