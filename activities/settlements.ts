@@ -7,9 +7,8 @@ import {
 } from '../db/settlements';
 import type { SettlementStatus } from '../domain/settlement';
 import { glPostedSignal, paymentWorkflowId } from '../workflows/payment-definitions';
-import {
-  paymentJoinedSignal, paymentLeftSignal, settlementWorkflowId, type SettlementWorkflowInput,
-} from '../workflows/settlement-definitions';
+import { signalPaymentJoined } from '../workflows/settlement-client';
+import { paymentLeftSignal, settlementWorkflowId, type SettlementWorkflowInput } from '../workflows/settlement-definitions';
 
 /**
  * Side effects of settlements: batch membership (called by the payment workflow), closing at
@@ -34,14 +33,8 @@ export function createSettlementActivities(deps: ActivityDeps) {
       sequence: settlement.sequence,
       closesAt: new Date(settlement.closes_at).toISOString(),
     };
-    await deps.temporal.workflow.signalWithStart('settlementWorkflow', {
-      // The row's own id: a day's second batch has its own workflow.
-      workflowId: settlement.workflow_id,
-      taskQueue: deps.taskQueue,
-      args: [input],
-      signal: paymentJoinedSignal,
-      signalArgs: [{ paymentId }],
-    });
+    // The row's own id: a day's second batch has its own workflow.
+    await signalPaymentJoined(deps.temporal, deps.taskQueue, { workflowId: settlement.workflow_id, input }, paymentId);
   };
 
   const signalSettlement = async (settlement: SettlementRow, send: (handle: ReturnType<typeof deps.temporal.workflow.getHandle>) => Promise<void>) => {

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import { sharedMailer } from '../integrations/mailer';
-import { ensureAgingRefreshForAllDealers } from '../services/aging-refresh-start';
+import { ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
 import { relayDueEmails } from '../services/email-relay';
-import { startOrphanedPayments } from '../services/payment-start';
+import { startOrphanedPayments } from '../workflows/payment-client';
 import type { Config } from './config';
 import { logger } from './logger';
 

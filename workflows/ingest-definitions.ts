@@ -1,7 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 /** Shared by the ingestion workflow and the API that starts and steers it. */
-export const INGEST_WORKFLOW_TYPE = 'ingestWorkflow';
 export const ingestWorkflowId = (runId: string) => `ingest-${runId}`;
 
 export interface IngestWorkflowInput {

@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { recordAudit } from '../../db/audit';
 import type { Db } from '../../db/connection';
 import { contactEmailFor } from '../../db/invitations';
 import { logger } from '../../runtime/logger';
 import type { Config } from '../../runtime/config';
-import type { invitationWorkflow } from '../../workflows/invitation';
+import { startInvitationWorkflow } from '../../workflows/invitation-client';
 import { invitationSupersededSignal, invitationWorkflowId } from '../../workflows/invitation-definitions';
 import { newToken } from '../auth/tokens';
 
@@ -86,12 +85,7 @@ export async function inviteAccount(deps: InviteDeps, inviter: Inviter, customer
       });
       // Started before commit so a start failure rolls the invitation back; the workflow's
       // first activity waits for the row to become visible.
-      await temporal.workflow.start<typeof invitationWorkflow>('invitationWorkflow', {
-        taskQueue: config.TASK_QUEUE,
-        workflowId: invitationWorkflowId(invitation.id),
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        args: [{ invitationId: invitation.id, ttlMs: config.INVITATION_TTL_MS }],
-      });
+      await startInvitationWorkflow(temporal, config.TASK_QUEUE, { invitationId: invitation.id, ttlMs: config.INVITATION_TTL_MS });
       return {
         outcome, customerAccountId: account.id, erpAccountId: account.erp_account_id, accountName: account.name,
         invitationId: invitation.id as string, email: email as string, expiresAt: new Date(invitation.expires_at).toISOString(),

@@ -6,7 +6,7 @@ import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
 import type { AppDeps } from '../deps';
 import { conflict, notFound } from '../errors';
-import { requestSpruceResync } from '../spruce-sync-client';
+import { requestSpruceResync } from '../../workflows/spruce-sync-client';
 
 /**
  * The Integration page's data: which mode the dealer is in and, for Spruce dealers, how the
