@@ -1,6 +1,7 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from '.';
+import { FailureType } from './errors';
 import { fullyPostedPayments } from '../db/gl-posting';
 import {
   closeSettlement, joinSettlement, leaveSettlement, queueReversal, SettlementRefusal, type SettlementRow,
@@ -20,7 +21,7 @@ export function createSettlementActivities(deps: ActivityDeps) {
   const { db } = deps;
 
   const refusal = (error: unknown): never => {
-    if (error instanceof SettlementRefusal) throw ApplicationFailure.create({ type: 'SettlementRefusal', message: error.message, nonRetryable: true, details: [error.code] });
+    if (error instanceof SettlementRefusal) throw ApplicationFailure.create({ type: FailureType.SettlementRefusal, message: error.message, nonRetryable: true, details: [error.code] });
     throw error;
   };
 
@@ -76,7 +77,7 @@ export function createSettlementActivities(deps: ActivityDeps) {
      */
     async notifyPaymentsPosted({ settlementId, signalPayments = true }: { settlementId: string; signalPayments?: boolean }): Promise<{ status: SettlementStatus; notified: number }> {
       const settlement: SettlementRow | undefined = await db('settlements').where({ id: settlementId }).first();
-      if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, 'NonRetryable');
+      if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
       if (!signalPayments || settlement.status === 'open' || settlement.status === 'ready') return { status: settlement.status, notified: 0 };
       const paymentIds = await fullyPostedPayments(db, settlementId);
       let notified = 0;

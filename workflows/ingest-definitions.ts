@@ -21,7 +21,4 @@ export interface IngestOutcome {
 export const ingestDecisionSignal = defineSignal<[{ decision: IngestDecision }]>('ingestDecision');
 export const ingestPhaseQuery = defineQuery<IngestPhase>('ingestPhase');
 
-/** Activity failure types that retrying cannot fix. */
-export const INGEST_NON_RETRYABLE = ['IngestionCommitConflict', 'IngestionDatabaseRefused'] as const;
-
 export const DEFAULT_DECISION_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
