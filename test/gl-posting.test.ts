@@ -3,7 +3,7 @@ import { createSettlementActivities } from '../activities/settlements';
 import type { Db } from '../db/connection';
 import { startSpruceEmulator, type GlPosting, type SpruceEmulator } from '../emulators/spruce';
 import { logger } from '../runtime/logger';
-import { createWorker, type RunningWorker } from '../runtime/worker';
+import { createWorker, type RunningWorker } from '../worker/create-worker';
 import type { glPostingWorkflow } from '../workflows/gl-posting';
 import { startGlPosting } from '../workflows/gl-posting-client';
 import { glPostingProgressQuery, glPostingWorkflowId } from '../workflows/settlement-definitions';

@@ -13,7 +13,7 @@ import { signWebhook, startSpruceEmulator, type SpruceEmulator } from '../emulat
 import type { SpruceChange } from '../integrations/spruce';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
-import { createWorker, type RunningWorker } from '../runtime/worker';
+import { createWorker, type RunningWorker } from '../worker/create-worker';
 import { generateBook } from '../scripts/demo/book';
 import { spruceSyncWorkflowId } from '../workflows/spruce-sync-definitions';
 import { testConfig } from './support/config';
