@@ -4,9 +4,9 @@ import { config, exitWithOneLine } from './runtime/config';
 import { logger } from './runtime/logger';
 import { describeStartupError, onShutdown } from './runtime/shutdown';
 import { temporalRuntimeLogger } from './runtime/temporal-logger';
-import { createWorker } from './runtime/worker';
+import { createWorker } from './worker/create-worker';
 import { connectTemporalClient } from './runtime/temporal-client';
-import { startWorkerDuties } from './runtime/worker-duties';
+import { startWorkerDuties } from './worker/duties';
 
 /** The Temporal worker: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
+import { FailureType } from './errors';
 import { completeAutoCategory, finishPostingRun, recordRunState } from '../db/gl-posting';
 import { countPendingInSlice, lineCounts, nextPendingLines, recordLineResults, type LineResult, type LineSlice, type PostableLine } from '../db/gl-lines';
 import { refreshStatus } from '../db/settlements';
@@ -25,9 +26,9 @@ export function createGlPostingActivities(deps: ActivityDeps) {
       .join('dealers as d', 'd.id', 's.dealer_id')
       .where('s.id', settlementId)
       .first('s.id', 's.number', 's.dealer_id', 'd.integration_mode', 'd.spruce_base_url', 'd.spruce_api_key', 'd.spruce_tenant_id');
-    if (!row) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, 'NonRetryable');
+    if (!row) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
     if (row.integration_mode !== 'spruce' || !row.spruce_base_url || !row.spruce_tenant_id) {
-      throw ApplicationFailure.nonRetryable('This dealer has no Spruce connection; post the settlement with the posting file instead.', 'SpruceClientError');
+      throw ApplicationFailure.nonRetryable('This dealer has no Spruce connection; post the settlement with the posting file instead.', FailureType.SpruceClientError);
     }
     return { settlement: row, client: new SpruceClient({ baseUrl: row.spruce_base_url, apiKey: row.spruce_api_key ?? '', tenantId: row.spruce_tenant_id }) };
   };
@@ -39,7 +40,7 @@ export function createGlPostingActivities(deps: ActivityDeps) {
     async beginGlPosting({ settlementId, startedBy }: { settlementId: string; startedBy: string | null }): Promise<CategoryProgress[]> {
       await db.transaction(async (trx) => {
         const settlement = await trx('settlements').where({ id: settlementId }).forUpdate().first('id', 'dealer_id');
-        if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, 'NonRetryable');
+        if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
         await trx('gl_posting_runs')
           .insert({ settlement_id: settlementId, dealer_id: settlement.dealer_id, workflow_id: glPostingWorkflowId(settlementId), status: 'running', started_by: startedBy })
           .onConflict('settlement_id')
@@ -103,7 +104,7 @@ export function createGlPostingActivities(deps: ActivityDeps) {
       }
       if (waiting.length > 0) {
         // Retryable: the workflow waits and tries again, as it does while Spruce is down.
-        throw ApplicationFailure.create({ type: 'OriginalNotPosted', message: `${waiting.length} reversal line(s) wait for their originals: ${waiting[0]}`, nonRetryable: false });
+        throw ApplicationFailure.create({ type: FailureType.OriginalNotPosted, message: `${waiting.length} reversal line(s) wait for their originals: ${waiting[0]}`, nonRetryable: false });
       }
       const counts = (await progressOf(settlementId)).find((row) => row.category === category)!;
       // Every line taken was answered (or this threw), so a short batch emptied the slice.
@@ -174,10 +175,10 @@ export function glLineBody(line: PostableLine, settlementNumber: string): { body
 
 function toActivityFailure(error: unknown): ApplicationFailure {
   if (error instanceof SpruceUnavailableError) {
-    return ApplicationFailure.create({ type: 'SpruceUnavailable', message: error.message, nonRetryable: false });
+    return ApplicationFailure.create({ type: FailureType.SpruceUnavailable, message: error.message, nonRetryable: false });
   }
   if (error instanceof SpruceClientError || error instanceof SpruceRejectedError) {
-    return ApplicationFailure.create({ type: 'SpruceClientError', message: error.message, nonRetryable: true });
+    return ApplicationFailure.create({ type: FailureType.SpruceClientError, message: error.message, nonRetryable: true });
   }
-  return error instanceof ApplicationFailure ? error : ApplicationFailure.create({ message: error instanceof Error ? error.message : String(error), type: 'PostingError' });
+  return error instanceof ApplicationFailure ? error : ApplicationFailure.create({ message: error instanceof Error ? error.message : String(error), type: FailureType.PostingError });
 }

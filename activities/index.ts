@@ -18,7 +18,7 @@ export interface ActivityDeps {
   db: Db;
   logger: Logger;
   config: Config;
-  /** For activities that start or signal other workflows (provided by runtime/worker.ts). */
+  /** For activities that start or signal other workflows (provided by worker/create-worker.ts). */
   temporal: Client;
   /** The task queue this worker serves; workflows started by activities go to the same one. */
   taskQueue: string;

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
+import { FailureType } from './errors';
 import { commitRun, CommitConflict, removeStagingFiles, type RunCommit } from './ingestion/commit-run';
 import { validateRun, type RunValidation } from './ingestion/validate-run';
 
@@ -41,11 +42,11 @@ export function createIngestActivities({ db, logger }: ActivityDeps) {
         logger.info({ runId, files: result.files, touchedAccounts: result.touchedAccounts, alreadyCommitted: result.alreadyCommitted }, 'ingestion committed');
         return result;
       } catch (error) {
-        if (error instanceof CommitConflict) throw ApplicationFailure.nonRetryable(error.message, 'IngestionCommitConflict');
+        if (error instanceof CommitConflict) throw ApplicationFailure.nonRetryable(error.message, FailureType.IngestionCommitConflict);
         if (isDataRefusal(error)) {
           // knex prefixes the SQL text; the operator needs only the database's own sentence.
           const reason = error.message.split(' - ').pop()?.trim() ?? error.message;
-          throw ApplicationFailure.nonRetryable(`the database refused the data (${reason})`, 'IngestionDatabaseRefused');
+          throw ApplicationFailure.nonRetryable(`the database refused the data (${reason})`, FailureType.IngestionDatabaseRefused);
         }
         throw error;
       }

@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { createHash, randomBytes } from 'node:crypto';
 import type { ActivityDeps } from '.';
+import { FailureType } from './errors';
 import { recordAudit } from '../db/audit';
 import { expireInvitation, type InvitationRowStatus } from '../db/invitations';
 import { sharedMailer } from '../integrations/mailer';
@@ -27,9 +28,9 @@ export function createInvitationActivities({ db, config }: ActivityDeps) {
         .first('i.*', 'ca.name as account_name', 'ca.erp_account_id', 'd.name as dealer_name', 'd.time_zone');
       if (!row) {
         if (Context.current().info.attempt >= ATTEMPTS_BEFORE_GIVING_UP_ON_A_MISSING_ROW) {
-          throw ApplicationFailure.create({ type: 'NonRetryable', message: `Invitation ${invitationId} was never recorded.`, nonRetryable: true });
+          throw ApplicationFailure.create({ type: FailureType.NonRetryable, message: `Invitation ${invitationId} was never recorded.`, nonRetryable: true });
         }
-        throw ApplicationFailure.create({ type: 'InvitationNotVisibleYet', message: `Invitation ${invitationId} is not visible yet.` });
+        throw ApplicationFailure.create({ type: FailureType.InvitationNotVisibleYet, message: `Invitation ${invitationId} is not visible yet.` });
       }
       if (row.status !== 'pending') return { sent: false, status: row.status };
       if (new Date(row.expires_at).getTime() <= Date.now()) {

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
+import { FailureType, PaymentRefusalFailure } from './errors';
 import { recordAudit } from '../db/audit';
 import { applyReservations, releaseReservations, reverseApplications, transitionPayment } from '../db/payments';
 import { refreshAccountStats } from '../db/account-stats';
@@ -26,7 +27,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
       .join('dealers as d', 'd.id', 'p.dealer_id')
       .where('p.id', paymentId)
       .first('p.*', 'pm.moov_payment_method_id', 'pm.id as method_row_id', 'd.moov_account_id as dealer_moov_account_id', 'd.name as dealer_name');
-    if (!payment) throw ApplicationFailure.nonRetryable(`payment ${paymentId} not found`, 'NonRetryable');
+    if (!payment) throw ApplicationFailure.nonRetryable(`payment ${paymentId} not found`, FailureType.NonRetryable);
     return payment;
   };
 
@@ -36,7 +37,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
   };
 
   const rethrow = (error: unknown): never => {
-    if (error instanceof ProcessorRejection) throw ApplicationFailure.nonRetryable(error.message, 'NonRetryable', error.code);
+    if (error instanceof ProcessorRejection) throw ApplicationFailure.nonRetryable(error.message, FailureType.NonRetryable, error.code);
     throw error;
   };
 
@@ -49,19 +50,19 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
    */
   const notCancellable = (payment: Record<string, any>, error: TransferNotReversible): ApplicationFailure => {
     if (error.cleared || payment.status === 'settled') {
-      return refusal('TransferNotCancellable', `Payment ${payment.number} has already cleared at the customer's bank, so it can no longer be cancelled; the money must be sent back to the customer as a refund instead. Freeze the payment to keep it out of settlement until the refund is arranged.`);
+      return refusal(PaymentRefusalFailure.TransferNotCancellable, `Payment ${payment.number} has already cleared at the customer's bank, so it can no longer be cancelled; the money must be sent back to the customer as a refund instead. Freeze the payment to keep it out of settlement until the refund is arranged.`);
     }
     const next = payment.status === 'frozen'
       ? 'It stays frozen, and out of settlement, until you release it; refund it once it has settled.'
       : 'Refund it once it has settled, or freeze it now to keep it out of settlement.';
-    return refusal('TransferNotCancellable', `Payment ${payment.number} has already been sent to the customer's bank, so it can no longer be cancelled; the money must be sent back instead. ${next}`);
+    return refusal(PaymentRefusalFailure.TransferNotCancellable, `Payment ${payment.number} has already been sent to the customer's bank, so it can no longer be cancelled; the money must be sent back instead. ${next}`);
   };
 
   return {
     async submitTransfer({ paymentId }: { paymentId: string }): Promise<{ transferId: string; processorStatus: string }> {
       const payment = await loadPayment(paymentId);
       if (payment.moov_transfer_id) return { transferId: payment.moov_transfer_id, processorStatus: payment.moov_status ?? 'created' };
-      if (!payment.dealer_moov_account_id) throw ApplicationFailure.nonRetryable(`dealer ${payment.dealer_name} has no processor account`, 'NonRetryable');
+      if (!payment.dealer_moov_account_id) throw ApplicationFailure.nonRetryable(`dealer ${payment.dealer_name} has no processor account`, FailureType.NonRetryable);
       const transfer = await processor()
         .createTransfer({
           idempotencyKey: `payment-${paymentId}`,
@@ -169,7 +170,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
       if (payment.moov_transfer_id) {
         await processor().cancelOrRefund(payment.moov_transfer_id, { idempotencyKey: `dispute-refund-${paymentId}`, amountCents: Number(payment.amount_cents) }).catch((error: unknown) => {
           if (error instanceof TransferNotReversible) {
-            throw refusal('RefundNotPossible', `Payment ${payment.number} is an ACH debit the bank has already collected, so it cannot be refunded through the processor; the money must be sent back to the customer as a separate bank credit. The dispute stays open until you resolve it as upheld or the credit is sent.`);
+            throw refusal(PaymentRefusalFailure.RefundNotPossible, `Payment ${payment.number} is an ACH debit the bank has already collected, so it cannot be refunded through the processor; the money must be sent back to the customer as a separate bank credit. The dispute stays open until you resolve it as upheld or the credit is sent.`);
           }
           return rethrow(error);
         });

@@ -1,15 +1,15 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from '.';
+import { FailureType } from './errors';
 import { fullyPostedPayments } from '../db/gl-posting';
 import {
   closeSettlement, joinSettlement, leaveSettlement, queueReversal, SettlementRefusal, type SettlementRow,
 } from '../db/settlements';
 import type { SettlementStatus } from '../domain/settlement';
 import { glPostedSignal, paymentWorkflowId } from '../workflows/payment-definitions';
-import {
-  paymentJoinedSignal, paymentLeftSignal, settlementWorkflowId, type SettlementWorkflowInput,
-} from '../workflows/settlement-definitions';
+import { signalPaymentJoined } from '../workflows/settlement-client';
+import { paymentLeftSignal, settlementWorkflowId, type SettlementWorkflowInput } from '../workflows/settlement-definitions';
 
 /**
  * Side effects of settlements: batch membership (called by the payment workflow), closing at
@@ -21,7 +21,7 @@ export function createSettlementActivities(deps: ActivityDeps) {
   const { db } = deps;
 
   const refusal = (error: unknown): never => {
-    if (error instanceof SettlementRefusal) throw ApplicationFailure.create({ type: 'SettlementRefusal', message: error.message, nonRetryable: true, details: [error.code] });
+    if (error instanceof SettlementRefusal) throw ApplicationFailure.create({ type: FailureType.SettlementRefusal, message: error.message, nonRetryable: true, details: [error.code] });
     throw error;
   };
 
@@ -34,14 +34,8 @@ export function createSettlementActivities(deps: ActivityDeps) {
       sequence: settlement.sequence,
       closesAt: new Date(settlement.closes_at).toISOString(),
     };
-    await deps.temporal.workflow.signalWithStart('settlementWorkflow', {
-      // The row's own id: a day's second batch has its own workflow.
-      workflowId: settlement.workflow_id,
-      taskQueue: deps.taskQueue,
-      args: [input],
-      signal: paymentJoinedSignal,
-      signalArgs: [{ paymentId }],
-    });
+    // The row's own id: a day's second batch has its own workflow.
+    await signalPaymentJoined(deps.temporal, deps.taskQueue, { workflowId: settlement.workflow_id, input }, paymentId);
   };
 
   const signalSettlement = async (settlement: SettlementRow, send: (handle: ReturnType<typeof deps.temporal.workflow.getHandle>) => Promise<void>) => {
@@ -83,7 +77,7 @@ export function createSettlementActivities(deps: ActivityDeps) {
      */
     async notifyPaymentsPosted({ settlementId, signalPayments = true }: { settlementId: string; signalPayments?: boolean }): Promise<{ status: SettlementStatus; notified: number }> {
       const settlement: SettlementRow | undefined = await db('settlements').where({ id: settlementId }).first();
-      if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, 'NonRetryable');
+      if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
       if (!signalPayments || settlement.status === 'open' || settlement.status === 'ready') return { status: settlement.status, notified: 0 };
       const paymentIds = await fullyPostedPayments(db, settlementId);
       let notified = 0;

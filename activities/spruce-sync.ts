@@ -2,11 +2,11 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { ActivityDeps } from '.';
+import { FailureType } from './errors';
 import { refreshAccountStats } from '../db/account-stats';
 import { applySpruceChanges, type ApplyResult } from '../db/spruce-apply';
 import { auditTransition, ensureSyncState, holdDrainLease, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError, releaseDrainLease, resetCursor, type SyncStatus } from '../db/sync-state';
 import { SpruceClient, SpruceError, spruceChange, type SpruceChange } from '../integrations/spruce';
-import { SYNC_NOT_APPLICABLE } from '../workflows/spruce-sync-definitions';
 
 /**
  * Side effects of the Spruce sync workflow. Each applier locks the dealer's sync_state row,
@@ -36,7 +36,7 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
   const clientFor = async (dealerId: string): Promise<SpruceClient> => {
     const dealer = await db('dealers').where({ id: dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_api_key', 'spruce_tenant_id');
     // The dealer left the Spruce integration (or is gone): the sync has nothing left to do.
-    if (!dealer || dealer.integration_mode !== 'spruce') throw ApplicationFailure.nonRetryable(`dealer ${dealerId} is not on the Spruce integration`, SYNC_NOT_APPLICABLE);
+    if (!dealer || dealer.integration_mode !== 'spruce') throw ApplicationFailure.nonRetryable(`dealer ${dealerId} is not on the Spruce integration`, FailureType.SpruceSyncNotApplicable);
     if (!dealer.spruce_base_url || !dealer.spruce_tenant_id) {
       // Retryable on purpose: once an operator completes the connection the sync starts by itself.
       throw new SyncProblem('This dealer has no complete Spruce connection (base URL, tenant and API key).');
@@ -102,7 +102,7 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
     log.warn({ dealerId, err: error }, 'spruce sync attempt failed; retrying');
     if (error instanceof ApplicationFailure) throw error;
     // Every Spruce failure is worth retrying here: an outage ends, a fixed API key works.
-    throw ApplicationFailure.create({ type: error instanceof SpruceError ? error.name : 'SpruceSyncError', message, nonRetryable: false });
+    throw ApplicationFailure.create({ type: error instanceof SpruceError ? error.name : FailureType.SpruceSyncError, message, nonRetryable: false });
   };
 
   return {

@@ -3,8 +3,9 @@ import type { Db } from '../db/connection';
 import { closeSettlement, joinSettlement } from '../db/settlements';
 import { startSpruceEmulator, type SpruceEmulator } from '../emulators/spruce';
 import { SpruceClient } from '../integrations/spruce';
+import { startGlPosting } from '../workflows/gl-posting-client';
 import {
-  DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, settlementWorkflowId, type GlPostingInput,
+  DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, settlementWorkflowId, type GlPostingInput,
 } from '../workflows/settlement-definitions';
 import { figure } from './lib/figures';
 import { createBenchDatabase, parseArgs, type BenchEnv, type Stoppable } from './lib/infra';
@@ -159,7 +160,7 @@ export async function measureAutoPost(env: BenchEnv, options: AutoPostOptions): 
 
       const input: GlPostingInput = { settlementId, startedBy: null, batchSize: DEFAULT_GL_BATCH_SIZE, lanes: DEFAULT_GL_LANES, maxRetryDelayMs: DEFAULT_GL_MAX_RETRY_DELAY_MS };
       const started = Date.now();
-      const handle = await client.workflow.start('glPostingWorkflow', { taskQueue, workflowId: glPostingWorkflowId(settlementId), args: [input] });
+      const handle = await startGlPosting(client, taskQueue, input);
       let outageFrom = 0;
       let outageTo = 0;
       let ledgerAtOutage = 0;

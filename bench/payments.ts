@@ -11,6 +11,7 @@ import { freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
 import { distribution, perSecond } from './lib/stats';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
+import { runNoop } from '../workflows/noop-client';
 
 /**
  * Payments through the portal API, end to end on real parts: `POST /api/portal/payments`
@@ -200,7 +201,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     await Promise.all(Array.from({ length: options.concurrency }, async () => {
       while (noopNext < options.noop) {
         noopNext += 1;
-        await product.temporal.workflow.execute('noopWorkflow', { taskQueue: product.taskQueue, workflowId: `bench-noop-${randomUUID()}` });
+        await runNoop(product.temporal, product.taskQueue, { workflowId: `bench-noop-${randomUUID()}` });
       }
     }));
     const noopMs = Date.now() - noopStarted;

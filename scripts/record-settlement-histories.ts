@@ -19,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { provisionTemporalCli } from '../runtime/temporal-cli';
+import { signalPaymentJoined } from '../workflows/settlement-client';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -54,9 +55,7 @@ async function main() {
       const dealerId = randomUUID();
       const workflowId = `settlement-${dealerId}-2026-11-17`;
       const input = { settlementId: randomUUID(), dealerId, businessDate: '2026-11-17', closesAt: new Date(Date.now() + scenario.closeAfterMs).toISOString() };
-      const handle = await client.workflow.signalWithStart('settlementWorkflow', {
-        workflowId, taskQueue, args: [input], signal: 'paymentJoined', signalArgs: [{ paymentId: randomUUID() }],
-      });
+      const handle = await signalPaymentJoined(client, taskQueue, { workflowId, input }, randomUUID());
       await handle.signal('paymentJoined', { paymentId: randomUUID() });
       if (scenario.name === 'closed-early') await handle.signal('closeNow', { actorId: randomUUID() });
       await until(async () => (await handle.query<{ status: string }>('state')).status === 'ready');

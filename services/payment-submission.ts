@@ -12,7 +12,7 @@ import { methodLabel } from '../api/portal/payment-view';
 import { linkedAccount } from '../api/portal/scope';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
-import { startPaymentWorkflow } from './payment-start';
+import { startPaymentWorkflow } from '../workflows/payment-client';
 
 /**
  * Each item once: the quote reads one amount per item, so a second line for the same invoice

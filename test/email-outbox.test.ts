@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { queueEmail } from '../db/email-outbox';
 import { createMailer } from '../integrations/mailer';
-import { startEmailRelay } from '../runtime/worker-duties';
+import { startEmailRelay } from '../worker/duties';
 import { relayDueEmails } from '../services/email-relay';
 import { testDb } from './support/db';
 import { eventually } from './support/eventually';

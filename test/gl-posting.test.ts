@@ -3,8 +3,9 @@ import { createSettlementActivities } from '../activities/settlements';
 import type { Db } from '../db/connection';
 import { startSpruceEmulator, type GlPosting, type SpruceEmulator } from '../emulators/spruce';
 import { logger } from '../runtime/logger';
-import { createWorker, type RunningWorker } from '../runtime/worker';
+import { createWorker, type RunningWorker } from '../worker/create-worker';
 import type { glPostingWorkflow } from '../workflows/gl-posting';
+import { startGlPosting } from '../workflows/gl-posting-client';
 import { glPostingProgressQuery, glPostingWorkflowId } from '../workflows/settlement-definitions';
 import { testConfig } from './support/config';
 import { testDb } from './support/db';
@@ -199,10 +200,7 @@ describe('GL auto-post', () => {
     });
     // Slow requests, so the outage starts while later batches are still to send.
     await spruce.setFaults({ delayMs: 150 });
-    const started = await worker.client.workflow.start('glPostingWorkflow', {
-      workflowId: glPostingWorkflowId(scenario.settlementId), taskQueue: worker.taskQueue,
-      args: [{ settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 50, lanes: 2, maxRetryDelayMs: 1_000 }],
-    });
+    const started = await startGlPosting(worker.client, worker.taskQueue, { settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 50, lanes: 2, maxRetryDelayMs: 1_000 });
     await eventually(async () => expect(ledger(scenario.dealer).length).toBeGreaterThan(0), 30_000, 20);
     await spruce.setFaults({ outage: 'unavailable' });
 
@@ -240,10 +238,7 @@ describe('GL auto-post', () => {
       payments: ({ inv }) => Array.from({ length: 100 }, (_, p) => Array.from({ length: 3 }, (_, i) => ({ kind: 'invoice' as const, number: inv(p * 3 + i + 1), amountCents: 2_000 + p }))),
     });
     await spruce.setFaults({ delayMs: 150 });
-    const started = await worker.client.workflow.start('glPostingWorkflow', {
-      workflowId: glPostingWorkflowId(scenario.settlementId), taskQueue,
-      args: [{ settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 100, lanes: 3, maxRetryDelayMs: 1_000 }],
-    });
+    const started = await startGlPosting(worker.client, taskQueue, { settlementId: scenario.settlementId, startedBy: scenario.operatorId, batchSize: 100, lanes: 3, maxRetryDelayMs: 1_000 });
     await eventually(async () => {
       const posted = await db('gl_posting_lines').where({ settlement_id: scenario.settlementId, status: 'posted' }).count<Array<{ count: number }>>('* as count');
       expect(Number(posted[0]!.count)).toBeGreaterThan(0);

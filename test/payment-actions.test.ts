@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
-import { paymentActionRefusal } from '../api/payment-workflow-client';
+import { paymentActionRefusal } from '../workflows/payment-client';
 import { eventually } from './support/eventually';
 import { payingCustomer, paymentStatus, startPaymentStack, submitBankPayment, type PaymentStack } from './support/payment-stack';
 
@@ -80,7 +80,7 @@ describe('payment actions the processor refuses', () => {
   it('shows a plain sentence, never Temporal’s text, for an update that failed without a refusal', () => {
     const activityFailure = new ActivityFailure('Activity task failed', 'terminatePayment', 'id-1', RetryState.NON_RETRYABLE_FAILURE, 'worker', ApplicationFailure.nonRetryable('connection reset by peer', 'NonRetryable'));
     const refusal = paymentActionRefusal(new WorkflowUpdateFailedError('Workflow Update failed', activityFailure), { paymentId: 'p', action: 'terminate' });
-    expect(refusal.status).toBe(409);
+    expect(refusal.kind).toBe('conflict');
     expect(refusal.code).toBe('action_failed');
     expect(refusal.message).not.toMatch(/activity|workflow update|connection reset/i);
 
@@ -88,6 +88,6 @@ describe('payment actions the processor refuses', () => {
     const wrapped = new ActivityFailure('Activity task failed', 'terminatePayment', 'id-2', RetryState.NON_RETRYABLE_FAILURE, 'worker',
       ApplicationFailure.create({ type: 'TransferNotCancellable', message: 'Payment P-1 has already been sent to the customer’s bank.', nonRetryable: true }));
     const passedOn = paymentActionRefusal(new WorkflowUpdateFailedError('Workflow Update failed', wrapped), { paymentId: 'p', action: 'terminate' });
-    expect({ status: passedOn.status, code: passedOn.code, message: passedOn.message }).toEqual({ status: 409, code: 'transfer_not_cancellable', message: 'Payment P-1 has already been sent to the customer’s bank.' });
+    expect({ kind: passedOn.kind, code: passedOn.code, message: passedOn.message }).toEqual({ kind: 'conflict', code: 'transfer_not_cancellable', message: 'Payment P-1 has already been sent to the customer’s bank.' });
   });
 });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/auth/passwords';
-import { ensureSpruceSync, spruceSyncProgress } from '../api/spruce-sync-client';
+import { ensureSpruceSync, spruceSyncProgress } from '../workflows/spruce-sync-client';
 import type { Db } from '../db/connection';
 import { applySpruceChanges } from '../db/spruce-apply';
 import { listen, type RunningServer } from '../emulators/http';
@@ -13,7 +13,7 @@ import { signWebhook, startSpruceEmulator, type SpruceEmulator } from '../emulat
 import type { SpruceChange } from '../integrations/spruce';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
-import { createWorker, type RunningWorker } from '../runtime/worker';
+import { createWorker, type RunningWorker } from '../worker/create-worker';
 import { generateBook } from '../scripts/demo/book';
 import { spruceSyncWorkflowId } from '../workflows/spruce-sync-definitions';
 import { testConfig } from './support/config';
@@ -268,7 +268,7 @@ describe('Spruce real-time sync', () => {
 
   it('continues as new to bound its history, without losing or repeating a change', async () => {
     const dealer = await newDealer();
-    const first = await temporal.workflow.start('spruceSyncWorkflow', { workflowId: spruceSyncWorkflowId(dealer.id), taskQueue, args: [{ dealerId: dealer.id, historyEventsLimit: 30 }] });
+    const first = await ensureSpruceSync(temporal, taskQueue, dealer.id, { historyEventsLimit: 30 });
     await admin('POST', `/admin/tenants/${dealer.tenantId}/accounts`, { id: 'A1', name: 'Long Story Builders' });
     await admin('POST', `/admin/tenants/${dealer.tenantId}/invoices`, { id: 'INV-1', account_id: 'A1', invoice_date: '2026-10-01', due_date: '2026-10-31', amount_cents: 100_000, balance_cents: 100_000 });
     // One change at a time, each synced before the next, so each is its own workflow turn.

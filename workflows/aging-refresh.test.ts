@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { nextAgingRefreshAt } from '../domain/aging';
 import { logger } from '../runtime/logger';
-import { ensureAgingRefresh, requestAgingRefresh } from '../services/aging-refresh-start';
+import { ensureAgingRefresh, requestAgingRefresh } from './aging-refresh-client';
 import { testConfig } from '../test/support/config';
 import { testDb } from '../test/support/db';
 import { startTestWorker } from '../test/support/temporal';

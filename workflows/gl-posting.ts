@@ -2,6 +2,7 @@ import {
   ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { GL_POSTING_NON_RETRYABLE, SETTLEMENT_NON_RETRYABLE } from '../activities/errors';
 import type { LineSlice, SettlementCategory } from '../domain/settlement';
 import {
   glPostingProgressQuery, POSTING_ORDER, type CategoryProgress, type GlPostingInput, type GlPostingProgress,
@@ -10,14 +11,14 @@ import {
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NonRetryable', 'SettlementRefusal'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: [...SETTLEMENT_NON_RETRYABLE] },
 });
 
 // A batch that stops heartbeating (its worker died) is retried elsewhere within seconds.
 const posting = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['NonRetryable', 'SpruceClientError'] },
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [...GL_POSTING_NON_RETRYABLE] },
 });
 
 const FIRST_RETRY_DELAY_MS = 1_000;

@@ -1,5 +1,9 @@
 // Every workflow the worker registers. Workflow code is bundled and run in Temporal's
-// deterministic sandbox: only `domain/` and `@temporalio/workflow` may be imported from here.
+// deterministic sandbox, so what it reaches from here may import only `domain/`,
+// `@temporalio/workflow`, `@temporalio/common` and `activities/errors.ts` (the failure
+// vocabulary, constants only), plus types from anywhere. The `*-client.ts` modules beside the
+// definitions use @temporalio/client and the database: never import them from workflow code
+// (test/workflow-sandbox.test.ts walks the imports from here).
 export { noopWorkflow } from './noop';
 export { paymentWorkflow } from './payment';
 export { invitationWorkflow } from './invitation';

@@ -1,7 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 /** Shared by the ingestion workflow and the API that starts and steers it. */
-export const INGEST_WORKFLOW_TYPE = 'ingestWorkflow';
 export const ingestWorkflowId = (runId: string) => `ingest-${runId}`;
 
 export interface IngestWorkflowInput {
@@ -21,8 +20,5 @@ export interface IngestOutcome {
 
 export const ingestDecisionSignal = defineSignal<[{ decision: IngestDecision }]>('ingestDecision');
 export const ingestPhaseQuery = defineQuery<IngestPhase>('ingestPhase');
-
-/** Activity failure types that retrying cannot fix. */
-export const INGEST_NON_RETRYABLE = ['IngestionCommitConflict', 'IngestionDatabaseRefused'] as const;
 
 export const DEFAULT_DECISION_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;

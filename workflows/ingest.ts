@@ -1,7 +1,8 @@
 import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { INGEST_NON_RETRYABLE } from '../activities/errors';
 import {
-  DEFAULT_DECISION_TIMEOUT_MS, INGEST_NON_RETRYABLE, type IngestDecision, ingestDecisionSignal, type IngestOutcome, type IngestPhase,
+  DEFAULT_DECISION_TIMEOUT_MS, type IngestDecision, ingestDecisionSignal, type IngestOutcome, type IngestPhase,
   ingestPhaseQuery, type IngestWorkflowInput,
 } from './ingest-definitions';
 

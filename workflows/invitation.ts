@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NON_RETRYABLE } from '../activities/errors';
 import {
   invitationAcceptedSignal,
   invitationDeclinedSignal,
@@ -12,7 +13,7 @@ import {
 
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['NonRetryable'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE] },
 });
 
 /**
@@ -39,7 +40,7 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   const send = proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: Math.max(input.ttlMs, 60_000),
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['NonRetryable'] },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE] },
   });
   try {
     const result = await send.sendInvitationEmail({ invitationId: input.invitationId });

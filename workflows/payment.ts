@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NON_RETRYABLE } from '../activities/errors';
 import { addBusinessDays } from '../domain/business-calendar';
 import { daysBetween } from '../domain/dates';
 import { nextStatus, type OperatorEvent } from '../domain/payment-status';
@@ -12,7 +13,7 @@ import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
 
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['NonRetryable'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE] },
 });
 
 const FINAL: PaymentStatus[] = ['terminated', 'failed', 'returned'];

@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { SETTLEMENT_NON_RETRYABLE } from '../activities/errors';
 import {
   closeSettlementSignal, paymentJoinedSignal, paymentLeftSignal, postingChangedSignal, settlementResolvedSignal, settlementStateQuery,
   type SettlementWorkflowInput, type SettlementWorkflowState,
@@ -8,7 +9,7 @@ import {
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['NonRetryable', 'SettlementRefusal'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...SETTLEMENT_NON_RETRYABLE] },
 });
 
 /**

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { FailureType } from '../activities/errors';
 
 /**
  * The Spruce sync workflow's contract, shared by the webhook route and the Integration API
@@ -36,7 +37,7 @@ export interface SpruceSyncProgress {
 }
 
 /** Activity failure type that ends the sync (the dealer left the Spruce integration) instead of retrying. */
-export const SYNC_NOT_APPLICABLE = 'SpruceSyncNotApplicable';
+export const SYNC_NOT_APPLICABLE = FailureType.SpruceSyncNotApplicable;
 
 export const spruceChangesSignal = defineSignal<[SpruceDeliveryRef]>('spruceChanges');
 export const spruceResyncSignal = defineSignal<[{ requestedBy: string }]>('spruceResync');

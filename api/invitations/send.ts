@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Db } from '../../db/connection';
 import { createInvitation, type InvitedAccount } from '../../db/invitations';
 import { isRefusal } from '../../domain/refusal';
 import { logger } from '../../runtime/logger';
 import type { Config } from '../../runtime/config';
-import type { invitationWorkflow } from '../../workflows/invitation';
+import { startInvitationWorkflow } from '../../workflows/invitation-client';
 import { invitationSupersededSignal, invitationWorkflowId } from '../../workflows/invitation-definitions';
 import { newToken } from '../auth/tokens';
 
@@ -45,12 +44,7 @@ export async function inviteAccount(deps: InviteDeps, inviter: Inviter, customer
       // Started before commit so a start failure rolls the invitation back; the workflow's
       // first activity waits for the row to become visible.
       beforeCommit: async (invitationId) => {
-        await temporal.workflow.start<typeof invitationWorkflow>('invitationWorkflow', {
-          taskQueue: config.TASK_QUEUE,
-          workflowId: invitationWorkflowId(invitationId),
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          args: [{ invitationId, ttlMs: config.INVITATION_TTL_MS }],
-        });
+        await startInvitationWorkflow(temporal, config.TASK_QUEUE, { invitationId, ttlMs: config.INVITATION_TTL_MS });
       },
     });
     if (created.superseded) await signalSuperseded(temporal, created.superseded, created.invitationId);

@@ -9,7 +9,8 @@ import { DATA_TYPES, isDataType } from '../../domain/ingestion/columns';
 import { encodingNote, type TextEncodingName } from '../../domain/ingestion/encoding';
 import { HEAD_BYTES, inspectHead } from '../../domain/ingestion/head';
 import { logger } from '../../runtime/logger';
-import { INGEST_WORKFLOW_TYPE, ingestDecisionSignal, ingestWorkflowId, type IngestWorkflowInput } from '../../workflows/ingest-definitions';
+import { startIngest } from '../../workflows/ingest-client';
+import { ingestDecisionSignal, ingestWorkflowId } from '../../workflows/ingest-definitions';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
@@ -143,11 +144,7 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
     }
 
     try {
-      await temporal.workflow.start(INGEST_WORKFLOW_TYPE, {
-        taskQueue: config.TASK_QUEUE,
-        workflowId: ingestWorkflowId(runId),
-        args: [{ runId } satisfies IngestWorkflowInput],
-      });
+      await startIngest(temporal, config.TASK_QUEUE, runId);
     } catch (startError) {
       logger.error({ err: startError, runId }, 'could not start ingestion workflow');
       await db('ingestion_runs').where({ id: runId }).update({ status: 'failed', error: 'Validation could not be started; upload the files again.', finished_at: db.fn.now() });

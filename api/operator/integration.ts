@@ -5,7 +5,7 @@ import { SpruceClient, SpruceError } from '../../integrations/spruce';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
 import type { AppDeps } from '../deps';
-import { requestSpruceResync } from '../spruce-sync-client';
+import { requestSpruceResync } from '../../workflows/spruce-sync-client';
 
 /**
  * The Integration page's data: which mode the dealer is in and, for Spruce dealers, how the

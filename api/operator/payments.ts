@@ -9,7 +9,7 @@ import { paymentStatusSchema } from '../../domain/payment-status-schema';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
-import { runPaymentAction, type PaymentAction } from '../payment-workflow-client';
+import { runPaymentAction, type PaymentAction } from '../../workflows/payment-client';
 import { listParams, sendList } from '../simple-rest';
 import { body, calendarDate } from '../validate';
 import { sendCsv } from './csv';

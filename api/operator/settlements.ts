@@ -1,9 +1,10 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { finishPostingRun, claimPostingRun } from '../../db/gl-posting';
 import { closeSettlement, markCategoryPosted, resolveSettlement, SettlementRefusal } from '../../db/settlements';
 import { SETTLEMENT_CATEGORIES } from '../../domain/settlement';
+import { startGlPosting } from '../../workflows/gl-posting-client';
 import {
   closeSettlementSignal, DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, postingChangedSignal, settlementResolvedSignal,
   type GlPostingInput,
@@ -111,13 +112,7 @@ export function settlementRoutes(deps: AppDeps): Router {
     try {
       // A second click (or a retried request) joins the running workflow instead of starting
       // another; a finished run may be followed by a new one for lines still to post.
-      await deps.temporal.workflow.start('glPostingWorkflow', {
-        workflowId,
-        taskQueue: deps.config.TASK_QUEUE,
-        args: [input],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      });
+      await startGlPosting(deps.temporal, deps.config.TASK_QUEUE, input);
     } catch (error) {
       if (!claim.alreadyRunning) await finishPostingRun(db, id, 'failed', 'Could not start the posting workflow; try again.');
       throw error;

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { paymentRequestSchema, previewPayment, submitPayment } from '../../services/payment-submission';
-import { startPaymentWorkflow } from '../../services/payment-start';
+import { startPaymentWorkflow } from '../../workflows/payment-client';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';

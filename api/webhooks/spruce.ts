@@ -4,7 +4,7 @@ import { spruceWebhookBody } from '../../integrations/spruce';
 import { logger } from '../../runtime/logger';
 import type { AppDeps } from '../deps';
 import { drainLeaseHeld } from '../../db/sync-state';
-import { signalSpruceChanges } from '../spruce-sync-client';
+import { signalSpruceChanges } from '../../workflows/spruce-sync-client';
 import { webhookRawBody } from './raw-body';
 
 /**

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { runNoop } from '../../workflows/noop-client';
 import { root, tmpDir, waitFor } from './infra';
 import { ownChildProcess } from './owned-processes';
 
@@ -106,7 +107,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
       // The worker is ready once it has run a workflow.
       await waitFor('the worker', async () => {
         alive();
-        const result = await temporal.workflow.execute('noopWorkflow', { taskQueue, workflowId: `bench-ready-${randomUUID()}`, workflowExecutionTimeout: '5s' });
+        const result = await runNoop(temporal, taskQueue, { workflowId: `bench-ready-${randomUUID()}`, workflowExecutionTimeout: '5s' });
         return result === 'ok' ? true : undefined;
       }, 180_000, 500);
     }

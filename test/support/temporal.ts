@@ -3,7 +3,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { logger } from '../../runtime/logger';
 import { temporalRuntimeLogger } from '../../runtime/temporal-logger';
-import { createWorker, type WorkerSetup } from '../../runtime/worker';
+import { createWorker, type WorkerSetup } from '../../worker/create-worker';
 
 /**
  * A worker on its own task queue (so test files never steal each other's tasks) against the

@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import { sharedMailer } from '../integrations/mailer';
-import { ensureAgingRefreshForAllDealers } from '../services/aging-refresh-start';
+import type { Config } from '../runtime/config';
+import { logger } from '../runtime/logger';
 import { relayDueEmails } from '../services/email-relay';
-import { startOrphanedPayments } from '../services/payment-start';
-import type { Config } from './config';
-import { logger } from './logger';
+import { ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
+import { startOrphanedPayments } from '../workflows/payment-client';
 
 /**
  * What a worker process does besides serving its task queue: make sure each dealer's
