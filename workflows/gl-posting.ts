@@ -4,7 +4,7 @@ import {
 import type { Activities } from '../activities';
 import type { LineSlice, SettlementCategory } from '../domain/settlement';
 import {
-  glPostingProgressQuery, POSTING_ORDER, type CategoryProgress, type GlPostingInput, type GlPostingProgress,
+  glPostingProgressQuery, POSTING_ORDER, SETTLEMENT_NOTIFIES_POSTED_PAYMENTS_PATCH, type CategoryProgress, type GlPostingInput, type GlPostingProgress,
 } from './settlement-definitions';
 
 const bookkeeping = proxyActivities<Activities>({
@@ -86,8 +86,10 @@ export async function glPostingWorkflow(input: GlPostingInput): Promise<GlPostin
       Object.assign(counts, await bookkeeping.completeGlCategory({ settlementId: input.settlementId, category, postedBy: input.startedBy }));
     }
     progress.step = 'finishing';
+    // finishGlPosting tells the settlement workflow, the one sender of "payments posted".
+    // Runs started before that still send it from here (repeats are harmless to a payment).
     await bookkeeping.finishGlPosting({ settlementId: input.settlementId, outcome: 'completed' });
-    await bookkeeping.notifyPaymentsPosted({ settlementId: input.settlementId });
+    if (!patched(SETTLEMENT_NOTIFIES_POSTED_PAYMENTS_PATCH)) await bookkeeping.notifyPaymentsPosted({ settlementId: input.settlementId });
     progress.step = 'done';
     return progress;
   } catch (error) {
