@@ -10,7 +10,9 @@ import { recordedHistories, REPLAYED_WORKFLOWS, startedWorkflowType, type Replay
  * fails here. The fixtures are recorded from real runs (scripts/record-workflow-histories.ts;
  * docs/workflow-replay.md), some by older code:
  *   payment/pre-customer-emails-*  before the customer emails (commit 4ce72a8);
- *   settlement/pre-sequence-*      before a business day could hold several settlements.
+ *   settlement/pre-sequence-*      before a business day could hold several settlements;
+ *   <workflow>/dd8c0d6-*           before the GL-posting workflow left "payments posted" to the
+ *                                  settlement workflow (settlement-notifies-*: after).
  */
 describe('workflow replay', () => {
   beforeAll(() => {
