@@ -126,8 +126,8 @@ export function createGlPostingActivities(deps: ActivityDeps) {
         await finishPostingRun(trx, settlementId, outcome, lastError ?? null);
         return refreshStatus(trx, settlementId);
       });
-      // The posting workflow signals the payments itself; the settlement workflow only moves on.
-      await deps.temporal.workflow.getHandle(settlement.workflow_id).signal(postingChangedSignal, { notifyPayments: false }).catch(() => undefined);
+      // The settlement workflow moves on and signals the posted payments.
+      await deps.temporal.workflow.getHandle(settlement.workflow_id).signal(postingChangedSignal, {}).catch(() => undefined);
       return { status: settlement.status };
     },
   };

@@ -2,10 +2,10 @@ import {
   ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, patched, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { GL_POSTING_NON_RETRYABLE, SETTLEMENT_NON_RETRYABLE } from '../activities/errors';
+import { FailureType, GL_POSTING_NON_RETRYABLE, SETTLEMENT_NON_RETRYABLE } from '../activities/errors';
 import type { LineSlice, SettlementCategory } from '../domain/settlement';
 import {
-  glPostingProgressQuery, POSTING_ORDER, type CategoryProgress, type GlPostingInput, type GlPostingProgress,
+  glPostingProgressQuery, POSTING_ORDER, SETTLEMENT_NOTIFIES_POSTED_PAYMENTS_PATCH, type CategoryProgress, type GlPostingInput, type GlPostingProgress,
 } from './settlement-definitions';
 
 const bookkeeping = proxyActivities<Activities>({
@@ -56,7 +56,7 @@ export async function glPostingWorkflow(input: GlPostingInput): Promise<GlPostin
       } catch (error) {
         if (!retryLater(error)) throw error;
         progress.attempts += 1;
-        progress.waitingForSpruce = failureType(error) === 'SpruceUnavailable';
+        progress.waitingForSpruce = failureType(error) === FailureType.SpruceUnavailable;
         progress.lastError = describe(error);
         if (!progress.waitingForSpruce) {
           await bookkeeping.recordGlPostingState({ settlementId: input.settlementId, currentCategory: category, lastError: progress.lastError });
@@ -87,8 +87,10 @@ export async function glPostingWorkflow(input: GlPostingInput): Promise<GlPostin
       Object.assign(counts, await bookkeeping.completeGlCategory({ settlementId: input.settlementId, category, postedBy: input.startedBy }));
     }
     progress.step = 'finishing';
+    // finishGlPosting tells the settlement workflow, the one sender of "payments posted".
+    // Runs started before that still send it from here (repeats are harmless to a payment).
     await bookkeeping.finishGlPosting({ settlementId: input.settlementId, outcome: 'completed' });
-    await bookkeeping.notifyPaymentsPosted({ settlementId: input.settlementId });
+    if (!patched(SETTLEMENT_NOTIFIES_POSTED_PAYMENTS_PATCH)) await bookkeeping.notifyPaymentsPosted({ settlementId: input.settlementId });
     progress.step = 'done';
     return progress;
   } catch (error) {

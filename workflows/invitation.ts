@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE } from '../activities/errors';
+import { FailureType, NON_RETRYABLE } from '../activities/errors';
 import {
   invitationAcceptedSignal,
   invitationDeclinedSignal,
@@ -52,7 +52,7 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
     state.emailSent = true;
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    if (error.cause instanceof ApplicationFailure && error.cause.type === 'NonRetryable') {
+    if (error.cause instanceof ApplicationFailure && error.cause.type === FailureType.NonRetryable) {
       settle('abandoned');
       return state.outcome!;
     }

@@ -41,6 +41,9 @@ export interface OperatorRequest {
   reason?: string;
 }
 
+/** What the operator chose when a dispute ends: the payment stands, or the money goes back. */
+export type ResolveDisputeRequest = OperatorRequest & { outcome: 'upheld' | 'refunded' };
+
 export interface PaymentState {
   paymentId: string;
   status: PaymentStatus;
@@ -70,7 +73,7 @@ export const freezeUpdate = defineUpdate<PaymentState, [OperatorRequest]>('freez
 export const releaseUpdate = defineUpdate<PaymentState, [OperatorRequest]>('release');
 export const terminateUpdate = defineUpdate<PaymentState, [OperatorRequest]>('terminate');
 export const disputeUpdate = defineUpdate<PaymentState, [OperatorRequest]>('dispute');
-export const resolveDisputeUpdate = defineUpdate<PaymentState, [OperatorRequest & { outcome: 'upheld' | 'refunded' }]>('resolveDispute');
+export const resolveDisputeUpdate = defineUpdate<PaymentState, [ResolveDisputeRequest]>('resolveDispute');
 
 export const paymentStateQuery = defineQuery<PaymentState>('state');
 

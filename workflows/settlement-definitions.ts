@@ -47,10 +47,13 @@ export const paymentLeftSignal = defineSignal<[{ paymentId: string }]>('paymentL
 /** An operator closes the batch before the cutoff. */
 export const closeSettlementSignal = defineSignal<[{ actorId: string | null }]>('closeNow');
 /**
- * Categories were posted: an auto-post run ended (it signals the payments itself) or an
- * operator marked one posted by hand (the settlement workflow then signals the payments).
+ * Categories were posted: an auto-post run ended or an operator marked one posted by hand; the
+ * settlement workflow then signals the payments either way. `notifyPayments` is no longer read
+ * (auto-post runs once signalled the payments themselves and sent false).
  */
-export const postingChangedSignal = defineSignal<[{ notifyPayments: boolean }]>('postingChanged');
+export const postingChangedSignal = defineSignal<[{ notifyPayments?: boolean }]>('postingChanged');
+/** Marks GL-posting runs that leave "payments posted" to the settlement workflow. */
+export const SETTLEMENT_NOTIFIES_POSTED_PAYMENTS_PATCH = 'settlement-notifies-posted-payments';
 /** An operator resolved the settlement: the workflow's job is done. */
 export const settlementResolvedSignal = defineSignal<[{ actorId: string }]>('resolved');
 export const settlementStateQuery = defineQuery<SettlementWorkflowState>('state');

@@ -17,7 +17,8 @@ const activities = proxyActivities<Activities>({
  * `…-<sequence>` for the day's further settlements after an early close):
  *   open ──cutoff (or an operator's close)──▶ ready ──categories posted──▶ posted ──resolve──▶ done
  * Payments join and leave through activities that write the database and then signal here;
- * this workflow owns the cutoff timer and hands posted payments their `glPosted` signal.
+ * this workflow owns the cutoff timer and is the one that hands posted payments their
+ * `glPosted` signal.
  */
 export async function settlementWorkflow(input: SettlementWorkflowInput): Promise<SettlementWorkflowState> {
   const state: SettlementWorkflowState = {
@@ -31,7 +32,6 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   };
   let closeRequested: { actorId: string | null } | null = null;
   let postingChanges = 0;
-  let paymentsToNotify = false;
   let resolved = false;
 
   setHandler(settlementStateQuery, () => state);
@@ -49,9 +49,8 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
   setHandler(closeSettlementSignal, ({ actorId }) => {
     closeRequested ??= { actorId };
   });
-  setHandler(postingChangedSignal, ({ notifyPayments }) => {
+  setHandler(postingChangedSignal, () => {
     postingChanges += 1;
-    paymentsToNotify ||= notifyPayments;
   });
   setHandler(settlementResolvedSignal, () => {
     resolved = true;
@@ -66,9 +65,9 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     await condition(() => postingChanges > 0 || resolved);
     if (postingChanges > 0) {
       postingChanges = 0;
-      const signalPayments = paymentsToNotify;
-      paymentsToNotify = false;
-      state.status = (await activities.notifyPaymentsPosted({ settlementId: input.settlementId, signalPayments })).status;
+      // The one sender of "payments posted", whoever posted (an auto-post run or an operator by
+      // hand): a payment fully in the ledger may end once its return window has closed.
+      state.status = (await activities.notifyPaymentsPosted({ settlementId: input.settlementId, signalPayments: true })).status;
     }
   }
   state.status = 'resolved';

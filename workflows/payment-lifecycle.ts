@@ -1,0 +1,302 @@
+import { ActivityFailure, ApplicationFailure, log, patched, upsertSearchAttributes, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { PaymentRefusalFailure } from '../activities/errors';
+import { addBusinessDays } from '../domain/business-calendar';
+import { daysBetween } from '../domain/dates';
+import { nextStatus, type OperatorEvent } from '../domain/payment-status';
+import {
+  CUSTOMER_EMAILS_PATCH, isPaymentRefusalType,
+  type OperatorRequest, type PaymentNoticeEvent, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent, type ResolveDisputeRequest,
+} from './payment-definitions';
+import { Serial } from './lib/serial';
+import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
+
+const FINAL: PaymentStatus[] = ['terminated', 'failed', 'returned'];
+
+/**
+ * One payment's state and every step that changes it: the operator's updates, the processor's
+ * signals and the steps of the main flow (paymentWorkflow orders them). Every step that
+ * calls an activity runs inside `serial`, so an update never interleaves with the main flow
+ * or another update. The order of activities, timers, search-attribute upserts and patch
+ * markers here is what running payments have recorded: keep it, or put a change behind
+ * patched() (docs/workflow-replay.md).
+ */
+export class PaymentLifecycle {
+  readonly state: PaymentState;
+  private readonly serial = new Serial();
+  /** Processor events not yet looked at; any of them means "re-read the transfer". */
+  private readonly events: ProcessorEvent[] = [];
+  private cleared = false;
+  private settledOnce = false;
+  private settledOn: string;
+  /** The customer emails queued so far, sent one after another. */
+  private notices: Promise<void> = Promise.resolve();
+  private readonly investigateAt: number;
+
+  /** `activities` is the workflow's proxy, which holds their timeouts and retry policy. */
+  constructor(private readonly input: PaymentWorkflowInput, private readonly activities: ActivityInterfaceFor<Activities>) {
+    this.state = {
+      paymentId: input.paymentId,
+      status: 'pending',
+      transferId: null,
+      processorStatus: null,
+      needsInvestigation: false,
+      settlementId: null,
+      glPosted: false,
+      returnCode: null,
+      failureReason: null,
+      heldAfterClearing: false,
+      history: [{ status: 'pending', event: 'submitted', at: new Date().toISOString() }],
+    };
+    this.settledOn = input.submittedOn;
+    this.investigateAt = workflowInfo().startTime.getTime() + this.businessDaysMs(input.submittedOn, input.timing.pendingInvestigationBusinessDays);
+  }
+
+  // ── Signals ────────────────────────────────────────────────────────────────────────────────
+
+  processorEvent(event: ProcessorEvent): void {
+    this.events.push(event);
+  }
+
+  glPosted({ settlementId }: { settlementId: string }): void {
+    if (this.state.settlementId === null || this.state.settlementId === settlementId) this.state.glPosted = true;
+  }
+
+  settlementAssigned({ settlementId }: { settlementId: string | null }): void {
+    this.state.settlementId = settlementId;
+  }
+
+  // ── Updates (validators ask the same status machine the console uses to show its buttons) ──
+
+  validateFreeze(request: OperatorRequest): void {
+    this.allowed('freeze', request, 'Give a reason for freezing the payment.');
+  }
+
+  freeze(request: OperatorRequest): Promise<PaymentState> {
+    return this.serial.run(async () => {
+      if (this.state.status !== 'frozen') {
+        const result = await refusing(() => this.activities.freezePayment({ paymentId: this.input.paymentId, actorId: request.actorId, reason: request.reason ?? null }));
+        this.state.settlementId = result.settlementId;
+        this.state.heldAfterClearing = this.cleared;
+        this.record('frozen', 'freeze', request.reason);
+      }
+      return this.state;
+    });
+  }
+
+  validateRelease(request: OperatorRequest): void {
+    this.allowed('release', request);
+  }
+
+  release(request: OperatorRequest): Promise<PaymentState> {
+    return this.serial.run(async () => {
+      if (this.state.status === 'frozen') {
+        // Back to where it was held: a payment that had settled rejoins a settlement; one that
+        // had not goes back to pending and the main flow settles it once cleared.
+        const next = this.settledOnce ? 'settled' : 'pending';
+        await refusing(() => this.activities.releasePayment({ paymentId: this.input.paymentId, actorId: request.actorId, reason: request.reason ?? null, to: next }));
+        this.record(next, 'release', request.reason);
+        if (next === 'settled') this.state.settlementId = (await this.activities.joinSettlement({ paymentId: this.input.paymentId })).settlementId;
+      }
+      return this.state;
+    });
+  }
+
+  validateTerminate(request: OperatorRequest): void {
+    this.allowed('terminate', request, 'Give a reason for terminating the payment.');
+  }
+
+  terminate(request: OperatorRequest): Promise<PaymentState> {
+    return this.serial.run(async () => {
+      if (this.state.status !== 'terminated') {
+        const result = await refusing(() => this.activities.terminatePayment({ paymentId: this.input.paymentId, actorId: request.actorId, reason: request.reason ?? 'terminated by operator', afterClearing: this.cleared }));
+        this.state.processorStatus = result.processorStatus;
+        this.record('terminated', 'terminate', request.reason);
+        this.notifyCustomer('terminated');
+      }
+      return this.state;
+    });
+  }
+
+  validateDispute(request: OperatorRequest): void {
+    this.allowed('dispute', request, 'Describe the dispute.');
+  }
+
+  dispute(request: OperatorRequest): Promise<PaymentState> {
+    return this.serial.run(async () => {
+      if (this.state.status !== 'disputed') {
+        await refusing(() => this.activities.disputePayment({ paymentId: this.input.paymentId, actorId: request.actorId, reason: request.reason ?? null }));
+        this.record('disputed', 'dispute', request.reason);
+      }
+      return this.state;
+    });
+  }
+
+  validateResolveDispute(request: ResolveDisputeRequest): void {
+    if (request.outcome !== 'upheld' && request.outcome !== 'refunded') refuse('Outcome must be upheld or refunded.');
+    this.allowed(request.outcome === 'upheld' ? 'resolve_dispute_upheld' : 'resolve_dispute_refunded', request);
+  }
+
+  resolveDispute(request: ResolveDisputeRequest): Promise<PaymentState> {
+    return this.serial.run(async () => {
+      if (this.state.status === 'disputed') {
+        const result = await refusing(() => this.activities.resolveDispute({ paymentId: this.input.paymentId, actorId: request.actorId, reason: request.reason ?? null, outcome: request.outcome }));
+        this.record(result.status, `dispute_${request.outcome}`, request.reason);
+        if (result.status === 'terminated') this.notifyCustomer('refunded');
+      }
+      return this.state;
+    });
+  }
+
+  // ── The main flow's stages, in order ─────────────────────────────────────────────────────
+
+  /** Submits to the processor (idempotent: the key is derived from the payment id). */
+  submit(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.state.status !== 'pending') return;
+      const submitted = await this.activities.submitTransfer({ paymentId: this.input.paymentId });
+      this.state.transferId = submitted.transferId;
+      this.state.processorStatus = submitted.processorStatus;
+      this.notifyCustomer('submitted');
+    });
+  }
+
+  /** Re-reads the transfer (the authoritative status) and acts on what it says. */
+  reconcile(): Promise<void> {
+    return this.serial.run(async () => {
+      this.events.splice(0);
+      if (this.final) return;
+      const transfer = await this.activities.refreshTransfer({ paymentId: this.input.paymentId });
+      this.state.processorStatus = transfer.processorStatus;
+      if (transfer.outcome === 'completed' && !this.cleared) {
+        this.cleared = true;
+        if (this.state.status === 'frozen') this.state.heldAfterClearing = true;
+      } else if ((transfer.outcome === 'failed' || transfer.outcome === 'canceled' || transfer.outcome === 'returned') && !this.cleared && this.state.status !== 'terminated') {
+        // A return seen before the clearing was: the money never arrived, so nothing settles.
+        await this.activities.failPayment({ paymentId: this.input.paymentId, reason: transfer.failureReason ?? transfer.processorStatus, returnCode: transfer.returnCode });
+        this.state.failureReason = transfer.failureReason;
+        this.record('failed', 'processor_failed', transfer.failureReason ?? undefined);
+        this.notifyCustomer('failed');
+      } else if (transfer.outcome === 'returned' && this.cleared && (this.state.status === 'settled' || this.state.status === 'disputed' || this.state.status === 'frozen')) {
+        await this.activities.returnPayment({ paymentId: this.input.paymentId, returnCode: transfer.returnCode ?? 'R00' });
+        this.state.returnCode = transfer.returnCode;
+        this.record('returned', 'ach_returned', transfer.returnCode ?? undefined);
+        this.notifyCustomer('returned');
+      }
+    });
+  }
+
+  /** How long the clearing loop waits for an event before re-reading the transfer anyway. */
+  clearingWaitMs(): number {
+    const untilInvestigation = this.investigateAt - Date.now();
+    return this.state.needsInvestigation ? this.input.timing.reconcilePollMs : Math.max(1, Math.min(this.input.timing.reconcilePollMs, untilInvestigation));
+  }
+
+  /** Still pending past its deadline and not yet flagged: an operator should look. */
+  get investigationDue(): boolean {
+    return !this.cleared && !this.state.needsInvestigation && Date.now() >= this.investigateAt && !this.final;
+  }
+
+  flagForInvestigation(): Promise<unknown> {
+    return this.serial.run(() => this.activities.flagForInvestigation({ paymentId: this.input.paymentId }));
+  }
+
+  investigationFlagged(): void {
+    this.state.needsInvestigation = true;
+  }
+
+  /** Marks the settled read model and joins the open settlement, unless an operator got there first. */
+  settle(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.state.status !== 'pending') return;
+      this.settledOn = (await this.activities.settlePayment({ paymentId: this.input.paymentId })).settledOn;
+      this.record('settled', 'processor_completed');
+      this.settledOnce = true;
+      this.state.settlementId = (await this.activities.joinSettlement({ paymentId: this.input.paymentId })).settlementId;
+      this.notifyCustomer('settled');
+    });
+  }
+
+  /** When the return window closes, counted in business days from the day the money settled. */
+  returnWindowEndsAt(): number {
+    return Date.now() + this.businessDaysMs(this.settledOn, this.input.timing.returnWindowBusinessDays);
+  }
+
+  /** Resolves once every section started so far (an update's, the main flow's) has run. */
+  idle(): Promise<undefined> {
+    return this.serial.run(async () => undefined);
+  }
+
+  /** The customer emails queued so far; a later one replaces this promise. */
+  get queuedNotices(): Promise<void> {
+    return this.notices;
+  }
+
+  get hasEvents(): boolean {
+    return this.events.length > 0;
+  }
+
+  get isCleared(): boolean {
+    return this.cleared;
+  }
+
+  get hasSettled(): boolean {
+    return this.settledOnce;
+  }
+
+  get final(): boolean {
+    return FINAL.includes(this.state.status);
+  }
+
+  // ── Inside ────────────────────────────────────────────────────────────────────────────────
+
+  private businessDaysMs(from: string, businessDays: number): number {
+    return daysBetween(from, addBusinessDays(from, businessDays)) * this.input.timing.businessDayMs;
+  }
+
+  private record(status: PaymentStatus, event: string, reason?: string): void {
+    this.state.status = status;
+    // Keeps the Temporal UI filter `PaymentStatus = "..."` true to the payment.
+    upsertSearchAttributes([{ key: PaymentStatusAttribute, value: status }]);
+    this.state.history.push({ status, event, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
+  }
+
+  /**
+   * Emails the customer at submission and at each outcome, in that order, without holding up
+   * the operator's update or the next step (the workflow waits for them only before it ends).
+   * Behind a patch: histories recorded before these emails existed have no such activities
+   * and must replay without them.
+   */
+  private notifyCustomer(event: PaymentNoticeEvent): void {
+    if (!patched(CUSTOMER_EMAILS_PATCH)) return;
+    this.notices = this.notices
+      .then(() => this.activities.sendPaymentNotice({ paymentId: this.input.paymentId, event }))
+      .then(() => undefined, (error: unknown) => log.warn('customer payment email failed', { event, error: String(error) }));
+  }
+
+  private allowed(event: OperatorEvent, request: OperatorRequest, reasonPrompt?: string): void {
+    if (reasonPrompt && !request.reason?.trim()) refuse(reasonPrompt);
+    const result = nextStatus(this.state.status, event, { posted: this.state.glPosted, cleared: this.cleared, settledBeforeFreeze: this.settledOnce });
+    if (!result.ok) refuse(result.message);
+  }
+}
+
+function refuse(message: string): never {
+  throw ApplicationFailure.create({ type: PaymentRefusalFailure.IllegalTransition, message, nonRetryable: true });
+}
+
+/**
+ * An activity that refuses (the processor can no longer cancel, say) fails the update with
+ * that refusal's own type and sentence, so the operator reads it instead of "Activity task
+ * failed". Nothing was changed when an activity refuses: they refuse before writing.
+ */
+async function refusing<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && isPaymentRefusalType(error.cause.type)) {
+      throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true });
+    }
+    throw error;
+  }
+}
