@@ -3,8 +3,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from '.';
 import { fullyPostedPayments } from '../db/gl-posting';
 import {
-  closeSettlement, joinSettlement, leaveSettlement, queueReversal, SettlementRefusal, type SettlementRow,
+  closeSettlement, joinSettlement, leaveSettlement, queueReversal, type SettlementRow,
 } from '../db/settlements';
+import { isRefusal } from '../domain/refusal';
 import type { SettlementStatus } from '../domain/settlement';
 import { glPostedSignal, paymentWorkflowId } from '../workflows/payment-definitions';
 import {
@@ -21,7 +22,8 @@ export function createSettlementActivities(deps: ActivityDeps) {
   const { db } = deps;
 
   const refusal = (error: unknown): never => {
-    if (error instanceof SettlementRefusal) throw ApplicationFailure.create({ type: 'SettlementRefusal', message: error.message, nonRetryable: true, details: [error.code] });
+    // Workflows list 'SettlementRefusal' as non-retryable: the failure type keeps that name.
+    if (isRefusal(error)) throw ApplicationFailure.create({ type: 'SettlementRefusal', message: error.message, nonRetryable: true, details: [error.code] });
     throw error;
   };
 
