@@ -139,3 +139,8 @@ export async function fullyPostedPayments(db: Db, settlementId: string): Promise
     .select('payment_id');
   return rows.map((row: { payment_id: string }) => row.payment_id);
 }
+
+/** The dealer's auto-post run of a settlement, if one ever started. */
+export async function findPostingRun(db: Db, dealerId: string, settlementId: string): Promise<PostingRunRow | undefined> {
+  return db('gl_posting_runs').where({ settlement_id: settlementId, dealer_id: dealerId }).first();
+}
