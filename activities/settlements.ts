@@ -4,8 +4,9 @@ import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
 import { fullyPostedPayments } from '../db/gl-posting';
 import {
-  closeSettlement, joinSettlement, leaveSettlement, queueReversal, SettlementRefusal, type SettlementRow,
+  closeSettlement, joinSettlement, leaveSettlement, queueReversal, type SettlementRow,
 } from '../db/settlements';
+import { isRefusal } from '../domain/refusal';
 import type { SettlementStatus } from '../domain/settlement';
 import { glPostedSignal, paymentWorkflowId } from '../workflows/payment-definitions';
 import { signalPaymentJoined } from '../workflows/settlement-client';
@@ -21,7 +22,7 @@ export function createSettlementActivities(deps: ActivityDeps) {
   const { db } = deps;
 
   const refusal = (error: unknown): never => {
-    if (error instanceof SettlementRefusal) throw ApplicationFailure.create({ type: FailureType.SettlementRefusal, message: error.message, nonRetryable: true, details: [error.code] });
+    if (isRefusal(error)) throw ApplicationFailure.create({ type: FailureType.SettlementRefusal, message: error.message, nonRetryable: true, details: [error.code] });
     throw error;
   };
 

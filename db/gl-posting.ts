@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import { refuseConflict, refuseNotFound, refuseUnprocessable } from '../domain/refusal';
 import type { SettlementCategory } from '../domain/settlement';
 import { recordAudit } from './audit';
 import { lineCounts, resetRejectedLines, type LineCounts } from './gl-lines';
-import { refreshStatus, SettlementRefusal, type CategoryRow, type SettlementRow } from './settlements';
+import { refreshStatus, type CategoryRow, type SettlementRow } from './settlements';
 
 /**
  * The persisted side of an auto-post run (`gl-posting-<settlementId>`): which category it is
@@ -36,16 +37,16 @@ export async function claimPostingRun(
   input: { settlementId: string; dealerId: string; operatorId: string; workflowId: string; retryRejected: boolean },
 ): Promise<{ alreadyRunning: boolean; nothingToPost: boolean; settlement: SettlementRow; retried: number }> {
   const settlement: SettlementRow | undefined = await trx('settlements').where({ id: input.settlementId, dealer_id: input.dealerId }).forUpdate().first();
-  if (!settlement) throw new SettlementRefusal('not_found', 'Settlement not found.', 404);
+  if (!settlement) throw refuseNotFound('Settlement');
   const dealer = await trx('dealers').where({ id: input.dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_tenant_id');
   if (dealer.integration_mode !== 'spruce') {
-    throw new SettlementRefusal('auto_post_unavailable', 'Auto-post needs the Spruce integration; download the posting file and post it by hand instead.', 422);
+    throw refuseUnprocessable('auto_post_unavailable', 'Auto-post needs the Spruce integration; download the posting file and post it by hand instead.');
   }
   if (!dealer.spruce_base_url || !dealer.spruce_tenant_id) {
-    throw new SettlementRefusal('spruce_not_configured', 'This dealer has no Spruce connection configured; set it up on the Integration page first.', 422);
+    throw refuseUnprocessable('spruce_not_configured', 'This dealer has no Spruce connection configured; set it up on the Integration page first.');
   }
-  if (settlement.status === 'open') throw new SettlementRefusal('settlement_open', `Settlement ${settlement.number} is still collecting payments; post it after it closes at the cutoff.`);
-  if (settlement.status === 'resolved') throw new SettlementRefusal('settlement_resolved', `Settlement ${settlement.number} is resolved; there is nothing left to post.`);
+  if (settlement.status === 'open') throw refuseConflict('settlement_open', `Settlement ${settlement.number} is still collecting payments; post it after it closes at the cutoff.`);
+  if (settlement.status === 'resolved') throw refuseConflict('settlement_resolved', `Settlement ${settlement.number} is resolved; there is nothing left to post.`);
 
   const run: PostingRunRow | undefined = await trx('gl_posting_runs').where({ settlement_id: settlement.id }).forUpdate().first();
   if (run?.status === 'running') return { alreadyRunning: true, nothingToPost: false, settlement, retried: 0 };
@@ -137,4 +138,9 @@ export async function fullyPostedPayments(db: Db, settlementId: string): Promise
     .havingRaw(`bool_and(status = 'posted')`)
     .select('payment_id');
   return rows.map((row: { payment_id: string }) => row.payment_id);
+}
+
+/** The dealer's auto-post run of a settlement, if one ever started. */
+export async function findPostingRun(db: Db, dealerId: string, settlementId: string): Promise<PostingRunRow | undefined> {
+  return db('gl_posting_runs').where({ settlement_id: settlementId, dealer_id: dealerId }).first();
 }

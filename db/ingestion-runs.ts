@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { recordAudit } from './audit';
+import { applySort, type PageRequest } from './list-query';
 
 /**
  * The ingestion history as the console reads it: runs with their files and per data type
@@ -120,4 +122,137 @@ export async function findRun(db: Knex, dealerId: string, runId: string): Promis
   if (!run) return undefined;
   const [view] = await withFiles(db, dealerId, [run]);
   return view;
+}
+
+export interface NewIngestionFile {
+  id: string;
+  run_id: string;
+  dealer_id: string;
+  data_type: string | null;
+  filename: string;
+  content_sha256: string;
+  size_bytes: number;
+  storage_path: string;
+  status: 'refused' | 'validating';
+  refusal: string | null;
+  encoding: string | null;
+  /** JSON text. */
+  columns?: string;
+  /** JSON text. */
+  warnings?: string;
+}
+
+export interface RunListFilter {
+  ids?: string[];
+  statuses?: string[];
+  dataType?: string;
+  createdAtGte?: string;
+  createdAtLte?: string;
+}
+
+export interface RowErrorFilter {
+  fileId?: string;
+  dataType?: string;
+  column?: string;
+}
+
+export interface RowErrorRow {
+  id: string;
+  file_id: string;
+  filename: string;
+  data_type: string;
+  columns: Array<{ header: string; column: string | null }>;
+  row_number: number;
+  row_values: Record<string, string>;
+  errors: unknown;
+}
+
+export const ROW_ERROR_SORTABLE: Record<string, string> = { row_number: 'e.row_number', filename: 'f.filename', data_type: 'f.data_type', id: 'e.id' };
+
+/** Whether the dealer's receivables come from an ERP connection rather than files. */
+export async function dealerIntegrationMode(db: Knex, dealerId: string): Promise<string | undefined> {
+  const dealer = await db('dealers').where({ id: dealerId }).first('integration_mode');
+  return dealer?.integration_mode;
+}
+
+/**
+ * Records an upload: the run, each file (refused ones too, so the history shows them) and
+ * the audit entry, in one transaction. A run with no readable file is failed at once.
+ */
+export async function createIngestionRun(
+  db: Knex,
+  dealerId: string,
+  input: { runId: string; operatorId: string; workflowId: string; files: NewIngestionFile[]; failedWith: string | null },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('ingestion_runs').insert({
+      id: input.runId, dealer_id: dealerId, uploaded_by: input.operatorId,
+      status: input.failedWith !== null ? 'failed' : 'validating',
+      error: input.failedWith,
+      workflow_id: input.failedWith !== null ? null : input.workflowId,
+      finished_at: input.failedWith !== null ? trx.fn.now() : null,
+    });
+    await trx('ingestion_files').insert(input.files);
+    await recordAudit(trx, {
+      dealerId, actorKind: 'operator', actorId: input.operatorId, action: 'ingestion.uploaded', entityType: 'ingestion_run', entityId: input.runId,
+      data: { files: input.files.map((row) => ({ filename: row.filename, dataType: row.data_type, sizeBytes: row.size_bytes, sha256: row.content_sha256, refusal: row.refusal })) },
+    });
+  });
+}
+
+/** The run's workflow could not be started: the run fails with a reason the operator reads. */
+export async function failIngestionRun(db: Knex, dealerId: string, runId: string, error: string): Promise<void> {
+  await db('ingestion_runs').where({ id: runId, dealer_id: dealerId }).update({ status: 'failed', error, finished_at: db.fn.now() });
+}
+
+export async function listRuns(db: Knex, dealerId: string, filter: RunListFilter, page: PageRequest): Promise<{ rows: IngestionRunView[]; total: number }> {
+  const base = runsQuery(db, dealerId);
+  if (filter.ids) base.whereIn('r.id', filter.ids);
+  if (filter.statuses) base.whereIn('r.status', filter.statuses);
+  if (filter.createdAtGte) base.where('r.created_at', '>=', filter.createdAtGte);
+  if (filter.createdAtLte) base.where('r.created_at', '<=', filter.createdAtLte);
+  if (filter.dataType) base.whereExists(db('ingestion_files as ff').whereRaw('ff.run_id = r.id').where('ff.data_type', filter.dataType));
+  const [{ total }] = (await base.clone().clearSelect().count({ total: '*' })) as [{ total: string | number }];
+  const rows = await applySort(base.clone().select(RUN_COLUMNS), page.sort, RUN_SORTABLE, 'r.id')
+    .offset(page.range.start).limit(page.range.end - page.range.start + 1);
+  return { rows: await withFiles(db, dealerId, rows), total: Number(total) };
+}
+
+export async function runStatus(db: Knex, dealerId: string, runId: string): Promise<string | undefined> {
+  const run = await db('ingestion_runs').where({ id: runId, dealer_id: dealerId }).first('status');
+  return run?.status;
+}
+
+/** One page of a run's row errors; rows of one file stay together, in file order, before the next file. */
+export async function listRowErrors(db: Knex, dealerId: string, runId: string, filter: RowErrorFilter, page: PageRequest): Promise<{ rows: RowErrorRow[]; total: number }> {
+  const base = db('ingestion_row_errors as e').join('ingestion_files as f', 'f.id', 'e.file_id').where({ 'f.run_id': runId, 'f.dealer_id': dealerId });
+  if (filter.fileId) base.where('f.id', filter.fileId);
+  if (filter.dataType) base.where('f.data_type', filter.dataType);
+  if (filter.column) base.whereRaw('e.errors @> ?::jsonb', [JSON.stringify([{ column: filter.column }])]);
+  const [{ total }] = (await base.clone().count({ total: '*' })) as [{ total: string | number }];
+  const rows: RowErrorRow[] = await applySort(
+    base.clone().select('e.id', 'e.file_id', 'f.filename', 'f.data_type', 'f.columns', 'e.row_number', 'e.row_values', 'e.errors').orderBy('f.filename'),
+    page.sort, ROW_ERROR_SORTABLE, 'e.id',
+  )
+    .offset(page.range.start).limit(page.range.end - page.range.start + 1);
+  return { rows, total: Number(total) };
+}
+
+/** Moves a validated run to processing; false when the run is not the dealer's or not validated. */
+export async function claimRunForCommit(db: Knex, dealerId: string, runId: string): Promise<boolean> {
+  const claimed = await db('ingestion_runs').where({ id: runId, dealer_id: dealerId, status: 'validated' })
+    .update({ status: 'processing', committed_at: db.fn.now() }).returning('id');
+  return claimed.length > 0;
+}
+
+/** The commit could not reach the workflow: the run is validated again, to be committed later. */
+export async function releaseRunCommit(db: Knex, dealerId: string, runId: string): Promise<void> {
+  await db('ingestion_runs').where({ id: runId, dealer_id: dealerId, status: 'processing' }).update({ status: 'validated', committed_at: null });
+}
+
+/** Cancels a run still validating or validated; false when it was neither (or not the dealer's). */
+export async function cancelRun(db: Knex, dealerId: string, runId: string, error: string): Promise<boolean> {
+  const cancelled = await db('ingestion_runs').where({ id: runId, dealer_id: dealerId }).whereIn('status', ['validating', 'validated'])
+    .update({ status: 'cancelled', error, finished_at: db.fn.now() }).returning('id');
+  return cancelled.length > 0;
 }

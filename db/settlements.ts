@@ -4,6 +4,7 @@ import {
   SETTLEMENT_CATEGORIES, settlementStatusFor, type CategoryStatus, type SettlementCategory, type SettlementStatus,
 } from '../domain/settlement';
 import { settlementBusinessDate, settlementClosesAt } from '../domain/settlement-day';
+import { Refusal, refuseConflict, refuseNotFound } from '../domain/refusal';
 import { recordAudit, type AuditEvent } from './audit';
 import { insertPaymentLines, insertReversalLines } from './gl-lines';
 
@@ -43,13 +44,6 @@ export interface CategoryRow {
   posted_by: string | null;
 }
 
-/** A refusal the caller should show, not retry: the code is for programs, the message for people. */
-export class SettlementRefusal extends Error {
-  constructor(public readonly code: string, message: string, public readonly status: 404 | 409 | 422 = 409) {
-    super(message);
-  }
-}
-
 type WorkflowIdFor = (dealerId: string, businessDate: string, sequence: number) => string;
 type Actor = { kind: AuditEvent['actorKind']; id?: string | null };
 
@@ -63,12 +57,12 @@ const HOW_FAR_TO_LOOK = 30;
  */
 export async function joinSettlement(trx: Trx, input: { paymentId: string; now: Date; workflowIdFor: WorkflowIdFor }): Promise<{ settlement: SettlementRow; joined: boolean }> {
   const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
-  if (!payment) throw new SettlementRefusal('payment_not_found', `Payment ${input.paymentId} does not exist.`, 404);
+  if (!payment) throw new Refusal('not_found', 'payment_not_found', `Payment ${input.paymentId} does not exist.`);
   if (payment.settlement_id) {
     return { settlement: await trx('settlements').where({ id: payment.settlement_id }).first(), joined: false };
   }
   if (payment.status !== 'settled') {
-    throw new SettlementRefusal('payment_not_settled', `Payment ${payment.number} is ${payment.status}; only a settled payment joins a settlement.`);
+    throw refuseConflict('payment_not_settled', `Payment ${payment.number} is ${payment.status}; only a settled payment joins a settlement.`);
   }
   const dealer = await trx('dealers').where({ id: payment.dealer_id }).first('id', 'time_zone', 'settlement_cutoff', 'discount_gl_account');
   const settledAt: Date = payment.settled_at ?? input.now;
@@ -146,7 +140,7 @@ export async function leaveSettlement(trx: Trx, input: { paymentId: string; acto
   const settlement: SettlementRow = await trx('settlements').where({ id: payment.settlement_id }).forUpdate().first();
   const categories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: settlement.id });
   if (settlement.status === 'resolved' || isPostingStarted(categories)) {
-    throw new SettlementRefusal('settlement_posted', `Settlement ${settlement.number} is already ${settlement.status === 'resolved' ? 'resolved' : 'being posted to the general ledger'}; payment ${payment.number} can no longer leave it.`);
+    throw refuseConflict('settlement_posted', `Settlement ${settlement.number} is already ${settlement.status === 'resolved' ? 'resolved' : 'being posted to the general ledger'}; payment ${payment.number} can no longer leave it.`);
   }
   await trx('gl_posting_lines').where({ settlement_id: settlement.id, payment_id: payment.id }).delete();
   await trx('payments').where({ id: payment.id }).update({ settlement_id: null, updated_at: trx.fn.now() });
@@ -166,7 +160,7 @@ export async function leaveSettlement(trx: Trx, input: { paymentId: string; acto
  */
 export async function queueReversal(trx: Trx, input: { paymentId: string; now: Date; workflowIdFor: WorkflowIdFor }): Promise<{ settlement: SettlementRow | null; created: boolean }> {
   const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
-  if (!payment) throw new SettlementRefusal('payment_not_found', `Payment ${input.paymentId} does not exist.`, 404);
+  if (!payment) throw new Refusal('not_found', 'payment_not_found', `Payment ${input.paymentId} does not exist.`);
   const already = await trx('gl_posting_lines').where({ payment_id: payment.id, line_type: 'reversal' }).first('settlement_id');
   if (already) return { settlement: await trx('settlements').where({ id: already.settlement_id }).first(), created: false };
   const originals = await trx('gl_posting_lines').where({ payment_id: payment.id }).whereNot({ line_type: 'reversal' }).orderBy('created_at').orderBy('id');
@@ -191,7 +185,7 @@ export async function queueReversal(trx: Trx, input: { paymentId: string; now: D
 /** Closes an open batch (cutoff reached or closed early by an operator). Idempotent. */
 export async function closeSettlement(trx: Trx, input: { settlementId: string; now: Date; actor: Actor }): Promise<SettlementRow> {
   const settlement: SettlementRow | undefined = await trx('settlements').where({ id: input.settlementId }).forUpdate().first();
-  if (!settlement) throw new SettlementRefusal('settlement_not_found', `Settlement ${input.settlementId} does not exist.`, 404);
+  if (!settlement) throw new Refusal('not_found', 'settlement_not_found', `Settlement ${input.settlementId} does not exist.`);
   if (settlement.status !== 'open') return settlement;
   await trx('settlements').where({ id: settlement.id }).update({ status: 'ready', closed_at: input.now, updated_at: trx.fn.now() });
   const refreshed = await refreshSettlement(trx, settlement.id);
@@ -200,6 +194,13 @@ export async function closeSettlement(trx: Trx, input: { settlementId: string; n
     data: { number: settlement.number, status: refreshed.status, paymentCount: refreshed.payment_count, grossCents: refreshed.gross_cents, netCents: refreshed.net_cents },
   });
   return refreshed;
+}
+
+/** An operator closes one of the dealer's batches early; another dealer's batch is not found. */
+export async function closeOwnSettlement(trx: Trx, input: { settlementId: string; dealerId: string; now: Date; operatorId: string }): Promise<SettlementRow> {
+  const own = await trx('settlements').where({ id: input.settlementId, dealer_id: input.dealerId }).first('id');
+  if (!own) throw refuseNotFound('Settlement');
+  return closeSettlement(trx, { settlementId: input.settlementId, now: input.now, actor: { kind: 'operator', id: input.operatorId } });
 }
 
 /**
@@ -259,18 +260,18 @@ export async function markCategoryPosted(
   input: { settlementId: string; dealerId: string; category: SettlementCategory; postedAt: Date; operatorId: string },
 ): Promise<{ settlement: SettlementRow; category: CategoryRow }> {
   const settlement = await lockOwnSettlement(trx, input.settlementId, input.dealerId);
-  if (settlement.status === 'open') throw new SettlementRefusal('settlement_open', `Settlement ${settlement.number} is still collecting payments; post it after it closes at the cutoff.`);
-  if (settlement.status === 'resolved') throw new SettlementRefusal('settlement_resolved', `Settlement ${settlement.number} is resolved; its postings can no longer change.`);
+  if (settlement.status === 'open') throw refuseConflict('settlement_open', `Settlement ${settlement.number} is still collecting payments; post it after it closes at the cutoff.`);
+  if (settlement.status === 'resolved') throw refuseConflict('settlement_resolved', `Settlement ${settlement.number} is resolved; its postings can no longer change.`);
   const run = await trx('gl_posting_runs').where({ settlement_id: settlement.id, status: 'running' }).first('settlement_id');
-  if (run) throw new SettlementRefusal('auto_post_running', `Auto-post is running for settlement ${settlement.number}; wait for it to finish before marking categories by hand.`);
+  if (run) throw refuseConflict('auto_post_running', `Auto-post is running for settlement ${settlement.number}; wait for it to finish before marking categories by hand.`);
   const category: CategoryRow | undefined = await trx('settlement_categories').where({ settlement_id: settlement.id, category: input.category }).forUpdate().first();
   if (!category || category.status === 'empty' || category.line_count === 0) {
-    throw new SettlementRefusal('category_empty', `Settlement ${settlement.number} has nothing in ${input.category.replace('_', ' ')} to post.`);
+    throw refuseConflict('category_empty', `Settlement ${settlement.number} has nothing in ${input.category.replace('_', ' ')} to post.`);
   }
   if (category.status === 'posted') {
-    throw new SettlementRefusal('category_already_posted', `${input.category.replace('_', ' ')} of settlement ${settlement.number} were already posted (${category.post_method}) at ${category.posted_at?.toISOString()}.`);
+    throw refuseConflict('category_already_posted', `${input.category.replace('_', ' ')} of settlement ${settlement.number} were already posted (${category.post_method}) at ${category.posted_at?.toISOString()}.`);
   }
-  if (category.status === 'posting') throw new SettlementRefusal('auto_post_running', `Auto-post is posting ${input.category.replace('_', ' ')} of settlement ${settlement.number}.`);
+  if (category.status === 'posting') throw refuseConflict('auto_post_running', `Auto-post is posting ${input.category.replace('_', ' ')} of settlement ${settlement.number}.`);
 
   await trx('gl_posting_lines').where({ settlement_id: settlement.id, category: input.category }).whereNot({ status: 'posted' })
     .update({ status: 'posted', posted_at: input.postedAt });
@@ -287,12 +288,12 @@ export async function markCategoryPosted(
 /** The operator confirms reconciliation. Only a batch with every non-empty category posted. */
 export async function resolveSettlement(trx: Trx, input: { settlementId: string; dealerId: string; operatorId: string; now: Date }): Promise<SettlementRow> {
   const settlement = await lockOwnSettlement(trx, input.settlementId, input.dealerId);
-  if (settlement.status === 'resolved') throw new SettlementRefusal('settlement_already_resolved', `Settlement ${settlement.number} is already resolved.`);
-  if (settlement.status === 'open') throw new SettlementRefusal('settlement_open', `Settlement ${settlement.number} is still collecting payments.`);
+  if (settlement.status === 'resolved') throw refuseConflict('settlement_already_resolved', `Settlement ${settlement.number} is already resolved.`);
+  if (settlement.status === 'open') throw refuseConflict('settlement_open', `Settlement ${settlement.number} is still collecting payments.`);
   const categories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: settlement.id }).orderBy('category');
   const unposted = categories.filter((category) => category.status !== 'empty' && category.status !== 'posted');
   if (unposted.length > 0) {
-    throw new SettlementRefusal('categories_unposted', `Post ${unposted.map((c) => c.category.replace('_', ' ')).join(', ')} of settlement ${settlement.number} before resolving it.`);
+    throw refuseConflict('categories_unposted', `Post ${unposted.map((c) => c.category.replace('_', ' ')).join(', ')} of settlement ${settlement.number} before resolving it.`);
   }
   const [updated] = await trx('settlements').where({ id: settlement.id })
     .update({ status: 'resolved', resolved_at: input.now, resolved_by: input.operatorId, updated_at: trx.fn.now() }).returning('*');
@@ -305,6 +306,6 @@ export async function resolveSettlement(trx: Trx, input: { settlementId: string;
 
 export async function lockOwnSettlement(trx: Trx, settlementId: string, dealerId: string): Promise<SettlementRow> {
   const settlement = await trx('settlements').where({ id: settlementId, dealer_id: dealerId }).forUpdate().first();
-  if (!settlement) throw new SettlementRefusal('not_found', 'Settlement not found.', 404);
+  if (!settlement) throw refuseNotFound('Settlement');
   return settlement;
 }

@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
+import { insertFailureDecision, lockPaymentForDecision, standingDecision } from '../../db/failure-decisions';
 import { DECISION_NOTE_MAX, DECISION_OUTCOME_LABELS, DECISION_OUTCOMES, takesDecision } from '../../domain/failure-decision';
-import { PAYMENT_STATUS_LABELS, type PaymentStatus } from '../../domain/payment-status';
+import { PAYMENT_STATUS_LABELS } from '../../domain/payment-status';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { conflict, notFound } from '../errors';
@@ -31,18 +32,17 @@ export function failureDecisionRoutes({ db, config }: AppDeps): Router {
     const operator = operatorOf(req);
     const id = routeId(req.params.id, 'Payment');
     await db.transaction(async (trx) => {
-      const payment = await trx('payments').where({ id, dealer_id: operator.dealerId }).forUpdate().first('id', 'number', 'status', 'customer_account_id');
+      const payment = await lockPaymentForDecision(trx, operator.dealerId, id);
       if (!payment) throw notFound('Payment');
       const { outcome, note } = body(req, decisionBody);
-      const status = payment.status as PaymentStatus;
+      const status = payment.status;
       if (!takesDecision(status)) {
         throw conflict('no_decision_needed', `Payment ${payment.number} is ${PAYMENT_STATUS_LABELS[status].toLowerCase()}; only failed, returned or disputed payments take a decision.`);
       }
-      const standing = await trx('payment_failure_decisions as d').join('operator_users as o', 'o.id', 'd.operator_id')
-        .where('d.payment_id', id).whereNull('d.superseded_at').first('d.outcome', 'o.name');
+      const standing = await standingDecision(trx, operator.dealerId, id);
       if (standing) throw alreadyDecided(payment.number, standing);
       try {
-        await trx('payment_failure_decisions').insert({ payment_id: id, dealer_id: operator.dealerId, payment_status: status, outcome, note: note ?? null, operator_id: operator.id });
+        await insertFailureDecision(trx, operator.dealerId, { paymentId: id, paymentStatus: status, outcome, note: note ?? null, operatorId: operator.id });
       } catch (error) {
         // The row lock makes this unreachable today; the unique index stays the guarantee if that lock goes.
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw conflict('already_decided', `A decision on payment ${payment.number} has just been recorded by someone else.`);

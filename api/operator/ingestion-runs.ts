@@ -4,7 +4,10 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
-import { findRun, RUN_SORTABLE, runColumns, runsQuery, withFiles } from '../../db/ingestion-runs';
+import {
+  cancelRun, claimRunForCommit, createIngestionRun, dealerIntegrationMode, failIngestionRun, findRun, listRowErrors, listRuns, releaseRunCommit, runStatus,
+  type NewIngestionFile,
+} from '../../db/ingestion-runs';
 import { DATA_TYPES, isDataType } from '../../domain/ingestion/columns';
 import { encodingNote, type TextEncodingName } from '../../domain/ingestion/encoding';
 import { HEAD_BYTES, inspectHead } from '../../domain/ingestion/head';
@@ -15,7 +18,6 @@ import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
 import { instantOrDate, parse } from '../validate';
-import { applySort } from '../../db/list-query';
 import { listParams, sendList } from '../simple-rest';
 import { receiveFiles, type ReceivedFile } from './multipart-files';
 
@@ -35,7 +37,6 @@ const errorFilter = z.object({
   data_type: z.enum(DATA_TYPES).optional(),
   column: z.string().max(100).optional(),
 }).strict();
-const ERROR_SORTABLE: Record<string, string> = { row_number: 'e.row_number', filename: 'f.filename', data_type: 'f.data_type', id: 'e.id' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function runIdOf(raw: string | string[] | undefined): string {
@@ -79,8 +80,7 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
     const operator = operatorOf(req);
     // A Spruce dealer's receivables carry the ERP's change sequence; an export file has none and
     // would put back whatever balance it was taken at over newer synced data (and postings).
-    const dealer = await db('dealers').where({ id: operator.dealerId }).first('integration_mode');
-    if (dealer?.integration_mode === 'spruce') {
+    if (await dealerIntegrationMode(db, operator.dealerId) === 'spruce') {
       req.resume();
       throw conflict('integration_mode_spruce', "This dealer's receivables come from Spruce in real time; CSV uploads are for file-based dealers. To reload everything from Spruce, use Resync on the Integration page.");
     }
@@ -94,7 +94,7 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
       const inspected = inspectHead(await readHead(file), file.sizeBytes <= HEAD_BYTES, explicit);
       return { file, explicit, inspected };
     }));
-    const rows = files.map(({ file, explicit, inspected }) => {
+    const rows = files.map(({ file, explicit, inspected }): NewIngestionFile => {
       const twin = seen.get(file.sha256);
       seen.set(file.sha256, file.filename);
       const refusal = twin !== undefined
@@ -118,19 +118,8 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
     const nothingReadable = refused.length === rows.length;
     const error = refused.map((row) => `${row.filename}: ${row.refusal}`).join(' ');
 
-    await db.transaction(async (trx) => {
-      await trx('ingestion_runs').insert({
-        id: runId, dealer_id: operator.dealerId, uploaded_by: operator.id,
-        status: nothingReadable ? 'failed' : 'validating',
-        error: nothingReadable ? error : null,
-        workflow_id: nothingReadable ? null : ingestWorkflowId(runId),
-        finished_at: nothingReadable ? trx.fn.now() : null,
-      });
-      await trx('ingestion_files').insert(rows);
-      await recordAudit(trx, {
-        dealerId: operator.dealerId, actorKind: 'operator', actorId: operator.id, action: 'ingestion.uploaded', entityType: 'ingestion_run', entityId: runId,
-        data: { files: rows.map((row) => ({ filename: row.filename, dataType: row.data_type, sizeBytes: row.size_bytes, sha256: row.content_sha256, refusal: row.refusal })) },
-      });
+    await createIngestionRun(db, operator.dealerId, {
+      runId, operatorId: operator.id, workflowId: ingestWorkflowId(runId), files: rows, failedWith: nothingReadable ? error : null,
     });
 
     // Nothing of a refused file is kept but its history entry.
@@ -147,7 +136,7 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
       await startIngest(temporal, config.TASK_QUEUE, runId);
     } catch (startError) {
       logger.error({ err: startError, runId }, 'could not start ingestion workflow');
-      await db('ingestion_runs').where({ id: runId }).update({ status: 'failed', error: 'Validation could not be started; upload the files again.', finished_at: db.fn.now() });
+      await failIngestionRun(db, operator.dealerId, runId, 'Validation could not be started; upload the files again.');
       throw new HttpError(503, 'ingestion_unavailable', 'Validation could not be started right now; please upload the files again in a minute.');
     }
     res.status(202).json(await findRun(db, operator.dealerId, runId));
@@ -157,16 +146,10 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
     const { dealerId } = operatorOf(req);
     const params = listParams(req, { sort: { field: 'created_at', order: 'DESC' } });
     const filter = parse(runFilter, params.filter, 'invalid_filter');
-    const base = runsQuery(db, dealerId);
-    if (filter.id) base.whereIn('r.id', filter.id);
-    if (filter.status) base.whereIn('r.status', filter.status);
-    if (filter.created_at_gte) base.where('r.created_at', '>=', filter.created_at_gte);
-    if (filter.created_at_lte) base.where('r.created_at', '<=', filter.created_at_lte);
-    if (filter.data_type) base.whereExists(db('ingestion_files as ff').whereRaw('ff.run_id = r.id').where('ff.data_type', filter.data_type));
-    const [{ total }] = (await base.clone().clearSelect().count({ total: '*' })) as [{ total: string | number }];
-    const page = applySort(base.clone().select(runColumns), params.sort, RUN_SORTABLE, 'r.id')
-      .offset(params.range.start).limit(params.range.end - params.range.start + 1);
-    sendList(res, 'ingestion-runs', await withFiles(db, dealerId, await page), params.range, Number(total));
+    const { rows, total } = await listRuns(db, dealerId, {
+      ids: filter.id, statuses: filter.status, dataType: filter.data_type, createdAtGte: filter.created_at_gte, createdAtLte: filter.created_at_lte,
+    }, params);
+    sendList(res, 'ingestion-runs', rows, params.range, total);
   });
 
   router.get('/ingestion-runs/:id', async (req, res) => {
@@ -179,23 +162,12 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
   router.get('/ingestion-runs/:id/errors', async (req, res) => {
     const { dealerId } = operatorOf(req);
     const runId = runIdOf(req.params.id);
-    const run = await db('ingestion_runs').where({ id: runId, dealer_id: dealerId }).first('id');
-    if (!run) throw notFound('Ingestion run');
+    if (!(await runStatus(db, dealerId, runId))) throw notFound('Ingestion run');
     const params = listParams(req, { sort: { field: 'row_number', order: 'ASC' }, pageSize: 50 });
     const filter = parse(errorFilter, params.filter, 'invalid_filter');
-    const base = db('ingestion_row_errors as e').join('ingestion_files as f', 'f.id', 'e.file_id').where({ 'f.run_id': runId, 'f.dealer_id': dealerId });
-    if (filter.file_id) base.where('f.id', filter.file_id);
-    if (filter.data_type) base.where('f.data_type', filter.data_type);
-    if (filter.column) base.whereRaw('e.errors @> ?::jsonb', [JSON.stringify([{ column: filter.column }])]);
-    const [{ total }] = (await base.clone().count({ total: '*' })) as [{ total: string | number }];
-    // Rows of one file stay together, in file order, before the next file.
-    const page = await applySort(
-      base.clone().select('e.id', 'e.file_id', 'f.filename', 'f.data_type', 'f.columns', 'e.row_number', 'e.row_values', 'e.errors').orderBy('f.filename'),
-      params.sort, ERROR_SORTABLE, 'e.id',
-    )
-      .offset(params.range.start).limit(params.range.end - params.range.start + 1);
-    const rows = page.map((row: Record<string, any>) => {
-      const headers: string[] = (row.columns as Array<{ header: string }>).map((c, i) => c.header || `column_${i + 1}`);
+    const { rows: page, total } = await listRowErrors(db, dealerId, runId, { fileId: filter.file_id, dataType: filter.data_type, column: filter.column }, params);
+    const rows = page.map((row) => {
+      const headers: string[] = row.columns.map((c, i) => c.header || `column_${i + 1}`);
       const extra = Object.keys(row.row_values).filter((key) => !headers.includes(key)).sort();
       return {
         id: row.id, file_id: row.file_id, filename: row.filename, data_type: row.data_type, row_number: row.row_number,
@@ -203,24 +175,22 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
         errors: row.errors,
       };
     });
-    sendList(res, 'ingestion-row-errors', rows, params.range, Number(total));
+    sendList(res, 'ingestion-row-errors', rows, params.range, total);
   });
 
   router.post('/ingestion-runs/:id/commit', async (req, res) => {
     const operator = operatorOf(req);
     const runId = runIdOf(req.params.id);
-    const claimed = await db('ingestion_runs').where({ id: runId, dealer_id: operator.dealerId, status: 'validated' })
-      .update({ status: 'processing', committed_at: db.fn.now() }).returning('id');
-    if (claimed.length === 0) {
-      const run = await db('ingestion_runs').where({ id: runId, dealer_id: operator.dealerId }).first('status');
-      if (!run) throw notFound('Ingestion run');
-      throw conflict('not_committable', `This upload ${STATUS_EXPLAINED[run.status] ?? `is ${run.status}`}.`, { status: run.status });
+    if (!(await claimRunForCommit(db, operator.dealerId, runId))) {
+      const status = await runStatus(db, operator.dealerId, runId);
+      if (!status) throw notFound('Ingestion run');
+      throw conflict('not_committable', `This upload ${STATUS_EXPLAINED[status] ?? `is ${status}`}.`, { status });
     }
     try {
       await temporal.workflow.getHandle(ingestWorkflowId(runId)).signal(ingestDecisionSignal, { decision: 'commit' });
     } catch (signalError) {
       logger.error({ err: signalError, runId }, 'could not signal ingestion workflow');
-      await db('ingestion_runs').where({ id: runId, status: 'processing' }).update({ status: 'validated', committed_at: null });
+      await releaseRunCommit(db, operator.dealerId, runId);
       throw new HttpError(503, 'ingestion_unavailable', 'The commit could not be started right now; try again in a minute.');
     }
     await recordAudit(db, { dealerId: operator.dealerId, actorKind: 'operator', actorId: operator.id, action: 'ingestion.commit_requested', entityType: 'ingestion_run', entityId: runId });
@@ -230,12 +200,10 @@ export function ingestionRunRoutes({ db, temporal, config }: AppDeps): Router {
   router.post('/ingestion-runs/:id/cancel', async (req, res) => {
     const operator = operatorOf(req);
     const runId = runIdOf(req.params.id);
-    const cancelled = await db('ingestion_runs').where({ id: runId, dealer_id: operator.dealerId }).whereIn('status', ['validating', 'validated'])
-      .update({ status: 'cancelled', error: `Cancelled by ${operator.name}.`, finished_at: db.fn.now() }).returning('id');
-    if (cancelled.length === 0) {
-      const run = await db('ingestion_runs').where({ id: runId, dealer_id: operator.dealerId }).first('status');
-      if (!run) throw notFound('Ingestion run');
-      if (run.status !== 'cancelled') throw conflict('not_cancellable', `This upload ${STATUS_EXPLAINED[run.status] ?? `is ${run.status}`}; it can no longer be cancelled.`, { status: run.status });
+    if (!(await cancelRun(db, operator.dealerId, runId, `Cancelled by ${operator.name}.`))) {
+      const status = await runStatus(db, operator.dealerId, runId);
+      if (!status) throw notFound('Ingestion run');
+      if (status !== 'cancelled') throw conflict('not_cancellable', `This upload ${STATUS_EXPLAINED[status] ?? `is ${status}`}; it can no longer be cancelled.`, { status });
     } else {
       await temporal.workflow.getHandle(ingestWorkflowId(runId)).signal(ingestDecisionSignal, { decision: 'cancel' })
         .catch((signalError: unknown) => logger.warn({ err: signalError, runId }, 'ingestion workflow not reachable for cancel; the run is cancelled in the database'));

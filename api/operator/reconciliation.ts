@@ -1,6 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
+import {
+  erpConnectionOf, lineKeysOfPayments, paymentsReversedElsewhere, reconLineRows, reconSettlementRows, settlementIdsOfDay,
+} from '../../db/reconciliation';
+import { findSettlementHeader, settlementPayments } from '../../db/settlement-queries';
 import { reconcile, type LedgerPosting, type LineType, type ProcessorTransfer, type ReconInput, type ReconLine, type ReconPayment } from '../../domain/reconciliation';
 import { createMoovClient, MoovIntegrationError, type MoovTransferState } from '../../integrations/moov';
 import { SpruceClient, SpruceError, type SpruceGlPosting } from '../../integrations/spruce';
@@ -10,7 +14,6 @@ import type { AppDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import { calendarDate, query } from '../validate';
 import { routeId } from './list-helpers';
-import { settlementPayments } from './settlement-query';
 
 /**
  * The reconciliation report, per settlement and per business day: Drypowder's totals, the
@@ -22,7 +25,7 @@ export function reconciliationRoutes({ db, config }: AppDeps): Router {
 
   router.get('/settlements/:id/reconciliation', async (req, res) => {
     const { dealerId } = operatorOf(req);
-    const settlement = await db('settlements').where({ id: routeId(req.params.id, 'Settlement'), dealer_id: dealerId }).first('id');
+    const settlement = await findSettlementHeader(db, dealerId, routeId(req.params.id, 'Settlement'));
     if (!settlement) throw notFound('Settlement');
     res.json(await reconciliationReport(db, config, dealerId, [settlement.id]));
   });
@@ -30,19 +33,19 @@ export function reconciliationRoutes({ db, config }: AppDeps): Router {
   router.get('/reconciliation', async (req, res) => {
     const { dealerId } = operatorOf(req);
     const { date } = query(req, z.object({ date: calendarDate }));
-    const settlements = await db('settlements').where({ dealer_id: dealerId, business_date: date }).select('id');
-    if (settlements.length === 0) throw new HttpError(404, 'no_settlement', `There is no settlement for business day ${date}.`);
-    res.json({ date, ...(await reconciliationReport(db, config, dealerId, settlements.map((row: { id: string }) => row.id))) });
+    const settlementIds = await settlementIdsOfDay(db, dealerId, date);
+    if (settlementIds.length === 0) throw new HttpError(404, 'no_settlement', `There is no settlement for business day ${date}.`);
+    res.json({ date, ...(await reconciliationReport(db, config, dealerId, settlementIds)) });
   });
 
   return router;
 }
 
 export async function reconciliationReport(db: Db, config: Config, dealerId: string, settlementIds: string[]) {
-  const settlements = await db('settlements').whereIn('id', settlementIds).orderBy('business_date').select('id', 'number', 'business_date', 'status', 'payment_count', 'gross_cents', 'fee_cents', 'net_cents');
+  const settlements = await reconSettlementRows(db, dealerId, settlementIds);
   const payments = new Map<string, ReconPayment>();
   for (const id of settlementIds) {
-    for (const row of await settlementPayments(db, id)) {
+    for (const row of await settlementPayments(db, dealerId, id)) {
       const seen = payments.get(row.id);
       payments.set(row.id, {
         id: row.id, number: row.number, amountCents: row.amount_cents, customerFeeCents: row.fee_cents, transferId: row.moov_transfer_id,
@@ -51,20 +54,16 @@ export async function reconciliationReport(db: Db, config: Config, dealerId: str
     }
   }
   if (payments.size > 0) {
-    const reversedElsewhere = await db('gl_posting_lines').whereIn('payment_id', [...payments.keys()]).where('line_type', 'reversal').whereNotIn('settlement_id', settlementIds).distinct().pluck('payment_id');
+    const reversedElsewhere = await paymentsReversedElsewhere(db, dealerId, [...payments.keys()], settlementIds);
     for (const id of reversedElsewhere) payments.get(id)!.reversedElsewhere = true;
   }
-  const lineRows = await db('gl_posting_lines as l')
-    .join('payments as p', 'p.id', 'l.payment_id')
-    .leftJoin('gl_posting_lines as o', 'o.id', 'l.reverses_line_id')
-    .whereIn('l.settlement_id', settlementIds)
-    .select('l.idempotency_key', 'p.number', 'l.line_type', 'o.line_type as reverses_type', 'l.document_id', 'l.amount_cents', 'l.status', 'l.erp_posting_id', 'l.rejected_reason');
-  const lines: ReconLine[] = lineRows.map((row: Record<string, any>) => ({
+  const lineRows = await reconLineRows(db, dealerId, settlementIds);
+  const lines: ReconLine[] = lineRows.map((row) => ({
     key: row.idempotency_key, paymentNumber: row.number, lineType: row.line_type, reversesType: row.reverses_type ?? null, documentId: row.document_id,
     amountCents: row.amount_cents, status: row.status, erpPostingId: row.erp_posting_id, rejectedReason: row.rejected_reason,
   }));
   const paymentIds = [...payments.keys()];
-  const knownKeys = new Set<string>(paymentIds.length === 0 ? [] : (await db('gl_posting_lines').whereIn('payment_id', paymentIds).pluck('idempotency_key')));
+  const knownKeys = new Set<string>(await lineKeysOfPayments(db, dealerId, paymentIds));
 
   const input: ReconInput = {
     payments: [...payments.values()].sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0)),
@@ -101,7 +100,7 @@ function toProcessorTransfer(transfer: MoovTransferState): ProcessorTransfer {
 }
 
 async function erpSide(db: Db, dealerId: string): Promise<ReconInput['erp']> {
-  const dealer = await db('dealers').where({ id: dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_api_key', 'spruce_tenant_id');
+  const dealer = await erpConnectionOf(db, dealerId);
   if (dealer.integration_mode !== 'spruce' || !dealer.spruce_base_url || !dealer.spruce_tenant_id) {
     return { available: false, reason: 'this dealer posts by file, so there is no ERP ledger to read' };
   }

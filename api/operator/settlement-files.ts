@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
+import { findSettlementHeader, postingFileLineRows, settlementPayments, type SettlementHeader } from '../../db/settlement-queries';
 import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/settlement';
 import { centsToDecimal } from '../../domain/money';
 import { operatorOf } from '../auth/context';
@@ -9,7 +10,6 @@ import { notFound } from '../errors';
 import { query } from '../validate';
 import { sendCsv } from './csv';
 import { routeId } from './list-helpers';
-import { LINE_ORDER, settlementPayments } from './settlement-query';
 
 /**
  * Files for posting by hand (docs/settlements.md, "Posting file"): the posting file an ERP
@@ -44,7 +44,7 @@ export function settlementFileRoutes({ db }: AppDeps): Router {
     const { dealerId } = operatorOf(req);
     const settlement = await ownSettlement(db, dealerId, routeId(req.params.id, 'Settlement'));
     const options = query(req, postingFileQuery);
-    const rows = postingFileRows(db, settlement, { category: options.category, lines: options.lines ?? 'unposted' });
+    const rows = postingFileRows(db, dealerId, settlement, { category: options.category, lines: options.lines ?? 'unposted' });
     const name = `posting-${settlement.number}${options.category ? `-${options.category}` : ''}.csv`;
     await sendCsv(res, name, options.header === false ? null : [...POSTING_FILE_COLUMNS], rows);
   });
@@ -53,7 +53,7 @@ export function settlementFileRoutes({ db }: AppDeps): Router {
     const { dealerId } = operatorOf(req);
     const settlement = await ownSettlement(db, dealerId, routeId(req.params.id, 'Settlement'));
     const options = query(req, summaryQuery);
-    const payments = await settlementPayments(db, settlement.id);
+    const payments = await settlementPayments(db, dealerId, settlement.id);
     async function* rows() {
       for (const payment of payments) {
         yield [
@@ -71,8 +71,8 @@ export function settlementFileRoutes({ db }: AppDeps): Router {
   return router;
 }
 
-async function ownSettlement(db: Db, dealerId: string, id: string): Promise<{ id: string; number: string; business_date: string }> {
-  const settlement = await db('settlements').where({ id, dealer_id: dealerId }).first('id', 'number', 'business_date');
+async function ownSettlement(db: Db, dealerId: string, id: string): Promise<SettlementHeader> {
+  const settlement = await findSettlementHeader(db, dealerId, id);
   if (!settlement) throw notFound('Settlement');
   return settlement;
 }
@@ -82,19 +82,10 @@ async function ownSettlement(db: Db, dealerId: string, id: string): Promise<{ id
  * "-125.00"); the date is the settlement's business date; applied_document_id names the
  * invoice a credit memo is applied to, so the import applies it without re-keying.
  */
-async function* postingFileRows(db: Db, settlement: { id: string; number: string; business_date: string }, options: { category?: SettlementCategory; lines: 'unposted' | 'all' }): AsyncGenerator<unknown[]> {
+async function* postingFileRows(db: Db, dealerId: string, settlement: SettlementHeader, options: { category?: SettlementCategory; lines: 'unposted' | 'all' }): AsyncGenerator<unknown[]> {
   const pageSize = 2000;
   for (let offset = 0; ; offset += pageSize) {
-    const query = db('gl_posting_lines as l')
-      .join('payments as p', 'p.id', 'l.payment_id')
-      .where('l.settlement_id', settlement.id)
-      .orderByRaw(LINE_ORDER)
-      .offset(offset)
-      .limit(pageSize)
-      .select('l.erp_account_id', 'l.erp_job_id', 'p.number as payment_number', 'l.amount_cents', 'l.document_id', 'l.document_type', 'l.applied_document_id', 'l.gl_account', 'l.line_type', 'l.idempotency_key');
-    if (options.category) query.where('l.category', options.category);
-    if (options.lines === 'unposted') query.whereNot('l.status', 'posted');
-    const page = await query;
+    const page = await postingFileLineRows(db, dealerId, settlement.id, { ...options, offset, limit: pageSize });
     for (const line of page) {
       yield [
         line.erp_account_id, line.erp_job_id, line.payment_number, centsToDecimal(line.amount_cents), line.document_id, line.document_type,

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { lineCounts } from '../../db/gl-lines';
+import { findPostingRun } from '../../db/gl-posting';
+import {
+  findSettlementHeader, findSettlementRow, listSettlementLineRows, listSettlementRows, rejectedLineRows, settlementCategoryRows, settlementLineRows, settlementPayments,
+  type SettlementListRow,
+} from '../../db/settlement-queries';
 import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/settlement';
 import { notFound } from '../errors';
 import type { ListParams } from '../simple-rest';
 import { calendarDate } from '../validate';
 import { asArray, idFilter, oneOrMany, parseFilter } from './list-helpers';
-import { containsPattern, orderBy } from '../../db/list-query';
 
 /**
  * Reads behind the Settlements tab: the dealer's batches with their three posting categories,
@@ -24,20 +28,6 @@ const settlementFilter = z.object({
   unresolved: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
 });
 
-export const SETTLEMENT_SORTABLE: Record<string, string | string[]> = {
-  number: 's.created_at',
-  // A day's settlements in the order they were opened (after an early close, the next one).
-  business_date: ['s.business_date', 's.sequence'],
-  created_at: 's.created_at',
-  status: 's.status',
-  payment_count: 's.payment_count',
-  gross_cents: 's.gross_cents',
-  fee_cents: 's.fee_cents',
-  net_cents: 's.net_cents',
-  closes_at: 's.closes_at',
-  resolved_at: 's.resolved_at',
-};
-
 export const DEFAULT_SETTLEMENT_SORT: ListParams['sort'] = { field: 'business_date', order: 'DESC' };
 
 export interface CategoryView {
@@ -52,33 +42,23 @@ export interface CategoryView {
 
 export async function listSettlements(db: Db, dealerId: string, params: ListParams): Promise<{ rows: unknown[]; total: number }> {
   const filter = parseFilter(settlementFilter, params.filter);
-  const base = db('settlements as s').where('s.dealer_id', dealerId);
-  if (filter.id) base.whereIn('s.id', asArray(filter.id));
-  if (filter.status) base.whereIn('s.status', asArray(filter.status));
-  if (filter.q) base.whereRaw('lower(s.number) like ?', [containsPattern(filter.q)]);
-  if (filter.business_date_gte) base.where('s.business_date', '>=', filter.business_date_gte);
-  if (filter.business_date_lte) base.where('s.business_date', '<=', filter.business_date_lte);
-  if (filter.unresolved !== undefined) base.where(filter.unresolved ? (q) => q.whereNot('s.status', 'resolved') : (q) => q.where('s.status', 'resolved'));
-
-  const [counted] = await base.clone().count<Array<{ total: string }>>({ total: '*' });
-  const total = counted?.total ?? 0;
-  const query = base.clone().leftJoin('operator_users as r', 'r.id', 's.resolved_by').select('s.*', 'r.name as resolved_by_name');
-  orderBy(query, params.sort ?? DEFAULT_SETTLEMENT_SORT, SETTLEMENT_SORTABLE, 's.id');
-  const rows = await query.offset(params.range.start).limit(params.range.end - params.range.start + 1);
-  const categories = await categoriesFor(db, rows.map((row: { id: string }) => row.id));
-  return { rows: rows.map((row: Record<string, unknown>) => toSettlementView(row, categories.get(row.id as string))), total: Number(total) };
+  const { rows, total } = await listSettlementRows(db, dealerId, {
+    ids: filter.id ? asArray(filter.id) : undefined,
+    statuses: filter.status ? asArray(filter.status) : undefined,
+    q: filter.q,
+    businessDateGte: filter.business_date_gte,
+    businessDateLte: filter.business_date_lte,
+    unresolved: filter.unresolved,
+  }, { sort: params.sort ?? DEFAULT_SETTLEMENT_SORT, range: params.range });
+  const categories = await categoriesFor(db, dealerId, rows.map((row) => row.id));
+  return { rows: rows.map((row) => toSettlementView(row, categories.get(row.id))), total };
 }
 
-async function categoriesFor(db: Db, settlementIds: string[]): Promise<Map<string, Record<SettlementCategory, CategoryView>>> {
+async function categoriesFor(db: Db, dealerId: string, settlementIds: string[]): Promise<Map<string, Record<SettlementCategory, CategoryView>>> {
   const byId = new Map<string, Record<SettlementCategory, CategoryView>>();
-  if (settlementIds.length === 0) return byId;
-  const rows = await db('settlement_categories as c')
-    .leftJoin('operator_users as u', 'u.id', 'c.posted_by')
-    .whereIn('c.settlement_id', settlementIds)
-    .select('c.*', 'u.name as posted_by_name');
-  for (const row of rows) {
+  for (const row of await settlementCategoryRows(db, dealerId, settlementIds)) {
     const entry = byId.get(row.settlement_id) ?? ({} as Record<SettlementCategory, CategoryView>);
-    entry[row.category as SettlementCategory] = {
+    entry[row.category] = {
       status: row.status, line_count: row.line_count, amount_cents: row.amount_cents, posted_at: row.posted_at,
       post_method: row.post_method, posted_by: row.posted_by, posted_by_name: row.posted_by_name,
     };
@@ -87,7 +67,7 @@ async function categoriesFor(db: Db, settlementIds: string[]): Promise<Map<strin
   return byId;
 }
 
-function toSettlementView(row: Record<string, any>, categories: Record<SettlementCategory, CategoryView> | undefined) {
+function toSettlementView(row: SettlementListRow, categories: Record<SettlementCategory, CategoryView> | undefined) {
   return {
     id: row.id,
     number: row.number,
@@ -111,19 +91,11 @@ function toSettlementView(row: Record<string, any>, categories: Record<Settlemen
 
 /** One settlement with every payment it holds (or reverses) and its first lines. */
 export async function settlementDetail(db: Db, dealerId: string, settlementId: string, lineLimit = 500) {
-  const row = await db('settlements as s')
-    .leftJoin('operator_users as r', 'r.id', 's.resolved_by')
-    .where({ 's.id': settlementId, 's.dealer_id': dealerId })
-    .first('s.*', 'r.name as resolved_by_name');
+  const row = await findSettlementRow(db, dealerId, settlementId);
   if (!row) throw notFound('Settlement');
-  const categories = await categoriesFor(db, [row.id]);
-  const payments = await settlementPayments(db, row.id);
-  const lines = await db('gl_posting_lines as l')
-    .join('payments as p', 'p.id', 'l.payment_id')
-    .where('l.settlement_id', row.id)
-    .orderByRaw(LINE_ORDER)
-    .limit(lineLimit)
-    .select(LINE_COLUMNS);
+  const categories = await categoriesFor(db, dealerId, [row.id]);
+  const payments = await settlementPayments(db, dealerId, row.id);
+  const lines = await settlementLineRows(db, dealerId, row.id, lineLimit);
   const counts = await lineCounts(db, row.id);
   return {
     ...toSettlementView(row, categories.get(row.id)),
@@ -135,56 +107,6 @@ export async function settlementDetail(db: Db, dealerId: string, settlementId: s
   };
 }
 
-/** Lines in posting order: category, then originals before reversals, then payment and document. */
-export const LINE_ORDER = `array_position(array['invoices','credit_adjustments','debit_adjustments']::text[], l.category),
-  (l.line_type = 'reversal'), p.number, array_position(array['invoice_payment','statement_discount','credit_application','debit_payment','reversal']::text[], l.line_type),
-  l.document_id, l.idempotency_key`;
-
-export const LINE_COLUMNS = [
-  'l.id', 'l.category', 'l.line_type', 'l.document_type', 'l.erp_account_id', 'l.erp_job_id', 'l.document_id', 'l.applied_document_id',
-  'l.gl_account', 'l.amount_cents', 'l.status', 'l.rejected_reason', 'l.erp_posting_id', 'l.posted_at', 'l.idempotency_key',
-  'l.payment_id', 'p.number as payment_number', 'l.reverses_line_id',
-];
-
-export interface SettlementPaymentView {
-  id: string;
-  number: string;
-  customer_account_id: string;
-  account_name: string;
-  erp_account_id: string;
-  method: 'ach' | 'card';
-  status: string;
-  amount_cents: number;
-  fee_cents: number;
-  processing_cost_cents: number;
-  items_cents: number;
-  credits_cents: number;
-  discount_cents: number;
-  submitted_at: Date;
-  settled_at: Date | null;
-  returned_at: Date | null;
-  moov_transfer_id: string | null;
-  /** A member of this batch (false: only its reversal is handled here). */
-  member: boolean;
-  /** Its return is reversed on this batch. */
-  reversed_here: boolean;
-}
-
-export async function settlementPayments(db: Db, settlementId: string): Promise<SettlementPaymentView[]> {
-  const rows = await db('payments as p')
-    .join('customer_accounts as a', 'a.id', 'p.customer_account_id')
-    .where('p.settlement_id', settlementId)
-    .orWhereIn('p.id', db('gl_posting_lines').where({ settlement_id: settlementId, line_type: 'reversal' }).select('payment_id'))
-    .orderBy('p.number')
-    .select(
-      'p.id', 'p.number', 'p.customer_account_id', 'a.name as account_name', 'a.erp_account_id', 'p.method', 'p.status', 'p.amount_cents', 'p.fee_cents',
-      'p.processing_cost_cents', 'p.items_cents', 'p.credits_cents', 'p.discount_cents', 'p.submitted_at', 'p.settled_at', 'p.returned_at',
-      'p.moov_transfer_id', 'p.settlement_id',
-      db.raw(`exists (select 1 from gl_posting_lines r where r.payment_id = p.id and r.settlement_id = ? and r.line_type = 'reversal') as reversed_here`, [settlementId]),
-    );
-  return rows.map(({ settlement_id, ...row }: Record<string, any>) => ({ ...row, member: settlement_id === settlementId }) as SettlementPaymentView);
-}
-
 const lineFilter = z.object({
   category: z.enum(SETTLEMENT_CATEGORIES).optional(),
   status: oneOrMany(z.enum(['pending', 'posted', 'rejected'])).optional(),
@@ -193,32 +115,24 @@ const lineFilter = z.object({
 
 /** Every line of a settlement, paged (a batch can hold tens of thousands). */
 export async function listSettlementLines(db: Db, dealerId: string, settlementId: string, params: ListParams): Promise<{ rows: unknown[]; total: number }> {
-  const own = await db('settlements').where({ id: settlementId, dealer_id: dealerId }).first('id');
+  const own = await findSettlementHeader(db, dealerId, settlementId);
   if (!own) throw notFound('Settlement');
   const filter = parseFilter(lineFilter, params.filter);
-  const base = db('gl_posting_lines as l').join('payments as p', 'p.id', 'l.payment_id').where('l.settlement_id', settlementId);
-  if (filter.category) base.where('l.category', filter.category);
-  if (filter.status) base.whereIn('l.status', asArray(filter.status));
-  if (filter.line_type) base.whereIn('l.line_type', asArray(filter.line_type));
-  const [counted] = await base.clone().count<Array<{ total: string }>>({ total: '*' });
-  const total = counted?.total ?? 0;
-  const rows = await base.clone().orderByRaw(LINE_ORDER).offset(params.range.start).limit(params.range.end - params.range.start + 1).select(LINE_COLUMNS);
-  return { rows, total: Number(total) };
+  return listSettlementLineRows(db, dealerId, settlementId, {
+    category: filter.category,
+    statuses: filter.status ? asArray(filter.status) : undefined,
+    lineTypes: filter.line_type ? asArray(filter.line_type) : undefined,
+  }, params.range);
 }
 
 /** The auto-post progress the console draws: persisted by the posting activities. */
 export async function postingProgress(db: Db, dealerId: string, settlementId: string) {
-  const settlement = await db('settlements').where({ id: settlementId, dealer_id: dealerId }).first('id', 'number', 'status');
+  const settlement = await findSettlementHeader(db, dealerId, settlementId);
   if (!settlement) throw notFound('Settlement');
-  const run = await db('gl_posting_runs').where({ settlement_id: settlementId }).first();
+  const run = await findPostingRun(db, dealerId, settlementId);
   const counts = await lineCounts(db, settlementId);
-  const categories = await categoriesFor(db, [settlementId]);
-  const rejected = await db('gl_posting_lines as l')
-    .join('payments as p', 'p.id', 'l.payment_id')
-    .where({ 'l.settlement_id': settlementId, 'l.status': 'rejected' })
-    .orderByRaw(LINE_ORDER)
-    .limit(100)
-    .select('l.id', 'l.category', 'l.line_type', 'l.document_id', 'l.amount_cents', 'l.rejected_reason', 'p.number as payment_number');
+  const categories = await categoriesFor(db, dealerId, [settlementId]);
+  const rejected = await rejectedLineRows(db, dealerId, settlementId, 100);
   const totals = counts.reduce((sum, row) => ({ total: sum.total + row.total, posted: sum.posted + row.posted, rejected: sum.rejected + row.rejected, pending: sum.pending + row.pending }), { total: 0, posted: 0, rejected: 0, pending: 0 });
   const state = !run ? 'idle' : run.status === 'running' ? (run.waiting_for_erp ? 'waiting_for_spruce' : 'posting') : run.status === 'failed' ? 'failed' : totals.rejected > 0 ? 'completed_with_rejections' : 'completed';
   return {

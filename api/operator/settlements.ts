@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { finishPostingRun, claimPostingRun } from '../../db/gl-posting';
-import { closeSettlement, markCategoryPosted, resolveSettlement, SettlementRefusal } from '../../db/settlements';
+import { closeOwnSettlement, markCategoryPosted, resolveSettlement } from '../../db/settlements';
 import { SETTLEMENT_CATEGORIES } from '../../domain/settlement';
 import { startGlPosting } from '../../workflows/gl-posting-client';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../../workflows/settlement-definitions';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
-import { HttpError, notFound } from '../errors';
+import { HttpError } from '../errors';
 import { listParams, sendList } from '../simple-rest';
 import { body, instant } from '../validate';
 import { routeId } from './list-helpers';
@@ -25,11 +25,6 @@ import { listSettlementLines, listSettlements, postingProgress, settlementDetail
 export function settlementRoutes(deps: AppDeps): Router {
   const { db } = deps;
   const router = Router();
-
-  const refusal = (error: unknown): never => {
-    if (error instanceof SettlementRefusal) throw new HttpError(error.status, error.code, error.message);
-    throw error;
-  };
 
   /** Signals the workflow when it runs; the database already holds the change either way. */
   const tell = async (workflowId: string, send: (handle: ReturnType<typeof deps.temporal.workflow.getHandle>) => Promise<void>) => {
@@ -57,11 +52,7 @@ export function settlementRoutes(deps: AppDeps): Router {
   router.post('/settlements/:id/close', async (req, res) => {
     const operator = operatorOf(req);
     const id = routeId(req.params.id, 'Settlement');
-    const settlement = await db.transaction(async (trx) => {
-      const own = await trx('settlements').where({ id, dealer_id: operator.dealerId }).first('id');
-      if (!own) throw notFound('Settlement');
-      return closeSettlement(trx, { settlementId: id, now: new Date(), actor: { kind: 'operator', id: operator.id } });
-    }).catch(refusal);
+    const settlement = await db.transaction((trx) => closeOwnSettlement(trx, { settlementId: id, dealerId: operator.dealerId, now: new Date(), operatorId: operator.id }));
     await tell(settlement.workflow_id, (handle) => handle.signal(closeSettlementSignal, { actorId: operator.id }));
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
@@ -81,7 +72,7 @@ export function settlementRoutes(deps: AppDeps): Router {
     if (at.getTime() > Date.now() + 5 * 60_000) throw new HttpError(400, 'posted_at_in_future', 'The posted time cannot be in the future.');
     const { settlement } = await db.transaction((trx) => markCategoryPosted(trx, {
       settlementId: id, dealerId: operator.dealerId, category: category.data, postedAt: at, operatorId: operator.id,
-    })).catch(refusal);
+    }));
     await tell(settlement.workflow_id, (handle) => handle.signal(postingChangedSignal, { notifyPayments: true }));
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
@@ -89,7 +80,7 @@ export function settlementRoutes(deps: AppDeps): Router {
   router.post('/settlements/:id/resolve', async (req, res) => {
     const operator = operatorOf(req);
     const id = routeId(req.params.id, 'Settlement');
-    const settlement = await db.transaction((trx) => resolveSettlement(trx, { settlementId: id, dealerId: operator.dealerId, operatorId: operator.id, now: new Date() })).catch(refusal);
+    const settlement = await db.transaction((trx) => resolveSettlement(trx, { settlementId: id, dealerId: operator.dealerId, operatorId: operator.id, now: new Date() }));
     await tell(settlement.workflow_id, (handle) => handle.signal(settlementResolvedSignal, { actorId: operator.id }));
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
@@ -103,7 +94,7 @@ export function settlementRoutes(deps: AppDeps): Router {
     const workflowId = glPostingWorkflowId(id);
     const claim = await db.transaction((trx) => claimPostingRun(trx, {
       settlementId: id, dealerId: operator.dealerId, operatorId: operator.id, workflowId, retryRejected: retryRejected ?? false,
-    })).catch(refusal);
+    }));
     if (claim.nothingToPost) {
       res.status(200).json({ started: false, reason: 'nothing_to_post', progress: await postingProgress(db, operator.dealerId, id) });
       return;
