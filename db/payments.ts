@@ -238,3 +238,139 @@ export async function transitionPayment(trx: Knex.Transaction, t: Transition): P
   });
   return true;
 }
+
+/**
+ * The payment as its payer sees it: the company's payments on accounts it can still see
+ * (`accountIds` come from db/portal-scope.ts), with the dealer, account, company and method
+ * names the history, detail page and receipt show.
+ */
+export interface PortalPaymentScope {
+  companyId: string;
+  accountIds: string[];
+}
+
+export interface PortalPaymentRow {
+  id: string;
+  number: string;
+  status: PaymentStatus;
+  method: 'ach' | 'card';
+  items_cents: number;
+  credits_cents: number;
+  discount_cents: number;
+  fee_cents: number;
+  amount_cents: number;
+  submitted_at: Date;
+  settled_at: Date | null;
+  dealer_id: string;
+  dealer_name: string;
+  dealer_time_zone: string;
+  customer_account_id: string;
+  account_name: string;
+  erp_account_id: string;
+  company_name: string;
+  kind: string;
+  label: string | null;
+  last4: string;
+  bank_name: string | null;
+  card_brand: string | null;
+  card_funding: string | null;
+}
+
+export interface PortalPaymentApplicationRow {
+  item_type: ApplicationType;
+  amount_cents: number;
+  invoice_number: string | null;
+  adjustment_number: string | null;
+  statement_number: string | null;
+  applied_to_invoice_number: string | null;
+}
+
+export interface PortalPaymentEventRow {
+  to_status: PaymentStatus;
+  event: string;
+  at: Date;
+}
+
+export interface PortalPaymentRecord {
+  row: PortalPaymentRow;
+  applications: PortalPaymentApplicationRow[];
+  events: PortalPaymentEventRow[];
+  outcome: { moov_status: string | null; failure_reason: string | null; return_code: string | null } | undefined;
+}
+
+const PORTAL_SUMMARY_COLUMNS = [
+  'p.id', 'p.number', 'p.status', 'p.method', 'p.items_cents', 'p.credits_cents', 'p.discount_cents', 'p.fee_cents', 'p.amount_cents',
+  'p.submitted_at', 'p.settled_at', 'p.dealer_id', 'd.name as dealer_name', 'd.time_zone as dealer_time_zone', 'p.customer_account_id',
+  'ca.name as account_name', 'ca.erp_account_id', 'c.name as company_name',
+  'pm.kind', 'pm.label', 'pm.last4', 'pm.bank_name', 'pm.card_brand', 'pm.card_funding',
+];
+
+function scopedPayments(db: Knex | Knex.Transaction, scope: PortalPaymentScope): Knex.QueryBuilder {
+  return db('payments as p')
+    .join('dealers as d', 'd.id', 'p.dealer_id')
+    .join('customer_accounts as ca', 'ca.id', 'p.customer_account_id')
+    .join('customer_companies as c', 'c.id', 'p.company_id')
+    .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
+    .where('p.company_id', scope.companyId)
+    .whereIn('p.customer_account_id', scope.accountIds);
+}
+
+/** One page of the company's payments, newest first, and how many there are in all. */
+export async function portalPaymentPage(db: Knex | Knex.Transaction, scope: PortalPaymentScope, options: { dealerId?: string; limit: number; offset: number }): Promise<{ rows: PortalPaymentRow[]; total: number }> {
+  const base = scopedPayments(db, scope);
+  if (options.dealerId) base.where('p.dealer_id', options.dealerId);
+  const [rows, counted] = await Promise.all([
+    base.clone().select(PORTAL_SUMMARY_COLUMNS).orderBy([{ column: 'p.submitted_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]).limit(options.limit).offset(options.offset),
+    base.clone().count({ total: '*' }).first(),
+  ]);
+  return { rows: rows as PortalPaymentRow[], total: Number(counted?.total ?? 0) };
+}
+
+/** One payment of the company with what it paid and its history; undefined outside the scope. */
+export async function portalPayment(db: Knex | Knex.Transaction, scope: PortalPaymentScope, paymentId: string): Promise<PortalPaymentRecord | undefined> {
+  const row = (await scopedPayments(db, scope).where('p.id', paymentId).first(PORTAL_SUMMARY_COLUMNS)) as PortalPaymentRow | undefined;
+  if (!row) return undefined;
+  const [applications, events, outcome] = await Promise.all([
+    db('payment_applications as pa')
+      .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
+      .leftJoin('adjustments as a', 'a.id', 'pa.adjustment_id')
+      .leftJoin('statements as s', 's.id', 'pa.statement_id')
+      .leftJoin('invoices as ai', 'ai.id', 'pa.applied_to_invoice_id')
+      .where('pa.payment_id', paymentId)
+      .orderBy('pa.id')
+      .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'a.adjustment_number', 's.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
+    db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'at' }, { column: 'id' }]).select('to_status', 'event', 'at'),
+    db('payments').where({ id: paymentId }).first('moov_status', 'failure_reason', 'return_code'),
+  ]);
+  return { row, applications, events, outcome };
+}
+
+/** The payment a company's submit attempt created, by its Idempotency-Key, with the request it hashed. */
+export async function paymentByIdempotencyKey(db: Knex | Knex.Transaction, companyId: string, idempotencyKey: string): Promise<{ id: string; request_hash: string } | undefined> {
+  return db('payments').where({ company_id: companyId, idempotency_key: idempotencyKey }).first('id', 'request_hash');
+}
+
+/** Whether the company's payment has had its workflow started (false too when there is no such payment). */
+export async function paymentWorkflowStarted(db: Knex | Knex.Transaction, companyId: string, paymentId: string): Promise<boolean> {
+  const row = await db('payments').where({ id: paymentId, company_id: companyId }).first('workflow_started_at');
+  return Boolean(row?.workflow_started_at);
+}
+
+/** Stores a submitted payment and its reservations in one transaction (see createPaymentWithReservations). */
+export async function createPayment(db: Knex, payment: NewPayment): Promise<{ number: string }> {
+  return db.transaction((trx) => createPaymentWithReservations(trx, payment));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The payment a processor transfer event is about. A transfer that clears at once can report
+ * before submitTransfer has stored its id; its foreignID (our payment id, set when we created
+ * it) still finds the payment. The foreign id only counts for a payment with no transfer yet
+ * or this very transfer.
+ */
+export async function paymentForTransfer(db: Knex | Knex.Transaction, transferId: string, foreignId: unknown): Promise<{ id: string } | undefined> {
+  const byTransfer = await db('payments').where({ moov_transfer_id: transferId }).first('id');
+  if (byTransfer || typeof foreignId !== 'string' || !UUID.test(foreignId)) return byTransfer;
+  return db('payments').where({ id: foreignId }).where((q) => q.whereNull('moov_transfer_id').orWhere({ moov_transfer_id: transferId })).first('id');
+}

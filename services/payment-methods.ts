@@ -1,4 +1,7 @@
 import type { Db } from '../db/connection';
+import { upsertPaymentMethod } from '../db/payment-methods';
+import { companyProcessorParty, dealerProcessorParty, recordCompanyProcessorAccount, recordDealerProcessorAccount } from '../db/processor-accounts';
+import { refuseNotFound } from '../domain/refusal';
 import { createMoovClient, type MoovClient, type MoovPaymentMethod } from '../integrations/moov';
 import { createPlaidClient, type PlaidClient } from '../integrations/plaid';
 import type { Config } from '../runtime/config';
@@ -17,44 +20,38 @@ export const processorClients = (config: Config): ProcessorClients => ({ moov: c
 
 /** The company's account at Moov, created the first time it saves a payment method. */
 export async function companyProcessorAccount(db: Db, moov: MoovClient, companyId: string): Promise<string> {
-  const company = await db('customer_companies').where({ id: companyId }).first();
+  const company = await companyProcessorParty(db, companyId);
+  if (!company) throw refuseNotFound('Company');
   if (company.moov_account_id) return company.moov_account_id;
   const accountId = await moov.ensureCustomerAccount({ id: company.id, name: company.name });
-  await db('customer_companies').where({ id: companyId }).update({ moov_account_id: accountId, updated_at: db.fn.now() });
+  await recordCompanyProcessorAccount(db, companyId, accountId);
   return accountId;
 }
 
 /** The dealer's receiving account at Moov. */
 export async function dealerProcessorAccount(db: Db, moov: MoovClient, dealerId: string): Promise<string> {
-  const dealer = await db('dealers').where({ id: dealerId }).first();
+  const dealer = await dealerProcessorParty(db, dealerId);
+  if (!dealer) throw refuseNotFound('Dealer');
   if (dealer.moov_account_id) return dealer.moov_account_id;
   const accountId = await moov.ensureDealerAccount({ id: dealer.id, name: dealer.name });
-  await db('dealers').where({ id: dealerId }).update({ moov_account_id: accountId, updated_at: db.fn.now() });
+  await recordDealerProcessorAccount(db, dealerId, accountId);
   return accountId;
 }
 
 export async function savePaymentMethod(db: Db, companyId: string, method: MoovPaymentMethod): Promise<string> {
   if (method.kind === 'wallet') throw new Error('a wallet is not a customer payment method');
-  const [row] = await db('payment_methods')
-    .insert({
-      company_id: companyId,
-      kind: method.kind,
-      moov_payment_method_id: method.paymentMethodId,
-      moov_source_id: method.sourceId,
-      label: method.label,
-      last4: method.last4 ?? '????',
-      bank_name: method.bankName,
-      card_brand: method.cardBrand,
-      card_funding: method.kind === 'card' ? method.cardFunding ?? 'unknown' : null,
-      billing_state: method.billingState,
-      status: 'active',
-    })
-    .onConflict(['company_id', 'moov_payment_method_id'])
-    .merge({ status: 'active', disabled_reason: null, label: method.label, updated_at: db.fn.now() })
-    .returning('id');
-  return row.id;
+  return upsertPaymentMethod(db, companyId, {
+    kind: method.kind,
+    moovPaymentMethodId: method.paymentMethodId,
+    moovSourceId: method.sourceId,
+    label: method.label,
+    last4: method.last4 ?? '????',
+    bankName: method.bankName,
+    cardBrand: method.cardBrand,
+    cardFunding: method.kind === 'card' ? method.cardFunding ?? 'unknown' : null,
+    billingState: method.billingState,
+  });
 }
-
 export async function linkBankFromPlaid(db: Db, clients: ProcessorClients, companyId: string, publicToken: string, plaidAccountId: string): Promise<string> {
   const { accessToken } = await clients.plaid.exchangePublicToken(publicToken);
   const processorToken = await clients.plaid.createMoovProcessorToken(accessToken, plaidAccountId);

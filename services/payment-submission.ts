@@ -2,14 +2,16 @@ import type { Client } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
-import { createPaymentWithReservations, ReservationConflict } from '../db/payments';
+import { quotableItems, statementWithItems } from '../db/outstanding';
+import { companyPaymentMethod, type PaymentMethodRow } from '../db/payment-methods';
+import { createPayment, paymentByIdempotencyKey, ReservationConflict } from '../db/payments';
+import { dealerTerms, linkedAccount, type LinkedAccount } from '../db/portal-scope';
 import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
 import type { StatementForDiscount } from '../domain/statement-discount';
-import { badRequest, conflict, HttpError, notFound } from '../api/errors';
-import { methodLabel } from '../api/portal/payment-view';
-import { linkedAccount } from '../api/portal/scope';
+import { methodLabel } from '../domain/payment-method-label';
+import { refuseConflict, refuseInvalid, refuseNotFound, refuseUnprocessable } from '../domain/refusal';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { startPaymentWorkflow } from '../workflows/payment-client';
@@ -62,40 +64,33 @@ export const paymentRequestSchema = z.object({
 export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
 interface QuoteContext {
-  account: Awaited<ReturnType<typeof linkedAccount>>;
+  account: LinkedAccount;
   dealer: Record<string, any>;
-  method: Record<string, any>;
+  method: PaymentMethodRow;
   input: QuoteInput;
   numbers: Map<string, string>;
 }
 
 async function buildQuoteInput(db: Db, companyId: string, request: PaymentRequest): Promise<QuoteContext> {
   const account = await linkedAccount(db, companyId, request.customerAccountId);
-  if (account.dealer_id !== request.dealerId) throw notFound('Account');
-  const dealer = await db('dealers').where({ id: account.dealer_id }).first();
-  const method = await db('payment_methods').where({ id: request.paymentMethodId, company_id: companyId }).first();
-  if (!method) throw notFound('Payment method');
+  if (account.dealer_id !== request.dealerId) throw refuseNotFound('Account');
+  const dealer = await dealerTerms(db, account.dealer_id);
+  const method = await companyPaymentMethod(db, companyId, request.paymentMethodId);
+  if (!method) throw refuseNotFound('Payment method');
   if (method.status !== 'active') {
-    throw conflict('payment_method_disabled', `This ${method.kind === 'ach' ? 'bank account' : 'card'} can no longer be used${method.disabled_reason ? ` (${method.disabled_reason})` : ''}. Choose or link another.`);
+    throw refuseConflict('payment_method_disabled', `This ${method.kind === 'ach' ? 'bank account' : 'card'} can no longer be used${method.disabled_reason ? ` (${method.disabled_reason})` : ''}. Choose or link another.`);
   }
 
   const invoiceIds = request.items.filter((i) => i.type === 'invoice').map((i) => i.id);
   const adjustmentIds = request.items.filter((i) => i.type !== 'invoice').map((i) => i.id);
-  const invoicesQuery = db('invoices').where({ customer_account_id: account.id });
-  // "Pay an amount" spreads cash over every open invoice and debit, oldest first.
-  if (request.sourceView !== 'amount') invoicesQuery.whereIn('id', invoiceIds);
-  else invoicesQuery.whereIn('status', ['open', 'partially_paid']);
-  const adjustmentsQuery = db('adjustments').where({ customer_account_id: account.id });
-  if (request.sourceView !== 'amount') adjustmentsQuery.whereIn('id', adjustmentIds);
-  else adjustmentsQuery.where((q) => q.whereIn('id', adjustmentIds).orWhere((d) => d.where({ kind: 'debit' }).whereIn('status', ['open', 'partially_applied'])));
-  const [invoices, adjustments] = await Promise.all([invoicesQuery, adjustmentsQuery]);
+  const { invoices, adjustments } = await quotableItems(db, account.id, { sourceView: request.sourceView, invoiceIds, adjustmentIds });
 
   const found = new Set([...invoices.map((r) => r.id), ...adjustments.map((r) => r.id)]);
   const missing = request.items.find((item) => !found.has(item.id));
-  if (missing) throw notFound(missing.type === 'invoice' ? 'Invoice' : 'Adjustment');
+  if (missing) throw refuseNotFound(missing.type === 'invoice' ? 'Invoice' : 'Adjustment');
   for (const item of request.items) {
     const adjustment = adjustments.find((a) => a.id === item.id);
-    if (adjustment && adjustment.kind !== item.type) throw badRequest('wrong_item_type', `Item ${adjustment.adjustment_number} is a ${adjustment.kind} adjustment, not a ${item.type}.`);
+    if (adjustment && adjustment.kind !== item.type) throw refuseInvalid('wrong_item_type', `Item ${adjustment.adjustment_number} is a ${adjustment.kind} adjustment, not a ${item.type}.`);
   }
 
   const partial = new Map(request.items.map((item) => [item.id, item.amountCents ?? null]));
@@ -135,14 +130,9 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
 }
 
 async function loadStatement(db: Db, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
-  const statement = await db('statements').where({ id: statementId, customer_account_id: customerAccountId }).first();
-  if (!statement) throw notFound('Statement');
-  const rows = await db('statement_items as si')
-    .leftJoin('invoices as i', 'i.id', 'si.invoice_id')
-    .leftJoin('adjustments as a', 'a.id', 'si.adjustment_id')
-    .where('si.statement_id', statementId)
-    .select('si.item_type', 'si.amount_cents', 'i.id as invoice_id', 'i.invoice_number', 'i.balance_cents as invoice_balance', 'i.reserved_cents as invoice_reserved',
-      'a.id as adjustment_id', 'a.adjustment_number', 'a.balance_cents as adjustment_balance', 'a.reserved_cents as adjustment_reserved');
+  const found = await statementWithItems(db, customerAccountId, statementId);
+  if (!found) throw refuseNotFound('Statement');
+  const { statement, items: rows } = found;
   return {
     id: statement.id,
     number: statement.statement_number,
@@ -150,9 +140,9 @@ async function loadStatement(db: Db, customerAccountId: string, statementId: str
     discountCents: Number(statement.discount_cents),
     discountDate: statement.discount_date,
     items: rows.map((row) => ({
-      itemType: row.item_type,
-      itemId: row.invoice_id ?? row.adjustment_id,
-      number: row.invoice_number ?? row.adjustment_number,
+      itemType: row.item_type as StatementForDiscount['items'][number]['itemType'],
+      itemId: (row.invoice_id ?? row.adjustment_id)!,
+      number: (row.invoice_number ?? row.adjustment_number)!,
       statementAmountCents: Number(row.amount_cents),
       openCents: Number(row.invoice_balance ?? row.adjustment_balance ?? 0),
       reservedCents: Number(row.invoice_reserved ?? row.adjustment_reserved ?? 0),
@@ -179,7 +169,7 @@ export interface PreviewResponse {
 function achAuthorizationFor(context: QuoteContext, amountCents: number, version: string): { version: string; text: string } {
   return {
     version,
-    text: achAuthorizationText(version, { dealerName: context.dealer.name, amountCents, accountLabel: methodLabel(context.method as never), date: context.input.today }),
+    text: achAuthorizationText(version, { dealerName: context.dealer.name, amountCents, accountLabel: methodLabel(context.method), date: context.input.today }),
   };
 }
 
@@ -227,7 +217,7 @@ export interface SubmitDeps {
  */
 export async function submitPayment(deps: SubmitDeps, customer: { id: string; companyId: string }, idempotencyKey: string, request: PaymentRequest): Promise<{ paymentId: string; created: boolean }> {
   if (request.achAuthorizationVersion !== undefined && !isKnownAchAuthorizationVersion(request.achAuthorizationVersion)) {
-    throw badRequest('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then pay.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
+    throw refuseInvalid('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then pay.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
   }
   const hash = requestHash(request);
   const existing = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
@@ -235,44 +225,42 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
 
   const context = await buildQuoteInput(deps.db, customer.companyId, request);
   if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
-    throw badRequest('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
+    throw refuseInvalid('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
   }
   const result = quotePayment(context.input);
   if (!result.ok) {
     // Another payment holding the items is a conflict of state (409), not a bad request.
     const taken = result.errors.find((e) => e.code === 'item_in_other_payment');
-    if (taken) throw conflict('items_unavailable', taken.message, { errors: result.errors });
-    throw new HttpError(422, result.errors[0]!.code, result.errors.map((e) => e.message).join(' '), { errors: result.errors });
+    if (taken) throw refuseConflict('items_unavailable', taken.message, { errors: result.errors });
+    throw refuseUnprocessable(result.errors[0]!.code, result.errors.map((e) => e.message).join(' '), { errors: result.errors });
   }
   const quote = result.quote;
   const paymentId = randomUUID();
   try {
-    await deps.db.transaction((trx) =>
-      createPaymentWithReservations(trx, {
-        id: paymentId,
-        dealerId: context.account.dealer_id,
-        customerAccountId: context.account.id,
-        companyId: customer.companyId,
-        portalUserId: customer.id,
-        paymentMethodId: context.method.id,
-        method: context.method.kind,
-        cardFunding: context.method.kind === 'card' ? context.method.card_funding ?? 'unknown' : null,
-        itemsCents: quote.itemsCents,
-        creditsCents: quote.creditsCents,
-        discountCents: quote.discountCents,
-        feeCents: quote.feeCents,
-        amountCents: quote.amountCents,
-        processingCostCents: quote.processingCostCents,
-        sourceView: quote.sourceView,
-        statementId: quote.statementId,
-        idempotencyKey,
-        requestHash: hash,
-        achAuthorization: context.method.kind === 'ach' ? achAuthorizationFor(context, quote.amountCents, request.achAuthorizationVersion!) : null,
-        applications: quote.lines.map((line) => ({ itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId })),
-      }),
-    );
+    await createPayment(deps.db, {
+      id: paymentId,
+      dealerId: context.account.dealer_id,
+      customerAccountId: context.account.id,
+      companyId: customer.companyId,
+      portalUserId: customer.id,
+      paymentMethodId: context.method.id,
+      method: context.method.kind,
+      cardFunding: context.method.kind === 'card' ? context.method.card_funding ?? 'unknown' : null,
+      itemsCents: quote.itemsCents,
+      creditsCents: quote.creditsCents,
+      discountCents: quote.discountCents,
+      feeCents: quote.feeCents,
+      amountCents: quote.amountCents,
+      processingCostCents: quote.processingCostCents,
+      sourceView: quote.sourceView,
+      statementId: quote.statementId,
+      idempotencyKey,
+      requestHash: hash,
+      achAuthorization: context.method.kind === 'ach' ? achAuthorizationFor(context, quote.amountCents, request.achAuthorizationVersion!) : null,
+      applications: quote.lines.map((line) => ({ itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId })),
+    });
   } catch (error) {
-    if (error instanceof ReservationConflict) throw conflict('items_unavailable', error.message, { itemType: error.itemType, itemId: error.itemId });
+    if (error instanceof ReservationConflict) throw refuseConflict('items_unavailable', error.message, { itemType: error.itemType, itemId: error.itemId });
     // A concurrent retry with the same key won the insert: answer with its payment.
     if ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('idempotency_key')) {
       const winner = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
@@ -286,10 +274,10 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
 }
 
 async function findByKey(db: Db, companyId: string, key: string, hash: string): Promise<string | null> {
-  const row = await db('payments').where({ company_id: companyId, idempotency_key: key }).first('id', 'request_hash');
+  const row = await paymentByIdempotencyKey(db, companyId, key);
   if (!row) return null;
   if (row.request_hash !== hash) {
-    throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');
+    throw refuseConflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');
   }
   return row.id;
 }

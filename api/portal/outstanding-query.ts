@@ -1,5 +1,6 @@
-import type { Knex } from 'knex';
-import { bucketFor, daysPastDue, isDiscountAvailable, OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES, type AgingBucket } from '../../domain/aging';
+import type { Db } from '../../db/connection';
+import { outstandingRows, type OpenItemRow } from '../../db/outstanding';
+import { bucketFor, daysPastDue, isDiscountAvailable, type AgingBucket } from '../../domain/aging';
 import { localDate, type IsoDate } from '../../domain/dates';
 
 /**
@@ -104,43 +105,7 @@ export function pastDueAge(days: number): PastDueAge | null {
   return AGE_LABEL[bucketFor(days)];
 }
 
-interface RawItem {
-  type: ItemType;
-  id: string;
-  customer_account_id: string;
-  job_id: string | null;
-  number: string;
-  date: IsoDate | null;
-  due_date: IsoDate | null;
-  amount_cents: number;
-  balance_cents: number;
-  reserved_cents: number;
-  statement_id: string | null;
-  po_number: string | null;
-  description: string | null;
-  applies_to_invoice_number: string | null;
-}
-
-async function openItems(db: Knex, accountIds: string[]): Promise<RawItem[]> {
-  if (accountIds.length === 0) return [];
-  const invoices = db('invoices')
-    .whereIn('customer_account_id', accountIds)
-    .whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
-    .where('balance_cents', '>', 0)
-    .select(
-      db.raw("'invoice' as type"), 'id', 'customer_account_id', 'job_id', 'invoice_number as number', 'invoice_date as date', 'due_date',
-      'amount_cents', 'balance_cents', 'reserved_cents', 'statement_id', 'po_number', db.raw('null as description'), db.raw('null as applies_to_invoice_number'),
-    );
-  const adjustments = db('adjustments')
-    .whereIn('customer_account_id', accountIds)
-    .whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
-    .where('balance_cents', '>', 0)
-    .select(
-      'kind as type', 'id', 'customer_account_id', 'job_id', 'adjustment_number as number', 'transaction_date as date', 'due_date',
-      'amount_cents', 'balance_cents', 'reserved_cents', 'statement_id', db.raw('null as po_number'), 'description', 'applies_to_invoice_number',
-    );
-  return (await invoices.unionAll(adjustments)) as RawItem[];
-}
+type RawItem = OpenItemRow;
 
 function toItem(raw: RawItem, today: IsoDate): OutstandingItem {
   const days = raw.type === 'invoice' && raw.due_date ? Math.max(daysPastDue(raw.due_date, today), 0) : 0;
@@ -226,22 +191,12 @@ export interface OutstandingInput {
   now?: Date;
 }
 
-export async function outstandingFor(db: Knex, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
+export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const accountIds = input.accounts.map((account) => account.id);
-  const [rawItems, jobRows, statementRows] = await Promise.all([
-    openItems(db, accountIds),
-    accountIds.length ? db('jobs').whereIn('customer_account_id', accountIds).select('id', 'name', 'erp_job_id') : [],
-    // The latest statement of each account.
-    accountIds.length
-      ? db('statements').whereIn('customer_account_id', accountIds).distinctOn('customer_account_id')
-        .orderBy([{ column: 'customer_account_id' }, { column: 'statement_date', order: 'desc' }, { column: 'created_at', order: 'desc' }])
-        .select('id', 'customer_account_id', 'statement_number', 'statement_date', 'status', 'balance_cents', 'discount_cents', 'discount_date', 'due_date')
-      : [],
-  ]);
-  const jobs = new Map<string, { name: string; erp_job_id: string }>(jobRows.map((job: { id: string; name: string; erp_job_id: string }) => [job.id, job]));
-  const latestStatement = new Map<string, Record<string, any>>(statementRows.map((row: Record<string, any>) => [row.customer_account_id, row]));
-  const statementItemIds = await itemsOnStatements(db, statementRows.map((row: { id: string }) => row.id));
+  const { items: rawItems, jobs: jobRows, statements: statementRows, statementItems: statementItemIds } = await outstandingRows(db, accountIds);
+  const jobs = new Map<string, { name: string; erp_job_id: string }>(jobRows.map((job) => [job.id, job]));
+  const latestStatement = new Map<string, Record<string, any>>(statementRows.map((row) => [row.customer_account_id, row]));
 
   const accounts = input.accounts.map((account): AccountOutstanding => {
     const raws = rawItems.filter((raw) => raw.customer_account_id === account.id);
@@ -286,17 +241,4 @@ export async function outstandingFor(db: Knex, input: OutstandingInput): Promise
     };
   });
   return { asOf: today, accounts };
-}
-
-/** The items each statement lists. */
-async function itemsOnStatements(db: Knex, statementIds: string[]): Promise<Map<string, Set<string>>> {
-  const map = new Map<string, Set<string>>();
-  if (statementIds.length === 0) return map;
-  const rows = await db('statement_items').whereIn('statement_id', statementIds).select('statement_id', 'invoice_id', 'adjustment_id');
-  for (const row of rows as Array<{ statement_id: string; invoice_id: string | null; adjustment_id: string | null }>) {
-    const set = map.get(row.statement_id) ?? new Set<string>();
-    set.add((row.invoice_id ?? row.adjustment_id)!);
-    map.set(row.statement_id, set);
-  }
-  return map;
 }

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { activePortalLogin, issuePasswordResetToken, resetPortalPassword } from '../../db/portal-users';
 import { escapeHtml, sharedMailer } from '../../integrations/mailer';
 import { logger } from '../../runtime/logger';
 import { portalLink } from '../../domain/portal-links';
 import { hashPassword, passwordProblem } from '../auth/passwords';
-import { endAllSessions } from '../auth/sessions';
 import { hashToken, newToken } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';
@@ -27,13 +27,10 @@ export function passwordResetRoutes({ db, config }: AppDeps): Router {
     const { email } = body(req, forgotBody);
     res.status(202).json({ message: 'If a login exists for that email, a reset link is on its way. It works once, within an hour.' });
     void (async () => {
-      const user = await db('portal_users').where({ email, status: 'active' }).first('id', 'email', 'name');
+      const user = await activePortalLogin(db, email);
       if (!user) return;
       const { token, hash } = newToken();
-      await db.transaction(async (trx) => {
-        await trx('auth_tokens').where({ subject_id: user.id, purpose: 'portal_password_reset' }).whereNull('used_at').update({ used_at: trx.fn.now() });
-        await trx('auth_tokens').insert({ token_hash: hash, purpose: 'portal_password_reset', subject_id: user.id, expires_at: new Date(Date.now() + PASSWORD_RESET_TTL_MS) });
-      });
+      await issuePasswordResetToken(db, user.id, hash, new Date(Date.now() + PASSWORD_RESET_TTL_MS));
       const link = portalLink(config.PUBLIC_URL, 'reset-password', token);
       await sharedMailer(config).send({
         to: user.email,
@@ -47,24 +44,12 @@ export function passwordResetRoutes({ db, config }: AppDeps): Router {
   router.post('/auth/reset-password', async (req, res) => {
     const input = body(req, resetBody);
     const invalid = () => new HttpError(410, 'reset_link_invalid', 'This reset link has expired or was already used. Ask for a new one.');
-    await db.transaction(async (trx) => {
-      const row = await trx('auth_tokens')
-        .where({ token_hash: hashToken(input.token), purpose: 'portal_password_reset' })
-        .whereNull('used_at')
-        .where('expires_at', '>', trx.fn.now())
-        .forUpdate()
-        .first();
-      if (!row) throw invalid();
-      const user = await trx('portal_users').where({ id: row.subject_id, status: 'active' }).first('id', 'email');
-      if (!user) throw invalid();
+    const outcome = await resetPortalPassword(db, hashToken(input.token), async (user) => {
       const problem = passwordProblem(input.password, user.email);
       if (problem) throw badRequest('weak_password', problem, [{ field: 'password', message: problem }]);
-      await trx('portal_users').where({ id: user.id }).update({
-        password_hash: await hashPassword(input.password), failed_logins: 0, locked_until: null, updated_at: trx.fn.now(),
-      });
-      await trx('auth_tokens').where({ token_hash: row.token_hash }).update({ used_at: trx.fn.now() });
-      await endAllSessions(trx, 'customer', user.id);
+      return hashPassword(input.password);
     });
+    if (outcome === 'invalid') throw invalid();
     res.status(204).end();
   });
 

@@ -8,7 +8,7 @@ import { HttpError, notFound } from '../errors';
 import { query } from '../validate';
 import { listPayments, paymentDetail } from './payment-view';
 import { receiptEmail, renderReceiptPdf } from './receipt';
-import { linkedAccountIds } from './scope';
+import { linkedAccountIds } from '../../db/portal-scope';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { companyPaymentMethod, companyPaymentMethods, disableCompanyPaymentMethod, type PaymentMethodRow } from '../../db/payment-methods';
 import { companyProcessorAccount, linkBankFromPlaid, processorClients, saveLinkedCard } from '../../services/payment-methods';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
@@ -15,7 +16,7 @@ const processorId = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/
 const exchangeBody = z.object({ publicToken: processorId, accountId: processorId });
 const cardBody = z.object({ cardId: processorId });
 
-function present(row: Record<string, any>) {
+function present(row: PaymentMethodRow) {
   return {
     id: row.id, kind: row.kind, label: row.label, last4: row.last4, bankName: row.bank_name, cardBrand: row.card_brand,
     cardFunding: row.card_funding, status: row.status, disabledReason: row.disabled_reason, createdAt: row.created_at,
@@ -28,7 +29,7 @@ export function paymentMethodRoutes({ db, config }: AppDeps): Router {
   const clients = processorClients(config);
 
   router.get('/payment-methods', async (req, res) => {
-    const rows = await db('payment_methods').where({ company_id: customerOf(req).companyId }).orderBy([{ column: 'status' }, { column: 'created_at', order: 'desc' }]);
+    const rows = await companyPaymentMethods(db, customerOf(req).companyId);
     res.json(rows.map(present));
   });
 
@@ -44,7 +45,7 @@ export function paymentMethodRoutes({ db, config }: AppDeps): Router {
     const id = await linkBankFromPlaid(db, clients, customer.companyId, publicToken, accountId).catch((error: Error & { code?: string }) => {
       throw new HttpError(422, 'bank_link_failed', `The bank account could not be linked: ${error.message}`);
     });
-    res.status(201).json(present(await db('payment_methods').where({ id }).first()));
+    res.status(201).json(present((await companyPaymentMethod(db, customer.companyId, id))!));
   });
 
   // The browser posts the card to Moov with this short-lived token, scoped to the company's account.
@@ -60,15 +61,13 @@ export function paymentMethodRoutes({ db, config }: AppDeps): Router {
     const { cardId } = body(req, cardBody);
     const id = await saveLinkedCard(db, clients.moov, customer.companyId, cardId);
     if (!id) throw notFound('Card');
-    res.status(201).json(present(await db('payment_methods').where({ id }).first()));
+    res.status(201).json(present((await companyPaymentMethod(db, customer.companyId, id))!));
   });
 
   router.delete('/payment-methods/:id', async (req, res) => {
     // Not an id at all names no payment method; PostgreSQL would refuse it as a uuid instead.
     const id = routeId(req.params.id, 'Payment method');
-    const updated = await db('payment_methods').where({ id, company_id: customerOf(req).companyId })
-      .update({ status: 'disabled', disabled_reason: 'Removed by you', updated_at: db.fn.now() }).returning('id');
-    if (updated.length === 0) throw notFound('Payment method');
+    if (!(await disableCompanyPaymentMethod(db, customerOf(req).companyId, id, 'Removed by you'))) throw notFound('Payment method');
     res.status(204).end();
   });
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { paymentByIdempotencyKey, paymentWorkflowStarted } from '../../db/payments';
 import { paymentRequestSchema, previewPayment, submitPayment } from '../../services/payment-submission';
 import { startPaymentWorkflow } from '../../workflows/payment-client';
 import { customerOf } from '../auth/context';
@@ -7,7 +8,7 @@ import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';
 import { body } from '../validate';
 import { paymentDetail } from './payment-view';
-import { linkedAccountIds } from './scope';
+import { linkedAccountIds } from '../../db/portal-scope';
 
 const idempotencyKey = z.string().trim().min(8, 'must be at least 8 characters').max(200).regex(/^[\w.:-]+$/, 'may use letters, digits and . _ : - only');
 
@@ -33,8 +34,7 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
     const { paymentId, created } = await submitPayment({ db, temporal, config }, customer, parsedKey.data, request);
     // A retry after a crash between commit and start finishes the start now.
     if (!created) {
-      const row = await db('payments').where({ id: paymentId }).first('workflow_started_at');
-      if (!row?.workflow_started_at) await startPaymentWorkflow(db, temporal, config, paymentId);
+      if (!(await paymentWorkflowStarted(db, customer.companyId, paymentId))) await startPaymentWorkflow(db, temporal, config, paymentId);
     }
     const payment = await paymentDetail(db, customer.companyId, await linkedAccountIds(db, customer.companyId), paymentId);
     res.status(created ? 201 : 200).json({ payment });
@@ -50,7 +50,7 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
     const customer = customerOf(req);
     const parsedKey = idempotencyKey.safeParse(req.params.id);
     if (!parsedKey.success) throw badRequest('invalid_attempt_key', `The attempt key ${parsedKey.error.issues[0]?.message ?? 'is not valid'}.`, [{ field: 'key', message: parsedKey.error.issues[0]?.message ?? 'invalid' }]);
-    const row = await db('payments').where({ company_id: customer.companyId, idempotency_key: parsedKey.data }).first('id');
+    const row = await paymentByIdempotencyKey(db, customer.companyId, parsedKey.data);
     const accountIds = await linkedAccountIds(db, customer.companyId);
     if (!row) throw new HttpError(404, 'attempt_not_found', 'No payment was created for this attempt.');
     res.json({ payment: await paymentDetail(db, customer.companyId, accountIds, row.id) });

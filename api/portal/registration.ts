@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
-import { recordAudit } from '../../db/audit';
 import type { Db } from '../../db/connection';
-import { effectiveStatus, respondToInvitation, type InvitationRow } from '../../db/invitations';
+import { acceptWithExistingLogin, declineInvitation, invitationByToken, registerFromInvitation, type InvitationWithNames } from '../../db/invitation-acceptance';
+import { effectiveStatus } from '../../db/invitations';
+import { portalLoginExists } from '../../db/portal-users';
 import { logger } from '../../runtime/logger';
 import { invitationAcceptedSignal, invitationDeclinedSignal, invitationWorkflowId } from '../../workflows/invitation-definitions';
 import { hashPassword, passwordProblem } from '../auth/passwords';
@@ -12,7 +12,7 @@ import { startSession } from '../auth/sessions';
 import { checkCredentials } from '../auth/sign-in';
 import { hashToken } from '../auth/tokens';
 import type { AppDeps } from '../deps';
-import { badRequest, conflict, HttpError, notFound } from '../errors';
+import { badRequest, conflict, HttpError } from '../errors';
 import { body } from '../validate';
 
 /** The terms a customer accepts when registering; bump when their text changes. */
@@ -33,12 +33,6 @@ const registerBody = z.object({
 });
 const linkBody = z.object({ token, email: z.string().trim().email().max(320), password });
 
-interface InvitationWithNames extends InvitationRow {
-  dealer_name: string;
-  account_name: string;
-  erp_account_id: string;
-}
-
 /** Why a link no longer works, in words the customer can act on. */
 function refusal(invitation: InvitationWithNames): HttpError | null {
   switch (effectiveStatus(invitation)) {
@@ -55,47 +49,15 @@ function refusal(invitation: InvitationWithNames): HttpError | null {
   }
 }
 
-async function findInvitation(db: Db | Knex.Transaction, rawToken: string, lock = false): Promise<InvitationWithNames> {
-  const query = db('invitations as i')
-    .join('customer_accounts as ca', 'ca.id', 'i.customer_account_id')
-    .join('dealers as d', 'd.id', 'i.dealer_id')
-    .where('i.token_hash', hashToken(rawToken))
-    .first('i.*', 'd.name as dealer_name', 'ca.name as account_name', 'ca.erp_account_id');
-  if (lock) query.forUpdate('i');
-  const invitation = (await query) as InvitationWithNames | undefined;
-  if (!invitation) throw notFound('Invitation');
-  return invitation;
-}
+/** Used, declined, superseded or expired: the link's answer, in the words above. */
+const noLongerUsable = (invitation: InvitationWithNames): HttpError =>
+  refusal(invitation) ?? new HttpError(410, 'invitation_expired', `This invitation has expired. Ask ${invitation.dealer_name} to send a new one.`);
 
-async function usableInvitation(db: Db | Knex.Transaction, rawToken: string, lock = false): Promise<InvitationWithNames> {
-  const invitation = await findInvitation(db, rawToken, lock);
+async function usableInvitation(db: Db, rawToken: string): Promise<InvitationWithNames> {
+  const invitation = await invitationByToken(db, hashToken(rawToken));
   const refused = refusal(invitation);
   if (refused) throw refused;
   return invitation;
-}
-
-/** The account joins the company; refuses if another login already holds it. */
-async function linkAccount(trx: Knex.Transaction, invitation: InvitationWithNames, companyId: string): Promise<void> {
-  const existing = await trx('company_account_links').where({ customer_account_id: invitation.customer_account_id }).first('company_id', 'status');
-  if (existing && existing.company_id !== companyId) {
-    throw conflict('account_already_linked', `Account ${invitation.erp_account_id} is already registered by another company. Contact ${invitation.dealer_name}.`);
-  }
-  if (existing) {
-    await trx('company_account_links').where({ customer_account_id: invitation.customer_account_id }).update({ status: 'active', linked_at: trx.fn.now() });
-  } else {
-    await trx('company_account_links').insert({ company_id: companyId, dealer_id: invitation.dealer_id, customer_account_id: invitation.customer_account_id });
-  }
-}
-
-async function accept(trx: Knex.Transaction, invitation: InvitationWithNames, portalUserId: string, companyId: string, action: string): Promise<void> {
-  await linkAccount(trx, invitation, companyId);
-  if (!(await respondToInvitation(trx, invitation.id, { status: 'accepted', portalUserId }))) {
-    throw new HttpError(410, 'invitation_expired', `This invitation has expired. Ask ${invitation.dealer_name} to send a new one.`);
-  }
-  await recordAudit(trx, {
-    dealerId: invitation.dealer_id, actorKind: 'customer', actorId: portalUserId, action,
-    entityType: 'invitation', entityId: invitation.id, data: { customer_account_id: invitation.customer_account_id, company_id: companyId },
-  });
 }
 
 /** PostgreSQL already holds the answer; the workflow only needs to stop waiting. */
@@ -113,14 +75,14 @@ export function registrationRoutes({ db, temporal }: AppDeps, secureCookies: boo
 
   router.post('/invitations/lookup', async (req, res) => {
     const invitation = await usableInvitation(db, body(req, lookupBody).token);
-    const existing = await db('portal_users').where({ email: invitation.email }).first('id');
+    const existingLogin = await portalLoginExists(db, invitation.email);
     res.json({
       dealerName: invitation.dealer_name,
       accountName: invitation.account_name,
       erpAccountId: invitation.erp_account_id,
       email: invitation.email,
       expiresAt: invitation.expires_at,
-      existingLogin: Boolean(existing),
+      existingLogin,
       termsVersion: TERMS_VERSION,
     });
   });
@@ -134,18 +96,9 @@ export function registrationRoutes({ db, temporal }: AppDeps, secureCookies: boo
     if (problem) throw badRequest('weak_password', problem, [{ field: 'password', message: problem }]);
     const passwordHash = await hashPassword(input.password);
 
-    const user = await db.transaction(async (trx) => {
-      const locked = await usableInvitation(trx, input.token, true);
-      if (await trx('portal_users').where({ email }).first('id')) {
-        throw conflict('email_registered', `A portal login already exists for ${email}. Sign in with it to add this account.`);
-      }
-      const [company] = await trx('customer_companies').insert({ name: input.companyName ?? locked.account_name }).returning('id');
-      const [created] = await trx('portal_users')
-        .insert({ company_id: company.id, email, name: input.name, password_hash: passwordHash, terms_version: TERMS_VERSION, terms_accepted_at: trx.fn.now() })
-        .returning(['id', 'email', 'name', 'company_id']);
-      await accept(trx, locked, created.id, company.id, 'invitation.accepted');
-      return created;
-    });
+    const answered = await registerFromInvitation(db, hashToken(input.token), { email, name: input.name, passwordHash, companyName: input.companyName, termsVersion: TERMS_VERSION });
+    if (!answered.usable) throw noLongerUsable(answered.invitation);
+    const user = answered.value;
     await tellWorkflow(temporal, invitation.id, (handle) => handle.signal(invitationAcceptedSignal, { portalUserId: user.id }));
     const { csrfToken } = await startSession(db, res, 'customer', user.id, secureCookies);
     res.status(201).json({ user: { id: user.id, email: user.email, name: user.name }, csrfToken });
@@ -156,10 +109,8 @@ export function registrationRoutes({ db, temporal }: AppDeps, secureCookies: boo
     const input = body(req, linkBody);
     const invitation = await usableInvitation(db, input.token);
     const user = await checkCredentials(db, 'portal_users', input.email, input.password);
-    await db.transaction(async (trx) => {
-      const locked = await usableInvitation(trx, input.token, true);
-      await accept(trx, locked, user.id, user.company_id, 'invitation.accepted_by_existing_login');
-    });
+    const answered = await acceptWithExistingLogin(db, hashToken(input.token), { id: user.id as string, company_id: user.company_id as string });
+    if (!answered.usable) throw noLongerUsable(answered.invitation);
     await tellWorkflow(temporal, invitation.id, (handle) => handle.signal(invitationAcceptedSignal, { portalUserId: user.id }));
     const { csrfToken } = await startSession(db, res, 'customer', user.id, secureCookies);
     res.status(201).json({ user: { id: user.id, email: user.email, name: user.name }, csrfToken });
@@ -167,19 +118,11 @@ export function registrationRoutes({ db, temporal }: AppDeps, secureCookies: boo
 
   router.post('/invitations/decline', async (req, res) => {
     const rawToken = body(req, lookupBody).token;
-    const found = await findInvitation(db, rawToken);
+    const found = await invitationByToken(db, hashToken(rawToken));
     // A second click on the same link is not an error.
     if (found.status === 'declined') return void res.json({ dealerName: found.dealer_name, alreadyDeclined: true });
-    await db.transaction(async (trx) => {
-      const invitation = await usableInvitation(trx, rawToken, true);
-      if (!(await respondToInvitation(trx, invitation.id, { status: 'declined' }))) {
-        throw new HttpError(410, 'invitation_expired', `This invitation has expired. Ask ${invitation.dealer_name} to send a new one.`);
-      }
-      await recordAudit(trx, {
-        dealerId: invitation.dealer_id, actorKind: 'customer', action: 'invitation.declined',
-        entityType: 'invitation', entityId: invitation.id, data: { customer_account_id: invitation.customer_account_id, email: invitation.email },
-      });
-    });
+    const answered = await declineInvitation(db, hashToken(rawToken));
+    if (!answered.usable) throw noLongerUsable(answered.invitation);
     await tellWorkflow(temporal, found.id, (handle) => handle.signal(invitationDeclinedSignal));
     res.json({ dealerName: found.dealer_name, alreadyDeclined: false });
   });

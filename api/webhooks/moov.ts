@@ -2,24 +2,11 @@ import { Router } from 'express';
 import { MOOV_WEBHOOK_TOLERANCE_MS, MoovWebhookPayloadError, parseMoovWebhookEvent, transferIdOf, verifyMoovWebhook } from '../../integrations/moov-webhooks';
 import { logger } from '../../runtime/logger';
 import { paymentWorkflowId, processorEventSignal } from '../../workflows/payment-definitions';
-import type { Knex } from 'knex';
+import { paymentForTransfer } from '../../db/payments';
+import { recordWebhookEvent } from '../../db/webhook-events';
 import type { AppDeps } from '../deps';
 import { claimWebhookNonce } from './nonces';
 import { webhookRawBody } from './raw-body';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The payment a transfer event is about. A transfer that clears at once can report before
- * submitTransfer has stored its id; its foreignID (our payment id, set when we created it)
- * still finds the payment, so the news is not left to the reconciliation poll minutes later.
- * The foreign id only counts for a payment with no transfer yet or this very transfer.
- */
-async function paymentForTransfer(db: Knex, transferId: string, foreignId: unknown): Promise<{ id: string } | undefined> {
-  const byTransfer = await db('payments').where({ moov_transfer_id: transferId }).first('id');
-  if (byTransfer || typeof foreignId !== 'string' || !UUID.test(foreignId)) return byTransfer;
-  return db('payments').where({ id: foreignId }).where((q) => q.whereNull('moov_transfer_id').orWhere({ moov_transfer_id: transferId })).first('id');
-}
 
 const HANDLED = new Set(['transfer.created', 'transfer.updated', 'refund.created', 'refund.updated', 'cancellation.created', 'cancellation.updated', 'dispute.created', 'dispute.updated']);
 
@@ -81,10 +68,8 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
     // workflow takes in its stride (it re-reads the transfer).
     const outcome = await db.transaction(async (trx) => {
       // The nonce is part of the signed material: a replay of a captured delivery reuses it.
-      const inserted = await trx('webhook_events')
-        .insert({ provider: 'moov', event_id: event.eventId, event_type: event.type, payload: JSON.stringify({ ...event, nonce: verification.nonce }) })
-        .onConflict(['provider', 'event_id']).ignore().returning('id');
-      if (inserted.length === 0) return { status: 200, body: { status: 'duplicate' } };
+      const recorded = await recordWebhookEvent(trx, { provider: 'moov', eventId: event.eventId, eventType: event.type, payload: JSON.stringify({ ...event, nonce: verification.nonce }) });
+      if (!recorded) return { status: 200, body: { status: 'duplicate' } };
       if (!HANDLED.has(event.type)) {
         // Info, not warn: Moov also reports account, bank-account, card and payment-method events.
         log.info({ type: event.type, eventId: event.eventId, code: 'unknown_event_type', status: 202, requestId: req.requestId }, 'moov webhook type not handled; ignored');

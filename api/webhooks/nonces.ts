@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection';
+import { pruneWebhookNonces, recordWebhookNonce } from '../../db/webhook-nonces';
 import { logger } from '../../runtime/logger';
 
 /** Expired nonces are deleted at most this often per process, off the request's path. */
@@ -8,19 +9,15 @@ let lastPrune = 0;
 /**
  * Records a signed request's nonce until `expiresAt` (the moment its timestamp goes stale, after
  * which the signature check refuses it anyway). False when the nonce was seen before: the
- * request is a replay. Insert-on-conflict rather than read-then-write, so two copies arriving
- * together cannot both pass.
+ * request is a replay.
  */
 export async function claimWebhookNonce(db: Db, provider: string, nonce: string, expiresAt: Date): Promise<boolean> {
-  const inserted = await db('webhook_nonces').insert({ provider, nonce, expires_at: expiresAt }).onConflict(['provider', 'nonce']).ignore().returning('nonce');
+  const fresh = await recordWebhookNonce(db, provider, nonce, expiresAt);
   if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {
     lastPrune = Date.now();
     void pruneWebhookNonces(db).catch((error: unknown) => logger.warn({ err: error }, 'could not prune expired webhook nonces; retrying later'));
   }
-  return inserted.length === 1;
+  return fresh;
 }
 
-/** Deletes nonces whose requests would be refused as stale by now; returns how many went. */
-export async function pruneWebhookNonces(db: Db, now: Date = new Date()): Promise<number> {
-  return db('webhook_nonces').where('expires_at', '<', now).delete();
-}
+export { pruneWebhookNonces };

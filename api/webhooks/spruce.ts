@@ -4,6 +4,7 @@ import { spruceWebhookBody } from '../../integrations/spruce';
 import { logger } from '../../runtime/logger';
 import type { AppDeps } from '../deps';
 import { drainLeaseHeld } from '../../db/sync-state';
+import { forgetWebhookEvent, recordWebhookEvent, spruceTenantDealers } from '../../db/webhook-events';
 import { signalSpruceChanges } from '../../workflows/spruce-sync-client';
 import { webhookRawBody } from './raw-body';
 
@@ -62,9 +63,7 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       return refuse(req, res, 401, 'signature_missing', 'Spruce-Tenant-Id, Spruce-Timestamp and Spruce-Signature headers are required.');
     }
 
-    const candidates: Array<{ id: string; spruce_webhook_secret: string | null }> = await db('dealers')
-      .where({ spruce_tenant_id: tenantId, integration_mode: 'spruce' })
-      .select('id', 'spruce_webhook_secret');
+    const candidates = await spruceTenantDealers(db, tenantId);
     const dealer = candidates.find((candidate) => verifySpruceSignature(candidate.spruce_webhook_secret ?? config.SPRUCE_WEBHOOK_SECRET, timestamp, rawBody, signature));
     if (!dealer) {
       return refuse(req, res, 401, 'bad_signature', 'The signature does not match this tenant\'s webhook secret.', { knownTenant: candidates.length > 0 });
@@ -100,12 +99,8 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
 
     const seqs = body.changes.map((change) => change.seq);
     const delivery = { deliveryId: body.id, firstSeq: Math.min(...seqs), lastSeq: Math.max(...seqs) };
-    const inserted = await db('webhook_events')
-      .insert({ provider: 'spruce', event_id: body.id, event_type: body.type, payload: body, dealer_id: dealer.id, first_seq: delivery.firstSeq, last_seq: delivery.lastSeq })
-      .onConflict(['provider', 'event_id'])
-      .ignore()
-      .returning('id');
-    if (inserted.length === 0) {
+    const recorded = await recordWebhookEvent(db, { provider: 'spruce', eventId: body.id, eventType: body.type, payload: body, dealerId: dealer.id, firstSeq: delivery.firstSeq, lastSeq: delivery.lastSeq });
+    if (!recorded) {
       log.info({ requestId: req.requestId, status: 200, code: 'duplicate', dealerId: dealer.id, deliveryId: body.id }, 'spruce webhook delivery seen before; ignored');
       res.json({ status: 'duplicate' });
       return;
@@ -115,7 +110,7 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       if (!(await drainLeaseHeld(db, dealer.id))) await signalSpruceChanges(temporal, config.TASK_QUEUE, dealer.id, delivery);
     } catch (error) {
       // Forget the delivery so Spruce's retry is taken as new rather than as a replay.
-      await db('webhook_events').where({ provider: 'spruce', event_id: body.id }).delete();
+      await forgetWebhookEvent(db, 'spruce', body.id);
       log.error({ dealerId: dealer.id, deliveryId: body.id, err: error }, 'could not hand the spruce delivery to the sync workflow');
       res.status(503).json({ error: { code: 'temporarily_unavailable', message: 'The delivery could not be queued; retry later.' } });
       return;

@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import { refuseNotFound } from '../domain/refusal';
+import type { Db } from './connection';
+
+/**
+ * What a customer's company reaches: a dealer account only through an active link from the
+ * company, and only while the dealer has not disabled portal access. Anything else is "not
+ * found": the portal never confirms that someone else's account exists.
+ */
+type Executor = Db | Knex.Transaction;
+
+export interface LinkedAccount {
+  id: string;
+  dealer_id: string;
+  name: string;
+  erp_account_id: string;
+  state: string | null;
+}
+
+export interface VisibleAccount {
+  id: string;
+  dealer_id: string;
+  erp_account_id: string;
+  name: string;
+}
+
+/** One linked account of the company, or a not-found refusal. */
+export async function linkedAccount(db: Executor, companyId: string, customerAccountId: string): Promise<LinkedAccount> {
+  const account = await db('company_account_links as l')
+    .join('customer_accounts as a', 'a.id', 'l.customer_account_id')
+    .where({ 'l.company_id': companyId, 'l.customer_account_id': customerAccountId, 'l.status': 'active', 'a.portal_access_disabled': false })
+    .whereNull('a.deleted_at')
+    .first('a.id', 'a.dealer_id', 'a.name', 'a.erp_account_id', 'a.state');
+  if (!account) throw refuseNotFound('Account');
+  return account as LinkedAccount;
+}
+
+/** Ids of every account the company may see, optionally for one dealer. */
+export function linkedAccountIds(db: Executor, companyId: string, dealerId?: string): Promise<string[]> {
+  const query = db('company_account_links as l')
+    .join('customer_accounts as a', 'a.id', 'l.customer_account_id')
+    .where({ 'l.company_id': companyId, 'l.status': 'active', 'a.portal_access_disabled': false })
+    .whereNull('a.deleted_at');
+  if (dealerId) query.where('l.dealer_id', dealerId);
+  return query.pluck('a.id') as Promise<string[]>;
+}
+
+/** The accounts the company may see (optionally for one dealer), by name. */
+export async function visibleAccounts(db: Executor, companyId: string, dealerId?: string): Promise<VisibleAccount[]> {
+  const ids = await linkedAccountIds(db, companyId, dealerId);
+  if (ids.length === 0) return [];
+  return db('customer_accounts').whereIn('id', ids).orderBy([{ column: 'name' }, { column: 'erp_account_id' }]).select('id', 'dealer_id', 'erp_account_id', 'name');
+}
+
+/**
+ * True when every account the company reaches has had its portal access turned off by its
+ * dealer: its users can then neither sign in nor keep using a session. A company with no
+ * disabled link (none at all, or only accounts the ERP removed) is not blocked here; the
+ * per-account checks above already show it nothing.
+ */
+export async function portalAccessBlocked(db: Executor, companyId: string): Promise<boolean> {
+  const row = await db('company_account_links as l')
+    .join('customer_accounts as a', 'a.id', 'l.customer_account_id')
+    .where({ 'l.company_id': companyId, 'l.status': 'active' })
+    .first(
+      db.raw('coalesce(bool_or(a.portal_access_disabled), false) as any_disabled'),
+      db.raw('coalesce(bool_or(not a.portal_access_disabled and a.deleted_at is null), false) as any_reachable'),
+    );
+  return Boolean(row?.any_disabled) && !row?.any_reachable;
+}
+
+export interface PortalDealer {
+  id: string;
+  name: string;
+  time_zone: string;
+  bills_by_statement: boolean;
+  allow_partial_payments: boolean;
+}
+
+/**
+ * The dealers behind accounts the company reaches, by name. The ids come from
+ * `visibleAccounts`, which is where the company's scope is applied.
+ */
+export async function portalDealers(db: Executor, dealerIds: string[]): Promise<PortalDealer[]> {
+  return db('dealers').whereIn('id', dealerIds).orderBy('name').select('id', 'name', 'bills_by_statement', 'allow_partial_payments', 'time_zone');
+}
+
+export async function portalDealer(db: Executor, dealerId: string): Promise<PortalDealer | undefined> {
+  return db('dealers').where({ id: dealerId }).first('id', 'name', 'time_zone', 'bills_by_statement', 'allow_partial_payments');
+}
+
+/** Everything a quote needs of the dealer of a linked account: fees, partial payments, its zone. */
+export async function dealerTerms(db: Executor, dealerId: string): Promise<Record<string, any>> {
+  return db('dealers').where({ id: dealerId }).first();
+}

@@ -1,0 +1,42 @@
+import type { Knex } from 'knex';
+import type { Db } from './connection';
+
+/**
+ * Inbound webhook deliveries, one row per provider event id: the row is what makes a
+ * redelivered event a duplicate.
+ */
+type Executor = Db | Knex.Transaction;
+
+export interface WebhookEvent {
+  provider: 'moov' | 'spruce';
+  eventId: string;
+  eventType: string;
+  payload: unknown;
+  /** Spruce deliveries belong to one dealer and carry a range of change sequence numbers. */
+  dealerId?: string;
+  firstSeq?: number;
+  lastSeq?: number;
+}
+
+/** Records the event; false when the provider's event id was recorded before. */
+export async function recordWebhookEvent(db: Executor, event: WebhookEvent): Promise<boolean> {
+  const inserted = await db('webhook_events')
+    .insert({
+      provider: event.provider, event_id: event.eventId, event_type: event.eventType, payload: event.payload,
+      ...(event.dealerId === undefined ? {} : { dealer_id: event.dealerId, first_seq: event.firstSeq, last_seq: event.lastSeq }),
+    })
+    .onConflict(['provider', 'event_id'])
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
+/** Forgets a recorded event so the provider's retry is taken as new rather than as a replay. */
+export async function forgetWebhookEvent(db: Executor, provider: WebhookEvent['provider'], eventId: string): Promise<void> {
+  await db('webhook_events').where({ provider, event_id: eventId }).delete();
+}
+
+/** The dealers connected to a Spruce tenant, with their own webhook secret if they have one. */
+export async function spruceTenantDealers(db: Executor, tenantId: string): Promise<Array<{ id: string; spruce_webhook_secret: string | null }>> {
+  return db('dealers').where({ spruce_tenant_id: tenantId, integration_mode: 'spruce' }).select('id', 'spruce_webhook_secret');
+}
