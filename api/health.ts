@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { pingDatabase } from '../db/connection';
 import type { AppDeps } from './deps';
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -22,7 +23,7 @@ export function healthRoutes({ db, temporal }: AppDeps): Router {
   router.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};
     await Promise.all([
-      withTimeout(db.raw('select 1'), 2000, 'PostgreSQL').then(
+      withTimeout(pingDatabase(db), 2000, 'PostgreSQL').then(
         () => (checks.postgres = 'ok'),
         (error: Error) => (checks.postgres = error.message),
       ),

@@ -1,4 +1,4 @@
-import { createDb } from '../db/connection';
+import { createDb, pingDatabase } from '../db/connection';
 import { config, exitWithOneLine } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { describeStartupError, onShutdown } from '../runtime/shutdown';
@@ -8,7 +8,7 @@ import { createApp } from './app';
 async function main(): Promise<void> {
   const cfg = config();
   const db = createDb(cfg.DATABASE_URL, { max: 20 });
-  await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
+  await pingDatabase(db).catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
   const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE).catch((error) =>
     exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)),
   );

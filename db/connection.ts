@@ -23,6 +23,11 @@ export function createDb(databaseUrl: string, pool: { min?: number; max?: number
   });
 }
 
+/** A round trip to the server: readiness probes and start-up checks. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.raw('select 1');
+}
+
 export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   return applied;
