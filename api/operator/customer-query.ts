@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { effectiveStatus } from '../../db/invitations';
 import type { PriorityBand } from '../../domain/collection-priority';
 import { badRequest } from '../errors';
-import { asArray, boolFilter, idFilter, oneOrMany, parseFilter } from './list-helpers';
+import { customerFilter, INVITATION_STATUSES, type CustomerFilter, type InvitationStatus } from '../../contracts/operator/customers';
+import { asArray, parseFilter } from './list-helpers';
 import { containsPattern, sumCents } from '../../db/list-query';
 import type { ListParams } from '../simple-rest';
 
@@ -18,8 +18,7 @@ import type { ListParams } from '../simple-rest';
 /** Score ranges of the Collection Priority bands (see domain/collection-priority bandFor). */
 export const PRIORITY_BAND_RANGES: Record<PriorityBand, [number, number]> = { act_now: [8, 10], watch: [5, 7], on_track: [2, 4], nothing_to_do: [0, 1] };
 
-export const INVITATION_STATUSES = ['none', 'pending', 'accepted', 'declined', 'expired'] as const;
-export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+export { INVITATION_STATUSES, type CustomerFilter, type InvitationStatus };
 
 /** Aging filter: the account has an open balance in that bucket. */
 const AGING_COLUMNS = {
@@ -32,17 +31,7 @@ const AGING_COLUMNS = {
 } as const;
 
 
-export const customerFilterSchema = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  status: oneOrMany(z.enum(['active', 'inactive'])).optional(),
-  account_type: oneOrMany(z.string().trim().min(1).max(50)).optional(),
-  invitation_status: oneOrMany(z.enum(INVITATION_STATUSES)).optional(),
-  aging_bucket: oneOrMany(z.enum(Object.keys(AGING_COLUMNS) as [keyof typeof AGING_COLUMNS])).optional(),
-  over_credit_limit: boolFilter.optional(),
-  priority_band: oneOrMany(z.enum(Object.keys(PRIORITY_BAND_RANGES) as [PriorityBand])).optional(),
-  id: idFilter.optional(),
-});
-export type CustomerFilter = z.infer<typeof customerFilterSchema>;
+export const customerFilterSchema = customerFilter;
 
 export const parseCustomerFilter = (filter: Record<string, unknown>) => parseFilter(customerFilterSchema, filter);
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
-import { DECISION_NOTE_MAX, DECISION_OUTCOME_LABELS, DECISION_OUTCOMES, takesDecision } from '../../domain/failure-decision';
+import { failureDecisionBody as decisionBody } from '../../contracts/operator/payments';
+import { DECISION_OUTCOME_LABELS, takesDecision } from '../../domain/failure-decision';
 import { PAYMENT_STATUS_LABELS, type PaymentStatus } from '../../domain/payment-status';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
@@ -9,12 +9,6 @@ import { conflict, notFound } from '../errors';
 import { body } from '../validate';
 import { routeId } from './list-helpers';
 import { paymentDetail } from './payments';
-
-const decisionBody = z.object({
-  outcome: z.enum(DECISION_OUTCOMES, { error: `choose one of: ${DECISION_OUTCOMES.join(', ')}` }),
-  note: z.string().trim().max(DECISION_NOTE_MAX, `keep the note under ${DECISION_NOTE_MAX} characters`).optional()
-    .transform((note) => note || undefined),
-});
 
 const UNIQUE_VIOLATION = '23505';
 

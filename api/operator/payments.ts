@@ -5,15 +5,15 @@ import type { Db } from '../../db/connection';
 import { centsToDecimal } from '../../domain/money';
 import { DECISION_STATUSES, takesDecision } from '../../domain/failure-decision';
 import { operatorActions, type PaymentStatus } from '../../domain/payment-status';
-import { paymentStatusSchema } from '../../domain/payment-status-schema';
+import { paymentFilter as filterSchema, reasonBody, releaseBody, resolveDisputeBody as resolveBody } from '../../contracts/operator/payments';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { runPaymentAction, type PaymentAction } from '../payment-workflow-client';
 import { listParams, sendList } from '../simple-rest';
-import { body, calendarDate } from '../validate';
+import { body } from '../validate';
 import { sendCsv } from './csv';
-import { asArray, boolFilter, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { asArray, parseFilter, routeId } from './list-helpers';
 import { containsPattern, pageOf } from '../../db/list-query';
 
 const EXPORT_PAGE_ROWS = 1000;
@@ -22,21 +22,6 @@ const EXPORT_PAGE_ROWS = 1000;
  * Incoming Payments: the list reads the PostgreSQL read model (never Temporal); review
  * actions go to the payment's workflow as updates, whose validators refuse illegal moves.
  */
-const filterSchema = z.object({
-  id: idFilter,
-  q: z.string().max(100),
-  status: oneOrMany(paymentStatusSchema),
-  method: z.enum(['ach', 'card']),
-  customer_account_id: guid,
-  settlement_id: guid,
-  needs_investigation: boolFilter,
-  needs_attention: boolFilter,
-  needs_decision: boolFilter,
-  submitted_gte: calendarDate,
-  submitted_lte: calendarDate,
-  amount_gte: z.coerce.number().int().nonnegative(),
-  amount_lte: z.coerce.number().int().nonnegative(),
-}).partial();
 
 const SORTABLE = {
   submitted_at: 'p.submitted_at', amount_cents: 'p.amount_cents', status: 'p.status', number: 'p.number',
@@ -85,10 +70,6 @@ function filtered(db: Db, dealerId: string, rawFilter: Record<string, unknown>, 
   if (filter.amount_lte !== undefined) query.where('p.amount_cents', '<=', filter.amount_lte);
   return query;
 }
-
-const reasonBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
-const releaseBody = z.object({ reason: z.string().trim().max(500).optional() });
-const resolveBody = reasonBody.extend({ outcome: z.enum(['upheld', 'refunded']) });
 
 export function paymentRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();

@@ -1,12 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
-import { calendarDate } from '../validate';
-import { asArray, boolFilter, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { adjustmentFilter, invoiceFilter, statementFilter } from '../../contracts/operator/receivables';
+import { asArray, parseFilter, routeId } from './list-helpers';
 import { containsPattern, dealerToday, pageOf } from '../../db/list-query';
 
 /**
@@ -126,18 +125,6 @@ export function receivableRoutes({ db }: AppDeps): Router {
   return router;
 }
 
-const invoiceFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  status: oneOrMany(z.enum(['open', 'partially_paid', 'paid', 'void'])).optional(),
-  customer_account_id: guid.optional(),
-  job_id: guid.optional(),
-  statement_id: guid.optional(),
-  due_date_gte: calendarDate.optional(),
-  due_date_lte: calendarDate.optional(),
-  past_due: boolFilter.optional(),
-  id: idFilter.optional(),
-});
-
 const INVOICE_COLUMNS = [
   'i.id', 'i.invoice_number', 'i.invoice_date', 'i.due_date', 'i.amount_cents', 'i.balance_cents', 'i.reserved_cents', 'i.status', 'i.po_number',
   'i.customer_account_id', 'ca.name as customer_name', 'ca.erp_account_id', 'i.job_id', 'j.name as job_name', 'j.erp_job_id', 'i.statement_id',
@@ -161,15 +148,6 @@ function daysPastDue(db: Db, today: string) {
   return db.raw(`case when i.status in ('open', 'partially_paid') and i.balance_cents > 0 and i.due_date < ?::date then ?::date - i.due_date else 0 end as days_past_due`, [today, today]);
 }
 
-const adjustmentFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  kind: z.enum(['credit', 'debit']).optional(),
-  status: oneOrMany(z.enum(['open', 'partially_applied', 'applied', 'void'])).optional(),
-  reason: oneOrMany(z.enum(['credit', 'discount', 'write_off', 'charge', 'correction', 'finance_charge', 'other'])).optional(),
-  customer_account_id: guid.optional(),
-  id: idFilter.optional(),
-});
-
 const ADJUSTMENT_COLUMNS = [
   'a.id', 'a.adjustment_number', 'a.kind', 'a.reason', 'a.voucher_id', 'a.applies_to_invoice_number', 'a.transaction_date', 'a.due_date',
   'a.amount_cents', 'a.balance_cents', 'a.reserved_cents', 'a.status', 'a.description', 'a.currency',
@@ -187,13 +165,6 @@ const ADJUSTMENT_SORTABLE = {
   status: 'a.status',
   customer_name: 'lower(ca.name)',
 };
-
-const statementFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  status: oneOrMany(z.enum(['open', 'paid', 'closed'])).optional(),
-  customer_account_id: guid.optional(),
-  id: idFilter.optional(),
-});
 
 const STATEMENT_COLUMNS = [
   'st.id', 'st.statement_number', 'st.statement_date', 'st.balance_cents', 'st.discount_cents', 'st.discount_date', 'st.due_date', 'st.status',

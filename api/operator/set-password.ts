@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { recordAudit } from '../../db/audit';
 import { hashPassword, passwordProblem } from '../auth/passwords';
@@ -8,6 +7,7 @@ import { hashToken } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';
 import { body, query } from '../validate';
+import { setPasswordBody, setPasswordQuery as tokenQuery } from '../../contracts/operator/auth';
 
 /**
  * Reachable without a session: an invited operator (or one resetting a password) chooses a
@@ -17,8 +17,6 @@ const PURPOSES = ['operator_invite', 'operator_password_reset'];
 
 const invalidLink = () => new HttpError(400, 'invalid_token', 'This link is invalid, already used or expired. Ask your administrator for a new invitation.');
 
-const tokenQuery = z.object({ token: z.string().min(20).max(200) });
-const setPasswordBody = z.object({ token: z.string().min(20).max(200), password: z.string().min(1).max(200) });
 
 async function usableToken(db: Db, token: string, lock: boolean) {
   const query = db('auth_tokens as t')

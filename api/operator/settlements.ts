@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { finishPostingRun, claimPostingRun } from '../../db/gl-posting';
 import { closeSettlement, markCategoryPosted, resolveSettlement, SettlementRefusal } from '../../db/settlements';
+import { autoPostBody, markPostedBody } from '../../contracts/operator/settlements';
 import { SETTLEMENT_CATEGORIES } from '../../domain/settlement';
 import {
   closeSettlementSignal, DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, postingChangedSignal, settlementResolvedSignal,
@@ -12,7 +13,7 @@ import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
-import { body, instant } from '../validate';
+import { body } from '../validate';
 import { routeId } from './list-helpers';
 import { listSettlementLines, listSettlements, postingProgress, settlementDetail } from './settlement-query';
 
@@ -65,10 +66,6 @@ export function settlementRoutes(deps: AppDeps): Router {
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
 
-  const markPostedBody = z.object({
-    postedAt: instant.optional(),
-  });
-
   router.post('/settlements/:id/categories/:category/mark-posted', async (req, res) => {
     const operator = operatorOf(req);
     const id = routeId(req.params.id, 'Settlement');
@@ -92,8 +89,6 @@ export function settlementRoutes(deps: AppDeps): Router {
     await tell(settlement.workflow_id, (handle) => handle.signal(settlementResolvedSignal, { actorId: operator.id }));
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
-
-  const autoPostBody = z.object({ retryRejected: z.boolean().optional() });
 
   router.post('/settlements/:id/auto-post', async (req, res) => {
     const operator = operatorOf(req);

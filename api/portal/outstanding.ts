@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES } from '../../domain/aging';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
@@ -7,13 +6,9 @@ import { badRequest, notFound } from '../errors';
 import { query } from '../validate';
 import { outstandingFor } from './outstanding-query';
 import { linkedAccountIds } from './scope';
+import { GUID } from '../../contracts/fields';
+import { outstandingQuery } from '../../contracts/portal/outstanding';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const outstandingQuery = z.object({
-  dealerId: z.string().trim(),
-  view: z.enum(['all', 'current_statement', 'new_charges']).default('all'),
-});
 
 /** Supplier selection and what is owed to one supplier, for the signed-in customer's company. */
 export function outstandingRoutes({ db }: AppDeps): Router {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { paymentRequestSchema, previewPayment, submitPayment } from '../../services/payment-submission';
+import { idempotencyKey, paymentRequest as paymentRequestSchema } from '../../contracts/portal/payments';
+import { previewPayment, submitPayment } from '../../services/payment-submission';
 import { startPaymentWorkflow } from '../../services/payment-start';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
@@ -8,8 +8,6 @@ import { badRequest, HttpError } from '../errors';
 import { body } from '../validate';
 import { paymentDetail } from './payment-view';
 import { linkedAccountIds } from './scope';
-
-const idempotencyKey = z.string().trim().min(8, 'must be at least 8 characters').max(200).regex(/^[\w.:-]+$/, 'may use letters, digits and . _ : - only');
 
 /**
  * `POST /payments/preview` quotes a selection; `POST /payments` charges exactly that quote.

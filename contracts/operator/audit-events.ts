@@ -8,6 +8,7 @@ export const ACTOR_KINDS = ['operator', 'customer', 'system', 'processor', 'erp'
 export const auditFilter = z.object({
   entity_type: oneOrMany(z.string().trim().min(1).max(60)).optional(),
   entity_id: z.string().trim().min(1).max(100).optional(),
+  // Everything recorded about one account: the account itself, or events that name it.
   customer_account_id: guid.optional(),
   action: oneOrMany(z.string().trim().min(1).max(100)).optional(),
   actor_kind: oneOrMany(z.enum(ACTOR_KINDS)).optional(),
