@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { PaymentStatus } from '../../domain/payment-status';
 import { notFound } from '../errors';
 
 /**
@@ -6,7 +7,7 @@ import { notFound } from '../errors';
  * from here, so the three always show the same numbers — the payment row's own, which are
  * also what the operator console shows.
  */
-export type PaymentStatus = 'pending' | 'settled' | 'frozen' | 'terminated' | 'failed' | 'returned' | 'disputed';
+export type { PaymentStatus };
 
 /** Words for customers: an operator's review hold reads as "under review", not "frozen". */
 export const CUSTOMER_STATUS_LABEL: Record<PaymentStatus, string> = {
