@@ -28,7 +28,9 @@ export function takeContractViolations(): ContractViolation[] {
 
 const described = (url: string) => url.startsWith('/api/') || url.startsWith('/webhooks/');
 
-function check(req: Request, status: number, body: unknown): void {
+function check(req: Request, status: number, value: unknown): void {
+  // What goes on the wire: Dates become ISO strings, undefined members disappear.
+  const body: unknown = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   const url = req.originalUrl.split('?')[0]!;
   if (!described(url)) return;
   const routePath = (req.route as { path?: unknown } | undefined)?.path;
