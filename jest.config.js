@@ -21,6 +21,8 @@ module.exports = {
       transform,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/{api,activities,workflows,emulators,db,integrations,scripts}/**/*.test.ts'],
+      // Every JSON answer of an app built by test/support is checked against its contract.
+      setupFilesAfterEnv: ['<rootDir>/test/support/contract-setup.ts'],
       slowTestThreshold: 30,
     },
   ],

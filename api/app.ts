@@ -10,6 +10,7 @@ import { requireCustomer, requireOperator } from './auth/middleware';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './health';
+import { openApiRoutes } from './openapi';
 import { refuseNulCharacters } from './nul-characters';
 import { operatorRoutes } from './operator';
 import { operatorSetPasswordRoutes } from './operator/set-password';
@@ -21,8 +22,8 @@ import { webhookRoutes } from './webhooks';
 /**
  * The Express app, separate from the process that listens so tests drive it with supertest.
  * Layout: /healthz /readyz; /webhooks/* (raw bodies, signature-checked); /api/operator/*
- * (react-admin resources, dealer-scoped); /api/portal/* (customer-scoped); /admin and
- * /portal serve the built UIs.
+ * (react-admin resources, dealer-scoped); /api/portal/* (customer-scoped); /api/openapi.json
+ * and /api/docs describe them (public); /admin and /portal serve the built UIs.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(healthRoutes(deps));
   app.use('/api', corsForDevOrigins(deps.config.CORS_ORIGINS));
+  app.use('/api', openApiRoutes());
   app.use('/webhooks', webhookRoutes(deps));
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb' }));

@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { quotableItems, statementWithItems } from '../db/outstanding';
 import { companyPaymentMethod, type PaymentMethodRow } from '../db/payment-methods';
@@ -15,53 +14,16 @@ import { refuseConflict, refuseInvalid, refuseNotFound, refuseUnprocessable } fr
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { startPaymentWorkflow } from '../workflows/payment-client';
+import type { PaymentRequest } from '../contracts/portal/payments';
 
-/**
- * Each item once: the quote reads one amount per item, so a second line for the same invoice
- * (4,738 then 6,318) used to replace the first without a word and charge 6,318. Which amount
- * was meant is the customer's to say, so the request is refused, naming the repeated line.
- */
-function refuseDuplicateItems(items: Array<{ type: string; id: string }>, ctx: z.RefinementCtx): void {
-  const firstAt = new Map<string, number>();
-  items.forEach((item, index) => {
-    const key = item.id.toLowerCase();
-    const first = firstAt.get(key);
-    if (first === undefined) {
-      firstAt.set(key, index);
-      return;
-    }
-    ctx.addIssue({
-      code: 'custom',
-      path: [index],
-      message: `lists the same ${item.type} as items.${first}; list each item once, with the whole amount to pay on it`,
-      params: { code: 'duplicate_item' },
-    });
-  });
-}
+/** The request is the portal contract's; its schema is named here too for the routes that import it from the service. */
+export { paymentRequest as paymentRequestSchema, type PaymentRequest } from '../contracts/portal/payments';
 
 /**
  * Preview and submit share one path: load the selected items (scoped to the customer's linked
  * account), quote them with domain/payment-quote, and — on submit — store exactly that quote
  * and reserve its amounts in one transaction. The preview is therefore the charge.
  */
-export const paymentRequestSchema = z.object({
-  dealerId: z.string().uuid(),
-  customerAccountId: z.string().uuid(),
-  paymentMethodId: z.string().uuid(),
-  sourceView: z.enum(['all', 'current_statement', 'new_charges', 'amount']),
-  items: z.array(z.object({
-    type: z.enum(['invoice', 'debit', 'credit']),
-    id: z.string().uuid(),
-    amountCents: z.number().int().positive().optional(),
-  })).max(500).superRefine(refuseDuplicateItems).default([]),
-  payAmountCents: z.number().int().positive().optional(),
-  statementId: z.string().uuid().optional(),
-  /** The total the customer saw in the preview; submit refuses if it changed since. */
-  expectedAmountCents: z.number().int().positive().optional(),
-  /** ACH: the version of the debit authorization wording shown beside the Pay button. */
-  achAuthorizationVersion: z.string().trim().min(1).max(100).optional(),
-});
-export type PaymentRequest = z.infer<typeof paymentRequestSchema>;
 
 interface QuoteContext {
   account: LinkedAccount;

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { dealerAtSignIn, dealerOfSession } from '../../db/dealers';
 import { body } from '../validate';
@@ -7,8 +6,7 @@ import { operatorOf } from './context';
 import { requireOperator } from './middleware';
 import { endSession, startSession } from './sessions';
 import { checkCredentials } from './sign-in';
-
-const signInBody = z.object({ email: z.string().trim().email(), password: z.string().min(1).max(200) });
+import { signInBody } from '../../contracts/operator/auth';
 
 /** Sign-in for dealer staff. The session answer carries the CSRF token mutating calls echo. */
 export function operatorAuthRoutes(db: Db, secureCookies: boolean): Router {

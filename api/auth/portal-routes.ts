@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { HttpError } from '../errors';
 import { portalAccessBlocked, PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
@@ -8,8 +7,7 @@ import { customerOf } from './context';
 import { requireCustomer } from './middleware';
 import { endSession, startSession } from './sessions';
 import { checkCredentials } from './sign-in';
-
-const signInBody = z.object({ email: z.string().trim().email(), password: z.string().min(1).max(200) });
+import { signInBody } from '../../contracts/portal/auth';
 
 /** Sign-in for customer users of the Payments portal. */
 export function portalAuthRoutes(db: Db, secureCookies: boolean): Router {

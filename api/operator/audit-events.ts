@@ -1,24 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { listParams, sendList } from '../simple-rest';
-import { instantOrDate } from '../validate';
-import { asArray, guid, oneOrMany, parseFilter } from './list-helpers';
+import { asArray, parseFilter } from './list-helpers';
 import { findAuditEvent, listAuditEvents, type AuditEventRow } from '../../db/audit-events';
-
-const auditFilter = z.object({
-  entity_type: oneOrMany(z.string().trim().min(1).max(60)).optional(),
-  entity_id: z.string().trim().min(1).max(100).optional(),
-  // Everything recorded about one account: the account itself, or events that name it.
-  customer_account_id: guid.optional(),
-  action: oneOrMany(z.string().trim().min(1).max(100)).optional(),
-  actor_kind: oneOrMany(z.enum(['operator', 'customer', 'system', 'processor', 'erp'])).optional(),
-  at_gte: instantOrDate.optional(),
-  at_lte: instantOrDate.optional(),
-  id: z.union([z.coerce.number().int().positive(), z.array(z.coerce.number().int().positive()).max(1000)]).optional(),
-});
+import { auditFilter } from '../../contracts/operator/audit-events';
 
 /** The dealer's append-only audit log, newest first. */
 export function auditEventRoutes({ db }: AppDeps): Router {

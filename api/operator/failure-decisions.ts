@@ -1,21 +1,15 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { insertFailureDecision, lockPaymentForDecision, standingDecision } from '../../db/failure-decisions';
-import { DECISION_NOTE_MAX, DECISION_OUTCOME_LABELS, DECISION_OUTCOMES, takesDecision } from '../../domain/failure-decision';
+import { DECISION_OUTCOME_LABELS, takesDecision } from '../../domain/failure-decision';
 import { PAYMENT_STATUS_LABELS } from '../../domain/payment-status';
+import { failureDecisionBody as decisionBody } from '../../contracts/operator/payments';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { conflict, notFound } from '../errors';
 import { body } from '../validate';
 import { routeId } from './list-helpers';
 import { paymentDetail } from './payments';
-
-const decisionBody = z.object({
-  outcome: z.enum(DECISION_OUTCOMES, { error: `choose one of: ${DECISION_OUTCOMES.join(', ')}` }),
-  note: z.string().trim().max(DECISION_NOTE_MAX, `keep the note under ${DECISION_NOTE_MAX} characters`).optional()
-    .transform((note) => note || undefined),
-});
 
 const UNIQUE_VIOLATION = '23505';
 

@@ -2,13 +2,10 @@ import { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
-import {
-  cancelRun, claimRunForCommit, createIngestionRun, dealerIntegrationMode, failIngestionRun, findRun, listRowErrors, listRuns, releaseRunCommit, runStatus,
-  type NewIngestionFile,
-} from '../../db/ingestion-runs';
-import { DATA_TYPES, isDataType } from '../../domain/ingestion/columns';
+import { cancelRun, claimRunForCommit, createIngestionRun, dealerIntegrationMode, failIngestionRun, findRun, listRowErrors, listRuns, releaseRunCommit, runStatus, type NewIngestionFile } from '../../db/ingestion-runs';
+import { isDataType } from '../../domain/ingestion/columns';
+import { rowErrorFilter as errorFilter, runFilter } from '../../contracts/operator/ingestion-runs';
 import { encodingNote, type TextEncodingName } from '../../domain/ingestion/encoding';
 import { HEAD_BYTES, inspectHead } from '../../domain/ingestion/head';
 import { logger } from '../../runtime/logger';
@@ -17,26 +14,12 @@ import { ingestDecisionSignal, ingestWorkflowId } from '../../workflows/ingest-d
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
-import { instantOrDate, parse } from '../validate';
+import { parse } from '../validate';
 import { listParams, sendList } from '../simple-rest';
 import { receiveFiles, type ReceivedFile } from './multipart-files';
 
 const MAX_FILES_PER_UPLOAD = 10;
-const RUN_STATUSES = ['validating', 'validated', 'processing', 'succeeded', 'failed', 'cancelled'] as const;
 
-const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]).transform((value) => (Array.isArray(value) ? value : [value]) as z.infer<T>[]);
-const runFilter = z.object({
-  id: oneOrMany(z.string().uuid()).optional(),
-  status: oneOrMany(z.enum(RUN_STATUSES)).optional(),
-  data_type: z.enum(DATA_TYPES).optional(),
-  created_at_gte: instantOrDate.optional(),
-  created_at_lte: instantOrDate.optional(),
-}).strict();
-const errorFilter = z.object({
-  file_id: z.string().uuid().optional(),
-  data_type: z.enum(DATA_TYPES).optional(),
-  column: z.string().max(100).optional(),
-}).strict();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function runIdOf(raw: string | string[] | undefined): string {

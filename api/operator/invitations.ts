@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { invitationById, invitationToResend, listInvitations } from '../../db/invitations';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
@@ -7,20 +6,9 @@ import { HttpError } from '../errors';
 import { inviteAccount, type InviteOutcome } from '../invitations/send';
 import { listParams, sendList } from '../simple-rest';
 import { body } from '../validate';
-import { asArray, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { asArray, parseFilter, routeId } from './list-helpers';
+import { invitationFilter, inviteBody } from '../../contracts/operator/invitations';
 
-const MAX_BULK = 500;
-
-const inviteBody = z.object({
-  customerAccountIds: z.array(z.string().trim().min(1).max(100)).min(1, 'select at least one customer').max(MAX_BULK, `at most ${MAX_BULK} customers at once`),
-});
-
-const invitationFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  status: oneOrMany(z.enum(['pending', 'accepted', 'declined', 'expired', 'superseded'])).optional(),
-  customer_account_id: guid.optional(),
-  id: idFilter.optional(),
-});
 
 /**
  * Invitations to the Payments portal, for the dashboard's Invite / Resend actions and its

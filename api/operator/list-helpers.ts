@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isGuid } from '../../contracts/fields';
 import { notFound } from '../errors';
 import { parse } from '../validate';
 
@@ -7,9 +8,8 @@ import { parse } from '../validate';
  * LIKE patterns, the dealer's today) is the store's: `db/list-query.ts`.
  */
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isGuid = (value: unknown): value is string => typeof value === 'string' && GUID.test(value);
-export const guid = z.string().regex(GUID, 'must be an id');
+// The field schemas are the contracts' (contracts/fields.ts); re-exported for the routes' filters.
+export { boolFilter, guid, idFilter, isGuid, oneOrMany } from '../../contracts/fields';
 
 /** A route id that is not even a well-formed id cannot name a row: answer 404, not a SQL error. */
 export function routeId(value: unknown, what: string): string {
@@ -17,16 +17,7 @@ export function routeId(value: unknown, what: string): string {
   return value;
 }
 
-/** react-admin sends `getMany` as `{ id: [..] }` and a reference filter as a single id. */
-export const idFilter = z.union([guid, z.array(guid).max(1000)]);
 // A date filter is `calendarDate` from ../validate, the one date schema of every route.
-
-/** Boolean filters arrive as JSON booleans from the UI, or as strings from hand-written URLs. */
-export const boolFilter = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
-
-export function oneOrMany<T extends z.ZodType>(schema: T) {
-  return z.union([schema, z.array(schema).max(50)]);
-}
 
 export const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 

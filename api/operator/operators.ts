@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { inviteOperator, listOperators, operatorById, resendOperatorInvite, updateOperator, type OperatorInviteDelivery } from '../../db/operators';
 import type { Config } from '../../runtime/config';
 import { operatorOf } from '../auth/context';
@@ -8,31 +7,12 @@ import { newToken } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { listParams, sendList } from '../simple-rest';
 import { body } from '../validate';
-import { asArray, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { asArray, parseFilter, routeId } from './list-helpers';
+import { inviteOperatorBody as inviteBody, operatorFilter, updateOperatorBody as updateBody } from '../../contracts/operator/operators';
 
 /** An invitation link is good for three days and only once. */
 export const OPERATOR_INVITE_TTL_MS = 72 * 60 * 60 * 1000;
 
-const ROLES = ['admin', 'ar_operator'] as const;
-
-const operatorFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  role: oneOrMany(z.enum(ROLES)).optional(),
-  status: oneOrMany(z.enum(['invited', 'active', 'disabled'])).optional(),
-  id: idFilter.optional(),
-});
-
-const inviteBody = z.object({
-  email: z.string().trim().toLowerCase().email('must be an email address').max(254),
-  name: z.string().trim().min(1, 'is required').max(200),
-  role: z.enum(ROLES),
-});
-
-const updateBody = z.object({
-  role: z.enum(ROLES).optional(),
-  status: z.enum(['active', 'disabled']).optional(),
-  name: z.string().trim().min(1).max(200).optional(),
-});
 
 /** Team management: every operator sees the team; only admins invite, change roles or disable. */
 export function operatorUserRoutes({ db, config }: AppDeps): Router {

@@ -7,15 +7,15 @@ import {
 import { centsToDecimal } from '../../domain/money';
 import { takesDecision } from '../../domain/failure-decision';
 import { operatorActions, type PaymentStatus } from '../../domain/payment-status';
-import { paymentStatusSchema } from '../../domain/payment-status-schema';
+import { paymentFilter as filterSchema, reasonBody, releaseBody, resolveDisputeBody as resolveBody } from '../../contracts/operator/payments';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { runPaymentAction, type PaymentAction } from '../../workflows/payment-client';
 import { listParams, sendList } from '../simple-rest';
-import { body, calendarDate } from '../validate';
+import { body } from '../validate';
 import { sendCsv } from './csv';
-import { asArray, boolFilter, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { asArray, parseFilter, routeId } from './list-helpers';
 
 const EXPORT_PAGE_ROWS = 1000;
 
@@ -23,21 +23,6 @@ const EXPORT_PAGE_ROWS = 1000;
  * Incoming Payments: the list reads the PostgreSQL read model (never Temporal); review
  * actions go to the payment's workflow as updates, whose validators refuse illegal moves.
  */
-const filterSchema = z.object({
-  id: idFilter,
-  q: z.string().max(100),
-  status: oneOrMany(paymentStatusSchema),
-  method: z.enum(['ach', 'card']),
-  customer_account_id: guid,
-  settlement_id: guid,
-  needs_investigation: boolFilter,
-  needs_attention: boolFilter,
-  needs_decision: boolFilter,
-  submitted_gte: calendarDate,
-  submitted_lte: calendarDate,
-  amount_gte: z.coerce.number().int().nonnegative(),
-  amount_lte: z.coerce.number().int().nonnegative(),
-}).partial();
 
 /** Whether a row still waits for an operator's decision; computed here so list and detail agree. */
 const withDecisionState = <Row extends { status: string; decision_outcome: string | null }>(row: Row) => ({ ...row, needs_decision: takesDecision(row.status as PaymentStatus) && row.decision_outcome == null });
@@ -60,10 +45,6 @@ function listFilter(rawFilter: Record<string, unknown>): PaymentListFilter {
     amountLte: filter.amount_lte,
   };
 }
-
-const reasonBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
-const releaseBody = z.object({ reason: z.string().trim().max(500).optional() });
-const resolveBody = reasonBody.extend({ outcome: z.enum(['upheld', 'refunded']) });
 
 export function paymentRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();

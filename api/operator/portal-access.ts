@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { setPortalAccess } from '../../db/portal-users';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
@@ -7,9 +6,7 @@ import type { AppDeps } from '../deps';
 import { body } from '../validate';
 import { customerDetail } from './customers';
 import { routeId } from './list-helpers';
-
-const disableBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
-const restoreBody = z.object({ reason: z.string().trim().max(500).optional() });
+import { portalAccessDisableBody as disableBody, portalAccessRestoreBody as restoreBody } from '../../contracts/operator/customers';
 
 /**
  * Turning a customer's Payments portal access off and on again. The flag lives on the

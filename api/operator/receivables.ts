@@ -1,12 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { listParams, sendList } from '../simple-rest';
-import { calendarDate } from '../validate';
-import { asArray, boolFilter, guid, idFilter, oneOrMany, parseFilter, routeId } from './list-helpers';
+import { asArray, parseFilter, routeId } from './list-helpers';
 import { dealerToday } from '../../db/list-query';
 import { adjustmentById, invoiceById, listAdjustments, listInvoices, listStatements, statementById } from '../../db/receivables';
+import { adjustmentFilter, invoiceFilter, statementFilter } from '../../contracts/operator/receivables';
 
 /**
  * What the dealer's customers owe, as the ERP sent it: invoices, credit and debit
@@ -73,30 +72,3 @@ export function receivableRoutes({ db }: AppDeps): Router {
   return router;
 }
 
-const invoiceFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  status: oneOrMany(z.enum(['open', 'partially_paid', 'paid', 'void'])).optional(),
-  customer_account_id: guid.optional(),
-  job_id: guid.optional(),
-  statement_id: guid.optional(),
-  due_date_gte: calendarDate.optional(),
-  due_date_lte: calendarDate.optional(),
-  past_due: boolFilter.optional(),
-  id: idFilter.optional(),
-});
-
-const adjustmentFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  kind: z.enum(['credit', 'debit']).optional(),
-  status: oneOrMany(z.enum(['open', 'partially_applied', 'applied', 'void'])).optional(),
-  reason: oneOrMany(z.enum(['credit', 'discount', 'write_off', 'charge', 'correction', 'finance_charge', 'other'])).optional(),
-  customer_account_id: guid.optional(),
-  id: idFilter.optional(),
-});
-
-const statementFilter = z.object({
-  q: z.string().trim().min(1).max(100).optional(),
-  status: oneOrMany(z.enum(['open', 'paid', 'closed'])).optional(),
-  customer_account_id: guid.optional(),
-  id: idFilter.optional(),
-});

@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { redeemOperatorToken, usableOperatorToken } from '../../db/auth-tokens';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 import { hashToken } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';
 import { body, query } from '../validate';
+import { setPasswordBody, setPasswordQuery as tokenQuery } from '../../contracts/operator/auth';
 
 /**
  * Reachable without a session: an invited operator (or one resetting a password) chooses a
@@ -13,8 +13,6 @@ import { body, query } from '../validate';
  */
 const invalidLink = () => new HttpError(400, 'invalid_token', 'This link is invalid, already used or expired. Ask your administrator for a new invitation.');
 
-const tokenQuery = z.object({ token: z.string().min(20).max(200) });
-const setPasswordBody = z.object({ token: z.string().min(20).max(200), password: z.string().min(1).max(200) });
 
 export function operatorSetPasswordRoutes({ db }: AppDeps): Router {
   const router = Router();

@@ -1,8 +1,7 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { findSettlementHeader, postingFileLineRows, settlementPayments, type SettlementHeader } from '../../db/settlement-queries';
-import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/settlement';
+import { type SettlementCategory } from '../../domain/settlement';
 import { centsToDecimal } from '../../domain/money';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
@@ -10,6 +9,7 @@ import { notFound } from '../errors';
 import { query } from '../validate';
 import { sendCsv } from './csv';
 import { routeId } from './list-helpers';
+import { postingFileQuery, summaryCsvQuery as summaryQuery } from '../../contracts/operator/settlements';
 
 /**
  * Files for posting by hand (docs/settlements.md, "Posting file"): the posting file an ERP
@@ -26,16 +26,6 @@ export const SUMMARY_COLUMNS = [
   'settlement_id', 'payment_id', 'account_id', 'account_name', 'method', 'status', 'amount', 'customer_fee', 'processing_cost', 'items',
   'credits', 'discount', 'submitted_at', 'settled_at', 'returned_at', 'on_this_settlement',
 ] as const;
-
-const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
-
-const postingFileQuery = z.object({
-  header: flag.optional(),
-  category: z.enum(SETTLEMENT_CATEGORIES).optional(),
-  lines: z.enum(['unposted', 'all']).optional(),
-});
-
-const summaryQuery = z.object({ header: flag.optional() });
 
 export function settlementFileRoutes({ db }: AppDeps): Router {
   const router = Router();

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { lineCounts } from '../../db/gl-lines';
 import { findPostingRun } from '../../db/gl-posting';
@@ -9,24 +8,14 @@ import {
 import { SETTLEMENT_CATEGORIES, type SettlementCategory } from '../../domain/settlement';
 import { notFound } from '../errors';
 import type { ListParams } from '../simple-rest';
-import { calendarDate } from '../validate';
-import { asArray, idFilter, oneOrMany, parseFilter } from './list-helpers';
+import { asArray, parseFilter } from './list-helpers';
+import { lineFilter, settlementFilter } from '../../contracts/operator/settlements';
 
 /**
  * Reads behind the Settlements tab: the dealer's batches with their three posting categories,
  * one batch with its payments and lines, and the persisted progress of an auto-post run.
  */
 
-const STATUSES = ['open', 'ready', 'partially_posted', 'posted', 'resolved'] as const;
-
-const settlementFilter = z.object({
-  id: idFilter.optional(),
-  status: oneOrMany(z.enum(STATUSES)).optional(),
-  q: z.string().max(100).optional(),
-  business_date_gte: calendarDate.optional(),
-  business_date_lte: calendarDate.optional(),
-  unresolved: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
-});
 
 export const DEFAULT_SETTLEMENT_SORT: ListParams['sort'] = { field: 'business_date', order: 'DESC' };
 
@@ -107,11 +96,6 @@ export async function settlementDetail(db: Db, dealerId: string, settlementId: s
   };
 }
 
-const lineFilter = z.object({
-  category: z.enum(SETTLEMENT_CATEGORIES).optional(),
-  status: oneOrMany(z.enum(['pending', 'posted', 'rejected'])).optional(),
-  line_type: oneOrMany(z.enum(['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'reversal'])).optional(),
-});
 
 /** Every line of a settlement, paged (a batch can hold tens of thousands). */
 export async function listSettlementLines(db: Db, dealerId: string, settlementId: string, params: ListParams): Promise<{ rows: unknown[]; total: number }> {

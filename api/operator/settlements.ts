@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { finishPostingRun, claimPostingRun } from '../../db/gl-posting';
 import { closeOwnSettlement, markCategoryPosted, resolveSettlement } from '../../db/settlements';
+import { autoPostBody, markPostedBody } from '../../contracts/operator/settlements';
 import { SETTLEMENT_CATEGORIES } from '../../domain/settlement';
 import { startGlPosting } from '../../workflows/gl-posting-client';
 import {
@@ -13,7 +14,7 @@ import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { listParams, sendList } from '../simple-rest';
-import { body, instant } from '../validate';
+import { body } from '../validate';
 import { routeId } from './list-helpers';
 import { listSettlementLines, listSettlements, postingProgress, settlementDetail } from './settlement-query';
 
@@ -57,10 +58,6 @@ export function settlementRoutes(deps: AppDeps): Router {
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
 
-  const markPostedBody = z.object({
-    postedAt: instant.optional(),
-  });
-
   router.post('/settlements/:id/categories/:category/mark-posted', async (req, res) => {
     const operator = operatorOf(req);
     const id = routeId(req.params.id, 'Settlement');
@@ -84,8 +81,6 @@ export function settlementRoutes(deps: AppDeps): Router {
     await tell(settlement.workflow_id, (handle) => handle.signal(settlementResolvedSignal, { actorId: operator.id }));
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
-
-  const autoPostBody = z.object({ retryRejected: z.boolean().optional() });
 
   router.post('/settlements/:id/auto-post', async (req, res) => {
     const operator = operatorOf(req);

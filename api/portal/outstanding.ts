@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { openBalanceByDealer } from '../../db/outstanding';
 import { portalDealer, portalDealers, visibleAccounts } from '../../db/portal-scope';
 import { customerOf } from '../auth/context';
@@ -7,13 +6,9 @@ import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
 import { query } from '../validate';
 import { outstandingFor } from './outstanding-query';
+import { GUID } from '../../contracts/fields';
+import { outstandingQuery } from '../../contracts/portal/outstanding';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const outstandingQuery = z.object({
-  dealerId: z.string().trim(),
-  view: z.enum(['all', 'current_statement', 'new_charges']).default('all'),
-});
 
 /** Supplier selection and what is owed to one supplier, for the signed-in customer's company. */
 export function outstandingRoutes({ db }: AppDeps): Router {

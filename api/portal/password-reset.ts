@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { activePortalLogin, issuePasswordResetToken, resetPortalPassword } from '../../db/portal-users';
 import { escapeHtml, sharedMailer } from '../../integrations/mailer';
 import { logger } from '../../runtime/logger';
@@ -9,11 +8,12 @@ import { hashToken, newToken } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';
 import { body } from '../validate';
+import { forgotPasswordBody, resetPasswordBody } from '../../contracts/portal/auth';
 
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 
-const forgotBody = z.object({ email: z.string().trim().email().max(320) });
-const resetBody = z.object({ token: z.string().trim().min(20).max(200), password: z.string().min(1).max(200) });
+const forgotBody = forgotPasswordBody;
+const resetBody = resetPasswordBody;
 
 /**
  * Forgotten password for customer users. The request always gets the same answer, whether

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { sharedMailer } from '../../integrations/mailer';
 import { logger } from '../../runtime/logger';
 import { customerOf } from '../auth/context';
@@ -9,14 +8,9 @@ import { query } from '../validate';
 import { listPayments, paymentDetail } from './payment-view';
 import { receiptEmail, renderReceiptPdf } from './receipt';
 import { linkedAccountIds } from '../../db/portal-scope';
+import { GUID } from '../../contracts/fields';
+import { historyQuery } from '../../contracts/portal/payments';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const historyQuery = z.object({
-  dealerId: z.string().regex(GUID, 'must be an id').optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
 
 const paymentId = (value: unknown) => {
   if (typeof value !== 'string' || !GUID.test(value)) throw notFound('Payment');

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { companyPaymentMethod, companyPaymentMethods, disableCompanyPaymentMethod, type PaymentMethodRow } from '../../db/payment-methods';
 import { companyProcessorAccount, linkBankFromPlaid, processorClients, saveLinkedCard } from '../../services/payment-methods';
 import { customerOf } from '../auth/context';
@@ -7,14 +6,7 @@ import type { AppDeps } from '../deps';
 import { notFound, HttpError } from '../errors';
 import { routeId } from '../operator/list-helpers';
 import { body } from '../validate';
-
-/**
- * Ids and tokens the processors issue are short ASCII (UUIDs, `public-sandbox-…`); anything
- * else cannot name one, and a lone surrogate in a URL path makes the SDK throw instead of ask.
- */
-const processorId = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'must be an id as the processor issued it');
-const exchangeBody = z.object({ publicToken: processorId, accountId: processorId });
-const cardBody = z.object({ cardId: processorId });
+import { plaidExchangeBody as exchangeBody, saveCardBody as cardBody } from '../../contracts/portal/payment-methods';
 
 function present(row: PaymentMethodRow) {
   return {

@@ -1,16 +1,14 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { paymentByIdempotencyKey, paymentWorkflowStarted } from '../../db/payments';
-import { paymentRequestSchema, previewPayment, submitPayment } from '../../services/payment-submission';
+import { previewPayment, submitPayment } from '../../services/payment-submission';
 import { startPaymentWorkflow } from '../../workflows/payment-client';
+import { idempotencyKey, paymentRequest as paymentRequestSchema } from '../../contracts/portal/payments';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';
 import { body } from '../validate';
 import { paymentDetail } from './payment-view';
 import { linkedAccountIds } from '../../db/portal-scope';
-
-const idempotencyKey = z.string().trim().min(8, 'must be at least 8 characters').max(200).regex(/^[\w.:-]+$/, 'may use letters, digits and . _ : - only');
 
 /**
  * `POST /payments/preview` quotes a selection; `POST /payments` charges exactly that quote.

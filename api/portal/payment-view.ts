@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection';
 import { portalPayment, portalPaymentPage, type PortalPaymentRow } from '../../db/payments';
 import { methodLabel } from '../../domain/payment-method-label';
+import type { PaymentStatus } from '../../domain/payment-status';
 import { notFound } from '../errors';
 
 /**
@@ -8,7 +9,7 @@ import { notFound } from '../errors';
  * from here, so the three always show the same numbers — the payment row's own, which are
  * also what the operator console shows.
  */
-export type PaymentStatus = 'pending' | 'settled' | 'frozen' | 'terminated' | 'failed' | 'returned' | 'disputed';
+export type { PaymentStatus };
 
 /** Words for customers: an operator's review hold reads as "under review", not "frozen". */
 export const CUSTOMER_STATUS_LABEL: Record<PaymentStatus, string> = {

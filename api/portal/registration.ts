@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { acceptWithExistingLogin, declineInvitation, invitationByToken, registerFromInvitation, type InvitationWithNames } from '../../db/invitation-acceptance';
 import { effectiveStatus } from '../../db/invitations';
@@ -14,24 +13,13 @@ import { hashToken } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { badRequest, conflict, HttpError } from '../errors';
 import { body } from '../validate';
+import { invitationLookupBody, registerBody, registerExistingBody } from '../../contracts/portal/registration';
 
 /** The terms a customer accepts when registering; bump when their text changes. */
 export const TERMS_VERSION = '2026-01';
 
-const token = z.string().trim().min(20).max(200);
-const password = z.string().min(1).max(200);
-
-const lookupBody = z.object({ token });
-const registerBody = z.object({
-  token,
-  name: z.string().trim().min(1, 'enter your name').max(200),
-  email: z.string().trim().email().max(320).optional(),
-  password,
-  companyName: z.string().trim().min(1).max(200).optional(),
-  acceptTerms: z.literal(true, { message: 'accept the terms to register' }),
-  termsVersion: z.string().min(1).max(40),
-});
-const linkBody = z.object({ token, email: z.string().trim().email().max(320), password });
+const lookupBody = invitationLookupBody;
+const linkBody = registerExistingBody;
 
 /** Why a link no longer works, in words the customer can act on. */
 function refusal(invitation: InvitationWithNames): HttpError | null {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { hashPassword } from '../../api/auth/passwords';
-import { routeInventory, type RouteEntry } from '../../api/route-inventory';
+import { routeInventory, type RouteEntry } from '../support/route-inventory';
 import { createOperator } from '../support/operator';
 import { startPaymentStack, type PaymentStack } from '../support/payment-stack';
 import { createApp } from '../../api/app';

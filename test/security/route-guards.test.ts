@@ -1,7 +1,7 @@
 import { Router, type Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { inventoryTable, routeInventory, type RouteEntry } from '../../api/route-inventory';
+import { inventoryTable, routeInventory, type RouteEntry } from '../support/route-inventory';
 import type { Db } from '../../db/connection';
 import { testDb } from '../support/db';
 import { createDealer, createOperator, signIn, startOperatorApp, type SignedIn, type TestApp } from '../support/operator';
@@ -30,6 +30,8 @@ const PUBLIC = new Set([
   'POST /api/portal/register/existing',
   'POST /api/portal/auth/forgot-password',
   'POST /api/portal/auth/reset-password',
+  'GET /api/openapi.json',
+  'GET /api/docs',
   'GET /admin/*',
   'GET /portal/*',
   'GET /',
@@ -85,7 +87,7 @@ describe('security: route inventory and guards', () => {
     writeReportSection('route-inventory', [
       '### Route inventory',
       '',
-      `Read from the Express router stack by \`api/route-inventory.ts\` (test/security/route-guards.test.ts rewrites this section): ${routes.length} endpoints, ${guarded.length} behind a login, ${routes.length - guarded.length} public.`,
+      `Read from the Express router stack by \`test/support/route-inventory.ts\` (test/security/route-guards.test.ts rewrites this section): ${routes.length} endpoints, ${guarded.length} behind a login, ${routes.length - guarded.length} public.`,
       '',
       inventoryTable(routes),
     ].join('\n'));

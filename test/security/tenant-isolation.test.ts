@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { routeInventory, type RouteEntry } from '../../api/route-inventory';
+import { routeInventory, type RouteEntry } from '../support/route-inventory';
 import type { Db } from '../../db/connection';
 import { testDb } from '../support/db';
 import { createOperator, signIn, startOperatorApp, type SignedIn, type TestApp } from '../support/operator';

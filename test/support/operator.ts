@@ -7,6 +7,7 @@ import { createApp } from '../../api/app';
 import type { Db } from '../../db/connection';
 import type { Config } from '../../runtime/config';
 import { testConfig } from './config';
+import { checkResponsesAgainstContracts } from './contract-check';
 import { requiredEnv } from './temporal';
 
 /**
@@ -28,7 +29,7 @@ export async function startOperatorApp(db: Db, overrides: Parameters<typeof test
   const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
   const temporal = new Client({ connection, namespace: 'default' });
   const config = testConfig(overrides);
-  return { app: createApp({ db, temporal, config }), config, temporal, close: () => connection.close() };
+  return { app: checkResponsesAgainstContracts(createApp({ db, temporal, config })), config, temporal, close: () => connection.close() };
 }
 
 export interface TestDealer {

@@ -9,6 +9,7 @@ import { logger } from '../../runtime/logger';
 import { dealerProcessorAccount } from '../../services/payment-methods';
 import { testDb } from './db';
 import { testConfig } from './config';
+import { checkResponsesAgainstContracts } from './contract-check';
 import { createDealer, createOperator, signIn, type SignedIn } from './operator';
 import { completePlaidLink, startPaymentEmulators, type PaymentEmulators } from './payment-emulators';
 import { createCustomerAccount, createInvoice, createPortalCustomer, signInCustomer, type CustomerSession } from './portal';
@@ -52,7 +53,7 @@ export async function startPaymentStack(options: { businessDayMs?: number; achBu
   });
   const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
   const temporal = new TemporalClient({ connection, namespace: 'default' });
-  const app = createApp({ db, temporal, config });
+  const app = checkResponsesAgainstContracts(createApp({ db, temporal, config }));
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

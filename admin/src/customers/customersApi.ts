@@ -1,38 +1,20 @@
 import { apiFetch, errorMessage, httpClient } from '../httpClient';
 import { API_URL } from '../session';
 import { listQueryString } from '../listQuery';
+import type { CustomerDetail, CustomerSummary } from '../../../contracts/operator/customers';
+import type { InviteAnswer, InviteOutcome } from '../../../contracts/operator/invitations';
 
-export interface CustomerSummary {
-  id: 'summary';
-  account_count: number;
-  outstanding_invoice_count: number;
-  outstanding_cents: number;
-  current_cents: number;
-  past_due_cents: number;
-  debit_adjustments_cents: number;
-  credit_adjustments_cents: number;
-  discounts_cents: number;
-  net_ar_cents: number;
-}
-
-export type InviteOutcome =
-  | { outcome: 'invited' | 'resent'; customerAccountId: string; erpAccountId: string; accountName: string; email: string }
-  | { outcome: 'error'; customerAccountId: string; erpAccountId: string | null; accountName: string | null; error: { code: string; message: string } };
-
-export interface InviteAnswer {
-  results: InviteOutcome[];
-  counts: { invited: number; resent: number; error: number };
-}
+export type { CustomerSummary, InviteAnswer, InviteOutcome };
 
 /** Customers Dashboard calls that are not plain resources. */
 export const customerMethods = {
   /** Turns a customer's Payments portal access off (reason required) or back on; answers the updated detail. */
-  async setPortalAccess(customerAccountId: string, change: 'disable' | 'restore', reason: string): Promise<Record<string, unknown>> {
+  async setPortalAccess(customerAccountId: string, change: 'disable' | 'restore', reason: string): Promise<CustomerDetail> {
     const { json } = await httpClient(`${API_URL}/customers/${encodeURIComponent(customerAccountId)}/portal-access/${change}`, {
       method: 'POST',
       body: JSON.stringify(reason ? { reason } : {}),
     });
-    return json as Record<string, unknown>;
+    return json as CustomerDetail;
   },
 
   async getCustomerSummary(filter: Record<string, unknown>): Promise<CustomerSummary> {

@@ -1,81 +1,9 @@
 import { httpClient } from '../httpClient';
 import { API_URL, currentSession } from '../session';
+import type { IngestionCounts, IngestionFile, IngestionRun, RowError, RunStatus } from '../../../contracts/operator/ingestion-runs';
+import type { IntegrationStatus, ResyncAnswer } from '../../../contracts/operator/integration';
 
-export interface IntegrationStatus {
-  id: 'integration';
-  mode: 'spruce' | 'file';
-  spruce: { base_url: string | null; tenant_id: string | null; api_key_set: boolean } | null;
-  connection?: { ok: boolean; checked_at: string; latency_ms: number | null; head_seq: number | null; error: string | null };
-  sync: {
-    status: string;
-    cursor: number;
-    head_seq: number | null;
-    behind_by: number | null;
-    lag_ms: number | null;
-    last_synced_at: string | null;
-    last_event_at: string | null;
-    last_error: string | null;
-    last_error_at: string | null;
-    events_applied: number;
-    rows_skipped: number;
-    resync_requested_at: string | null;
-  } | null;
-}
-
-export interface IngestionCounts {
-  files: number;
-  lines: number;
-  valid: number;
-  invalid: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface IngestionFile {
-  id: string;
-  filename: string;
-  data_type: string | null;
-  status: string;
-  refusal: string | null;
-  size_bytes: number;
-  total_lines: number;
-  valid_rows: number;
-  invalid_rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  warnings: string[] | null;
-  /** The text encoding the file was read in; null when it was refused. */
-  encoding: 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' | null;
-  previously_applied: { run_id: string; applied_at: string } | null;
-}
-
-export type RunStatus = 'validating' | 'validated' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface IngestionRun {
-  id: string;
-  status: RunStatus;
-  error: string | null;
-  created_at: string;
-  validated_at: string | null;
-  committed_at: string | null;
-  finished_at: string | null;
-  uploaded_by: { id: string; name: string; email: string } | null;
-  files: IngestionFile[];
-  counts: Record<string, IngestionCounts>;
-  totals: IngestionCounts;
-}
-
-export interface RowError {
-  id: string;
-  file_id: string;
-  filename: string;
-  data_type: string;
-  row_number: number;
-  values: Array<{ header: string; value: string }>;
-  errors: Array<{ column: string | null; message: string }>;
-}
+export type { IngestionCounts, IngestionFile, IngestionRun, IntegrationStatus, RowError, RunStatus };
 
 /** What a refused upload answers (422): one sentence per refused file. */
 export class UploadRefused extends Error {
@@ -93,9 +21,9 @@ export const integrationMethods = {
     return json as IntegrationStatus;
   },
 
-  async requestResync(): Promise<{ message: string }> {
+  async requestResync(): Promise<ResyncAnswer> {
     const { json } = await httpClient(`${API_URL}/integration/resync`, { method: 'POST', body: '{}' });
-    return json as { message: string };
+    return json as ResyncAnswer;
   },
 
   async getIngestionRun(id: string): Promise<IngestionRun> {

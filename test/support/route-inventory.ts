@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { GUARD, type GuardTag } from './auth/middleware';
+import { GUARD, type GuardTag } from '../../api/auth/middleware';
 
 /**
  * Lists every endpoint of the app by walking Express's router stack, with the login each one

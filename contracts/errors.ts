@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/**
+ * Every refusal the API gives: `{ error: { code, message, details? } }` with a 4xx status
+ * (`code` for programs, `message` for people). A 500 carries the request id as well.
+ */
+export const fieldProblem = z.object({ field: z.string(), message: z.string(), code: z.string().optional() });
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+    requestId: z.string().optional(),
+  }).strict(),
+}).strict();
+export type ErrorResponse = z.infer<typeof errorResponse>;

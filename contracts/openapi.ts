@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { errorResponse } from './errors';
+import { listQuery } from './list';
+import { isFileResponse, ROUTES, type RouteContract } from './routes';
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the route table: zod's own JSON Schema
+ * (draft 2020-12, the dialect OpenAPI 3.1 uses) for every parameter, body and answer. Pure:
+ * api/openapi.ts serves it, test/openapi.test.ts checks it against the OpenAPI 3.1 schema
+ * and against the routes the app really has.
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+export const OPENAPI_VERSION = '3.1.1';
+
+/** `io: 'input'` for what a client sends (defaults not yet applied), `output` for what it gets. */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+/** '/api/operator/payments/:id' → '/api/operator/payments/{id}'. */
+export const openApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+const pathParams = (expressPath: string) => [...expressPath.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
+
+const operationId = (route: RouteContract) =>
+  `${route.method.toLowerCase()}${route.path.replace(/^\/(api|webhooks)/, (_, root: string) => (root === 'webhooks' ? '/webhooks' : ''))
+    .split(/[/.-]/).filter(Boolean).map((part) => (part.startsWith(':') ? `By${cap(part.slice(1))}` : cap(part))).join('')}`;
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1).replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+function queryParameters(schema: z.ZodObject): JsonSchema[] {
+  const json = jsonSchemaOf(schema, 'input');
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name, in: 'query', required: required.has(name), schema: property,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }));
+}
+
+function parameters(route: RouteContract): JsonSchema[] {
+  const out: JsonSchema[] = pathParams(route.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  if (route.query) out.push(...queryParameters(route.query));
+  if (route.listFilter) {
+    out.push(...queryParameters(listQuery).filter((parameter) => parameter.name !== 'filter'));
+    out.push({
+      name: 'filter', in: 'query', required: false, description: 'The list filter, as JSON text',
+      content: { 'application/json': { schema: jsonSchemaOf(route.listFilter, 'input') } },
+    });
+  }
+  for (const [name, header] of Object.entries(route.headers ?? {})) out.push({ name, in: 'header', required: header.required, description: header.description, schema: { type: 'string' } });
+  return out;
+}
+
+function requestBody(route: RouteContract): JsonSchema | undefined {
+  if (!route.body) return undefined;
+  const mediaType = route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json';
+  return { required: true, content: { [mediaType]: { schema: jsonSchemaOf(route.body, 'input') } } };
+}
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
+
+function responses(route: RouteContract): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [status, contract] of Object.entries(route.responses)) {
+    const description = STATUS_TEXT[Number(status)] ?? 'Answer';
+    if (contract === null || contract === undefined) out[status] = { description };
+    else if (isFileResponse(contract)) out[status] = { description: contract.description, content: { [contract.contentType]: { schema: { type: 'string' } } } };
+    else {
+      out[status] = {
+        description,
+        ...(route.listFilter ? { headers: { 'Content-Range': { description: '`<resource> <first>-<last>/<total>`', schema: { type: 'string' } } } } : {}),
+        content: { 'application/json': { schema: jsonSchemaOf(contract, 'output') } },
+      };
+    }
+  }
+  out['4XX'] = { $ref: '#/components/responses/Refusal' };
+  out['5XX'] = { $ref: '#/components/responses/Refusal' };
+  return out;
+}
+
+function security(route: RouteContract): JsonSchema[] | undefined {
+  if (route.login === 'operator') return [{ operatorSession: [] }];
+  if (route.login === 'customer') return [{ customerSession: [] }];
+  return [];
+}
+
+function operation(route: RouteContract): JsonSchema {
+  const rolesNote = route.roles?.length ? ` Roles: ${route.roles.join(', ')}.` : '';
+  const csrfNote = (route.login === 'operator' || route.login === 'customer') && route.method !== 'GET' ? ' Send the session\'s CSRF token in X-CSRF-Token.' : '';
+  const body = requestBody(route);
+  return {
+    operationId: operationId(route),
+    summary: route.summary,
+    ...(rolesNote || csrfNote ? { description: `${rolesNote}${csrfNote}`.trim() } : {}),
+    tags: [route.tag],
+    security: security(route),
+    parameters: parameters(route),
+    ...(body ? { requestBody: body } : {}),
+    responses: responses(route),
+  };
+}
+
+export function openApiDocument(options: { version?: string; serverUrl?: string } = {}): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of ROUTES) {
+    const path = openApiPath(route.path);
+    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: OPENAPI_VERSION,
+    info: {
+      title: 'Drypowder API',
+      version: options.version ?? '0.1.0',
+      description: 'The operator console API (`/api/operator`, snake_case, react-admin lists), the Payments portal API (`/api/portal`, camelCase) and the webhooks Drypowder accepts. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect.',
+    },
+    servers: [{ url: options.serverUrl ?? '/' }],
+    tags: [...new Set(ROUTES.map((route) => route.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: { Error: jsonSchemaOf(errorResponse, 'output') },
+      responses: { Refusal: { description: 'A refusal: `code` for programs, `message` for people, `details` per field when a request part was invalid', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      securitySchemes: {
+        operatorSession: { type: 'apiKey', in: 'cookie', name: 'dp_operator', description: 'Set by POST /api/operator/auth/sign-in; mutations also send X-CSRF-Token.' },
+        customerSession: { type: 'apiKey', in: 'cookie', name: 'dp_customer', description: 'Set by POST /api/portal/auth/sign-in; mutations also send X-CSRF-Token.' },
+      },
+    },
+  };
+}

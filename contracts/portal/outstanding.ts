@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { cents, count, day, id } from '../fields';
+
+/** Supplier selection and what is owed to one supplier, for the signed-in customer's company. */
+
+export const VIEWS = ['all', 'current_statement', 'new_charges'] as const;
+export const view = z.enum(VIEWS);
+export type View = z.infer<typeof view>;
+export const itemType = z.enum(['invoice', 'debit', 'credit']);
+export type ItemType = z.infer<typeof itemType>;
+export const pastDueAge = z.enum(['1-30', '30+', '60+', '90+']);
+
+export const outstandingQuery = z.object({
+  dealerId: z.string().trim(),
+  view: view.default('all'),
+});
+
+export const dealerSummary = z.strictObject({
+  id,
+  name: z.string(),
+  billsByStatement: z.boolean(),
+  allowPartialPayments: z.boolean(),
+  timeZone: z.string(),
+  /** What the linked accounts owe this supplier in all: invoices and debits less credits. */
+  openBalanceCents: cents,
+  accounts: z.array(z.strictObject({ id, erpAccountId: z.string(), name: z.string() })),
+});
+export type DealerSummary = z.infer<typeof dealerSummary>;
+
+export const outstandingItem = z.strictObject({
+  type: itemType,
+  id,
+  number: z.string(),
+  date: day.nullable(),
+  dueDate: day.nullable(),
+  amountCents: cents,
+  balanceCents: cents,
+  /** Held by payments still in progress. */
+  reservedCents: cents,
+  payableCents: cents,
+  daysPastDue: z.number().int(),
+  pastDueAge: pastDueAge.nullable(),
+  statementId: id.nullable(),
+  poNumber: z.string().nullable(),
+  description: z.string().nullable(),
+  appliesToInvoiceNumber: z.string().nullable(),
+});
+export type OutstandingItem = z.infer<typeof outstandingItem>;
+
+export const jobGroup = z.strictObject({
+  jobId: id.nullable(),
+  jobName: z.string(),
+  erpJobId: z.string().nullable(),
+  /** The oldest past-due invoice of the job, as 30+/60+/90+. */
+  pastDueAge: pastDueAge.nullable(),
+  maxDaysPastDue: z.number().int(),
+  /** Open invoices plus open debit adjustments. */
+  balanceCents: cents,
+  creditsCents: cents,
+  netCents: cents,
+  payableCents: cents,
+  invoiceCount: count,
+  debitCount: count,
+  creditCount: count,
+  items: z.array(outstandingItem),
+});
+export type JobGroup = z.infer<typeof jobGroup>;
+
+export const statementSummary = z.strictObject({
+  id,
+  number: z.string(),
+  statementDate: day,
+  status: z.enum(['open', 'paid', 'closed']),
+  balanceCents: cents,
+  discountCents: cents,
+  discountDate: day.nullable(),
+  dueDate: day,
+  /** True while paying the whole statement from its view still earns the discount. */
+  discountAvailable: z.boolean(),
+  /** What the statement's items still owe now (invoices + debits − credits). */
+  openCents: cents,
+  itemCount: count,
+});
+export type StatementSummary = z.infer<typeof statementSummary>;
+
+export const accountOutstanding = z.strictObject({
+  id,
+  erpAccountId: z.string(),
+  name: z.string(),
+  totals: z.strictObject({ outstandingCents: cents, pastDueCents: cents, debitsCents: cents, creditsCents: cents, netCents: cents }),
+  statement: statementSummary.nullable(),
+  jobs: z.array(jobGroup),
+});
+export type AccountOutstanding = z.infer<typeof accountOutstanding>;
+
+export const outstanding = z.strictObject({
+  dealer: dealerSummary.omit({ accounts: true, openBalanceCents: true }),
+  view,
+  asOf: day,
+  accounts: z.array(accountOutstanding),
+});
+export type Outstanding = z.infer<typeof outstanding>;

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { listQuery } from './list';
+import * as operatorAuth from './operator/auth';
+import * as auditEvents from './operator/audit-events';
+import * as customers from './operator/customers';
+import * as dashboard from './operator/dashboard';
+import * as ingestion from './operator/ingestion-runs';
+import * as integration from './operator/integration';
+import * as invitations from './operator/invitations';
+import * as operators from './operator/operators';
+import * as payments from './operator/payments';
+import * as receivables from './operator/receivables';
+import * as settings from './operator/settings';
+import * as settlements from './operator/settlements';
+import * as portalAuth from './portal/auth';
+import * as outstanding from './portal/outstanding';
+import * as portalPayments from './portal/payments';
+import * as paymentMethods from './portal/payment-methods';
+import * as registration from './portal/registration';
+import * as moov from './webhooks/moov';
+import * as spruce from './webhooks/spruce';
+
+/**
+ * The route table: every endpoint of /api and /webhooks with its method, path (Express
+ * syntax), who may call it and the contract of each part of the request and of each answer
+ * by status. The OpenAPI document is generated from it (contracts/openapi.ts), and the
+ * integration tests check every JSON answer against it. Refusals (4xx/5xx) share one shape,
+ * contracts/errors.ts, and are not listed per route.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Login = 'operator' | 'customer' | 'none' | 'signature';
+
+/** A response that is not JSON (a CSV or PDF download), or that has no body. */
+export interface FileResponse {
+  contentType: string;
+  description: string;
+}
+export type ResponseContract = z.ZodType | FileResponse | null;
+
+export interface RouteContract {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  tag: string;
+  login: Login;
+  /** Roles a route-level check demands on top of the login. */
+  roles?: readonly string[];
+  query?: z.ZodObject;
+  /** ra-data-simple-rest list: `sort`, `range` and `filter` (this schema, as JSON) in the query. */
+  listFilter?: z.ZodObject;
+  body?: z.ZodType;
+  bodyType?: 'json' | 'multipart';
+  headers?: Record<string, { required: boolean; description: string }>;
+  responses: Partial<Record<number, ResponseContract>>;
+}
+
+export const isFileResponse = (value: ResponseContract | undefined): value is FileResponse =>
+  typeof value === 'object' && value !== null && 'contentType' in value && !(value instanceof z.ZodType);
+
+const csv = (description: string): FileResponse => ({ contentType: 'text/csv', description });
+const NO_CONTENT = null;
+
+const OP = '/api/operator';
+const PORTAL = '/api/portal';
+
+const operator = (method: HttpMethod, path: string, tag: string, summary: string, rest: Omit<RouteContract, 'method' | 'path' | 'tag' | 'summary' | 'login'>): RouteContract =>
+  ({ method, path: `${OP}${path}`, tag, summary, login: 'operator', ...rest });
+const customer = (method: HttpMethod, path: string, tag: string, summary: string, rest: Omit<RouteContract, 'method' | 'path' | 'tag' | 'summary' | 'login'>): RouteContract =>
+  ({ method, path: `${PORTAL}${path}`, tag, summary, login: 'customer', ...rest });
+const portalPublic = (method: HttpMethod, path: string, tag: string, summary: string, rest: Omit<RouteContract, 'method' | 'path' | 'tag' | 'summary' | 'login'>): RouteContract =>
+  ({ method, path: `${PORTAL}${path}`, tag, summary, login: 'none', ...rest });
+
+const list = <R extends z.ZodType>(filter: z.ZodObject, row: R) => ({ listFilter: filter, responses: { 200: z.array(row) } });
+const ADMIN = ['admin'] as const;
+const BOTH_ROLES = ['admin', 'ar_operator'] as const;
+
+const operatorRoutes: RouteContract[] = [
+  { method: 'POST', path: `${OP}/auth/sign-in`, tag: 'Operator session', summary: 'Sign in; sets the session cookie and answers the CSRF token', login: 'none', body: operatorAuth.signInBody, responses: { 200: operatorAuth.operatorSession } },
+  { method: 'POST', path: `${OP}/auth/sign-out`, tag: 'Operator session', summary: 'Sign out', login: 'none', responses: { 204: NO_CONTENT } },
+  operator('GET', '/auth/session', 'Operator session', 'The signed-in operator, their dealer and the CSRF token', { responses: { 200: operatorAuth.operatorSession } }),
+  { method: 'GET', path: `${OP}/auth/set-password`, tag: 'Operator session', summary: 'Check a set-password link before a password is typed', login: 'none', query: operatorAuth.setPasswordQuery, responses: { 200: operatorAuth.setPasswordLink } },
+  { method: 'POST', path: `${OP}/auth/set-password`, tag: 'Operator session', summary: 'Choose a password through a single-use link', login: 'none', body: operatorAuth.setPasswordBody, responses: { 200: operatorAuth.setPasswordDone } },
+
+  operator('GET', '/customers', 'Customers', 'Customers Dashboard list', list(customers.customerFilter, customers.customerRow)),
+  operator('GET', '/customers/summary', 'Customers', 'Stats panel over the accounts the filter selects', { listFilter: customers.customerFilter, responses: { 200: customers.customerSummary } }),
+  operator('GET', '/customers/export.csv', 'Customers', 'The filtered, sorted list as CSV', { listFilter: customers.customerFilter, responses: { 200: csv('One row per account, money as decimals, one column per priority component') } }),
+  operator('GET', '/customers/:id', 'Customers', "One account's summary", { responses: { 200: customers.customerDetail } }),
+  operator('POST', '/customers/:id/portal-access/disable', 'Customers', 'Turn the account\'s Payments portal access off', { roles: BOTH_ROLES, body: customers.portalAccessDisableBody, responses: { 200: customers.customerDetail } }),
+  operator('POST', '/customers/:id/portal-access/restore', 'Customers', 'Turn the account\'s Payments portal access back on', { roles: BOTH_ROLES, body: customers.portalAccessRestoreBody, responses: { 200: customers.customerDetail } }),
+
+  operator('POST', '/ingestion-runs', 'Ingestion', 'Upload CSV files; validation starts at once', { body: ingestion.uploadBody, bodyType: 'multipart', responses: { 202: ingestion.ingestionRun } }),
+  operator('GET', '/ingestion-runs', 'Ingestion', 'Uploads, newest first', list(ingestion.runFilter, ingestion.ingestionRun)),
+  operator('GET', '/ingestion-runs/:id', 'Ingestion', 'One upload with its files and counts', { responses: { 200: ingestion.ingestionRun } }),
+  operator('GET', '/ingestion-runs/:id/errors', 'Ingestion', 'Rows refused by validation', list(ingestion.rowErrorFilter, ingestion.rowError)),
+  operator('POST', '/ingestion-runs/:id/commit', 'Ingestion', 'Commit a validated upload', { responses: { 202: ingestion.ingestionRun } }),
+  operator('POST', '/ingestion-runs/:id/cancel', 'Ingestion', 'Cancel an upload not yet committed', { responses: { 200: ingestion.ingestionRun } }),
+
+  operator('POST', '/invitations', 'Invitations', 'Invite (or re-invite) customers; answers per customer', { body: invitations.inviteBody, responses: { 200: invitations.inviteAnswer } }),
+  operator('POST', '/invitations/:id/resend', 'Invitations', 'Send an invitation again', { responses: { 201: invitations.resentInvitation } }),
+  operator('GET', '/invitations', 'Invitations', 'Invitations, newest first', list(invitations.invitationFilter, invitations.invitationRow)),
+  operator('GET', '/invitations/:id', 'Invitations', 'One invitation', { responses: { 200: invitations.invitationRow } }),
+
+  operator('GET', '/invoices', 'Receivables', 'Invoices', list(receivables.invoiceFilter, receivables.invoiceRow)),
+  operator('GET', '/invoices/:id', 'Receivables', 'One invoice with the payments applied to it', { responses: { 200: receivables.invoiceDetail } }),
+  operator('GET', '/adjustments', 'Receivables', 'Credit and debit adjustments', list(receivables.adjustmentFilter, receivables.adjustmentRow)),
+  operator('GET', '/adjustments/:id', 'Receivables', 'One adjustment with the payments applied to it', { responses: { 200: receivables.adjustmentDetail } }),
+  operator('GET', '/statements', 'Receivables', 'Statements', list(receivables.statementFilter, receivables.statementRow)),
+  operator('GET', '/statements/:id', 'Receivables', 'One statement with its items', { responses: { 200: receivables.statementDetail } }),
+
+  operator('GET', '/audit-events', 'Audit', 'The audit log, newest first', list(auditEvents.auditFilter, auditEvents.auditEvent)),
+  operator('GET', '/audit-events/:id', 'Audit', 'One audit event', { responses: { 200: auditEvents.auditEvent } }),
+
+  operator('GET', '/settings/dealer', 'Settings', 'The dealer\'s settings', { responses: { 200: settings.dealerSettings } }),
+  operator('PUT', '/settings/dealer', 'Settings', 'Change the dealer\'s settings (audited)', { roles: ADMIN, body: settings.dealerSettingsBody, responses: { 200: settings.dealerSettings } }),
+  operator('GET', '/operators', 'Team', 'The dealer\'s operators', list(operators.operatorFilter, operators.operatorRow)),
+  operator('GET', '/operators/:id', 'Team', 'One operator', { responses: { 200: operators.operatorRow } }),
+  operator('POST', '/operators', 'Team', 'Invite an operator', { roles: ADMIN, body: operators.inviteOperatorBody, responses: { 201: operators.operatorRow } }),
+  operator('POST', '/operators/:id/resend-invitation', 'Team', 'Send the invitation link again', { roles: ADMIN, responses: { 200: operators.operatorRow } }),
+  operator('PUT', '/operators/:id', 'Team', 'Change an operator\'s name, role or status', { roles: ADMIN, body: operators.updateOperatorBody, responses: { 200: operators.operatorRow } }),
+
+  operator('GET', '/payments', 'Payments', 'Incoming Payments', list(payments.paymentFilter, payments.paymentRow)),
+  operator('GET', '/payments/volume', 'Payments', 'Submitted amount and count per dealer-local day', { query: payments.volumeQuery, responses: { 200: z.array(payments.volumeDay) } }),
+  operator('GET', '/payments/export.csv', 'Payments', 'The filtered payments as CSV', { listFilter: payments.paymentFilter, responses: { 200: csv('One row per payment, money as decimals') } }),
+  operator('GET', '/payments/:id', 'Payments', 'One payment with its applications, timeline, decisions and the actions it takes', { responses: { 200: payments.paymentDetail } }),
+  operator('POST', '/payments/:id/freeze', 'Payments', 'Hold a payment for review', { body: payments.reasonBody, responses: { 200: payments.paymentDetail } }),
+  operator('POST', '/payments/:id/release', 'Payments', 'Release a held payment', { body: payments.releaseBody, responses: { 200: payments.paymentDetail } }),
+  operator('POST', '/payments/:id/terminate', 'Payments', 'Cancel or refund a payment', { body: payments.reasonBody, responses: { 200: payments.paymentDetail } }),
+  operator('POST', '/payments/:id/dispute', 'Payments', 'Record a dispute', { body: payments.reasonBody, responses: { 200: payments.paymentDetail } }),
+  operator('POST', '/payments/:id/resolve-dispute', 'Payments', 'Resolve a dispute (upheld or refunded)', { body: payments.resolveDisputeBody, responses: { 200: payments.paymentDetail } }),
+  operator('POST', '/payments/:id/failure-decision', 'Payments', 'Record what the AR team decided about a failed, returned or disputed payment', { body: payments.failureDecisionBody, responses: { 200: payments.paymentDetail } }),
+
+  operator('GET', '/settlements', 'Settlements', 'Settlements with their three posting categories', list(settlements.settlementFilter, settlements.settlementRow)),
+  operator('GET', '/settlements/:id', 'Settlements', 'One settlement with its payments and first lines', { responses: { 200: settlements.settlementDetail } }),
+  operator('GET', '/settlements/:id/lines', 'Settlements', 'Every GL line of a settlement, paged', list(settlements.lineFilter, settlements.glLine)),
+  operator('POST', '/settlements/:id/close', 'Settlements', 'Close a settlement early', { responses: { 200: settlements.settlementDetail } }),
+  operator('POST', '/settlements/:id/categories/:category/mark-posted', 'Settlements', 'Mark one category posted by hand', { body: settlements.markPostedBody, responses: { 200: settlements.settlementDetail } }),
+  operator('POST', '/settlements/:id/resolve', 'Settlements', 'Resolve a posted settlement', { responses: { 200: settlements.settlementDetail } }),
+  operator('POST', '/settlements/:id/auto-post', 'Settlements', 'Post the settlement to Spruce (starts or joins the posting run)', { body: settlements.autoPostBody, responses: { 200: settlements.autoPostAnswer, 202: settlements.autoPostAnswer } }),
+  operator('GET', '/settlements/:id/posting-progress', 'Settlements', 'The auto-post run\'s progress', { responses: { 200: settlements.postingProgress } }),
+  operator('GET', '/settlements/:id/posting-file.csv', 'Settlements', 'The posting file for an ERP payment-entry import', { query: settlements.postingFileQuery, responses: { 200: csv('One row per GL line, in posting order') } }),
+  operator('GET', '/settlements/:id/summary.csv', 'Settlements', 'The settlement\'s payments as CSV', { query: settlements.summaryCsvQuery, responses: { 200: csv('One row per payment held or reversed here') } }),
+  operator('GET', '/settlements/:id/reconciliation', 'Settlements', 'Drypowder, the processor and Spruce side by side for one settlement', { responses: { 200: settlements.reconciliationReport } }),
+  operator('GET', '/reconciliation', 'Settlements', 'The reconciliation report of one business day', { query: settlements.reconciliationQuery, responses: { 200: settlements.dayReconciliationReport } }),
+
+  operator('GET', '/integration', 'Integration', 'The integration mode and the Spruce sync\'s health', { responses: { 200: integration.integrationStatus } }),
+  operator('POST', '/integration/resync', 'Integration', 'Read the whole book from Spruce again', { roles: ADMIN, responses: { 202: integration.resyncAnswer } }),
+  operator('GET', '/dashboard', 'Dashboard', 'The console\'s home figures', { responses: { 200: dashboard.dashboardFigures } }),
+];
+
+const idempotencyHeader = { 'Idempotency-Key': { required: true, description: 'One per press of Pay (8–200 of A-Z a-z 0-9 . _ : -): a retried submit answers the same payment' } };
+
+const portalRoutes: RouteContract[] = [
+  portalPublic('POST', '/invitations/lookup', 'Portal registration', 'What an invitation link is for', { body: registration.invitationLookupBody, responses: { 200: registration.invitationLookup } }),
+  portalPublic('POST', '/register', 'Portal registration', 'Register a new login from an invitation', { body: registration.registerBody, responses: { 201: portalAuth.portalSession } }),
+  portalPublic('POST', '/register/existing', 'Portal registration', 'Link an invitation to an existing login', { body: registration.registerExistingBody, responses: { 201: portalAuth.portalSession } }),
+  portalPublic('POST', '/invitations/decline', 'Portal registration', 'Decline an invitation', { body: registration.invitationLookupBody, responses: { 200: registration.declineAnswer } }),
+  portalPublic('POST', '/auth/forgot-password', 'Portal session', 'Ask for a password reset link', { body: portalAuth.forgotPasswordBody, responses: { 202: portalAuth.forgotPasswordAnswer } }),
+  portalPublic('POST', '/auth/reset-password', 'Portal session', 'Choose a new password through a reset link', { body: portalAuth.resetPasswordBody, responses: { 204: NO_CONTENT } }),
+  portalPublic('POST', '/auth/sign-in', 'Portal session', 'Sign in; sets the session cookie and answers the CSRF token', { body: portalAuth.signInBody, responses: { 200: portalAuth.portalSession } }),
+  portalPublic('POST', '/auth/sign-out', 'Portal session', 'Sign out', { responses: { 204: NO_CONTENT } }),
+  customer('GET', '/auth/session', 'Portal session', 'The signed-in user and the CSRF token', { responses: { 200: portalAuth.portalSession } }),
+
+  customer('GET', '/dealers', 'Outstanding', 'Suppliers the company\'s linked accounts owe', { responses: { 200: z.array(outstanding.dealerSummary) } }),
+  customer('GET', '/outstanding', 'Outstanding', 'What is owed to one supplier, grouped by account and job', { query: outstanding.outstandingQuery, responses: { 200: outstanding.outstanding } }),
+
+  customer('GET', '/payments', 'Portal payments', 'Payments history', { query: portalPayments.historyQuery, responses: { 200: portalPayments.paymentHistory } }),
+  customer('GET', '/payments/:id', 'Portal payments', 'One payment', { responses: { 200: portalPayments.paymentDetail } }),
+  customer('GET', '/payments/:id/receipt.pdf', 'Portal payments', 'The payment receipt as PDF', { responses: { 200: { contentType: 'application/pdf', description: 'The receipt' } } }),
+  customer('POST', '/payments/:id/receipt/email', 'Portal payments', 'Email the receipt to the signed-in user', { responses: { 202: portalPayments.receiptEmailed } }),
+  customer('POST', '/payments/preview', 'Portal payments', 'Quote a selection: exactly what submit would charge', { body: portalPayments.paymentRequest, responses: { 200: portalPayments.preview } }),
+  customer('POST', '/payments', 'Portal payments', 'Pay: charges exactly the previewed quote', { body: portalPayments.paymentRequest, headers: idempotencyHeader, responses: { 200: portalPayments.submittedPayment, 201: portalPayments.submittedPayment } }),
+  customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
+
+  customer('GET', '/payment-methods', 'Payment methods', 'Saved payment methods', { responses: { 200: z.array(paymentMethods.paymentMethod) } }),
+  customer('POST', '/payment-methods/plaid/link-token', 'Payment methods', 'Start linking a bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),
+  customer('POST', '/payment-methods/plaid/exchange', 'Payment methods', 'Save the bank account the customer linked', { body: paymentMethods.plaidExchangeBody, responses: { 201: paymentMethods.paymentMethod } }),
+  customer('POST', '/payment-methods/card-session', 'Payment methods', 'A short-lived token for the processor\'s card form', { responses: { 200: paymentMethods.cardSession } }),
+  customer('POST', '/payment-methods/cards', 'Payment methods', 'Save a card linked through the card form', { body: paymentMethods.saveCardBody, responses: { 201: paymentMethods.paymentMethod } }),
+  customer('DELETE', '/payment-methods/:id', 'Payment methods', 'Remove a saved payment method', { responses: { 204: NO_CONTENT } }),
+];
+
+const webhookRoutes: RouteContract[] = [
+  {
+    method: 'POST', path: '/webhooks/moov', tag: 'Webhooks', summary: 'Moov event notifications (HMAC-SHA512 signed headers)', login: 'signature',
+    body: moov.moovWebhookBody, responses: { 200: moov.moovWebhookTaken, 202: moov.moovWebhookSetAside },
+  },
+  {
+    method: 'POST', path: '/webhooks/spruce', tag: 'Webhooks', summary: 'Spruce change deliveries (HMAC-SHA256 signed)', login: 'signature',
+    body: spruce.spruceWebhookBody, responses: { 200: spruce.spruceWebhookTaken, 202: spruce.spruceWebhookIgnored },
+  },
+];
+
+const referenceRoutes: RouteContract[] = [
+  { method: 'GET', path: '/api/openapi.json', tag: 'Reference', summary: 'This document', login: 'none', responses: { 200: z.record(z.string(), z.unknown()) } },
+  { method: 'GET', path: '/api/docs', tag: 'Reference', summary: 'This document as a page to read', login: 'none', responses: { 200: { contentType: 'text/html', description: 'The API reference' } } },
+];
+
+export const ROUTES: readonly RouteContract[] = [...operatorRoutes, ...portalRoutes, ...webhookRoutes, ...referenceRoutes];
+
+export { listQuery };
+
+const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
+const byKey = new Map(ROUTES.map((route) => [key(route.method, route.path), route]));
+
+/** The contract of one route by its method and Express path, e.g. ('GET', '/api/operator/payments/:id'). */
+export function routeContract(method: string, path: string): RouteContract | undefined {
+  return byKey.get(key(method, path));
+}
