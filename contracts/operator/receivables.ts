@@ -64,6 +64,7 @@ export const invoiceRow = z.strictObject({
   statement_id: id.nullable(),
   days_past_due: z.number().int(),
 });
+export type InvoiceRow = z.infer<typeof invoiceRow>;
 
 export const invoiceDetail = invoiceRow.extend({
   statement_number: z.string().nullable(),
@@ -71,6 +72,7 @@ export const invoiceDetail = invoiceRow.extend({
   updated_at: timestamp,
   payments: z.array(itemApplication),
 });
+export type InvoiceDetail = z.infer<typeof invoiceDetail>;
 
 export const adjustmentRow = z.strictObject({
   id,

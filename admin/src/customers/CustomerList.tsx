@@ -8,8 +8,8 @@ import {
   SearchInput,
   SelectInput,
   TopToolbar,
-  type RaRecord,
 } from 'react-admin';
+import type { CustomerRow } from '../../../contracts/operator/customers';
 import { DaysField, MoneyField } from '../common/fields';
 import { InvitationBadge, PriorityChip } from '../common/chips';
 import { money } from '../common/format';
@@ -17,18 +17,6 @@ import { CustomerBulkActions } from './CustomerBulkActions';
 import { CustomerExportButton } from './CustomerExportButton';
 import { CustomerStatsPanel } from './CustomerStatsPanel';
 import { AGING_CHOICES, INVITATION_CHOICES, PRIORITY_CHOICES, STATUS_CHOICES } from './choices';
-
-export interface Customer extends RaRecord {
-  name: string;
-  erp_account_id: string;
-  account_type: string;
-  status: 'active' | 'inactive';
-  collection_priority: number;
-  outstanding_cents: number;
-  credit_limit_cents: number | null;
-  over_credit_limit: boolean;
-  invitation_status: string;
-}
 
 const customerFilters = [
   <SearchInput key="q" source="q" alwaysOn placeholder="Name or account number" sx={{ minWidth: 260 }} />,
@@ -48,7 +36,7 @@ function ListActions() {
   );
 }
 
-function AccountCell({ record }: { record: Customer }) {
+function AccountCell({ record }: { record: CustomerRow }) {
   return (
     <Box sx={{ minWidth: 150, maxWidth: 230 }}>
       <Typography variant="body2" sx={{ fontWeight: 600, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={record.name}>
@@ -64,7 +52,7 @@ function AccountCell({ record }: { record: Customer }) {
   );
 }
 
-function CreditLimitCell({ record }: { record: Customer }) {
+function CreditLimitCell({ record }: { record: CustomerRow }) {
   if (record.credit_limit_cents === null) return <Typography variant="body2" color="text.disabled">—</Typography>;
   return (
     <Typography variant="body2" sx={{ fontSize: 'inherit', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', color: record.over_credit_limit ? 'error.main' : undefined, fontWeight: record.over_credit_limit ? 600 : undefined }} title={record.over_credit_limit ? 'Over the credit limit' : undefined}>
@@ -94,8 +82,8 @@ export function CustomerList() {
     >
       <CustomerStatsPanel />
       <DataTable rowClick="show" bulkActionButtons={<CustomerBulkActions />} >
-        <DataTable.Col source="name" label="Account · type" render={(record: Customer) => <AccountCell record={record} />} />
-        <DataTable.Col source="collection_priority" label="Priority" align="center" render={(record: Customer) => <PriorityChip score={record.collection_priority} />} />
+        <DataTable.Col source="name" label="Account · type" render={(record: CustomerRow) => <AccountCell record={record} />} />
+        <DataTable.Col source="collection_priority" label="Priority" align="center" render={(record: CustomerRow) => <PriorityChip score={record.collection_priority} />} />
         {moneyCol('outstanding_cents', 'Outstanding')}
         {moneyCol('current_cents', 'Current')}
         {moneyCol('past_due_cents', 'Past due')}
@@ -106,8 +94,8 @@ export function CustomerList() {
         {moneyCol('aging_31_60_cents', '31–60', false)}
         {moneyCol('aging_61_90_cents', '61–90', false)}
         {moneyCol('aging_91_plus_cents', '91+', false)}
-        <DataTable.Col source="credit_limit_cents" label="Credit limit" align="right" render={(record: Customer) => <CreditLimitCell record={record} />} />
-        <DataTable.Col source="invitation_status" label="Invitation" render={(record: Customer) => <InvitationBadge status={record.invitation_status} />} />
+        <DataTable.Col source="credit_limit_cents" label="Credit limit" align="right" render={(record: CustomerRow) => <CreditLimitCell record={record} />} />
+        <DataTable.Col source="invitation_status" label="Invitation" render={(record: CustomerRow) => <InvitationBadge status={record.invitation_status} />} />
       </DataTable>
     </List>
   );

@@ -17,7 +17,8 @@ import { humanize } from '../common/format';
 import { FailedPaymentsAction } from './FailedPaymentsDrawer';
 import { InviteAction } from './InviteAction';
 import { PortalAccessAction } from './PortalAccessAction';
-import { CustomerSummary, type CustomerDetail } from './CustomerSummary';
+import type { CustomerDetail } from '../../../contracts/operator/customers';
+import { CustomerSummary } from './CustomerSummary';
 
 function CustomerTitle() {
   const record = useRecordContext<CustomerDetail>();

@@ -3,46 +3,10 @@ import StarIcon from '@mui/icons-material/Star';
 import { Box, Button, Card, CardContent, Chip, LinearProgress, Popover, Skeleton, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import { useRecordContext } from 'react-admin';
+import type { CustomerDetail } from '../../../contracts/operator/customers';
 import { BAND_LABELS, bandFor } from '../../../domain/collection-priority';
 import { PriorityChip } from '../common/chips';
 import { calendarDate, days, humanize, instant, money } from '../common/format';
-
-export interface CustomerDetail {
-  id: string;
-  name: string;
-  erp_account_id: string;
-  account_type: string;
-  status: string;
-  collection_priority: number;
-  priority_breakdown: Array<{ key: string; label: string; tenths: number | null; max_tenths: number | null }>;
-  outstanding_cents: number;
-  current_cents: number;
-  past_due_cents: number;
-  debit_adjustments_cents: number;
-  credit_adjustments_cents: number;
-  discounts_cents: number;
-  net_ar_cents: number;
-  weighted_days_overdue: number;
-  aging_1_30_cents: number;
-  aging_31_60_cents: number;
-  aging_61_90_cents: number;
-  aging_91_plus_cents: number;
-  open_invoice_count: number;
-  past_due_invoice_count: number;
-  stats_as_of: string | null;
-  credit: { limit_cents: number | null; available_cents: number | null; utilisation_bps: number | null };
-  contacts: Array<{ id: string; name: string; email: string | null; phone: string | null; role: string | null; is_primary: boolean }>;
-  portal_access: {
-    state: 'disabled' | 'active' | 'invited' | 'not_invited';
-    disabled: boolean;
-    invitation: { email: string; status: string; sent_at: string | null; expires_at: string } | null;
-    /** Where an invitation sent now would go; null when the account has no contact email. */
-    invite_to: string | null;
-    companies: Array<{ company_id: string; company_name: string; status: string; active_users: number }>;
-  };
-  address: { line1: string | null; city: string | null; state: string | null; postal_code: string | null };
-  phone: string | null;
-}
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (

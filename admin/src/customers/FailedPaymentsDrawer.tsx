@@ -11,7 +11,7 @@ import { StatusChip } from '../common/chips';
 import { instant, money } from '../common/format';
 import { DecisionText, RecordDecisionButton } from '../payments/FailureDecision';
 import type { PaymentRow } from '../payments/paymentsApi';
-import type { CustomerDetail } from './CustomerSummary';
+import type { CustomerDetail } from '../../../contracts/operator/customers';
 
 const LIST_SIZE = 50;
 

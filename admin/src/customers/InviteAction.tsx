@@ -5,7 +5,7 @@ import { Button, useDataProvider, useRecordContext, useRefresh } from 'react-adm
 import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
-import type { CustomerDetail } from './CustomerSummary';
+import type { CustomerDetail } from '../../../contracts/operator/customers';
 
 /**
  * Invite one customer to the Payments portal (or send a new invitation), after a confirmation

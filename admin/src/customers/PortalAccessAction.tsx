@@ -6,7 +6,7 @@ import { Button, useDataProvider, useRecordContext, useRefresh } from 'react-adm
 import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
-import type { CustomerDetail } from './CustomerSummary';
+import type { CustomerDetail } from '../../../contracts/operator/customers';
 
 /**
  * Turn the customer's Payments portal access off or back on, after a confirmation that says

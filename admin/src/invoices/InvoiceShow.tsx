@@ -2,33 +2,18 @@ import { Card, CardContent, Skeleton, Stack, Table, TableBody, TableCell, TableH
 import { Labeled, Link, Show, useCreatePath, useRecordContext } from 'react-admin';
 import { StatusChip } from '../common/chips';
 import { calendarDate, humanize, instant, money } from '../common/format';
+import type { InvoiceDetail, InvoiceRow } from '../../../contracts/operator/receivables';
 
-interface InvoiceDetail {
-  id: string;
-  invoice_number: string;
-  invoice_date: string;
-  due_date: string;
-  amount_cents: number;
-  balance_cents: number;
-  reserved_cents: number;
-  status: string;
-  po_number: string | null;
-  customer_account_id: string;
-  customer_name: string;
-  erp_account_id: string;
-  job_name: string | null;
-  statement_number: string | null;
-  days_past_due: number;
-  payments?: Array<{ id: string; payment_id: string; payment_number: string; payment_status: string; method: string; amount_cents: number; state: string; submitted_at: string }>;
-}
+/** The list row stands in while the detail loads, so the detail-only fields may be missing. */
+type InvoiceShown = InvoiceRow & Partial<Pick<InvoiceDetail, 'statement_number' | 'payments'>>;
 
 function InvoiceTitle() {
-  const record = useRecordContext<InvoiceDetail>();
+  const record = useRecordContext<InvoiceShown>();
   return <span>Invoice {record?.invoice_number ?? ''}</span>;
 }
 
 function InvoiceDetails() {
-  const record = useRecordContext<InvoiceDetail>();
+  const record = useRecordContext<InvoiceShown>();
   const createPath = useCreatePath();
   if (!record) return null;
   const facts: Array<[string, React.ReactNode]> = [
