@@ -11,6 +11,7 @@ import { recordAudit, type AuditEvent } from './audit';
  * Rows are always locked in id order so concurrent payments cannot deadlock.
  */
 
+import type { PaymentMethodFacts } from '../domain/payment-method-label';
 import type { PaymentStatus } from '../domain/payment-status';
 
 export type { PaymentStatus };
@@ -249,7 +250,8 @@ export interface PortalPaymentScope {
   accountIds: string[];
 }
 
-export interface PortalPaymentRow {
+/** The method columns are the facts domain/payment-method-label.ts names a method from. */
+export interface PortalPaymentRow extends PaymentMethodFacts {
   id: string;
   number: string;
   status: PaymentStatus;
@@ -268,12 +270,6 @@ export interface PortalPaymentRow {
   account_name: string;
   erp_account_id: string;
   company_name: string;
-  kind: string;
-  label: string | null;
-  last4: string;
-  bank_name: string | null;
-  card_brand: string | null;
-  card_funding: string | null;
 }
 
 export interface PortalPaymentApplicationRow {
