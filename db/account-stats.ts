@@ -93,17 +93,18 @@ async function inTransaction(db: Queryable, work: (trx: Knex.Transaction) => Pro
   return db.transaction(work);
 }
 
-interface AggregateRow {
-  account_id: string;
-  dealer_id: string;
-  status: string;
-  credit_limit_cents: number | null;
-  deleted: boolean;
-  today: string;
-  reference_cents: number | null;
+/** The balances `account_stats` keeps per account: the figures the dashboard's stats panel sums. */
+export interface AccountBalances {
   outstanding_cents: number;
   current_cents: number;
   past_due_cents: number;
+  debit_adjustments_cents: number;
+  credit_adjustments_cents: number;
+  discounts_cents: number;
+}
+
+/** Every aging figure `account_stats` keeps per account, named as its columns are. */
+export interface AccountAgingFigures extends AccountBalances {
   aging_1_30_cents: number;
   aging_31_60_cents: number;
   aging_61_90_cents: number;
@@ -111,10 +112,17 @@ interface AggregateRow {
   open_invoice_count: number;
   current_invoice_count: number;
   past_due_invoice_count: number;
+}
+
+interface AggregateRow extends AccountAgingFigures {
+  account_id: string;
+  dealer_id: string;
+  status: string;
+  credit_limit_cents: number | null;
+  deleted: boolean;
+  today: string;
+  reference_cents: number | null;
   past_due_balance_days: string;
-  debit_adjustments_cents: number;
-  credit_adjustments_cents: number;
-  discounts_cents: number;
 }
 
 async function refreshChunk(trx: Knex.Transaction, ids: string[], now: Date): Promise<void> {
@@ -143,22 +151,9 @@ async function fillMissingReferences(trx: Knex.Transaction, aggregates: Aggregat
   }
 }
 
-export interface AccountStatsRow {
+export interface AccountStatsRow extends AccountAgingFigures {
   customer_account_id: string;
   dealer_id: string;
-  outstanding_cents: number;
-  current_cents: number;
-  past_due_cents: number;
-  aging_1_30_cents: number;
-  aging_31_60_cents: number;
-  aging_61_90_cents: number;
-  aging_91_plus_cents: number;
-  debit_adjustments_cents: number;
-  credit_adjustments_cents: number;
-  discounts_cents: number;
-  open_invoice_count: number;
-  current_invoice_count: number;
-  past_due_invoice_count: number;
   weighted_days_overdue_x100: number;
   collection_priority: number;
   priority_components: PriorityComponentsJson;

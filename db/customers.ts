@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { PriorityBand } from '../domain/collection-priority';
 import { refuseInvalid, refuseNotFound } from '../domain/refusal';
+import type { AccountAgingFigures, AccountBalances } from './account-stats';
 import type { Db } from './connection';
 import { contactEmailFor, effectiveStatus } from './invitations';
 import { containsPattern, sumCents, type PageRequest } from './list-query';
@@ -240,7 +241,7 @@ export function assertCustomerSort(sort: PageRequest['sort']): void {
   if (sort && sort.field !== 'id' && !CUSTOMER_SORTABLE[sort.field]) throw refuseInvalid('invalid_sort', `Cannot sort by ${sort.field}; sortable fields: ${Object.keys(CUSTOMER_SORTABLE).join(', ')}`);
 }
 
-export interface CustomerRow {
+export interface CustomerRow extends AccountAgingFigures {
   id: string;
   name: string;
   erp_account_id: string;
@@ -250,20 +251,7 @@ export interface CustomerRow {
   over_credit_limit: boolean;
   portal_access_disabled: boolean;
   collection_priority: number;
-  outstanding_cents: number;
-  current_cents: number;
-  past_due_cents: number;
-  debit_adjustments_cents: number;
-  credit_adjustments_cents: number;
-  discounts_cents: number;
   weighted_days_overdue: number;
-  aging_1_30_cents: number;
-  aging_31_60_cents: number;
-  aging_61_90_cents: number;
-  aging_91_plus_cents: number;
-  open_invoice_count: number;
-  current_invoice_count: number;
-  past_due_invoice_count: number;
   invitation_status: InvitationStatus;
   stats_as_of: string | null;
 }
@@ -327,16 +315,10 @@ export async function* allCustomers(db: Db, dealerId: string, filter: CustomerFi
   }
 }
 
-export interface CustomerSummary {
+export interface CustomerSummary extends AccountBalances {
   id: 'summary';
   account_count: number;
   outstanding_invoice_count: number;
-  outstanding_cents: number;
-  current_cents: number;
-  past_due_cents: number;
-  debit_adjustments_cents: number;
-  credit_adjustments_cents: number;
-  discounts_cents: number;
   net_ar_cents: number;
 }
 
