@@ -189,6 +189,21 @@ export async function isDealerPayment(db: Executor, dealerId: string, paymentId:
   return Boolean(await db('payments').where({ id: paymentId, dealer_id: dealerId }).first('id'));
 }
 
+/**
+ * A payment's applications joined to the documents they name (`i` invoice, `ad` adjustment,
+ * `st` statement, `ai` the invoice a credit applied to), in the order they were made. The
+ * caller has already found the payment in its dealer's or company's scope.
+ */
+export function applicationsWithDocuments(db: Executor, paymentId: string) {
+  return db('payment_applications as pa')
+    .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
+    .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
+    .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+    .leftJoin('invoices as ai', 'ai.id', 'pa.applied_to_invoice_id')
+    .where('pa.payment_id', paymentId)
+    .orderBy('pa.id');
+}
+
 /** One payment with everything its detail page shows; undefined when not the dealer's. */
 export async function findPaymentDetail(db: Executor, dealerId: string, id: string): Promise<{
   payment: PaymentDetailRow; applications: PaymentApplicationRow[]; events: PaymentEventRow[]; posted: boolean; decisions: PaymentDecisionRow[];
@@ -204,13 +219,7 @@ export async function findPaymentDetail(db: Executor, dealerId: string, id: stri
     .first(...COLUMNS, 'pm.bank_name', 'pm.card_brand', 's.number as settlement_number', 's.status as settlement_status');
   if (!payment) return undefined;
   const [applications, events, posted, decisions] = await Promise.all([
-    db('payment_applications as pa')
-      .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
-      .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
-      .leftJoin('statements as st', 'st.id', 'pa.statement_id')
-      .leftJoin('invoices as ai', 'ai.id', 'pa.applied_to_invoice_id')
-      .where('pa.payment_id', id)
-      .orderBy('pa.id')
+    applicationsWithDocuments(db, id)
       .select('pa.id', 'pa.item_type', 'pa.amount_cents', 'pa.state', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number',
         db.raw('coalesce(i.id, ad.id, st.id) as document_uuid')) as Promise<PaymentApplicationRow[]>,
     // Who acted, by name: the operator of this dealer or the customer's portal user.

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit, type AuditEvent } from './audit';
+import { applicationsWithDocuments } from './payment-queries';
 
 /**
  * The payment read model and the balance bookkeeping behind it. Item balances move in
@@ -327,14 +328,8 @@ export async function portalPayment(db: Knex | Knex.Transaction, scope: PortalPa
   const row = (await scopedPayments(db, scope).where('p.id', paymentId).first(PORTAL_SUMMARY_COLUMNS)) as PortalPaymentRow | undefined;
   if (!row) return undefined;
   const [applications, events, outcome] = await Promise.all([
-    db('payment_applications as pa')
-      .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
-      .leftJoin('adjustments as a', 'a.id', 'pa.adjustment_id')
-      .leftJoin('statements as s', 's.id', 'pa.statement_id')
-      .leftJoin('invoices as ai', 'ai.id', 'pa.applied_to_invoice_id')
-      .where('pa.payment_id', paymentId)
-      .orderBy('pa.id')
-      .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'a.adjustment_number', 's.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
+    applicationsWithDocuments(db, paymentId)
+      .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
     db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'at' }, { column: 'id' }]).select('to_status', 'event', 'at'),
     db('payments').where({ id: paymentId }).first('moov_status', 'failure_reason', 'return_code'),
   ]);
