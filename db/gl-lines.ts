@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { glLineKey, glReversalKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type SettlementCategory } from '../domain/settlement';
+import { glLineKey, glReversalKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type LineType, type SettlementCategory } from '../domain/settlement';
 
 export type { LineSlice } from '../domain/settlement';
 
@@ -109,10 +109,11 @@ export async function insertReversalLines(trx: Knex.Transaction, input: { settle
   return rows.length;
 }
 
-export interface PostableLine {
+/** The columns of a `gl_posting_lines` row that say what the line posts, and for which payment. */
+export interface GlLineColumns {
   id: string;
   idempotency_key: string;
-  line_type: 'invoice_payment' | 'credit_application' | 'debit_payment' | 'statement_discount' | 'reversal';
+  line_type: LineType;
   category: SettlementCategory;
   erp_account_id: string;
   erp_job_id: string | null;
@@ -122,6 +123,9 @@ export interface PostableLine {
   amount_cents: number;
   payment_id: string;
   payment_number: string;
+}
+
+export interface PostableLine extends GlLineColumns {
   posting_date: string;
   /** For a reversal: the state of the line it reverses. */
   original_status: 'pending' | 'posted' | 'rejected' | null;

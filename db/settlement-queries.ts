@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { DocumentType, LineType, SettlementCategory, SettlementStatus } from '../domain/settlement';
+import type { GlLineColumns } from './gl-lines';
 import { containsPattern, orderBy, type PageRequest } from './list-query';
 import type { CategoryRow, SettlementRow } from './settlements';
 
@@ -30,24 +31,12 @@ export interface SettlementCategoryListRow extends CategoryRow {
   posted_by_name: string | null;
 }
 
-export interface SettlementLineRow {
-  id: string;
-  category: SettlementCategory;
-  line_type: LineType;
+export interface SettlementLineRow extends GlLineColumns {
   document_type: DocumentType;
-  erp_account_id: string;
-  erp_job_id: string | null;
-  document_id: string;
-  applied_document_id: string | null;
-  gl_account: string | null;
-  amount_cents: number;
   status: 'pending' | 'posted' | 'rejected';
   rejected_reason: string | null;
   erp_posting_id: string | null;
   posted_at: Date | null;
-  idempotency_key: string;
-  payment_id: string;
-  payment_number: string;
   reverses_line_id: string | null;
 }
 
