@@ -22,6 +22,16 @@ export const customerFilter = z.object({
 });
 export type CustomerFilter = z.infer<typeof customerFilter>;
 
+/** An account's balances, as the list row shows them and the stats panel sums them. */
+const accountBalances = {
+  outstanding_cents: cents,
+  current_cents: cents,
+  past_due_cents: cents,
+  debit_adjustments_cents: cents,
+  credit_adjustments_cents: cents,
+  discounts_cents: cents,
+};
+
 export const customerRow = z.strictObject({
   id,
   name: z.string(),
@@ -32,12 +42,7 @@ export const customerRow = z.strictObject({
   over_credit_limit: z.boolean(),
   portal_access_disabled: z.boolean(),
   collection_priority: z.number().int(),
-  outstanding_cents: cents,
-  current_cents: cents,
-  past_due_cents: cents,
-  debit_adjustments_cents: cents,
-  credit_adjustments_cents: cents,
-  discounts_cents: cents,
+  ...accountBalances,
   weighted_days_overdue: z.number(),
   aging_1_30_cents: cents,
   aging_31_60_cents: cents,
@@ -55,12 +60,7 @@ export const customerSummary = z.strictObject({
   id: z.literal('summary'),
   account_count: count,
   outstanding_invoice_count: count,
-  outstanding_cents: cents,
-  current_cents: cents,
-  past_due_cents: cents,
-  debit_adjustments_cents: cents,
-  credit_adjustments_cents: cents,
-  discounts_cents: cents,
+  ...accountBalances,
   net_ar_cents: cents,
 });
 export type CustomerSummary = z.infer<typeof customerSummary>;
