@@ -193,7 +193,13 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
   if (!result.ok) {
     // Another payment holding the items is a conflict of state (409), not a bad request.
     const taken = result.errors.find((e) => e.code === 'item_in_other_payment');
-    if (taken) throw refuseConflict('items_unavailable', taken.message, { errors: result.errors });
+    if (taken) {
+      // The payment holding them may be this very attempt, committed by a concurrent retry
+      // between the key look-up above and the quote: that is the same payment, not a conflict.
+      const winner = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
+      if (winner) return { paymentId: winner, created: false };
+      throw refuseConflict('items_unavailable', taken.message, { errors: result.errors });
+    }
     throw refuseUnprocessable(result.errors[0]!.code, result.errors.map((e) => e.message).join(' '), { errors: result.errors });
   }
   const quote = result.quote;
@@ -222,12 +228,14 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
       applications: quote.lines.map((line) => ({ itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId })),
     });
   } catch (error) {
-    if (error instanceof ReservationConflict) throw refuseConflict('items_unavailable', error.message, { itemType: error.itemType, itemId: error.itemId });
-    // A concurrent retry with the same key won the insert: answer with its payment.
-    if ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('idempotency_key')) {
+    // A concurrent retry with the same key won the insert (or reserved the items first): answer with its payment.
+    const lostToRetry = error instanceof ReservationConflict
+      || ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('idempotency_key'));
+    if (lostToRetry) {
       const winner = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
       if (winner) return { paymentId: winner, created: false };
     }
+    if (error instanceof ReservationConflict) throw refuseConflict('items_unavailable', error.message, { itemType: error.itemType, itemId: error.itemId });
     throw error;
   }
   // The row is committed; if starting fails now the worker's sweeper starts it shortly.
