@@ -391,8 +391,13 @@ describe('Operator console in a browser', () => {
     expect(await page.getByTestId('failed-payments-drawer').count()).toBe(0);
     await shot(page, '12e-customer-nothing-to-decide');
     await page.getByTestId('failed-payments-button').click();
-    await drawer.getByTestId('decided-payments').getByText('Decided (2)').click();
+    await settled(drawer);
+    const decidedList = drawer.getByTestId('decided-payments');
+    await decidedList.getByText('Decided (2)').click();
+    await decidedList.getByRole('button', { name: /Decided \(2\)/, expanded: true }).waitFor();
+    await settled(drawer);
     await drawer.getByRole('link', { name: returned.number }).click();
+    await page.waitForURL(new RegExp(`#/payments/${returned.id}/show`));
     await paymentPage(page, returned.number);
     expect(page.url()).toMatch(new RegExp(`#/payments/${returned.id}/show`));
     await expectText(page.getByTestId('payment-decision'), /Decision[\s\S]*Customer will pay another way · “Mailing a check Friday”[\s\S]*Avery Admin/);
@@ -531,6 +536,17 @@ describe('Operator console in a browser', () => {
     }
   });
 });
+
+/**
+ * Waits until the drawer has stopped sliding and the accordion has stopped unfolding, as a
+ * person waits before aiming: a click that lands mid-transition can miss a link that is still moving.
+ */
+async function settled(locator: Locator): Promise<void> {
+  await locator.evaluate((element) => {
+    const root = element.closest('.MuiDrawer-paper') ?? element;
+    return Promise.all(root.getAnimations({ subtree: true }).map((animation) => animation.finished.catch(() => undefined)));
+  });
+}
 
 /** The payment's own page has drawn its detail (coming from a list, the row shows first). */
 async function paymentPage(page: Page, number: string): Promise<void> {
