@@ -73,5 +73,14 @@ export function moovProcessor(client: MoovClient): PaymentProcessor {
         ? { processorStatus: `canceled (${result.status})`, refunded: false }
         : { processorStatus: `refunded (${result.status})`, refunded: true };
     },
+    listDisputes() {
+      return Promise.reject(new Error('listDisputes: not wired to Moov yet'));
+    },
+    refund() {
+      return Promise.reject(new Error('refund: not wired to Moov yet'));
+    },
+    listRefunds() {
+      return Promise.reject(new Error('listRefunds: not wired to Moov yet'));
+    },
   };
 }

@@ -25,11 +25,47 @@ export interface CreateTransferRequest {
   metadata: Record<string, string>;
 }
 
+/** A card dispute (chargeback) as the processor reports it; statuses in our words. */
+export type DisputeStatus = 'response_needed' | 'under_review' | 'won' | 'lost' | 'accepted' | 'closed';
+
+export interface DisputeSnapshot {
+  disputeId: string;
+  transferId: string;
+  /** What the cardholder disputes: may be less than the payment. */
+  amountCents: number;
+  status: DisputeStatus;
+  /** The network's phase (inquiry, chargeback, pre-arbitration…), shown to the operator as is. */
+  phase: string | null;
+  /** The last moment evidence can be submitted, when the network sets one. */
+  respondBy: string | null;
+  networkReasonCode: string | null;
+  networkReason: string | null;
+}
+
+/** Money sent back to the customer after the transfer completed (card refund, or an ACH credit). */
+export interface RefundSnapshot {
+  refundId: string;
+  transferId: string;
+  amountCents: number;
+  outcome: 'pending' | 'completed' | 'failed';
+  processorStatus: string;
+  failureReason: string | null;
+}
+
 export interface PaymentProcessor {
   createTransfer(request: CreateTransferRequest): Promise<TransferSnapshot>;
   getTransfer(transferId: string): Promise<TransferSnapshot>;
   /** Cancels a transfer still cancellable; otherwise refunds it. Idempotent by key. */
   cancelOrRefund(transferId: string, request: { idempotencyKey: string; amountCents: number }): Promise<{ processorStatus: string; refunded: boolean }>;
+  /** Every dispute opened on a transfer, as they stand now. */
+  listDisputes(transferId: string): Promise<DisputeSnapshot[]>;
+  /**
+   * Sends `amountCents` of a completed transfer back to the customer: a card refund, or for an
+   * ACH debit an ACH credit from the dealer's wallet to the same bank account. Idempotent by key.
+   */
+  refund(transferId: string, request: { idempotencyKey: string; amountCents: number }): Promise<RefundSnapshot>;
+  /** Every refund of a transfer, as they stand now. */
+  listRefunds(transferId: string): Promise<RefundSnapshot[]>;
 }
 
 /** A processor error the workflow should not retry (bad request, unknown payment method…). */

@@ -26,6 +26,7 @@ import * as ingestionFileEncoding from './024_ingestion_file_encoding';
 import * as settlementSequence from './026_settlement_sequence';
 import * as achAuthorization from './027_ach_authorization';
 import * as emailOutboxRelay from './028_email_outbox_relay';
+import * as moneyAfterSettlement from './029_money_after_settlement';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -59,6 +60,7 @@ const migrations: Record<string, Knex.Migration> = {
   '026_settlement_sequence': settlementSequence,
   '027_ach_authorization': achAuthorization,
   '028_email_outbox_relay': emailOutboxRelay,
+  '029_money_after_settlement': moneyAfterSettlement,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
