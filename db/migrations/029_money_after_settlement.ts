@@ -10,7 +10,20 @@ import type { Knex } from 'knex';
  * application is what has been given back of it so far; an application fully given back
  * moves to state `reversed` as before.
  */
+const STATUSES_BEFORE = ['pending', 'settled', 'frozen', 'terminated', 'failed', 'returned', 'disputed'];
+/** A payment given back in full: by an operator's refund, or by a chargeback the dealer lost. */
+const STATUSES_AFTER = [...STATUSES_BEFORE, 'refunded', 'charged_back'];
+
+async function replaceStatusCheck(knex: Knex, statuses: string[]): Promise<void> {
+  // Knex named the original check itself; find it by what it checks rather than by name.
+  const { rows } = await knex.raw(`select conname from pg_constraint where conrelid = 'payments'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%status%pending%'`);
+  for (const row of rows as Array<{ conname: string }>) await knex.raw('alter table payments drop constraint ??', [row.conname]);
+  // DDL takes no bind parameters; the statuses are this file's own constants.
+  await knex.raw(`alter table payments add constraint payments_status_check check (status in (${statuses.map((status) => `'${status}'`).join(', ')}))`);
+}
+
 export async function up(knex: Knex): Promise<void> {
+  await replaceStatusCheck(knex, STATUSES_AFTER);
   await knex.schema.createTable('payment_disputes', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
     t.uuid('dealer_id').notNullable().references('dealers.id');
@@ -69,6 +82,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await replaceStatusCheck(knex, STATUSES_BEFORE);
   await knex.schema.alterTable('payments', (t) => t.dropColumn('reversed_cents'));
   await knex.schema.alterTable('payment_applications', (t) => t.dropColumn('reversed_cents'));
   await knex.schema.dropTable('payment_reversal_items');
