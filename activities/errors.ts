@@ -46,6 +46,7 @@ export const PaymentRefusalFailure = {
   IllegalTransition: 'IllegalTransition',
   TransferNotCancellable: 'TransferNotCancellable',
   RefundNotPossible: 'RefundNotPossible',
+  RefundInvalid: 'RefundInvalid',
 } as const satisfies { [T in PaymentRefusalType]: T };
 
 /** What every activity retry policy stops on. */

@@ -8,6 +8,7 @@ import { createAuditActivities } from './audit';
 import { createGlPostingActivities } from './gl-posting';
 import { createIngestActivities } from './ingest';
 import { createInvitationActivities } from './invitations';
+import { createPaymentAftermathActivities } from './payment-aftermath';
 import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
 import { createSettlementActivities } from './settlements';
@@ -32,12 +33,14 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const settlementActivities = createSettlementActivities(deps);
+  const payments = createPaymentActivities({ ...deps, settlementActivities });
   return {
     ...createAuditActivities(deps),
     ...createAccountStatsActivities(deps),
     ...createIngestActivities(deps),
     ...createInvitationActivities(deps),
-    ...createPaymentActivities({ ...deps, settlementActivities }),
+    ...payments,
+    ...createPaymentAftermathActivities({ ...deps, payments, settlements: settlementActivities }),
     ...createPaymentNoticeActivities(deps),
     ...settlementActivities,
     ...createGlPostingActivities(deps),

@@ -2,9 +2,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { FailureType, PaymentRefusalFailure } from './errors';
 import { recordAudit } from '../db/audit';
+import { alertOperators } from '../db/operator-alerts';
 import { applyReservations, releaseReservations, reverseApplications, transitionPayment } from '../db/payments';
 import { refreshAccountStats } from '../db/account-stats';
 import { localDate } from '../domain/dates';
+import { formatCents } from '../domain/money';
 import { createMoovClient } from '../integrations/moov';
 import { moovProcessor } from '../integrations/moov-processor';
 import { ProcessorRejection, TransferNotReversible, type TransferSnapshot } from '../integrations/payment-processor';
@@ -85,6 +87,10 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         await db('payments').where({ id: paymentId }).update({ moov_status: transfer.processorStatus, updated_at: db.fn.now() });
       }
       return transfer;
+    },
+
+    async recordProcessorStatus({ paymentId, processorStatus }: { paymentId: string; processorStatus: string }): Promise<void> {
+      await db('payments').where({ id: paymentId }).update({ moov_status: processorStatus, updated_at: db.fn.now() });
     },
 
     async failPayment({ paymentId, reason, returnCode = null }: { paymentId: string; reason: string | null; returnCode?: string | null }): Promise<void> {
@@ -191,8 +197,8 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         if (!moved) return;
         await reverseApplications(trx, paymentId);
         await disableUnusableBankAccount(trx, payment.method_row_id, returnCode);
-        await alertOperators(trx, payment, `Payment ${payment.number} was returned (${returnCode})`,
-          `The bank returned payment ${payment.number} of ${payment.amount_cents} cents with code ${returnCode}. The items it paid are open again and a reversal is queued for GL posting.`);
+        await alertOperators(trx, { paymentId, dealerId: payment.dealer_id, key: `returned:${returnCode}`, subject: `Payment ${payment.number} was returned (${returnCode})`,
+          text: `The bank returned payment ${payment.number} of ${formatCents(Number(payment.amount_cents))} with code ${returnCode}. The items it paid are open again and a reversal is queued for GL posting.` });
       });
       if (payment.settlement_id) await deps.settlementActivities?.queueReversal({ paymentId });
       await refreshAccountStats(db, await touchedAccounts(paymentId));
@@ -216,12 +222,4 @@ export interface SettlementHooks {
 async function disableUnusableBankAccount(trx: import('knex').Knex.Transaction, paymentMethodId: string, returnCode: string): Promise<void> {
   if (returnCode !== 'R02' && returnCode !== 'R03') return;
   await trx('payment_methods').where({ id: paymentMethodId }).update({ status: 'disabled', disabled_reason: `ACH return ${returnCode}`, updated_at: trx.fn.now() });
-}
-
-async function alertOperators(trx: import('knex').Knex.Transaction, payment: Record<string, any>, subject: string, text: string): Promise<void> {
-  const admins = await trx('operator_users').where({ dealer_id: payment.dealer_id, status: 'active' }).select('email');
-  for (const admin of admins) {
-    await trx('email_outbox').insert({ dealer_id: payment.dealer_id, kind: 'payment_alert', to_address: admin.email, subject, text_body: text, dedupe_key: `alert:${payment.id}:${subject}:${admin.email}` }).onConflict('dedupe_key').ignore();
-  }
-  await recordAudit(trx, { dealerId: payment.dealer_id, actorKind: 'system', action: 'payment.operator_alerted', entityType: 'payment', entityId: payment.id, data: { subject } });
 }

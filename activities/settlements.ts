@@ -64,6 +64,12 @@ export function createSettlementActivities(deps: ActivityDeps) {
       return { settlementId: settlement.id };
     },
 
+    /** A reversal queued after settlement landed in this batch: an open batch's workflow hears of it like a joining payment. */
+    async announceReversal({ paymentId, settlementId }: { paymentId: string; settlementId: string }): Promise<void> {
+      const settlement: SettlementRow | undefined = await db('settlements').where({ id: settlementId }).first();
+      if (settlement?.status === 'open') await signalJoined(settlement, paymentId);
+    },
+
     async closeSettlement({ settlementId, actorId }: { settlementId: string; actorId: string | null }): Promise<{ status: SettlementStatus; paymentCount: number }> {
       const closed = await db
         .transaction((trx) => closeSettlement(trx, { settlementId, now: new Date(), actor: actorId ? { kind: 'operator', id: actorId } : { kind: 'system' } }))

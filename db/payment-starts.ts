@@ -12,6 +12,8 @@ export interface PaymentStartFacts {
   customerAccountId: string;
   method: 'ach' | 'card';
   amountCents: number;
+  /** Where the books stand: a follow-up run starts with it in the Temporal UI's status column. */
+  status: string;
   submittedAt: Date;
   dealerTimeZone: string;
   /** The customer account number the dealer uses, which operators read out on the phone. */
@@ -20,7 +22,7 @@ export interface PaymentStartFacts {
 
 export async function paymentStartFacts(db: Db, paymentId: string): Promise<PaymentStartFacts | null> {
   const row = await db('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').join('customer_accounts as a', 'a.id', 'p.customer_account_id').where('p.id', paymentId)
-    .first('p.id', 'p.number', 'p.dealer_id', 'p.customer_account_id', 'p.method', 'p.amount_cents', 'p.submitted_at', 'd.time_zone', 'a.erp_account_id');
+    .first('p.id', 'p.number', 'p.dealer_id', 'p.customer_account_id', 'p.method', 'p.amount_cents', 'p.status', 'p.submitted_at', 'd.time_zone', 'a.erp_account_id');
   if (!row) return null;
   return {
     id: row.id,
@@ -29,6 +31,7 @@ export async function paymentStartFacts(db: Db, paymentId: string): Promise<Paym
     customerAccountId: row.customer_account_id,
     method: row.method,
     amountCents: Number(row.amount_cents),
+    status: row.status,
     submittedAt: new Date(row.submitted_at),
     dealerTimeZone: row.time_zone,
     erpAccountId: row.erp_account_id,

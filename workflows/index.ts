@@ -12,3 +12,4 @@ export { glPostingWorkflow } from './gl-posting';
 export { ingestWorkflow } from './ingest';
 export { spruceSyncWorkflow } from './spruce-sync';
 export { agingRefreshWorkflow } from './aging-refresh';
+export { paymentAftermathWorkflow } from './payment-aftermath';

@@ -1,17 +1,19 @@
 import {
   WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client,
 } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, WorkflowIdReusePolicy, type SearchAttributePair, type UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/connection';
-import { markPaymentWorkflowStarted, orphanedPaymentIds, paymentStartFacts } from '../db/payment-starts';
+import { markPaymentWorkflowStarted, orphanedPaymentIds, paymentStartFacts, type PaymentStartFacts } from '../db/payment-starts';
 import { localDate } from '../domain/dates';
 import { isRefusal, Refusal, refuseConflict, refuseUnavailable } from '../domain/refusal';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { paymentWorkflow } from './payment';
+import { paymentAftermathWorkflow } from './payment-aftermath';
 import {
-  disputeUpdate, freezeUpdate, isPaymentRefusalType, PAYMENT_REFUSALS, paymentWorkflowId, releaseUpdate, resolveDisputeUpdate, terminateUpdate,
-  type OperatorRequest, type PaymentState, type PaymentWorkflowInput,
+  disputeUpdate, freezeUpdate, isPaymentRefusalType, PAYMENT_REFUSALS, paymentWorkflowId, processorEventSignal, refundUpdate, releaseUpdate, resolveDisputeUpdate, terminateUpdate,
+  type OperatorRequest, type PaymentAftermathInput, type PaymentState, type PaymentTiming, type PaymentWorkflowInput, type ProcessorEvent, type RefundRequest,
 } from './payment-definitions';
 import { AmountCents, CustomerAccount, DealerId, PaymentMethod, PaymentNumber, PaymentStatus } from './search-attributes';
 
@@ -35,12 +37,7 @@ export async function startPaymentWorkflow(db: Db, temporal: Client, config: Con
     method: payment.method,
     amountCents: payment.amountCents,
     submittedOn: localDate(payment.submittedAt, payment.dealerTimeZone),
-    timing: {
-      businessDayMs: config.BUSINESS_DAY_MS,
-      pendingInvestigationBusinessDays: config.PENDING_INVESTIGATION_BUSINESS_DAYS,
-      returnWindowBusinessDays: config.RETURN_WINDOW_BUSINESS_DAYS,
-      reconcilePollMs: config.RECONCILE_POLL_MS,
-    },
+    timing: paymentTiming(config),
   };
   try {
     await temporal.workflow.start(paymentWorkflow, {
@@ -48,20 +45,77 @@ export async function startPaymentWorkflow(db: Db, temporal: Client, config: Con
       taskQueue: config.TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: DealerId, value: payment.dealerId },
-        // What an operator reads out on the phone, so an engineer can find the payment by it.
-        { key: CustomerAccount, value: payment.erpAccountId },
-        { key: PaymentNumber, value: payment.number },
-        { key: PaymentStatus, value: 'pending' },
-        { key: PaymentMethod, value: payment.method },
-        { key: AmountCents, value: payment.amountCents },
-      ],
+      typedSearchAttributes: searchAttributes(payment, 'pending'),
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   await markPaymentWorkflowStarted(db, paymentId);
+}
+
+function paymentTiming(config: Config): PaymentTiming {
+  return {
+    businessDayMs: config.BUSINESS_DAY_MS,
+    pendingInvestigationBusinessDays: config.PENDING_INVESTIGATION_BUSINESS_DAYS,
+    returnWindowBusinessDays: config.RETURN_WINDOW_BUSINESS_DAYS,
+    reconcilePollMs: config.RECONCILE_POLL_MS,
+  };
+}
+
+function searchAttributes(payment: PaymentStartFacts, status: string): SearchAttributePair[] {
+  return [
+    { key: DealerId, value: payment.dealerId },
+    // What an operator reads out on the phone, so an engineer can find the payment by it.
+    { key: CustomerAccount, value: payment.erpAccountId },
+    { key: PaymentNumber, value: payment.number },
+    { key: PaymentStatus, value: status },
+    { key: PaymentMethod, value: payment.method },
+    { key: AmountCents, value: payment.amountCents },
+  ];
+}
+
+/**
+ * How `payment-<id>` is reached once its first run may have closed: the message goes to the
+ * run that is open, or starts a follow-up run (paymentAftermathWorkflow) under the same id, so
+ * money that moves weeks later is acted on and the story stays under one id.
+ */
+async function followUp(db: Db, config: Config, paymentId: string) {
+  const payment = await paymentStartFacts(db, paymentId);
+  if (!payment) throw new Error(`payment ${paymentId} not found`);
+  const input: PaymentAftermathInput = { paymentId, timing: paymentTiming(config) };
+  return {
+    workflowId: paymentWorkflowId(paymentId),
+    taskQueue: config.TASK_QUEUE,
+    args: [input] as [PaymentAftermathInput],
+    typedSearchAttributes: searchAttributes(payment, payment.status),
+  };
+}
+
+/** A processor event for the payment's transfer, whenever it arrives. */
+export async function signalPaymentEvent(db: Db, temporal: Client, config: Config, paymentId: string, event: ProcessorEvent): Promise<void> {
+  await temporal.workflow.signalWithStart(paymentAftermathWorkflow, {
+    ...(await followUp(db, config, paymentId)),
+    signal: processorEventSignal,
+    signalArgs: [event],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
+}
+
+/** An operator's refund; the request id makes a retried click the same refund. */
+export async function refundPayment(db: Db, temporal: Client, config: Config, paymentId: string, request: RefundRequest): Promise<PaymentState> {
+  try {
+    return await temporal.workflow.executeUpdateWithStart(refundUpdate, {
+      args: [request],
+      updateId: `refund-${request.requestId}`,
+      startWorkflowOperation: new WithStartWorkflowOperation(paymentAftermathWorkflow, {
+        ...(await followUp(db, config, paymentId)),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      }),
+    });
+  } catch (error) {
+    throw paymentActionRefusal(error, { paymentId, action: 'refund' });
+  }
 }
 
 /** Starts the workflows of payments whose submitting process died before it could. */

@@ -41,6 +41,23 @@ export interface OperatorRequest {
   reason?: string;
 }
 
+/**
+ * An operator sends money of a settled payment back: the whole remaining amount, an amount,
+ * or chosen items (payment application ids) each for an amount. `requestId` is the
+ * operator's request, so a retried click refunds once (it keys the processor's refund).
+ */
+export type RefundRequest = OperatorRequest & {
+  requestId: string;
+  amountCents?: number;
+  items?: Array<{ applicationId: string; amountCents: number }>;
+};
+
+/** The follow-up run of `payment-<id>`, started by a late event or a refund once the first run has closed. */
+export interface PaymentAftermathInput {
+  paymentId: string;
+  timing: PaymentTiming;
+}
+
 /** What the operator chose when a dispute ends: the payment stands, or the money goes back. */
 export type ResolveDisputeRequest = OperatorRequest & { outcome: 'upheld' | 'refunded' };
 
@@ -74,6 +91,10 @@ export const releaseUpdate = defineUpdate<PaymentState, [OperatorRequest]>('rele
 export const terminateUpdate = defineUpdate<PaymentState, [OperatorRequest]>('terminate');
 export const disputeUpdate = defineUpdate<PaymentState, [OperatorRequest]>('dispute');
 export const resolveDisputeUpdate = defineUpdate<PaymentState, [ResolveDisputeRequest]>('resolveDispute');
+export const refundUpdate = defineUpdate<PaymentState, [RefundRequest]>('refund');
+
+/** Marks the first run's settled stage reading disputes and refunds too; older histories replay without. */
+export const MONEY_AFTER_SETTLEMENT_PATCH = 'money-after-settlement';
 
 export const paymentStateQuery = defineQuery<PaymentState>('state');
 
@@ -90,6 +111,8 @@ export const PAYMENT_REFUSALS = {
   TransferNotCancellable: 'transfer_not_cancellable',
   /** The processor cannot send this payment's money back automatically. */
   RefundNotPossible: 'refund_not_possible',
+  /** A refund asked for more than the payment still holds, or for items it did not pay. */
+  RefundInvalid: 'refund_invalid',
 } as const;
 export type PaymentRefusalType = keyof typeof PAYMENT_REFUSALS;
 

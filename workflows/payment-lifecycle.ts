@@ -1,17 +1,14 @@
-import { ActivityFailure, ApplicationFailure, log, patched, upsertSearchAttributes, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { PaymentRefusalFailure } from '../activities/errors';
 import { addBusinessDays } from '../domain/business-calendar';
 import { daysBetween } from '../domain/dates';
 import { nextStatus, type OperatorEvent } from '../domain/payment-status';
 import {
-  CUSTOMER_EMAILS_PATCH, isPaymentRefusalType,
-  type OperatorRequest, type PaymentNoticeEvent, type PaymentState, type PaymentStatus, type PaymentWorkflowInput, type ProcessorEvent, type ResolveDisputeRequest,
+  isPaymentRefusalType, MONEY_AFTER_SETTLEMENT_PATCH,
+  type OperatorRequest, type PaymentState, type PaymentWorkflowInput, type ProcessorEvent, type RefundRequest, type ResolveDisputeRequest,
 } from './payment-definitions';
-import { Serial } from './lib/serial';
-import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
-
-const FINAL: PaymentStatus[] = ['terminated', 'failed', 'returned'];
+import { PaymentRecord } from './payment-record';
 
 /**
  * One payment's state and every step that changes it: the operator's updates, the processor's
@@ -21,21 +18,17 @@ const FINAL: PaymentStatus[] = ['terminated', 'failed', 'returned'];
  * markers here is what running payments have recorded: keep it, or put a change behind
  * patched() (docs/workflow-replay.md).
  */
-export class PaymentLifecycle {
-  readonly state: PaymentState;
-  private readonly serial = new Serial();
+export class PaymentLifecycle extends PaymentRecord {
   /** Processor events not yet looked at; any of them means "re-read the transfer". */
   private readonly events: ProcessorEvent[] = [];
   private cleared = false;
   private settledOnce = false;
   private settledOn: string;
-  /** The customer emails queued so far, sent one after another. */
-  private notices: Promise<void> = Promise.resolve();
   private readonly investigateAt: number;
 
   /** `activities` is the workflow's proxy, which holds their timeouts and retry policy. */
-  constructor(private readonly input: PaymentWorkflowInput, private readonly activities: ActivityInterfaceFor<Activities>) {
-    this.state = {
+  constructor(private readonly input: PaymentWorkflowInput, activities: ActivityInterfaceFor<Activities>) {
+    super({
       paymentId: input.paymentId,
       status: 'pending',
       transferId: null,
@@ -47,7 +40,7 @@ export class PaymentLifecycle {
       failureReason: null,
       heldAfterClearing: false,
       history: [{ status: 'pending', event: 'submitted', at: new Date().toISOString() }],
-    };
+    }, activities);
     this.settledOn = input.submittedOn;
     this.investigateAt = workflowInfo().startTime.getTime() + this.businessDaysMs(input.submittedOn, input.timing.pendingInvestigationBusinessDays);
   }
@@ -148,6 +141,19 @@ export class PaymentLifecycle {
     });
   }
 
+  validateRefund(request: RefundRequest): void {
+    validateRefundRequest(request);
+    if (this.state.status !== 'settled') refuse(`Only a settled payment can be refunded; this one is ${this.state.status}.`);
+  }
+
+  /** Money of a settled payment goes back to the customer, in full or in part (the activity refuses what cannot be). */
+  refund(request: RefundRequest): Promise<PaymentState> {
+    return this.serial.run(async () => {
+      this.applyOutcome(await refusing(() => this.activities.refundPayment({ paymentId: this.input.paymentId, ...request })));
+      return this.state;
+    });
+  }
+
   // ── The main flow's stages, in order ─────────────────────────────────────────────────────
 
   /** Submits to the processor (idempotent: the key is derived from the payment id). */
@@ -166,6 +172,11 @@ export class PaymentLifecycle {
     return this.serial.run(async () => {
       this.events.splice(0);
       if (this.final) return;
+      // Once settled, the transfer's disputes and refunds matter as much as its own status.
+      if (this.settledOnce && patched(MONEY_AFTER_SETTLEMENT_PATCH)) {
+        this.applyOutcome(await this.activities.applyMoneyAfterSettlement({ paymentId: this.input.paymentId }));
+        return;
+      }
       const transfer = await this.activities.refreshTransfer({ paymentId: this.input.paymentId });
       this.state.processorStatus = transfer.processorStatus;
       if (transfer.outcome === 'completed' && !this.cleared) {
@@ -222,16 +233,6 @@ export class PaymentLifecycle {
     return Date.now() + this.businessDaysMs(this.settledOn, this.input.timing.returnWindowBusinessDays);
   }
 
-  /** Resolves once every section started so far (an update's, the main flow's) has run. */
-  idle(): Promise<undefined> {
-    return this.serial.run(async () => undefined);
-  }
-
-  /** The customer emails queued so far; a later one replaces this promise. */
-  get queuedNotices(): Promise<void> {
-    return this.notices;
-  }
-
   get hasEvents(): boolean {
     return this.events.length > 0;
   }
@@ -244,34 +245,10 @@ export class PaymentLifecycle {
     return this.settledOnce;
   }
 
-  get final(): boolean {
-    return FINAL.includes(this.state.status);
-  }
-
   // ── Inside ────────────────────────────────────────────────────────────────────────────────
 
   private businessDaysMs(from: string, businessDays: number): number {
     return daysBetween(from, addBusinessDays(from, businessDays)) * this.input.timing.businessDayMs;
-  }
-
-  private record(status: PaymentStatus, event: string, reason?: string): void {
-    this.state.status = status;
-    // Keeps the Temporal UI filter `PaymentStatus = "..."` true to the payment.
-    upsertSearchAttributes([{ key: PaymentStatusAttribute, value: status }]);
-    this.state.history.push({ status, event, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
-  }
-
-  /**
-   * Emails the customer at submission and at each outcome, in that order, without holding up
-   * the operator's update or the next step (the workflow waits for them only before it ends).
-   * Behind a patch: histories recorded before these emails existed have no such activities
-   * and must replay without them.
-   */
-  private notifyCustomer(event: PaymentNoticeEvent): void {
-    if (!patched(CUSTOMER_EMAILS_PATCH)) return;
-    this.notices = this.notices
-      .then(() => this.activities.sendPaymentNotice({ paymentId: this.input.paymentId, event }))
-      .then(() => undefined, (error: unknown) => log.warn('customer payment email failed', { event, error: String(error) }));
   }
 
   private allowed(event: OperatorEvent, request: OperatorRequest, reasonPrompt?: string): void {
@@ -281,7 +258,17 @@ export class PaymentLifecycle {
   }
 }
 
-function refuse(message: string): never {
+/** What can be checked of a refund before the payment's books are read. */
+export function validateRefundRequest(request: RefundRequest): void {
+  if (!request.reason?.trim()) refuse('Give a reason for the refund.');
+  if (!request.requestId) refuse('A refund needs its request id.');
+  if (request.amountCents !== undefined && (!Number.isSafeInteger(request.amountCents) || request.amountCents <= 0)) refuse('The refund amount must be a positive number of cents.');
+  for (const item of request.items ?? []) {
+    if (!Number.isSafeInteger(item.amountCents) || item.amountCents <= 0) refuse('Each refunded item needs a positive amount in cents.');
+  }
+}
+
+export function refuse(message: string): never {
   throw ApplicationFailure.create({ type: PaymentRefusalFailure.IllegalTransition, message, nonRetryable: true });
 }
 
@@ -290,7 +277,7 @@ function refuse(message: string): never {
  * that refusal's own type and sentence, so the operator reads it instead of "Activity task
  * failed". Nothing was changed when an activity refuses: they refuse before writing.
  */
-async function refusing<T>(call: () => Promise<T>): Promise<T> {
+export async function refusing<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

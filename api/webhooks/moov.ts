@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { MOOV_WEBHOOK_TOLERANCE_MS, MoovWebhookPayloadError, parseMoovWebhookEvent, transferIdOf, verifyMoovWebhook } from '../../integrations/moov-webhooks';
 import { logger } from '../../runtime/logger';
-import { paymentWorkflowId, processorEventSignal } from '../../workflows/payment-definitions';
+import { signalPaymentEvent } from '../../workflows/payment-client';
 import { paymentForTransfer } from '../../db/payments';
 import { recordWebhookEvent } from '../../db/webhook-events';
 import type { AppDeps } from '../deps';
@@ -80,12 +80,9 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       const payment = transferId ? await paymentForTransfer(trx, transferId, event.data.foreignID) : undefined;
       // A transfer we did not start.
       if (!payment) return { status: 202, body: { status: 'no_payment' } };
-      try {
-        await temporal.workflow.getHandle(paymentWorkflowId(payment.id)).signal(processorEventSignal, { eventId: event.eventId, type: event.type, transferId: transferId! });
-      } catch (error) {
-        // A finished workflow needs no news; anything else rolls the record back to be redelivered.
-        if ((error as Error).name !== 'WorkflowNotFoundError') throw error;
-      }
+      // To the open run of payment-<id>, or a follow-up run once the first has closed: a return
+      // weeks after settlement, or a dispute months later, is acted on like any other event.
+      await signalPaymentEvent(db, temporal, config, payment.id, { eventId: event.eventId, type: event.type, transferId: transferId! });
       return { status: 200, body: { status: 'accepted' } };
     });
     res.status(outcome.status).json(outcome.body);
