@@ -10,7 +10,7 @@ import { boolFilter, calendarDate, cents, guid, id, idFilter, oneOrMany, timesta
 
 export const paymentMethodKind = z.enum(['ach', 'card']);
 export const decisionOutcome = z.enum(DECISION_OUTCOMES);
-export const OPERATOR_ACTIONS = ['freeze', 'release', 'terminate', 'dispute', 'resolve'] as const;
+export const OPERATOR_ACTIONS = ['freeze', 'release', 'terminate', 'dispute', 'resolve', 'refund'] as const;
 
 export const paymentFilter = z.object({
   id: idFilter,
@@ -33,6 +33,25 @@ export const volumeQuery = z.object({ days: z.coerce.number().int().min(1).max(3
 export const reasonBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500) });
 export const releaseBody = z.object({ reason: z.string().trim().max(500).optional() });
 export const resolveDisputeBody = reasonBody.extend({ outcome: z.enum(['upheld', 'refunded']) });
+
+/**
+ * A refund of a settled payment: the whole remaining amount (neither field), an amount, or
+ * chosen applications each for an amount. `request_id` is the console's id for this one
+ * request, so a repeated click or a retried request refunds once.
+ */
+export const refundBody = z.object({
+  request_id: guid,
+  reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(500),
+  amount_cents: z.number().int('whole cents only').positive('must be more than zero').optional(),
+  items: z.array(z.object({
+    application_id: z.coerce.string().regex(/^\d+$/, 'an application id from the payment'),
+    amount_cents: z.number().int('whole cents only').positive('must be more than zero'),
+  })).min(1, 'choose at least one item').max(500).optional(),
+}).refine((body) => !(body.amount_cents !== undefined && body.items !== undefined), { message: 'give either amount_cents or items, not both', path: ['items'] });
+
+export const disputeEvidenceBody = z.object({
+  notes: z.string().trim().min(1, 'write the evidence notes').max(5000, 'keep the notes under 5,000 characters'),
+});
 
 export const failureDecisionBody = z.object({
   outcome: z.enum(DECISION_OUTCOMES, { error: `choose one of: ${DECISION_OUTCOMES.join(', ')}` }),
@@ -94,6 +113,8 @@ export const paymentApplication = z.strictObject({
   id: z.number().int(),
   type: z.enum(['invoice', 'debit', 'credit', 'discount']),
   amountCents: cents,
+  /** Given back so far by refunds, chargebacks or a return. */
+  reversedCents: cents,
   state: z.string(),
   documentId: id.nullable(),
   documentNumber: z.string().nullable(),
@@ -114,6 +135,37 @@ export const paymentTimelineEntry = z.strictObject({
 });
 export type PaymentTimelineEntry = z.infer<typeof paymentTimelineEntry>;
 
+/** A card dispute as the processor reports it, with the evidence the AR team wrote down. */
+export const paymentDispute = z.strictObject({
+  id,
+  processor_dispute_id: z.string(),
+  amount_cents: cents,
+  status: z.enum(['response_needed', 'under_review', 'won', 'lost', 'accepted', 'closed']),
+  phase: z.string().nullable(),
+  network_reason_code: z.string().nullable(),
+  network_reason: z.string().nullable(),
+  respond_by: timestamp.nullable(),
+  evidence_notes: z.string().nullable(),
+  evidence_by: z.string().nullable(),
+  evidence_at: timestamp.nullable(),
+  opened_at: timestamp,
+  decided_at: timestamp.nullable(),
+});
+export type PaymentDispute = z.infer<typeof paymentDispute>;
+
+/** Money taken back from the payment after it settled, and the items it re-opened. */
+export const paymentReversal = z.strictObject({
+  id,
+  kind: z.enum(['ach_return', 'chargeback', 'refund']),
+  amount_cents: cents,
+  reason: z.string(),
+  return_code: z.string().nullable(),
+  actor_name: z.string().nullable(),
+  created_at: timestamp,
+  items: z.array(z.strictObject({ application_id: z.number().int(), type: z.enum(['invoice', 'debit', 'credit', 'discount']), document_number: z.string().nullable(), amount_cents: cents })),
+});
+export type PaymentReversal = z.infer<typeof paymentReversal>;
+
 /** `GET /payments/:id`: the row plus what the detail page draws. */
 export const paymentDetail = paymentRow.extend({
   bank_name: z.string().nullable(),
@@ -122,6 +174,10 @@ export const paymentDetail = paymentRow.extend({
   settlement_status: z.string().nullable(),
   decisions: z.array(paymentDecision),
   applications: z.array(paymentApplication),
+  /** Refunded, charged back or returned after settlement; the payment's net is amount − this. */
+  reversed_cents: cents,
+  disputes: z.array(paymentDispute),
+  reversals: z.array(paymentReversal),
   timeline: z.array(paymentTimelineEntry),
   actions: z.array(z.enum(OPERATOR_ACTIONS)),
   workflowUrl: z.string(),
