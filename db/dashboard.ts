@@ -60,7 +60,8 @@ export async function attentionCounts(db: Executor, dealerId: string): Promise<A
   return db('payments').where({ dealer_id: dealerId }).first(
     db.raw(`count(*) filter (where status = 'frozen')::int as frozen`),
     db.raw(`count(*) filter (where needs_investigation)::int as needs_investigation`),
-    db.raw(`count(*) filter (where status = 'returned')::int as returned`),
+    // Money that came back after settling, whichever way it came: a bank return or a chargeback lost.
+    db.raw(`count(*) filter (where status in ('returned', 'charged_back'))::int as returned`),
     db.raw(`count(*) filter (where status = 'disputed')::int as disputed`),
   );
 }
@@ -84,7 +85,8 @@ export async function pendingTotals(db: Executor, dealerId: string): Promise<Pen
 
 /**
  * Every day of the last `days`, ending today in `timeZone`, oldest first, with what settled
- * that day (zero on quiet days). Returned or refunded money is left out.
+ * that day (zero on quiet days). Returned, refunded or charged-back money is left out, in full or
+ * for the part that went back.
  */
 export async function cashReceivedByDay(db: Executor, dealerId: string, timeZone: string, days: number): Promise<CashReceivedDay[]> {
   const { rows } = await db.raw<{ rows: Array<{ day: string; amount_cents: string | number; count: number }> }>(
@@ -92,11 +94,11 @@ export async function cashReceivedByDay(db: Executor, dealerId: string, timeZone
        select d::date as day
          from generate_series((now() at time zone :zone)::date - (:days::int - 1), (now() at time zone :zone)::date, interval '1 day') d
      ), received as (
-       select (p.settled_at at time zone :zone)::date as day, sum(p.amount_cents)::bigint as amount_cents, count(*)::int as count
+       select (p.settled_at at time zone :zone)::date as day, sum(p.amount_cents - p.reversed_cents)::bigint as amount_cents, count(*)::int as count
          from payments p
         where p.dealer_id = :dealerId
           and p.settled_at >= ((select min(day) from days)::timestamp at time zone :zone)
-          and p.status not in ('returned', 'terminated')
+          and p.status not in ('returned', 'terminated', 'refunded', 'charged_back')
         group by 1
      )
      select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(r.amount_cents, 0)::bigint as amount_cents, coalesce(r.count, 0)::int as count

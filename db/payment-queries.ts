@@ -144,7 +144,7 @@ function filtered(db: Executor, dealerId: string, filter: PaymentListFilter, tim
   if (filter.needsInvestigation !== undefined) query.where('p.needs_investigation', filter.needsInvestigation);
   if (filter.needsDecision === true) query.whereIn('p.status', DECISION_STATUSES).whereNull('fd.id');
   if (filter.needsDecision === false) query.where((q) => q.whereNotIn('p.status', DECISION_STATUSES).orWhereNotNull('fd.id'));
-  if (filter.needsAttention) query.where((q) => q.whereIn('p.status', ['frozen', 'returned', 'disputed']).orWhere('p.needs_investigation', true));
+  if (filter.needsAttention) query.where((q) => q.whereIn('p.status', ['frozen', 'returned', 'disputed', 'charged_back']).orWhere('p.needs_investigation', true));
   // Date filters are the dealer's calendar days, not UTC's.
   if (filter.submittedGte) query.whereRaw('(p.submitted_at at time zone ?)::date >= ?', [timeZone, filter.submittedGte]);
   if (filter.submittedLte) query.whereRaw('(p.submitted_at at time zone ?)::date <= ?', [timeZone, filter.submittedLte]);

@@ -22,8 +22,16 @@ async function replaceStatusCheck(knex: Knex, statuses: string[]): Promise<void>
   await knex.raw(`alter table payments add constraint payments_status_check check (status in (${statuses.map((status) => `'${status}'`).join(', ')}))`);
 }
 
+/** A chargeback lost needs an AR decision like a return does (domain/failure-decision.ts). */
+async function replaceDecisionStatusCheck(knex: Knex, statuses: string[]): Promise<void> {
+  const { rows } = await knex.raw(`select conname from pg_constraint where conrelid = 'payment_failure_decisions'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%payment_status%'`);
+  for (const row of rows as Array<{ conname: string }>) await knex.raw('alter table payment_failure_decisions drop constraint ??', [row.conname]);
+  await knex.raw(`alter table payment_failure_decisions add constraint payment_failure_decisions_payment_status_check check (payment_status in (${statuses.map((status) => `'${status}'`).join(', ')}))`);
+}
+
 export async function up(knex: Knex): Promise<void> {
   await replaceStatusCheck(knex, STATUSES_AFTER);
+  await replaceDecisionStatusCheck(knex, ['failed', 'returned', 'disputed', 'charged_back']);
   await knex.schema.createTable('payment_disputes', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
     t.uuid('dealer_id').notNullable().references('dealers.id');
@@ -83,6 +91,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await replaceStatusCheck(knex, STATUSES_BEFORE);
+  await replaceDecisionStatusCheck(knex, ['failed', 'returned', 'disputed']);
   await knex.schema.alterTable('payments', (t) => t.dropColumn('reversed_cents'));
   await knex.schema.alterTable('payment_applications', (t) => t.dropColumn('reversed_cents'));
   await knex.schema.dropTable('payment_reversal_items');
