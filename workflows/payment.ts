@@ -2,8 +2,8 @@ import { allHandlersFinished, condition, proxyActivities, setHandler } from '@te
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/errors';
 import {
-  disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, releaseUpdate, resolveDisputeUpdate,
-  settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentWorkflowInput, type ResolveDisputeRequest,
+  disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, refundUpdate, releaseUpdate, resolveDisputeUpdate,
+  settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentWorkflowInput, type RefundRequest, type ResolveDisputeRequest,
 } from './payment-definitions';
 import { PaymentLifecycle } from './payment-lifecycle';
 
@@ -17,7 +17,10 @@ const activities = proxyActivities<Activities>({
  *   pending ──processor completed──▶ settled ──GL posted + return window over──▶ done
  *      │  └─processor failed──▶ failed                  ├─ACH return──▶ returned (balances re-opened, reversal queued)
  *      ├─freeze──▶ frozen ──release──▶ (back)           ├─freeze (unposted)──▶ frozen (out of its settlement)
- *      └─terminate──▶ terminated (cancelled/refunded)   └─dispute──▶ disputed ──resolve──▶ settled | terminated
+ *      └─terminate──▶ terminated (cancelled/refunded)   ├─dispute──▶ disputed ──resolve──▶ settled | terminated
+ *                                                       └─refund (whole or part), card dispute lost ──▶ refunded | charged_back | settled
+ * Money that moves after this run has closed goes to a follow-up run under the same id
+ * (workflows/payment-aftermath.ts, docs/money-after-settlement.md).
  * The PostgreSQL read model is updated by activities at every transition; this workflow owns
  * the order of things and the timers. Its state and steps live in PaymentLifecycle; here are
  * only the messages it answers and the order of the main flow.
@@ -35,6 +38,7 @@ export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<Paym
   setHandler(terminateUpdate, (request) => payment.terminate(request), { validator: (request: OperatorRequest) => payment.validateTerminate(request) });
   setHandler(disputeUpdate, (request) => payment.dispute(request), { validator: (request: OperatorRequest) => payment.validateDispute(request) });
   setHandler(resolveDisputeUpdate, (request) => payment.resolveDispute(request), { validator: (request: ResolveDisputeRequest) => payment.validateResolveDispute(request) });
+  setHandler(refundUpdate, (request) => payment.refund(request), { validator: (request: RefundRequest) => payment.validateRefund(request) });
 
   // The main flow. Its awaits are those the payment workflow has always had, one for one: an
   // update arriving in the same workflow task interleaves its commands with these by the
