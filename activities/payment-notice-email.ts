@@ -1,3 +1,4 @@
+import { achReturn } from '../domain/ach-returns';
 import { formatCents } from '../domain/money';
 import { escapeHtml } from '../integrations/mailer';
 import type { PaymentNoticeEvent } from '../workflows/payment-definitions';
@@ -29,25 +30,6 @@ export interface PaymentNotice {
   text: string;
   html: string;
 }
-
-/** The NACHA meaning of the return codes a customer's bank commonly sends, in the customer's words. */
-const RETURN_REASONS: Record<string, string> = {
-  R01: 'insufficient funds',
-  R02: 'account closed',
-  R03: 'no account, or the account could not be found',
-  R04: 'invalid account number',
-  R05: 'unauthorized debit to a consumer account',
-  R07: 'authorization revoked',
-  R08: 'payment stopped',
-  R09: 'funds not yet available',
-  R10: 'the account holder says the debit was not authorized',
-  R16: 'account frozen',
-  R20: 'the account does not allow this kind of debit',
-  R29: 'the business account holder says the debit was not authorized',
-};
-
-/** Return codes after which the bank account cannot be debited again (activities/payments.ts disables it). */
-const ACCOUNT_UNUSABLE = new Set(['R02', 'R03']);
 
 export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoticeFacts): PaymentNotice {
   const amount = formatCents(facts.amountCents);
@@ -82,9 +64,9 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
       case 'returned':
         return {
           subject: `Payment ${facts.number} was returned by your bank`,
-          opening: `Your bank returned your payment of ${amount} to ${facts.dealerName}${facts.returnCode ? ` (return code ${facts.returnCode}${RETURN_REASONS[facts.returnCode] ? `: ${RETURN_REASONS[facts.returnCode]}` : ''})` : ''}. The money has gone back to your account, so the items below are unpaid again.`,
+          opening: `Your bank returned your payment of ${amount} to ${facts.dealerName}${facts.returnCode ? ` (return code ${facts.returnCode}${achReturn(facts.returnCode).customerReason ? `: ${achReturn(facts.returnCode).customerReason}` : ''})` : ''}. The money has gone back to your account, so the items below are unpaid again.`,
           next: [
-            ACCOUNT_UNUSABLE.has(facts.returnCode ?? '')
+            facts.returnCode && achReturn(facts.returnCode).disablesBankAccount
               ? 'This bank account can no longer be used for payments. Please link another account or use a card in the Payments portal, and pay the items again.'
               : 'Please pay the items again in the Payments portal, or contact ' + facts.dealerName + ' if you think this is a mistake.',
           ],

@@ -5,6 +5,7 @@ import { recordAudit } from '../db/audit';
 import { alertOperators } from '../db/operator-alerts';
 import { applyReservations, releaseReservations, reverseApplications, transitionPayment } from '../db/payments';
 import { refreshAccountStats } from '../db/account-stats';
+import { achReturn } from '../domain/ach-returns';
 import { localDate } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { createMoovClient } from '../integrations/moov';
@@ -218,8 +219,8 @@ export interface SettlementHooks {
   queueReversal(input: { paymentId: string }): Promise<{ settlementId: string | null } | void>;
 }
 
-/** R02 (account closed) and R03 (no account) mean the saved bank account can never be debited again. */
+/** Some returns (account closed, no account, authorization revoked…) mean the saved bank account can never be debited again. */
 async function disableUnusableBankAccount(trx: import('knex').Knex.Transaction, paymentMethodId: string, returnCode: string): Promise<void> {
-  if (returnCode !== 'R02' && returnCode !== 'R03') return;
+  if (!achReturn(returnCode).disablesBankAccount) return;
   await trx('payment_methods').where({ id: paymentMethodId }).update({ status: 'disabled', disabled_reason: `ACH return ${returnCode}`, updated_at: trx.fn.now() });
 }

@@ -4,7 +4,9 @@ import {
   OPERATOR_ACTION_LABELS,
   OPERATOR_EVENTS,
   PAYMENT_STATUSES,
+  PAYMENT_STATUS_LABELS,
   PROCESSOR_EVENTS,
+  canRefund,
   isFinalStatus,
   nextStatus,
   operatorActions,
@@ -27,36 +29,57 @@ const TABLE: Record<PaymentStatus, Record<PaymentEvent, Outcome | ((f: Required<
     processor_completed: 'settled', processor_failed: 'failed', ach_returned: (f) => (f.cleared ? 'returned' : '✗stale_event'),
     freeze: 'frozen', release: '✗not_allowed', terminate: 'terminated', dispute: '✗not_allowed',
     resolve_dispute_upheld: '✗not_allowed', resolve_dispute_refunded: '✗not_allowed',
+    dispute_opened: (f) => (f.cleared ? 'disputed' : '✗stale_event'), chargeback_won: (f) => (f.cleared ? '=' : '✗stale_event'),
+    chargeback_lost_full: (f) => (f.cleared ? 'charged_back' : '✗stale_event'), refund_full: '✗not_allowed',
   },
   frozen: {
     processor_completed: '=', processor_failed: (f) => (f.cleared ? '✗stale_event' : 'failed'), ach_returned: (f) => (f.cleared ? 'returned' : '✗stale_event'),
     freeze: '✗already', release: (f) => (f.settledBeforeFreeze ? 'settled' : 'pending'), terminate: 'terminated', dispute: '✗not_allowed',
     resolve_dispute_upheld: '✗not_allowed', resolve_dispute_refunded: '✗not_allowed',
+    dispute_opened: (f) => (f.cleared ? 'disputed' : '✗stale_event'), chargeback_won: (f) => (f.cleared ? '=' : '✗stale_event'),
+    chargeback_lost_full: (f) => (f.cleared ? 'charged_back' : '✗stale_event'), refund_full: '✗not_allowed',
   },
   settled: {
     processor_completed: '=', processor_failed: '✗stale_event', ach_returned: 'returned',
     freeze: (f) => (f.posted ? '✗posted' : 'frozen'), release: '✗not_allowed', terminate: (f) => (f.posted ? '✗posted' : 'terminated'), dispute: 'disputed',
     resolve_dispute_upheld: '✗not_allowed', resolve_dispute_refunded: '✗not_allowed',
+    dispute_opened: 'disputed', chargeback_won: '=', chargeback_lost_full: 'charged_back', refund_full: 'refunded',
   },
   disputed: {
     processor_completed: '=', processor_failed: '✗stale_event', ach_returned: 'returned',
     freeze: '✗not_allowed', release: '✗not_allowed', terminate: '✗not_allowed', dispute: '✗already',
     resolve_dispute_upheld: 'settled', resolve_dispute_refunded: 'terminated',
+    dispute_opened: '=', chargeback_won: 'settled', chargeback_lost_full: 'charged_back', refund_full: '✗not_allowed',
   },
   terminated: {
     processor_completed: '✗final', processor_failed: '✗final', ach_returned: '✗final',
     freeze: '✗final', release: '✗final', terminate: '✗already', dispute: '✗final',
     resolve_dispute_upheld: '✗final', resolve_dispute_refunded: '✗final',
+    dispute_opened: '✗final', chargeback_won: '✗final', chargeback_lost_full: '✗final', refund_full: '✗final',
   },
   failed: {
     processor_completed: '✗final', processor_failed: '=', ach_returned: '✗final',
     freeze: '✗final', release: '✗final', terminate: '✗final', dispute: '✗final',
     resolve_dispute_upheld: '✗final', resolve_dispute_refunded: '✗final',
+    dispute_opened: '✗final', chargeback_won: '✗final', chargeback_lost_full: '✗final', refund_full: '✗final',
   },
   returned: {
     processor_completed: '✗final', processor_failed: '✗final', ach_returned: '=',
     freeze: '✗final', release: '✗final', terminate: '✗final', dispute: '✗final',
     resolve_dispute_upheld: '✗final', resolve_dispute_refunded: '✗final',
+    dispute_opened: '✗final', chargeback_won: '✗final', chargeback_lost_full: '✗final', refund_full: '✗final',
+  },
+  refunded: {
+    processor_completed: '✗final', processor_failed: '✗final', ach_returned: '✗final',
+    freeze: '✗final', release: '✗final', terminate: '✗final', dispute: '✗final',
+    resolve_dispute_upheld: '✗final', resolve_dispute_refunded: '✗final',
+    dispute_opened: '✗final', chargeback_won: '✗final', chargeback_lost_full: '✗final', refund_full: '✗already',
+  },
+  charged_back: {
+    processor_completed: '✗final', processor_failed: '✗final', ach_returned: '✗final',
+    freeze: '✗final', release: '✗final', terminate: '✗final', dispute: '✗final',
+    resolve_dispute_upheld: '✗final', resolve_dispute_refunded: '✗final',
+    dispute_opened: '=', chargeback_won: '✗final', chargeback_lost_full: '=', refund_full: '✗final',
   },
 };
 
@@ -98,6 +121,27 @@ describe('nextStatus', () => {
     expect(message('pending', 'dispute')).toBe('Only a settled payment can be disputed; this one is pending.');
     expect(message('settled', 'resolve_dispute_upheld')).toBe('Only a disputed payment can be resolved; this one is settled.');
     expect(message('frozen', 'freeze')).toBe('This payment is already frozen.');
+  });
+
+  it('follows money after settlement: disputes, chargebacks and refunds', () => {
+    const message = (status: PaymentStatus, event: PaymentEvent) => {
+      const result = nextStatus(status, event);
+      return result.ok ? result.note ?? null : result.message;
+    };
+    expect(nextStatus('settled', 'refund_full', { posted: true })).toMatchObject({ ok: true, to: 'refunded', changed: true });
+    expect(nextStatus('settled', 'dispute_opened', { posted: true })).toMatchObject({ ok: true, to: 'disputed', changed: true });
+    expect(nextStatus('disputed', 'chargeback_won')).toMatchObject({ ok: true, to: 'settled', changed: true });
+    expect(nextStatus('disputed', 'chargeback_lost_full')).toMatchObject({ ok: true, to: 'charged_back', changed: true });
+    expect(message('disputed', 'refund_full')).toMatch(/^A disputed payment cannot be refunded while its dispute is open/);
+    expect(message('refunded', 'refund_full')).toBe('This payment is already refunded in full.');
+    expect(message('charged_back', 'refund_full')).toBe('A charged back payment cannot be refunded.');
+    expect(message('pending', 'refund_full')).toBe('Only a settled payment can be refunded; this one is pending.');
+    expect(message('pending', 'dispute_opened')).toBe('A payment can be disputed only after its funds cleared; this one is pending.');
+    expect(message('charged_back', 'dispute_opened')).toBe('The dispute was already decided against the dealer.');
+    expect(message('charged_back', 'chargeback_lost_full')).toBe('A repeat of the processor event that already ended this payment.');
+    expect(message('frozen', 'dispute_opened')).toBe('A payment can be disputed only after its funds cleared; this one is frozen.');
+    expect(nextStatus('frozen', 'dispute_opened', { cleared: true })).toMatchObject({ ok: true, to: 'disputed', note: expect.stringMatching(/leaves its review hold/) });
+    expect(PAYMENT_STATUSES.filter(canRefund)).toEqual(['settled']);
   });
 
   it('freezes a settled payment that is not yet posted, and notes it leaves its settlement', () => {
@@ -161,6 +205,8 @@ describe('operatorActions', () => {
     ['terminated', false, []],
     ['failed', false, []],
     ['returned', true, []],
+    ['refunded', true, []],
+    ['charged_back', true, []],
   ])('a %s payment (posted: %s) offers %j', (status, posted, actions) => {
     expect(operatorActions(status, { posted })).toEqual(actions);
   });
@@ -182,7 +228,9 @@ describe('operatorActions', () => {
 
 it('lists statuses and final statuses consistently', () => {
   expect(FINAL_PAYMENT_STATUSES.every((status) => PAYMENT_STATUSES.includes(status))).toBe(true);
-  expect(PAYMENT_STATUSES.filter(isFinalStatus)).toEqual(['terminated', 'failed', 'returned']);
+  expect(PAYMENT_STATUSES.filter(isFinalStatus)).toEqual(['terminated', 'failed', 'returned', 'refunded', 'charged_back']);
+  expect(PAYMENT_STATUSES.map((status) => PAYMENT_STATUS_LABELS[status])).toEqual(['Pending', 'Settled', 'Frozen', 'Terminated', 'Failed', 'Returned', 'Disputed', 'Refunded', 'Charged back']);
+  expect(paymentStatusSchema.safeParse('charged_back').success).toBe(true);
   expect(paymentStatusSchema.safeParse('frozen').success).toBe(true);
   expect(paymentStatusSchema.safeParse('cancelled').success).toBe(false);
 });

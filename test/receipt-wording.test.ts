@@ -52,5 +52,6 @@ describe('receipt total line', () => {
   it('a failed or returned payment does not claim a charge either', async () => {
     expect((await totalLines(payment('failed', 'failed'))).emailText).toContain('Failed, nothing charged: $144.13');
     expect((await totalLines(payment('returned', 'returned'))).emailText).toContain('Debited, then returned by the bank: $144.13');
+    expect((await totalLines(payment('charged_back', 'charged_back'))).emailText).toContain('Charged, then reversed by the card issuer: $144.13');
   });
 });

@@ -20,6 +20,8 @@ export const CUSTOMER_STATUS_LABEL: Record<PaymentStatus, string> = {
   failed: 'Failed',
   returned: 'Returned by the bank',
   disputed: 'Disputed',
+  refunded: 'Refunded',
+  charged_back: 'Reversed by your card issuer',
 };
 
 export interface PaymentSummary {
@@ -55,10 +57,11 @@ export interface PaymentLine {
 /**
  * What happened to the money once a payment ended, for the words beside its amount:
  * `not_charged` — cancelled before any money moved; `refunded` — taken, then given back;
- * `failed` — the charge or debit did not go through; `returned` — the bank sent a debit back.
+ * `failed` — the charge or debit did not go through; `returned` — the bank sent a debit back;
+ * `charged_back` — the card issuer took the charge back after a dispute.
  * Null while the payment is still moving or when it was paid.
  */
-export type MoneyOutcome = 'not_charged' | 'refunded' | 'failed' | 'returned';
+export type MoneyOutcome = 'not_charged' | 'refunded' | 'failed' | 'returned' | 'charged_back';
 
 export interface PaymentDetail extends PaymentSummary {
   moneyOutcome: MoneyOutcome | null;
@@ -134,6 +137,10 @@ export function moneyOutcome(status: PaymentStatus, moovStatus: string | null, d
       return 'failed';
     case 'returned':
       return 'returned';
+    case 'refunded':
+      return 'refunded';
+    case 'charged_back':
+      return 'charged_back';
     default:
       return null;
   }

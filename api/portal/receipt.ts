@@ -37,6 +37,7 @@ export function receiptSums(payment: PaymentDetail): Array<{ label: string; amou
 /** Only money that moved and stayed was charged; for a payment that ended otherwise the total says what became of it. */
 const TOTAL_LABEL: Record<MoneyOutcome, string> = {
   not_charged: 'Cancelled, nothing charged', refunded: 'Charged, then refunded', failed: 'Failed, nothing charged', returned: 'Debited, then returned by the bank',
+  charged_back: 'Charged, then reversed by the card issuer',
 };
 export const totalLabel = (payment: PaymentDetail) => (payment.moneyOutcome ? TOTAL_LABEL[payment.moneyOutcome] : 'Total charged');
 

@@ -121,9 +121,10 @@ export type PaymentHistory = z.infer<typeof paymentHistory>;
 /**
  * What happened to the money once a payment ended: `not_charged` — cancelled before any money
  * moved; `refunded` — taken, then given back; `failed` — the charge or debit did not go
- * through; `returned` — the bank sent a debit back. Null while moving or when paid.
+ * through; `returned` — the bank sent a debit back; `charged_back` — the card issuer took the
+ * charge back after a dispute. Null while moving or when paid.
  */
-export const moneyOutcome = z.enum(['not_charged', 'refunded', 'failed', 'returned']);
+export const moneyOutcome = z.enum(['not_charged', 'refunded', 'failed', 'returned', 'charged_back']);
 
 export const paymentDetail = paymentSummary.extend({
   moneyOutcome: moneyOutcome.nullable(),

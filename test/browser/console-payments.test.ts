@@ -211,6 +211,11 @@ describe('Operator console in a browser: payments, settlements, integration, das
     await shot('04-payment-detail');
   });
 
+  it('says what an ACH return code means on the returned payment', async () => {
+    await page.goto(`${stack.apiUrl}/admin/#/payments/${seeded.returned!.id}/show`);
+    await expectText(page.getByTestId('payment-detail'), /Returned by the bank: R01 — Not enough funds in the account/);
+  });
+
   it('freezes and releases a live payment through its workflow, with a reason each time', async () => {
     // The list keeps the last filters; start from none.
     await page.goto(`${stack.apiUrl}/admin/#/payments?filter=${encodeURIComponent('{}')}`);

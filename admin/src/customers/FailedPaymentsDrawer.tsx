@@ -6,6 +6,7 @@ import {
 } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { Button, Link, useCreatePath, useGetList, useRecordContext } from 'react-admin';
+import { achReturnOperatorWords } from '../../../domain/ach-returns';
 import { DECISION_STATUSES } from '../../../domain/failure-decision';
 import { StatusChip } from '../common/chips';
 import { instant, money } from '../common/format';
@@ -16,6 +17,7 @@ import type { CustomerDetail } from '../../../contracts/operator/customers';
 const LIST_SIZE = 50;
 
 function reasonOf(payment: PaymentRow): string {
+  if (payment.method === 'ach' && payment.return_code && !payment.failure_reason) return achReturnOperatorWords(payment.return_code);
   const parts = [payment.return_code, payment.failure_reason ?? (payment.status === 'disputed' ? payment.hold_reason : null)].filter(Boolean);
   return parts.length ? parts.join(' · ') : payment.status === 'disputed' ? 'Disputed; resolve it on the payment' : 'No reason given by the processor';
 }

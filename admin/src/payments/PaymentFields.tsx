@@ -1,18 +1,12 @@
 import { Box, Chip, Tooltip, Typography, type ChipProps } from '@mui/material';
 import { useRecordContext } from 'react-admin';
+import { PAYMENT_STATUS_LABELS as LABELS } from '../../../domain/payment-status';
 import type { PaymentRow, PaymentStatus } from './paymentsApi';
 
-export const PAYMENT_STATUS_CHOICES: Array<{ id: PaymentStatus; name: string }> = [
-  { id: 'pending', name: 'Pending' },
-  { id: 'settled', name: 'Settled' },
-  { id: 'frozen', name: 'Frozen' },
-  { id: 'disputed', name: 'Disputed' },
-  { id: 'returned', name: 'Returned' },
-  { id: 'failed', name: 'Failed' },
-  { id: 'terminated', name: 'Terminated' },
-];
+/** In the order an operator scans for them: money in flight, then what needs a person, then what ended. */
+const CHOICE_ORDER: PaymentStatus[] = ['pending', 'settled', 'frozen', 'disputed', 'returned', 'charged_back', 'refunded', 'failed', 'terminated'];
 
-const LABELS = Object.fromEntries(PAYMENT_STATUS_CHOICES.map((choice) => [choice.id, choice.name])) as Record<PaymentStatus, string>;
+export const PAYMENT_STATUS_CHOICES: Array<{ id: PaymentStatus; name: string }> = CHOICE_ORDER.map((id) => ({ id, name: LABELS[id] }));
 
 /** Colour carries meaning only: green cleared, blue in flight, amber needs a person, red lost. */
 const COLOURS: Record<PaymentStatus, ChipProps['color']> = {
@@ -21,7 +15,9 @@ const COLOURS: Record<PaymentStatus, ChipProps['color']> = {
   frozen: 'warning',
   disputed: 'warning',
   returned: 'error',
+  charged_back: 'error',
   failed: 'error',
+  refunded: 'default',
   terminated: 'default',
 };
 

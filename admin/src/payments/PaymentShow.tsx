@@ -2,6 +2,7 @@ import OpenInNewIcon from '@mui/icons-material/OpenInNew';
 import { Alert, Box, Card, CardContent, Grid, LinearProgress, Link as MuiLink, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
 import { Link, Show, useRecordContext, useRefresh, useShowContext } from 'react-admin';
+import { achReturnOperatorWords } from '../../../domain/ach-returns';
 import { DECISION_OUTCOME_LABELS } from '../../../domain/failure-decision';
 import { isFinalStatus, type PaymentStatus } from '../../../domain/payment-status';
 import { followWhile } from '../common/livePolling';
@@ -85,7 +86,9 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function Summary({ payment }: { payment: PaymentDetail }) {
-  const note = payment.failure_reason ?? payment.hold_reason ?? (payment.return_code ? `Returned by the bank (${payment.return_code})` : null);
+  // The return code says more than any reason text stored beside it.
+  const returned = payment.method === 'ach' && payment.return_code ? `Returned by the bank: ${achReturnOperatorWords(payment.return_code)}` : null;
+  const note = returned ?? payment.failure_reason ?? payment.hold_reason;
   return (
     <Card variant="outlined">
       <CardContent sx={{ '&:last-child': { pb: 2 } }}>
@@ -248,6 +251,10 @@ const EVENT_LABELS: Record<string, string> = {
   dispute: 'Disputed',
   resolve_dispute_upheld: 'Dispute upheld',
   resolve_dispute_refunded: 'Dispute refunded',
+  dispute_opened: 'Dispute opened',
+  chargeback_won: 'Dispute won',
+  chargeback_lost_full: 'Charged back',
+  refund_full: 'Refunded',
 };
 
 function Timeline({ payment }: { payment: PaymentDetail }) {

@@ -20,6 +20,9 @@ const STATUS_TONE: Record<PaymentStatus, string> = {
   failed: 'bad',
   returned: 'bad',
   disputed: 'warn',
+  // Given back on purpose: nothing went wrong, though the items are owed again.
+  refunded: '',
+  charged_back: 'bad',
 };
 
 export function StatusBadge({ status, label }: { status: PaymentStatus; label: string }) {

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { achReturn } from '../../../domain/ach-returns';
 import { messageOf, post } from '../api';
 import { ErrorMessage, Loading, Notice, StatusBadge } from '../components/ui';
 import { dateTime, money } from '../format';
@@ -21,18 +22,26 @@ export function moneyStory(payment: PaymentDetail): { title: string; text: strin
     case 'refunded':
       return {
         title: `${amount} refunded`,
-        text: `This payment was cancelled after ${amount} had been ${card ? 'charged' : 'debited'}, so it has been refunded to ${payment.methodLabel}. ${card ? 'Refunds usually show on your card statement within 5 to 10 business days.' : 'The money usually arrives back in your account within 2 to 4 business days.'} The items it covered are open again on Outstanding.`,
+        text: `${payment.status === 'refunded' ? `${payment.dealerName} refunded this payment` : `This payment was cancelled after ${amount} had been ${card ? 'charged' : 'debited'}, so it has been refunded`} to ${payment.methodLabel}. ${card ? 'Refunds usually show on your card statement within 5 to 10 business days.' : 'The money usually arrives back in your account within 2 to 4 business days.'} The items it covered are open again on Outstanding.`,
+      };
+    case 'charged_back':
+      return {
+        title: `${amount} reversed by your card issuer`,
+        text: `Your card issuer took the ${amount} charge back after a dispute, so the money is back on ${payment.methodLabel} and ${payment.dealerName} has not been paid. The items it covered are owed again: pay them on Outstanding, or contact ${payment.dealerName} if you think this is a mistake.`,
       };
     case 'failed':
       return {
         title: card ? 'The card was declined' : 'The bank transfer failed',
         text: `The ${card ? 'charge' : 'debit'} did not go through${reason}, so nothing was taken from ${payment.methodLabel}. The items it covered are open again: pay them with another method, or contact ${payment.dealerName}.`,
       };
-    case 'returned':
+    case 'returned': {
+      // For a return, the reason the API sends is the bank's return code.
+      const code = payment.failureReason;
       return {
         title: 'Returned by your bank',
-        text: `Your bank sent the ${amount} debit back${reason}, so the money is back in ${payment.methodLabel} and ${payment.dealerName} has not been paid. The items it covered are owed again.`,
+        text: `Your bank sent the ${amount} debit back, so the money is back in ${payment.methodLabel} and ${payment.dealerName} has not been paid. The items it covered are owed again. ${achReturn(code).customerText}${code ? ` (Return code ${code}.)` : ''}`,
       };
+    }
     default:
       return null;
   }
