@@ -8,7 +8,7 @@ import { paymentBooks, type PaymentBooks } from '../db/payment-books';
 import { disputesOfPayment, upsertDispute, type PaymentDisputeRow } from '../db/payment-disputes';
 import { reversePaymentAmount } from '../db/payment-reversals';
 import { transitionPayment } from '../db/payments';
-import { achReturn } from '../domain/ach-returns';
+import { achReturnOperatorWords } from '../domain/ach-returns';
 import { formatCents } from '../domain/money';
 import { isRefusal } from '../domain/refusal';
 import { createMoovClient } from '../integrations/moov';
@@ -77,20 +77,20 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
           const to = reversal.full ? 'charged_back' as const : stillOpen ? 'disputed' as const : 'settled' as const;
           const reason = `${formatCents(Number(row.amount_cents))} charged back (dispute ${row.status})`;
           if (to !== 'disputed') {
-            await transitionPayment(trx, { paymentId: books.id, from: ['disputed', 'settled'], to, event: reversal.full ? 'charged_back' : 'charged_back_partly', actor: { kind: 'processor' }, reason, fields: reversal.full ? { finalized_at: trx.fn.now() } : {} });
+            await transitionPayment(trx, { paymentId: books.id, from: ['disputed', 'settled'], to, event: reversal.full ? 'chargeback_lost_full' : 'chargeback_lost_partly', actor: { kind: 'processor' }, reason, fields: reversal.full ? { finalized_at: trx.fn.now() } : {} });
           }
           await alertOperators(trx, { paymentId: books.id, dealerId: books.dealer_id, key: `dispute-${row.status}:${row.processor_dispute_id}`,
             subject: `Payment ${books.number}: chargeback of ${formatCents(Number(row.amount_cents))} ${row.status}`,
             text: `The card dispute on payment ${books.number} ended ${row.status}; ${formatCents(Number(row.amount_cents))} has gone back to the cardholder. The items it paid are open again for that amount and a reversal is queued for GL posting.` });
-          return [{ status: to, event: 'chargeback', reason, notice: reversal.full ? 'charged_back' as const : 'reversed_partly' as const, settlementId: reversal.settlementId }];
+          return [{ status: to, event: reversal.full ? 'chargeback_lost_full' : 'chargeback_lost_partly', reason, notice: reversal.full ? 'charged_back' as const : 'reversed_partly' as const, settlementId: reversal.settlementId }];
         }
         // Won (or closed without a chargeback): the money stays; the payment stands unless another dispute is open.
         const stillOpen = (await disputesOfPayment(trx, books.id)).some((dispute) => isOpen(dispute.status));
         const reason = `Card dispute ${row.status}: ${formatCents(Number(row.amount_cents))} stays with the dealer`;
-        const moved = stillOpen ? false : await transitionPayment(trx, { paymentId: books.id, from: ['disputed'], to: 'settled', event: 'dispute_won', actor: { kind: 'processor' }, reason }).catch(() => false);
+        const moved = stillOpen ? false : await transitionPayment(trx, { paymentId: books.id, from: ['disputed'], to: 'settled', event: 'chargeback_won', actor: { kind: 'processor' }, reason }).catch(() => false);
         await alertOperators(trx, { paymentId: books.id, dealerId: books.dealer_id, key: `dispute-${row.status}:${row.processor_dispute_id}`,
           subject: `Payment ${books.number}: dispute ${row.status}`, text: `${reason}. Nothing changes on the items it paid.` });
-        return moved ? [{ status: 'settled' as const, event: 'dispute_won', reason }] : [];
+        return moved ? [{ status: 'settled' as const, event: 'chargeback_won', reason }] : [];
       });
       for (const change of applied) {
         const { settlementId, ...rest } = change as MoneyChange & { settlementId?: string | null };
@@ -124,7 +124,7 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
       if (transfer.outcome === 'returned' && ['settled', 'disputed', 'frozen'].includes(books.status)) {
         const code = transfer.returnCode ?? 'R00';
         await deps.payments.returnPayment({ paymentId, returnCode: code });
-        changes.push({ status: 'returned', event: 'ach_returned', reason: `${code}: ${achReturn(code).operatorWords}`, notice: 'returned' });
+        changes.push({ status: 'returned', event: 'ach_returned', reason: achReturnOperatorWords(code), notice: 'returned' });
       }
       let open = false;
       if (books.method === 'card') {
@@ -177,15 +177,15 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
           processorStatus: refund.processorStatus, now: new Date(), workflowIdFor: settlementWorkflowId,
         });
         if (reversal.full) {
-          await transitionPayment(trx, { paymentId: books.id, from: ['settled'], to: 'refunded', event: 'refunded', actor: { kind: 'operator', id: request.actorId }, reason, fields: { finalized_at: trx.fn.now() } });
+          await transitionPayment(trx, { paymentId: books.id, from: ['settled'], to: 'refunded', event: 'refund_full', actor: { kind: 'operator', id: request.actorId }, reason, fields: { finalized_at: trx.fn.now() } });
         }
         return reversal;
       });
       await announce(books.id, result.settlementId);
       await refreshAccountStats(db, [books.customer_account_id]);
       const change: MoneyChange = result.full
-        ? { status: 'refunded', event: 'refunded', reason: `${formatCents(amountCents)} refunded: ${reason}`, notice: 'refunded' }
-        : { status: 'settled', event: 'refunded_partly', reason: `${formatCents(amountCents)} refunded: ${reason}`, notice: 'reversed_partly' };
+        ? { status: 'refunded', event: 'refund_full', reason: `${formatCents(amountCents)} refunded: ${reason}`, notice: 'refunded' }
+        : { status: 'settled', event: 'refund_partial', reason: `${formatCents(amountCents)} refunded: ${reason}`, notice: 'reversed_partly' };
       return outcomeOf(books.id, [change], refund.outcome === 'pending');
     },
   };

@@ -11,7 +11,7 @@ import type { PaymentStatus } from './payment-status';
  * decision is kept as history but no longer stands, so a payment that lands in another
  * problem status asks for a fresh decision (db/migrations/022_payment_failure_decisions.ts).
  */
-export const DECISION_STATUSES = ['failed', 'returned', 'disputed'] as const satisfies readonly PaymentStatus[];
+export const DECISION_STATUSES = ['failed', 'returned', 'disputed', 'charged_back'] as const satisfies readonly PaymentStatus[];
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
 
 export const DECISION_OUTCOMES = ['contacted_customer', 'paying_another_way', 'resubmitted', 'written_off', 'no_action_needed'] as const;

@@ -206,7 +206,7 @@ describe('money after settlement', () => {
     expect(lines.reduce((sum, line) => sum + Number(line.amount_cents), 0)).toBe(-200_00);
     const refunds = await stack.db('payment_reversals').where({ payment_id: paymentId, kind: 'refund' });
     expect(refunds.map((refund) => Number(refund.amount_cents)).sort((a, b) => a - b)).toEqual([30_00, 170_00]);
-    expect(await stack.db('audit_events').where({ entity_id: paymentId, action: 'payment.refunded' }).first()).toBeTruthy();
+    expect(await stack.db('audit_events').where({ entity_id: paymentId, action: 'payment.refund_full' }).first()).toBeTruthy();
     await waitForEmail(sink, await customerEmail(customer), (message) => message.subject === `Payment ${number} has been refunded`);
   });
 

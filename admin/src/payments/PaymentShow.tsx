@@ -254,6 +254,7 @@ const EVENT_LABELS: Record<string, string> = {
   dispute_opened: 'Dispute opened',
   chargeback_won: 'Dispute won',
   chargeback_lost_full: 'Charged back',
+  chargeback_lost_partly: 'Charged back in part',
   refund_full: 'Refunded',
 };
 
