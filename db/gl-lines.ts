@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
-import { glLineKey, glReversalKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type LineType, type SettlementCategory } from '../domain/settlement';
+import { glLineKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type LineType, type SettlementCategory } from '../domain/settlement';
 
 export type { LineSlice } from '../domain/settlement';
 
 /**
  * GL posting lines: one per payment application (invoice paid, credit memo applied to an
- * invoice, debit paid, statement discount taken) plus negative reversal lines for returns.
+ * invoice, debit paid, statement discount taken) plus negative reversal lines for returns,
+ * refunds and chargebacks.
  * Each line's idempotency key is derived from the payment and application ids, so however
  * often a posting is retried, the ERP sees the same key for the same line.
  */
@@ -86,9 +87,20 @@ export async function insertPaymentLines(trx: Knex.Transaction, input: { settlem
   return rows.length;
 }
 
-/** Negative mirror lines of a returned payment's lines, each pointing at the line it reverses. */
-export async function insertReversalLines(trx: Knex.Transaction, input: { settlementId: string; paymentId: string; originals: Array<Record<string, any>> }): Promise<number> {
-  const rows = input.originals.map((original) => ({
+/** One reversal line to make: the line it reverses, how much of it, under which key. */
+export interface ReversalLinePlan {
+  original: Record<string, any>;
+  /** Positive: how much of the original is taken back; the line itself is stored negative. */
+  amountCents: number;
+  idempotencyKey: string;
+}
+
+/**
+ * Negative mirror lines, each pointing at the line it reverses: the whole line for a payment
+ * returned in full, or the part of it an amount taken back later reopened.
+ */
+export async function insertReversalLines(trx: Knex.Transaction, input: { settlementId: string; paymentId: string; lines: ReversalLinePlan[] }): Promise<number> {
+  const rows = input.lines.filter((plan) => plan.amountCents !== 0).map(({ original, amountCents, idempotencyKey }) => ({
     settlement_id: input.settlementId,
     dealer_id: original.dealer_id,
     payment_id: input.paymentId,
@@ -102,8 +114,8 @@ export async function insertReversalLines(trx: Knex.Transaction, input: { settle
     document_id: original.document_id,
     applied_document_id: original.applied_document_id,
     gl_account: original.gl_account,
-    amount_cents: -Math.abs(Number(original.amount_cents)),
-    idempotency_key: glReversalKey(input.paymentId, original.payment_application_id ?? original.id),
+    amount_cents: -Math.abs(amountCents),
+    idempotency_key: idempotencyKey,
   }));
   if (rows.length > 0) await trx('gl_posting_lines').insert(rows).onConflict('idempotency_key').ignore();
   return rows.length;

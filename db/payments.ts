@@ -179,19 +179,28 @@ export async function applyReservations(trx: Knex.Transaction, paymentId: string
   }
 }
 
-/** ACH return after settling: what the payment took off is owed again. */
+/**
+ * ACH return after settling: what the payment took off is owed again, less whatever refunds
+ * or chargebacks already gave back (db/payment-reversals.ts), and the payment counts as taken
+ * back in full.
+ */
 export async function reverseApplications(trx: Knex.Transaction, paymentId: string): Promise<void> {
   for (const application of await lockedApplications(trx, paymentId, 'applied')) {
     if (application.item_type === 'discount') {
       await trx('statements').where({ id: application.statement_id }).update({ status: 'open', updated_at: trx.fn.now() });
     } else {
-      await moveBalance(trx, application, Number(application.amount_cents), 0);
+      await moveBalance(trx, application, Number(application.amount_cents) - Number(application.reversed_cents ?? 0), 0);
     }
-    await trx('payment_applications').where({ id: application.id }).update({ state: 'reversed' });
+    await trx('payment_applications').where({ id: application.id }).update({ state: 'reversed', reversed_cents: trx.ref('amount_cents') });
   }
+  await trx('payments').where({ id: paymentId }).update({ reversed_cents: trx.ref('amount_cents') });
 }
 
-async function moveBalance(trx: Knex.Transaction, application: Record<string, any>, balanceDelta: number, reservedDelta: number): Promise<void> {
+/**
+ * Moves an invoice's or adjustment's balance and reservation and sets its status to match;
+ * `application` is a payment_applications row (its item type and item id).
+ */
+export async function moveBalance(trx: Knex.Transaction, application: Record<string, any>, balanceDelta: number, reservedDelta: number): Promise<void> {
   const isInvoice = application.item_type === 'invoice';
   const table = isInvoice ? 'invoices' : 'adjustments';
   const id = application.invoice_id ?? application.adjustment_id;

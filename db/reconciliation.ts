@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
-import type { LineType, SettlementStatus } from '../domain/settlement';
+import type { ReconLine, ReconPayment } from '../domain/reconciliation';
+import { reversalIdOfKey, type LineType, type SettlementStatus } from '../domain/settlement';
+import { settlementPayments } from './settlement-queries';
+import { reversedMoneyOn } from './settlements';
 
 /**
  * What the reconciliation report reads of Drypowder's own side: the batches compared, the
- * lines they hold, and which payments' returns are reversed on another batch. Every read names
- * the dealer.
+ * lines they hold, which payments' returns are reversed on another batch, and how much money
+ * was taken back from each (returns, refunds, chargebacks). Every read names the dealer.
  */
 
 type Executor = Knex | Knex.Transaction;
@@ -74,4 +77,67 @@ export async function lineKeysOfPayments(db: Executor, dealerId: string, payment
 /** How the dealer reaches its ERP's ledger, if it has one. */
 export async function erpConnectionOf(db: Executor, dealerId: string): Promise<ErpConnectionRow> {
   return db('dealers').where({ id: dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_api_key', 'spruce_tenant_id');
+}
+
+export interface ReversalMoney {
+  /** Taken back on the settlements compared. */
+  reversedHereCents: number;
+  /** Taken back in all, on any settlement. */
+  reversedCents: number;
+}
+
+/**
+ * Money taken back from each of these payments, here and in all. A payment returned in full
+ * before amounts were recorded per reversal counts its whole amount.
+ */
+export async function reversalMoneyOfPayments(db: Executor, dealerId: string, paymentIds: string[], settlementIds: string[]): Promise<Map<string, ReversalMoney>> {
+  const result = new Map<string, ReversalMoney>();
+  if (paymentIds.length === 0) return result;
+  const own: string[] = await db('settlements').where('dealer_id', dealerId).whereIn('id', settlementIds).pluck('id');
+  const [here, payments, wholeReturns] = await Promise.all([
+    reversedMoneyOn(db, own),
+    db('payments').where('dealer_id', dealerId).whereIn('id', paymentIds).select('id', 'amount_cents', 'reversed_cents') as Promise<Array<{ id: string; amount_cents: string | number; reversed_cents: string | number }>>,
+    db('gl_posting_lines').where('dealer_id', dealerId).whereIn('payment_id', paymentIds).where('line_type', 'reversal').select('payment_id', 'idempotency_key') as Promise<Array<{ payment_id: string; idempotency_key: string }>>,
+  ]);
+  const returnedWhole = new Set(wholeReturns.filter((line) => reversalIdOfKey(line.idempotency_key) === null).map((line) => line.payment_id));
+  for (const payment of payments) {
+    const recorded = Number(payment.reversed_cents);
+    result.set(payment.id, {
+      reversedHereCents: here.get(payment.id) ?? 0,
+      reversedCents: returnedWhole.has(payment.id) ? Math.max(recorded, Number(payment.amount_cents)) : recorded,
+    });
+  }
+  return result;
+}
+
+/**
+ * Drypowder's side of the report for these settlements: every payment they hold or reverse
+ * (with the money taken back from each), their lines, and every line key these payments ever
+ * had. The caller adds the processor's and the ERP's sides.
+ */
+export async function drypowderReconSide(db: Executor, dealerId: string, settlementIds: string[]): Promise<{ payments: ReconPayment[]; lines: ReconLine[]; knownKeys: Set<string> }> {
+  const payments = new Map<string, ReconPayment>();
+  for (const id of settlementIds) {
+    for (const row of await settlementPayments(db, dealerId, id)) {
+      const seen = payments.get(row.id);
+      payments.set(row.id, {
+        id: row.id, number: row.number, amountCents: Number(row.amount_cents), customerFeeCents: Number(row.fee_cents), transferId: row.moov_transfer_id,
+        member: (seen?.member ?? false) || row.member, reversedHere: (seen?.reversedHere ?? false) || row.reversed_here, reversedElsewhere: false,
+      });
+    }
+  }
+  const paymentIds = [...payments.keys()];
+  if (paymentIds.length > 0) {
+    for (const id of await paymentsReversedElsewhere(db, dealerId, paymentIds, settlementIds)) payments.get(id)!.reversedElsewhere = true;
+    for (const [id, money] of await reversalMoneyOfPayments(db, dealerId, paymentIds, settlementIds)) Object.assign(payments.get(id)!, money);
+  }
+  const lines: ReconLine[] = (await reconLineRows(db, dealerId, settlementIds)).map((row) => ({
+    key: row.idempotency_key, paymentNumber: row.number, lineType: row.line_type, reversesType: row.reverses_type ?? null, documentId: row.document_id,
+    amountCents: Number(row.amount_cents), status: row.status, erpPostingId: row.erp_posting_id, rejectedReason: row.rejected_reason,
+  }));
+  return {
+    payments: [...payments.values()].sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0)),
+    lines,
+    knownKeys: new Set(await lineKeysOfPayments(db, dealerId, paymentIds)),
+  };
 }

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import { nextBusinessDay } from '../domain/business-calendar';
 import {
-  SETTLEMENT_CATEGORIES, settlementStatusFor, type CategoryStatus, type SettlementCategory, type SettlementStatus,
+  glReversalKey, reversalIdOfKey, SETTLEMENT_CATEGORIES, settlementStatusFor, type CategoryStatus, type SettlementCategory, type SettlementStatus,
 } from '../domain/settlement';
 import { settlementBusinessDate, settlementClosesAt } from '../domain/settlement-day';
 import { Refusal, refuseConflict, refuseNotFound } from '../domain/refusal';
 import { recordAudit, type AuditEvent } from './audit';
-import { insertPaymentLines, insertReversalLines } from './gl-lines';
+import { insertPaymentLines, insertReversalLines, type ReversalLinePlan } from './gl-lines';
 
 /**
  * Settlement membership and state. The database is the authority on which payments a batch
@@ -153,19 +153,50 @@ export async function leaveSettlement(trx: Trx, input: { paymentId: string; acto
 }
 
 /**
- * Queues reversal lines for a payment returned (or refunded) after it settled. While the
- * payment's own batch has posted nothing, the reversal joins that batch, so the two net out in
- * one posting; otherwise it goes to the dealer's open batch of the day the return arrived.
- * Idempotent: a second call returns the settlement already holding the reversal.
+ * Queues reversal lines for a payment returned (or refunded) in full after it settled: every
+ * line it has, less whatever earlier reversals of it (a partial refund, a chargeback) already
+ * took back. Idempotent: once nothing is left to reverse, a call returns the settlement
+ * holding the payment's latest reversal.
  */
 export async function queueReversal(trx: Trx, input: { paymentId: string; now: Date; workflowIdFor: WorkflowIdFor }): Promise<{ settlement: SettlementRow | null; created: boolean }> {
   const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
   if (!payment) throw new Refusal('not_found', 'payment_not_found', `Payment ${input.paymentId} does not exist.`);
-  const already = await trx('gl_posting_lines').where({ payment_id: payment.id, line_type: 'reversal' }).first('settlement_id');
-  if (already) return { settlement: await trx('settlements').where({ id: already.settlement_id }).first(), created: false };
   const originals = await trx('gl_posting_lines').where({ payment_id: payment.id }).whereNot({ line_type: 'reversal' }).orderBy('created_at').orderBy('id');
   if (originals.length === 0 || !payment.settlement_id) return { settlement: null, created: false };
+  const taken = new Map<string, number>(
+    (await trx('gl_posting_lines').where({ payment_id: payment.id, line_type: 'reversal' }).groupBy('reverses_line_id')
+      .select('reverses_line_id', trx.raw('(-sum(amount_cents))::bigint as cents')))
+      .map((row: { reverses_line_id: string; cents: string }) => [row.reverses_line_id, Number(row.cents)]),
+  );
+  const lines = originals
+    .map((original) => ({
+      original,
+      amountCents: Math.abs(Number(original.amount_cents)) - (taken.get(original.id) ?? 0),
+      idempotencyKey: glReversalKey(payment.id, original.payment_application_id ?? original.id),
+    }))
+    .filter((line) => line.amountCents > 0);
+  if (lines.length === 0) {
+    const latest = await trx('gl_posting_lines').where({ payment_id: payment.id, line_type: 'reversal' }).orderBy('created_at', 'desc').orderBy('id', 'desc').first('settlement_id');
+    return { settlement: latest ? await trx('settlements').where({ id: latest.settlement_id }).first() : null, created: false };
+  }
+  const settlement = await placeReversalLines(trx, { payment, lines, now: input.now, workflowIdFor: input.workflowIdFor });
+  return { settlement, created: settlement !== null };
+}
 
+/**
+ * Puts reversal lines of a payment on a settlement, for a whole return and for an amount
+ * taken back alike. While the payment's own batch has posted nothing, the reversal joins that
+ * batch, so the two net out in one posting; otherwise it goes to the dealer's open batch of
+ * the day it arrived. The caller holds the payment row's lock; returns null when the payment
+ * is in no batch or there is nothing to line.
+ */
+export async function placeReversalLines(
+  trx: Trx,
+  input: { payment: Record<string, any>; lines: ReversalLinePlan[]; now: Date; workflowIdFor: WorkflowIdFor; audit?: Record<string, unknown> },
+): Promise<SettlementRow | null> {
+  const { payment } = input;
+  const lines = input.lines.filter((line) => line.amountCents !== 0);
+  if (lines.length === 0 || !payment.settlement_id) return null;
   const home: SettlementRow = await trx('settlements').where({ id: payment.settlement_id }).forUpdate().first();
   const homeCategories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: home.id });
   let target = home;
@@ -173,13 +204,42 @@ export async function queueReversal(trx: Trx, input: { paymentId: string; now: D
     const dealer = await trx('dealers').where({ id: payment.dealer_id }).first('id', 'time_zone', 'settlement_cutoff');
     target = await openSettlementFrom(trx, dealer, settlementBusinessDate(input.now, dealer.time_zone, dealer.settlement_cutoff), input);
   }
-  await insertReversalLines(trx, { settlementId: target.id, paymentId: payment.id, originals });
+  await insertReversalLines(trx, { settlementId: target.id, paymentId: payment.id, lines });
   const refreshed = await refreshSettlement(trx, target.id);
   await recordAudit(trx, {
     dealerId: payment.dealer_id, actorKind: 'system', action: 'settlement.reversal_queued', entityType: 'settlement', entityId: target.id,
-    data: { paymentId: payment.id, paymentNumber: payment.number, settlementNumber: target.number, originalSettlementNumber: home.number, lines: originals.length },
+    data: {
+      paymentId: payment.id, paymentNumber: payment.number, settlementNumber: target.number, originalSettlementNumber: home.number, lines: lines.length,
+      amountCents: lines.reduce((sum, line) => sum + Math.abs(line.amountCents), 0), ...input.audit,
+    },
   });
-  return { settlement: refreshed, created: true };
+  return refreshed;
+}
+
+/**
+ * Money taken back from each payment on these settlements: a reversal counts where its lines
+ * are; a whole-payment return counts what was left of the payment when it came (its amount,
+ * less what refunds and chargebacks had already taken).
+ */
+export async function reversedMoneyOn(db: Knex | Trx, settlementIds: string[]): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  if (settlementIds.length === 0) return result;
+  const lines: Array<{ payment_id: string; idempotency_key: string }> = await db('gl_posting_lines')
+    .whereIn('settlement_id', settlementIds).where('line_type', 'reversal').select('payment_id', 'idempotency_key');
+  if (lines.length === 0) return result;
+  const paymentIds = [...new Set(lines.map((line) => line.payment_id))];
+  const [payments, reversals] = await Promise.all([
+    db('payments').whereIn('id', paymentIds).select('id', 'amount_cents') as Promise<Array<{ id: string; amount_cents: string | number }>>,
+    db('payment_reversals').whereIn('payment_id', paymentIds).select('id', 'payment_id', 'amount_cents') as Promise<Array<{ id: string; payment_id: string; amount_cents: string | number }>>,
+  ]);
+  for (const payment of payments) {
+    const own = reversals.filter((reversal) => reversal.payment_id === payment.id);
+    const named = new Set(lines.filter((line) => line.payment_id === payment.id).map((line) => reversalIdOfKey(line.idempotency_key)));
+    const here = own.filter((reversal) => named.has(reversal.id)).reduce((sum, reversal) => sum + Number(reversal.amount_cents), 0);
+    const wholeReturn = named.has(null) ? Number(payment.amount_cents) - own.reduce((sum, reversal) => sum + Number(reversal.amount_cents), 0) : 0;
+    result.set(payment.id, here + wholeReturn);
+  }
+  return result;
 }
 
 /** Closes an open batch (cutoff reached or closed early by an operator). Idempotent. */
@@ -206,7 +266,8 @@ export async function closeOwnSettlement(trx: Trx, input: { settlementId: string
 /**
  * Recomputes a settlement's totals, its categories' line counts and amounts, and its status
  * from the rows themselves. Gross is what the member payments charged; fees are what the
- * processor costs the dealer; net is gross less fees less payments returned on this batch.
+ * processor costs the dealer; net is gross less fees less the money taken back on this batch
+ * (whole returns, and the amounts of refunds and chargebacks reversed here).
  */
 export async function refreshSettlement(trx: Trx, settlementId: string): Promise<SettlementRow> {
   await trx.raw(
@@ -221,21 +282,19 @@ export async function refreshSettlement(trx: Trx, settlementId: string): Promise
       where c.settlement_id = ? and c.category = x.category`,
     [SETTLEMENT_CATEGORIES as unknown as string[], settlementId, settlementId],
   );
+  const returnedCents = [...(await reversedMoneyOn(trx, [settlementId])).values()].reduce((sum, cents) => sum + cents, 0);
   await trx.raw(
     `update settlements s
         set payment_count = m.payment_count,
             gross_cents = m.gross_cents,
             fee_cents = m.fee_cents,
-            net_cents = m.gross_cents - m.fee_cents - r.returned_cents,
+            net_cents = m.gross_cents - m.fee_cents - ?::bigint,
             updated_at = now()
        from (select count(*)::int as payment_count, coalesce(sum(amount_cents), 0)::bigint as gross_cents,
                     coalesce(sum(processing_cost_cents), 0)::bigint as fee_cents
-               from payments where settlement_id = ?) m,
-            (select coalesce(sum(p.amount_cents), 0)::bigint as returned_cents
-               from payments p
-              where p.id in (select distinct payment_id from gl_posting_lines where settlement_id = ? and line_type = 'reversal')) r
+               from payments where settlement_id = ?) m
       where s.id = ?`,
-    [settlementId, settlementId, settlementId],
+    [returnedCents, settlementId, settlementId],
   );
   return refreshStatus(trx, settlementId);
 }

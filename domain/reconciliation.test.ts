@@ -122,6 +122,46 @@ describe('reconcile', () => {
     expect(short.differences).toEqual([expect.objectContaining({ kind: 'payment_lines_mismatch', drypowderCents: 13_200, otherCents: 13_500 })]);
   });
 
+  it('reconciles a partial refund or chargeback to the cent, against what the processor took back', () => {
+    // 30.00 of P-1 taken back later, over INV-1 (20.00) and INV-2 (10.00), reversed on this batch.
+    const reversals = [
+      line({ key: 'gl:reversal:p1:1:r1', lineType: 'reversal', reversesType: 'invoice_payment', documentId: 'INV-1', amountCents: -2_000, erpPostingId: 'gl_8' }),
+      line({ key: 'gl:reversal:p1:2:r1', lineType: 'reversal', reversesType: 'invoice_payment', documentId: 'INV-2', amountCents: -1_000, erpPostingId: 'gl_9' }),
+    ];
+    const all = [...lines, ...reversals];
+    const base = clean({
+      payments: [payment({ reversedHere: true, reversedHereCents: 3_000, reversedCents: 3_000 })],
+      lines: all,
+      knownKeys: new Set(all.map((l) => l.key)),
+      processor: { available: true, transfers: new Map([['t1', transfer({ reversedCents: 3_000 })]]) },
+      erp: { available: true, postings: all.map((l) => posting(l)) },
+    });
+    const report = reconcile(base);
+    expect(report.differences).toEqual([]);
+    expect(report.agrees).toBe(true);
+    expect(report.drypowder).toMatchObject({ collectedCents: 13_200, returnedCents: 3_000, lineCount: 6, lineCashCents: 10_200, postedCashCents: 10_200 });
+    expect(report.processor).toMatchObject({ collectedCents: 13_200, returnedCents: 3_000 });
+    expect(report.erp).toMatchObject({ postingCount: 6, cashCents: 10_200 });
+    expect(report.summary).toMatch(/\$30\.00 returned/);
+
+    const short = reconcile({ ...base, processor: { available: true, transfers: new Map([['t1', transfer({ reversedCents: 1_000 })]]) } });
+    expect(short.differences).toEqual([expect.objectContaining({ kind: 'return_not_at_processor', drypowderCents: 3_000, otherCents: 1_000 })]);
+    expect(short.differences[0]!.message).toBe('$30.00 of payment P-1 is taken back here, but the processor took back only $10.00.');
+    const unread = reconcile({ ...base, processor: { available: true, transfers: new Map([['t1', transfer()]]) } });
+    expect(unread.differences.map((d) => d.kind)).toEqual(['return_not_at_processor']);
+    // The processor refunded more than Drypowder booked: money it has lost track of.
+    const more = reconcile({ ...base, processor: { available: true, transfers: new Map([['t1', transfer({ reversedCents: 4_000 })]]) } });
+    expect(more.differences).toEqual([expect.objectContaining({ kind: 'reversal_not_booked', drypowderCents: 3_000, otherCents: 4_000 })]);
+    // On the batch the payment settled in, with the refund handled on a later one, a refund at the processor nobody booked shows.
+    const unbooked = reconcile(clean({ processor: { available: true, transfers: new Map([['t1', transfer({ reversedCents: 500 })]]) } }));
+    expect(unbooked.differences.map((d) => [d.kind, d.otherCents])).toEqual([['reversal_not_booked', 500]]);
+    const bookedElsewhere = reconcile(clean({
+      payments: [payment({ reversedElsewhere: true, reversedCents: 500 })],
+      processor: { available: true, transfers: new Map([['t1', transfer({ reversedCents: 500 })]]) },
+    }));
+    expect(bookedElsewhere.differences).toEqual([]);
+  });
+
   it('never claims agreement for a side it could not read', () => {
     const report = reconcile(clean({ erp: { available: false, reason: 'posted by file; no ERP connection' } }));
     expect(report.differences).toEqual([]);

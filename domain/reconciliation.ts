@@ -24,6 +24,13 @@ export interface ReconPayment {
   reversedHere: boolean;
   /** Its return is reversed on another settlement (so the processor may show it returned). */
   reversedElsewhere: boolean;
+  /**
+   * Money taken back from it on the settlements compared (a whole return, or the amounts of
+   * refunds and chargebacks reversed here). Absent: all of it when reversed here.
+   */
+  reversedHereCents?: number;
+  /** Money Drypowder has taken back from it in all, on any settlement. Absent: all of it once reversed anywhere. */
+  reversedCents?: number;
 }
 
 export interface ReconLine {
@@ -46,6 +53,8 @@ export interface ProcessorTransfer {
   status: string;
   /** Returned (ACH), reversed or refunded in full. */
   returned: boolean;
+  /** Money the processor has taken back of it (refunds, chargebacks lost, a return). Absent: all of it when returned, else none. */
+  reversedCents?: number;
 }
 
 export interface LedgerPosting {
@@ -77,6 +86,7 @@ export interface Difference {
     | 'transfer_amount_mismatch'
     | 'transfer_not_completed'
     | 'return_not_at_processor'
+    | 'reversal_not_booked'
     | 'line_not_posted'
     | 'line_missing_in_ledger'
     | 'ledger_amount_mismatch'
@@ -106,6 +116,10 @@ export function cashEffect(type: LineType, reversesType: LineType | null, amount
   return SIGN[type] * magnitude;
 }
 
+const reversedHereOf = (payment: ReconPayment) => payment.reversedHereCents ?? (payment.reversedHere ? payment.amountCents : 0);
+const bookedReversalOf = (payment: ReconPayment) => payment.reversedCents ?? (payment.reversedHere || payment.reversedElsewhere ? payment.amountCents : 0);
+const processorReversalOf = (transfer: ProcessorTransfer) => transfer.reversedCents ?? (transfer.returned ? transfer.amountCents : 0);
+
 const dollars = (cents: number) => `${cents < 0 ? '-' : ''}$${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 export function reconcile(input: ReconInput): ReconReport {
@@ -127,7 +141,7 @@ export function reconcile(input: ReconInput): ReconReport {
   const drypowder = {
     paymentCount: members.length,
     collectedCents: members.reduce((sum, payment) => sum + payment.amountCents, 0),
-    returnedCents: returned.reduce((sum, payment) => sum + payment.amountCents, 0),
+    returnedCents: returned.reduce((sum, payment) => sum + reversedHereOf(payment), 0),
     lineCount: input.lines.length,
     lineCashCents: input.lines.reduce((sum, line) => sum + cashEffect(line.lineType, line.reversesType, line.amountCents), 0),
     postedLineCount: input.lines.filter((line) => line.status === 'posted').length,
@@ -148,14 +162,21 @@ export function reconcile(input: ReconInput): ReconReport {
       }
       count += 1;
       if (payment.member) collected += transfer.amountCents;
-      if (transfer.returned) returnedAtProcessor += transfer.amountCents;
+      returnedAtProcessor += processorReversalOf(transfer);
       if (transfer.amountCents !== payment.amountCents) {
         differences.push({ kind: 'transfer_amount_mismatch', paymentNumber: payment.number, drypowderCents: payment.amountCents, otherCents: transfer.amountCents, message: `Payment ${payment.number} is ${dollars(payment.amountCents)} here but ${dollars(transfer.amountCents)} at the processor.` });
       }
-      if (payment.reversedHere && !transfer.returned) {
-        differences.push({ kind: 'return_not_at_processor', paymentNumber: payment.number, drypowderCents: payment.amountCents, message: `Payment ${payment.number} is reversed here, but its transfer is ${transfer.status} at the processor, not returned.` });
+      // A late return, refund or chargeback: what Drypowder took back must be what the processor took.
+      const booked = bookedReversalOf(payment);
+      const atProcessor = processorReversalOf(transfer);
+      if (payment.reversedHere && atProcessor < booked) {
+        differences.push(atProcessor === 0
+          ? { kind: 'return_not_at_processor', paymentNumber: payment.number, drypowderCents: booked, otherCents: 0, message: `Payment ${payment.number} is reversed here, but its transfer is ${transfer.status} at the processor, not returned.` }
+          : { kind: 'return_not_at_processor', paymentNumber: payment.number, drypowderCents: booked, otherCents: atProcessor, message: `${dollars(booked)} of payment ${payment.number} is taken back here, but the processor took back only ${dollars(atProcessor)}.` });
       } else if (payment.member && !payment.reversedHere && transfer.status !== 'completed' && !(payment.reversedElsewhere && transfer.returned)) {
         differences.push({ kind: 'transfer_not_completed', paymentNumber: payment.number, drypowderCents: payment.amountCents, message: `Payment ${payment.number} is settled here but its transfer is ${transfer.status} at the processor.` });
+      } else if (atProcessor > booked) {
+        differences.push({ kind: 'reversal_not_booked', paymentNumber: payment.number, drypowderCents: booked, otherCents: atProcessor, message: `The processor took back ${dollars(atProcessor)} of payment ${payment.number}, but Drypowder has booked only ${dollars(booked)} as taken back.` });
       }
     }
     processor = { available: true, transferCount: count, collectedCents: collected, returnedCents: returnedAtProcessor };

@@ -56,7 +56,19 @@ export function settlementStatusFor(current: SettlementStatus, categories: Reado
 
 /** Idempotency keys sent to the ERP: derived from business ids, so every retry names the same line. */
 export const glLineKey = (paymentId: string, applicationId: number | string) => `gl:${paymentId}:${applicationId}`;
-export const glReversalKey = (paymentId: string, applicationId: number | string) => `gl:reversal:${paymentId}:${applicationId}`;
+/**
+ * A reversal line's key. A payment returned in full (the original return path) reverses each
+ * line once, so payment and application name it; an amount taken back later (a refund, a
+ * chargeback) may reverse the same application again, so it also names its reversal.
+ */
+export const glReversalKey = (paymentId: string, applicationId: number | string, reversalId?: string) =>
+  reversalId ? `gl:reversal:${paymentId}:${applicationId}:${reversalId}` : `gl:reversal:${paymentId}:${applicationId}`;
+
+/** The reversal a reversal line's key names (null for a whole-payment return), whatever retry it is on. */
+export function reversalIdOfKey(key: string): string | null {
+  const parts = key.replace(/:retry-\d+$/, '').split(':');
+  return parts[0] === 'gl' && parts[1] === 'reversal' && parts.length === 5 ? parts[4]! : null;
+}
 
 /**
  * A line Spruce refused can be sent again once the operator fixed the cause, but the ERP
