@@ -9,6 +9,7 @@ import { createMoovClient } from '../integrations/moov';
 import { moovProcessor } from '../integrations/moov-processor';
 import { ProcessorRejection, TransferNotReversible, type TransferSnapshot } from '../integrations/payment-processor';
 import type { PaymentRefusalType } from '../workflows/payment-definitions';
+import { queueEmail } from '../db/email-outbox';
 
 /**
  * Side effects of the payment workflow. Each activity is safe to retry: processor calls
@@ -221,7 +222,7 @@ async function disableUnusableBankAccount(trx: import('knex').Knex.Transaction, 
 async function alertOperators(trx: import('knex').Knex.Transaction, payment: Record<string, any>, subject: string, text: string): Promise<void> {
   const admins = await trx('operator_users').where({ dealer_id: payment.dealer_id, status: 'active' }).select('email');
   for (const admin of admins) {
-    await trx('email_outbox').insert({ dealer_id: payment.dealer_id, kind: 'payment_alert', to_address: admin.email, subject, text_body: text, dedupe_key: `alert:${payment.id}:${subject}:${admin.email}` }).onConflict('dedupe_key').ignore();
+    await queueEmail(trx, { dealerId: payment.dealer_id, kind: 'payment_alert', to: admin.email, subject, text, dedupeKey: `alert:${payment.id}:${subject}:${admin.email}`, paymentId: payment.id });
   }
   await recordAudit(trx, { dealerId: payment.dealer_id, actorKind: 'system', action: 'payment.operator_alerted', entityType: 'payment', entityId: payment.id, data: { subject } });
 }

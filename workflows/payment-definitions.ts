@@ -59,7 +59,7 @@ export interface PaymentState {
 }
 
 /** What the customer is emailed about, once each per payment (the dedupe key is payment + event). */
-export type PaymentNoticeEvent = 'submitted' | 'settled' | 'failed' | 'returned' | 'terminated' | 'refunded';
+export type PaymentNoticeEvent = 'submitted' | 'settled' | 'failed' | 'returned' | 'terminated' | 'refunded' | 'charged_back' | 'reversed_partly';
 
 /** Marks the payment workflow's customer emails; histories recorded before them replay without. */
 export const CUSTOMER_EMAILS_PATCH = 'payment-customer-emails';
