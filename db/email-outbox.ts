@@ -122,8 +122,9 @@ export interface CustomerEmailRow {
   sent_at: Date | null;
 }
 
-/** The emails to or about one customer account of a dealer, newest first. */
-export async function customerEmails(db: Knex, dealerId: string, customerAccountId: string, page: { limit: number; offset: number }): Promise<{ rows: CustomerEmailRow[]; total: number }> {
+/** The emails to or about one customer account of a dealer, newest first; null when the dealer has no such account. */
+export async function customerEmails(db: Knex, dealerId: string, customerAccountId: string, page: { limit: number; offset: number }): Promise<{ rows: CustomerEmailRow[]; total: number } | null> {
+  if (!(await db('customer_accounts').where({ id: customerAccountId, dealer_id: dealerId }).first('id'))) return null;
   const scope = () => db('email_outbox').where({ dealer_id: dealerId, customer_account_id: customerAccountId });
   const [rows, count] = await Promise.all([
     scope().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit).offset(page.offset)
