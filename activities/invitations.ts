@@ -4,7 +4,8 @@ import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
 import { recordAudit } from '../db/audit';
 import { expireInvitation, type InvitationRowStatus } from '../db/invitations';
-import { sharedMailer } from '../integrations/mailer';
+import { queueEmail, queuedEmailId } from '../db/email-outbox';
+import { deliverNow, outboxMessageId } from '../services/email-relay';
 import { portalLink } from '../domain/portal-links';
 import { invitationEmail } from './invitation-email';
 
@@ -16,9 +17,10 @@ export type SendInvitationResult = { sent: true } | { sent: false; status: Invit
 export function createInvitationActivities({ db, config }: ActivityDeps) {
   return {
     /**
-     * Issues a fresh registration token and emails it. The token exists in plain text only in
-     * the email: the row keeps its SHA-256. A retry after a lost acknowledgement issues a new
-     * token and a new email, which makes the earlier link invalid — never two live links.
+     * Issues a fresh registration token and queues the email carrying it, in one transaction,
+     * then asks the relay to deliver it at once. The token exists in plain text only in the
+     * email: the row keeps its SHA-256. A retry finds the email already queued and issues
+     * nothing new, so there is one email and one live link; the relay retries the delivery.
      */
     async sendInvitationEmail({ invitationId }: { invitationId: string }): Promise<SendInvitationResult> {
       const row = await db('invitations as i')
@@ -38,31 +40,45 @@ export function createInvitationActivities({ db, config }: ActivityDeps) {
         return { sent: false, status: status === 'missing' ? 'expired' : status };
       }
 
-      // Same shape as every other single-use token (api/auth/tokens.ts): 32 random bytes, SHA-256 stored.
-      const token = randomBytes(32).toString('base64url');
-      const hash = createHash('sha256').update(token).digest('hex');
-      const updated = await db('invitations').where({ id: invitationId, status: 'pending' }).update({ token_hash: hash, updated_at: db.fn.now() });
-      if (updated === 0) {
-        const current = await db('invitations').where({ id: invitationId }).first('status');
-        return { sent: false, status: current?.status ?? 'superseded' };
+      const dedupeKey = `invitation:${invitationId}`;
+      const already = await queuedEmailId(db, dedupeKey);
+      if (already) {
+        await deliverNow(db, config, [already]);
+        return { sent: true };
       }
 
-      const email = invitationEmail({
-        to: row.email,
-        dealerName: row.dealer_name,
-        accountName: row.account_name,
-        erpAccountId: row.erp_account_id,
-        registerUrl: portalLink(config.PUBLIC_URL, 'register', token),
-        declineUrl: portalLink(config.PUBLIC_URL, 'decline', token),
-        expiresAt: new Date(row.expires_at),
-        dealerTimeZone: row.time_zone,
+      const queued = await db.transaction(async (trx): Promise<{ emailId: string } | { status: InvitationRowStatus }> => {
+        const current = await trx('invitations').where({ id: invitationId }).forUpdate().first('status');
+        if (current?.status !== 'pending') return { status: current?.status ?? 'superseded' };
+        // A twin attempt that got the lock first has queued the email with its token: keep it.
+        const twin = await queuedEmailId(trx, dedupeKey);
+        if (twin) return { emailId: twin };
+        // Same shape as every other single-use token (api/auth/tokens.ts): 32 random bytes, SHA-256 stored.
+        const token = randomBytes(32).toString('base64url');
+        const hash = createHash('sha256').update(token).digest('hex');
+        await trx('invitations').where({ id: invitationId }).update({ token_hash: hash, sent_at: trx.fn.now(), updated_at: trx.fn.now() });
+        const email = invitationEmail({
+          to: row.email,
+          dealerName: row.dealer_name,
+          accountName: row.account_name,
+          erpAccountId: row.erp_account_id,
+          registerUrl: portalLink(config.PUBLIC_URL, 'register', token),
+          declineUrl: portalLink(config.PUBLIC_URL, 'decline', token),
+          expiresAt: new Date(row.expires_at),
+          dealerTimeZone: row.time_zone,
+        });
+        const emailId = await queueEmail(trx, {
+          dealerId: row.dealer_id, kind: 'customer_invite', to: email.to, subject: email.subject, text: email.text, html: email.html ?? null, dedupeKey,
+          customerAccountId: row.customer_account_id,
+        });
+        await recordAudit(trx, {
+          dealerId: row.dealer_id, actorKind: 'system', action: 'invitation.sent', entityType: 'invitation', entityId: invitationId,
+          data: { customer_account_id: row.customer_account_id, email: row.email, messageId: outboxMessageId(emailId) },
+        });
+        return { emailId };
       });
-      const { messageId } = await sharedMailer(config).send(email);
-      await db('invitations').where({ id: invitationId }).update({ sent_at: db.fn.now(), updated_at: db.fn.now() });
-      await recordAudit(db, {
-        dealerId: row.dealer_id, actorKind: 'system', action: 'invitation.sent', entityType: 'invitation', entityId: invitationId,
-        data: { customer_account_id: row.customer_account_id, email: row.email, messageId },
-      });
+      if ('status' in queued) return { sent: false, status: queued.status };
+      await deliverNow(db, config, [queued.emailId]);
       return { sent: true };
     },
 

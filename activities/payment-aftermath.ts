@@ -5,12 +5,12 @@ import type { createPaymentActivities } from './payments';
 import { refreshAccountStats } from '../db/account-stats';
 import { alertOperators } from '../db/operator-alerts';
 import { paymentBooks, type PaymentBooks } from '../db/payment-books';
-import { disputesOfPayment, upsertDispute, type PaymentDisputeRow } from '../db/payment-disputes';
-import { reversePaymentAmount } from '../db/payment-reversals';
+import { disputesOfPayment, upsertDispute, type DisputeRow } from '../db/payment-disputes';
+import { reversePaymentAmount, reversibleApplications } from '../db/payment-reversals';
 import { transitionPayment } from '../db/payments';
 import { achReturnOperatorWords } from '../domain/ach-returns';
 import { formatCents } from '../domain/money';
-import { isRefusal } from '../domain/refusal';
+import { validateItemRefund } from '../domain/reversal-allocation';
 import { createMoovClient } from '../integrations/moov';
 import { moovProcessor } from '../integrations/moov-processor';
 import { ProcessorRejection, TransferNotReversible, type DisputeSnapshot } from '../integrations/payment-processor';
@@ -159,12 +159,11 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
         throw refusal('RefundInvalid', `Payment ${books.number} can be refunded at most ${formatCents(remaining)}${Number(books.reversed_cents) > 0 ? ` (${formatCents(Number(books.reversed_cents))} has already gone back)` : ''}.`);
       }
       // Checked before any money moves: an item the payment did not pay is refused here, not after the refund.
-      await db.transaction(async (trx) => {
-        await reversePaymentAmount(trx, { paymentId: books.id, kind: 'refund', sourceId: `check:${request.requestId}`, amountCents, reason: request.reason ?? '', items: request.items, now: new Date(), workflowIdFor: settlementWorkflowId, dryRun: true });
-      }).catch((error: unknown) => {
-        if (isRefusal(error)) throw refusal('RefundInvalid', error.message);
-        throw error;
-      });
+      const items = request.items?.map((item) => ({ applicationId: Number(item.applicationId), amountCents: item.amountCents }));
+      if (items) {
+        const problems = validateItemRefund(await reversibleApplications(db, books.id), items);
+        if (problems.length) throw refusal('RefundInvalid', problems.join(' '));
+      }
       const refund = await processor().refund(books.moov_transfer_id, { idempotencyKey: `refund-${request.requestId}`, amountCents }).catch((error: unknown) => {
         if (error instanceof TransferNotReversible) throw refusal('RefundNotPossible', `The processor cannot send payment ${books.number}'s money back: ${error.message}`);
         if (error instanceof ProcessorRejection) throw refusal('RefundNotPossible', `The processor refused the refund of payment ${books.number}: ${error.message}`);
@@ -173,7 +172,7 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
       const reason = request.reason?.trim() ?? '';
       const result = await db.transaction(async (trx) => {
         const reversal = await reversePaymentAmount(trx, {
-          paymentId: books.id, kind: 'refund', sourceId: refund.refundId, amountCents, reason, actorId: request.actorId, items: request.items,
+          paymentId: books.id, kind: 'refund', sourceId: refund.refundId, amountCents, reason, actorId: request.actorId, items,
           processorStatus: refund.processorStatus, now: new Date(), workflowIdFor: settlementWorkflowId,
         });
         if (reversal.full) {
@@ -191,6 +190,6 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
   };
 }
 
-function disputeSentence(row: PaymentDisputeRow): string {
+function disputeSentence(row: DisputeRow): string {
   return `Card dispute for ${formatCents(Number(row.amount_cents))}${row.network_reason ? ` (${row.network_reason})` : ''}`;
 }

@@ -23,6 +23,12 @@ export interface PaymentNoticeFacts {
   returnCode: string | null;
   /** Whether the processor cancelled the transfer before money moved, refunded it, or it never reached the processor. */
   termination: 'cancelled' | 'refunded' | 'not_sent';
+  /** What took money back after the payment had cleared (a chargeback, a refund, a return), when known. */
+  reversal?: { kind: 'ach_return' | 'chargeback' | 'refund'; amountCents: number; networkReason: string | null } | null;
+  /** The items this event made open again, with what of each is owed again. */
+  reopened?: Array<{ label: string; amountCents: number }>;
+  /** Opens the portal's Pay page with the reopened items chosen. */
+  payLink?: string | null;
 }
 
 export interface PaymentNotice {
@@ -86,6 +92,26 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
           opening: `${facts.dealerName} refunded your payment of ${amount} to your ${rail}. Refunds usually appear within 5 to 10 business days.`,
           next: [`These items are open again. Contact ${facts.dealerName} with any questions about what you owe.`],
         };
+      case 'charged_back':
+        return {
+          subject: `Payment ${facts.number} was taken back by your card issuer`,
+          opening: `Your card issuer took back your payment of ${amount} to ${facts.dealerName} after the charge was disputed (a chargeback)${disputeWords(facts)}. The money is back on your card, so the items below are unpaid again.`,
+          next: [`Please pay the items again in the Payments portal, or contact ${facts.dealerName} if you think this is a mistake.`],
+        };
+      case 'reversed_partly': {
+        const part = formatCents(facts.reversal?.amountCents ?? 0);
+        return facts.reversal?.kind === 'chargeback'
+          ? {
+            subject: `Part of payment ${facts.number} was taken back by your card issuer`,
+            opening: `Your card issuer took back ${part} of your payment of ${amount} to ${facts.dealerName} after the charge was disputed (a chargeback)${disputeWords(facts)}. That money is back on your card, so what it paid is owed again.`,
+            next: [`The rest of the payment stands. Please pay what is open again in the Payments portal, or contact ${facts.dealerName} if you think this is a mistake.`],
+          }
+          : {
+            subject: `Part of payment ${facts.number} has been refunded`,
+            opening: `${facts.dealerName} refunded ${part} of your payment of ${amount} to your ${rail}. Refunds usually appear within 5 to 10 business days.`,
+            next: [`The rest of the payment stands. Contact ${facts.dealerName} with any questions about what you owe.`],
+          };
+      }
     }
   })();
 
@@ -97,13 +123,35 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
   ];
   const lines = facts.lines.map((line) => `  ${line.label}: ${formatCents(line.amountCents)}`);
   const heading = event === 'submitted' ? 'What it pays:' : event === 'settled' ? 'What it paid:' : 'What it was for:';
-  const text = [opening, '', ...details, '', heading, ...lines, '', ...next].join('\n');
+  // Only a partial reversal needs its own list: otherwise everything the payment paid is open again.
+  const reopened = event === 'reversed_partly' && facts.reopened?.length ? facts.reopened : [];
+  const reopenedHeading = 'Open again:';
+  const link = REOPENING_EVENTS.has(event) && facts.payLink ? facts.payLink : null;
+  const linkWords = 'Pay the open items:';
+  const text = [
+    opening, '', ...details, '', heading, ...lines, '',
+    ...(reopened.length > 0 ? [reopenedHeading, ...reopened.map((line) => `  ${line.label}: ${formatCents(line.amountCents)}`), ''] : []),
+    ...next,
+    ...(link ? ['', linkWords, link] : []),
+  ].join('\n');
+  const table = (rows: Array<{ label: string; amountCents: number }>) =>
+    `<table style="border-collapse:collapse">${rows.map((line) => `<tr><td style="padding:2px 16px 2px 0">${escapeHtml(line.label)}</td><td style="text-align:right">${escapeHtml(formatCents(line.amountCents))}</td></tr>`).join('')}</table>`;
   const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1f2933;max-width:560px">
 <p>${escapeHtml(opening)}</p>
 <p>${details.map(escapeHtml).join('<br>')}</p>
 <p><strong>${escapeHtml(heading)}</strong></p>
-<table style="border-collapse:collapse">${facts.lines.map((line) => `<tr><td style="padding:2px 16px 2px 0">${escapeHtml(line.label)}</td><td style="text-align:right">${escapeHtml(formatCents(line.amountCents))}</td></tr>`).join('')}</table>
+${table(facts.lines)}
+${reopened.length > 0 ? `<p><strong>${escapeHtml(reopenedHeading)}</strong></p>\n${table(reopened)}` : ''}
 ${next.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
+${link ? `<p><a href="${escapeHtml(link)}">Pay the open items</a></p>` : ''}
 </body></html>`;
   return { subject, text, html };
+}
+
+/** The events after which items the customer had paid are open again: their email links to paying them. */
+const REOPENING_EVENTS = new Set<PaymentNoticeEvent>(['failed', 'returned', 'terminated', 'refunded', 'charged_back', 'reversed_partly']);
+
+function disputeWords(facts: PaymentNoticeFacts): string {
+  const reason = facts.reversal?.networkReason?.trim();
+  return reason ? ` (reason given: ${reason.charAt(0).toLowerCase()}${reason.slice(1)})` : '';
 }

@@ -1,11 +1,21 @@
 import type { ActivityDeps } from '.';
 import { queueEmail } from '../db/email-outbox';
-import { sharedMailer } from '../integrations/mailer';
-import { relayDueEmails } from '../services/email-relay';
+import { noticeReversal, reopenedItems, type NoticeReversal } from '../db/payment-notice-items';
+import { portalPayLink } from '../domain/portal-links';
+import { deliverNow } from '../services/email-relay';
 import type { PaymentNoticeEvent } from '../workflows/payment-definitions';
 import { paymentNoticeEmail, type PaymentNoticeFacts } from './payment-notice-email';
 
 const LINE_LABEL: Record<string, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit applied', discount: 'Statement discount' };
+
+/** Which reversal a notice is about: money taken back after clearing is recorded as one (db/payment-notice-items.ts). */
+const REVERSAL_KINDS: Partial<Record<PaymentNoticeEvent, NoticeReversal['kind'][]>> = {
+  returned: ['ach_return'],
+  charged_back: ['chargeback'],
+  refunded: ['refund'],
+  reversed_partly: ['chargeback', 'refund', 'ach_return'],
+};
+const REOPENING: ReadonlySet<PaymentNoticeEvent> = new Set(['failed', 'returned', 'terminated', 'refunded', 'charged_back', 'reversed_partly']);
 
 /**
  * Customer emails about a payment, sent from the payment workflow at submission and at each
@@ -15,7 +25,12 @@ const LINE_LABEL: Record<string, string> = { invoice: 'Invoice', debit: 'Debit a
  */
 export function createPaymentNoticeActivities({ db, config, logger }: ActivityDeps) {
   return {
-    async sendPaymentNotice({ paymentId, event }: { paymentId: string; event: PaymentNoticeEvent }): Promise<{ emailId: string | null }> {
+    /**
+     * `reversalId` names the reversal a `reversed_partly` (or chargeback/refund) notice is about;
+     * without it, the payment's latest of the matching kind. A payment can be given back in
+     * parts more than once, so those notices are one per reversal, not one per event.
+     */
+    async sendPaymentNotice({ paymentId, event, reversalId }: { paymentId: string; event: PaymentNoticeEvent; reversalId?: string }): Promise<{ emailId: string | null }> {
       const payment = await db('payments as p')
         .join('dealers as d', 'd.id', 'p.dealer_id')
         .join('customer_accounts as ca', 'ca.id', 'p.customer_account_id')
@@ -40,6 +55,9 @@ export function createPaymentNoticeActivities({ db, config, logger }: ActivityDe
         .where('pa.payment_id', paymentId)
         .orderBy('pa.id')
         .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number');
+      const kinds = REVERSAL_KINDS[event];
+      const reversal = kinds ? await noticeReversal(db, paymentId, { reversalId, kinds }) : null;
+      const reopened = REOPENING.has(event) ? await reopenedItems(db, paymentId, reversal?.id ?? null) : [];
       const facts: PaymentNoticeFacts = {
         number: payment.number,
         method: payment.method,
@@ -59,17 +77,17 @@ export function createPaymentNoticeActivities({ db, config, logger }: ActivityDe
         failureReason: payment.failure_reason,
         returnCode: payment.return_code,
         termination: !payment.moov_transfer_id ? 'not_sent' : /^refunded/.test(payment.moov_status ?? '') ? 'refunded' : 'cancelled',
+        reversal,
+        reopened: reopened.map((item) => ({ label: `${LINE_LABEL[item.itemType] ?? item.itemType} ${item.number}`.trim(), amountCents: item.amountCents })),
+        payLink: reopened.length > 0 ? portalPayLink(config.PUBLIC_URL, payment.dealer_id, reopened.map((item) => item.itemId)) : null,
       };
       const email = paymentNoticeEmail(event, facts);
       const emailId = await queueEmail(db, {
-        dealerId: payment.dealer_id, kind: `payment_${event}`, to, subject: email.subject, text: email.text, html: email.html, dedupeKey: `payment:${paymentId}:${event}`,
+        dealerId: payment.dealer_id, kind: `payment_${event}`, to, subject: email.subject, text: email.text, html: email.html, dedupeKey: reversal && event !== 'returned' ? `payment:${paymentId}:${event}:${reversal.id}` : `payment:${paymentId}:${event}`,
+        customerAccountId: payment.customer_account_id, paymentId,
       });
-      try {
-        await relayDueEmails(db, sharedMailer(config), { ids: [emailId] });
-      } catch (error) {
-        // Queued is enough: the relay's next pass delivers it.
-        logger.warn({ err: error, paymentId, event }, 'payment email queued; immediate delivery failed');
-      }
+      // Queued is enough: if this does not get it out, the relay's next pass does.
+      await deliverNow(db, config, [emailId]);
       return { emailId };
     },
   };

@@ -12,6 +12,7 @@ import { createMoovClient } from '../integrations/moov';
 import { moovProcessor } from '../integrations/moov-processor';
 import { ProcessorRejection, TransferNotReversible, type TransferSnapshot } from '../integrations/payment-processor';
 import type { PaymentRefusalType } from '../workflows/payment-definitions';
+import { queueEmail } from '../db/email-outbox';
 
 /**
  * Side effects of the payment workflow. Each activity is safe to retry: processor calls

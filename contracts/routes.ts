@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listQuery } from './list';
 import * as operatorAuth from './operator/auth';
 import * as auditEvents from './operator/audit-events';
+import * as customerEmails from './operator/customer-emails';
 import * as customers from './operator/customers';
 import * as dashboard from './operator/dashboard';
 import * as ingestion from './operator/ingestion-runs';
@@ -86,6 +87,7 @@ const operatorRoutes: RouteContract[] = [
   operator('GET', '/customers/summary', 'Customers', 'Stats panel over the accounts the filter selects', { listFilter: customers.customerFilter, responses: { 200: customers.customerSummary } }),
   operator('GET', '/customers/export.csv', 'Customers', 'The filtered, sorted list as CSV', { listFilter: customers.customerFilter, responses: { 200: csv('One row per account, money as decimals, one column per priority component') } }),
   operator('GET', '/customers/:id', 'Customers', "One account's summary", { responses: { 200: customers.customerDetail } }),
+  operator('GET', '/customers/:id/emails', 'Customers', 'Emails sent to or about the account (invitations, payment notices, receipts), newest first, with delivery status and the SMTP answer', list(customerEmails.customerEmailFilter, customerEmails.customerEmailRow)),
   operator('POST', '/customers/:id/portal-access/disable', 'Customers', 'Turn the account\'s Payments portal access off', { roles: BOTH_ROLES, body: customers.portalAccessDisableBody, responses: { 200: customers.customerDetail } }),
   operator('POST', '/customers/:id/portal-access/restore', 'Customers', 'Turn the account\'s Payments portal access back on', { roles: BOTH_ROLES, body: customers.portalAccessRestoreBody, responses: { 200: customers.customerDetail } }),
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit } from './audit';
+import { queueEmail } from './email-outbox';
 
 export interface OperatorAlert {
   paymentId: string;
@@ -17,9 +18,7 @@ export interface OperatorAlert {
 export async function alertOperators(trx: Knex.Transaction, alert: OperatorAlert): Promise<void> {
   const operators = await trx('operator_users').where({ dealer_id: alert.dealerId, status: 'active' }).select('email');
   for (const operator of operators) {
-    await trx('email_outbox')
-      .insert({ dealer_id: alert.dealerId, kind: 'payment_alert', to_address: operator.email, subject: alert.subject, text_body: alert.text, dedupe_key: `alert:${alert.paymentId}:${alert.key}:${operator.email}` })
-      .onConflict('dedupe_key').ignore();
+    await queueEmail(trx, { dealerId: alert.dealerId, kind: 'payment_alert', to: operator.email, subject: alert.subject, text: alert.text, dedupeKey: `alert:${alert.paymentId}:${alert.key}:${operator.email}`, paymentId: alert.paymentId });
   }
   await recordAudit(trx, { dealerId: alert.dealerId, actorKind: 'system', action: 'payment.operator_alerted', entityType: 'payment', entityId: alert.paymentId, data: { subject: alert.subject, key: alert.key } });
 }

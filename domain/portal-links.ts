@@ -6,3 +6,11 @@ export type PortalEmailRoute = 'register' | 'decline' | 'reset-password';
 
 export const portalLink = (publicUrl: string, route: PortalEmailRoute, token: string) =>
   `${publicUrl.replace(/\/+$/, '')}/portal/#/${route}?token=${encodeURIComponent(token)}`;
+
+/**
+ * The portal's Pay page for one supplier with these items chosen (`#/pay/<dealerId>?items=a,b`):
+ * the link a customer gets when items they had paid are open again. The portal selects those
+ * still open and says which were paid meanwhile.
+ */
+export const portalPayLink = (publicUrl: string, dealerId: string, itemIds: readonly string[]) =>
+  `${publicUrl.replace(/\/+$/, '')}/portal/#/pay/${encodeURIComponent(dealerId)}${itemIds.length > 0 ? `?items=${itemIds.map(encodeURIComponent).join(',')}` : ''}`;

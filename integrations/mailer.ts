@@ -19,7 +19,8 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+  /** `response` is the SMTP server's answer to the message ("250 OK: queued as …"). */
+  send(email: OutgoingEmail): Promise<{ messageId: string; response: string | null }>;
   close(): void;
 }
 
@@ -29,7 +30,12 @@ export interface MailerSettings {
 }
 
 export function createMailer(settings: MailerSettings): Mailer {
-  const transport: Transporter = nodemailer.createTransport(settings.SMTP_URL, { from: settings.MAIL_FROM });
+  // Every wait is bounded well inside the relay's lease (services/email-relay.ts), so a hung
+  // server fails the attempt before another relay may claim the same row and send it again.
+  const transport: Transporter = nodemailer.createTransport(
+    { url: settings.SMTP_URL, connectionTimeout: 20_000, greetingTimeout: 15_000, socketTimeout: 45_000 },
+    { from: settings.MAIL_FROM },
+  );
   return {
     async send(email) {
       const info = await transport.sendMail({
@@ -40,7 +46,7 @@ export function createMailer(settings: MailerSettings): Mailer {
         attachments: email.attachments,
         messageId: email.messageId,
       });
-      return { messageId: info.messageId };
+      return { messageId: info.messageId, response: typeof info.response === 'string' ? info.response : null };
     },
     close() {
       transport.close();
@@ -58,6 +64,15 @@ export function sharedMailer(settings: MailerSettings): Mailer {
     shared.set(key, mailer);
   }
   return mailer;
+}
+
+/** The SMTP server's answer carried by a failed send, when the server answered at all. */
+export function smtpAnswerOf(error: unknown): { response: string | null; code: number | null } {
+  const detail = error as { response?: unknown; responseCode?: unknown } | null;
+  return {
+    response: typeof detail?.response === 'string' ? detail.response : null,
+    code: typeof detail?.responseCode === 'number' ? detail.responseCode : null,
+  };
 }
 
 /** Escapes text for the HTML part of an email. */

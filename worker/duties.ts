@@ -3,7 +3,7 @@ import type { Db } from '../db/connection';
 import { sharedMailer } from '../integrations/mailer';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
-import { relayDueEmails } from '../services/email-relay';
+import { relayDueEmails, type RelayOptions } from '../services/email-relay';
 import { ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
 import { startOrphanedPayments } from '../workflows/payment-client';
 
@@ -35,11 +35,11 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEv
 }
 
 /**
- * Delivers `email_outbox` rows every `everyMs` (operator invitations and alerts; customer
- * payment notices the payment workflow could not send at once). Safe on every worker: each
+ * Delivers `email_outbox` rows every `everyMs`: everything the product writes waits there, and
+ * what its writer could not send at once (SMTP down) goes out here. Safe on every worker: each
  * row is claimed by one relay (services/email-relay.ts). A pass runs until nothing is due.
  */
-export function startEmailRelay(db: Db, cfg: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, everyMs = 2_000, scope: { dealerId?: string } = {}): () => void {
+export function startEmailRelay(db: Db, cfg: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, everyMs = 2_000, scope: Pick<RelayOptions, 'dealerId' | 'retryDelayMs'> = {}): () => void {
   let running = false;
   const pass = async () => {
     if (running) return;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { auditEventRoutes } from './audit-events';
+import { customerEmailRoutes } from './customer-emails';
 import { customerRoutes } from './customers';
 import { dashboardRoutes } from './dashboard';
 import { failureDecisionRoutes } from './failure-decisions';
@@ -20,6 +21,7 @@ import { settlementRoutes } from './settlements';
 export function operatorRoutes(deps: AppDeps): Router {
   const router = Router();
   router.use(customerRoutes(deps));
+  router.use(customerEmailRoutes(deps));
   router.use(portalAccessRoutes(deps));
   router.use(ingestionRunRoutes(deps));
   router.use(invitationRoutes(deps));

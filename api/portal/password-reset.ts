@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { activePortalLogin, issuePasswordResetToken, resetPortalPassword } from '../../db/portal-users';
-import { escapeHtml, sharedMailer } from '../../integrations/mailer';
+import { queueEmail } from '../../db/email-outbox';
+import { escapeHtml } from '../../integrations/mailer';
+import { deliverNow } from '../../services/email-relay';
 import { logger } from '../../runtime/logger';
 import { portalLink } from '../../domain/portal-links';
 import { hashPassword, passwordProblem } from '../auth/passwords';
@@ -32,12 +34,17 @@ export function passwordResetRoutes({ db, config }: AppDeps): Router {
       const { token, hash } = newToken();
       await issuePasswordResetToken(db, user.id, hash, new Date(Date.now() + PASSWORD_RESET_TTL_MS));
       const link = portalLink(config.PUBLIC_URL, 'reset-password', token);
-      await sharedMailer(config).send({
+      // Through the outbox like every email: an SMTP outage delays the link, it does not lose it.
+      const emailId = await queueEmail(db, {
+        dealerId: null,
+        kind: 'portal_password_reset',
         to: user.email,
         subject: 'Reset your Payments portal password',
         text: `Hello ${user.name},\n\nSomeone asked to reset the password of your Payments portal login. To choose a new password, open this link within an hour (it works once):\n${link}\n\nIf it was not you, ignore this email; your password stays as it is.`,
         html: `<p>Hello ${escapeHtml(user.name)},</p><p>Someone asked to reset the password of your Payments portal login.</p><p><a href="${escapeHtml(link)}">Choose a new password</a> (works once, within an hour).</p><p>If it was not you, ignore this email; your password stays as it is.</p>`,
+        dedupeKey: `portal-password-reset:${hash}`,
       });
+      await deliverNow(db, config, [emailId]);
     })().catch((error) => logger.error({ err: error }, 'password reset email failed'));
   });
 

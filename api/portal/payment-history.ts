@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { sharedMailer } from '../../integrations/mailer';
-import { logger } from '../../runtime/logger';
+import { randomUUID } from 'node:crypto';
+import { queueEmail } from '../../db/email-outbox';
+import { deliverNow } from '../../services/email-relay';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
-import { HttpError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { query } from '../validate';
 import { listPayments, paymentDetail } from './payment-view';
 import { receiptEmail, renderReceiptPdf } from './receipt';
@@ -47,13 +48,15 @@ export function paymentHistoryRoutes({ db, config }: AppDeps): Router {
     const customer = customerOf(req);
     const payment = await paymentDetail(db, customer.companyId, await linkedAccountIds(db, customer.companyId), paymentId(req.params.id));
     const pdf = await renderReceiptPdf(payment);
-    try {
-      await sharedMailer(config).send(receiptEmail(payment, customer.email, pdf));
-    } catch (error) {
-      // The mail relay being down is not the customer's fault, nor an unexplained failure.
-      logger.warn({ err: error, paymentNumber: payment.number }, 'receipt email could not be sent');
-      throw new HttpError(503, 'email_unavailable', 'The receipt could not be emailed right now. Download it instead, or try again in a few minutes.');
-    }
+    const email = receiptEmail(payment, customer.email, pdf);
+    // Each press is its own email. Queued, it survives an SMTP outage: the relay delivers it
+    // when the server is back, so the answer is "on its way" either way.
+    const emailId = await queueEmail(db, {
+      dealerId: payment.dealerId, kind: 'payment_receipt', to: email.to, subject: email.subject, text: email.text, html: email.html ?? null,
+      dedupeKey: `receipt:${payment.id}:${randomUUID()}`, customerAccountId: payment.customerAccountId, paymentId: payment.id,
+      attachments: email.attachments,
+    });
+    await deliverNow(db, config, [emailId]);
     res.status(202).json({ sentTo: customer.email });
   });
 

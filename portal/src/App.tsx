@@ -5,6 +5,8 @@ import { Decline } from './pages/Decline';
 import { ForgotPassword } from './pages/ForgotPassword';
 import { Outstanding } from './pages/Outstanding';
 import { Pay } from './pages/Pay';
+import { PayLink } from './pages/PayLink';
+import { linkedItemIds } from './pay-link';
 import { PaymentConfirmation } from './pages/PaymentConfirmation';
 import { PaymentDetailPage } from './pages/PaymentDetail';
 import { Payments } from './pages/Payments';
@@ -29,6 +31,8 @@ export function App() {
     saveSelection(next);
     setSelectionState(next);
   }, []);
+  // What opening an emailed pay link found, for the Pay page to say; cleared on leaving it.
+  const [payNotice, setPayNotice] = useState<string | null>(null);
 
   const signedIn = useCallback((next: Session | null) => {
     setCsrfToken(next?.csrfToken ?? null);
@@ -51,6 +55,9 @@ export function App() {
   };
 
   const [page = '', id] = route.path;
+  useEffect(() => {
+    if (page !== 'pay') setPayNotice(null);
+  }, [page]);
   const token = route.query.get('token') ?? '';
 
   if (PUBLIC_PAGES.has(page)) {
@@ -82,9 +89,14 @@ export function App() {
     case 'outstanding':
       content = <Outstanding dealerId={id ?? ''} view={route.query.get('view')} selection={selection} onSelect={setSelection} />;
       break;
-    case 'pay':
-      content = <Pay dealerId={id ?? ''} selection={selection} onPaid={(paymentId) => { setSelection(null); navigate(`/paid/${paymentId}`, { replace: true }); }} />;
+    case 'pay': {
+      const linked = linkedItemIds(route.query.get('items'));
+      content = linked.length > 0
+        // An emailed link (`#/pay/<dealer>?items=…`): choose those items, then show the plain Pay page.
+        ? <PayLink dealerId={id ?? ''} itemIds={linked} onReady={(chosen, note) => { setSelection(chosen); setPayNotice(note); navigate(`/pay/${id ?? ''}`, { replace: true }); }} />
+        : <Pay dealerId={id ?? ''} selection={selection} notice={payNotice} onPaid={(paymentId) => { setSelection(null); setPayNotice(null); navigate(`/paid/${paymentId}`, { replace: true }); }} />;
       break;
+    }
     case 'paid':
       content = <PaymentConfirmation paymentId={id ?? ''} />;
       break;

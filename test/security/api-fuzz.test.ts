@@ -342,12 +342,15 @@ describe('security: API fuzzing of every request schema', () => {
     expect(key.body.error.message).toContain('field name');
   });
 
-  it('answers 503 email_unavailable when the receipt cannot be emailed because the mail relay is down', async () => {
-    // Found by the fuzzing below: SMTP refusing the connection answered 500.
+  it('answers 202 and keeps the receipt queued for the relay when the mail server is down', async () => {
+    // Found by the fuzzing below: SMTP refusing the connection answered 500. The receipt now
+    // waits in the outbox and the relay delivers it when the server is back.
     const app = createApp({ db: stack.db, temporal: stack.temporal, config: testConfig({ SMTP_URL: CLOSED_SMTP }) });
     const session = await signInCustomer(app, portalEmail);
-    const response = await session.send('post', `/api/portal/payments/${portalIds.payments}/receipt/email`, {}).expect(503);
-    expect(response.body.error).toMatchObject({ code: 'email_unavailable', message: expect.stringContaining('Download it instead') });
+    const response = await session.send('post', `/api/portal/payments/${portalIds.payments}/receipt/email`, {}).expect(202);
+    expect(response.body).toEqual({ sentTo: portalEmail });
+    const row = await stack.db('email_outbox').where({ kind: 'payment_receipt', payment_id: portalIds.payments }).orderBy('created_at', 'desc').first('status', 'attempts', 'last_error');
+    expect(row).toMatchObject({ status: 'queued', attempts: 1, last_error: expect.any(String) });
   });
 
   it('answers 404 for a payment method path that is not an id, and refuses a card id no processor issues', async () => {

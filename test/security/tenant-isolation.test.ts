@@ -53,6 +53,9 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
   const [invitation] = await db('invitations').insert({
     dealer_id: dealer.id, customer_account_id: book.accountId, email: `invitee-${label}@contractor.test`, token_hash: `hash-${randomUUID()}`, expires_at: new Date(Date.now() + 86_400_000),
   }).returning('id');
+  // Mail to the customer: listed on the customer's page, and never on the other dealer's.
+  const customerMail = `mail-${label}-${randomUUID().slice(0, 6)}@contractor.test`;
+  await db('email_outbox').insert({ dealer_id: dealer.id, customer_account_id: book.accountId, payment_id: payment.id, kind: 'payment_settled', to_address: customerMail, subject: `Payment ${payment.number} has cleared`, text_body: 'Cleared.', dedupe_key: `isolation:${randomUUID()}` });
   const [audit] = await db('audit_events').insert({ dealer_id: dealer.id, actor_kind: 'operator', actor_id: operatorUser.id, action: 'isolation.fixture', entity_type: 'payment', entity_id: payment.id }).returning('id');
 
   const operatorIds: Record<string, string> = {
@@ -78,7 +81,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     portalIds,
     secrets: [
       ...Object.values(operatorIds).filter((id) => id.length > 8), card.id, book.paymentMethodId, portal.companyId, dealer.id, payment.number,
-      `INV-${label}-1`, `INV-${label}-2`, `CM-${label}-1`, `DB-${label}-1`, `ST-${label}-1`, `invitee-${label}@contractor.test`, operatorUser.email, portal.email,
+      `INV-${label}-1`, `INV-${label}-2`, `CM-${label}-1`, `DB-${label}-1`, `ST-${label}-1`, `invitee-${label}@contractor.test`, operatorUser.email, portal.email, customerMail,
     ],
   };
 }
@@ -128,6 +131,7 @@ describe('security: tenant isolation matrix', () => {
     expect(idRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining([
       'POST /api/operator/customers/:id/portal-access/disable',
       'POST /api/operator/customers/:id/portal-access/restore',
+      'GET /api/operator/customers/:id/emails',
       'POST /api/operator/payments/:id/failure-decision',
     ]));
     const leaks: string[] = [];

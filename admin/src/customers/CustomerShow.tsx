@@ -18,6 +18,7 @@ import { FailedPaymentsAction } from './FailedPaymentsDrawer';
 import { InviteAction } from './InviteAction';
 import { PortalAccessAction } from './PortalAccessAction';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
+import { CustomerEmails } from './CustomerEmails';
 import { CustomerSummary } from './CustomerSummary';
 
 function CustomerTitle() {
@@ -197,6 +198,9 @@ export function CustomerShow() {
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Statements" path="statements">
             <StatementsTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Emails" path="emails">
+            <CustomerEmails />
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Audit trail" path="audit">
             <AuditTab />

@@ -15,6 +15,8 @@ interface Props {
   dealerId: string;
   selection: Selection | null;
   onPaid: (paymentId: string) => void;
+  /** What opening an emailed pay link found (items paid meanwhile), shown above the selection. */
+  notice?: string | null;
 }
 
 /** A preview and the method it was worked out for: Pay submits exactly it. */
@@ -80,7 +82,7 @@ function usePendingAttempt(dealerId: string, onPaid: (paymentId: string) => void
  * Idempotency-Key: a double click, a retry after a lost answer or a reload mid-submit finds or
  * returns the same payment instead of paying twice.
  */
-export function Pay({ dealerId, selection, onPaid }: Props) {
+export function Pay({ dealerId, selection, onPaid, notice }: Props) {
   const [methods, setMethods] = useState<SavedMethod[] | null>(null);
   const [methodsError, setMethodsError] = useState<string | null>(null);
   const [methodId, setMethodId] = useState<string | null>(null);
@@ -138,6 +140,7 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
     return (
       <div className="card">
         <h1>Nothing selected</h1>
+        {notice && <Notice>{notice}</Notice>}
         <p className="muted">Choose what to pay on the Outstanding page first.</p>
         <a className="button primary" href={`#/outstanding/${dealerId}`}>Go to Outstanding</a>
       </div>
@@ -194,6 +197,7 @@ export function Pay({ dealerId, selection, onPaid }: Props) {
     <section className="pay">
       <p className="eyebrow"><a href={`#/outstanding/${dealerId}`}>‹ Back to Outstanding</a></p>
       <h1>Pay</h1>
+      {notice && <Notice>{notice}</Notice>}
       {attempt.unanswered && <Notice>Your last press of Pay did not reach us, so nothing was charged. Check the total below and press Pay again.</Notice>}
 
       <div className="card">

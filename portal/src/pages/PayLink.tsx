@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import { get, messageOf } from '../api';
+import { ErrorMessage, Loading } from '../components/ui';
+import { linkNote, selectionFromLink } from '../pay-link';
+import type { Selection } from '../selection';
+import type { Outstanding } from '../types';
+
+interface Props {
+  dealerId: string;
+  itemIds: string[];
+  /** The items still open chosen (or none), and what to tell the customer about the rest. */
+  onReady: (selection: Selection | null, note: string | null) => void;
+}
+
+/** Opens an emailed pay link: reads what is open now and chooses the linked items that still are. */
+export function PayLink({ dealerId, itemIds, onReady }: Props) {
+  const [error, setError] = useState<string | null>(null);
+  const key = itemIds.join(',');
+  useEffect(() => {
+    let live = true;
+    get<Outstanding>(`/outstanding?dealerId=${encodeURIComponent(dealerId)}&view=all`).then(
+      (data) => {
+        if (!live) return;
+        const result = selectionFromLink(dealerId, data, itemIds);
+        onReady(result.selection, linkNote(result));
+      },
+      (failure: unknown) => live && setError(messageOf(failure)),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dealerId, key]);
+  if (error) return <><ErrorMessage error={error} /><p><a href="#/">Back to your suppliers</a></p></>;
+  return <Loading />;
+}
