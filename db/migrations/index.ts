@@ -27,6 +27,7 @@ import * as settlementSequence from './026_settlement_sequence';
 import * as achAuthorization from './027_ach_authorization';
 import * as emailOutboxRelay from './028_email_outbox_relay';
 import * as moneyAfterSettlement from './029_money_after_settlement';
+import * as reversalLinesPerReversal from './030_reversal_lines_per_reversal';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -61,6 +62,7 @@ const migrations: Record<string, Knex.Migration> = {
   '027_ach_authorization': achAuthorization,
   '028_email_outbox_relay': emailOutboxRelay,
   '029_money_after_settlement': moneyAfterSettlement,
+  '030_reversal_lines_per_reversal': reversalLinesPerReversal,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
