@@ -165,3 +165,11 @@ export async function updateOperator(
     });
   });
 }
+
+/** The names of a dealer's operators by id, for pages that say who did what; another dealer's ids are left out. */
+export async function operatorNames(db: Executor, dealerId: string, ids: ReadonlyArray<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  if (wanted.length === 0) return new Map();
+  const rows: Array<{ id: string; name: string }> = await db('operator_users').where({ dealer_id: dealerId }).whereIn('id', wanted).select('id', 'name');
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

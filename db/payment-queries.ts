@@ -65,6 +65,7 @@ export interface PaymentListRow {
 }
 
 export interface PaymentDetailRow extends PaymentListRow {
+  reversed_cents: number | string;
   bank_name: string | null;
   card_brand: string | null;
   settlement_number: string | null;
@@ -75,6 +76,7 @@ export interface PaymentApplicationRow {
   id: number;
   item_type: string;
   amount_cents: number;
+  reversed_cents: number;
   state: string;
   invoice_number: string | null;
   adjustment_number: string | null;
@@ -216,11 +218,11 @@ export async function findPaymentDetail(db: Executor, dealerId: string, id: stri
     .leftJoin('payment_failure_decisions as fd', (join) => join.on('fd.payment_id', 'p.id').andOnNull('fd.superseded_at'))
     .leftJoin('operator_users as fdo', 'fdo.id', 'fd.operator_id')
     .where({ 'p.id': id, 'p.dealer_id': dealerId })
-    .first(...COLUMNS, 'pm.bank_name', 'pm.card_brand', 's.number as settlement_number', 's.status as settlement_status');
+    .first(...COLUMNS, 'p.reversed_cents', 'pm.bank_name', 'pm.card_brand', 's.number as settlement_number', 's.status as settlement_status');
   if (!payment) return undefined;
   const [applications, events, posted, decisions] = await Promise.all([
     applicationsWithDocuments(db, id)
-      .select('pa.id', 'pa.item_type', 'pa.amount_cents', 'pa.state', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number',
+      .select('pa.id', 'pa.item_type', 'pa.amount_cents', 'pa.reversed_cents', 'pa.state', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number',
         db.raw('coalesce(i.id, ad.id, st.id) as document_uuid')) as Promise<PaymentApplicationRow[]>,
     // Who acted, by name: the operator of this dealer or the customer's portal user.
     db('payment_events as e')

@@ -204,15 +204,13 @@ async function reversalLinePlan(trx: Knex.Transaction, paymentId: string, revers
 
 /** A source booked before: what it did, read back, so a repeat answers as the first call did. */
 async function describeExisting(trx: Knex.Transaction, reversal: ReversalRow): Promise<ReversePaymentResult> {
-  const [items, line, earlier, payment] = await Promise.all([
-    itemsOf(trx, [reversal.id]),
-    trx('gl_posting_lines').where({ payment_id: reversal.payment_id, line_type: 'reversal' })
-      .whereRaw(`idempotency_key like ?`, [`gl:reversal:${reversal.payment_id}:%:${reversal.id}%`]).first('settlement_id'),
-    trx('payment_reversals').where({ payment_id: reversal.payment_id })
-      .where((q) => q.where('created_at', '<', reversal.created_at).orWhere((same) => same.where('created_at', reversal.created_at).where('id', '<=', reversal.id)))
-      .sum({ cents: 'amount_cents' }).first(),
-    trx('payments').where({ id: reversal.payment_id }).first('amount_cents'),
-  ]);
+  const items = await itemsOf(trx, [reversal.id]);
+  const line = await trx('gl_posting_lines').where({ payment_id: reversal.payment_id, line_type: 'reversal' })
+    .whereRaw('idempotency_key like ?', [`gl:reversal:${reversal.payment_id}:%:${reversal.id}%`]).first('settlement_id');
+  const earlier = await trx('payment_reversals').where({ payment_id: reversal.payment_id })
+    .where((q) => q.where('created_at', '<', reversal.created_at).orWhere((same) => same.where('created_at', reversal.created_at).where('id', '<=', reversal.id)))
+    .sum({ cents: 'amount_cents' }).first();
+  const payment = await trx('payments').where({ id: reversal.payment_id }).first('amount_cents');
   return {
     reversal,
     created: false,

@@ -94,11 +94,11 @@ export async function reversalMoneyOfPayments(db: Executor, dealerId: string, pa
   const result = new Map<string, ReversalMoney>();
   if (paymentIds.length === 0) return result;
   const own: string[] = await db('settlements').where('dealer_id', dealerId).whereIn('id', settlementIds).pluck('id');
-  const [here, payments, wholeReturns] = await Promise.all([
-    reversedMoneyOn(db, own),
-    db('payments').where('dealer_id', dealerId).whereIn('id', paymentIds).select('id', 'amount_cents', 'reversed_cents') as Promise<Array<{ id: string; amount_cents: string | number; reversed_cents: string | number }>>,
-    db('gl_posting_lines').where('dealer_id', dealerId).whereIn('payment_id', paymentIds).where('line_type', 'reversal').select('payment_id', 'idempotency_key') as Promise<Array<{ payment_id: string; idempotency_key: string }>>,
-  ]);
+  const here = await reversedMoneyOn(db, own);
+  const payments: Array<{ id: string; amount_cents: string | number; reversed_cents: string | number }> = await db('payments')
+    .where('dealer_id', dealerId).whereIn('id', paymentIds).select('id', 'amount_cents', 'reversed_cents');
+  const wholeReturns: Array<{ payment_id: string; idempotency_key: string }> = await db('gl_posting_lines')
+    .where('dealer_id', dealerId).whereIn('payment_id', paymentIds).where('line_type', 'reversal').select('payment_id', 'idempotency_key');
   const returnedWhole = new Set(wholeReturns.filter((line) => reversalIdOfKey(line.idempotency_key) === null).map((line) => line.payment_id));
   for (const payment of payments) {
     const recorded = Number(payment.reversed_cents);

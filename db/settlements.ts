@@ -228,10 +228,9 @@ export async function reversedMoneyOn(db: Knex | Trx, settlementIds: string[]): 
     .whereIn('settlement_id', settlementIds).where('line_type', 'reversal').select('payment_id', 'idempotency_key');
   if (lines.length === 0) return result;
   const paymentIds = [...new Set(lines.map((line) => line.payment_id))];
-  const [payments, reversals] = await Promise.all([
-    db('payments').whereIn('id', paymentIds).select('id', 'amount_cents') as Promise<Array<{ id: string; amount_cents: string | number }>>,
-    db('payment_reversals').whereIn('payment_id', paymentIds).select('id', 'payment_id', 'amount_cents') as Promise<Array<{ id: string; payment_id: string; amount_cents: string | number }>>,
-  ]);
+  // One after the other: inside a transaction the queries share one connection.
+  const payments: Array<{ id: string; amount_cents: string | number }> = await db('payments').whereIn('id', paymentIds).select('id', 'amount_cents');
+  const reversals: Array<{ id: string; payment_id: string; amount_cents: string | number }> = await db('payment_reversals').whereIn('payment_id', paymentIds).select('id', 'payment_id', 'amount_cents');
   for (const payment of payments) {
     const own = reversals.filter((reversal) => reversal.payment_id === payment.id);
     const named = new Set(lines.filter((line) => line.payment_id === payment.id).map((line) => reversalIdOfKey(line.idempotency_key)));

@@ -1,5 +1,15 @@
 import { MoovIntegrationError, type MoovClient, type MoovTransferState } from './moov';
-import { ProcessorRejection, TransferNotReversible, type PaymentProcessor, type TransferSnapshot } from './payment-processor';
+import { ProcessorRejection, TransferNotReversible, type DisputeStatus, type PaymentProcessor, type RefundSnapshot, type TransferSnapshot } from './payment-processor';
+
+/** Moov's dispute statuses in our words; an unknown one is treated as still being decided. */
+const DISPUTE_STATUS: Record<string, DisputeStatus> = {
+  'response-needed': 'response_needed', 'under-review': 'under_review', won: 'won', lost: 'lost', accepted: 'accepted', closed: 'closed',
+};
+
+function refundSnapshot(transferId: string, refund: { refundId: string; status: string; amountCents: number; failureCode: string | null }): RefundSnapshot {
+  const outcome: RefundSnapshot['outcome'] = refund.status === 'completed' ? 'completed' : refund.status === 'failed' ? 'failed' : 'pending';
+  return { refundId: refund.refundId, transferId, amountCents: refund.amountCents, outcome, processorStatus: `refund ${refund.status}`, failureReason: refund.failureCode };
+}
 
 /** Maps Moov's transfer model onto the processor outcomes the payment workflow acts on. */
 export function toSnapshot(transfer: MoovTransferState): TransferSnapshot {
@@ -73,14 +83,32 @@ export function moovProcessor(client: MoovClient): PaymentProcessor {
         ? { processorStatus: `canceled (${result.status})`, refunded: false }
         : { processorStatus: `refunded (${result.status})`, refunded: true };
     },
-    listDisputes() {
-      return Promise.reject(new Error('listDisputes: not wired to Moov yet'));
+    async listDisputes(transferId) {
+      const disputes = await client.listDisputes(transferId).catch(rethrow);
+      return disputes.map((dispute) => ({
+        disputeId: dispute.disputeId,
+        transferId: dispute.transferId,
+        amountCents: dispute.amountCents,
+        status: DISPUTE_STATUS[dispute.status] ?? 'under_review',
+        phase: dispute.phase,
+        respondBy: dispute.respondBy ? dispute.respondBy.toISOString() : null,
+        networkReasonCode: dispute.networkReasonCode,
+        networkReason: dispute.networkReasonDescription,
+      }));
     },
-    refund() {
-      return Promise.reject(new Error('refund: not wired to Moov yet'));
+    async refund(transferId, request) {
+      const transfer = await client.getTransfer(transferId).catch(rethrow);
+      if (transfer.rail !== 'card') {
+        // Moov refunds card transfers only; an ACH debit's money goes back as a separate ACH credit.
+        throw new TransferNotReversible('Only card payments can be refunded through the processor; send an ACH payment\'s money back as a bank credit.', transfer.status === 'completed');
+      }
+      const refund = await client.refundTransfer({ transferId, idempotencyKey: request.idempotencyKey, amountCents: request.amountCents }).catch(rethrow);
+      return refundSnapshot(transferId, { refundId: refund.refundId, status: refund.status, amountCents: refund.amountCents, failureCode: null });
     },
-    listRefunds() {
-      return Promise.reject(new Error('listRefunds: not wired to Moov yet'));
+    async listRefunds(transferId) {
+      const transfer = await client.getTransfer(transferId).catch(rethrow);
+      if (transfer.rail !== 'card') return [];
+      return (await client.listRefunds(transferId).catch(rethrow)).map((refund) => refundSnapshot(transferId, refund));
     },
   };
 }

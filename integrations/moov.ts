@@ -44,6 +44,18 @@ export interface MoovPaymentMethod {
   bankStatus: string | null;
 }
 
+export interface MoovDispute {
+  disputeId: string;
+  transferId: string;
+  amountCents: number;
+  /** Moov's words: response-needed, under-review, won, lost, accepted, closed. */
+  status: string;
+  phase: string | null;
+  respondBy: Date | null;
+  networkReasonCode: string | null;
+  networkReasonDescription: string | null;
+}
+
 export interface MoovTransferState {
   transferId: string;
   status: MoovTransferStatus;
@@ -360,6 +372,26 @@ export class MoovClient {
       if (error instanceof errors.CardAcquiringRefund) return { refundId: error.refundID, status: error.status, amountCents: error.amount.value, replayed: true };
       throw toMoovError(error);
     }
+  }
+  /** The disputes Moov holds on one transfer, as they stand now. */
+  async listDisputes(transferId: string): Promise<MoovDispute[]> {
+    const response = await call(() => this.sdk.disputes.list({ accountID: this.facilitatorAccountId, transferIDs: [transferId], count: 200, skip: 0 }));
+    return response.result.map((dispute) => ({
+      disputeId: dispute.disputeID,
+      transferId: dispute.transfer.transferID,
+      amountCents: dispute.amount.value,
+      status: String(dispute.status),
+      phase: dispute.phase ? String(dispute.phase) : null,
+      respondBy: dispute.respondBy ? new Date(dispute.respondBy) : null,
+      networkReasonCode: dispute.networkReasonCode ?? null,
+      networkReasonDescription: dispute.networkReasonDescription ?? null,
+    }));
+  }
+
+  /** Every refund of a card transfer, as they stand now. */
+  async listRefunds(transferId: string): Promise<Array<{ refundId: string; status: string; amountCents: number; failureCode: string | null }>> {
+    const response = await call(() => this.sdk.transfers.listRefunds({ accountID: this.facilitatorAccountId, transferID: transferId }));
+    return response.result.map((refund) => ({ refundId: refund.refundID, status: String(refund.status), amountCents: refund.amount.value, failureCode: refund.cardDetails?.failureCode ? String(refund.cardDetails.failureCode) : null }));
   }
 }
 

@@ -28,6 +28,7 @@ import * as achAuthorization from './027_ach_authorization';
 import * as emailOutboxRelay from './028_email_outbox_relay';
 import * as moneyAfterSettlement from './029_money_after_settlement';
 import * as emailDeliveryAnswer from './030_email_delivery_answer';
+import * as reversalLinesPerReversal from './031_reversal_lines_per_reversal';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -63,6 +64,7 @@ const migrations: Record<string, Knex.Migration> = {
   '028_email_outbox_relay': emailOutboxRelay,
   '029_money_after_settlement': moneyAfterSettlement,
   '030_email_delivery_answer': emailDeliveryAnswer,
+  '031_reversal_lines_per_reversal': reversalLinesPerReversal,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -24,8 +24,8 @@ export interface MoovEmulatorAdmin {
   transfers(): Promise<MoovTransferJson[]>;
   /** A chargeback on a settled card payment (whole undisputed amount by default): sends dispute.created. */
   disputeTransfer(transferID: string, amountCents?: number): Promise<{ disputeID: string; status: string; amountCents: number }>;
-  /** Ends a dispute: sends dispute.updated with the outcome. */
-  resolveDispute(transferID: string, disputeID: string, outcome: 'won' | 'lost' | 'accepted'): Promise<{ disputeID: string; status: string; amountCents: number }>;
+  /** Moves a dispute on (under review once evidence is in) or ends it: sends dispute.updated. */
+  resolveDispute(transferID: string, disputeID: string, outcome: 'under-review' | 'won' | 'lost' | 'accepted'): Promise<{ disputeID: string; status: string; amountCents: number }>;
   /** Moves the emulator clock forward (business days are achBusinessDayMs long) and runs what became due. */
   advanceClock(by: { ms?: number; businessDays?: number }): Promise<{ now: string; offsetMs: number }>;
   setWebhook(target: { url: string | null; secret?: string }): Promise<{ webhookID: string; url: string | null }>;
@@ -122,7 +122,7 @@ export function adminRouter(admin: MoovEmulatorAdmin): Router {
   });
   router.post('/transfers/:transferID/disputes/:disputeID/resolve', async (req, res) => {
     const outcome = input(req.body).outcome;
-    if (outcome !== 'won' && outcome !== 'lost' && outcome !== 'accepted') throw new MoovHttpError(400, { error: 'outcome must be won, lost or accepted' });
+    if (outcome !== 'under-review' && outcome !== 'won' && outcome !== 'lost' && outcome !== 'accepted') throw new MoovHttpError(400, { error: 'outcome must be under-review, won, lost or accepted' });
     res.json(await admin.resolveDispute(String(req.params.transferID), String(req.params.disputeID), outcome));
   });
   router.post('/clock/advance', async (req, res) => {

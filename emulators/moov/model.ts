@@ -175,6 +175,11 @@ export interface DisputeRecord {
   amount: number;
   status: 'response-needed' | 'under-review' | 'won' | 'lost' | 'accepted' | 'closed';
   phase: 'inquiry' | 'chargeback';
+  /** The last moment evidence can be submitted: ten days after opening, as card networks commonly set. */
+  respondBy?: string;
+  /** Visa's 10.4 (card-absent fraud) unless a test asks for another. */
+  networkReasonCode?: string;
+  networkReasonDescription?: string;
 }
 
 export type StepName = 'transfer.release' | 'ach.originate' | 'ach.correct' | 'ach.complete' | 'ach.return' | 'card.authorize' | 'card.settle' | 'refund.complete';

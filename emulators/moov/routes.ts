@@ -3,7 +3,7 @@ import { authenticate, requireScope, type Caller, type TokenAuthority } from './
 import { MoovHttpError, type EmulatorCore } from './core';
 import type { Instruments } from './instruments';
 import { IdempotentReplay, type TransferBook } from './transfers';
-import { accountView, bankAccountView, cancellationView, cardView, paymentMethodView, refundView, transferView } from './views';
+import { accountView, bankAccountView, cancellationView, cardView, disputeView, paymentMethodView, refundView, transferView } from './views';
 
 /**
  * Moov's HTTP API, the part Drypowder uses, at the paths @moovio/sdk calls. Responses are built
@@ -247,6 +247,19 @@ export function moovApiRouter({ core, instruments, transfers, tokens }: RouteDep
     withKey(req);
     const result = transfers.reverse(param(req, 'accountID'), param(req, 'transferID'), req.get('x-idempotency-key'), body(req));
     res.json(result.cancellation ? { cancellation: cancellationView(result.cancellation) } : { refund: refundView(result.refund!) });
+  });
+
+  router.get('/accounts/:accountID/disputes', (req, res) => {
+    withKey(req);
+    const transferIDs = text(req.query.transferIDs)?.split(',');
+    res.json(transfers.disputesOf(param(req, 'accountID'), transferIDs).map(({ transfer, dispute }) => disputeView(transfer, dispute)));
+  });
+
+  router.get('/accounts/:accountID/disputes/:disputeID', (req, res) => {
+    withKey(req);
+    const found = transfers.disputesOf(param(req, 'accountID')).find(({ dispute }) => dispute.disputeID === param(req, 'disputeID'));
+    if (!found) throw new MoovHttpError(404, { error: 'dispute not found' });
+    res.json(disputeView(found.transfer, found.dispute));
   });
 
   return router;

@@ -693,14 +693,26 @@ export class TransferBook {
     const disputed = (transfer.disputes ?? []).reduce((sum, d) => sum + d.amount, 0);
     const amount = amountCents ?? transfer.amount - disputed;
     if (!Number.isInteger(amount) || amount <= 0 || amount > transfer.amount - disputed) throw new MoovHttpError(400, { error: 'dispute amount must be a positive integer within the undisputed amount' });
-    const dispute: DisputeRecord = { disputeID: randomUUID(), createdOn: this.core.iso(), amount, status: 'response-needed', phase: 'chargeback' };
+    const createdOn = this.core.iso();
+    const dispute: DisputeRecord = {
+      disputeID: randomUUID(), createdOn, amount, status: 'response-needed', phase: 'chargeback',
+      respondBy: new Date(Date.parse(createdOn) + 10 * 24 * 3600_000).toISOString(), networkReasonCode: '10.4', networkReasonDescription: 'Other fraud: card-absent environment',
+    };
     transfer.disputes = [...(transfer.disputes ?? []), dispute];
     this.touch(transfer);
     this.core.emit('dispute.created', this.disputeEventData(transfer, dispute));
     return dispute;
   }
 
-  resolveDisputeNow(transferID: string, disputeID: string, outcome: 'won' | 'lost' | 'accepted'): DisputeRecord {
+  /** Every dispute on the transfers an account can see (Moov lists them per account, filtered by transfer). */
+  disputesOf(accountID: string, transferIDs?: string[]): Array<{ transfer: TransferRecord; dispute: DisputeRecord }> {
+    return Object.values(this.state.transfers)
+      .filter((t) => [t.partnerAccountID, t.source.accountID, t.destination.accountID].includes(accountID))
+      .filter((t) => !transferIDs?.length || transferIDs.includes(t.transferID))
+      .flatMap((transfer) => (transfer.disputes ?? []).map((dispute) => ({ transfer, dispute })));
+  }
+
+  resolveDisputeNow(transferID: string, disputeID: string, outcome: 'under-review' | 'won' | 'lost' | 'accepted'): DisputeRecord {
     const transfer = this.transfer(transferID);
     const dispute = transfer.disputes?.find((d) => d.disputeID === disputeID);
     if (!dispute) throw notFound('dispute');

@@ -3,6 +3,7 @@ import type {
   BankAccountRecord,
   CancellationRecord,
   CardRecord,
+  DisputeRecord,
   LegRecord,
   MoovState,
   PaymentMethodRecord,
@@ -178,3 +179,19 @@ export function transferView(state: MoovState, transfer: TransferRecord) {
 }
 
 export type MoovTransferJson = ReturnType<typeof transferView>;
+
+/** A dispute as Moov's disputes API answers it. */
+export function disputeView(transfer: TransferRecord, dispute: DisputeRecord) {
+  return {
+    disputeID: dispute.disputeID,
+    merchantAccountID: transfer.destination.accountID,
+    amount: { currency: transfer.currency, value: dispute.amount },
+    networkReasonCode: dispute.networkReasonCode ?? '10.4',
+    networkReasonDescription: dispute.networkReasonDescription ?? 'Other fraud: card-absent environment',
+    transfer: { transferID: transfer.transferID },
+    respondBy: dispute.respondBy ?? new Date(Date.parse(dispute.createdOn) + 10 * 24 * 3600_000).toISOString(),
+    status: dispute.status,
+    phase: dispute.phase,
+    createdOn: dispute.createdOn,
+  };
+}
