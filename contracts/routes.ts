@@ -130,6 +130,8 @@ const operatorRoutes: RouteContract[] = [
   operator('POST', '/payments/:id/terminate', 'Payments', 'Cancel or refund a payment', { body: payments.reasonBody, responses: { 200: payments.paymentDetail } }),
   operator('POST', '/payments/:id/dispute', 'Payments', 'Record a dispute', { body: payments.reasonBody, responses: { 200: payments.paymentDetail } }),
   operator('POST', '/payments/:id/resolve-dispute', 'Payments', 'Resolve a dispute (upheld or refunded)', { body: payments.resolveDisputeBody, responses: { 200: payments.paymentDetail } }),
+  operator('POST', '/payments/:id/refund', 'Payments', 'Send money of a settled payment back: the rest, an amount, or chosen items (admins)', { body: payments.refundBody, responses: { 200: payments.paymentDetail } }),
+  operator('PUT', '/payments/:id/disputes/:disputeId/evidence', 'Payments', 'Write down the evidence sent for a card dispute', { body: payments.disputeEvidenceBody, responses: { 200: payments.paymentDetail } }),
   operator('POST', '/payments/:id/failure-decision', 'Payments', 'Record what the AR team decided about a failed, returned or disputed payment', { body: payments.failureDecisionBody, responses: { 200: payments.paymentDetail } }),
 
   operator('GET', '/settlements', 'Settlements', 'Settlements with their three posting categories', list(settlements.settlementFilter, settlements.settlementRow)),

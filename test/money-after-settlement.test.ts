@@ -8,6 +8,7 @@ import { eventually } from './support/eventually';
 import { linkCard, payingCustomer, paymentStatus, startPaymentStack, type PayingCustomer, type PaymentStack } from './support/payment-stack';
 import { createInvoice, startMailSink, waitForEmail } from './support/portal';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
+import { startEmailRelay } from '../worker/duties';
 
 /**
  * Money that moves after Settled, through the real path: the Moov emulator's signed webhooks
@@ -21,6 +22,7 @@ describe('money after settlement', () => {
   let spruce: SpruceEmulator;
   let stack: PaymentStack;
   let sink: Awaited<ReturnType<typeof startMailSink>>;
+  let stopRelay: () => void;
   const tenantId = `after-${randomUUID().slice(0, 8)}`;
   const apiKey = `key-${randomUUID()}`;
 
@@ -33,8 +35,11 @@ describe('money after settlement', () => {
       config: { SMTP_URL: sink.smtpUrl },
       dealer: { integration_mode: 'spruce', spruce_base_url: spruce.url, spruce_tenant_id: tenantId, spruce_api_key: apiKey, settlement_cutoff: '17:00', time_zone: 'America/Chicago' },
     });
+    // The worker process runs this relay in production; operator alerts go out only through it.
+    stopRelay = startEmailRelay(stack.db, { SMTP_URL: sink.smtpUrl, MAIL_FROM: 'payments@drypowder.test' }, 300, { dealerId: stack.dealerId });
   });
   afterAll(async () => {
+    stopRelay();
     await stack.stop();
     await spruce.stop();
     await sink.stop();
@@ -119,7 +124,7 @@ describe('money after settlement', () => {
 
     const toCustomer = await waitForEmail(sink, await customerEmail(customer), (message) => message.subject === `Payment ${number} was returned by your bank`);
     expect(toCustomer.text).toMatch(/not authorized/i);
-    await waitForEmail(sink, await operatorEmail(), (message) => message.subject.startsWith(`Payment ${number} was returned (R10)`));
+    await waitForEmail(sink, await operatorEmail(), (message) => message.subject.startsWith(`Payment ${number} was returned (R10)`), 60_000);
     const audit = await stack.db('audit_events').where({ entity_id: paymentId, action: 'payment.ach_returned' }).first();
     expect(audit.data).toMatchObject({ from: 'settled', to: 'returned' });
   });
@@ -135,12 +140,12 @@ describe('money after settlement', () => {
     const dispute = await stack.emulators.moov.admin.disputeTransfer(transferId, 200_00);
     await waitForStatus(paymentId, 'disputed');
     const row = await stack.db('payment_disputes').where({ payment_id: paymentId }).first();
-    expect(row).toMatchObject({ processor_dispute_id: dispute.disputeID, amount_cents: '20000', status: 'response_needed' });
+    expect(row).toMatchObject({ processor_dispute_id: dispute.disputeID, amount_cents: 200_00, status: 'response_needed' });
     // The items stay paid while the dispute is decided.
     expect(await balance(first!.id)).toBe(0);
 
     await stack.emulators.moov.admin.resolveDispute(transferId, dispute.disputeID, 'lost');
-    await eventually(async () => expect((await stack.db('payments').where({ id: paymentId }).first('reversed_cents')).reversed_cents).toBe('20000'), 60_000);
+    await eventually(async () => expect((await stack.db('payments').where({ id: paymentId }).first('reversed_cents')).reversed_cents).toBe(200_00), 60_000);
     await waitForStatus(paymentId, 'settled');
     // Given back the way it was applied: three quarters to the first invoice, one quarter to the second.
     expect(await balance(first!.id)).toBe(150_00);
@@ -192,7 +197,7 @@ describe('money after settlement', () => {
     await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, partly).expect(200);
     expect(await balance(second!.id)).toBe(30_00);
     expect(await balance(first!.id)).toBe(0);
-    expect((await stack.db('payments').where({ id: paymentId }).first('reversed_cents')).reversed_cents).toBe('3000');
+    expect((await stack.db('payments').where({ id: paymentId }).first('reversed_cents')).reversed_cents).toBe(30_00);
     expect(await paymentStatus(stack.db, paymentId)).toBe('settled');
 
     const tooMuch = await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, { request_id: randomUUID(), reason: 'Refund too much', amount_cents: 500_00 }).expect(409);

@@ -250,6 +250,8 @@ describe('security: API fuzzing of every request schema', () => {
       'PUT /api/operator/operators/:id': { role: 'ar_operator', status: 'active', name: 'Other Operator' },
       'POST /api/operator/invitations': { customerAccountIds: [book.accountId] },
       'POST /api/operator/payments/:id/resolve-dispute': { reason: 'Fuzz check', outcome: 'upheld' },
+      'POST /api/operator/payments/:id/refund': { request_id: randomUUID(), reason: 'Fuzz check' },
+      'PUT /api/operator/payments/:id/disputes/:disputeId/evidence': { notes: 'Receipt and signed delivery ticket sent' },
       'POST /api/operator/settlements/:id/categories/:category/mark-posted': { postedAt: '2026-11-21T12:00:00.000Z' },
       'POST /api/operator/settlements/:id/auto-post': { retryRejected: false },
       'POST /api/portal/payments/preview': paymentRequest,

@@ -133,6 +133,8 @@ describe('security: tenant isolation matrix', () => {
       'POST /api/operator/customers/:id/portal-access/restore',
       'GET /api/operator/customers/:id/emails',
       'POST /api/operator/payments/:id/failure-decision',
+      'POST /api/operator/payments/:id/refund',
+      'PUT /api/operator/payments/:id/disputes/:disputeId/evidence',
     ]));
     const leaks: string[] = [];
     const notes: string[] = [];

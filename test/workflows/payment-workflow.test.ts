@@ -27,7 +27,7 @@ const SUBMITTED_ON = '2026-11-16';
 
 type PaymentActivities = Pick<Activities,
   'submitTransfer' | 'refreshTransfer' | 'failPayment' | 'settlePayment' | 'flagForInvestigation' | 'freezePayment' | 'releasePayment'
-  | 'terminatePayment' | 'disputePayment' | 'resolveDispute' | 'returnPayment' | 'joinSettlement' | 'sendPaymentNotice'>;
+  | 'terminatePayment' | 'disputePayment' | 'resolveDispute' | 'returnPayment' | 'joinSettlement' | 'sendPaymentNotice' | 'applyMoneyAfterSettlement'>;
 
 /** What the processor says about the transfer when the workflow re-reads it. */
 interface FakeProcessor {
@@ -66,6 +66,10 @@ function harness(): Harness {
     returnPayment: fake('returnPayment', () => undefined),
     joinSettlement: fake('joinSettlement', () => ({ settlementId: 'stl-1' })),
     sendPaymentNotice: fake('sendPaymentNotice', () => ({ emailId: null })),
+    // Once settled the workflow reads transfer, disputes and refunds in one activity; a return is its only news here.
+    applyMoneyAfterSettlement: fake('applyMoneyAfterSettlement', () => processor.outcome === 'returned'
+      ? { status: 'returned', returnCode: processor.returnCode, open: false, changes: [{ status: 'returned', event: 'ach_returned', reason: processor.returnCode, notice: 'returned' }] }
+      : { status: 'settled', returnCode: null, open: false, changes: [] }),
   };
   return { processor, activities, calls, notices: () => activities.sendPaymentNotice.mock.calls.map(([input]) => (input as { event: string }).event) };
 }
@@ -162,8 +166,8 @@ describe('payment workflow, activities stubbed', () => {
       expect(result.history.map((entry) => entry.event)).toEqual(['submitted', 'processor_completed']);
     });
     expect(h.calls.slice(0, 4)).toEqual(['submitTransfer', 'refreshTransfer', 'settlePayment', 'joinSettlement']);
-    // The return window is watched by re-reading the transfer; nothing else happens.
-    expect(new Set(h.calls.slice(4))).toEqual(new Set(['refreshTransfer']));
+    // The return window is watched by re-reading the transfer, its disputes and refunds; nothing else happens.
+    expect(new Set(h.calls.slice(4))).toEqual(new Set(['applyMoneyAfterSettlement']));
     expect(h.notices()).toEqual(['submitted', 'settled']);
   });
 
@@ -288,8 +292,7 @@ describe('payment workflow, activities stubbed', () => {
       await processorEvent(handle);
       expect(await handle.result()).toMatchObject({ status: 'returned', returnCode: 'R02' });
     });
-    expect(h.calls).toEqual(['submitTransfer', 'refreshTransfer', 'settlePayment', 'joinSettlement', 'refreshTransfer', 'returnPayment']);
-    expect(h.activities.returnPayment).toHaveBeenCalledWith(expect.objectContaining({ returnCode: 'R02' }));
+    expect(h.calls).toEqual(['submitTransfer', 'refreshTransfer', 'settlePayment', 'joinSettlement', 'applyMoneyAfterSettlement']);
     expect(h.activities.failPayment).not.toHaveBeenCalled();
     expect(h.notices()).toEqual(['submitted', 'settled', 'returned']);
   });
