@@ -19,7 +19,8 @@ const REOPENING: ReadonlySet<PaymentNoticeEvent> = new Set(['failed', 'returned'
 
 /**
  * Customer emails about a payment, sent from the payment workflow at submission and at each
- * outcome. Each is queued in `email_outbox` under the key payment + event, so a retried
+ * outcome, and after clearing whenever money is taken back. Each is queued in `email_outbox`
+ * under the key payment + event (+ reversal, for money taken back in parts), so a retried
  * activity queues nothing new and the relay is the only thing that sends; this activity then
  * asks the relay to deliver that one row at once rather than at its next pass.
  */

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { createPaymentNoticeActivities } from '../activities/payment-notices';
+import type { Db } from '../db/connection';
 import { logger } from '../runtime/logger';
 import { testConfig } from './support/config';
 import { eventually } from './support/eventually';
 import { linkCard, payingCustomer, paymentStatus, startPaymentStack, submitBankPayment, type PayingCustomer, type PaymentStack } from './support/payment-stack';
 import { createInvoice, emailCount, startMailSink, waitForEmail } from './support/portal';
+import { testDb } from './support/db';
+import { createCustomerBook, createSettledPayment, createSettlementDealer } from './support/settlements';
 
 /**
  * The customer hears about their payment without asking: a confirmation at submission and a
@@ -134,5 +138,74 @@ describe('customer payment emails', () => {
     expect(again.emailId).toBe(row.id);
     expect(row.attempts).toBe(1);
     expect(await emailCount(sink, to)).toBe(2);
+  });
+});
+
+/**
+ * Money taken back after a payment cleared (a chargeback lost, a refund): the notice names the
+ * payment, says why in plain words, lists what is open again and links to paying it. Written
+ * by the same activity the payment workflows call, read from the SMTP sink.
+ */
+describe('customer emails when money comes back after clearing', () => {
+  let db: Db;
+  let sink: Awaited<ReturnType<typeof startMailSink>>;
+  const PUBLIC_URL = 'http://ar.example.test:8080';
+
+  beforeAll(async () => {
+    db = testDb();
+    sink = await startMailSink();
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await db.destroy();
+  });
+
+  async function settledCardPayment() {
+    const dealer = await createSettlementDealer(db, null);
+    const label = randomUUID().slice(0, 6);
+    const book = await createCustomerBook(db, null, dealer, { invoices: [{ number: `CB-${label}-1`, amountCents: 700_00 }, { number: `CB-${label}-2`, amountCents: 300_00 }] }, label);
+    const to = `ap-${label}@contractor.test`;
+    await db('contacts').insert({ dealer_id: dealer.id, customer_account_id: book.accountId, erp_contact_id: `C-${label}`, name: 'Alex Payables', email: to, is_primary: true });
+    await db('payment_methods').where({ id: book.paymentMethodId }).update({ kind: 'card', card_brand: 'Visa', last4: '4242' });
+    const payment = await createSettledPayment(db, book, [{ kind: 'invoice', number: `CB-${label}-1`, amountCents: 700_00 }, { kind: 'invoice', number: `CB-${label}-2`, amountCents: 300_00 }], { method: 'card' });
+    const applications = await db('payment_applications').where({ payment_id: payment.id }).orderBy('id').select('id', 'invoice_id', 'amount_cents');
+    const notices = createPaymentNoticeActivities({ db, logger, config: testConfig({ SMTP_URL: sink.smtpUrl, PUBLIC_URL }), temporal: undefined as unknown as Client, taskQueue: 'unused' });
+    return { book, payment, applications, to, notices, numbers: [`CB-${label}-1`, `CB-${label}-2`] };
+  }
+
+  it('says a lost chargeback took the whole payment back, with the reason given, and links to paying both items', async () => {
+    const { book, payment, applications, to, notices } = await settledCardPayment();
+    const disputeId = `dispute-${randomUUID()}`;
+    await db('payment_disputes').insert({ dealer_id: book.dealerId, payment_id: payment.id, processor_dispute_id: disputeId, amount_cents: 1_000_00, status: 'lost', network_reason: 'Merchandise not received' });
+    const [reversal] = await db('payment_reversals').insert({ dealer_id: book.dealerId, payment_id: payment.id, kind: 'chargeback', source_id: disputeId, amount_cents: 1_000_00, reason: 'Chargeback lost' }).returning('id');
+    await db('payment_reversal_items').insert(applications.map((application) => ({ reversal_id: reversal.id, application_id: application.id, amount_cents: application.amount_cents })));
+    await notices.sendPaymentNotice({ paymentId: payment.id, event: 'charged_back' });
+    const email = await waitForEmail(sink, to, (m) => m.subject === `Payment ${payment.number} was taken back by your card issuer`);
+    expect(email.text).toContain('Your card issuer took back your payment of $1,000.00');
+    expect(email.text).toContain('(a chargeback) (reason given: merchandise not received)');
+    expect(email.text).toContain('Pay the open items:');
+    expect(email.links).toContain(`${PUBLIC_URL}/portal/#/pay/${book.dealerId}?items=${applications.map((application) => application.invoice_id).join(',')}`);
+    // Asked again (a retried activity), nothing new is sent.
+    await notices.sendPaymentNotice({ paymentId: payment.id, event: 'charged_back' });
+    expect(await emailCount(sink, to)).toBe(1);
+  });
+
+  it('gives each partial refund its own email naming the amount and what is open again', async () => {
+    const { book, payment, applications, to, notices, numbers } = await settledCardPayment();
+    for (const [index, amount] of [[0, 150_00], [1, 80_00]] as const) {
+      const [reversal] = await db('payment_reversals').insert({ dealer_id: book.dealerId, payment_id: payment.id, kind: 'refund', source_id: `refund-${randomUUID()}`, amount_cents: amount, reason: 'Damaged boards' }).returning('id');
+      await db('payment_reversal_items').insert({ reversal_id: reversal.id, application_id: applications[index]!.id, amount_cents: amount });
+      await notices.sendPaymentNotice({ paymentId: payment.id, event: 'reversed_partly', reversalId: reversal.id });
+    }
+    const emails = (await (await fetch(`${sink.http.url}/api/messages?to=${encodeURIComponent(to)}`)).json()) as Array<{ subject: string; text: string; links: string[] }>;
+    expect(emails.map((m) => m.subject)).toEqual([`Part of payment ${payment.number} has been refunded`, `Part of payment ${payment.number} has been refunded`]);
+    const [second, first] = emails;
+    expect(first!.text).toContain(`refunded $150.00 of your payment of $1,000.00 to your card`);
+    expect(first!.text).toContain(`Open again:\n  Invoice ${numbers[0]}: $150.00`);
+    expect(first!.links).toContain(`${PUBLIC_URL}/portal/#/pay/${book.dealerId}?items=${applications[0]!.invoice_id}`);
+    expect(second!.text).toContain(`refunded $80.00 of your payment`);
+    expect(second!.links).toContain(`${PUBLIC_URL}/portal/#/pay/${book.dealerId}?items=${applications[1]!.invoice_id}`);
+    // The operator's reason for the refund is theirs, not the customer's.
+    expect(first!.text).not.toContain('Damaged boards');
   });
 });
