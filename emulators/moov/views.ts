@@ -3,6 +3,7 @@ import type {
   BankAccountRecord,
   CancellationRecord,
   CardRecord,
+  DisputeRecord,
   LegRecord,
   MoovState,
   PaymentMethodRecord,
@@ -118,6 +119,26 @@ export function refundView(refund: RefundRecord) {
     cardDetails: compact({ ...refund.card }),
   };
 }
+
+/** Moov's Dispute; `respondBy` is passed in because old records may lack it. */
+export function disputeView(transfer: TransferRecord, dispute: DisputeRecord, respondBy: string) {
+  return compact({
+    disputeID: dispute.disputeID,
+    merchantAccountID: transfer.destination.accountID,
+    amount: { currency: transfer.currency, value: dispute.amount },
+    networkReasonCode: dispute.networkReasonCode ?? '10.4',
+    networkReasonDescription: dispute.networkReasonDescription,
+    transfer: { transferID: transfer.transferID },
+    respondBy,
+    status: dispute.status,
+    phase: dispute.phase,
+    createdOn: dispute.createdOn,
+    updatedOn: dispute.updatedOn ?? dispute.createdOn,
+    submittedOn: dispute.submittedOn,
+  });
+}
+
+export type MoovDisputeJson = ReturnType<typeof disputeView>;
 
 function legView(state: MoovState, leg: LegRecord) {
   const account = state.accounts[leg.accountID];
