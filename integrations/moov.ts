@@ -44,18 +44,6 @@ export interface MoovPaymentMethod {
   bankStatus: string | null;
 }
 
-export interface MoovDispute {
-  disputeId: string;
-  transferId: string;
-  amountCents: number;
-  /** Moov's words: response-needed, under-review, won, lost, accepted, closed. */
-  status: string;
-  phase: string | null;
-  respondBy: Date | null;
-  networkReasonCode: string | null;
-  networkReasonDescription: string | null;
-}
-
 export interface MoovTransferState {
   transferId: string;
   status: MoovTransferStatus;
@@ -87,8 +75,41 @@ export interface MoovTransferState {
   disputedCents: number;
   cancellations: Array<{ cancellationId: string; status: string }>;
   foreignId: string | null;
+  metadata: Record<string, string>;
   sourcePaymentMethodId: string;
   destinationPaymentMethodId: string;
+  /** The accounts on each side (the customer's for a debit, the dealer's for its wallet). */
+  sourceAccountId: string;
+  destinationAccountId: string;
+  /** The customer's bank account behind an ACH debit (where a refund is credited back). */
+  sourceBankAccountId: string | null;
+}
+
+/** A card dispute as Moov reports it, in Moov's own status and phase words. */
+export interface MoovDispute {
+  disputeId: string;
+  transferId: string;
+  merchantAccountId: string;
+  amountCents: number;
+  /** response-needed, under-review, won, lost, accepted, closed, expired, resolved. */
+  status: string;
+  /** pre-dispute, inquiry, chargeback. */
+  phase: string;
+  respondBy: Date;
+  networkReasonCode: string;
+  networkReasonDescription: string | null;
+  createdAt: Date;
+}
+
+/** A card refund as Moov reports it. */
+export interface MoovRefund {
+  refundId: string;
+  /** created, pending, completed, failed. */
+  status: string;
+  amountCents: number;
+  /** The card network's refusal (card status failed), e.g. processing-error. */
+  failureCode: string | null;
+  createdAt: Date;
 }
 
 export interface CreateTransferInput {
@@ -103,6 +124,8 @@ export interface CreateTransferInput {
   metadata?: Record<string, string>;
   /** What the customer's bank statement shows for ACH (10 characters). */
   achEntryDescription?: string;
+  /** Which side is the bank leg the entry description belongs to: `destination` for a credit back to a bank account. */
+  achEntrySide?: 'source' | 'destination';
 }
 
 export type ReversalResult =
@@ -284,16 +307,15 @@ export class MoovClient {
     if (!Number.isInteger(input.amountCents) || input.amountCents <= 0) {
       throw new MoovIntegrationError('amountCents must be a positive integer', 'invalid-request', false, null);
     }
+    const achDetails = input.achEntryDescription ? { achDetails: { companyEntryDescription: input.achEntryDescription.slice(0, 10) } } : {};
+    const onDestination = input.achEntrySide === 'destination';
     const request = {
       accountID: this.facilitatorAccountId,
       xIdempotencyKey: moovIdempotencyKey(input.idempotencyKey),
       xWaitFor: 'rail-response' as const,
       createTransfer: {
-        source: {
-          paymentMethodID: input.sourcePaymentMethodId,
-          ...(input.achEntryDescription ? { achDetails: { companyEntryDescription: input.achEntryDescription.slice(0, 10) } } : {}),
-        },
-        destination: { paymentMethodID: input.destinationPaymentMethodId },
+        source: { paymentMethodID: input.sourcePaymentMethodId, ...(onDestination ? {} : achDetails) },
+        destination: { paymentMethodID: input.destinationPaymentMethodId, ...(onDestination ? achDetails : {}) },
         amount: { currency: 'USD', value: input.amountCents },
         ...(input.description ? { description: input.description } : {}),
         ...(input.foreignId ? { foreignID: input.foreignId } : {}),
@@ -319,11 +341,12 @@ export class MoovClient {
   }
 
   /** Newest first; for the reconciliation poll (`foreignId` finds the transfer of one payment). */
-  async listTransfers(filter: { status?: MoovTransferStatus; foreignId?: string; since?: Date; skip?: number; count?: number } = {}): Promise<MoovTransferState[]> {
+  async listTransfers(filter: { status?: MoovTransferStatus; foreignId?: string; accountIds?: string[]; since?: Date; skip?: number; count?: number } = {}): Promise<MoovTransferState[]> {
     const response = await call(() =>
       this.sdk.transfers.list({
         accountID: this.facilitatorAccountId,
         ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.accountIds?.length ? { accountIDs: filter.accountIds } : {}),
         ...(filter.foreignId ? { foreignID: filter.foreignId } : {}),
         ...(filter.since ? { startDateTime: filter.since } : {}),
         skip: filter.skip ?? 0,
@@ -357,8 +380,12 @@ export class MoovClient {
     return { kind: 'refund', refundId: result.refund.refundID, status: result.refund.status, amountCents: result.refund.amount.value };
   }
 
-  /** Refunds a settled card transfer (all that is left when `amountCents` is omitted). Idempotent per key. */
-  async refundTransfer(input: { transferId: string; idempotencyKey: string; amountCents?: number }): Promise<{ refundId: string; status: string; amountCents: number; replayed: boolean }> {
+  /**
+   * Refunds a settled card transfer (all that is left when `amountCents` is omitted). Idempotent
+   * per key: the same key answers with the refund it created (`replayed: true`). More than is
+   * left to refund fails with `validation` (Moov's 422 `{amount}`).
+   */
+  async refundTransfer(input: { transferId: string; idempotencyKey: string; amountCents?: number }): Promise<MoovRefund & { replayed: boolean }> {
     try {
       const response = await this.sdk.transfers.initiateRefund({
         accountID: this.facilitatorAccountId,
@@ -367,31 +394,38 @@ export class MoovClient {
         createRefund: input.amountCents === undefined ? {} : { amount: input.amountCents },
       });
       const refund = response.result;
-      return { refundId: refund.refundID, status: 'status' in refund ? refund.status : 'created', amountCents: refund.amount.value, replayed: false };
+      // Without a rail answer Moov returns only the id, amount and creation time: Moov's `created`.
+      return 'status' in refund ? { ...toRefund(refund), replayed: false } : { refundId: refund.refundID, status: 'created', amountCents: refund.amount.value, failureCode: null, createdAt: refund.createdOn, replayed: false };
     } catch (error) {
-      if (error instanceof errors.CardAcquiringRefund) return { refundId: error.refundID, status: error.status, amountCents: error.amount.value, replayed: true };
+      if (error instanceof errors.CardAcquiringRefund) {
+        return { refundId: error.refundID, status: error.status, amountCents: error.amount.value, failureCode: error.cardDetails?.failureCode ?? null, createdAt: error.createdOn, replayed: true };
+      }
       throw toMoovError(error);
     }
   }
-  /** The disputes Moov holds on one transfer, as they stand now. */
-  async listDisputes(transferId: string): Promise<MoovDispute[]> {
-    const response = await call(() => this.sdk.disputes.list({ accountID: this.facilitatorAccountId, transferIDs: [transferId], count: 200, skip: 0 }));
-    return response.result.map((dispute) => ({
-      disputeId: dispute.disputeID,
-      transferId: dispute.transfer.transferID,
-      amountCents: dispute.amount.value,
-      status: String(dispute.status),
-      phase: dispute.phase ? String(dispute.phase) : null,
-      respondBy: dispute.respondBy ? new Date(dispute.respondBy) : null,
-      networkReasonCode: dispute.networkReasonCode ?? null,
-      networkReasonDescription: dispute.networkReasonDescription ?? null,
-    }));
+
+  /** Every refund of a card transfer, oldest first. */
+  async listRefunds(transferId: string): Promise<MoovRefund[]> {
+    const response = await call(() => this.sdk.transfers.listRefunds({ accountID: this.facilitatorAccountId, transferID: transferId }));
+    return response.result.map(toRefund);
   }
 
-  /** Every refund of a card transfer, as they stand now. */
-  async listRefunds(transferId: string): Promise<Array<{ refundId: string; status: string; amountCents: number; failureCode: string | null }>> {
-    const response = await call(() => this.sdk.transfers.listRefunds({ accountID: this.facilitatorAccountId, transferID: transferId }));
-    return response.result.map((refund) => ({ refundId: refund.refundID, status: String(refund.status), amountCents: refund.amount.value, failureCode: refund.cardDetails?.failureCode ? String(refund.cardDetails.failureCode) : null }));
+  /** Disputes on the given transfers (all disputes the partner sees when none are given), newest first. */
+  async listDisputes(filter: { transferIds?: string[]; skip?: number; count?: number } = {}): Promise<MoovDispute[]> {
+    const response = await call(() =>
+      this.sdk.disputes.list({
+        accountID: this.facilitatorAccountId,
+        ...(filter.transferIds?.length ? { transferIDs: filter.transferIds } : {}),
+        skip: filter.skip ?? 0,
+        count: filter.count ?? 200,
+      }),
+    );
+    return response.result.map(toDispute);
+  }
+
+  async getDispute(disputeId: string): Promise<MoovDispute> {
+    const response = await call(() => this.sdk.disputes.get({ accountID: this.facilitatorAccountId, disputeID: disputeId }));
+    return toDispute(response.result);
   }
 }
 
@@ -472,8 +506,37 @@ export function toTransferState(transfer: components.Transfer): MoovTransferStat
     disputedCents: transfer.disputedAmount?.value ?? 0,
     cancellations: (transfer.cancellations ?? []).map((c) => ({ cancellationId: c.cancellationID, status: c.status })),
     foreignId: transfer.foreignID ?? null,
+    metadata: transfer.metadata ?? {},
     sourcePaymentMethodId: transfer.source.paymentMethodID,
     destinationPaymentMethodId: transfer.destination.paymentMethodID,
+    sourceAccountId: transfer.source.account.accountID,
+    destinationAccountId: transfer.destination.account.accountID,
+    sourceBankAccountId: transfer.source.bankAccount?.bankAccountID ?? null,
+  };
+}
+
+export function toRefund(refund: components.CardAcquiringRefund): MoovRefund {
+  return {
+    refundId: refund.refundID,
+    status: refund.status,
+    amountCents: refund.amount.value,
+    failureCode: refund.cardDetails?.failureCode ?? null,
+    createdAt: refund.createdOn,
+  };
+}
+
+export function toDispute(dispute: components.Dispute): MoovDispute {
+  return {
+    disputeId: dispute.disputeID,
+    transferId: dispute.transfer.transferID,
+    merchantAccountId: dispute.merchantAccountID,
+    amountCents: dispute.amount.value,
+    status: dispute.status,
+    phase: dispute.phase,
+    respondBy: dispute.respondBy,
+    networkReasonCode: dispute.networkReasonCode,
+    networkReasonDescription: dispute.networkReasonDescription ?? null,
+    createdAt: dispute.createdOn,
   };
 }
 

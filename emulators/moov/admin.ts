@@ -1,8 +1,9 @@
 import express, { type Router } from 'express';
 import { MoovHttpError, type EmulatorCore } from './core';
-import type { MoovEvent } from './model';
+import { DISPUTE_OUTCOMES, DISPUTE_PHASES, type DisputeBook, type DisputeOnTransfer, type DisputeOutcome, type OpenDisputeInput } from './disputes';
+import type { DisputePhase, MoovEvent, RefundRecord } from './model';
 import type { TransferBook } from './transfers';
-import { transferView, type MoovTransferJson } from './views';
+import { disputeView, refundView, transferView, type MoovDisputeJson, type MoovTransferJson } from './views';
 import type { InjectedFaults, WebhookDelivery, WebhookDispatcher, WebhookFaults } from './webhooks';
 
 /**
@@ -12,8 +13,15 @@ import type { InjectedFaults, WebhookDelivery, WebhookDispatcher, WebhookFaults 
  * (`moovEmulatorAdmin(url)`), so a test or a demo script uses it the same way whether the
  * emulator runs inside it or in the dev stack.
  */
+/** A dispute as Moov shows it, plus its amount in cents for convenience. */
+export type AdminDispute = MoovDisputeJson & { amountCents: number };
+export type AdminRefund = ReturnType<typeof refundView> & { amountCents: number };
+
 export interface MoovEmulatorAdmin {
-  /** An ACH return with `code` (R01…) arriving now: a pending transfer fails, a completed one is reversed. */
+  /**
+   * An ACH return with `code` (R01…) arriving now, however long after the transfer: a pending
+   * transfer fails, a completed one is reversed.
+   */
   returnTransfer(transferID: string, code: string): Promise<MoovTransferJson>;
   /** A card decline with `failureCode` (default do-not-honor), or an ACH processing error. */
   failTransfer(transferID: string, failureCode?: string): Promise<MoovTransferJson>;
@@ -22,10 +30,22 @@ export interface MoovEmulatorAdmin {
   getTransfer(transferID: string): Promise<MoovTransferJson>;
   /** Every transfer the emulator holds, oldest first, whoever's it is (a reconciliation counts them per foreignID). */
   transfers(): Promise<MoovTransferJson[]>;
-  /** A chargeback on a settled card payment (whole undisputed amount by default): sends dispute.created. */
-  disputeTransfer(transferID: string, amountCents?: number): Promise<{ disputeID: string; status: string; amountCents: number }>;
-  /** Moves a dispute on (under review once evidence is in) or ends it: sends dispute.updated. */
-  resolveDispute(transferID: string, disputeID: string, outcome: 'under-review' | 'won' | 'lost' | 'accepted'): Promise<{ disputeID: string; status: string; amountCents: number }>;
+  /**
+   * A cardholder disputes a settled card payment (by default a chargeback for all that is neither
+   * refunded nor disputed, answer due in disputeResponseBusinessDays): status response-needed,
+   * sends dispute.created.
+   */
+  disputeTransfer(transferID: string, amountCents?: number, options?: Omit<OpenDisputeInput, 'amountCents'>): Promise<AdminDispute>;
+  /** The merchant's evidence reached the network: response-needed → under-review, sends dispute.updated. */
+  reviewDispute(transferID: string, disputeID: string): Promise<AdminDispute>;
+  /** An inquiry or pre-dispute becomes a chargeback needing a new response: sends dispute.updated. */
+  escalateDispute(transferID: string, disputeID: string, options?: { respondBy?: string }): Promise<AdminDispute>;
+  /** The decision (won, lost, accepted, closed, expired, resolved): sends dispute.updated. The same outcome again is a no-op. */
+  resolveDispute(transferID: string, disputeID: string, outcome: DisputeOutcome): Promise<AdminDispute>;
+  /** Completes a card refund now (created or pending → completed), sending refund.updated. */
+  completeRefund(transferID: string, refundID: string): Promise<AdminRefund>;
+  /** The card network refuses a refund (default failureCode processing-error): refund.updated with status failed. */
+  failRefund(transferID: string, refundID: string, failureCode?: string): Promise<AdminRefund>;
   /** Moves the emulator clock forward (business days are achBusinessDayMs long) and runs what became due. */
   advanceClock(by: { ms?: number; businessDays?: number }): Promise<{ now: string; offsetMs: number }>;
   setWebhook(target: { url: string | null; secret?: string }): Promise<{ webhookID: string; url: string | null }>;
@@ -42,8 +62,10 @@ export interface MoovEmulatorAdmin {
   redeliver(eventID: string): Promise<void>;
 }
 
-export function localAdmin(core: EmulatorCore, transfers: TransferBook, webhooks: WebhookDispatcher): MoovEmulatorAdmin {
+export function localAdmin(core: EmulatorCore, transfers: TransferBook, disputes: DisputeBook, webhooks: WebhookDispatcher): MoovEmulatorAdmin {
   const view = (transferID: string) => transferView(core.state, transfers.transfer(transferID));
+  const disputeOut = ({ transfer, dispute }: DisputeOnTransfer): AdminDispute => ({ ...disputeView(transfer, dispute, disputes.respondByOf(transfer, dispute)), amountCents: dispute.amount });
+  const refundOut = (refund: RefundRecord): AdminRefund => ({ ...refundView(refund), amountCents: refund.amount });
   const sync = <T>(run: () => T): Promise<T> => {
     try {
       return Promise.resolve(run());
@@ -60,16 +82,12 @@ export function localAdmin(core: EmulatorCore, transfers: TransferBook, webhooks
       sync(() => Object.values(core.state.transfers)
         .sort((a, b) => a.createdOn.localeCompare(b.createdOn) || a.transferID.localeCompare(b.transferID))
         .map((transfer) => transferView(core.state, transfer))),
-    disputeTransfer: (transferID, amountCents) =>
-      sync(() => {
-        const dispute = transfers.disputeNow(transferID, amountCents);
-        return { disputeID: dispute.disputeID, status: dispute.status, amountCents: dispute.amount };
-      }),
-    resolveDispute: (transferID, disputeID, outcome) =>
-      sync(() => {
-        const dispute = transfers.resolveDisputeNow(transferID, disputeID, outcome);
-        return { disputeID: dispute.disputeID, status: dispute.status, amountCents: dispute.amount };
-      }),
+    disputeTransfer: (transferID, amountCents, options) => sync(() => disputeOut(disputes.open(transfers.transfer(transferID), { ...options, amountCents }))),
+    reviewDispute: (transferID, disputeID) => sync(() => disputeOut(disputes.review(transferID, disputeID))),
+    escalateDispute: (transferID, disputeID, options) => sync(() => disputeOut(disputes.escalate(transferID, disputeID, options?.respondBy))),
+    resolveDispute: (transferID, disputeID, outcome) => sync(() => disputeOut(disputes.resolve(transferID, disputeID, outcome))),
+    completeRefund: (transferID, refundID) => sync(() => refundOut(transfers.completeRefundNow(transferID, refundID))),
+    failRefund: (transferID, refundID, failureCode) => sync(() => refundOut(transfers.failRefundNow(transferID, refundID, failureCode))),
     advanceClock: (by) =>
       sync(() => {
         transfers.advance((by.ms ?? 0) + (by.businessDays ?? 0) * core.timing.achBusinessDayMs);
@@ -116,14 +134,43 @@ export function adminRouter(admin: MoovEmulatorAdmin): Router {
   router.get('/transfers/:transferID', async (req, res) => {
     res.json(await admin.getTransfer(String(req.params.transferID)));
   });
+  const optionalText = (body: Record<string, unknown>, name: string): string | undefined => {
+    const value = body[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '') throw new MoovHttpError(400, { error: `${name} must be a non-empty string` });
+    return value;
+  };
   router.post('/transfers/:transferID/dispute', async (req, res) => {
-    const amount = input(req.body).amountCents;
-    res.json(await admin.disputeTransfer(String(req.params.transferID), typeof amount === 'number' ? amount : undefined));
+    const body = input(req.body);
+    const amount = body.amountCents;
+    if (amount !== undefined && amount !== null && typeof amount !== 'number') throw new MoovHttpError(400, { error: 'amountCents must be a number of cents' });
+    const phase = optionalText(body, 'phase');
+    if (phase !== undefined && !DISPUTE_PHASES.includes(phase as DisputePhase)) throw new MoovHttpError(400, { error: `phase must be one of ${DISPUTE_PHASES.join(', ')}` });
+    res.json(
+      await admin.disputeTransfer(String(req.params.transferID), typeof amount === 'number' ? amount : undefined, {
+        phase: phase as DisputePhase | undefined,
+        respondBy: optionalText(body, 'respondBy'),
+        networkReasonCode: optionalText(body, 'networkReasonCode'),
+        networkReasonDescription: optionalText(body, 'networkReasonDescription'),
+      }),
+    );
+  });
+  router.post('/transfers/:transferID/disputes/:disputeID/review', async (req, res) => {
+    res.json(await admin.reviewDispute(String(req.params.transferID), String(req.params.disputeID)));
+  });
+  router.post('/transfers/:transferID/disputes/:disputeID/escalate', async (req, res) => {
+    res.json(await admin.escalateDispute(String(req.params.transferID), String(req.params.disputeID), { respondBy: optionalText(input(req.body), 'respondBy') }));
   });
   router.post('/transfers/:transferID/disputes/:disputeID/resolve', async (req, res) => {
     const outcome = input(req.body).outcome;
-    if (outcome !== 'under-review' && outcome !== 'won' && outcome !== 'lost' && outcome !== 'accepted') throw new MoovHttpError(400, { error: 'outcome must be under-review, won, lost or accepted' });
-    res.json(await admin.resolveDispute(String(req.params.transferID), String(req.params.disputeID), outcome));
+    if (!DISPUTE_OUTCOMES.includes(outcome as DisputeOutcome)) throw new MoovHttpError(400, { error: `outcome must be one of ${DISPUTE_OUTCOMES.join(', ')}` });
+    res.json(await admin.resolveDispute(String(req.params.transferID), String(req.params.disputeID), outcome as DisputeOutcome));
+  });
+  router.post('/transfers/:transferID/refunds/:refundID/complete', async (req, res) => {
+    res.json(await admin.completeRefund(String(req.params.transferID), String(req.params.refundID)));
+  });
+  router.post('/transfers/:transferID/refunds/:refundID/fail', async (req, res) => {
+    res.json(await admin.failRefund(String(req.params.transferID), String(req.params.refundID), optionalText(input(req.body), 'failureCode')));
   });
   router.post('/clock/advance', async (req, res) => {
     const body = input(req.body);
@@ -191,8 +238,12 @@ export function moovEmulatorAdmin(baseUrl: string): MoovEmulatorAdmin {
     completeTransfer: (transferID) => call('POST', `/transfers/${id(transferID)}/complete`, {}),
     getTransfer: (transferID) => call('GET', `/transfers/${id(transferID)}`),
     transfers: () => call('GET', '/transfers'),
-    disputeTransfer: (transferID, amountCents) => call('POST', `/transfers/${id(transferID)}/dispute`, { amountCents }),
+    disputeTransfer: (transferID, amountCents, options) => call('POST', `/transfers/${id(transferID)}/dispute`, { ...options, amountCents }),
+    reviewDispute: (transferID, disputeID) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/review`, {}),
+    escalateDispute: (transferID, disputeID, options) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/escalate`, { ...options }),
     resolveDispute: (transferID, disputeID, outcome) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/resolve`, { outcome }),
+    completeRefund: (transferID, refundID) => call('POST', `/transfers/${id(transferID)}/refunds/${id(refundID)}/complete`, {}),
+    failRefund: (transferID, refundID, failureCode) => call('POST', `/transfers/${id(transferID)}/refunds/${id(refundID)}/fail`, { failureCode }),
     advanceClock: (by) => call('POST', '/clock/advance', by),
     setWebhook: (target) => call('PUT', '/webhook', target),
     setWebhookFaults: (faults) => call('PUT', '/webhook-faults', faults),

@@ -30,6 +30,10 @@ export interface Timing {
   cardAuthorizeMs: number;
   /** Card capture settles (and the transfer completes) this long after authorization. */
   cardSettleMs: number;
+  /** A card refund is confirmed cardAuthorizeMs after it is created and completes this long after that. */
+  refundSettleMs: number;
+  /** Business days a new dispute gives the merchant to respond when the admin call names no respondBy. */
+  disputeResponseBusinessDays: number;
   /** How long X-Wait-For: rail-response waits before answering 202 with what is known. */
   railResponseTimeoutMs: number;
 }
@@ -41,6 +45,8 @@ export const DEFAULT_TIMING: Timing = {
   achLateReturnBusinessDays: 2,
   cardAuthorizeMs: 300,
   cardSettleMs: 700,
+  refundSettleMs: 700,
+  disputeResponseBusinessDays: 7,
   railResponseTimeoutMs: 5000,
 };
 

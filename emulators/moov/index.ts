@@ -5,6 +5,7 @@ import { jsonSnapshot } from '../snapshot';
 import { adminRouter, localAdmin, type MoovEmulatorAdmin } from './admin';
 import { TokenAuthority, cors } from './auth';
 import { DEFAULT_TIMING, EmulatorCore, MoovHttpError, type Timing } from './core';
+import { DisputeBook } from './disputes';
 import { Instruments } from './instruments';
 import type { MoovState } from './model';
 import { moovApiRouter } from './routes';
@@ -15,13 +16,14 @@ export type { MoovEmulatorAdmin } from './admin';
 export { moovEmulatorAdmin } from './admin';
 export type { InjectedFaults, WebhookDelivery, WebhookFaults } from './webhooks';
 export type { MoovEvent } from './model';
-export type { MoovTransferJson } from './views';
+export type { MoovDisputeJson, MoovTransferJson } from './views';
+export type { AdminDispute, AdminRefund } from './admin';
 export type { Timing as MoovEmulatorTiming } from './core';
 
 /**
  * A local Moov that @moovio/sdk talks to through `serverURL`: accounts, wallets, Plaid-linked
  * bank accounts, browser-linked cards, transfers with idempotency keys and Moov's rail
- * statuses on a configurable clock, cancellations, refunds and reversals, ACH returns, and
+ * statuses on a configurable clock, cancellations, refunds and reversals, ACH returns at any time, card disputes, and
  * signed webhooks with fault switches. docs/moov-emulator.md describes the behaviour, the
  * magic amounts and the admin API.
  */
@@ -107,6 +109,7 @@ export async function startMoovEmulator(options: MoovEmulatorOptions): Promise<M
     options.plaid ? { url: options.plaid.url, clientId: options.plaid.clientId ?? MOOV_EMULATOR_DEFAULTS.plaidProcessor.clientId, secret: options.plaid.secret ?? MOOV_EMULATOR_DEFAULTS.plaidProcessor.secret } : undefined,
   );
   const transfers = new TransferBook(core, instruments, onError);
+  const disputes = new DisputeBook(core);
   const webhooks = new WebhookDispatcher({
     registration: () => state.webhook,
     retryDelaysMs: options.webhookRetryDelaysMs ?? [500, 2000, 5000, 15000, 60000],
@@ -123,14 +126,14 @@ export async function startMoovEmulator(options: MoovEmulatorOptions): Promise<M
       facilitatorAccountId,
     );
   }
-  const admin = localAdmin(core, transfers, webhooks);
+  const admin = localAdmin(core, transfers, disputes, webhooks);
 
   const app = express();
   app.disable('x-powered-by');
   app.use(cors);
   app.use(express.json({ limit: '200kb' }));
   app.use('/admin', adminRouter(admin));
-  app.use(moovApiRouter({ core, instruments, transfers, tokens: new TokenAuthority({ publicKey, secretKey }, options.accessTokenTtlSeconds ?? 900) }));
+  app.use(moovApiRouter({ core, instruments, transfers, disputes, tokens: new TokenAuthority({ publicKey, secretKey }, options.accessTokenTtlSeconds ?? 900) }));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new MoovHttpError(404, { error: 'no such endpoint in the Moov emulator' })));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof MoovHttpError) return void res.status(error.status).json(error.body);

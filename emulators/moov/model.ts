@@ -134,7 +134,15 @@ export interface RefundRecord {
   status: 'created' | 'pending' | 'completed' | 'failed';
   createdOn: string;
   updatedOn: string;
-  card: { status: 'initiated' | 'confirmed' | 'settled' | 'completed' | 'failed'; initiatedOn?: string; confirmedOn?: string; settledOn?: string; completedOn?: string; failedOn?: string };
+  card: {
+    status: 'initiated' | 'confirmed' | 'settled' | 'completed' | 'failed';
+    failureCode?: string;
+    initiatedOn?: string;
+    confirmedOn?: string;
+    settledOn?: string;
+    completedOn?: string;
+    failedOn?: string;
+  };
 }
 
 /** What will happen to a transfer, decided when it is created (magic amount, magic bank account or test card). */
@@ -169,20 +177,28 @@ export interface TransferRecord {
   disputes?: DisputeRecord[];
 }
 
+export type DisputeStatus = 'response-needed' | 'under-review' | 'won' | 'lost' | 'accepted' | 'closed' | 'expired' | 'resolved';
+export type DisputePhase = 'pre-dispute' | 'inquiry' | 'chargeback';
+
+/**
+ * A card dispute on a transfer. Fields added after the first version are optional because
+ * state files written before them are still read; views.ts fills Moov's defaults.
+ */
 export interface DisputeRecord {
   disputeID: string;
   createdOn: string;
+  updatedOn?: string;
   amount: number;
-  status: 'response-needed' | 'under-review' | 'won' | 'lost' | 'accepted' | 'closed';
-  phase: 'inquiry' | 'chargeback';
-  /** The last moment evidence can be submitted: ten days after opening, as card networks commonly set. */
+  status: DisputeStatus;
+  phase: DisputePhase;
   respondBy?: string;
-  /** Visa's 10.4 (card-absent fraud) unless a test asks for another. */
   networkReasonCode?: string;
   networkReasonDescription?: string;
+  /** When the merchant's evidence went to the network (status under-review). */
+  submittedOn?: string;
 }
 
-export type StepName = 'transfer.release' | 'ach.originate' | 'ach.correct' | 'ach.complete' | 'ach.return' | 'card.authorize' | 'card.settle' | 'refund.complete';
+export type StepName = 'transfer.release' | 'ach.originate' | 'ach.correct' | 'ach.complete' | 'ach.return' | 'card.authorize' | 'card.settle' | 'refund.confirm' | 'refund.complete';
 
 export interface ScheduledStep {
   seq: number;

@@ -256,6 +256,85 @@ describe('Moov emulator through @moovio/sdk', () => {
     expect((await moov.getTransfer(fresh.transferId)).status).toBe('canceled');
   });
 
+  it('takes an ACH return with any code long after the debit completed: 59 days later the transfer is reversed', async () => {
+    const { bank } = await customerWithBank();
+    const transfer = await pay(bank.paymentMethodId, 41_000);
+    await emulators.moov.admin.advanceClock({ businessDays: 2 });
+    expect((await moov.getTransfer(transfer.transferId)).status).toBe('completed');
+    await emulators.moov.admin.advanceClock({ ms: 59 * 24 * 3600_000 });
+
+    const returned = await emulators.moov.admin.returnTransfer(transfer.transferId, 'R10');
+    expect(returned).toMatchObject({ status: 'reversed', source: { achDetails: { status: 'returned', return: { code: 'R10' } } } });
+    const state = await moov.getTransfer(transfer.transferId);
+    expect(state.ach).toMatchObject({ returnCode: 'R10', returnReason: 'Customer advises the debit was not authorized' });
+    expect(state.ach!.returnedAt!.getTime() - state.ach!.completedAt!.getTime()).toBeGreaterThanOrEqual(59 * 24 * 3600_000);
+    const statuses = (await emulators.moov.admin.events({ transferID: transfer.transferId })).map((e) => `${e.type}:${String(e.data.status)}`);
+    expect(statuses.slice(-3)).toEqual(['transfer.updated:completed', 'transfer.updated:source.returned', 'transfer.updated:reversed']);
+    // One return per entry: a second is refused.
+    await expect(emulators.moov.admin.returnTransfer(transfer.transferId, 'R01')).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('refunds a card payment in parts up to its amount, created → pending → completed, and refuses more with Moov’s 422', async () => {
+    const accountId = await moov.ensureCustomerAccount({ id: randomUUID(), name: 'Partial Refund Co' });
+    await linkCardFromBrowser(emulators, accountId);
+    const [card] = await moov.listPaymentMethods(accountId);
+    const paid = await pay(card!.paymentMethodId, 9_000);
+    await emulators.moov.admin.completeTransfer(paid.transferId);
+
+    const first = await moov.refundTransfer({ transferId: paid.transferId, idempotencyKey: randomUUID(), amountCents: 2_000 });
+    expect(first).toMatchObject({ status: 'created', amountCents: 2_000, replayed: false });
+    const second = await moov.refundTransfer({ transferId: paid.transferId, idempotencyKey: randomUUID(), amountCents: 3_000 });
+    const tooMuch = await rejection(moov.refundTransfer({ transferId: paid.transferId, idempotencyKey: randomUUID(), amountCents: 4_001 }));
+    expect(tooMuch).toMatchObject({ code: 'validation', status: 422, details: { amount: 'exceeds the refundable amount (4000)' } });
+
+    await waitUntil(async () => (await moov.listRefunds(paid.transferId)).every((r) => r.status === 'completed'), 'refunds completing');
+    expect(await moov.getTransfer(paid.transferId)).toMatchObject({ status: 'completed', refundedCents: 5_000 });
+    const refundEvents = (await emulators.moov.admin.events({ transferID: paid.transferId }))
+      .filter((e) => e.type.startsWith('refund.') && e.data.refundID === first.refundId)
+      .map((e) => `${e.type}:${String(e.data.status ?? '')}`);
+    expect(refundEvents).toEqual(['refund.created:', 'refund.updated:pending', 'refund.updated:completed']);
+
+    // A refund the network refuses frees its amount again; the rest then reverses the transfer.
+    const failing = await moov.refundTransfer({ transferId: paid.transferId, idempotencyKey: randomUUID(), amountCents: 4_000 });
+    expect(await emulators.moov.admin.failRefund(paid.transferId, failing.refundId, 'invalid-transaction')).toMatchObject({ status: 'failed', cardDetails: { status: 'failed', failureCode: 'invalid-transaction' } });
+    await expect(emulators.moov.admin.completeRefund(paid.transferId, failing.refundId)).rejects.toMatchObject({ status: 409 });
+    expect((await moov.listRefunds(paid.transferId)).find((r) => r.refundId === failing.refundId)).toMatchObject({ status: 'failed', failureCode: 'invalid-transaction' });
+    const last = await moov.refundTransfer({ transferId: paid.transferId, idempotencyKey: randomUUID() });
+    expect(last.amountCents).toBe(4_000);
+    expect(await emulators.moov.admin.completeRefund(paid.transferId, last.refundId)).toMatchObject({ status: 'completed', amountCents: 4_000 });
+    expect(await moov.getTransfer(paid.transferId)).toMatchObject({ status: 'reversed', refundedCents: 9_000 });
+    expect(second.refundId).not.toBe(first.refundId);
+  });
+
+  it('sends money back from a dealer wallet to a customer’s bank account as an ACH credit transfer', async () => {
+    const { accountId, bank } = await customerWithBank();
+    const debit = await pay(bank.paymentMethodId, 20_000);
+    await emulators.moov.admin.advanceClock({ businessDays: 2 });
+    const credit = await moov.achCreditPaymentMethodId(accountId, bank.sourceId);
+    const key = randomUUID();
+    const input = {
+      idempotencyKey: key,
+      sourcePaymentMethodId: dealerWallet,
+      destinationPaymentMethodId: credit,
+      amountCents: 7_500,
+      metadata: { refundOf: debit.transferId },
+      achEntryDescription: 'REFUND',
+      achEntrySide: 'destination' as const,
+    };
+    const sent = await moov.createTransfer(input);
+    expect(sent).toMatchObject({ status: 'pending', rail: 'ach', amountCents: 7_500, ach: { status: 'initiated' }, metadata: { refundOf: debit.transferId }, destinationAccountId: accountId });
+    expect(await moov.createTransfer(input)).toMatchObject({ transferId: sent.transferId, replayed: true });
+    const raw = await emulators.moov.admin.getTransfer(sent.transferId);
+    expect(raw.destination).toMatchObject({ paymentMethodType: 'ach-credit-standard', achDetails: { companyEntryDescription: 'REFUND' } });
+
+    await emulators.moov.admin.advanceClock({ businessDays: 2 });
+    expect(await moov.getTransfer(sent.transferId)).toMatchObject({ status: 'completed', ach: { status: 'completed' } });
+    const statuses = (await emulators.moov.admin.events({ transferID: sent.transferId })).map((e) => String(e.data.status));
+    expect(statuses).toEqual(['created', 'pending', 'destination.initiated', 'destination.originated', 'destination.completed', 'completed']);
+    const listed = await moov.listTransfers({ accountIds: [accountId] });
+    expect(listed.map((t) => t.transferId).sort()).toEqual([debit.transferId, sent.transferId].sort());
+  });
+
   it('maps transport and credential failures to typed errors', async () => {
     const wrongKeys = new MoovClient({ url: emulators.moov.url, publicKey: 'moov-dev-public', secretKey: 'wrong', facilitatorAccountId: emulators.moov.facilitatorAccountId });
     expect(await rejection(wrongKeys.getTransfer(randomUUID()))).toMatchObject({ code: 'unauthorized', retryable: false, status: 401 });

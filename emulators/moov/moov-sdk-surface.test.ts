@@ -126,6 +126,14 @@ describe('Moov emulator: SDK surface, queued, disputes, admin over HTTP', () => 
     expect((await emulators.moovClient.getTransfer(another.transferID)).status).toBe('canceled');
   });
 
+  const settledCardPayment = async (name: string, value: number) => {
+    const accountID = await emulators.moovClient.ensureCustomerAccount({ id: randomUUID(), name });
+    await linkCardFromBrowser(emulators, accountID);
+    const [card] = await emulators.moovClient.listPaymentMethods(accountID);
+    const payment = (await transferFrom(card!.paymentMethodId, value)).result;
+    return { accountID, payment };
+  };
+
   it('records a chargeback on a settled card payment and its resolution, through the admin API over HTTP', async () => {
     const accountID = await emulators.moovClient.ensureCustomerAccount({ id: randomUUID(), name: 'Dispute Co' });
     await linkCardFromBrowser(emulators, accountID);
@@ -135,7 +143,7 @@ describe('Moov emulator: SDK surface, queued, disputes, admin over HTTP', () => 
     await admin.completeTransfer(payment.transferID);
 
     const dispute = await admin.disputeTransfer(payment.transferID, 2_500);
-    expect(dispute).toMatchObject({ status: 'response-needed', amountCents: 2_500 });
+    expect(dispute).toMatchObject({ status: 'response-needed', phase: 'chargeback', amountCents: 2_500, amount: { currency: 'USD', value: 2_500 }, transfer: { transferID: payment.transferID } });
     expect((await emulators.moovClient.getTransfer(payment.transferID)).disputedCents).toBe(2_500);
     expect(await admin.resolveDispute(payment.transferID, dispute.disputeID, 'won')).toMatchObject({ status: 'won' });
     const disputeEvents = (await admin.events({ transferID: payment.transferID })).filter((e) => e.type.startsWith('dispute.'));
@@ -143,6 +151,75 @@ describe('Moov emulator: SDK surface, queued, disputes, admin over HTTP', () => 
       ['dispute.created', 'response-needed'],
       ['dispute.updated', 'won'],
     ]);
+  });
+
+  it('moves disputes through their phases and statuses, with partial amounts and a chosen respondBy, readable through sdk.disputes', async () => {
+    const { accountID, payment } = await settledCardPayment('Phases Co', 10_000);
+    await admin.completeTransfer(payment.transferID);
+    const dealer = (await sdk.transfers.get({ accountID: partner, transferID: payment.transferID })).result.destination.account.accountID;
+
+    const respondBy = new Date(Date.now() + 5 * 24 * 3600_000).toISOString();
+    const inquiry = await admin.disputeTransfer(payment.transferID, 3_000, { phase: 'inquiry', respondBy, networkReasonCode: '13.1', networkReasonDescription: 'Merchandise/Services Not Received' });
+    expect(inquiry).toMatchObject({ status: 'response-needed', phase: 'inquiry', respondBy, merchantAccountID: dealer, networkReasonCode: '13.1' });
+    const chargeback = await admin.disputeTransfer(payment.transferID, 4_000);
+    expect(chargeback).toMatchObject({ phase: 'chargeback', networkReasonCode: '10.4', networkReasonDescription: 'Other Fraud - Card-Absent Environment' });
+    // 3,000 + 4,000 are disputed: only 3,000 are left to dispute.
+    await expect(admin.disputeTransfer(payment.transferID, 3_001)).rejects.toThrow(/400.*at most 3000/);
+
+    const listed = (await sdk.disputes.list({ accountID: partner, transferIDs: [payment.transferID] })).result;
+    expect(listed.map((d) => [d.disputeID, d.amount.value, d.phase, d.status])).toEqual([
+      [chargeback.disputeID, 4_000, 'chargeback', 'response-needed'],
+      [inquiry.disputeID, 3_000, 'inquiry', 'response-needed'],
+    ]);
+    expect(listed[1]!.respondBy.toISOString()).toBe(respondBy);
+    expect((await sdk.disputes.list({ accountID: partner, transferIDs: [randomUUID()] })).result).toEqual([]);
+    expect((await sdk.disputes.list({ accountID: dealer, status: 'response-needed', transferIDs: [payment.transferID] })).result).toHaveLength(2);
+    expect((await sdk.disputes.list({ accountID: accountID, transferIDs: [payment.transferID] })).result).toHaveLength(2);
+
+    const laterRespondBy = new Date(Date.now() + 9 * 24 * 3600_000).toISOString();
+    expect(await admin.escalateDispute(payment.transferID, inquiry.disputeID, { respondBy: laterRespondBy })).toMatchObject({ phase: 'chargeback', status: 'response-needed', respondBy: laterRespondBy });
+    expect(await admin.reviewDispute(payment.transferID, inquiry.disputeID)).toMatchObject({ status: 'under-review', submittedOn: expect.any(String) });
+    await expect(admin.reviewDispute(payment.transferID, inquiry.disputeID)).rejects.toThrow(/409/);
+    expect(await admin.resolveDispute(payment.transferID, inquiry.disputeID, 'lost')).toMatchObject({ status: 'lost' });
+    expect(await admin.resolveDispute(payment.transferID, inquiry.disputeID, 'lost')).toMatchObject({ status: 'lost' });
+    await expect(admin.resolveDispute(payment.transferID, inquiry.disputeID, 'won')).rejects.toThrow(/409.*already decided/);
+
+    // The merchant's own answers through Moov's API.
+    const submitted = await sdk.disputes.submitEvidence({ accountID: dealer, disputeID: chargeback.disputeID });
+    expect(submitted.result).toMatchObject({ status: 'under-review' });
+    await expect(sdk.disputes.accept({ accountID: dealer, disputeID: chargeback.disputeID })).rejects.toMatchObject({ statusCode: 409 });
+    const third = await admin.disputeTransfer(payment.transferID);
+    expect(third.amountCents).toBe(3_000);
+    expect((await sdk.disputes.accept({ accountID: partner, disputeID: third.disputeID })).result).toMatchObject({ status: 'accepted', amount: { value: 3_000 } });
+    expect((await sdk.disputes.get({ accountID: partner, disputeID: inquiry.disputeID })).result).toMatchObject({ status: 'lost', phase: 'chargeback', merchantAccountID: dealer });
+    const stranger = await emulators.moovClient.ensureCustomerAccount({ id: randomUUID(), name: 'Stranger Co' });
+    await expect(sdk.disputes.get({ accountID: stranger, disputeID: inquiry.disputeID })).rejects.toMatchObject({ statusCode: 404 });
+
+    const events = (await admin.events({ transferID: payment.transferID })).filter((e) => e.type.startsWith('dispute.'));
+    expect(events.filter((e) => e.data.disputeID === inquiry.disputeID).map((e) => `${e.type}:${String(e.data.phase)}:${String(e.data.status)}`)).toEqual([
+      'dispute.created:inquiry:response-needed',
+      'dispute.updated:chargeback:response-needed',
+      'dispute.updated:chargeback:under-review',
+      'dispute.updated:chargeback:lost',
+    ]);
+    for (const event of events) {
+      expect(components.webhookDataDisputeUpdatedFromJSON(JSON.stringify(event.data)).ok).toBe(true);
+      expect(event.data).toMatchObject({ accountID: dealer, transferID: payment.transferID, transactionID: payment.transferID });
+    }
+  });
+
+  it('does not refund what a cardholder took back through a dispute, nor dispute what was refunded', async () => {
+    const { payment } = await settledCardPayment('Overlap Co', 5_000);
+    await admin.completeTransfer(payment.transferID);
+    const dispute = await admin.disputeTransfer(payment.transferID, 2_000);
+    const refund = (key: string, amount?: number) =>
+      emulators.moovClient.refundTransfer({ transferId: payment.transferID, idempotencyKey: key, ...(amount === undefined ? {} : { amountCents: amount }) });
+    await expect(refund(randomUUID(), 3_001)).rejects.toMatchObject({ code: 'validation', status: 422, details: { amount: 'exceeds the refundable amount (3000)' } });
+    expect(await refund(randomUUID(), 1_000)).toMatchObject({ amountCents: 1_000, status: 'created', replayed: false });
+    await expect(admin.disputeTransfer(payment.transferID, 2_001)).rejects.toThrow(/at most 2000/);
+    // A won dispute gives its amount back to the merchant: it can be refunded again.
+    await admin.resolveDispute(payment.transferID, dispute.disputeID, 'won');
+    expect(await refund(randomUUID())).toMatchObject({ amountCents: 4_000 });
   });
 
   it('refuses admin actions that make no sense for the transfer', async () => {

@@ -1,8 +1,10 @@
+import * as components from '@moovio/sdk/models/components';
 import { randomUUID } from 'node:crypto';
-import { verifyMoovWebhook } from '../../integrations/moov-webhooks';
+import { parseMoovWebhookEvent, transferIdOf, verifyMoovWebhook } from '../../integrations/moov-webhooks';
 import { moovEmulatorAdmin } from './admin';
 import {
   linkBankThroughPlaid,
+  linkCardFromBrowser,
   startPaymentEmulators,
   startWebhookReceiver,
   waitUntil,
@@ -57,6 +59,62 @@ describe('Moov emulator webhooks', () => {
     expect(verifyMoovWebhook({ ...first.headers, 'x-nonce': `${String(first.headers['x-nonce'])}0` }, secret, Date.now())).toEqual({ valid: false, reason: 'bad-signature' });
     expect(verifyMoovWebhook(first.headers, 'not-the-secret', Date.now())).toEqual({ valid: false, reason: 'bad-signature' });
     expect(verifyMoovWebhook(first.headers, secret, Date.now() + 10 * 60_000)).toEqual({ valid: false, reason: 'stale' });
+  });
+
+  it('sends disputes, refunds and a late return as signed dispute.*, refund.* and transfer.updated events in Moov’s data shapes', async () => {
+    const moov = emulators.moovClient;
+    const customer = await moov.ensureCustomerAccount({ id: randomUUID(), name: 'Webhook Card Co' });
+    await linkCardFromBrowser(emulators, customer);
+    const [card] = await moov.listPaymentMethods(customer);
+    const payment = await moov.createTransfer({ idempotencyKey: randomUUID(), sourcePaymentMethodId: card!.paymentMethodId, destinationPaymentMethodId: destination, amountCents: 8_000 });
+    await emulators.moov.admin.completeTransfer(payment.transferId);
+    const dispute = await emulators.moov.admin.disputeTransfer(payment.transferId, 3_000, { phase: 'inquiry' });
+    await emulators.moov.admin.escalateDispute(payment.transferId, dispute.disputeID);
+    await emulators.moov.admin.reviewDispute(payment.transferId, dispute.disputeID);
+    await emulators.moov.admin.resolveDispute(payment.transferId, dispute.disputeID, 'won');
+    const refund = await moov.refundTransfer({ transferId: payment.transferId, idempotencyKey: randomUUID(), amountCents: 1_000 });
+    await emulators.moov.admin.completeRefund(payment.transferId, refund.refundId);
+
+    const ach = await newTransfer();
+    await emulators.moov.admin.advanceClock({ businessDays: 2 });
+    await emulators.moov.admin.advanceClock({ ms: 59 * 24 * 3600_000 });
+    await emulators.moov.admin.returnTransfer(ach, 'R01');
+
+    // Deliveries run concurrently and may land out of order: put them in the order the events happened.
+    const feed = (await emulators.moov.admin.events()).map((event) => event.eventID);
+    const inFeedOrder = (hooks: ReceivedWebhook[]) => [...hooks].sort((a, b) => feed.indexOf(a.event.eventID) - feed.indexOf(b.event.eventID));
+    const cardHooks = inFeedOrder(await waitUntil(() => {
+      const hooks = receivedFor(payment.transferId).filter((w) => !w.event.type.startsWith('transfer.'));
+      return hooks.length >= 7 && hooks;
+    }, 'dispute and refund webhooks'));
+    expect(cardHooks.map((w) => `${w.event.type}:${String(w.event.data.phase ?? '-')}:${String(w.event.data.status ?? '-')}`)).toEqual([
+      'dispute.created:inquiry:response-needed',
+      'dispute.updated:chargeback:response-needed',
+      'dispute.updated:chargeback:under-review',
+      'dispute.updated:chargeback:won',
+      'refund.created:-:-',
+      'refund.updated:-:pending',
+      'refund.updated:-:completed',
+    ]);
+    const parsers: Record<string, (json: string) => { ok: boolean }> = {
+      'dispute.created': components.webhookDataDisputeCreatedFromJSON,
+      'dispute.updated': components.webhookDataDisputeUpdatedFromJSON,
+      'refund.created': components.webhookDataRefundCreatedFromJSON,
+      'refund.updated': components.webhookDataRefundUpdatedFromJSON,
+      'transfer.updated': components.webhookDataTransferUpdatedFromJSON,
+    };
+    const achHooks = inFeedOrder(await waitUntil(() => {
+      const hooks = receivedFor(ach).filter((w) => ['source.returned', 'reversed'].includes(String(w.event.data.status)));
+      return hooks.length >= 2 && hooks;
+    }, 'late return webhooks'));
+    expect(achHooks.map((w) => String(w.event.data.status))).toEqual(['source.returned', 'reversed']);
+    for (const webhook of [...cardHooks, ...achHooks]) {
+      expect(verifyMoovWebhook(webhook.headers, secret, Date.now())).toMatchObject({ valid: true });
+      expect(parsers[webhook.event.type]!(JSON.stringify(webhook.event.data)).ok).toBe(true);
+      expect(transferIdOf(parseMoovWebhookEvent(webhook.rawBody))).toBe(webhook === achHooks[0] || webhook === achHooks[1] ? ach : payment.transferId);
+    }
+    expect(cardHooks[0]!.event.data).toMatchObject({ disputeID: dispute.disputeID, transactionID: payment.transferId });
+    expect(cardHooks[4]!.event.data).toMatchObject({ refundID: refund.refundId });
   });
 
   it('duplicates each event when asked: same eventID, fresh nonce and valid signature', async () => {

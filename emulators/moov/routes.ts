@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { authenticate, requireScope, type Caller, type TokenAuthority } from './auth';
 import { MoovHttpError, type EmulatorCore } from './core';
+import type { DisputeBook } from './disputes';
 import type { Instruments } from './instruments';
 import { IdempotentReplay, type TransferBook } from './transfers';
 import { accountView, bankAccountView, cancellationView, cardView, disputeView, paymentMethodView, refundView, transferView } from './views';
@@ -13,6 +14,7 @@ export interface RouteDeps {
   core: EmulatorCore;
   instruments: Instruments;
   transfers: TransferBook;
+  disputes: DisputeBook;
   tokens: TokenAuthority;
 }
 
@@ -32,7 +34,11 @@ function paging(req: Request, defaultCount: number) {
   return { skip, count };
 }
 
-export function moovApiRouter({ core, instruments, transfers, tokens }: RouteDeps): Router {
+/** Moov sends array query parameters comma-separated (the SDK's form style, explode=false). */
+const list = (value: unknown): string[] | undefined =>
+  (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value !== '' ? [value] : undefined)?.flatMap((item) => item.split(',')).filter(Boolean);
+
+export function moovApiRouter({ core, instruments, transfers, disputes, tokens }: RouteDeps): Router {
   const router = express.Router();
   const caller = (req: Request): Caller => authenticate(req, tokens);
   const withKey = (req: Request) => requireScope(caller(req), null);
@@ -249,17 +255,40 @@ export function moovApiRouter({ core, instruments, transfers, tokens }: RouteDep
     res.json(result.cancellation ? { cancellation: cancellationView(result.cancellation) } : { refund: refundView(result.refund!) });
   });
 
+  // ---- disputes -----------------------------------------------------------------------
+
+  const sendDispute = (res: Response, found: ReturnType<DisputeBook['visible']>) => res.json(disputeView(found.transfer, found.dispute, disputes.respondByOf(found.transfer, found.dispute)));
+
   router.get('/accounts/:accountID/disputes', (req, res) => {
     withKey(req);
-    const transferIDs = text(req.query.transferIDs)?.split(',');
-    res.json(transfers.disputesOf(param(req, 'accountID'), transferIDs).map(({ transfer, dispute }) => disputeView(transfer, dispute)));
+    const found = disputes.list(param(req, 'accountID'), {
+      transferIDs: list(req.query.transferIDs),
+      disputeIDs: list(req.query.disputeIDs),
+      status: text(req.query.status),
+      merchantAccountID: text(req.query.merchantAccountID),
+      cardholderAccountID: text(req.query.cardholderAccountID),
+      startDateTime: text(req.query.startDateTime),
+      endDateTime: text(req.query.endDateTime),
+      respondStartDateTime: text(req.query.respondStartDateTime),
+      respondEndDateTime: text(req.query.respondEndDateTime),
+      ...paging(req, 200),
+    });
+    res.json(found.map(({ transfer, dispute }) => disputeView(transfer, dispute, disputes.respondByOf(transfer, dispute))));
   });
 
   router.get('/accounts/:accountID/disputes/:disputeID', (req, res) => {
     withKey(req);
-    const found = transfers.disputesOf(param(req, 'accountID')).find(({ dispute }) => dispute.disputeID === param(req, 'disputeID'));
-    if (!found) throw new MoovHttpError(404, { error: 'dispute not found' });
-    res.json(disputeView(found.transfer, found.dispute));
+    sendDispute(res, disputes.visible(param(req, 'accountID'), param(req, 'disputeID')));
+  });
+
+  router.post('/accounts/:accountID/disputes/:disputeID/accept', (req, res) => {
+    withKey(req);
+    sendDispute(res, disputes.accept(param(req, 'accountID'), param(req, 'disputeID')));
+  });
+
+  router.post('/accounts/:accountID/disputes/:disputeID/evidence/submit', (req, res) => {
+    withKey(req);
+    sendDispute(res, disputes.submitEvidence(param(req, 'accountID'), param(req, 'disputeID')));
   });
 
   return router;

@@ -1,9 +1,9 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { MoovHttpError, notFound, type EmulatorCore } from './core';
 import type { Instruments } from './instruments';
+import { disputeHeldCents, refundedCents } from './disputes';
 import type {
   CancellationRecord,
-  DisputeRecord,
   FailureReason,
   LegRecord,
   PaymentMethodRecord,
@@ -385,9 +385,14 @@ export class TransferBook {
       case 'card.settle':
         if (card?.status === 'confirmed') this.settleCard(transfer);
         break;
+      case 'refund.confirm': {
+        const refund = transfer.refunds.find((r) => r.refundID === step.refundID);
+        if (refund?.status === 'created') this.confirmRefund(transfer, refund);
+        break;
+      }
       case 'refund.complete': {
         const refund = transfer.refunds.find((r) => r.refundID === step.refundID);
-        if (refund?.status === 'pending') this.completeRefund(transfer, refund);
+        if (refund?.status === 'created' || refund?.status === 'pending') this.completeRefund(transfer, refund);
         break;
       }
     }
@@ -563,8 +568,8 @@ export class TransferBook {
     if (transfer.source.card?.status !== 'completed' || !['completed', 'reversed'].includes(transfer.status)) {
       throw new MoovHttpError(422, { error: `a card transfer can be refunded once it has settled (card status is ${transfer.source.card?.status}); use a cancellation or a reversal` });
     }
-    const refunded = transfer.refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
-    const remaining = transfer.amount - refunded;
+    // What a cardholder already took back through a dispute cannot be refunded a second time.
+    const remaining = transfer.amount - refundedCents(transfer) - disputeHeldCents(transfer);
     const amount = requested === undefined ? remaining : requested;
     if (!Number.isInteger(amount) || (amount as number) <= 0) throw new MoovHttpError(422, { amount: 'must be a positive integer number of cents' });
     if ((amount as number) > remaining) throw new MoovHttpError(422, { amount: `exceeds the refundable amount (${remaining})` });
@@ -572,7 +577,7 @@ export class TransferBook {
     const refund: RefundRecord = {
       refundID: randomUUID(),
       amount: amount as number,
-      status: 'pending',
+      status: 'created',
       createdOn: now,
       updatedOn: now,
       card: { status: 'initiated', initiatedOn: now },
@@ -580,19 +585,39 @@ export class TransferBook {
     transfer.refunds.push(refund);
     this.touch(transfer);
     this.core.emit('refund.created', { accountID: transfer.partnerAccountID, transferID: transfer.transferID, refundID: refund.refundID });
-    this.schedule(transfer, 'refund.complete', this.core.now() + this.core.timing.cardSettleMs, refund.refundID);
+    const confirmAt = this.core.now() + this.core.timing.cardAuthorizeMs;
+    this.schedule(transfer, 'refund.confirm', confirmAt, refund.refundID);
+    this.schedule(transfer, 'refund.complete', confirmAt + this.core.timing.refundSettleMs, refund.refundID);
     return refund;
   }
 
+  private refundEvent(transfer: TransferRecord, refund: RefundRecord): void {
+    refund.updatedOn = this.core.iso();
+    this.touch(transfer);
+    this.core.emit('refund.updated', { accountID: transfer.partnerAccountID, transferID: transfer.transferID, refundID: refund.refundID, status: refund.status });
+  }
+
+  /** The card network took the refund: Moov's `pending`. */
+  private confirmRefund(transfer: TransferRecord, refund: RefundRecord): void {
+    refund.status = 'pending';
+    refund.card = { ...refund.card, status: 'confirmed', confirmedOn: this.core.iso() };
+    this.refundEvent(transfer, refund);
+  }
+
   private completeRefund(transfer: TransferRecord, refund: RefundRecord): void {
+    if (refund.status === 'created') this.confirmRefund(transfer, refund);
     const now = this.core.iso();
     refund.status = 'completed';
-    refund.updatedOn = now;
-    refund.card = { ...refund.card, status: 'completed', confirmedOn: now, settledOn: now, completedOn: now };
-    this.touch(transfer);
-    this.core.emit('refund.updated', { accountID: transfer.partnerAccountID, transferID: transfer.transferID, refundID: refund.refundID, status: 'completed' });
+    refund.card = { ...refund.card, status: 'completed', settledOn: now, completedOn: now };
+    this.refundEvent(transfer, refund);
     const refunded = transfer.refunds.filter((r) => r.status === 'completed').reduce((sum, r) => sum + r.amount, 0);
     if (refunded >= transfer.amount && transfer.status === 'completed') this.setStatus(transfer, 'reversed');
+  }
+
+  private failRefund(transfer: TransferRecord, refund: RefundRecord, failureCode: string): void {
+    refund.status = 'failed';
+    refund.card = { ...refund.card, status: 'failed', failureCode, failedOn: this.core.iso() };
+    this.refundEvent(transfer, refund);
   }
 
   refundOf(accountID: string, transferID: string, refundID: string): RefundRecord {
@@ -684,52 +709,25 @@ export class TransferBook {
     return transfer;
   }
 
-  /** A cardholder disputes a settled card payment (chargeback): the dispute shows on the transfer and dispute.created is sent. */
-  disputeNow(transferID: string, amountCents?: number): DisputeRecord {
+  /** A refund the card network has now completed (instead of waiting for the clock). */
+  completeRefundNow(transferID: string, refundID: string): RefundRecord {
     const transfer = this.transfer(transferID);
-    if (transfer.source.rail !== 'card' || transfer.source.card?.status !== 'completed') {
-      throw new MoovHttpError(409, { error: 'only a settled card payment can be disputed' });
-    }
-    const disputed = (transfer.disputes ?? []).reduce((sum, d) => sum + d.amount, 0);
-    const amount = amountCents ?? transfer.amount - disputed;
-    if (!Number.isInteger(amount) || amount <= 0 || amount > transfer.amount - disputed) throw new MoovHttpError(400, { error: 'dispute amount must be a positive integer within the undisputed amount' });
-    const createdOn = this.core.iso();
-    const dispute: DisputeRecord = {
-      disputeID: randomUUID(), createdOn, amount, status: 'response-needed', phase: 'chargeback',
-      respondBy: new Date(Date.parse(createdOn) + 10 * 24 * 3600_000).toISOString(), networkReasonCode: '10.4', networkReasonDescription: 'Other fraud: card-absent environment',
-    };
-    transfer.disputes = [...(transfer.disputes ?? []), dispute];
-    this.touch(transfer);
-    this.core.emit('dispute.created', this.disputeEventData(transfer, dispute));
-    return dispute;
+    const refund = transfer.refunds.find((r) => r.refundID === refundID);
+    if (!refund) throw notFound('refund');
+    if (refund.status === 'completed') return refund;
+    if (refund.status === 'failed') throw new MoovHttpError(409, { error: 'the refund has failed and cannot complete' });
+    this.completeRefund(transfer, refund);
+    return refund;
   }
 
-  /** Every dispute on the transfers an account can see (Moov lists them per account, filtered by transfer). */
-  disputesOf(accountID: string, transferIDs?: string[]): Array<{ transfer: TransferRecord; dispute: DisputeRecord }> {
-    return Object.values(this.state.transfers)
-      .filter((t) => [t.partnerAccountID, t.source.accountID, t.destination.accountID].includes(accountID))
-      .filter((t) => !transferIDs?.length || transferIDs.includes(t.transferID))
-      .flatMap((transfer) => (transfer.disputes ?? []).map((dispute) => ({ transfer, dispute })));
-  }
-
-  resolveDisputeNow(transferID: string, disputeID: string, outcome: 'under-review' | 'won' | 'lost' | 'accepted'): DisputeRecord {
+  /** A refund the card network refused (closed card account, for instance): its amount can be refunded again. */
+  failRefundNow(transferID: string, refundID: string, failureCode = 'processing-error'): RefundRecord {
     const transfer = this.transfer(transferID);
-    const dispute = transfer.disputes?.find((d) => d.disputeID === disputeID);
-    if (!dispute) throw notFound('dispute');
-    dispute.status = outcome;
-    this.touch(transfer);
-    this.core.emit('dispute.updated', this.disputeEventData(transfer, dispute));
-    return dispute;
-  }
-
-  private disputeEventData(transfer: TransferRecord, dispute: DisputeRecord) {
-    return {
-      accountID: transfer.partnerAccountID,
-      transferID: transfer.transferID,
-      transactionID: transfer.transferID,
-      disputeID: dispute.disputeID,
-      status: dispute.status,
-      phase: dispute.phase,
-    };
+    const refund = transfer.refunds.find((r) => r.refundID === refundID);
+    if (!refund) throw notFound('refund');
+    if (refund.status === 'failed') return refund;
+    if (refund.status === 'completed') throw new MoovHttpError(409, { error: 'the refund has completed and cannot fail' });
+    this.failRefund(transfer, refund, failureCode);
+    return refund;
   }
 }

@@ -120,6 +120,26 @@ export function refundView(refund: RefundRecord) {
   };
 }
 
+/** Moov's Dispute; `respondBy` is passed in because old records may lack it. */
+export function disputeView(transfer: TransferRecord, dispute: DisputeRecord, respondBy: string) {
+  return compact({
+    disputeID: dispute.disputeID,
+    merchantAccountID: transfer.destination.accountID,
+    amount: { currency: transfer.currency, value: dispute.amount },
+    networkReasonCode: dispute.networkReasonCode ?? '10.4',
+    networkReasonDescription: dispute.networkReasonDescription,
+    transfer: { transferID: transfer.transferID },
+    respondBy,
+    status: dispute.status,
+    phase: dispute.phase,
+    createdOn: dispute.createdOn,
+    updatedOn: dispute.updatedOn ?? dispute.createdOn,
+    submittedOn: dispute.submittedOn,
+  });
+}
+
+export type MoovDisputeJson = ReturnType<typeof disputeView>;
+
 function legView(state: MoovState, leg: LegRecord) {
   const account = state.accounts[leg.accountID];
   const method = state.paymentMethods[leg.paymentMethodID];
@@ -179,19 +199,3 @@ export function transferView(state: MoovState, transfer: TransferRecord) {
 }
 
 export type MoovTransferJson = ReturnType<typeof transferView>;
-
-/** A dispute as Moov's disputes API answers it. */
-export function disputeView(transfer: TransferRecord, dispute: DisputeRecord) {
-  return {
-    disputeID: dispute.disputeID,
-    merchantAccountID: transfer.destination.accountID,
-    amount: { currency: transfer.currency, value: dispute.amount },
-    networkReasonCode: dispute.networkReasonCode ?? '10.4',
-    networkReasonDescription: dispute.networkReasonDescription ?? 'Other fraud: card-absent environment',
-    transfer: { transferID: transfer.transferID },
-    respondBy: dispute.respondBy ?? new Date(Date.parse(dispute.createdOn) + 10 * 24 * 3600_000).toISOString(),
-    status: dispute.status,
-    phase: dispute.phase,
-    createdOn: dispute.createdOn,
-  };
-}
