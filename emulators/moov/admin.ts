@@ -64,7 +64,7 @@ export interface MoovEmulatorAdmin {
 
 export function localAdmin(core: EmulatorCore, transfers: TransferBook, disputes: DisputeBook, webhooks: WebhookDispatcher): MoovEmulatorAdmin {
   const view = (transferID: string) => transferView(core.state, transfers.transfer(transferID));
-  const disputeOut = ({ transfer, dispute }: DisputeOnTransfer): AdminDispute => ({ ...disputeView(transfer, dispute, disputes.respondByOf(transfer, dispute)), amountCents: dispute.amount });
+  const disputeOut = ({ transfer, dispute }: DisputeOnTransfer): AdminDispute => ({ ...disputeView(transfer, dispute, disputes.respondByOf(dispute)), amountCents: dispute.amount });
   const refundOut = (refund: RefundRecord): AdminRefund => ({ ...refundView(refund), amountCents: refund.amount });
   const sync = <T>(run: () => T): Promise<T> => {
     try {

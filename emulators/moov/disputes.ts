@@ -94,8 +94,8 @@ export class DisputeBook {
       .filter(({ dispute }) => !filter.status || dispute.status === filter.status)
       .filter(({ dispute }) => start === undefined || Date.parse(dispute.createdOn) >= start)
       .filter(({ dispute }) => end === undefined || Date.parse(dispute.createdOn) <= end)
-      .filter(({ transfer, dispute }) => respondStart === undefined || Date.parse(this.respondByOf(transfer, dispute)) >= respondStart)
-      .filter(({ transfer, dispute }) => respondEnd === undefined || Date.parse(this.respondByOf(transfer, dispute)) <= respondEnd)
+      .filter(({ dispute }) => respondStart === undefined || Date.parse(this.respondByOf(dispute)) >= respondStart)
+      .filter(({ dispute }) => respondEnd === undefined || Date.parse(this.respondByOf(dispute)) <= respondEnd)
       .sort((a, b) => b.dispute.createdOn.localeCompare(a.dispute.createdOn) || b.dispute.disputeID.localeCompare(a.dispute.disputeID))
       .slice(filter.skip, filter.skip + filter.count);
   }
@@ -107,7 +107,7 @@ export class DisputeBook {
   }
 
   /** Moov's default answer window when none was set (records from before respondBy was kept). */
-  respondByOf(_transfer: TransferRecord, dispute: DisputeRecord): string {
+  respondByOf(dispute: DisputeRecord): string {
     return dispute.respondBy ?? this.core.iso(Date.parse(dispute.createdOn) + this.core.timing.disputeResponseBusinessDays * 24 * 60 * 60 * 1000);
   }
 

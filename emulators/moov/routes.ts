@@ -257,7 +257,7 @@ export function moovApiRouter({ core, instruments, transfers, disputes, tokens }
 
   // ---- disputes -----------------------------------------------------------------------
 
-  const sendDispute = (res: Response, found: ReturnType<DisputeBook['visible']>) => res.json(disputeView(found.transfer, found.dispute, disputes.respondByOf(found.transfer, found.dispute)));
+  const sendDispute = (res: Response, found: ReturnType<DisputeBook['visible']>) => res.json(disputeView(found.transfer, found.dispute, disputes.respondByOf(found.dispute)));
 
   router.get('/accounts/:accountID/disputes', (req, res) => {
     withKey(req);
@@ -273,7 +273,7 @@ export function moovApiRouter({ core, instruments, transfers, disputes, tokens }
       respondEndDateTime: text(req.query.respondEndDateTime),
       ...paging(req, 200),
     });
-    res.json(found.map(({ transfer, dispute }) => disputeView(transfer, dispute, disputes.respondByOf(transfer, dispute))));
+    res.json(found.map(({ transfer, dispute }) => disputeView(transfer, dispute, disputes.respondByOf(dispute))));
   });
 
   router.get('/accounts/:accountID/disputes/:disputeID', (req, res) => {
