@@ -252,4 +252,16 @@ describe('money after settlement', () => {
     expect((await stack.temporal.workflow.getHandle(paymentWorkflowId(paymentId)).query(paymentStateQuery)).needsInvestigation).toBe(true);
     expect(await paymentStatus(stack.db, paymentId)).toBe('pending');
   });
+
+  it('refunds a card payment whose first run has closed, in a follow-up run under the same id', async () => {
+    const customer = await payingCustomer(stack);
+    const cardId = await linkCard(stack, customer);
+    const [invoice] = await invoices(customer, [55_00]);
+    const { paymentId } = await paidAndPosted(customer, cardId, [invoice!.id]);
+    await firstRunClosed(paymentId);
+    await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, { request_id: randomUUID(), reason: 'Customer returned the order' }).expect(200);
+    expect(await paymentStatus(stack.db, paymentId)).toBe('refunded');
+    expect(await balance(invoice!.id)).toBe(55_00);
+    expect(await runsOf(paymentId)).toEqual(['paymentWorkflow', 'paymentAftermathWorkflow']);
+  });
 });

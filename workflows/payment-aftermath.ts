@@ -27,6 +27,9 @@ const activities = proxyActivities<Activities>({
  */
 export async function paymentAftermathWorkflow(input: PaymentAftermathInput): Promise<PaymentState> {
   const payment = new PaymentAftermath(input, activities);
+  // Queued before any handler exists: an update-with-start hands its update to the handler the
+  // moment it is registered, and the refund must find the payment read from the books.
+  const loaded = payment.load();
 
   setHandler(paymentStateQuery, () => payment.state);
   setHandler(processorEventSignal, (event) => payment.processorEvent(event));
@@ -35,7 +38,7 @@ export async function paymentAftermathWorkflow(input: PaymentAftermathInput): Pr
   setHandler(glPostedSignal, () => undefined);
   setHandler(settlementAssignedSignal, () => undefined);
 
-  await payment.load();
+  await loaded;
   for (;;) {
     if (payment.hasEvents) await payment.applyLatest();
     const heard = await condition(() => payment.hasEvents, payment.open ? input.timing.businessDayMs : input.timing.reconcilePollMs);
@@ -54,7 +57,6 @@ export async function paymentAftermathWorkflow(input: PaymentAftermathInput): Pr
 class PaymentAftermath extends PaymentRecord {
   private readonly events: ProcessorEvent[] = [];
   private opened = false;
-  private loaded = false;
 
   constructor(private readonly input: PaymentAftermathInput, activities: ActivityInterfaceFor<Activities>) {
     super({
@@ -79,7 +81,6 @@ class PaymentAftermath extends PaymentRecord {
   load(): Promise<void> {
     return this.serial.run(async () => {
       Object.assign(this.state, await this.activities.paymentStateFromBooks({ paymentId: this.input.paymentId }));
-      this.loaded = true;
     });
   }
 
@@ -94,7 +95,6 @@ class PaymentAftermath extends PaymentRecord {
 
   refund(request: RefundRequest): Promise<PaymentState> {
     return this.serial.run(async () => {
-      if (!this.loaded) refuse('The payment is still loading; try again.');
       if (this.state.status !== 'settled') refuse(`Only a settled payment can be refunded; this one is ${this.state.status}.`);
       const outcome = await refusing(() => this.activities.refundPayment({ paymentId: this.input.paymentId, ...request }));
       this.applyOutcome(outcome);

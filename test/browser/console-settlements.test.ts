@@ -92,7 +92,8 @@ describe('Operator console in a browser: closing a settlement early', () => {
   async function openFromList(page: Page, number: string) {
     await page.goto(`${baseUrl}/admin/#/settlements`);
     await page.locator('table tbody tr').filter({ hasText: number }).click();
-    await page.getByRole('heading', { name: `Settlement ${number}` }).waitFor();
+    // The page's own heading: the app bar's title names the settlement too once the record has loaded.
+    await page.getByTestId('settlement-detail').getByRole('heading', { name: `Settlement ${number}` }).waitFor();
   }
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `console-settlements-${name}.png`), fullPage: true });
