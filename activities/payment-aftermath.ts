@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
 import type { ActivityDeps } from '.';
 import { PaymentRefusalFailure } from './errors';
 import type { createPaymentActivities } from './payments';
@@ -7,7 +8,7 @@ import { alertOperators } from '../db/operator-alerts';
 import { paymentBooks, type PaymentBooks } from '../db/payment-books';
 import { disputesOfPayment, upsertDispute, type DisputeRow } from '../db/payment-disputes';
 import { reversePaymentAmount, reversibleApplications } from '../db/payment-reversals';
-import { transitionPayment } from '../db/payments';
+import { transitionPayment, transitionPaymentIfIn } from '../db/payments';
 import { achReturnOperatorWords } from '../domain/ach-returns';
 import { formatCents } from '../domain/money';
 import { validateItemRefund } from '../domain/reversal-allocation';
@@ -52,53 +53,50 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
   const applyDisputes = async (books: PaymentBooks, disputes: DisputeSnapshot[]): Promise<MoneyChange[]> => {
     const changes: MoneyChange[] = [];
     for (const snapshot of disputes) {
-      const applied = await db.transaction(async (trx) => {
-        const { row, previousStatus, created } = await upsertDispute(trx, { paymentId: books.id, dealerId: books.dealer_id, snapshot });
-        const decidedNow = !isOpen(row.status) && (created || previousStatus === null || isOpen(previousStatus));
-        const openedNow = isOpen(row.status) && created;
-        if (openedNow) {
-          const moved = await transitionPayment(trx, {
-            paymentId: books.id, from: ['settled'], to: 'disputed', event: 'dispute_opened', actor: { kind: 'processor' },
-            reason: disputeSentence(row),
-          }).catch(() => false);
-          await alertOperators(trx, { paymentId: books.id, dealerId: books.dealer_id, key: `dispute-opened:${row.processor_dispute_id}`,
-            subject: `Payment ${books.number} is disputed by the cardholder`,
-            text: `${disputeSentence(row)}. ${row.respond_by ? `Evidence must reach the card network by ${row.respond_by.toISOString().slice(0, 10)}; record it on the payment's page.` : 'Record any evidence on the payment\'s page.'} The items it paid stay paid while the dispute is decided.` });
-          return moved ? [{ status: 'disputed' as const, event: 'dispute_opened', reason: disputeSentence(row) }] : [];
-        }
-        if (!decidedNow) return [];
-        if (row.status === 'lost' || row.status === 'accepted') {
-          const reversal = await reversePaymentAmount(trx, {
-            paymentId: books.id, kind: 'chargeback', sourceId: row.processor_dispute_id, amountCents: Number(row.amount_cents),
-            reason: `Card dispute ${row.status === 'lost' ? 'lost' : 'accepted'}${row.network_reason ? `: ${row.network_reason}` : ''}`,
-            now: new Date(), workflowIdFor: settlementWorkflowId,
-          });
-          const stillOpen = (await disputesOfPayment(trx, books.id)).some((dispute) => isOpen(dispute.status));
-          const to = reversal.full ? 'charged_back' as const : stillOpen ? 'disputed' as const : 'settled' as const;
-          const reason = `${formatCents(Number(row.amount_cents))} charged back (dispute ${row.status})`;
-          if (to !== 'disputed') {
-            await transitionPayment(trx, { paymentId: books.id, from: ['disputed', 'settled'], to, event: reversal.full ? 'chargeback_lost_full' : 'chargeback_lost_partly', actor: { kind: 'processor' }, reason, fields: reversal.full ? { finalized_at: trx.fn.now() } : {} });
-          }
-          await alertOperators(trx, { paymentId: books.id, dealerId: books.dealer_id, key: `dispute-${row.status}:${row.processor_dispute_id}`,
-            subject: `Payment ${books.number}: chargeback of ${formatCents(Number(row.amount_cents))} ${row.status}`,
-            text: `The card dispute on payment ${books.number} ended ${row.status}; ${formatCents(Number(row.amount_cents))} has gone back to the cardholder. The items it paid are open again for that amount and a reversal is queued for GL posting.` });
-          return [{ status: to, event: reversal.full ? 'chargeback_lost_full' : 'chargeback_lost_partly', reason, notice: reversal.full ? 'charged_back' as const : 'reversed_partly' as const, settlementId: reversal.settlementId }];
-        }
-        // Won (or closed without a chargeback): the money stays; the payment stands unless another dispute is open.
-        const stillOpen = (await disputesOfPayment(trx, books.id)).some((dispute) => isOpen(dispute.status));
-        const reason = `Card dispute ${row.status}: ${formatCents(Number(row.amount_cents))} stays with the dealer`;
-        const moved = stillOpen ? false : await transitionPayment(trx, { paymentId: books.id, from: ['disputed'], to: 'settled', event: 'chargeback_won', actor: { kind: 'processor' }, reason }).catch(() => false);
-        await alertOperators(trx, { paymentId: books.id, dealerId: books.dealer_id, key: `dispute-${row.status}:${row.processor_dispute_id}`,
-          subject: `Payment ${books.number}: dispute ${row.status}`, text: `${reason}. Nothing changes on the items it paid.` });
-        return moved ? [{ status: 'settled' as const, event: 'chargeback_won', reason }] : [];
-      });
-      for (const change of applied) {
-        const { settlementId, ...rest } = change as MoneyChange & { settlementId?: string | null };
-        await announce(books.id, settlementId ?? null);
-        changes.push(rest);
-      }
+      const applied = await db.transaction((trx) => applyDispute(trx, books, snapshot));
+      if (!applied) continue;
+      await announce(books.id, applied.settlementId);
+      changes.push(applied.change);
     }
     return changes;
+  };
+
+  /** One dispute: opened → the payment is disputed; lost or accepted → its amount is taken back; won → the payment stands. */
+  const applyDispute = async (trx: Knex.Transaction, books: PaymentBooks, snapshot: DisputeSnapshot): Promise<{ change: MoneyChange; settlementId: string | null } | null> => {
+    const { row, previousStatus, created } = await upsertDispute(trx, { paymentId: books.id, dealerId: books.dealer_id, snapshot });
+    const alert = (key: string, subject: string, text: string) => alertOperators(trx, { paymentId: books.id, dealerId: books.dealer_id, key: `${key}:${row.processor_dispute_id}`, subject, text });
+    const amount = formatCents(Number(row.amount_cents));
+    if (isOpen(row.status)) {
+      if (!created) return null;
+      const reason = disputeSentence(row);
+      const moved = await transitionPaymentIfIn(trx, { paymentId: books.id, from: ['settled'], to: 'disputed', event: 'dispute_opened', actor: { kind: 'processor' }, reason });
+      await alert('dispute-opened', `Payment ${books.number} is disputed by the cardholder`,
+        `${reason}. ${row.respond_by ? `Evidence must reach the card network by ${row.respond_by.toISOString().slice(0, 10)}; record it on the payment's page.` : 'Record any evidence on the payment\'s page.'} The items it paid stay paid while the dispute is decided.`);
+      return moved ? { change: { status: 'disputed', event: 'dispute_opened', reason }, settlementId: null } : null;
+    }
+    // Decided before, and seen again: already booked.
+    if (!created && previousStatus !== null && !isOpen(previousStatus)) return null;
+    const anotherOpen = (await disputesOfPayment(trx, books.id)).some((dispute) => isOpen(dispute.status));
+    if (row.status === 'lost' || row.status === 'accepted') {
+      const reversal = await reversePaymentAmount(trx, {
+        paymentId: books.id, kind: 'chargeback', sourceId: row.processor_dispute_id, amountCents: Number(row.amount_cents),
+        reason: `Card dispute ${row.status}${row.network_reason ? `: ${row.network_reason}` : ''}`, now: new Date(), workflowIdFor: settlementWorkflowId,
+      });
+      const event = reversal.full ? 'chargeback_lost_full' : 'chargeback_lost_partly';
+      const reason = `${amount} charged back (dispute ${row.status})`;
+      const to = reversal.full ? 'charged_back' : anotherOpen ? 'disputed' : 'settled';
+      if (to !== 'disputed') {
+        await transitionPayment(trx, { paymentId: books.id, from: ['disputed', 'settled'], to, event, actor: { kind: 'processor' }, reason, fields: reversal.full ? { finalized_at: trx.fn.now() } : {} });
+      }
+      await alert(`dispute-${row.status}`, `Payment ${books.number}: chargeback of ${amount} ${row.status}`,
+        `The card dispute on payment ${books.number} ended ${row.status}; ${amount} has gone back to the cardholder. The items it paid are open again for that amount and a reversal is queued for GL posting.`);
+      return { change: { status: to, event, reason, notice: reversal.full ? 'charged_back' : 'reversed_partly' }, settlementId: reversal.settlementId };
+    }
+    // Won (or closed without a chargeback): the money stays; the payment stands unless another dispute is open.
+    const reason = `Card dispute ${row.status}: ${amount} stays with the dealer`;
+    const moved = !anotherOpen && await transitionPaymentIfIn(trx, { paymentId: books.id, from: ['disputed'], to: 'settled', event: 'chargeback_won', actor: { kind: 'processor' }, reason });
+    await alert(`dispute-${row.status}`, `Payment ${books.number}: dispute ${row.status}`, `${reason}. Nothing changes on the items it paid.`);
+    return moved ? { change: { status: 'settled', event: 'chargeback_won', reason }, settlementId: null } : null;
   };
 
   return {
@@ -129,7 +127,7 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
       let open = false;
       if (books.method === 'card') {
         const disputes = await processor().listDisputes(books.moov_transfer_id);
-        changes.push(...(await applyDisputes(await paymentBooks(db, paymentId), disputes)));
+        changes.push(...(await applyDisputes(books, disputes)));
         open = disputes.some((dispute) => isOpen(dispute.status));
       }
       const refunds = await processor().listRefunds(books.moov_transfer_id);

@@ -235,10 +235,23 @@ export interface Transition {
  * Returns false when the payment was already in `to` (idempotent replay).
  */
 export async function transitionPayment(trx: Knex.Transaction, t: Transition): Promise<boolean> {
+  return movePayment(trx, t, 'throw');
+}
+
+/**
+ * The same move, for a processor event that only applies from some statuses (a dispute opening
+ * on a payment an operator froze, say): false instead of an error when the payment is elsewhere.
+ */
+export async function transitionPaymentIfIn(trx: Knex.Transaction, t: Transition): Promise<boolean> {
+  return movePayment(trx, t, 'skip');
+}
+
+async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'throw' | 'skip'): Promise<boolean> {
   const current = await trx('payments').where({ id: t.paymentId }).forUpdate().first();
   if (!current) throw new Error(`payment ${t.paymentId} not found`);
   if (current.status === t.to && !t.from.includes(t.to)) return false;
   if (!t.from.includes(current.status)) {
+    if (elsewhere === 'skip') return false;
     throw new Error(`payment ${current.number} is ${current.status}; cannot ${t.event} (expected ${t.from.join('/')})`);
   }
   await trx('payments').where({ id: t.paymentId }).update({ status: t.to, updated_at: trx.fn.now(), ...t.fields });

@@ -91,8 +91,18 @@ async function followUp(db: Db, config: Config, paymentId: string) {
   };
 }
 
-/** A processor event for the payment's transfer, whenever it arrives. */
+/**
+ * A processor event for the payment's transfer, whenever it arrives. Most arrive while a run is
+ * open and are a plain signal; only one that finds none reads the payment to start a follow-up run.
+ */
 export async function signalPaymentEvent(db: Db, temporal: Client, config: Config, paymentId: string, event: ProcessorEvent): Promise<void> {
+  try {
+    await temporal.workflow.getHandle(paymentWorkflowId(paymentId)).signal(processorEventSignal, event);
+    return;
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  // signal-with-start, not start: a run opened meanwhile (a refund) takes the signal instead.
   await temporal.workflow.signalWithStart(paymentAftermathWorkflow, {
     ...(await followUp(db, config, paymentId)),
     signal: processorEventSignal,

@@ -143,7 +143,7 @@ export class PaymentLifecycle extends PaymentRecord {
 
   validateRefund(request: RefundRequest): void {
     validateRefundRequest(request);
-    if (this.state.status !== 'settled') refuse(`Only a settled payment can be refunded; this one is ${this.state.status}.`);
+    this.allowed('refund_full', request);
   }
 
   /** Money of a settled payment goes back to the customer, in full or in part (the activity refuses what cannot be). */
