@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../db/connection';
 import { consoleAs, launchChromium, SCREENSHOTS } from '../support/browser';
 import { testDb } from '../support/db';
-import { createDealer, createOperator, startOperatorApp, type TestApp } from '../support/operator';
+import { createDealer, createOperator, serveOperatorApp, type ServedApp } from '../support/operator';
 import { createCustomerAccount } from '../support/portal';
 
 /** The Emails tab of a customer's page in the console shows what the outbox holds for the customer. */
@@ -13,24 +11,19 @@ jest.setTimeout(180_000);
 
 describe('Console customer page: Emails tab', () => {
   let db: Db;
-  let api: TestApp;
-  let server: Server;
+  let api: ServedApp;
   let baseUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
     db = testDb();
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    api = await startOperatorApp(db, { PUBLIC_URL: baseUrl });
-    server.on('request', api.app);
+    api = await serveOperatorApp(db);
+    baseUrl = api.baseUrl;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await api?.close();
     await db?.destroy();
   });

@@ -1,12 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Db } from '../../db/connection';
 import { portalPayLink } from '../../domain/portal-links';
 import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { testDb } from '../support/db';
-import { createDealer, startOperatorApp, type TestApp } from '../support/operator';
+import { createDealer, serveOperatorApp, type ServedApp } from '../support/operator';
 import { createCustomerAccount, createInvoice, createPortalCustomer, CUSTOMER_PASSWORD } from '../support/portal';
 
 /**
@@ -18,26 +16,21 @@ jest.setTimeout(180_000);
 
 describe('Portal pay link from an email', () => {
   let db: Db;
-  let api: TestApp;
-  let server: Server;
+  let api: ServedApp;
   let baseUrl: string;
   let browser: Browser;
   let dealerId: string;
 
   beforeAll(async () => {
     db = testDb();
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    api = await startOperatorApp(db, { PUBLIC_URL: baseUrl });
-    server.on('request', api.app);
+    api = await serveOperatorApp(db);
+    baseUrl = api.baseUrl;
     dealerId = (await createDealer(db, { name: 'Linkwood Lumber' })).id;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await api?.close();
     await db?.destroy();
   });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +32,28 @@ export async function startOperatorApp(db: Db, overrides: Parameters<typeof test
   const temporal = new Client({ connection, namespace: 'default' });
   const config = testConfig(overrides);
   return { app: checkResponsesAgainstContracts(createApp({ db, temporal, config })), config, temporal, close: () => connection.close() };
+}
+
+export type ServedApp = TestApp & { baseUrl: string };
+
+/**
+ * The app listening on a free loopback port, for a browser: PUBLIC_URL is that address, so
+ * links the app writes (emails, redirects) open in the same browser.
+ */
+export async function serveOperatorApp(db: Db, overrides: Parameters<typeof testConfig>[0] = {}): Promise<ServedApp> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = await startOperatorApp(db, { ...overrides, PUBLIC_URL: baseUrl });
+  server.on('request', api.app);
+  return {
+    ...api,
+    baseUrl,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await api.close();
+    },
+  };
 }
 
 export interface TestDealer {
