@@ -5,7 +5,7 @@ import { recordAudit } from '../db/audit';
 import { alertOperators } from '../db/operator-alerts';
 import { applyReservations, releaseReservations, reverseApplications, transitionPayment } from '../db/payments';
 import { refreshAccountStats } from '../db/account-stats';
-import { achReturn } from '../domain/ach-returns';
+import { achReturn, achReturnOperatorWords, untimelyReturnNote } from '../domain/ach-returns';
 import { localDate } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { createMoovClient } from '../integrations/moov';
@@ -30,7 +30,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
       .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
       .join('dealers as d', 'd.id', 'p.dealer_id')
       .where('p.id', paymentId)
-      .first('p.*', 'pm.moov_payment_method_id', 'pm.id as method_row_id', 'd.moov_account_id as dealer_moov_account_id', 'd.name as dealer_name');
+      .first('p.*', 'pm.moov_payment_method_id', 'pm.id as method_row_id', 'd.moov_account_id as dealer_moov_account_id', 'd.name as dealer_name', 'd.time_zone as dealer_time_zone');
     if (!payment) throw ApplicationFailure.nonRetryable(`payment ${paymentId} not found`, FailureType.NonRetryable);
     return payment;
   };
@@ -194,13 +194,18 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
 
     async returnPayment({ paymentId, returnCode }: { paymentId: string; returnCode: string }): Promise<void> {
       const payment = await loadPayment(paymentId);
+      const untimely = payment.settled_at
+        ? untimelyReturnNote(returnCode, localDate(new Date(payment.settled_at), payment.dealer_time_zone), localDate(new Date(), payment.dealer_time_zone))
+        : null;
       await db.transaction(async (trx) => {
-        const moved = await transitionPayment(trx, { paymentId, from: ['settled', 'frozen', 'disputed'], to: 'returned', event: 'ach_returned', actor: { kind: 'processor' }, reason: `ACH return ${returnCode}`, fields: { return_code: returnCode, returned_at: trx.fn.now(), finalized_at: trx.fn.now() } });
+        const reason = untimely ? `ACH return ${returnCode}, after Nacha's deadline` : `ACH return ${returnCode}`;
+        const moved = await transitionPayment(trx, { paymentId, from: ['settled', 'frozen', 'disputed'], to: 'returned', event: 'ach_returned', actor: { kind: 'processor' }, reason, fields: { return_code: returnCode, returned_at: trx.fn.now(), finalized_at: trx.fn.now() } });
         if (!moved) return;
         await reverseApplications(trx, paymentId);
         await disableUnusableBankAccount(trx, payment.method_row_id, returnCode);
-        await alertOperators(trx, { paymentId, dealerId: payment.dealer_id, key: `returned:${returnCode}`, subject: `Payment ${payment.number} was returned (${returnCode})`,
-          text: `The bank returned payment ${payment.number} of ${formatCents(Number(payment.amount_cents))} with code ${returnCode}. The items it paid are open again and a reversal is queued for GL posting.` });
+        await alertOperators(trx, { paymentId, dealerId: payment.dealer_id, key: `returned:${returnCode}`,
+          subject: `Payment ${payment.number} was returned (${returnCode})${untimely ? ' after the Nacha deadline' : ''}`,
+          text: `The bank returned payment ${payment.number} of ${formatCents(Number(payment.amount_cents))} with code ${achReturnOperatorWords(returnCode)}. The items it paid are open again and a reversal is queued for GL posting.${untimely ? ` ${untimely}` : ''}` });
       });
       if (payment.settlement_id) await deps.settlementActivities?.queueReversal({ paymentId });
       await refreshAccountStats(db, await touchedAccounts(paymentId));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ACH_RETURN_CODES, achReturn, achReturnOperatorWords, isLateReturn, moneyFinalOn, returnDeadline } from './ach-returns';
+import { ACH_RETURN_CODES, achReturn, achReturnOperatorWords, isLateReturn, moneyFinalOn, returnDeadline, untimelyReturnNote } from './ach-returns';
 import { addBusinessDays, isBusinessDay } from './business-calendar';
 import { addDays } from './dates';
 
@@ -78,6 +78,16 @@ describe('returnDeadline and isLateReturn', () => {
     expect(returnDeadline('R03', '2026-11-25')).toBe('2026-11-30');
     expect(isLateReturn('R03', '2026-11-25', '2026-11-30')).toBe(false);
     expect(isLateReturn('R03', '2026-11-25', '2026-12-01')).toBe(true);
+  });
+
+  it('an untimely return tells the operator the deadline and the last day to have the bank dishonor it (R68)', () => {
+    expect(untimelyReturnNote('R01', '2026-03-02', '2026-03-04')).toBeNull();
+    // Thursday 03-05 is banking day 3; five banking days later is Thursday 03-12.
+    expect(untimelyReturnNote('R01', '2026-03-02', '2026-03-05')).toBe(
+      "It came after Nacha's deadline for R01 (2026-03-04 for a debit settled on 2026-03-02): ask your bank by 2026-03-12 to dishonor it as untimely (R68) to get the money back.",
+    );
+    // R06 (returned at the ODFI's request) has no Nacha deadline, so it is never untimely.
+    expect(untimelyReturnNote('R06', '2026-03-02', '2026-09-01')).toBeNull();
   });
 
   it('R29, a business customer\'s "not authorized", has only the 2 banking days', () => {

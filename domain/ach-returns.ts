@@ -194,6 +194,17 @@ export function isLateReturn(code: string, settledOn: IsoDate, returnedOn: IsoDa
   return deadline !== null && returnedOn > deadline;
 }
 
+/**
+ * What an operator should know about a return that came after its Nacha deadline: the dealer's
+ * bank (the ODFI) may dishonor it as untimely (R68) within five banking days of receiving it,
+ * which brings the money back. Null for a timely return.
+ */
+export function untimelyReturnNote(code: string, settledOn: IsoDate, returnedOn: IsoDate): string | null {
+  if (!isLateReturn(code, settledOn, returnedOn)) return null;
+  return `It came after Nacha's deadline for ${achReturn(code).code} (${returnDeadline(code, settledOn)} for a debit settled on ${settledOn}): `
+    + `ask your bank by ${addBusinessDays(returnedOn, 5)} to dishonor it as untimely (R68) to get the money back.`;
+}
+
 /** Card networks let a cardholder dispute a charge for 120 days after it was processed (Visa and Mastercard's common limit). */
 const CARD_DISPUTE_DAYS = 120;
 

@@ -129,6 +129,25 @@ describe('money after settlement', () => {
     expect(audit.data).toMatchObject({ from: 'settled', to: 'returned' });
   });
 
+  it('books a return that came after its Nacha deadline and tells operators how to have it dishonored', async () => {
+    const customer = await payingCustomer(stack);
+    const [invoice] = await invoices(customer, [187_00]);
+    const { paymentId, number } = await paidAndPosted(customer, customer.bankMethodId, [invoice!.id]);
+    await firstRunClosed(paymentId);
+    // A business day here lasts a second, but Nacha's deadline is counted in calendar dates:
+    // the payment is made to have settled a week ago, past R29's two banking days.
+    await stack.db('payments').where({ id: paymentId }).update({ settled_at: new Date(Date.now() - 7 * 24 * 3600_000) });
+
+    await stack.emulators.moov.admin.returnTransfer(await transferOf(paymentId), 'R29');
+    await waitForStatus(paymentId, 'returned');
+
+    expect(await balance(invoice!.id)).toBe(187_00);
+    const alert = await waitForEmail(sink, await operatorEmail(), (message) => message.subject === `Payment ${number} was returned (R29) after the Nacha deadline`, 60_000);
+    expect(alert.text).toMatch(/dishonor it as untimely \(R68\)/);
+    const event = await stack.db('payment_events').where({ payment_id: paymentId, to_status: 'returned' }).first('reason');
+    expect(event.reason).toBe("ACH return R29, after Nacha's deadline");
+  });
+
   it('charges back part of a card payment when the dispute is lost, re-opening the items for that amount', async () => {
     const customer = await payingCustomer(stack);
     const cardId = await linkCard(stack, customer);
