@@ -7,7 +7,7 @@ import { refreshAccountStats } from '../db/account-stats';
 import { alertOperators } from '../db/operator-alerts';
 import { paymentBooks, type PaymentBooks } from '../db/payment-books';
 import { disputesOfPayment, upsertDispute, type DisputeRow } from '../db/payment-disputes';
-import { reversePaymentAmount, reversibleApplications } from '../db/payment-reversals';
+import { recordRefundProcessorStatuses, reversePaymentAmount, reversibleApplications } from '../db/payment-reversals';
 import { transitionPayment, transitionPaymentIfIn } from '../db/payments';
 import { achReturnOperatorWords } from '../domain/ach-returns';
 import { formatCents } from '../domain/money';
@@ -131,6 +131,7 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
         open = disputes.some((dispute) => isOpen(dispute.status));
       }
       const refunds = await processor().listRefunds(books.moov_transfer_id);
+      await recordRefundProcessorStatuses(db, paymentId, refunds);
       for (const failed of refunds.filter((refund) => refund.outcome === 'failed')) {
         await db.transaction((trx) => alertOperators(trx, { paymentId, dealerId: books.dealer_id, key: `refund-failed:${failed.refundId}`,
           subject: `Refund on payment ${books.number} failed`,

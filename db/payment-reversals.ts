@@ -276,3 +276,19 @@ export async function reversibleApplications(db: Db, paymentId: string): Promise
     return { ...application, itemId: itemIdOf(row), number: row.number ?? itemIdOf(row), heldCents: heldCents(application) };
   });
 }
+
+/**
+ * The processor's latest word on refunds already booked (pending → completed or failed), so the
+ * payment's page shows where the money is. Returns the refunds whose status changed.
+ */
+export async function recordRefundProcessorStatuses(db: Db, paymentId: string, refunds: Array<{ refundId: string; processorStatus: string }>): Promise<string[]> {
+  const changed: string[] = [];
+  for (const refund of refunds) {
+    const updated = await db('payment_reversals')
+      .where({ payment_id: paymentId, kind: 'refund', source_id: refund.refundId })
+      .where((q) => q.whereNull('processor_status').orWhereNot('processor_status', refund.processorStatus))
+      .update({ processor_status: refund.processorStatus });
+    if (updated > 0) changed.push(refund.refundId);
+  }
+  return changed;
+}

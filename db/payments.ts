@@ -384,6 +384,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function paymentForTransfer(db: Knex | Knex.Transaction, transferId: string, foreignId: unknown): Promise<{ id: string } | undefined> {
   const byTransfer = await db('payments').where({ moov_transfer_id: transferId }).first('id');
-  if (byTransfer || typeof foreignId !== 'string' || !UUID.test(foreignId)) return byTransfer;
+  if (byTransfer) return byTransfer;
+  // An ACH refund is its own transfer (an ACH credit back to the customer): its events belong
+  // to the payment it refunds, whose run re-reads the refund's state.
+  const refunded = await db('payment_reversals').where({ kind: 'refund', source_id: transferId }).first('payment_id');
+  if (refunded) return { id: refunded.payment_id };
+  if (typeof foreignId !== 'string' || !UUID.test(foreignId)) return undefined;
   return db('payments').where({ id: foreignId }).where((q) => q.whereNull('moov_transfer_id').orWhere({ moov_transfer_id: transferId })).first('id');
 }

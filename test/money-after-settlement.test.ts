@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionStatusName } from '@temporalio/client';
 import { startSpruceEmulator, type SpruceEmulator } from '../emulators/spruce';
 import type { glPostingWorkflow } from '../workflows/gl-posting';
+import { paymentForTransfer } from '../db/payments';
 import { paymentStateQuery, paymentWorkflowId } from '../workflows/payment-definitions';
 import { glPostingWorkflowId } from '../workflows/settlement-definitions';
 import { eventually } from './support/eventually';
@@ -282,5 +283,23 @@ describe('money after settlement', () => {
     expect(await paymentStatus(stack.db, paymentId)).toBe('refunded');
     expect(await balance(invoice!.id)).toBe(55_00);
     expect(await runsOf(paymentId)).toEqual(['paymentWorkflow', 'paymentAftermathWorkflow']);
+  });
+  it('refunds part of a settled ACH payment as an ACH credit whose own events reach the payment', async () => {
+    const customer = await payingCustomer(stack);
+    const [invoice] = await invoices(customer, [240_00]);
+    const { paymentId } = await paidAndPosted(customer, customer.bankMethodId, [invoice!.id]);
+    await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, { request_id: randomUUID(), reason: 'Overcharged for delivery', amount_cents: 40_00 }).expect(200);
+    expect(await balance(invoice!.id)).toBe(40_00);
+    const refund = await stack.db('payment_reversals').where({ payment_id: paymentId, kind: 'refund' }).first();
+    expect(refund.source_id).not.toBe(await transferOf(paymentId));
+    expect(refund.processor_status).toMatch(/^ACH credit pending/);
+
+    // The credit travels on its own: its webhooks name the credit, not the debit, and are
+    // routed to the payment, whose run re-reads the refund and records where the money is.
+    await eventually(async () => {
+      expect((await stack.db('payment_reversals').where({ id: refund.id }).first('processor_status')).processor_status).toMatch(/^ACH credit completed/);
+    }, 60_000);
+    expect(await paymentForTransfer(stack.db, refund.source_id, undefined)).toEqual({ id: paymentId });
+    expect(await paymentStatus(stack.db, paymentId)).toBe('settled');
   });
 });
