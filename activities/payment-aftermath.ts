@@ -4,10 +4,11 @@ import type { ActivityDeps } from '.';
 import { PaymentRefusalFailure } from './errors';
 import type { createPaymentActivities } from './payments';
 import { refreshAccountStats } from '../db/account-stats';
+import { recordAudit } from '../db/audit';
 import { alertOperators } from '../db/operator-alerts';
 import { paymentBooks, type PaymentBooks } from '../db/payment-books';
 import { disputesOfPayment, upsertDispute, type DisputeRow } from '../db/payment-disputes';
-import { recordRefundProcessorStatuses, reversePaymentAmount, reversibleApplications } from '../db/payment-reversals';
+import { recordRefundProcessorStatuses, reversalsOfPayment, reversePaymentAmount, reversibleApplications } from '../db/payment-reversals';
 import { transitionPayment, transitionPaymentIfIn } from '../db/payments';
 import { achReturnOperatorWords } from '../domain/ach-returns';
 import { formatCents } from '../domain/money';
@@ -73,6 +74,10 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
       await alert('dispute-opened', `Payment ${books.number} is disputed by the cardholder`,
         `${reason}. ${row.respond_by ? `Evidence must reach the card network by ${row.respond_by.toISOString().slice(0, 10)}; record it on the payment's page.` : 'Record any evidence on the payment\'s page.'} The items it paid stay paid while the dispute is decided.`);
       return moved ? { change: { status: 'disputed', event: 'dispute_opened', reason }, settlementId: null } : null;
+    }
+    if (!created && (previousStatus === 'lost' || previousStatus === 'accepted') && row.status === 'won') {
+      await chargebackOverturned(trx, books, row, alert);
+      return null;
     }
     // Decided before, and seen again: already booked.
     if (!created && previousStatus !== null && !isOpen(previousStatus)) return null;
@@ -187,6 +192,27 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
       return outcomeOf(books.id, [change], refund.outcome === 'pending');
     },
   };
+}
+
+/**
+ * A chargeback lost, then won on appeal (pre-arbitration or arbitration): the network sends the
+ * money back to the dealer. The items it had reopened may have been paid again meanwhile, so
+ * the money is not put back on them by itself: the AR team is told what came back and which
+ * items it had reopened, and decides (apply it in Spruce, keep it on account, or refund it).
+ */
+async function chargebackOverturned(
+  trx: Knex.Transaction, books: PaymentBooks, row: DisputeRow, alert: (key: string, subject: string, text: string) => Promise<unknown>,
+): Promise<void> {
+  const reversal = (await reversalsOfPayment(trx, books.id)).find((candidate) => candidate.kind === 'chargeback' && candidate.sourceId === row.processor_dispute_id);
+  const amount = formatCents(Number(row.amount_cents));
+  const reopened = reversal?.items.map((item) => `${item.number} (${formatCents(item.amountCents)})`).join(', ');
+  await recordAudit(trx, {
+    dealerId: books.dealer_id, actorKind: 'processor', action: 'payment.chargeback_overturned', entityType: 'payment', entityId: books.id,
+    data: { number: books.number, disputeId: row.processor_dispute_id, amountCents: Number(row.amount_cents), reversalId: reversal?.id, items: reversal?.items.map((item) => ({ number: item.number, amountCents: item.amountCents })) },
+  });
+  await alert('dispute-overturned', `Payment ${books.number}: chargeback of ${amount} overturned, the money is back`,
+    `The card dispute on payment ${books.number} was decided for you on appeal: ${amount} charged back earlier is returned to your account. `
+    + `The chargeback had reopened ${reopened || 'no items'}; those stay open in Drypowder and Spruce until you decide: apply the money to them in Spruce if they are still open, keep it on the customer's account, or refund it.`);
 }
 
 function disputeSentence(row: DisputeRow): string {

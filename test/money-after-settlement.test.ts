@@ -302,4 +302,27 @@ describe('money after settlement', () => {
     expect(await paymentForTransfer(stack.db, refund.source_id, undefined)).toEqual({ id: paymentId });
     expect(await paymentStatus(stack.db, paymentId)).toBe('settled');
   });
+  it('tells operators when a lost chargeback is won on appeal, without putting the money back on items by itself', async () => {
+    const customer = await payingCustomer(stack);
+    const cardId = await linkCard(stack, customer);
+    const [invoice] = await invoices(customer, [260_00]);
+    const { paymentId, number } = await paidAndPosted(customer, cardId, [invoice!.id]);
+    const transferId = await transferOf(paymentId);
+    const dispute = await stack.emulators.moov.admin.disputeTransfer(transferId, 60_00);
+    await waitForStatus(paymentId, 'disputed');
+    await stack.emulators.moov.admin.resolveDispute(transferId, dispute.disputeID, 'lost');
+    await eventually(async () => expect(await balance(invoice!.id)).toBe(60_00), 60_000);
+
+    await stack.emulators.moov.admin.overturnDispute(transferId, dispute.disputeID);
+    const alert = await waitForEmail(sink, await operatorEmail(), (message) => message.subject === `Payment ${number}: chargeback of $60.00 overturned, the money is back`, 60_000);
+    expect(alert.text).toContain(`${invoice!.invoice_number} ($60.00)`);
+    expect((await stack.db('payment_disputes').where({ payment_id: paymentId }).first('status')).status).toBe('won');
+    const audit = await stack.db('audit_events').where({ entity_id: paymentId, action: 'payment.chargeback_overturned' });
+    expect(audit).toHaveLength(1);
+    expect(audit[0].data).toMatchObject({ disputeId: dispute.disputeID, amountCents: 60_00 });
+    // The reopened item waits for the AR team's decision; nothing is booked twice.
+    expect(await balance(invoice!.id)).toBe(60_00);
+    expect(await paymentStatus(stack.db, paymentId)).toBe('settled');
+  });
+
 });

@@ -42,6 +42,8 @@ export interface MoovEmulatorAdmin {
   escalateDispute(transferID: string, disputeID: string, options?: { respondBy?: string }): Promise<AdminDispute>;
   /** The decision (won, lost, accepted, closed, expired, resolved): sends dispute.updated. The same outcome again is a no-op. */
   resolveDispute(transferID: string, disputeID: string, outcome: DisputeOutcome): Promise<AdminDispute>;
+  /** A lost chargeback won on appeal (pre-arbitration or arbitration): lost → won, sends dispute.updated. */
+  overturnDispute(transferID: string, disputeID: string): Promise<AdminDispute>;
   /** Completes a card refund now (created or pending → completed), sending refund.updated. */
   completeRefund(transferID: string, refundID: string): Promise<AdminRefund>;
   /** The card network refuses a refund (default failureCode processing-error): refund.updated with status failed. */
@@ -86,6 +88,7 @@ export function localAdmin(core: EmulatorCore, transfers: TransferBook, disputes
     reviewDispute: (transferID, disputeID) => sync(() => disputeOut(disputes.review(transferID, disputeID))),
     escalateDispute: (transferID, disputeID, options) => sync(() => disputeOut(disputes.escalate(transferID, disputeID, options?.respondBy))),
     resolveDispute: (transferID, disputeID, outcome) => sync(() => disputeOut(disputes.resolve(transferID, disputeID, outcome))),
+    overturnDispute: (transferID, disputeID) => sync(() => disputeOut(disputes.overturn(transferID, disputeID))),
     completeRefund: (transferID, refundID) => sync(() => refundOut(transfers.completeRefundNow(transferID, refundID))),
     failRefund: (transferID, refundID, failureCode) => sync(() => refundOut(transfers.failRefundNow(transferID, refundID, failureCode))),
     advanceClock: (by) =>
@@ -166,6 +169,9 @@ export function adminRouter(admin: MoovEmulatorAdmin): Router {
     if (!DISPUTE_OUTCOMES.includes(outcome as DisputeOutcome)) throw new MoovHttpError(400, { error: `outcome must be one of ${DISPUTE_OUTCOMES.join(', ')}` });
     res.json(await admin.resolveDispute(String(req.params.transferID), String(req.params.disputeID), outcome as DisputeOutcome));
   });
+  router.post('/transfers/:transferID/disputes/:disputeID/overturn', async (req, res) => {
+    res.json(await admin.overturnDispute(String(req.params.transferID), String(req.params.disputeID)));
+  });
   router.post('/transfers/:transferID/refunds/:refundID/complete', async (req, res) => {
     res.json(await admin.completeRefund(String(req.params.transferID), String(req.params.refundID)));
   });
@@ -242,6 +248,7 @@ export function moovEmulatorAdmin(baseUrl: string): MoovEmulatorAdmin {
     reviewDispute: (transferID, disputeID) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/review`, {}),
     escalateDispute: (transferID, disputeID, options) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/escalate`, { ...options }),
     resolveDispute: (transferID, disputeID, outcome) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/resolve`, { outcome }),
+    overturnDispute: (transferID, disputeID) => call('POST', `/transfers/${id(transferID)}/disputes/${id(disputeID)}/overturn`, {}),
     completeRefund: (transferID, refundID) => call('POST', `/transfers/${id(transferID)}/refunds/${id(refundID)}/complete`, {}),
     failRefund: (transferID, refundID, failureCode) => call('POST', `/transfers/${id(transferID)}/refunds/${id(refundID)}/fail`, { failureCode }),
     advanceClock: (by) => call('POST', '/clock/advance', by),

@@ -191,6 +191,15 @@ export class DisputeBook {
     return found;
   }
 
+  /** The network reverses its decision on appeal: only a lost dispute can be won afterwards. */
+  overturn(transferID: string, disputeID: string): DisputeOnTransfer {
+    const found = this.onTransfer(transferID, disputeID);
+    if (found.dispute.status === 'won') return found;
+    if (found.dispute.status !== 'lost') throw new MoovHttpError(409, { error: `only a lost dispute can be overturned; this one is ${found.dispute.status}` });
+    this.change(found, { status: 'won' });
+    return found;
+  }
+
   // ---- internals ------------------------------------------------------------------------
 
   private sees(accountID: string, transfer: TransferRecord): boolean {

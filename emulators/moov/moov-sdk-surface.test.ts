@@ -192,6 +192,10 @@ describe('Moov emulator: SDK surface, queued, disputes, admin over HTTP', () => 
     expect(third.amountCents).toBe(3_000);
     expect((await sdk.disputes.accept({ accountID: partner, disputeID: third.disputeID })).result).toMatchObject({ status: 'accepted', amount: { value: 3_000 } });
     expect((await sdk.disputes.get({ accountID: partner, disputeID: inquiry.disputeID })).result).toMatchObject({ status: 'lost', phase: 'chargeback', merchantAccountID: dealer });
+    // Won on appeal is its own step, and only from lost.
+    await expect(admin.overturnDispute(payment.transferID, chargeback.disputeID)).rejects.toThrow(/409.*only a lost dispute/);
+    expect(await admin.overturnDispute(payment.transferID, inquiry.disputeID)).toMatchObject({ status: 'won' });
+    expect(await admin.resolveDispute(payment.transferID, inquiry.disputeID, 'won')).toMatchObject({ status: 'won' });
     const stranger = await emulators.moovClient.ensureCustomerAccount({ id: randomUUID(), name: 'Stranger Co' });
     await expect(sdk.disputes.get({ accountID: stranger, disputeID: inquiry.disputeID })).rejects.toMatchObject({ statusCode: 404 });
 
@@ -201,6 +205,7 @@ describe('Moov emulator: SDK surface, queued, disputes, admin over HTTP', () => 
       'dispute.updated:chargeback:response-needed',
       'dispute.updated:chargeback:under-review',
       'dispute.updated:chargeback:lost',
+      'dispute.updated:chargeback:won',
     ]);
     for (const event of events) {
       expect(components.webhookDataDisputeUpdatedFromJSON(JSON.stringify(event.data)).ok).toBe(true);
