@@ -7,7 +7,7 @@ import { createApp } from './app';
 
 async function main(): Promise<void> {
   const cfg = config();
-  const db = createDb(cfg.DATABASE_URL, { max: 20 });
+  const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
   await pingDatabase(db).catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
   const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE).catch((error) =>
     exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)),
