@@ -49,6 +49,12 @@ export const configSchema = z.object({
   DATABASE_URL: postgresUrl,
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // TLS to Temporal: on by itself with an API key (Temporal Cloud) or a client certificate (mTLS).
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_UI_URL: httpUrl.default('http://127.0.0.1:8233'),
   TASK_QUEUE: z.string().min(1).default('drypowder'),
   API_PORT: port.default(3000),
@@ -88,7 +94,13 @@ export const configSchema = z.object({
   TRUST_PROXY: z.string().min(1).default('loopback'),
   // Connections each process may hold; with several replicas their sum must stay under PostgreSQL's max_connections.
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  // Work one worker process takes on at once; the SDK's defaults suit a bigger machine than a 2-core replica.
+  WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(100),
+  WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
 }).superRefine((cfg, context) => {
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_PATH) !== Boolean(cfg.TEMPORAL_TLS_KEY_PATH)) {
+    context.addIssue({ code: 'custom', path: [cfg.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH'], message: 'must be set together with its pair (client certificate and key)' });
+  }
   if (cfg.NODE_ENV !== 'production') return;
   for (const name of Object.keys(DEV_DEFAULTS) as Array<keyof typeof DEV_DEFAULTS>) {
     if (cfg[name] === DEV_DEFAULTS[name]) context.addIssue({ code: 'custom', path: [name], message: 'must be set in production (it still has its development default)' });
