@@ -14,7 +14,7 @@ module.exports = {
       displayName: 'unit',
       transform,
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/domain/**/*.test.ts'],
+      testMatch: ['<rootDir>/{domain,runtime}/**/*.test.ts'],
     },
     {
       displayName: 'integration',

@@ -1,27 +1,32 @@
 import { Runtime } from '@temporalio/worker';
 import { createDb } from './db/connection';
+import { sealPlaintextCredentials } from './db/dealers';
 import { config, exitWithOneLine } from './runtime/config';
 import { logger } from './runtime/logger';
 import { describeStartupError, onShutdown } from './runtime/shutdown';
 import { temporalRuntimeLogger } from './runtime/temporal-logger';
 import { createWorker } from './worker/create-worker';
-import { connectTemporalClient } from './runtime/temporal-client';
+import { connectTemporalClient, temporalSecurity } from './runtime/temporal-client';
 import { startWorkerDuties } from './worker/duties';
 
 /** The Temporal worker: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
   const cfg = config();
   Runtime.install({ logger: temporalRuntimeLogger(logger, cfg.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
-  const db = createDb(cfg.DATABASE_URL, { max: 20 });
+  const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
   await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, 'PostgreSQL at DATABASE_URL')));
   const { worker, close } = await createWorker({
     address: cfg.TEMPORAL_ADDRESS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
+    security: temporalSecurity(cfg),
+    tuning: { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_ACTIVITIES, maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_WORKFLOW_TASKS },
     deps: { db, logger, config: cfg },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
   }).catch((error) => exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)));
-  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE);
+  const sealed = await sealPlaintextCredentials(db, cfg.DATA_ENCRYPTION_KEY);
+  if (sealed > 0) logger.info({ dealers: sealed }, 'sealed Spruce API keys stored in clear');
+  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg));
   const stopDuties = startWorkerDuties(db, temporal, cfg);
   onShutdown(async () => {
     stopDuties();

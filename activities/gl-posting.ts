@@ -5,7 +5,7 @@ import { completeAutoCategory, finishPostingRun, recordRunState } from '../db/gl
 import { countPendingInSlice, lineCounts, nextPendingLines, recordLineResults, type LineResult, type LineSlice, type PostableLine } from '../db/gl-lines';
 import { refreshStatus } from '../db/settlements';
 import type { SettlementCategory, SettlementStatus } from '../domain/settlement';
-import { SpruceClient, SpruceClientError, SpruceRejectedError, SpruceUnavailableError, type GlLine } from '../integrations/spruce';
+import { SpruceClientError, spruceClientFor, SpruceRejectedError, SpruceUnavailableError, type GlLine } from '../integrations/spruce';
 import { glPostingWorkflowId, postingChangedSignal, type CategoryProgress } from '../workflows/settlement-definitions';
 
 /**
@@ -30,7 +30,7 @@ export function createGlPostingActivities(deps: ActivityDeps) {
     if (row.integration_mode !== 'spruce' || !row.spruce_base_url || !row.spruce_tenant_id) {
       throw ApplicationFailure.nonRetryable('This dealer has no Spruce connection; post the settlement with the posting file instead.', FailureType.SpruceClientError);
     }
-    return { settlement: row, client: new SpruceClient({ baseUrl: row.spruce_base_url, apiKey: row.spruce_api_key ?? '', tenantId: row.spruce_tenant_id }) };
+    return { settlement: row, client: spruceClientFor(row, deps.config.DATA_ENCRYPTION_KEY) };
   };
 
   const progressOf = async (settlementId: string): Promise<CategoryProgress[]> => lineCounts(db, settlementId);

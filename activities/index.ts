@@ -6,6 +6,7 @@ import type { Logger } from '../runtime/logger';
 import { createAccountStatsActivities } from './account-stats';
 import { createAuditActivities } from './audit';
 import { createGlPostingActivities } from './gl-posting';
+import { createHousekeepingActivities } from './housekeeping';
 import { createIngestActivities } from './ingest';
 import { createInvitationActivities } from './invitations';
 import { createPaymentAftermathActivities } from './payment-aftermath';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...settlementActivities,
     ...createGlPostingActivities(deps),
     ...createSpruceSyncActivities(deps),
+    ...createHousekeepingActivities(deps),
   };
 }
 

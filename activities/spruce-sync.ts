@@ -6,7 +6,7 @@ import { FailureType } from './errors';
 import { refreshAccountStats } from '../db/account-stats';
 import { applySpruceChanges, type ApplyResult } from '../db/spruce-apply';
 import { auditTransition, ensureSyncState, holdDrainLease, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError, releaseDrainLease, resetCursor, type SyncStatus } from '../db/sync-state';
-import { SpruceClient, SpruceError, spruceChange, type SpruceChange } from '../integrations/spruce';
+import { SpruceClient, SpruceError, spruceChange, spruceClientFor, type SpruceChange } from '../integrations/spruce';
 
 /**
  * Side effects of the Spruce sync workflow. Each applier locks the dealer's sync_state row,
@@ -41,7 +41,7 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
       // Retryable on purpose: once an operator completes the connection the sync starts by itself.
       throw new SyncProblem('This dealer has no complete Spruce connection (base URL, tenant and API key).');
     }
-    return new SpruceClient({ baseUrl: dealer.spruce_base_url, apiKey: dealer.spruce_api_key ?? '', tenantId: dealer.spruce_tenant_id, timeoutMs: 15_000 });
+    return spruceClientFor(dealer, config.DATA_ENCRYPTION_KEY, { timeoutMs: 15_000 });
   };
 
   /** Applies the changes that continue the locked cursor; returns how far it got. */

@@ -14,7 +14,8 @@ export default defineConfig({
   build: {
     outDir: path.resolve(appDir, 'dist'),
     emptyOutDir: true,
-    sourcemap: true,
+    // Built for reading error reports, without the comment that would point browsers at them.
+    sourcemap: 'hidden',
     // react-admin and MUI make one large vendor chunk; that is expected for an internal console.
     chunkSizeWarningLimit: 4000,
   },

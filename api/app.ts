@@ -1,3 +1,4 @@
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -25,12 +26,21 @@ import { webhookRoutes } from './webhooks';
  * (react-admin resources, dealer-scoped); /api/portal/* (customer-scoped); /api/openapi.json
  * and /api/docs describe them (public); /admin and /portal serve the built UIs.
  */
+/** `TRUST_PROXY` as Express reads it: a hop count, true/false, or addresses and subnets (loopback, 10.0.0.0/8, …). */
+export function trustProxySetting(value: string): number | boolean | string {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const secureCookies = deps.config.PUBLIC_URL.startsWith('https://');
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxySetting(deps.config.TRUST_PROXY));
   app.use(requestContext);
+  // JSON lists and the console's bundle shrink several-fold; webhooks and SSE-free APIs lose nothing.
+  app.use(compression());
   app.use(
     helmet({
       contentSecurityPolicy: {

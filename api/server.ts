@@ -2,14 +2,14 @@ import { createDb, pingDatabase } from '../db/connection';
 import { config, exitWithOneLine } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { describeStartupError, onShutdown } from '../runtime/shutdown';
-import { connectTemporalClient } from '../runtime/temporal-client';
+import { connectTemporalClient, temporalSecurity } from '../runtime/temporal-client';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   const cfg = config();
-  const db = createDb(cfg.DATABASE_URL, { max: 20 });
+  const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
   await pingDatabase(db).catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
-  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE).catch((error) =>
+  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg)).catch((error) =>
     exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)),
   );
   const app = createApp({ db, temporal, config: cfg });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { parseDataKey, sealCredential } from '../domain/credential-seal';
 import { refuseConflict, refuseNotFound } from '../domain/refusal';
 import { recordAudit } from './audit';
 import type { Db } from './connection';
@@ -91,4 +92,24 @@ export async function recordResyncRequest(db: Executor, dealerId: string, operat
   if (dealer.integration_mode !== 'spruce') throw refuseConflict('not_spruce', 'Resync is for dealers on the Spruce integration; file-based dealers upload their files again instead.');
   if (!dealer.spruce_base_url || !dealer.spruce_tenant_id) throw refuseConflict('spruce_not_configured', 'Set up the Spruce connection (base URL, tenant and API key) before resyncing.');
   await recordAudit(db, { dealerId, actorKind: 'operator', actorId: operatorId, action: 'integration.resync_requested', entityType: 'integration', entityId: dealerId });
+}
+
+/** Dealer columns holding a credential of the dealer's ERP, kept sealed at rest. */
+const SEALED_COLUMNS = ['spruce_api_key', 'spruce_webhook_secret'] as const;
+
+/**
+ * Seals every ERP credential still stored in clear (written before sealing existed, or by
+ * hand); the worker runs it at start. Returns how many values it sealed.
+ */
+export async function sealPlaintextCredentials(db: Executor, dataKey: string): Promise<number> {
+  const key = parseDataKey(dataKey);
+  let sealed = 0;
+  for (const column of SEALED_COLUMNS) {
+    const rows: Array<{ id: string; value: string }> = await db('dealers').whereNotNull(column).whereNot(column, 'like', 'sealed:%').select('id', `${column} as value`);
+    for (const row of rows) {
+      // Conditional on the value read, so two workers starting together seal each value once.
+      sealed += await db('dealers').where({ id: row.id, [column]: row.value }).update({ [column]: sealCredential(row.value, key) });
+    }
+  }
+  return sealed;
 }

@@ -90,3 +90,17 @@ export interface ActivePortalUserRow {
 export async function activePortalUser(db: Executor, userId: string): Promise<ActivePortalUserRow | undefined> {
   return (await db('portal_users').where({ id: userId, status: 'active' }).first()) as ActivePortalUserRow | undefined;
 }
+
+/**
+ * Deletes sessions that expired before `now`, a batch at a time so a large backlog never holds
+ * a long lock; returns how many went. An expired session is refused at sign-in anyway: this
+ * keeps the table from growing for ever.
+ */
+export async function deleteExpiredSessions(db: Db, now: Date, batchSize = 5_000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const gone = await db('sessions').whereIn('token_hash', db('sessions').where('expires_at', '<', now).select('token_hash').limit(batchSize)).delete();
+    deleted += gone;
+    if (gone < batchSize) return deleted;
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openCredential, parseDataKey } from '../domain/credential-seal';
 
 /**
  * Our connector to ECI Spruce (contract: docs/spruce-api.md). Every response is checked
@@ -13,6 +14,19 @@ export interface SpruceConnection {
   apiKey: string;
   tenantId: string;
   timeoutMs?: number;
+}
+
+/** A dealer's Spruce connection as the dealers table stores it: the API key sealed (domain/credential-seal.ts). */
+export interface StoredSpruceConnection {
+  spruce_base_url: string;
+  spruce_tenant_id: string;
+  spruce_api_key: string | null;
+}
+
+/** The client for a dealer's stored connection, its API key opened with the data key (`DATA_ENCRYPTION_KEY`). */
+export function spruceClientFor(stored: StoredSpruceConnection, dataKey: string, options: { timeoutMs?: number } = {}): SpruceClient {
+  const apiKey = stored.spruce_api_key ? openCredential(stored.spruce_api_key, parseDataKey(dataKey)) : '';
+  return new SpruceClient({ baseUrl: stored.spruce_base_url, tenantId: stored.spruce_tenant_id, apiKey, ...options });
 }
 
 export class SpruceError extends Error {

@@ -14,7 +14,8 @@ export default defineConfig({
   build: {
     outDir: path.resolve(appDir, 'dist'),
     emptyOutDir: true,
-    sourcemap: true,
+    // Built for reading error reports, without the comment that would point browsers at them.
+    sourcemap: 'hidden',
   },
   server: {
     // `vite --config portal/vite.config.mts` during UI work: API calls go to a running API.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDataKey } from '../domain/credential-seal';
 
 /**
  * Every setting is an environment variable validated here once, at start-up, so a typo
@@ -21,32 +22,60 @@ const httpUrl = z.string().url('must be an http(s) URL');
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().min(0);
 
+/**
+ * Secrets whose development defaults let the demo start with no setup. A production process
+ * refuses to start while any of them is still its default.
+ */
+const DEV_DEFAULTS = {
+  SPRUCE_WEBHOOK_SECRET: 'dev-only-spruce-webhook-secret',
+  MOOV_SECRET_KEY: 'moov-dev-secret',
+  MOOV_WEBHOOK_SECRET: 'dev-only-moov-webhook-secret',
+  PLAID_SECRET: 'plaid-dev-secret',
+  DATA_ENCRYPTION_KEY: '646576656c6f706d656e742d6f6e6c792d646174612d6b65792d303132333435',
+} as const;
+
+function isDataKey(value: string): boolean {
+  try {
+    parseDataKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   DATABASE_URL: postgresUrl,
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // TLS to Temporal: on by itself with an API key (Temporal Cloud) or a client certificate (mTLS).
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_UI_URL: httpUrl.default('http://127.0.0.1:8233'),
   TASK_QUEUE: z.string().min(1).default('drypowder'),
   API_PORT: port.default(3000),
   PUBLIC_URL: httpUrl.default('http://127.0.0.1:3000'),
   // Comma-separated origins of UI dev servers allowed to call the API with credentials.
   CORS_ORIGINS: z.string().default(''),
-  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-session-secret-change-me'),
-  SPRUCE_WEBHOOK_SECRET: z.string().min(16).default('dev-only-spruce-webhook-secret'),
+  // Seals dealers' ERP credentials at rest (domain/credential-seal.ts): 32 bytes, 64 hex digits or base64.
+  DATA_ENCRYPTION_KEY: z.string().refine((value) => isDataKey(value), 'must be 32 bytes, written as 64 hex digits or base64').default(DEV_DEFAULTS.DATA_ENCRYPTION_KEY),
+  SPRUCE_WEBHOOK_SECRET: z.string().min(16).default(DEV_DEFAULTS.SPRUCE_WEBHOOK_SECRET),
   // An idle Spruce sync re-reads the change feed this often (catches webhooks that never came).
   SPRUCE_SYNC_POLL_MS: durationMs.default(60_000),
   // Longest pause between retries while Spruce is unreachable: bounds how late the sync resumes.
   SPRUCE_SYNC_RETRY_MAX_MS: durationMs.default(30_000),
   MOOV_URL: httpUrl.default('http://127.0.0.1:4020'),
   MOOV_PUBLIC_KEY: z.string().min(1).default('moov-dev-public'),
-  MOOV_SECRET_KEY: z.string().min(1).default('moov-dev-secret'),
-  MOOV_WEBHOOK_SECRET: z.string().min(16).default('dev-only-moov-webhook-secret'),
+  MOOV_SECRET_KEY: z.string().min(1).default(DEV_DEFAULTS.MOOV_SECRET_KEY),
+  MOOV_WEBHOOK_SECRET: z.string().min(16).default(DEV_DEFAULTS.MOOV_WEBHOOK_SECRET),
   MOOV_FACILITATOR_ACCOUNT_ID: z.string().min(1).default('acct_drypowder_facilitator'),
   PLAID_URL: httpUrl.default('http://127.0.0.1:4030'),
   PLAID_CLIENT_ID: z.string().min(1).default('plaid-dev-client'),
-  PLAID_SECRET: z.string().min(1).default('plaid-dev-secret'),
+  PLAID_SECRET: z.string().min(1).default(DEV_DEFAULTS.PLAID_SECRET),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://host:port').default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().min(3).default('Drypowder Payments <payments@drypowder.local>'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
@@ -60,6 +89,22 @@ export const configSchema = z.object({
   // Sign-in and password-reset attempts one client address may make per window (on top of per-account lock-out).
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   AUTH_RATE_LIMIT_WINDOW_MS: durationMs.default(15 * 60 * 1000),
+  // Express's `trust proxy`: which hops' X-Forwarded-For to believe. Behind one reverse proxy, 1;
+  // the default believes only a proxy on this machine.
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  // Connections each process may hold; with several replicas their sum must stay under PostgreSQL's max_connections.
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  // Work one worker process takes on at once; the SDK's defaults suit a bigger machine than a 2-core replica.
+  WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(100),
+  WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
+}).superRefine((cfg, context) => {
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_PATH) !== Boolean(cfg.TEMPORAL_TLS_KEY_PATH)) {
+    context.addIssue({ code: 'custom', path: [cfg.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH'], message: 'must be set together with its pair (client certificate and key)' });
+  }
+  if (cfg.NODE_ENV !== 'production') return;
+  for (const name of Object.keys(DEV_DEFAULTS) as Array<keyof typeof DEV_DEFAULTS>) {
+    if (cfg[name] === DEV_DEFAULTS[name]) context.addIssue({ code: 'custom', path: [name], message: 'must be set in production (it still has its development default)' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { hashPassword } from '../api/auth/passwords';
 import { createDb, type Db } from '../db/connection';
+import { sealPlaintextCredentials } from '../db/dealers';
 import { localDate } from '../domain/dates';
 import { createMoovClient } from '../integrations/moov';
 import { config } from '../runtime/config';
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
       return;
     }
     const dealerIds = await insertDealersAndOperators(db);
+    // Stored as a deployment stores them: Spruce credentials sealed at rest.
+    await sealPlaintextCredentials(db, cfg.DATA_ENCRYPTION_KEY);
     const moov = createMoovClient(cfg);
     for (const id of Object.values(dealerIds)) await dealerProcessorAccount(db, moov, id);
     const expected = await loadSpruceBook(dealerIds[NORTHWIND.slug]!, localDate(new Date(), NORTHWIND.time_zone));

@@ -2,10 +2,13 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { TemporalSecurity } from '../runtime/temporal-client';
 
 export interface WorkerSetup {
   address: string;
   namespace: string;
+  /** TLS and credentials for a secured server (runtime/temporal-client.ts temporalSecurity). */
+  security?: TemporalSecurity;
   taskQueue: string;
   /** Everything but the Temporal client and task queue, which the worker provides itself. */
   deps: Omit<ActivityDeps, 'temporal' | 'taskQueue'> & Partial<Pick<ActivityDeps, 'temporal'>>;
@@ -25,8 +28,8 @@ export interface RunningWorker {
  * payment joins its settlement with signalWithStart), on the worker's own task queue.
  */
 export async function createWorker(setup: WorkerSetup): Promise<RunningWorker> {
-  const connection = await NativeConnection.connect({ address: setup.address });
-  const clientConnection = setup.deps.temporal ? undefined : await Connection.connect({ address: setup.address, connectTimeout: '30s' });
+  const connection = await NativeConnection.connect({ address: setup.address, ...setup.security });
+  const clientConnection = setup.deps.temporal ? undefined : await Connection.connect({ address: setup.address, connectTimeout: '30s', ...setup.security });
   const temporal = setup.deps.temporal ?? new Client({ connection: clientConnection!, namespace: setup.namespace });
   const workflowSource = setup.workflowBundlePath
     ? { workflowBundle: { codePath: setup.workflowBundlePath } }

@@ -5,6 +5,7 @@ import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { relayDueEmails, type RelayOptions } from '../services/email-relay';
 import { ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
+import { ensureHousekeepingSchedule } from '../workflows/housekeeping-client';
 import { startOrphanedPayments } from '../workflows/payment-client';
 
 /**
@@ -28,6 +29,7 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEv
   };
   const timer = setInterval(() => void sweep(), sweepEveryMs);
   void sweep();
+  void ensureHousekeepingSchedule(temporal, cfg.TASK_QUEUE).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the housekeeping schedule; the next worker start tries again'));
   return () => {
     clearInterval(timer);
     stopRelay();

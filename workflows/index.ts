@@ -13,3 +13,4 @@ export { ingestWorkflow } from './ingest';
 export { spruceSyncWorkflow } from './spruce-sync';
 export { agingRefreshWorkflow } from './aging-refresh';
 export { paymentAftermathWorkflow } from './payment-aftermath';
+export { housekeepingWorkflow } from './housekeeping';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { dealerIntegration, recordResyncRequest } from '../../db/dealers';
 import { readSyncState } from '../../db/sync-state';
-import { SpruceClient, SpruceError } from '../../integrations/spruce';
+import { SpruceError, spruceClientFor } from '../../integrations/spruce';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
 import type { AppDeps } from '../deps';
@@ -26,7 +26,7 @@ export function integrationRoutes({ db, temporal, config }: AppDeps): Router {
       res.json({ id: 'integration', mode: dealer.integration_mode, spruce: null, sync: null });
       return;
     }
-    const [state, connection] = await Promise.all([readSyncState(db, dealerId), checkConnection(dealer)]);
+    const [state, connection] = await Promise.all([readSyncState(db, dealerId), checkConnection(dealer, config.DATA_ENCRYPTION_KEY)]);
     const headSeq = connection.head_seq ?? state?.head_seq ?? null;
     res.json({
       id: 'integration',
@@ -61,12 +61,12 @@ export function integrationRoutes({ db, temporal, config }: AppDeps): Router {
   return router;
 }
 
-async function checkConnection(dealer: { spruce_base_url: string | null; spruce_tenant_id: string | null; spruce_api_key: string | null }) {
+async function checkConnection(dealer: { spruce_base_url: string | null; spruce_tenant_id: string | null; spruce_api_key: string | null }, dataKey: string) {
   const checkedAt = new Date().toISOString();
   if (!dealer.spruce_base_url || !dealer.spruce_tenant_id) {
     return { ok: false, checked_at: checkedAt, latency_ms: null, head_seq: null, error: 'Spruce connection is not configured.' };
   }
-  const client = new SpruceClient({ baseUrl: dealer.spruce_base_url, apiKey: dealer.spruce_api_key ?? '', tenantId: dealer.spruce_tenant_id, timeoutMs: HEALTH_CHECK_TIMEOUT_MS });
+  const client = spruceClientFor({ ...dealer, spruce_base_url: dealer.spruce_base_url, spruce_tenant_id: dealer.spruce_tenant_id }, dataKey, { timeoutMs: HEALTH_CHECK_TIMEOUT_MS });
   const started = Date.now();
   try {
     const info = await client.ping();

@@ -7,7 +7,7 @@ import {
 import { findSettlementHeader, settlementPayments } from '../../db/settlement-queries';
 import { reconcile, type LedgerPosting, type LineType, type ProcessorTransfer, type ReconInput, type ReconLine, type ReconPayment } from '../../domain/reconciliation';
 import { createMoovClient, MoovIntegrationError, type MoovTransferState } from '../../integrations/moov';
-import { SpruceClient, SpruceError, type SpruceGlPosting } from '../../integrations/spruce';
+import { SpruceError, spruceClientFor, type SpruceGlPosting } from '../../integrations/spruce';
 import type { Config } from '../../runtime/config';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
@@ -70,7 +70,7 @@ export async function reconciliationReport(db: Db, config: Config, dealerId: str
     lines,
     knownKeys,
     processor: await processorSide(config, [...payments.values()]),
-    erp: await erpSide(db, dealerId),
+    erp: await erpSide(db, dealerId, config.DATA_ENCRYPTION_KEY),
   };
   return { settlements, ...reconcile(input) };
 }
@@ -99,12 +99,12 @@ function toProcessorTransfer(transfer: MoovTransferState): ProcessorTransfer {
   return { transferId: transfer.transferId, amountCents: transfer.amountCents, status: transfer.status, returned };
 }
 
-async function erpSide(db: Db, dealerId: string): Promise<ReconInput['erp']> {
+async function erpSide(db: Db, dealerId: string, dataKey: string): Promise<ReconInput['erp']> {
   const dealer = await erpConnectionOf(db, dealerId);
   if (dealer.integration_mode !== 'spruce' || !dealer.spruce_base_url || !dealer.spruce_tenant_id) {
     return { available: false, reason: 'this dealer posts by file, so there is no ERP ledger to read' };
   }
-  const spruce = new SpruceClient({ baseUrl: dealer.spruce_base_url, apiKey: dealer.spruce_api_key ?? '', tenantId: dealer.spruce_tenant_id });
+  const spruce = spruceClientFor({ ...dealer, spruce_base_url: dealer.spruce_base_url, spruce_tenant_id: dealer.spruce_tenant_id }, dataKey);
   const all: SpruceGlPosting[] = [];
   try {
     // The connector has no date filter, so the whole ledger is read a page at a time.

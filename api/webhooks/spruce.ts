@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { openCredential, parseDataKey } from '../../domain/credential-seal';
 import { spruceWebhookBody } from '../../integrations/spruce';
 import { logger } from '../../runtime/logger';
 import type { AppDeps } from '../deps';
@@ -46,6 +47,7 @@ export function verifySpruceSignature(secret: string, timestamp: string, rawBody
 
 export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();
+  const dataKey = parseDataKey(config.DATA_ENCRYPTION_KEY);
   const log = logger.child({ webhook: 'spruce' });
 
   const refuse = (req: Request, res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
@@ -64,7 +66,7 @@ export function spruceWebhookRoutes({ db, temporal, config }: AppDeps): Router {
     }
 
     const candidates = await spruceTenantDealers(db, tenantId);
-    const dealer = candidates.find((candidate) => verifySpruceSignature(candidate.spruce_webhook_secret ?? config.SPRUCE_WEBHOOK_SECRET, timestamp, rawBody, signature));
+    const dealer = candidates.find((candidate) => verifySpruceSignature(candidate.spruce_webhook_secret ? openCredential(candidate.spruce_webhook_secret, dataKey) : config.SPRUCE_WEBHOOK_SECRET, timestamp, rawBody, signature));
     if (!dealer) {
       return refuse(req, res, 401, 'bad_signature', 'The signature does not match this tenant\'s webhook secret.', { knownTenant: candidates.length > 0 });
     }

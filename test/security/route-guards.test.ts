@@ -33,7 +33,9 @@ const PUBLIC = new Set([
   'GET /api/openapi.json',
   'GET /api/docs',
   'GET /admin/*',
+  'GET /admin/assets/*',
   'GET /portal/*',
+  'GET /portal/assets/*',
   'GET /',
 ]);
 

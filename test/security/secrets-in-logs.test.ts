@@ -185,7 +185,7 @@ describe('security: no secrets or card data in logs', () => {
 
     keep('webhook secret', WEBHOOK_SECRET);
     keep('webhook secret', config.SPRUCE_WEBHOOK_SECRET);
-    keep('credential', config.SESSION_SECRET);
+    keep('credential', config.DATA_ENCRYPTION_KEY);
     for (const value of [config.MOOV_SECRET_KEY, config.MOOV_PUBLIC_KEY, stack.emulators.moov.secretKey, config.PLAID_SECRET, config.PLAID_CLIENT_ID]) keep('credential', value);
     const plaid = stack.emulators.plaid.state;
     for (const token of [...Object.keys(plaid.accessTokens), ...Object.keys(plaid.processorTokens), ...Object.keys(plaid.publicTokens)]) keep('plaid token', token);
