@@ -8,11 +8,19 @@ import { temporalRuntimeLogger } from './runtime/temporal-logger';
 import { createWorker } from './worker/create-worker';
 import { connectTemporalClient, temporalSecurity } from './runtime/temporal-client';
 import { startWorkerDuties } from './worker/duties';
+import { serveWorkerMetrics } from './worker/metrics-server';
+import { labelMetrics } from './runtime/metrics';
 
 /** The Temporal worker: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
   const cfg = config();
-  Runtime.install({ logger: temporalRuntimeLogger(logger, cfg.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN') });
+  Runtime.install({
+    logger: temporalRuntimeLogger(logger, cfg.LOG_LEVEL === 'debug' ? 'INFO' : 'WARN'),
+    // The SDK's own metrics (task latencies, poller counts, cache) on their own endpoint.
+    ...(cfg.TEMPORAL_SDK_METRICS_ADDRESS ? { telemetryOptions: { metrics: { prometheus: { bindAddress: cfg.TEMPORAL_SDK_METRICS_ADDRESS } } } } : {}),
+  });
+  labelMetrics('worker');
+  const stopMetrics = cfg.WORKER_METRICS_PORT > 0 ? serveWorkerMetrics(cfg.WORKER_METRICS_PORT, cfg.METRICS_TOKEN) : () => undefined;
   const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
   await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, 'PostgreSQL at DATABASE_URL')));
   const { worker, close } = await createWorker({
@@ -30,6 +38,7 @@ async function main(): Promise<void> {
   const stopDuties = startWorkerDuties(db, temporal, cfg);
   onShutdown(async () => {
     stopDuties();
+    stopMetrics();
     worker.shutdown();
   });
   logger.info({ taskQueue: cfg.TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, address: cfg.TEMPORAL_ADDRESS }, 'worker ready');

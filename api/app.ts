@@ -11,6 +11,7 @@ import { requireCustomer, requireOperator } from './auth/middleware';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './health';
+import { metricsRoutes, recordHttpMetrics } from './metrics';
 import { openApiRoutes } from './openapi';
 import { refuseNulCharacters } from './nul-characters';
 import { operatorRoutes } from './operator';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(deps.config.TRUST_PROXY));
   app.use(requestContext);
+  app.use(recordHttpMetrics);
   // JSON lists and the console's bundle shrink several-fold; webhooks and SSE-free APIs lose nothing.
   app.use(compression());
   app.use(
@@ -57,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRoutes(deps));
+  app.use(metricsRoutes(deps));
   app.use('/api', corsForDevOrigins(deps.config.CORS_ORIGINS));
   app.use('/api', openApiRoutes());
   app.use('/webhooks', webhookRoutes(deps));

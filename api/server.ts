@@ -4,9 +4,11 @@ import { logger } from '../runtime/logger';
 import { describeStartupError, onShutdown } from '../runtime/shutdown';
 import { connectTemporalClient, temporalSecurity } from '../runtime/temporal-client';
 import { createApp } from './app';
+import { labelMetrics } from '../runtime/metrics';
 
 async function main(): Promise<void> {
   const cfg = config();
+  labelMetrics('api');
   const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
   await pingDatabase(db).catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
   const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg)).catch((error) =>

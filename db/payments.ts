@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { paymentTransitions } from '../runtime/metrics';
 import { recordAudit, type AuditEvent } from './audit';
 import { applicationsWithDocuments } from './payment-queries';
 
@@ -260,6 +261,8 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
     dealerId: current.dealer_id, actorKind: t.actor.kind, actorId: t.actor.id ?? null, action: `payment.${t.event}`,
     entityType: 'payment', entityId: t.paymentId, data: { from: current.status, to: t.to, reason: t.reason ?? undefined, number: current.number },
   });
+  // Counted once committed: a rolled-back move never happened.
+  trx.executionPromise.then(() => paymentTransitions.inc({ to: t.to, event: t.event }), () => undefined);
   return true;
 }
 

@@ -16,6 +16,7 @@ import { writeReportSection } from './report';
 const PUBLIC = new Set([
   'GET /healthz',
   'GET /readyz',
+  'GET /metrics',
   'POST /webhooks/spruce',
   'POST /webhooks/moov',
   'POST /api/operator/auth/sign-in',
