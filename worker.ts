@@ -10,6 +10,7 @@ import { connectTemporalClient, temporalSecurity } from './runtime/temporal-clie
 import { startWorkerDuties } from './worker/duties';
 import { serveWorkerMetrics } from './worker/metrics-server';
 import { labelMetrics } from './runtime/metrics';
+import { prebuiltWorkflowBundle } from './runtime/project-root';
 
 /** The Temporal worker: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     security: temporalSecurity(cfg),
     tuning: { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_ACTIVITIES, maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_WORKFLOW_TASKS },
     deps: { db, logger, config: cfg },
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH ?? prebuiltWorkflowBundle(__dirname),
   }).catch((error) => exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)));
   const sealed = await sealPlaintextCredentials(db, cfg.DATA_ENCRYPTION_KEY);
   if (sealed > 0) logger.info({ dealers: sealed }, 'sealed Spruce API keys stored in clear');

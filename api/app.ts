@@ -19,6 +19,7 @@ import { operatorSetPasswordRoutes } from './operator/set-password';
 import { portalRoutes } from './portal';
 import { requestContext } from './request-context';
 import { staticApp } from './static-apps';
+import { projectRoot } from '../runtime/project-root';
 import { webhookRoutes } from './webhooks';
 
 /**
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/portal', requireCustomer(deps.db), portalRoutes.authenticated(deps));
   app.use('/api', (_req, _res, next) => next(notFound('Endpoint')));
 
-  const root = path.resolve(__dirname, '..');
+  const root = projectRoot(__dirname);
   app.use('/admin', staticApp(path.join(root, 'admin/dist'), 'The operator console'));
   app.use('/portal', staticApp(path.join(root, 'portal/dist'), 'The Payments portal'));
   app.get('/', (_req, res) => res.redirect('/admin/'));
