@@ -50,8 +50,8 @@ export function createApp(deps: AppDeps): Express {
         directives: {
           defaultSrc: ["'self'"],
           // The card form posts straight to the processor; the bank-link page is the Plaid stand-in.
-          connectSrc: ["'self'", deps.config.MOOV_URL, deps.config.PLAID_URL],
-          frameSrc: ["'self'", deps.config.PLAID_URL],
+          connectSrc: ["'self'", deps.config.MOOV_BROWSER_URL ?? deps.config.MOOV_URL, deps.config.PLAID_BROWSER_URL ?? deps.config.PLAID_URL],
+          frameSrc: ["'self'", deps.config.PLAID_BROWSER_URL ?? deps.config.PLAID_URL],
           imgSrc: ["'self'", 'data:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
           fontSrc: ["'self'", 'data:'],

@@ -14,6 +14,8 @@ import { createHash } from 'node:crypto';
  */
 export interface MoovClientOptions {
   url: string;
+  /** Moov's address as a customer's browser reaches it, when it differs from the server's (a container network). */
+  browserUrl?: string;
   publicKey: string;
   secretKey: string;
   /** The platform (partner) account transfers are created under. */
@@ -195,9 +197,12 @@ export class MoovClient {
   private readonly sdk: Moov;
   readonly facilitatorAccountId: string;
   private readonly baseUrl: string;
+  /** Where a customer's browser reaches Moov (the card form posts there); the server's own address otherwise. */
+  private readonly browserUrl: string;
 
   constructor(options: MoovClientOptions) {
     this.baseUrl = options.url.replace(/\/$/, '');
+    this.browserUrl = (options.browserUrl ?? options.url).replace(/\/$/, '');
     this.facilitatorAccountId = options.facilitatorAccountId;
     this.sdk = new Moov({
       serverURL: this.baseUrl,
@@ -258,7 +263,7 @@ export class MoovClient {
       accessToken: token.result.accessToken,
       expiresInSeconds: token.result.expiresIn,
       scope: token.result.scope,
-      cardsUrl: `${this.baseUrl}/accounts/${encodeURIComponent(accountId)}/cards`,
+      cardsUrl: `${this.browserUrl}/accounts/${encodeURIComponent(accountId)}/cards`,
     };
   }
 
@@ -429,9 +434,10 @@ export class MoovClient {
   }
 }
 
-export function createMoovClient(config: { MOOV_URL: string; MOOV_PUBLIC_KEY: string; MOOV_SECRET_KEY: string; MOOV_FACILITATOR_ACCOUNT_ID: string }): MoovClient {
+export function createMoovClient(config: { MOOV_URL: string; MOOV_BROWSER_URL?: string; MOOV_PUBLIC_KEY: string; MOOV_SECRET_KEY: string; MOOV_FACILITATOR_ACCOUNT_ID: string }): MoovClient {
   return new MoovClient({
     url: config.MOOV_URL,
+    browserUrl: config.MOOV_BROWSER_URL,
     publicKey: config.MOOV_PUBLIC_KEY,
     secretKey: config.MOOV_SECRET_KEY,
     facilitatorAccountId: config.MOOV_FACILITATOR_ACCOUNT_ID,

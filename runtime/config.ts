@@ -69,6 +69,9 @@ export const configSchema = z.object({
   // Longest pause between retries while Spruce is unreachable: bounds how late the sync resumes.
   SPRUCE_SYNC_RETRY_MAX_MS: durationMs.default(30_000),
   MOOV_URL: httpUrl.default('http://127.0.0.1:4020'),
+  // Where browsers reach Moov and Plaid, when not at the server's own addresses (the emulators behind a container network).
+  MOOV_BROWSER_URL: httpUrl.optional(),
+  PLAID_BROWSER_URL: httpUrl.optional(),
   MOOV_PUBLIC_KEY: z.string().min(1).default('moov-dev-public'),
   MOOV_SECRET_KEY: z.string().min(1).default(DEV_DEFAULTS.MOOV_SECRET_KEY),
   MOOV_WEBHOOK_SECRET: z.string().min(16).default(DEV_DEFAULTS.MOOV_WEBHOOK_SECRET),

@@ -17,7 +17,8 @@ import { bookAsCsvFiles } from './demo/book-csv';
  */
 const cfg = config();
 const spruceUrl = (process.env.SPRUCE_URL ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
-const apiUrl = `http://127.0.0.1:${cfg.API_PORT}`;
+// The API the seed signs in to: this machine's in the dev stack, the proxy in a container network.
+const apiUrl = (process.env.DEMO_API_URL ?? `http://127.0.0.1:${cfg.API_PORT}`).replace(/\/$/, '');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
@@ -70,7 +71,9 @@ async function loadSpruceBook(dealerId: string, today: string): Promise<number> 
     if (!/409/.test(error.message)) throw error;
   });
   await http('POST', `${spruceUrl}/admin/tenants/${NORTHWIND.spruce_tenant_id}/book`, book);
-  await http('PUT', `${spruceUrl}/admin/tenants/${NORTHWIND.spruce_tenant_id}/webhook`, { url: `${cfg.PUBLIC_URL.replace(/\/$/, '')}/webhooks/spruce`, secret: NORTHWIND.spruce_webhook_secret });
+  // The API as the Spruce emulator reaches it: PUBLIC_URL, unless the two sit in a container network.
+  const webhookBase = (process.env.DEMO_API_URL ?? cfg.PUBLIC_URL).replace(/\/$/, '');
+  await http('PUT', `${spruceUrl}/admin/tenants/${NORTHWIND.spruce_tenant_id}/webhook`, { url: `${webhookBase}/webhooks/spruce`, secret: NORTHWIND.spruce_webhook_secret });
   // The sync workflow reads the whole book from the change feed, then follows webhooks.
   const session = await operatorSession(OPERATORS[0].email);
   await http('POST', `${apiUrl}/api/operator/integration/resync`, {}, session.headers);

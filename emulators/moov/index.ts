@@ -29,6 +29,8 @@ export type { Timing as MoovEmulatorTiming } from './core';
  */
 export interface MoovEmulatorOptions {
   port: number;
+  /** Interface to listen on (default loopback). */
+  host?: string;
   /** Length of an emulated business day (ACH clears after achClearingBusinessDays of these). Default: a real day. */
   achBusinessDayMs?: number;
   /** Where events are POSTed, and the signing secret. Without both, events are only recorded. */
@@ -142,7 +144,7 @@ export async function startMoovEmulator(options: MoovEmulatorOptions): Promise<M
     res.status(500).json({ error: 'internal error in the Moov emulator' });
   });
 
-  const server = await listen(app, options.port);
+  const server = await listen(app, options.port, options.host);
   transfers.start();
   return {
     url: server.url,

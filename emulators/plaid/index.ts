@@ -22,6 +22,10 @@ export interface PlaidEmulatorOptions {
   processors?: Record<string, { clientId: string; secret: string }>;
   /** Directory for a JSON snapshot of the state (links survive a restart); none = memory only. */
   dataDir?: string;
+  /** Interface to listen on (default loopback). */
+  host?: string;
+  /** The address browsers use for the Link page, when not the one it listens on (a container's published port). */
+  publicUrl?: string;
 }
 
 export interface PlaidEmulator {
@@ -304,8 +308,8 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
     });
   });
 
-  const server: RunningServer = await listen(app, options.port);
-  baseUrl = server.url;
+  const server: RunningServer = await listen(app, options.port, options.host);
+  baseUrl = options.publicUrl?.replace(/\/$/, '') ?? server.url;
   return {
     url: server.url,
     port: server.port,

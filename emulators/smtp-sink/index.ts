@@ -29,7 +29,7 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
-export async function startSmtpSink(options: { smtpPort: number; httpPort: number }): Promise<SmtpSink> {
+export async function startSmtpSink(options: { smtpPort: number; httpPort: number; host?: string }): Promise<SmtpSink> {
   const messages: CaughtMessage[] = [];
   let nextId = 1;
   const smtp = new SMTPServer({
@@ -61,7 +61,7 @@ export async function startSmtpSink(options: { smtpPort: number; httpPort: numbe
   });
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject);
-    smtp.listen(options.smtpPort, '127.0.0.1', () => resolve());
+    smtp.listen(options.smtpPort, options.host ?? '127.0.0.1', () => resolve());
   });
   const smtpPort = (smtp.server.address() as { port: number }).port;
 
@@ -81,7 +81,7 @@ export async function startSmtpSink(options: { smtpPort: number; httpPort: numbe
       .join('');
     res.type('html').send(`<!doctype html><meta charset="utf-8"><title>Local mail</title><body style="font-family:sans-serif;max-width:760px;margin:2em auto"><h1>Local mail (${messages.length})</h1>${rows || '<p>No messages yet.</p>'}</body>`);
   });
-  const http = await listen(app, options.httpPort);
+  const http = await listen(app, options.httpPort, options.host);
 
   return {
     smtpPort,

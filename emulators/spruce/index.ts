@@ -115,7 +115,7 @@ export async function startSpruceEmulator(options: SpruceEmulatorOptions): Promi
   app.use(spruceErrorHandler);
 
   const port = await listenOn(options.port);
-  const url = `http://${host}:${port}`;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   log('spruce emulator listening', { url, tenants: store.listTenants().length });
   // A restarted emulator resumes pushing what its receivers have not acknowledged yet.
   dispatcher.kickAll();
