@@ -48,10 +48,12 @@ export const refundBody = z.object({
     amount_cents: z.number().int('whole cents only').positive('must be more than zero'),
   })).min(1, 'choose at least one item').max(500).optional(),
 }).refine((body) => !(body.amount_cents !== undefined && body.items !== undefined), { message: 'give either amount_cents or items, not both', path: ['items'] });
+export type RefundBody = z.infer<typeof refundBody>;
 
 export const disputeEvidenceBody = z.object({
   notes: z.string().trim().min(1, 'write the evidence notes').max(5000, 'keep the notes under 5,000 characters'),
 });
+export type DisputeEvidenceBody = z.infer<typeof disputeEvidenceBody>;
 
 export const failureDecisionBody = z.object({
   outcome: z.enum(DECISION_OUTCOMES, { error: `choose one of: ${DECISION_OUTCOMES.join(', ')}` }),

@@ -136,13 +136,18 @@ export async function linkCard(stack: PaymentStack, customer: PayingCustomer, ca
  */
 export async function submitBankPayment(stack: PaymentStack, customer: PayingCustomer, amountCents: number): Promise<string> {
   const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents, dueDate: '2026-12-15' });
+  return (await submitPayment(stack, customer, customer.bankMethodId, [invoice.id])).id;
+}
+
+/** Pays the customer's invoices in full through the portal API with a saved method (a bank account or a card). */
+export async function submitPayment(stack: PaymentStack, customer: PayingCustomer, paymentMethodId: string, invoiceIds: string[]): Promise<{ id: string; number: string }> {
   const response = await customer.session.agent
     .post('/api/portal/payments')
     .set('X-CSRF-Token', customer.session.csrfToken)
     .set('Idempotency-Key', randomUUID())
-    .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION })
+    .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId, sourceView: 'all', items: invoiceIds.map((id) => ({ type: 'invoice', id })), achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION })
     .expect(201);
-  return response.body.payment.id as string;
+  return { id: response.body.payment.id as string, number: response.body.payment.number as string };
 }
 
 export async function paymentStatus(db: Db, paymentId: string): Promise<string> {

@@ -1,7 +1,15 @@
 import { Box, Chip, Tooltip, Typography, type ChipProps } from '@mui/material';
 import { useRecordContext } from 'react-admin';
 import { PAYMENT_STATUS_LABELS as LABELS } from '../../../domain/payment-status';
-import type { PaymentRow, PaymentStatus } from './paymentsApi';
+import type { PaymentApplication, PaymentRow, PaymentStatus } from './paymentsApi';
+
+/** What each kind of item a payment paid is called, wherever the payment's items are listed. */
+export const APPLICATION_LABELS: Record<PaymentApplication['type'], string> = {
+  invoice: 'Invoice',
+  debit: 'Debit adjustment',
+  credit: 'Credit adjustment',
+  discount: 'Statement discount',
+};
 
 /** In the order an operator scans for them: money in flight, then what needs a person, then what ended. */
 const CHOICE_ORDER: PaymentStatus[] = ['pending', 'settled', 'frozen', 'disputed', 'returned', 'charged_back', 'refunded', 'failed', 'terminated'];

@@ -1,24 +1,20 @@
 import OpenInNewIcon from '@mui/icons-material/OpenInNew';
 import { Alert, Box, Card, CardContent, Grid, LinearProgress, Link as MuiLink, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import type { ReactNode } from 'react';
 import { Link, Show, useRecordContext, useRefresh, useShowContext } from 'react-admin';
 import { achReturnOperatorWords } from '../../../domain/ach-returns';
 import { DECISION_OUTCOME_LABELS } from '../../../domain/failure-decision';
 import { isFinalStatus, type PaymentStatus } from '../../../domain/payment-status';
 import { followWhile } from '../common/livePolling';
 import { humanize, instant, money } from '../common/format';
+import { DisputesPanel } from './DisputesPanel';
+import { Fact } from './Fact';
 import { DecisionText, RecordDecisionButton } from './FailureDecision';
-import { PaymentStatusChip, methodText } from './PaymentFields';
+import { APPLICATION_LABELS, PaymentStatusChip, methodText } from './PaymentFields';
 import { PaymentsTabs } from './PaymentsTabs';
 import type { PaymentApplication, PaymentDetail } from './paymentsApi';
+import { RefundButton } from './RefundDialog';
+import { ReversalsPanel } from './ReversalsPanel';
 import { ReviewActions } from './ReviewActions';
-
-const APPLICATION_LABELS: Record<PaymentApplication['type'], string> = {
-  invoice: 'Invoice',
-  debit: 'Debit adjustment',
-  credit: 'Credit adjustment',
-  discount: 'Statement discount',
-};
 
 /** Credits and the discount reduce what the customer pays, so they read as negatives. */
 const signed = (application: PaymentApplication) => (application.type === 'credit' || application.type === 'discount' ? -application.amountCents : application.amountCents);
@@ -60,6 +56,8 @@ function PaymentDetailView() {
   return (
     <Stack spacing={1.5} sx={{ mb: 3 }} data-testid="payment-detail">
       <Summary payment={payment} />
+      <DisputesPanel payment={payment} />
+      <ReversalsPanel payment={payment} />
       <Grid container spacing={1.5}>
         <Grid size={{ xs: 12, lg: 7 }}>
           <Applications payment={payment} />
@@ -69,19 +67,6 @@ function PaymentDetailView() {
         </Grid>
       </Grid>
     </Stack>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Box sx={{ minWidth: 140 }}>
-      <Typography variant="caption" color="text.secondary" component="div">
-        {label}
-      </Typography>
-      <Typography variant="body2" component="div" sx={{ fontVariantNumeric: 'tabular-nums' }}>
-        {children}
-      </Typography>
-    </Box>
   );
 }
 
@@ -102,6 +87,7 @@ function Summary({ payment }: { payment: PaymentDetail }) {
           </Typography>
           <Box sx={{ flex: 1 }} />
           <ReviewActions payment={payment} />
+          <RefundButton payment={payment} />
         </Box>
         {note ? (
           <Alert severity={payment.status === 'frozen' || payment.status === 'disputed' ? 'warning' : 'info'} sx={{ mb: 1.5, py: 0 }}>
@@ -187,6 +173,8 @@ function Applications({ payment }: { payment: PaymentDetail }) {
     ['Customer fee', payment.fee_cents],
     ['Charged to the customer', payment.amount_cents, true],
   ];
+  // Refunds, chargebacks and returns give back part of what each item was paid.
+  const givenBack = payment.applications.some((application) => application.reversedCents > 0);
   return (
     <Card variant="outlined" sx={{ height: '100%' }}>
       <CardContent>
@@ -201,6 +189,7 @@ function Applications({ payment }: { payment: PaymentDetail }) {
               <TableCell>Applied to invoice</TableCell>
               <TableCell>State</TableCell>
               <TableCell align="right">Amount</TableCell>
+              {givenBack ? <TableCell align="right">Given back</TableCell> : null}
             </TableRow>
           </TableHead>
           <TableBody>
@@ -213,6 +202,11 @@ function Applications({ payment }: { payment: PaymentDetail }) {
                 <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
                   {money(signed(application))}
                 </TableCell>
+                {givenBack ? (
+                  <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }} data-testid="application-given-back">
+                    {application.reversedCents > 0 ? money(application.reversedCents) : '—'}
+                  </TableCell>
+                ) : null}
               </TableRow>
             ))}
           </TableBody>
@@ -256,6 +250,7 @@ const EVENT_LABELS: Record<string, string> = {
   chargeback_lost_full: 'Charged back',
   chargeback_lost_partly: 'Charged back in part',
   refund_full: 'Refunded',
+  refund_partial: 'Refunded in part',
 };
 
 function Timeline({ payment }: { payment: PaymentDetail }) {
