@@ -139,7 +139,7 @@ describe('reversal allocation examples', () => {
       { applicationId: 1, amountCents: 10_001 }, { applicationId: 2, amountCents: 1 }, { applicationId: 4, amountCents: 100 },
       { applicationId: 3, amountCents: 0 }, { applicationId: 99, amountCents: 5 }, { applicationId: 1, amountCents: 5 },
     ])).toEqual([
-      'Invoice INV-1 has 10000 cents left to refund; 10001 cents is more than that.',
+      'Invoice INV-1 has $100.00 left to refund; $100.01 is more than that.',
       'Invoice INV-2 has already been given back in full.',
       'Credit CM-1 was not paid with money, so it cannot be refunded by item.',
       'Debit DM-1: the refund must be a positive whole number of cents.',

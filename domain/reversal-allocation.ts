@@ -11,6 +11,7 @@
  *
  * Pure; amounts are integer cents.
  */
+import { formatCents } from './money';
 import { refuseConflict, refuseInvalid } from './refusal';
 
 export type ReversalItemType = 'invoice' | 'debit' | 'credit' | 'discount';
@@ -62,7 +63,7 @@ function assertAmount(amountCents: number, what: string): void {
 export function allocateReversal(applications: readonly ReversibleApplication[], amountCents: number, remainingCents: number): ReversalAllocation {
   assertAmount(amountCents, 'The amount taken back');
   if (amountCents > remainingCents) {
-    throw refuseConflict('amount_exceeds_payment', `The payment has ${remainingCents} cents left to take back; ${amountCents} cents is more than that.`);
+    throw refuseConflict('amount_exceeds_payment', `The payment has ${formatCents(remainingCents)} left to take back; ${formatCents(amountCents)} is more than that.`);
   }
   const ordered = [...applications].sort(byId);
   if (amountCents === remainingCents) {
@@ -139,7 +140,7 @@ export function validateItemRefund(applications: readonly ReversibleApplication[
     if (request.amountCents > held) {
       problems.push(held === 0
         ? `${application.label} has already been given back in full.`
-        : `${application.label} has ${held} cents left to refund; ${request.amountCents} cents is more than that.`);
+        : `${application.label} has ${formatCents(held)} left to refund; ${formatCents(request.amountCents)} is more than that.`);
     }
   }
   return problems;

@@ -150,7 +150,7 @@ describe('amounts taken back from a settled payment', () => {
 
     const refused = await refusalOf(reverse(s, { sourceId: 'refund-2', amountCents: 15_200 - 3_400 + 1 }));
     expect(refused).toMatchObject({ kind: 'conflict', code: 'amount_exceeds_payment' });
-    expect(refused.message).toMatch(/11800 cents left/);
+    expect(refused.message).toMatch(/\$118\.00 left to take back/);
     expect(await db('payment_reversals').where({ payment_id: s.payment.id })).toHaveLength(1);
     expect((await db('payments').where({ id: s.payment.id }).first()).reversed_cents).toBe(3_400);
     expect(await reversalLines(s.payment.id)).toHaveLength(3);
@@ -200,7 +200,7 @@ describe('amounts taken back from a settled payment', () => {
     const refused = await refusalOf(reverse(s, { sourceId: 'refund-x', amountCents: 1_600, items: [{ applicationId: s.app['CM-1']!, amountCents: 100 }, { applicationId: s.app['INV-2']!, amountCents: 5_001 }] }));
     expect(refused).toMatchObject({ kind: 'invalid', code: 'invalid_refund_items' });
     expect(refused.message).toMatch(/Credit adjustment CM-1-\w+ was not paid with money/);
-    expect(refused.message).toMatch(/Invoice INV-2-\w+ has 5000 cents left to refund; 5001 cents is more than that/);
+    expect(refused.message).toMatch(/Invoice INV-2-\w+ has \$50\.00 left to refund; \$50\.01 is more than that/);
     expect((await refusalOf(reverse(s, { sourceId: 'refund-x', amountCents: 900, items: [{ applicationId: s.app['INV-2']!, amountCents: 1_000 }] }))).code).toBe('items_total_mismatch');
 
     const result = await reverse(s, { sourceId: 'refund-y', amountCents: 1_000, actorId: (await createSettlementOperator(db, s.dealer.id)).id, items: [{ applicationId: s.app['INV-2']!, amountCents: 1_000 }] });

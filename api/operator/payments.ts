@@ -157,7 +157,7 @@ export async function paymentDetail(db: Db, dealerId: string, id: string, tempor
     })),
     reversals: reversals.map((reversal) => ({
       id: reversal.id, kind: reversal.kind, amount_cents: reversal.amountCents, reason: reversal.reason, return_code: reversal.returnCode,
-      actor_name: reversal.actorId ? names.get(reversal.actorId) ?? null : null, created_at: reversal.createdAt,
+      actor_name: reversal.actorId ? names.get(reversal.actorId) ?? null : null, processor_status: reversal.processorStatus, created_at: reversal.createdAt,
       items: reversal.items.map((item) => ({ application_id: item.applicationId, type: item.itemType, document_number: item.number, amount_cents: item.amountCents })),
     })),
     timeline: events,

@@ -163,6 +163,8 @@ export const paymentReversal = z.strictObject({
   reason: z.string(),
   return_code: z.string().nullable(),
   actor_name: z.string().nullable(),
+  /** Where the money is at the processor (a refund: pending, completed, failed), as last read. */
+  processor_status: z.string().nullable(),
   created_at: timestamp,
   items: z.array(z.strictObject({ application_id: z.number().int(), type: z.enum(['invoice', 'debit', 'credit', 'discount']), document_number: z.string().nullable(), amount_cents: cents })),
 });

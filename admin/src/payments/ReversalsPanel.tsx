@@ -77,6 +77,7 @@ function ReversalKind({ reversal }: { reversal: PaymentReversal }) {
     <>
       <Typography variant="body2">Refund{reversal.actor_name ? ` by ${reversal.actor_name}` : ''}</Typography>
       {reversal.reason ? detail(`“${reversal.reason}”`) : null}
+      {reversal.processor_status ? detail(`At the processor: ${reversal.processor_status}`) : null}
     </>
   );
 }
