@@ -9,8 +9,10 @@ import path from 'node:path';
  */
 export interface RestartableOptions {
   name: string;
-  /** The entry file, run by this node with tsx (not the tsx launcher, which forks again). */
+  /** The entry file, run by this node with tsx (not the tsx launcher, which forks again), or as compiled JavaScript. */
   entry: string;
+  /** `node`: the entry is compiled JavaScript, run as production runs it. Default tsx. */
+  runWith?: 'tsx' | 'node';
   cwd: string;
   env: NodeJS.ProcessEnv;
   log: string;
@@ -38,7 +40,8 @@ export class Restartable {
 
   async start(): Promise<void> {
     const fd = openSync(this.options.log, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(this.options.cwd, this.options.entry)], {
+    const entry = path.join(this.options.cwd, this.options.entry);
+    const child = spawn(process.execPath, this.options.runWith === 'node' ? [entry] : ['--import', 'tsx', entry], {
       cwd: this.options.cwd, env: this.options.env, stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
