@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import path from 'node:path';
 import { operatorAuthRoutes } from './auth/operator-routes';
-import { authRateLimit } from './auth/rate-limit';
+import { authRateLimit, memoryRateLimitStore, postgresRateLimitStore } from './auth/rate-limit';
 import { corsForDevOrigins } from './cors';
 import { portalAuthRoutes } from './auth/portal-routes';
 import { requireCustomer, requireOperator } from './auth/middleware';
@@ -68,7 +68,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(refuseNulCharacters);
 
-  app.use(authRateLimit({ limit: deps.config.AUTH_RATE_LIMIT_PER_IP, windowMs: deps.config.AUTH_RATE_LIMIT_WINDOW_MS }));
+  app.use(authRateLimit({
+    limit: deps.config.AUTH_RATE_LIMIT_PER_IP,
+    windowMs: deps.config.AUTH_RATE_LIMIT_WINDOW_MS,
+    store: deps.config.RATE_LIMIT_STORE === 'postgres' ? postgresRateLimitStore(deps.db) : memoryRateLimitStore(),
+  }));
   app.use('/api/operator', operatorAuthRoutes(deps.db, secureCookies));
   app.use('/api/operator', operatorSetPasswordRoutes(deps));
   app.use('/api/operator', requireOperator(deps.db), operatorRoutes(deps));

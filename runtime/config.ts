@@ -92,6 +92,8 @@ export const configSchema = z.object({
   // Sign-in and password-reset attempts one client address may make per window (on top of per-account lock-out).
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   AUTH_RATE_LIMIT_WINDOW_MS: durationMs.default(15 * 60 * 1000),
+  // Where attempts are counted: PostgreSQL, shared by every API replica; `memory` keeps them per process (tests).
+  RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
   // Express's `trust proxy`: which hops' X-Forwarded-For to believe. Behind one reverse proxy, 1;
   // the default believes only a proxy on this machine.
   TRUST_PROXY: z.string().min(1).default('loopback'),

@@ -7,6 +7,9 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     NODE_ENV: 'test',
     DATABASE_URL: requiredEnv('TEST_DATABASE_URL'),
     TEMPORAL_ADDRESS: requiredEnv('TEMPORAL_ADDRESS'),
+    // Every test app signs in from the same loopback address; a shared budget would let one
+    // file's sign-ins lock out another's. test/security/rate-limit.test.ts covers the shared store.
+    RATE_LIMIT_STORE: 'memory',
     ...overrides,
   });
 }
