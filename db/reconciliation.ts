@@ -141,3 +141,10 @@ export async function drypowderReconSide(db: Executor, dealerId: string, settlem
     knownKeys: new Set(await lineKeysOfPayments(db, dealerId, paymentIds)),
   };
 }
+
+/** What Drypowder has taken back from each of these payments in all (refunds, chargebacks; a whole return leaves it 0). */
+export async function reversedCentsOfPayments(db: Executor, dealerId: string, paymentIds: string[]): Promise<Map<string, number>> {
+  if (paymentIds.length === 0) return new Map();
+  const rows: Array<{ id: string; reversed_cents: string | number }> = await db('payments').where('dealer_id', dealerId).whereIn('id', paymentIds).select('id', 'reversed_cents');
+  return new Map(rows.map((row) => [row.id, Number(row.reversed_cents)]));
+}

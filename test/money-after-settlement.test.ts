@@ -153,7 +153,7 @@ describe('money after settlement', () => {
     const customer = await payingCustomer(stack);
     const cardId = await linkCard(stack, customer);
     const [first, second] = await invoices(customer, [300_00, 100_00]);
-    const { paymentId, number } = await paidAndPosted(customer, cardId, [first!.id, second!.id]);
+    const { paymentId, number, settlementId } = await paidAndPosted(customer, cardId, [first!.id, second!.id]);
     const transferId = await transferOf(paymentId);
     const amount = Number((await stack.db('payments').where({ id: paymentId }).first('amount_cents')).amount_cents);
 
@@ -176,6 +176,11 @@ describe('money after settlement', () => {
     expect(spruce.store.tenant(tenantId).objects.invoice.get(first!.invoice_number)).toMatchObject({ balance_cents: 150_00 });
     expect(spruce.store.tenant(tenantId).objects.invoice.get(second!.invoice_number)).toMatchObject({ balance_cents: 50_00 });
     expect(amount).toBe(400_00);
+    // Both batches reconcile: the processor's lost chargeback is the $200.00 taken back here.
+    for (const id of new Set([settlementId, lines[0]!.settlement_id])) {
+      const report = await stack.operator.get(`/api/operator/settlements/${id}/reconciliation`).expect(200);
+      expect({ id, agrees: report.body.agrees, differences: report.body.differences }).toEqual({ id, agrees: true, differences: [] });
+    }
     await waitForEmail(sink, await operatorEmail(), (message) => message.subject.includes(`Payment ${number}: chargeback of $200.00 lost`));
     await waitForEmail(sink, await customerEmail(customer), (message) => message.subject.includes(number));
   });
@@ -287,7 +292,7 @@ describe('money after settlement', () => {
   it('refunds part of a settled ACH payment as an ACH credit whose own events reach the payment', async () => {
     const customer = await payingCustomer(stack);
     const [invoice] = await invoices(customer, [240_00]);
-    const { paymentId } = await paidAndPosted(customer, customer.bankMethodId, [invoice!.id]);
+    const { paymentId, settlementId } = await paidAndPosted(customer, customer.bankMethodId, [invoice!.id]);
     await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, { request_id: randomUUID(), reason: 'Overcharged for delivery', amount_cents: 40_00 }).expect(200);
     expect(await balance(invoice!.id)).toBe(40_00);
     const refund = await stack.db('payment_reversals').where({ payment_id: paymentId, kind: 'refund' }).first();
@@ -301,6 +306,13 @@ describe('money after settlement', () => {
     }, 60_000);
     expect(await paymentForTransfer(stack.db, refund.source_id, undefined)).toEqual({ id: paymentId });
     expect(await paymentStatus(stack.db, paymentId)).toBe('settled');
+    // The refund is a transfer of its own at the processor; the report still finds the $40.00.
+    const reversal = (await reversalLines(paymentId))[0]!;
+    await postSettlement(reversal.settlement_id);
+    for (const id of new Set([settlementId, reversal.settlement_id])) {
+      const report = await stack.operator.get(`/api/operator/settlements/${id}/reconciliation`).expect(200);
+      expect({ id, agrees: report.body.agrees, differences: report.body.differences }).toEqual({ id, agrees: true, differences: [] });
+    }
   });
   it('tells operators when a lost chargeback is won on appeal, without putting the money back on items by itself', async () => {
     const customer = await payingCustomer(stack);

@@ -2,8 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import {
-  erpConnectionOf, lineKeysOfPayments, paymentsReversedElsewhere, reconLineRows, reconSettlementRows, settlementIdsOfDay,
+  erpConnectionOf, lineKeysOfPayments, paymentsReversedElsewhere, reconLineRows, reconSettlementRows, reversedCentsOfPayments, settlementIdsOfDay,
 } from '../../db/reconciliation';
+import { reversedMoneyOn } from '../../db/settlements';
+import { moovProcessor } from '../../integrations/moov-processor';
+import type { PaymentProcessor } from '../../integrations/payment-processor';
 import { findSettlementHeader, settlementPayments } from '../../db/settlement-queries';
 import { reconcile, type LedgerPosting, type LineType, type ProcessorTransfer, type ReconInput, type ReconLine, type ReconPayment } from '../../domain/reconciliation';
 import { createMoovClient, MoovIntegrationError, type MoovTransferState } from '../../integrations/moov';
@@ -56,6 +59,16 @@ export async function reconciliationReport(db: Db, config: Config, dealerId: str
   if (payments.size > 0) {
     const reversedElsewhere = await paymentsReversedElsewhere(db, dealerId, [...payments.keys()], settlementIds);
     for (const id of reversedElsewhere) payments.get(id)!.reversedElsewhere = true;
+    // Refunds and chargebacks take back part of a payment: the amounts, not the whole, are compared.
+    const reversedCents = await reversedCentsOfPayments(db, dealerId, [...payments.keys()]);
+    const reversedHere = await reversedMoneyOn(db, settlementIds);
+    for (const [id, payment] of payments) {
+      const cents = reversedCents.get(id) ?? 0;
+      if (cents > 0) {
+        payment.reversedCents = cents;
+        payment.reversedHereCents = reversedHere.get(id) ?? 0;
+      }
+    }
   }
   const lineRows = await reconLineRows(db, dealerId, settlementIds);
   const lines: ReconLine[] = lineRows.map((row) => ({
@@ -77,12 +90,19 @@ export async function reconciliationReport(db: Db, config: Config, dealerId: str
 
 async function processorSide(config: Config, payments: ReconPayment[]): Promise<ReconInput['processor']> {
   const moov = createMoovClient(config);
+  const processor = moovProcessor(moov);
   const transfers = new Map<string, ProcessorTransfer | null>();
   const ids = payments.map((payment) => payment.transferId).filter((id): id is string => Boolean(id));
+  const partlyReversed = new Set(payments.filter((payment) => (payment.reversedCents ?? 0) > 0).map((payment) => payment.transferId));
   try {
     await forEachLimited(ids, 8, async (transferId) => {
       try {
-        transfers.set(transferId, toProcessorTransfer(await moov.getTransfer(transferId)));
+        const state = await moov.getTransfer(transferId);
+        const transfer = toProcessorTransfer(state);
+        // Refunds and lost chargebacks, read only where there can be some: ACH refunds are transfers
+        // of their own, so the debit itself never shows them.
+        if (partlyReversed.has(transferId) || state.refundedCents > 0 || state.disputedCents > 0) transfer.reversedCents = await takenBackAtProcessor(processor, transfer);
+        transfers.set(transferId, transfer);
       } catch (error) {
         if (error instanceof MoovIntegrationError && error.code === 'not-found') transfers.set(transferId, null);
         else throw error;
@@ -92,6 +112,17 @@ async function processorSide(config: Config, payments: ReconPayment[]): Promise<
     return { available: false, reason: `the processor could not be read: ${error instanceof Error ? error.message : String(error)}` };
   }
   return { available: true, transfers };
+}
+
+/** What the processor has given back of a transfer: a whole ACH return, or its refunds (not failed) and its chargebacks lost or accepted. */
+async function takenBackAtProcessor(processor: PaymentProcessor, transfer: ProcessorTransfer): Promise<number> {
+  if (transfer.status === 'reversed' && transfer.returned) {
+    const refunds = await processor.listRefunds(transfer.transferId);
+    if (refunds.length === 0) return transfer.amountCents;
+  }
+  const refunded = (await processor.listRefunds(transfer.transferId)).filter((refund) => refund.outcome !== 'failed').reduce((sum, refund) => sum + refund.amountCents, 0);
+  const chargedBack = (await processor.listDisputes(transfer.transferId)).filter((dispute) => dispute.status === 'lost' || dispute.status === 'accepted').reduce((sum, dispute) => sum + dispute.amountCents, 0);
+  return Math.min(transfer.amountCents, refunded + chargedBack);
 }
 
 function toProcessorTransfer(transfer: MoovTransferState): ProcessorTransfer {
