@@ -7,7 +7,9 @@ import { createBenchDatabase, parseArgs, root, startPostgres, startTemporal, tmp
 import { startPaymentEmulatorsProcess } from '../bench/lib/payment-emulators';
 import { freePort } from '../bench/lib/services';
 import { loadAverage, machine } from '../bench/lib/stats';
+import { AftermathDriver } from './chaos/aftermath';
 import { counters, serverErrors } from './chaos/api-client';
+import { MailSinkWithOutage } from './chaos/mail';
 import { Faults } from './chaos/faults';
 import { planPayments, type PlannedPayment } from './chaos/plan';
 import { reconcile } from './chaos/reconcile';
@@ -21,7 +23,10 @@ import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
  * clearing) through their whole lifecycle — portal submission, Moov, settlement, auto-post to
  * Spruce, the return window — on the real worker and API processes, while the worker and the
  * API are killed (SIGKILL) and restarted over and over, Moov's webhooks are duplicated,
- * delayed, jittered and reordered, and Spruce goes down during auto-posts. Then the faults
+ * delayed, jittered and reordered, and Spruce goes down during auto-posts. After settling,
+ * some payments come back late (R10), are charged back (won, lost, in part) or refunded
+ * (scripts/chaos/aftermath.ts); the SMTP server is down for a minute in the middle, and every
+ * email must still arrive exactly once. Then the faults
  * stop, the run drains, and scripts/chaos/reconcile.ts holds the books against the plan:
  * payment states, one Moov transfer per payment, one Spruce posting per line, invoice
  * balances, the audit log. Loopback only; bounded in time. Prints a report and writes
@@ -69,6 +74,8 @@ async function main(): Promise<void> {
         log(`database kept: ${database.url}`);
       },
     });
+    const mail = await MailSinkWithOutage.start();
+    stops.push(mail);
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const emulators = await startPaymentEmulatorsProcess({
@@ -87,7 +94,7 @@ async function main(): Promise<void> {
       ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
       DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalServer.address, TASK_QUEUE: taskQueue, API_PORT: String(apiPort), PUBLIC_URL: apiUrl,
       WORKFLOW_BUNDLE_PATH: bundlePath, MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      BUSINESS_DAY_MS: String(BUSINESS_DAY_MS), RECONCILE_POLL_MS: '5000',
+      BUSINESS_DAY_MS: String(BUSINESS_DAY_MS), RECONCILE_POLL_MS: '5000', SMTP_URL: mail.smtpUrl, MAIL_FROM: 'payments@chaos-lumber.test',
       // Every customer signs in from loopback; the per-address limit is for the run's API only.
       AUTH_RATE_LIMIT_PER_IP: String(customerCount * 4 + 100),
     };
@@ -117,6 +124,8 @@ async function main(): Promise<void> {
     const book = await seedBook(database.db, { api: apiUrl, spruce: spruceUrl, moov: emulators.moovUrl, plaid: emulators.plaidUrl }, plan, customerCount, runId, log);
 
     const faults = new Faults({ worker, api }, moov, spruceUrl, { killEveryMs: [killMin, killMax], log });
+    const aftermath = new AftermathDriver(database.db, moov, book.operator, plan, { runId, businessDayMs: BUSINESS_DAY_MS, log });
+    log(`${aftermath.planned} settled payments will have money move after settlement`);
     const driver = new SettlementDriver(database.db, book.dealerId, book.operator, { closeAfterMs, onAutoPost: () => faults.spruceOutage(), log });
     faults.start();
     const chaosStarted = Date.now();
@@ -124,8 +133,14 @@ async function main(): Promise<void> {
     const settleLoop = (async () => {
       while (settling) {
         await driver.pass().catch((error: Error) => log(`settlement pass: ${error.message}`));
+        await aftermath.pass().catch((error: Error) => log(`aftermath pass: ${error.message}`));
         await sleep(3_000);
       }
+    })();
+    // The SMTP server goes away for a minute while payments settle and notices are written.
+    const smtpOutage = (async () => {
+      await sleep(Math.min(90_000, 20_000 + paymentCount * 40));
+      await mail.outage(60_000, log);
     })();
     const progress = setInterval(() => void statusLine(database.db, book, faults, driver).then(log, () => undefined), 15_000);
 
@@ -135,7 +150,8 @@ async function main(): Promise<void> {
 
     // Faults go on while payments are still clearing, settling and posting.
     const chaosDeadline = Date.now() + chaosMinutes * 60_000;
-    while (Date.now() < chaosDeadline && !(await quiet(database.db, book.dealerId))) await sleep(2_000);
+    while (Date.now() < chaosDeadline && !(aftermath.pending === 0 && mail.up && await quiet(database.db, book.dealerId))) await sleep(2_000);
+    await smtpOutage;
     await faults.stop();
     const chaosSeconds = Math.round((Date.now() - chaosStarted) / 1000);
     log(`faults stopped after ${chaosSeconds} s under chaos; draining`);
@@ -146,7 +162,8 @@ async function main(): Promise<void> {
     let drained = false;
     while (Date.now() < drainDeadline) {
       await driver.pass(true).catch((error: Error) => log(`settlement pass: ${error.message}`));
-      if (await quiet(database.db, book.dealerId) && (await runningPaymentWorkflows(temporal, taskQueue)) === 0) {
+      await aftermath.pass().catch((error: Error) => log(`aftermath pass: ${error.message}`));
+      if (aftermath.pending === 0 && await quiet(database.db, book.dealerId) && (await runningPaymentWorkflows(temporal, taskQueue)) === 0) {
         await driver.pass(true);
         drained = true;
         break;
@@ -156,7 +173,7 @@ async function main(): Promise<void> {
     clearInterval(progress);
     log(drained ? 'drained: every payment workflow finished, every line posted' : `not drained after ${drainMinutes} min; reconciling what there is`);
 
-    const result = await reconcile(database.db, temporal, moov, spruceUrl, book, plan);
+    const result = await reconcile(database.db, temporal, moov, spruceUrl, book, plan, { aftermathFailures: aftermath.failures, mail: mail.received() });
     const injected = await moov.webhookFaults();
     const report = {
       run: runId,
@@ -178,6 +195,8 @@ async function main(): Promise<void> {
         spruce_outages: faults.counts.spruceOutages,
       },
       settlements: driver.counts,
+      after_settlement: { planned: aftermath.planned, done: aftermath.counts, failures: aftermath.failures },
+      email: { smtp_outage_seconds: mail.outageSeconds, ...result.email },
       client: { connection_retries: counters.connectionRetries, server_errors: serverErrors.length, server_error_samples: serverErrors.slice(0, 10) },
       submission_refusals: refused.slice(0, 20),
       discrepancies: { total: result.discrepancies.length, by_check: countBy(result.discrepancies.map((d) => d.check)), list: result.discrepancies.slice(0, 500) },
@@ -231,16 +250,17 @@ async function quiet(db: Db, dealerId: string): Promise<boolean> {
   const { rows } = await db.raw(
     `select (select count(*) from payments where dealer_id = :dealer and status = 'pending')::int as pending,
             (select count(*) from gl_posting_lines where dealer_id = :dealer and status = 'pending')::int as unposted,
+            (select count(*) from email_outbox where dealer_id = :dealer and status = 'queued')::int as mail,
             (select count(*) from settlements s where dealer_id = :dealer and (status = 'open' and payment_count + (select count(*) from gl_posting_lines l where l.settlement_id = s.id) > 0
                or exists (select 1 from gl_posting_runs r where r.settlement_id = s.id and r.status = 'running')))::int as unfinished`,
     { dealer: dealerId },
   );
-  const row = rows[0] as { pending: number; unposted: number; unfinished: number };
-  return row.pending === 0 && row.unposted === 0 && row.unfinished === 0;
+  const row = rows[0] as { pending: number; unposted: number; unfinished: number; mail: number };
+  return row.pending === 0 && row.unposted === 0 && row.unfinished === 0 && row.mail === 0;
 }
 
 async function runningPaymentWorkflows(temporal: Client, taskQueue: string): Promise<number> {
-  const { count } = await temporal.workflow.count(`WorkflowType = 'paymentWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`);
+  const { count } = await temporal.workflow.count(`WorkflowType IN ('paymentWorkflow', 'paymentAftermathWorkflow') AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`);
   return count;
 }
 
@@ -268,6 +288,8 @@ function printReport(report: Record<string, any>, discrepancies: Array<{ check: 
     `  webhook faults    ${report.injected_faults.webhook_copies_duplicated} duplicate copies, ${report.injected_faults.webhook_deliveries_delayed} delayed deliveries, ${report.injected_faults.webhook_events_reordered} reordered events (${report.injected_faults.webhook_fault_settings} settings)`,
     `  Spruce outages    ${report.injected_faults.spruce_outages.unavailable} answering 503, ${report.injected_faults.spruce_outages.refuse} refusing connections`,
     `  settlements       ${report.payments.settlements} (closed ${report.settlements.closed}, auto-posts ${report.settlements.autoPosts}, resolved ${report.settlements.resolved})`,
+    `  after settlement  ${Object.entries(report.after_settlement.done).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  email             SMTP down ${report.email.smtp_outage_seconds} s; ${report.email.outbox} written, ${report.email.sent} sent, ${report.email.delivered_distinct} arrived (${report.email.deliveries} deliveries)`,
     `  books             ${report.payments.moov_transfers} Moov transfers, ${report.payments.ledger_postings} Spruce postings, ${report.payments.gl_lines} GL lines`,
     `  API answers ≥500  ${report.client.server_errors}; requests retried across restarts ${report.client.connection_retries}`,
     `  time              ${report.seconds.total} s (${report.seconds.under_chaos} s under faults); load average ${report.load_average.start.join(' ')} → ${report.load_average.end.join(' ')}`,

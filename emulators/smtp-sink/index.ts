@@ -20,6 +20,8 @@ export interface CaughtMessage {
   links: string[];
   attachments: Array<{ filename: string | undefined; contentType: string; size: number }>;
   receivedAt: string;
+  /** The sender's Message-ID: a resend of the same email carries the same one. */
+  messageId: string | null;
 }
 
 export interface SmtpSink {
@@ -52,6 +54,7 @@ export async function startSmtpSink(options: { smtpPort: number; httpPort: numbe
             links: [...new Set(`${text} ${html ?? ''}`.match(/https?:\/\/[^\s"'<>)]+/g) ?? [])],
             attachments: parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
             receivedAt: new Date().toISOString(),
+            messageId: parsed.messageId ?? null,
           });
           if (messages.length > 5000) messages.length = 5000;
           callback();

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection';
 import type { MoovEmulatorAdmin } from '../../emulators/moov';
 import { paymentWorkflowId, type PaymentState } from '../../workflows/payment-definitions';
+import type { CaughtMessage } from '../../emulators/smtp-sink';
+import { aftermathFor, reversedCentsAfter, STATUS_AFTER } from './aftermath';
 import { EXPECTED_STATUSES, EXPECTED_TRANSFER_STATUS, type PlannedPayment } from './plan';
 import type { ChaosBook } from './seed';
 import { spruceAdmin } from './seed';
@@ -12,7 +14,7 @@ import { spruceAdmin } from './seed';
  * concerns and both sides; the goal is none.
  */
 export interface Discrepancy {
-  check: 'payment_state' | 'workflow' | 'moov_transfers' | 'spruce_ledger' | 'invoice_balance' | 'audit_log' | 'settlement';
+  check: 'payment_state' | 'workflow' | 'moov_transfers' | 'spruce_ledger' | 'invoice_balance' | 'audit_log' | 'settlement' | 'after_settlement' | 'email';
   subject: string;
   detail: string;
 }
@@ -22,6 +24,7 @@ interface PaymentRow {
   number: string;
   status: string;
   amount_cents: string;
+  reversed_cents: string;
   idempotency_key: string;
   moov_transfer_id: string | null;
 }
@@ -41,26 +44,38 @@ const pool = async <T, R>(items: T[], width: number, run: (item: T) => Promise<R
 export interface Reconciliation {
   discrepancies: Discrepancy[];
   counts: Record<string, number>;
+  email: { outbox: number; sent: number; deliveries: number; delivered_distinct: number; delivered_twice: number };
 }
 
-export async function reconcile(db: Db, temporal: Client, moov: MoovEmulatorAdmin, spruceUrl: string, book: ChaosBook, plan: PlannedPayment[]): Promise<Reconciliation> {
+export async function reconcile(
+  db: Db, temporal: Client, moov: MoovEmulatorAdmin, spruceUrl: string, book: ChaosBook, plan: PlannedPayment[],
+  after: { aftermathFailures: string[]; mail: CaughtMessage[] },
+): Promise<Reconciliation> {
   const found: Discrepancy[] = [];
   const add = (check: Discrepancy['check'], subject: string, detail: string) => found.push({ check, subject, detail });
-  const payments = (await db('payments').where({ dealer_id: book.dealerId }).select('id', 'number', 'status', 'amount_cents', 'idempotency_key', 'moov_transfer_id')) as PaymentRow[];
+  const payments = (await db('payments').where({ dealer_id: book.dealerId }).select('id', 'number', 'status', 'amount_cents', 'reversed_cents', 'idempotency_key', 'moov_transfer_id')) as PaymentRow[];
   const byKey = new Map(payments.map((p) => [p.idempotency_key, p]));
   const counts: Record<string, number> = { payments: payments.length };
   for (const p of payments) counts[`status_${p.status}`] = (counts[`status_${p.status}`] ?? 0) + 1;
 
-  // 1. Every planned payment exists once and ended where its scenario says.
+  // 1. Every planned payment exists once and ended where its scenario (and what happened after it settled) says.
   if (payments.length !== plan.length) add('payment_state', 'dealer', `${payments.length} payments recorded for ${plan.length} submitted`);
+  for (const failure of after.aftermathFailures) add('after_settlement', failure.split(':')[0]!, failure);
+  const plannedOf = new Map<string, PlannedPayment>();
   for (const planned of plan) {
     const payment = byKey.get(planned.idempotencyKey);
     if (!payment) {
       add('payment_state', planned.invoiceNumber, `no payment for submission ${planned.idempotencyKey}`);
       continue;
     }
-    if (!EXPECTED_STATUSES[planned.scenario].includes(payment.status)) add('payment_state', payment.number, `${planned.scenario} payment is ${payment.status}, expected ${EXPECTED_STATUSES[planned.scenario].join(' or ')}`);
+    plannedOf.set(payment.id, planned);
+    const aftermath = aftermathFor(planned);
+    const expected = aftermath ? [STATUS_AFTER[aftermath]] : EXPECTED_STATUSES[planned.scenario];
+    if (!expected.includes(payment.status)) add('payment_state', payment.number, `${planned.scenario}${aftermath ? ` then ${aftermath}` : ''} payment is ${payment.status}, expected ${expected.join(' or ')}`);
     if (Number(payment.amount_cents) !== planned.amountCents) add('payment_state', payment.number, `charged ${payment.amount_cents} cents for an invoice of ${planned.amountCents}`);
+    // A whole ACH return undoes the payment without counting reversed cents; every other movement counts them.
+    const reversed = aftermath === 'late_return' ? 0 : reversedCentsAfter(aftermath, planned.amountCents);
+    if (Number(payment.reversed_cents) !== reversed) add('after_settlement', payment.number, `${payment.reversed_cents} cents taken back, expected ${reversed}${aftermath ? ` (${aftermath})` : ''}`);
   }
 
   // 2. Every payment workflow finished, agreeing with the read model.
@@ -68,7 +83,8 @@ export async function reconcile(db: Db, temporal: Client, moov: MoovEmulatorAdmi
     const handle = temporal.workflow.getHandle(paymentWorkflowId(payment.id));
     const description = await handle.describe().catch(() => undefined);
     if (!description) return add('workflow', payment.number, 'no payment workflow');
-    if (description.status.name !== 'COMPLETED') return add('workflow', payment.number, `workflow is ${description.status.name}`);
+    // The latest run under payment-<id>: a follow-up run once money moved after the first closed.
+    if (description.status.name !== 'COMPLETED') return add('workflow', payment.number, `${description.type} run is ${description.status.name}`);
     const result = (await handle.result()) as PaymentState;
     if (result.status !== payment.status) add('workflow', payment.number, `workflow ended ${result.status}, database says ${payment.status}`);
   });
@@ -92,7 +108,9 @@ export async function reconcile(db: Db, temporal: Client, moov: MoovEmulatorAdmi
     const transfer = held[0]!;
     if (transfer.transferID !== payment.moov_transfer_id) add('moov_transfers', payment.number, `Moov transfer ${transfer.transferID}, recorded ${payment.moov_transfer_id}`);
     if (transfer.amount.value !== Number(payment.amount_cents)) add('moov_transfers', payment.number, `Moov amount ${transfer.amount.value}, payment ${payment.amount_cents}`);
-    const expected = EXPECTED_TRANSFER_STATUS[payment.status];
+    // Money given back after settling (a refund, a chargeback) may leave the transfer completed or mark it reversed.
+    const movedAfter = aftermathFor(plannedOf.get(payment.id) ?? { index: -1, scenario: 'processing_error' }) !== undefined;
+    const expected = movedAfter && payment.status !== 'returned' ? ['completed', 'reversed'] : EXPECTED_TRANSFER_STATUS[payment.status];
     if (expected && !expected.includes(transfer.status)) add('moov_transfers', payment.number, `payment ${payment.status} but Moov transfer ${transfer.status}`);
   }
 
@@ -131,15 +149,17 @@ export async function reconcile(db: Db, temporal: Client, moov: MoovEmulatorAdmi
   for (const payment of payments) {
     const own = linesOf.get(payment.number) ?? [];
     const types = own.map((line) => line.line_type).sort().join('+') || 'none';
-    const allowed = payment.status === 'settled' ? ['invoice_payment'] : payment.status === 'returned' ? ['invoice_payment+reversal'] : ['none', 'invoice_payment+reversal'];
+    const reversedAfter = Number(payment.reversed_cents) > 0 || ['returned', 'refunded', 'charged_back'].includes(payment.status);
+    const allowed = payment.status === 'settled' && !reversedAfter ? ['invoice_payment'] : reversedAfter ? ['invoice_payment+reversal'] : ['none', 'invoice_payment+reversal'];
     if (!allowed.includes(types)) add('spruce_ledger', payment.number, `${payment.status} payment has GL lines ${types}, expected ${allowed.join(' or ')}`);
   }
 
-  // 5. Invoice balances, ours and Spruce's: the starting balance less what settled.
+  // 5. Invoice balances, ours and Spruce's: the starting balance less what settled and stayed (the plan's own figures).
   const settledAmount = new Map<string, number>();
   for (const planned of plan) {
     const payment = byKey.get(planned.idempotencyKey);
-    settledAmount.set(planned.invoiceNumber, payment?.status === 'settled' ? Number(payment.amount_cents) : 0);
+    const kept = planned.amountCents - reversedCentsAfter(aftermathFor(planned), planned.amountCents);
+    settledAmount.set(planned.invoiceNumber, payment?.status === 'settled' ? kept : 0);
   }
   const invoices = await db('invoices').where({ dealer_id: book.dealerId }).select('invoice_number', 'balance_cents', 'reserved_cents', 'status');
   for (const invoice of invoices) {
@@ -198,5 +218,23 @@ export async function reconcile(db: Db, temporal: Client, moov: MoovEmulatorAdmi
     if (report.status !== 200) add('settlement', settlement.number, `reconciliation answered HTTP ${report.status}`);
     else if (!report.body.agrees) add('settlement', settlement.number, `reconciliation: ${JSON.stringify(report.body.differences).slice(0, 400)}`);
   }
-  return { discrepancies: found, counts };
+  // 8. Every email the product wrote was sent, and arrived once (a resend after a crash carries the same Message-ID).
+  const outbox: Array<{ id: string; status: string; message_id: string | null; attempts: number }> = await db('email_outbox').where({ dealer_id: book.dealerId }).select('id', 'status', 'message_id', 'attempts');
+  const arrived = new Map<string, number>();
+  for (const message of after.mail) if (message.messageId) arrived.set(message.messageId, (arrived.get(message.messageId) ?? 0) + 1);
+  for (const row of outbox) {
+    if (row.status !== 'sent') add('email', row.id, `email is ${row.status} after ${row.attempts} attempts`);
+    else if (!row.message_id || !arrived.has(row.message_id)) add('email', row.id, `marked sent as ${row.message_id}, never arrived`);
+  }
+  const ours = new Set(outbox.map((row) => row.message_id));
+  const strangers = [...arrived.keys()].filter((id) => !ours.has(id));
+  if (strangers.length > 0) add('email', 'sink', `${strangers.length} messages arrived that no outbox row sent`);
+  const email = {
+    outbox: outbox.length,
+    sent: outbox.filter((row) => row.status === 'sent').length,
+    deliveries: after.mail.length,
+    delivered_distinct: arrived.size,
+    delivered_twice: [...arrived.values()].filter((n) => n > 1).length,
+  };
+  return { discrepancies: found, counts, email };
 }
