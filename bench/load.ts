@@ -8,6 +8,7 @@ import { dealerProcessorAccount } from '../services/payment-methods';
 import { figure } from './lib/figures';
 import { createBenchDatabase, parseArgs, root, type BenchEnv, type Stoppable } from './lib/infra';
 import { startPaymentEmulatorsProcess } from './lib/payment-emulators';
+import { RUN_SECRETS } from './lib/run-secrets';
 import { linkBankAsPortal } from './lib/portal-bank-link';
 import { BENCH_PASSWORD, createBenchDealer, seedAccounts, seedInvoices } from './lib/receivables-seed';
 import { freePort, signIn, startProduct } from './lib/services';
@@ -96,7 +97,7 @@ export async function measureLoad(env: BenchEnv, options: LoadOptions): Promise<
     const seedStarted = Date.now();
     const slug = `load-${process.pid}-${Date.now().toString(36)}`;
     const dealerId = await createBenchDealer(db, slug, { integration_mode: 'file', fee_payer: 'dealer' });
-    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: 'moov-dev-secret', MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealerId);
+    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: RUN_SECRETS.MOOV_SECRET_KEY, MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealerId);
     await seedAccounts(db, dealerId, options.accounts);
     await seedInvoices(db, dealerId, 10);
     const invoicesPerUser = Math.max(30, Math.ceil(options.seconds / 3));

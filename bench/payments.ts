@@ -7,6 +7,7 @@ import { httpRoundTrips } from './lib/baselines';
 import { figure } from './lib/figures';
 import { createBenchDatabase, parseArgs, waitFor, type BenchEnv, type Stoppable } from './lib/infra';
 import { startPaymentEmulatorsProcess } from './lib/payment-emulators';
+import { RUN_SECRETS } from './lib/run-secrets';
 import { freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
 import { distribution, perSecond } from './lib/stats';
@@ -105,7 +106,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
 
     // A file-based dealer absorbing its fees (the charge equals the invoice), its Moov account, and the paying customers.
     const [dealer] = await db('dealers').insert({ name: 'Bench Payments Lumber', slug: `bench-payments-${process.pid}`, integration_mode: 'file', fee_payer: 'dealer', time_zone: 'America/Chicago' }).returning('id');
-    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: 'moov-dev-secret', MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealer.id);
+    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: RUN_SECRETS.MOOV_SECRET_KEY, MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealer.id);
     const password = 'Bench-password-2026!';
     const passwordHash = await hashPassword(password);
     const warmUp = options.warmUp ?? 5;

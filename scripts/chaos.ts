@@ -5,6 +5,7 @@ import type { Db } from '../db/connection';
 import { moovEmulatorAdmin } from '../emulators/moov';
 import { createBenchDatabase, parseArgs, root, startPostgres, startTemporal, tmpDir, workflowBundle, type Stoppable } from '../bench/lib/infra';
 import { startPaymentEmulatorsProcess } from '../bench/lib/payment-emulators';
+import { RUN_SECRETS } from '../bench/lib/run-secrets';
 import { freePort } from '../bench/lib/services';
 import { loadAverage, machine } from '../bench/lib/stats';
 import { AftermathDriver } from './chaos/aftermath';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
 
     const taskQueue = `chaos-${runId}`;
     const env: NodeJS.ProcessEnv = {
-      ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
+      ...process.env, NODE_ENV: 'production', ...RUN_SECRETS, LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
       DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalServer.address, TASK_QUEUE: taskQueue, API_PORT: String(apiPort), PUBLIC_URL: apiUrl,
       WORKFLOW_BUNDLE_PATH: bundlePath, MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET,
       BUSINESS_DAY_MS: String(BUSINESS_DAY_MS), RECONCILE_POLL_MS: '5000', SMTP_URL: mail.smtpUrl, MAIL_FROM: 'payments@chaos-lumber.test',

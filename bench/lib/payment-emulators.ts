@@ -5,6 +5,7 @@ import { startMoovEmulator, type MoovEmulatorTiming } from '../../emulators/moov
 import { startPlaidEmulator } from '../../emulators/plaid';
 import { startSpruceEmulator } from '../../emulators/spruce';
 import { root, tmpDir, waitFor } from './infra';
+import { RUN_SECRETS } from './run-secrets';
 import { ownChildProcess } from './owned-processes';
 import { freePort, processCpuMs } from './services';
 
@@ -44,6 +45,9 @@ interface ChildSettings {
   moovTiming?: Partial<MoovEmulatorTiming>;
   achBusinessDayMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** The run's credentials (run-secrets.ts), which the product processes present. */
+  moovSecretKey: string;
+  plaidSecret: string;
 }
 
 export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOptions): Promise<PaymentEmulatorsProcess> {
@@ -52,6 +56,7 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
   const settings: ChildSettings = {
     moovPort, plaidPort, sprucePort, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret,
     moovTiming: options.moovTiming, achBusinessDayMs: options.achBusinessDayMs, webhookRetryDelaysMs: options.webhookRetryDelaysMs,
+    moovSecretKey: RUN_SECRETS.MOOV_SECRET_KEY, plaidSecret: RUN_SECRETS.PLAID_SECRET,
   };
   const log = path.join(tmpDir, `bench-${options.label}-emulators-${process.pid}.log`);
   const fd = openSync(log, 'w');
@@ -86,9 +91,10 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
 if (require.main === module) {
   (async () => {
     const settings = JSON.parse(process.env.BENCH_EMULATORS ?? '{}') as ChildSettings;
-    const plaid = await startPlaidEmulator({ port: settings.plaidPort });
+    const plaid = await startPlaidEmulator({ port: settings.plaidPort, secret: settings.plaidSecret });
     const moov = await startMoovEmulator({
       port: settings.moovPort,
+      secretKey: settings.moovSecretKey,
       timing: { cardAuthorizeMs: 0, cardSettleMs: 0, ...settings.moovTiming },
       achBusinessDayMs: settings.achBusinessDayMs ?? 0,
       webhookUrl: settings.webhookUrl,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { runNoop } from '../../workflows/noop-client';
 import { root, tmpDir, waitFor } from './infra';
 import { ownChildProcess } from './owned-processes';
+import { RUN_SECRETS } from './run-secrets';
 
 /**
  * The API and the worker in their own processes, as deployed, so the load a benchmark
@@ -56,6 +57,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
+    ...RUN_SECRETS,
     LOG_LEVEL: process.env.BENCH_CHILD_LOG_LEVEL ?? 'warn',
     DATABASE_URL: options.databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress,
@@ -148,7 +150,7 @@ export async function startReadOnlyApi(db: import('../../db/connection').Db, dat
   const { createApp } = await import('../../api/app');
   const { parseConfig } = await import('../../runtime/config');
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const config = parseConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
+  const config = parseConfig({ NODE_ENV: 'production', ...RUN_SECRETS, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
   const server = createApp({ db, temporal, config }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };

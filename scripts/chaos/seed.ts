@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../api/auth/passwords';
 import type { Db } from '../../db/connection';
+import { RUN_SECRETS } from '../../bench/lib/run-secrets';
 import { createMoovClient } from '../../integrations/moov';
 import { dealerProcessorAccount } from '../../services/payment-methods';
 import { linkBankAsPortal } from '../../bench/lib/portal-bank-link';
@@ -39,7 +40,7 @@ export async function seedBook(db: Db, urls: { api: string; spruce: string; moov
     name: 'Chaos Lumber', slug: `chaos-${runId}`, integration_mode: 'spruce', fee_payer: 'dealer', time_zone: 'America/Chicago', settlement_cutoff: '17:00',
     spruce_base_url: urls.spruce, spruce_api_key: apiKey, spruce_tenant_id: tenantId,
   }).returning('id');
-  await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: urls.moov, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: 'moov-dev-secret', MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealer.id);
+  await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: urls.moov, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: RUN_SECRETS.MOOV_SECRET_KEY, MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealer.id);
   const passwordHash = await hashPassword(PASSWORD);
   const operatorEmail = `ops-${runId}@chaos-lumber.test`;
   await db('operator_users').insert({ dealer_id: dealer.id, email: operatorEmail, name: 'Casey Chaos', role: 'admin', status: 'active', password_hash: passwordHash });
