@@ -5,7 +5,9 @@ import {
 } from '../domain/settlement';
 import { settlementBusinessDate, settlementClosesAt } from '../domain/settlement-day';
 import { Refusal, refuseConflict, refuseNotFound } from '../domain/refusal';
+import { settlementEventFor, type DomainEventType } from '../domain/domain-events';
 import { recordAudit, type AuditEvent } from './audit';
+import { recordDomainEvent } from './domain-events';
 import { insertPaymentLines, insertReversalLines, type ReversalLinePlan } from './gl-lines';
 
 /**
@@ -252,6 +254,7 @@ export async function closeSettlement(trx: Trx, input: { settlementId: string; n
     dealerId: settlement.dealer_id, actorKind: input.actor.kind, actorId: input.actor.id ?? null, action: 'settlement.closed', entityType: 'settlement', entityId: settlement.id,
     data: { number: settlement.number, status: refreshed.status, paymentCount: refreshed.payment_count, grossCents: refreshed.gross_cents, netCents: refreshed.net_cents },
   });
+  await announceSettlement(trx, 'settlement.closed', refreshed);
   return refreshed;
 }
 
@@ -305,7 +308,20 @@ export async function refreshStatus(trx: Trx, settlementId: string): Promise<Set
   const status = settlementStatusFor(settlement.status, categories);
   if (status === settlement.status) return settlement;
   const [updated] = await trx('settlements').where({ id: settlementId }).update({ status, updated_at: trx.fn.now() }).returning('*');
+  const type = settlementEventFor(settlement.status, updated.status);
+  if (type) await announceSettlement(trx, type, updated);
   return updated;
+}
+
+/** The feed's word on a settlement whose status moved (domain/domain-events.ts decides which moves count). */
+async function announceSettlement(trx: Trx, type: DomainEventType, settlement: SettlementRow): Promise<void> {
+  await recordDomainEvent(trx, {
+    dealerId: settlement.dealer_id, type, entityType: 'settlement', entityId: settlement.id,
+    data: {
+      id: settlement.id, number: settlement.number, business_date: settlement.business_date, status: settlement.status, payment_count: settlement.payment_count,
+      gross_cents: Number(settlement.gross_cents), fee_cents: Number(settlement.fee_cents), net_cents: Number(settlement.net_cents),
+    },
+  });
 }
 
 /**
