@@ -249,20 +249,21 @@ export async function closeSettlement(trx: Trx, input: { settlementId: string; n
   if (!settlement) throw new Refusal('not_found', 'settlement_not_found', `Settlement ${input.settlementId} does not exist.`);
   if (settlement.status !== 'open') return settlement;
   await trx('settlements').where({ id: settlement.id }).update({ status: 'ready', closed_at: input.now, updated_at: trx.fn.now() });
+  // Announced before the refresh, which may find nothing to post and announce it posted at once.
+  await announceSettlement(trx, 'settlement.closed', { ...settlement, status: 'ready' });
   const refreshed = await refreshSettlement(trx, settlement.id);
   await recordAudit(trx, {
     dealerId: settlement.dealer_id, actorKind: input.actor.kind, actorId: input.actor.id ?? null, action: 'settlement.closed', entityType: 'settlement', entityId: settlement.id,
     data: { number: settlement.number, status: refreshed.status, paymentCount: refreshed.payment_count, grossCents: refreshed.gross_cents, netCents: refreshed.net_cents },
   });
-  await announceSettlement(trx, 'settlement.closed', refreshed);
   return refreshed;
 }
 
-/** An operator closes one of the dealer's batches early; another dealer's batch is not found. */
-export async function closeOwnSettlement(trx: Trx, input: { settlementId: string; dealerId: string; now: Date; operatorId: string }): Promise<SettlementRow> {
+/** The dealer closes one of its batches early (an operator, or its own system through an API key); another dealer's batch is not found. */
+export async function closeOwnSettlement(trx: Trx, input: { settlementId: string; dealerId: string; now: Date; actor: Actor }): Promise<SettlementRow> {
   const own = await trx('settlements').where({ id: input.settlementId, dealer_id: input.dealerId }).first('id');
   if (!own) throw refuseNotFound('Settlement');
-  return closeSettlement(trx, { settlementId: input.settlementId, now: input.now, actor: { kind: 'operator', id: input.operatorId } });
+  return closeSettlement(trx, { settlementId: input.settlementId, now: input.now, actor: input.actor });
 }
 
 /**

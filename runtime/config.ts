@@ -89,6 +89,9 @@ export const configSchema = z.object({
   // Sign-in and password-reset attempts one client address may make per window (on top of per-account lock-out).
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   AUTH_RATE_LIMIT_WINDOW_MS: durationMs.default(15 * 60 * 1000),
+  /** Requests one public API key may make per window (docs/api-v1.md, "Rate limits"). */
+  API_RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
+  API_RATE_LIMIT_WINDOW_MS: durationMs.default(60 * 1000),
   // Express's `trust proxy`: which hops' X-Forwarded-For to believe. Behind one reverse proxy, 1;
   // the default believes only a proxy on this machine.
   TRUST_PROXY: z.string().min(1).default('loopback'),

@@ -13,6 +13,8 @@ import type { Knex } from 'knex';
  *   and the table is the outbox outgoing webhooks will be sent from.
  */
 export async function up(knex: Knex): Promise<void> {
+  // A dealer's system acting through a key is an actor of its own in the audit log.
+  await replaceActorKindCheck(knex, ['operator', 'customer', 'system', 'processor', 'erp', 'api_key']);
   await knex.schema.createTable('api_keys', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
     t.uuid('dealer_id').notNullable().references('dealers.id').onDelete('cascade');
@@ -68,4 +70,15 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('domain_events');
   await knex.schema.dropTableIfExists('api_idempotency_keys');
   await knex.schema.dropTableIfExists('api_keys');
+  await knex('audit_events').where({ actor_kind: 'api_key' }).update({ actor_kind: 'system' });
+  await replaceActorKindCheck(knex, ['operator', 'customer', 'system', 'processor', 'erp']);
+}
+
+async function replaceActorKindCheck(knex: Knex, kinds: string[]): Promise<void> {
+  const { rows } = await knex.raw<{ rows: Array<{ conname: string }> }>(
+    `select conname from pg_constraint where conrelid = 'audit_events'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%actor_kind%'`,
+  );
+  for (const { conname } of rows) await knex.raw('alter table audit_events drop constraint ??', [conname]);
+  // DDL takes no bind parameters; the kinds are this file's own constants.
+  await knex.raw(`alter table audit_events add constraint audit_events_actor_kind_check check (actor_kind in (${kinds.map((kind) => `'${kind}'`).join(', ')}))`);
 }
