@@ -7,6 +7,7 @@ import { operatorAuthRoutes } from './auth/operator-routes';
 import { authRateLimit, memoryRateLimitStore, postgresRateLimitStore } from './auth/rate-limit';
 import { corsForDevOrigins } from './cors';
 import { portalAuthRoutes } from './auth/portal-routes';
+import { requireApiKey } from './auth/api-key';
 import { requireCustomer, requireOperator } from './auth/middleware';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './errors';
@@ -17,6 +18,7 @@ import { refuseNulCharacters } from './nul-characters';
 import { operatorRoutes } from './operator';
 import { operatorSetPasswordRoutes } from './operator/set-password';
 import { portalRoutes } from './portal';
+import { publicApiRoutes } from './v1';
 import { requestContext } from './request-context';
 import { staticApp } from './static-apps';
 import { projectRoot } from '../runtime/project-root';
@@ -25,7 +27,8 @@ import { webhookRoutes } from './webhooks';
 /**
  * The Express app, separate from the process that listens so tests drive it with supertest.
  * Layout: /healthz /readyz; /webhooks/* (raw bodies, signature-checked); /api/operator/*
- * (react-admin resources, dealer-scoped); /api/portal/* (customer-scoped); /api/openapi.json
+ * (react-admin resources, dealer-scoped); /api/portal/* (customer-scoped); /api/v1/* (dealers'
+ * own systems, API keys, docs/api-v1.md); /api/openapi.json
  * and /api/docs describe them (public); /admin and /portal serve the built UIs.
  */
 /** `TRUST_PROXY` as Express reads it: a hop count, true/false, or addresses and subnets (loopback, 10.0.0.0/8, …). */
@@ -68,17 +71,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(refuseNulCharacters);
 
-  app.use(authRateLimit({
-    limit: deps.config.AUTH_RATE_LIMIT_PER_IP,
-    windowMs: deps.config.AUTH_RATE_LIMIT_WINDOW_MS,
-    store: deps.config.RATE_LIMIT_STORE === 'postgres' ? postgresRateLimitStore(deps.db) : memoryRateLimitStore(),
-  }));
+  const rateLimitStore = deps.config.RATE_LIMIT_STORE === 'postgres' ? postgresRateLimitStore(deps.db) : memoryRateLimitStore();
+  app.use(authRateLimit({ limit: deps.config.AUTH_RATE_LIMIT_PER_IP, windowMs: deps.config.AUTH_RATE_LIMIT_WINDOW_MS, store: rateLimitStore }));
   app.use('/api/operator', operatorAuthRoutes(deps.db, secureCookies));
   app.use('/api/operator', operatorSetPasswordRoutes(deps));
   app.use('/api/operator', requireOperator(deps.db), operatorRoutes(deps));
   app.use('/api/portal', portalRoutes.public(deps, secureCookies));
   app.use('/api/portal', portalAuthRoutes(deps.db, secureCookies));
   app.use('/api/portal', requireCustomer(deps.db), portalRoutes.authenticated(deps));
+  app.use('/api/v1', requireApiKey(deps.db, { limit: deps.config.API_RATE_LIMIT_PER_KEY, windowMs: deps.config.API_RATE_LIMIT_WINDOW_MS, store: rateLimitStore }), publicApiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(notFound('Endpoint')));
 
   const root = projectRoot(__dirname);

@@ -15,7 +15,7 @@ export const requestContext: RequestHandler = (req, res, next) => {
   res.on('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const level = res.statusCode >= 500 ? 'error' : 'info';
-    logger[level]({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, operator: req.operator?.id, customer: req.customer?.id }, 'request');
+    logger[level]({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, operator: req.operator?.id, customer: req.customer?.id, apiKey: req.apiClient?.prefix }, 'request');
   });
   next();
 };

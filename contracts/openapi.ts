@@ -83,17 +83,19 @@ function responses(route: RouteContract): JsonSchema {
 function security(route: RouteContract): JsonSchema[] | undefined {
   if (route.login === 'operator') return [{ operatorSession: [] }];
   if (route.login === 'customer') return [{ customerSession: [] }];
+  if (route.login === 'api_key') return [{ apiKey: [] }];
   return [];
 }
 
 function operation(route: RouteContract): JsonSchema {
   const rolesNote = route.roles?.length ? ` Roles: ${route.roles.join(', ')}.` : '';
   const csrfNote = (route.login === 'operator' || route.login === 'customer') && route.method !== 'GET' ? ' Send the session\'s CSRF token in X-CSRF-Token.' : '';
+  const pageNote = route.login === 'api_key' && route.method === 'GET' && route.query?.shape && 'limit' in route.query.shape ? ' Answers `{ data, has_more, next_cursor }`.' : '';
   const body = requestBody(route);
   return {
     operationId: operationId(route),
     summary: route.summary,
-    ...(rolesNote || csrfNote ? { description: `${rolesNote}${csrfNote}`.trim() } : {}),
+    ...(rolesNote || csrfNote || pageNote ? { description: `${rolesNote}${csrfNote}${pageNote}`.trim() } : {}),
     tags: [route.tag],
     security: security(route),
     parameters: parameters(route),
@@ -113,7 +115,7 @@ export function openApiDocument(options: { version?: string; serverUrl?: string 
     info: {
       title: 'Drypowder API',
       version: options.version ?? '0.1.0',
-      description: 'The operator console API (`/api/operator`, snake_case, react-admin lists), the Payments portal API (`/api/portal`, camelCase) and the webhooks Drypowder accepts. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect.',
+      description: 'The operator console API (`/api/operator`, snake_case, react-admin lists), the Payments portal API (`/api/portal`, camelCase), the API for dealers\' own systems (`/api/v1`, API keys, cursor pages, Idempotency-Key on every POST; docs/api-v1.md) and the webhooks Drypowder accepts. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect.',
     },
     servers: [{ url: options.serverUrl ?? '/' }],
     tags: [...new Set(ROUTES.map((route) => route.tag))].map((name) => ({ name })),
@@ -124,6 +126,7 @@ export function openApiDocument(options: { version?: string; serverUrl?: string 
       securitySchemes: {
         operatorSession: { type: 'apiKey', in: 'cookie', name: 'dp_operator', description: 'Set by POST /api/operator/auth/sign-in; mutations also send X-CSRF-Token.' },
         customerSession: { type: 'apiKey', in: 'cookie', name: 'dp_customer', description: 'Set by POST /api/portal/auth/sign-in; mutations also send X-CSRF-Token.' },
+        apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'dpk_<prefix>_<secret>', description: 'A dealer\'s API key, created by an admin in Settings → API keys: `Authorization: Bearer dpk_…`. Read keys may only GET.' },
       },
     },
   };

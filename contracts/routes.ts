@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listQuery } from './list';
 import * as operatorAuth from './operator/auth';
+import * as apiKeys from './operator/api-keys';
 import * as auditEvents from './operator/audit-events';
 import * as customerEmails from './operator/customer-emails';
 import * as customers from './operator/customers';
@@ -20,6 +21,8 @@ import * as paymentMethods from './portal/payment-methods';
 import * as registration from './portal/registration';
 import * as moov from './webhooks/moov';
 import * as spruce from './webhooks/spruce';
+import { idempotencyKeyHeader, pageOf } from './v1/common';
+import * as v1 from './v1/resources';
 
 /**
  * The route table: every endpoint of /api and /webhooks with its method, path (Express
@@ -30,7 +33,8 @@ import * as spruce from './webhooks/spruce';
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export type Login = 'operator' | 'customer' | 'none' | 'signature';
+/** `api_key`: `Authorization: Bearer <key>`, a dealer's key for its own systems (/api/v1). */
+export type Login = 'operator' | 'customer' | 'api_key' | 'none' | 'signature';
 
 /** A response that is not JSON (a CSV or PDF download), or that has no body. */
 export interface FileResponse {
@@ -115,6 +119,11 @@ const operatorRoutes: RouteContract[] = [
 
   operator('GET', '/settings/dealer', 'Settings', 'The dealer\'s settings', { responses: { 200: settings.dealerSettings } }),
   operator('PUT', '/settings/dealer', 'Settings', 'Change the dealer\'s settings (audited)', { roles: ADMIN, body: settings.dealerSettingsBody, responses: { 200: settings.dealerSettings } }),
+  operator('GET', '/api-keys', 'API keys', 'The dealer\'s API keys, active first; never their secrets', { roles: ADMIN, ...list(apiKeys.apiKeyFilter, apiKeys.apiKeyRow) }),
+  operator('GET', '/api-keys/:id', 'API keys', 'One API key', { roles: ADMIN, responses: { 200: apiKeys.apiKeyRow } }),
+  operator('POST', '/api-keys', 'API keys', 'Create a key; the answer holds its secret, shown this once (audited)', { roles: ADMIN, body: apiKeys.createApiKeyBody, responses: { 201: apiKeys.issuedApiKey } }),
+  operator('POST', '/api-keys/:id/rotate', 'API keys', 'Replace a key with a new secret under the same name and scope; the old one stops working (audited)', { roles: ADMIN, responses: { 201: apiKeys.issuedApiKey } }),
+  operator('POST', '/api-keys/:id/revoke', 'API keys', 'Revoke a key at once (audited)', { roles: ADMIN, responses: { 200: apiKeys.apiKeyRow } }),
   operator('GET', '/operators', 'Team', 'The dealer\'s operators', list(operators.operatorFilter, operators.operatorRow)),
   operator('GET', '/operators/:id', 'Team', 'One operator', { responses: { 200: operators.operatorRow } }),
   operator('POST', '/operators', 'Team', 'Invite an operator', { roles: ADMIN, body: operators.inviteOperatorBody, responses: { 201: operators.operatorRow } }),
@@ -184,6 +193,29 @@ const portalRoutes: RouteContract[] = [
   customer('DELETE', '/payment-methods/:id', 'Payment methods', 'Remove a saved payment method', { responses: { 204: NO_CONTENT } }),
 ];
 
+const V1 = '/api/v1';
+const dealerApi = (method: HttpMethod, path: string, tag: string, summary: string, rest: Omit<RouteContract, 'method' | 'path' | 'tag' | 'summary' | 'login'>): RouteContract =>
+  ({ method, path: `${V1}${path}`, tag: `v1 ${tag}`, summary, login: 'api_key', ...rest });
+const WRITE_SCOPE = ['scope:write'] as const;
+
+const publicApiRoutes: RouteContract[] = [
+  dealerApi('GET', '/customers', 'Receivables', 'Customer accounts, by cursor', { query: v1.customerListQuery, responses: { 200: pageOf(customers.customerRow) } }),
+  dealerApi('GET', '/customers/:id', 'Receivables', 'One customer account with its figures, contacts and jobs', { responses: { 200: customers.customerDetail } }),
+  dealerApi('GET', '/invoices', 'Receivables', 'Invoices, by cursor', { query: v1.invoiceListQuery, responses: { 200: pageOf(receivables.invoiceRow) } }),
+  dealerApi('GET', '/invoices/:id', 'Receivables', 'One invoice with the payments applied to it', { responses: { 200: receivables.invoiceDetail } }),
+  dealerApi('GET', '/adjustments', 'Receivables', 'Credit and debit adjustments, by cursor', { query: v1.adjustmentListQuery, responses: { 200: pageOf(receivables.adjustmentRow) } }),
+  dealerApi('GET', '/adjustments/:id', 'Receivables', 'One adjustment with the payments applied to it', { responses: { 200: receivables.adjustmentDetail } }),
+  dealerApi('GET', '/statements', 'Receivables', 'Statements, by cursor', { query: v1.statementListQuery, responses: { 200: pageOf(receivables.statementRow) } }),
+  dealerApi('GET', '/statements/:id', 'Receivables', 'One statement with its items', { responses: { 200: receivables.statementDetail } }),
+  dealerApi('GET', '/payments', 'Payments', 'Payments, by cursor, filtered by status, method, customer, settlement and day submitted', { query: v1.paymentListQuery, responses: { 200: pageOf(payments.paymentRow) } }),
+  dealerApi('GET', '/payments/:id', 'Payments', 'One payment with its applications and timeline', { responses: { 200: v1.paymentDetail } }),
+  dealerApi('GET', '/settlements', 'Settlements', 'Settlements, by cursor', { query: v1.settlementListQuery, responses: { 200: pageOf(settlements.settlementRow) } }),
+  dealerApi('GET', '/settlements/:id', 'Settlements', 'One settlement with its payments and first lines', { responses: { 200: settlements.settlementDetail } }),
+  dealerApi('GET', '/settlements/:id/posting-file.csv', 'Settlements', 'The posting file for an ERP payment-entry import', { query: v1.postingFileQuery, responses: { 200: csv('One row per GL line, in posting order') } }),
+  dealerApi('POST', '/settlements/:id/close', 'Settlements', 'Close an open settlement before its cutoff (write scope)', { roles: WRITE_SCOPE, headers: idempotencyKeyHeader, responses: { 200: settlements.settlementDetail } }),
+  dealerApi('GET', '/events', 'Events', 'What happened to payments and settlements, oldest first, after a cursor', { query: v1.eventListQuery, responses: { 200: pageOf(v1.domainEvent) } }),
+];
+
 const webhookRoutes: RouteContract[] = [
   {
     method: 'POST', path: '/webhooks/moov', tag: 'Webhooks', summary: 'Moov event notifications (HMAC-SHA512 signed headers)', login: 'signature',
@@ -200,7 +232,7 @@ const referenceRoutes: RouteContract[] = [
   { method: 'GET', path: '/api/docs', tag: 'Reference', summary: 'This document as a page to read', login: 'none', responses: { 200: { contentType: 'text/html', description: 'The API reference' } } },
 ];
 
-export const ROUTES: readonly RouteContract[] = [...operatorRoutes, ...portalRoutes, ...webhookRoutes, ...referenceRoutes];
+export const ROUTES: readonly RouteContract[] = [...operatorRoutes, ...portalRoutes, ...publicApiRoutes, ...webhookRoutes, ...referenceRoutes];
 
 export { listQuery };
 

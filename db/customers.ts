@@ -4,7 +4,7 @@ import { refuseInvalid, refuseNotFound } from '../domain/refusal';
 import type { AccountAgingFigures, AccountBalances } from './account-stats';
 import type { Db } from './connection';
 import { contactEmailFor, effectiveStatus } from './invitations';
-import { containsPattern, sumCents, type PageRequest } from './list-query';
+import { containsPattern, keysetPageOf, sumCents, type KeysetRequest, type PageRequest } from './list-query';
 
 /**
  * The Customers Dashboard read model: `customer_accounts` (which carries its latest
@@ -302,6 +302,16 @@ export async function listCustomers(db: Db, dealerId: string, filter: CustomerFi
   const [raw, counted] = await Promise.all([pageQuery, count]);
   const total = Number((counted as { total: number | string }).total);
   return { rows: raw.map((row: Record<string, any>) => toCustomerRow(row)), total };
+}
+
+/**
+ * Accounts by keyset, for the public API: every live account, with its statistics when they
+ * have been computed (zeros otherwise, as on the dashboard).
+ */
+export async function customersAfter(db: Db, dealerId: string, filter: Pick<CustomerFilter, 'status' | 'q'>, keyset: KeysetRequest): Promise<{ rows: CustomerRow[]; hasMore: boolean }> {
+  const base = filteredCustomers(db, dealerId, filter, { tables: 'accounts' }).leftJoin('account_stats as s', 's.customer_account_id', 'ca.id');
+  const { rows, hasMore } = await keysetPageOf<Record<string, any>>(base, CUSTOMER_COLUMNS, 'ca.id', keyset);
+  return { rows: rows.map(toCustomerRow), hasMore };
 }
 
 /** Every row of the filtered, sorted view, in batches, for the CSV export. */

@@ -81,3 +81,20 @@ export async function dealerTimeZone(db: Db | Knex.Transaction, dealerId: string
 export async function dealerToday(db: Db | Knex.Transaction, dealerId: string, now: Date = new Date()): Promise<string> {
   return localDate(now, await dealerTimeZone(db, dealerId));
 }
+
+/**
+ * A page by keyset for the public API: rows after the cursor's id in id order, read with
+ * `id > cursor` rather than OFFSET, so a page costs the same however deep the walk is and a
+ * row inserted or deleted meanwhile cannot shift the pages (each row is seen at most once).
+ */
+export interface KeysetRequest {
+  afterId?: string;
+  limit: number;
+}
+
+export async function keysetPageOf<Row>(base: Knex.QueryBuilder, columns: Array<string | Knex.Raw>, idColumn: string, request: KeysetRequest): Promise<{ rows: Row[]; hasMore: boolean }> {
+  const query = base.clone().select(columns).orderBy(idColumn, 'asc').limit(request.limit + 1);
+  if (request.afterId !== undefined) query.where(idColumn, '>', request.afterId);
+  const rows = (await query) as Row[];
+  return { rows: rows.slice(0, request.limit), hasMore: rows.length > request.limit };
+}

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { DECISION_STATUSES } from '../domain/failure-decision';
 import type { PaymentStatus } from '../domain/payment-status';
-import { containsPattern, dealerTimeZone, pageOf, type PageRequest } from './list-query';
+import { containsPattern, dealerTimeZone, keysetPageOf, pageOf, type KeysetRequest, type PageRequest } from './list-query';
 
 /**
  * Reads behind Incoming Payments: the dealer's filtered list (and its CSV export), the daily
@@ -158,6 +158,11 @@ function filtered(db: Executor, dealerId: string, filter: PaymentListFilter, tim
 export async function listPaymentRows(db: Executor, dealerId: string, filter: PaymentListFilter, page: PageRequest): Promise<{ rows: PaymentListRow[]; total: number }> {
   const base = filtered(db, dealerId, filter, await dealerTimeZone(db, dealerId));
   return pageOf<PaymentListRow>(base, COLUMNS, page, PAYMENT_SORTABLE, 'p.id');
+}
+
+/** The same rows by keyset, for the public API. */
+export async function paymentsAfter(db: Executor, dealerId: string, filter: PaymentListFilter, keyset: KeysetRequest): Promise<{ rows: PaymentListRow[]; hasMore: boolean }> {
+  return keysetPageOf<PaymentListRow>(filtered(db, dealerId, filter, await dealerTimeZone(db, dealerId)), COLUMNS, 'p.id', keyset);
 }
 
 /**

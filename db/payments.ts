@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { paymentTransitions } from '../runtime/metrics';
+import { paymentEventFor } from '../domain/domain-events';
 import { recordAudit, type AuditEvent } from './audit';
+import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
 
 /**
@@ -134,6 +136,10 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     dealerId: payment.dealerId, actorKind: 'customer', actorId: payment.portalUserId, action: 'payment.submitted',
     entityType: 'payment', entityId: payment.id, data: { from: null, to: 'pending', number, amountCents: payment.amountCents },
   });
+  await recordDomainEvent(trx, {
+    dealerId: payment.dealerId, type: 'payment.created', entityType: 'payment', entityId: payment.id,
+    data: { id: payment.id, number, status: 'pending', amount_cents: payment.amountCents, method: payment.method, customer_account_id: payment.customerAccountId },
+  });
   return { number };
 }
 
@@ -261,6 +267,16 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
     dealerId: current.dealer_id, actorKind: t.actor.kind, actorId: t.actor.id ?? null, action: `payment.${t.event}`,
     entityType: 'payment', entityId: t.paymentId, data: { from: current.status, to: t.to, reason: t.reason ?? undefined, number: current.number },
   });
+  const announced = paymentEventFor(current.status, t.to);
+  if (announced) {
+    await recordDomainEvent(trx, {
+      dealerId: current.dealer_id, type: announced, entityType: 'payment', entityId: t.paymentId,
+      data: {
+        id: t.paymentId, number: current.number, status: t.to, previous_status: current.status, cause: t.event, amount_cents: Number(current.amount_cents),
+        method: current.method, customer_account_id: current.customer_account_id, settlement_id: (t.fields?.settlement_id as string | undefined) ?? current.settlement_id ?? null,
+      },
+    });
+  }
   // Counted once committed: a rolled-back move never happened.
   trx.executionPromise.then(() => paymentTransitions.inc({ to: t.to, event: t.event }), () => undefined);
   return true;

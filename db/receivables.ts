@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { refuseNotFound } from '../domain/refusal';
 import type { Db } from './connection';
-import { containsPattern, pageOf, type PageRequest } from './list-query';
+import { containsPattern, keysetPageOf, pageOf, type KeysetRequest, type PageRequest } from './list-query';
 
 /**
  * What a dealer's customers owe, as the ERP sent it: invoices, credit and debit adjustments,
@@ -67,6 +67,15 @@ function daysPastDue(db: Executor, today: string) {
 
 /** `today` is the dealer's calendar date (`dealerToday`): past due flips at midnight in its office. */
 export async function listInvoices(db: Executor, dealerId: string, filter: InvoiceFilter, page: PageRequest, today: string): Promise<Page<InvoiceRow>> {
+  return pageOf<InvoiceRow>(filteredInvoices(db, dealerId, filter, today), [...INVOICE_COLUMNS, daysPastDue(db, today)], page, INVOICE_SORTABLE, 'i.id');
+}
+
+/** The same rows by keyset, for the public API. */
+export async function invoicesAfter(db: Executor, dealerId: string, filter: InvoiceFilter, keyset: KeysetRequest, today: string): Promise<{ rows: InvoiceRow[]; hasMore: boolean }> {
+  return keysetPageOf<InvoiceRow>(filteredInvoices(db, dealerId, filter, today), [...INVOICE_COLUMNS, daysPastDue(db, today)], 'i.id', keyset);
+}
+
+function filteredInvoices(db: Executor, dealerId: string, filter: InvoiceFilter, today: string): Knex.QueryBuilder {
   const base = db('invoices as i')
     .join('customer_accounts as ca', 'ca.id', 'i.customer_account_id')
     .leftJoin('jobs as j', 'j.id', 'i.job_id')
@@ -88,7 +97,7 @@ export async function listInvoices(db: Executor, dealerId: string, filter: Invoi
     const pastDue = `(i.status in ('open', 'partially_paid') and i.balance_cents > 0 and i.due_date < ?::date)`;
     base.whereRaw(filter.past_due ? pastDue : `not ${pastDue}`, [today]);
   }
-  return pageOf<InvoiceRow>(base, [...INVOICE_COLUMNS, daysPastDue(db, today)], page, INVOICE_SORTABLE, 'i.id');
+  return base;
 }
 
 /** A payment's application of money to one invoice or adjustment. */
@@ -168,6 +177,14 @@ const ADJUSTMENT_SORTABLE = {
 };
 
 export async function listAdjustments(db: Executor, dealerId: string, filter: AdjustmentFilter, page: PageRequest): Promise<Page<AdjustmentRow>> {
+  return pageOf<AdjustmentRow>(filteredAdjustments(db, dealerId, filter), ADJUSTMENT_COLUMNS, page, ADJUSTMENT_SORTABLE, 'a.id');
+}
+
+export async function adjustmentsAfter(db: Executor, dealerId: string, filter: AdjustmentFilter, keyset: KeysetRequest): Promise<{ rows: AdjustmentRow[]; hasMore: boolean }> {
+  return keysetPageOf<AdjustmentRow>(filteredAdjustments(db, dealerId, filter), ADJUSTMENT_COLUMNS, 'a.id', keyset);
+}
+
+function filteredAdjustments(db: Executor, dealerId: string, filter: AdjustmentFilter): Knex.QueryBuilder {
   const base = db('adjustments as a')
     .join('customer_accounts as ca', 'ca.id', 'a.customer_account_id')
     .leftJoin('jobs as j', 'j.id', 'a.job_id')
@@ -181,7 +198,7 @@ export async function listAdjustments(db: Executor, dealerId: string, filter: Ad
     const pattern = containsPattern(filter.q);
     base.where((where) => where.whereRaw('lower(a.adjustment_number) like ?', [pattern]).orWhereRaw('lower(a.description) like ?', [pattern]).orWhereRaw('lower(a.applies_to_invoice_number) like ?', [pattern]));
   }
-  return pageOf<AdjustmentRow>(base, ADJUSTMENT_COLUMNS, page, ADJUSTMENT_SORTABLE, 'a.id');
+  return base;
 }
 
 export type AdjustmentDetail = AdjustmentRow & { created_at: Date; updated_at: Date; payments: AppliedPaymentRow[] };
@@ -234,12 +251,20 @@ const STATEMENT_SORTABLE = {
 };
 
 export async function listStatements(db: Executor, dealerId: string, filter: StatementFilter, page: PageRequest): Promise<Page<StatementRow>> {
+  return pageOf<StatementRow>(filteredStatements(db, dealerId, filter), STATEMENT_COLUMNS, page, STATEMENT_SORTABLE, 'st.id');
+}
+
+export async function statementsAfter(db: Executor, dealerId: string, filter: StatementFilter, keyset: KeysetRequest): Promise<{ rows: StatementRow[]; hasMore: boolean }> {
+  return keysetPageOf<StatementRow>(filteredStatements(db, dealerId, filter), STATEMENT_COLUMNS, 'st.id', keyset);
+}
+
+function filteredStatements(db: Executor, dealerId: string, filter: StatementFilter): Knex.QueryBuilder {
   const base = db('statements as st').join('customer_accounts as ca', 'ca.id', 'st.customer_account_id').where('st.dealer_id', dealerId);
   if (filter.status) base.whereIn('st.status', filter.status);
   if (filter.customer_account_id) base.where('st.customer_account_id', filter.customer_account_id);
   if (filter.id) base.whereIn('st.id', filter.id);
   if (filter.q) base.whereRaw('lower(st.statement_number) like ?', [containsPattern(filter.q)]);
-  return pageOf<StatementRow>(base, STATEMENT_COLUMNS, page, STATEMENT_SORTABLE, 'st.id');
+  return base;
 }
 
 export interface StatementItemRow {

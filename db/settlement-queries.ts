@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { DocumentType, LineType, SettlementCategory, SettlementStatus } from '../domain/settlement';
 import type { GlLineColumns } from './gl-lines';
-import { containsPattern, orderBy, type PageRequest } from './list-query';
+import { containsPattern, keysetPageOf, orderBy, type KeysetRequest, type PageRequest } from './list-query';
 import type { CategoryRow, SettlementRow } from './settlements';
 
 /**
@@ -110,6 +110,22 @@ export const LINE_COLUMNS = [
 ];
 
 export async function listSettlementRows(db: Executor, dealerId: string, filter: SettlementListFilter, page: PageRequest): Promise<{ rows: SettlementListRow[]; total: number }> {
+  const base = filteredSettlements(db, dealerId, filter);
+  const [counted] = await base.clone().count<Array<{ total: string }>>({ total: '*' });
+  const total = counted?.total ?? 0;
+  const query = base.clone().leftJoin('operator_users as r', 'r.id', 's.resolved_by').select('s.*', 'r.name as resolved_by_name');
+  orderBy(query, page.sort, SETTLEMENT_SORTABLE, 's.id');
+  const rows: SettlementListRow[] = await query.offset(page.range.start).limit(page.range.end - page.range.start + 1);
+  return { rows, total: Number(total) };
+}
+
+/** The same rows by keyset, for the public API. */
+export async function settlementsAfter(db: Executor, dealerId: string, filter: SettlementListFilter, keyset: KeysetRequest): Promise<{ rows: SettlementListRow[]; hasMore: boolean }> {
+  const base = filteredSettlements(db, dealerId, filter).leftJoin('operator_users as r', 'r.id', 's.resolved_by');
+  return keysetPageOf<SettlementListRow>(base, ['s.*', 'r.name as resolved_by_name'], 's.id', keyset);
+}
+
+function filteredSettlements(db: Executor, dealerId: string, filter: SettlementListFilter): Knex.QueryBuilder {
   const base = db('settlements as s').where('s.dealer_id', dealerId);
   if (filter.ids) base.whereIn('s.id', filter.ids);
   if (filter.statuses) base.whereIn('s.status', filter.statuses);
@@ -117,13 +133,7 @@ export async function listSettlementRows(db: Executor, dealerId: string, filter:
   if (filter.businessDateGte) base.where('s.business_date', '>=', filter.businessDateGte);
   if (filter.businessDateLte) base.where('s.business_date', '<=', filter.businessDateLte);
   if (filter.unresolved !== undefined) base.where(filter.unresolved ? (q) => q.whereNot('s.status', 'resolved') : (q) => q.where('s.status', 'resolved'));
-
-  const [counted] = await base.clone().count<Array<{ total: string }>>({ total: '*' });
-  const total = counted?.total ?? 0;
-  const query = base.clone().leftJoin('operator_users as r', 'r.id', 's.resolved_by').select('s.*', 'r.name as resolved_by_name');
-  orderBy(query, page.sort, SETTLEMENT_SORTABLE, 's.id');
-  const rows: SettlementListRow[] = await query.offset(page.range.start).limit(page.range.end - page.range.start + 1);
-  return { rows, total: Number(total) };
+  return base;
 }
 
 export async function findSettlementRow(db: Executor, dealerId: string, settlementId: string): Promise<SettlementListRow | undefined> {

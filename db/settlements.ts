@@ -5,7 +5,9 @@ import {
 } from '../domain/settlement';
 import { settlementBusinessDate, settlementClosesAt } from '../domain/settlement-day';
 import { Refusal, refuseConflict, refuseNotFound } from '../domain/refusal';
+import { settlementEventFor, type DomainEventType } from '../domain/domain-events';
 import { recordAudit, type AuditEvent } from './audit';
+import { recordDomainEvent } from './domain-events';
 import { insertPaymentLines, insertReversalLines, type ReversalLinePlan } from './gl-lines';
 
 /**
@@ -247,6 +249,8 @@ export async function closeSettlement(trx: Trx, input: { settlementId: string; n
   if (!settlement) throw new Refusal('not_found', 'settlement_not_found', `Settlement ${input.settlementId} does not exist.`);
   if (settlement.status !== 'open') return settlement;
   await trx('settlements').where({ id: settlement.id }).update({ status: 'ready', closed_at: input.now, updated_at: trx.fn.now() });
+  // Announced before the refresh, which may find nothing to post and announce it posted at once.
+  await announceSettlement(trx, 'settlement.closed', { ...settlement, status: 'ready' });
   const refreshed = await refreshSettlement(trx, settlement.id);
   await recordAudit(trx, {
     dealerId: settlement.dealer_id, actorKind: input.actor.kind, actorId: input.actor.id ?? null, action: 'settlement.closed', entityType: 'settlement', entityId: settlement.id,
@@ -255,11 +259,11 @@ export async function closeSettlement(trx: Trx, input: { settlementId: string; n
   return refreshed;
 }
 
-/** An operator closes one of the dealer's batches early; another dealer's batch is not found. */
-export async function closeOwnSettlement(trx: Trx, input: { settlementId: string; dealerId: string; now: Date; operatorId: string }): Promise<SettlementRow> {
+/** The dealer closes one of its batches early (an operator, or its own system through an API key); another dealer's batch is not found. */
+export async function closeOwnSettlement(trx: Trx, input: { settlementId: string; dealerId: string; now: Date; actor: Actor }): Promise<SettlementRow> {
   const own = await trx('settlements').where({ id: input.settlementId, dealer_id: input.dealerId }).first('id');
   if (!own) throw refuseNotFound('Settlement');
-  return closeSettlement(trx, { settlementId: input.settlementId, now: input.now, actor: { kind: 'operator', id: input.operatorId } });
+  return closeSettlement(trx, { settlementId: input.settlementId, now: input.now, actor: input.actor });
 }
 
 /**
@@ -305,7 +309,20 @@ export async function refreshStatus(trx: Trx, settlementId: string): Promise<Set
   const status = settlementStatusFor(settlement.status, categories);
   if (status === settlement.status) return settlement;
   const [updated] = await trx('settlements').where({ id: settlementId }).update({ status, updated_at: trx.fn.now() }).returning('*');
+  const type = settlementEventFor(settlement.status, updated.status);
+  if (type) await announceSettlement(trx, type, updated);
   return updated;
+}
+
+/** The feed's word on a settlement whose status moved (domain/domain-events.ts decides which moves count). */
+async function announceSettlement(trx: Trx, type: DomainEventType, settlement: SettlementRow): Promise<void> {
+  await recordDomainEvent(trx, {
+    dealerId: settlement.dealer_id, type, entityType: 'settlement', entityId: settlement.id,
+    data: {
+      id: settlement.id, number: settlement.number, business_date: settlement.business_date, status: settlement.status, payment_count: settlement.payment_count,
+      gross_cents: Number(settlement.gross_cents), fee_cents: Number(settlement.fee_cents), net_cents: Number(settlement.net_cents),
+    },
+  });
 }
 
 /**

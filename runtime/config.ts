@@ -94,6 +94,9 @@ export const configSchema = z.object({
   AUTH_RATE_LIMIT_WINDOW_MS: durationMs.default(15 * 60 * 1000),
   // Where attempts are counted: PostgreSQL, shared by every API replica; `memory` keeps them per process (tests).
   RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
+  /** Requests one public API key may make per window (docs/api-v1.md, "Rate limits"). */
+  API_RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().default(600),
+  API_RATE_LIMIT_WINDOW_MS: durationMs.default(60 * 1000),
   // Express's `trust proxy`: which hops' X-Forwarded-For to believe. Behind one reverse proxy, 1;
   // the default believes only a proxy on this machine.
   TRUST_PROXY: z.string().min(1).default('loopback'),

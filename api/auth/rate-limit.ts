@@ -8,7 +8,8 @@ import { HttpError } from '../errors';
  * stops guessing one account; this stops one client cycling through many accounts or flooding
  * inboxes. Counted in PostgreSQL (db/rate-limits.ts), so every API replica shares one budget
  * and a restart hands out no fresh window; a process-local store serves tests, whose many
- * apps all sign in from the same loopback address.
+ * apps all sign in from the same loopback address. The public API's per-key limit
+ * (api/auth/api-key.ts) counts in the same store.
  */
 
 export interface RateLimitOptions {

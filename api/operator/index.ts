@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { apiKeyRoutes } from './api-keys';
 import { auditEventRoutes } from './audit-events';
 import { customerEmailRoutes } from './customer-emails';
 import { customerRoutes } from './customers';
@@ -28,6 +29,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(receivableRoutes(deps));
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
+  router.use(apiKeyRoutes(deps));
   router.use(operatorUserRoutes(deps));
   router.use(paymentRoutes(deps));
   router.use(failureDecisionRoutes(deps));

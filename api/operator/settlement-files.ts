@@ -61,7 +61,7 @@ export function settlementFileRoutes({ db }: AppDeps): Router {
   return router;
 }
 
-async function ownSettlement(db: Db, dealerId: string, id: string): Promise<SettlementHeader> {
+export async function ownSettlement(db: Db, dealerId: string, id: string): Promise<SettlementHeader> {
   const settlement = await findSettlementHeader(db, dealerId, id);
   if (!settlement) throw notFound('Settlement');
   return settlement;
@@ -72,7 +72,7 @@ async function ownSettlement(db: Db, dealerId: string, id: string): Promise<Sett
  * "-125.00"); the date is the settlement's business date; applied_document_id names the
  * invoice a credit memo is applied to, so the import applies it without re-keying.
  */
-async function* postingFileRows(db: Db, dealerId: string, settlement: SettlementHeader, options: { category?: SettlementCategory; lines: 'unposted' | 'all' }): AsyncGenerator<unknown[]> {
+export async function* postingFileRows(db: Db, dealerId: string, settlement: SettlementHeader, options: { category?: SettlementCategory; lines: 'unposted' | 'all' }): AsyncGenerator<unknown[]> {
   const pageSize = 2000;
   for (let offset = 0; ; offset += pageSize) {
     const page = await postingFileLineRows(db, dealerId, settlement.id, { ...options, offset, limit: pageSize });

@@ -43,6 +43,12 @@ export async function listSettlements(db: Db, dealerId: string, params: ListPara
   return { rows: rows.map((row) => toSettlementView(row, categories.get(row.id))), total };
 }
 
+/** Rows of the store as the settlements list shows them, with their categories. */
+export async function settlementViews(db: Db, dealerId: string, rows: SettlementListRow[]) {
+  const categories = await categoriesFor(db, dealerId, rows.map((row) => row.id));
+  return rows.map((row) => toSettlementView(row, categories.get(row.id)));
+}
+
 async function categoriesFor(db: Db, dealerId: string, settlementIds: string[]): Promise<Map<string, Record<SettlementCategory, CategoryView>>> {
   const byId = new Map<string, Record<SettlementCategory, CategoryView>>();
   for (const row of await settlementCategoryRows(db, dealerId, settlementIds)) {

@@ -2,12 +2,13 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { finishPostingRun, claimPostingRun } from '../../db/gl-posting';
-import { closeOwnSettlement, markCategoryPosted, resolveSettlement } from '../../db/settlements';
+import { markCategoryPosted, resolveSettlement } from '../../db/settlements';
+import { closeSettlementEarly } from '../../services/settlement-close';
 import { autoPostBody, markPostedBody } from '../../contracts/operator/settlements';
 import { SETTLEMENT_CATEGORIES } from '../../domain/settlement';
 import { startGlPosting } from '../../workflows/gl-posting-client';
 import {
-  closeSettlementSignal, DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, postingChangedSignal, settlementResolvedSignal,
+  DEFAULT_GL_BATCH_SIZE, DEFAULT_GL_LANES, DEFAULT_GL_MAX_RETRY_DELAY_MS, glPostingWorkflowId, postingChangedSignal, settlementResolvedSignal,
   type GlPostingInput,
 } from '../../workflows/settlement-definitions';
 import { operatorOf } from '../auth/context';
@@ -53,8 +54,7 @@ export function settlementRoutes(deps: AppDeps): Router {
   router.post('/settlements/:id/close', async (req, res) => {
     const operator = operatorOf(req);
     const id = routeId(req.params.id, 'Settlement');
-    const settlement = await db.transaction((trx) => closeOwnSettlement(trx, { settlementId: id, dealerId: operator.dealerId, now: new Date(), operatorId: operator.id }));
-    await tell(settlement.workflow_id, (handle) => handle.signal(closeSettlementSignal, { actorId: operator.id }));
+    await closeSettlementEarly(deps, { settlementId: id, dealerId: operator.dealerId, actor: { kind: 'operator', id: operator.id } });
     res.json(await settlementDetail(db, operator.dealerId, id));
   });
 

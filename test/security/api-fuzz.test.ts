@@ -13,6 +13,7 @@ import { testConfig } from '../support/config';
 import { CUSTOMER_PASSWORD, signInCustomer, startMailSink, type CustomerSession } from '../support/portal';
 import { createCustomerBook, createSettledPayment } from '../support/settlements';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
+import { issueApiKey } from '../support/api-keys';
 import { boundariesOf, KIND_PROBES, kindOfMessage, kindOfValue, kindsFromProbes, leaves, RANGE_BOUNDARIES, withLeaf, type Kind } from './boundaries';
 
 /**
@@ -39,6 +40,8 @@ const SEED = 20261114;
 
 /** Query parameters the APIs read; tried on every GET besides what discovery finds. */
 const QUERY_NAMES = ['sort', 'range', 'filter', 'dealerId', 'view', 'limit', 'offset', 'date', 'header', 'category', 'lines', 'days', 'token'];
+/** What the public API's lists read (cursor pages, plain query filters); tried on /api/v1 GETs besides the above. */
+const V1_QUERY_NAMES = ['starting_after', 'after', 'status', 'method', 'kind', 'type', 'customer_id', 'settlement_id', 'submitted_from', 'submitted_to', 'business_date_from', 'business_date_to'];
 
 const BIG = 'x'.repeat(200_000);
 const NASTY_CONSTANTS: unknown[] = [
@@ -177,6 +180,8 @@ describe('security: API fuzzing of every request schema', () => {
   let operator: Session;
   let customer: CustomerSession;
   let anonymous: Session;
+  /** A write-scoped API key's agent for /api/v1: the bearer header on every request, no cookie. */
+  let dealerSystem: Session;
   let routes: RouteEntry[];
   /** Real ids by the route segment before `:id`, so bodies reach validation rather than a 404. */
   const operatorIds: Record<string, string> = {};
@@ -189,7 +194,7 @@ describe('security: API fuzzing of every request schema', () => {
   beforeAll(async () => {
     uploadDir = mkdtempSync(path.join(os.tmpdir(), 'drypowder-fuzz-uploads-'));
     mail = await startMailSink();
-    stack = await startPaymentStack({ config: { AUTH_RATE_LIMIT_PER_IP: '1000000', UPLOAD_DIR: uploadDir, SMTP_URL: mail.smtpUrl } });
+    stack = await startPaymentStack({ config: { AUTH_RATE_LIMIT_PER_IP: '1000000', API_RATE_LIMIT_PER_KEY: '1000000', UPLOAD_DIR: uploadDir, SMTP_URL: mail.smtpUrl } });
     const { db } = stack;
     const dealer = { id: stack.dealerId, name: 'Fuzz Lumber', tenantId: '' };
     const book = await createCustomerBook(db, null, dealer, {
@@ -204,6 +209,8 @@ describe('security: API fuzzing of every request schema', () => {
     customer = await signInCustomer(stack.app, email);
     portalEmail = email;
     anonymous = { agent: request.agent(stack.app), csrfToken: 'none' };
+    const systemKey = await issueApiKey(stack.operator, 'write', 'Fuzz system');
+    dealerSystem = { agent: request.agent(stack.app).set('Authorization', `Bearer ${systemKey.secret}`) as unknown as Session['agent'], csrfToken: 'none' };
 
     const payment = await createSettledPayment(db, book, [{ kind: 'invoice', number: 'INV-F-1', amountCents: 12_500 }]);
     const [settlement] = await db('settlements').insert({
@@ -228,6 +235,8 @@ describe('security: API fuzzing of every request schema', () => {
       customers: book.accountId, 'ingestion-runs': run.id, invitations: invitation.id, invoices: book.invoiceIds.get('INV-F-1')!, adjustments: book.adjustmentIds.get('CM-F-1')!,
       statements: book.statementId!, 'audit-events': String(audit.id), operators: other.id, payments: payment.id, settlements: settlement.id,
     });
+    // A key of its own for the key routes to rotate and revoke, so the fuzzing system's key stays valid.
+    operatorIds['api-keys'] = (await issueApiKey(stack.operator, 'read', 'Fuzz target')).id;
     Object.assign(portalIds, { payments: payment.id, 'payment-methods': book.paymentMethodId });
 
     const paymentRequest = {
@@ -249,6 +258,7 @@ describe('security: API fuzzing of every request schema', () => {
       'POST /api/operator/operators': { email: `new-${randomUUID().slice(0, 6)}@dealer.test`, name: 'New Operator', role: 'ar_operator' },
       'PUT /api/operator/operators/:id': { role: 'ar_operator', status: 'active', name: 'Other Operator' },
       'POST /api/operator/invitations': { customerAccountIds: [book.accountId] },
+      'POST /api/operator/api-keys': { name: 'Fuzz key', scope: 'read' },
       'POST /api/operator/payments/:id/resolve-dispute': { reason: 'Fuzz check', outcome: 'upheld' },
       'POST /api/operator/payments/:id/refund': { request_id: randomUUID(), reason: 'Fuzz check' },
       'PUT /api/operator/payments/:id/disputes/:disputeId/evidence': { notes: 'Receipt and signed delivery ticket sent' },
@@ -292,14 +302,14 @@ describe('security: API fuzzing of every request schema', () => {
     const known = discovered.get(key);
     if (known) return known;
     const portal = route.guard === 'customer';
-    const session: Session = route.guard === 'none' ? anonymous : portal ? customer : operator;
+    const session: Session = route.guard === 'none' ? anonymous : portal ? customer : route.guard === 'api_key' ? dealerSystem : operator;
     const ids = portal ? portalIds : operatorIds;
     const resource = /\/([\w-]+)\/:id(?:\/|$)/.exec(route.path)?.[1];
     const concrete = route.path.replace(':id', (resource && ids[resource]) || randomUUID()).replace(':category', 'invoices');
     const base = bodies[key] ?? (route.method === 'GET' ? {} : { reason: 'Fuzz check' });
     const fields: string[] = [];
     const fieldMessages = new Map<string, string>();
-    const queryNames = [...QUERY_NAMES];
+    const queryNames = [...QUERY_NAMES, ...(route.guard === 'api_key' ? V1_QUERY_NAMES : [])];
     let list = false;
     if (route.method !== 'GET') {
       const empty = await send(session, route.method, { label: 'empty', path: concrete, query: '', body: { kind: 'json', value: {} } }).catch(() => null);
@@ -412,6 +422,8 @@ describe('security: API fuzzing of every request schema', () => {
     // Every endpoint with a known body schema refused some of it as invalid: validation was reached.
     expect(Object.keys(bodies).filter((key) => routes.some((route) => `${route.method} ${route.path}` === key) && !validated.has(key))).toEqual([]);
     // The sessions survived the run, so every answer above came from the endpoint, not a 401.
+    expect(routes.filter((route) => route.path.startsWith('/api/v1/')).length).toBeGreaterThanOrEqual(15);
+    await dealerSystem.agent.get('/api/v1/events').expect(200);
     await operator.agent.get('/api/operator/auth/session').expect(200);
     await customer.agent.get('/api/portal/auth/session').expect(200);
     expect((await request(stack.app).get('/healthz')).status).toBe(200);

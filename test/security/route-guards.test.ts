@@ -6,6 +6,7 @@ import type { Db } from '../../db/connection';
 import { testDb } from '../support/db';
 import { createDealer, createOperator, signIn, startOperatorApp, type SignedIn, type TestApp } from '../support/operator';
 import { createCustomerAccount, createPortalCustomer, signInCustomer, type CustomerSession } from '../support/portal';
+import { issueApiKey } from '../support/api-keys';
 import { writeReportSection } from './report';
 
 /**
@@ -41,7 +42,8 @@ const PUBLIC = new Set([
 ]);
 
 const key = (route: RouteEntry) => `${route.method} ${route.path}`;
-const expectedGuard = (route: RouteEntry) => (route.path.startsWith('/api/operator/') ? 'operator' : route.path.startsWith('/api/portal/') ? 'customer' : 'none');
+const expectedGuard = (route: RouteEntry) =>
+  (route.path.startsWith('/api/operator/') ? 'operator' : route.path.startsWith('/api/portal/') ? 'customer' : route.path.startsWith('/api/v1/') ? 'api_key' : 'none');
 
 /** Routes that are neither on the public list nor guarded by the login their area needs. */
 export function misguarded(routes: RouteEntry[]): string[] {
@@ -86,6 +88,8 @@ describe('security: route inventory and guards', () => {
     expect(routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/operator/payments/:id', guard: 'operator' }));
     expect(routes).toContainEqual(expect.objectContaining({ method: 'PUT', path: '/api/operator/settings/dealer', guard: 'operator', roles: ['admin'] }));
     expect(routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/portal/outstanding', guard: 'customer' }));
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/v1/events', guard: 'api_key' }));
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'POST', path: '/api/v1/settlements/:id/close', guard: 'api_key', roles: ['scope:write'] }));
     console.log(`route inventory: ${routes.length} endpoints, ${guarded.length} behind a login, ${routes.length - guarded.length} public`);
     writeReportSection('route-inventory', [
       '### Route inventory',
@@ -111,10 +115,11 @@ describe('security: route inventory and guards', () => {
     const extra = Router();
     extra.get('/api/operator/unguarded-export', (_req, res) => res.json([]));
     extra.get('/api/portal/unguarded-lookup', (_req, res) => res.json([]));
+    extra.get('/api/v1/unguarded-feed', (_req, res) => res.json([]));
     app.use(extra);
     stack.splice(firstAuthRouter, 0, stack.pop());
     await request(app).get('/api/operator/unguarded-export').expect(200);
-    expect(misguarded(routeInventory(app))).toEqual(['GET /api/operator/unguarded-export', 'GET /api/portal/unguarded-lookup']);
+    expect(misguarded(routeInventory(app))).toEqual(['GET /api/operator/unguarded-export', 'GET /api/portal/unguarded-lookup', 'GET /api/v1/unguarded-feed']);
   });
 
   it('answers 401 to every guarded route without a session and with the other kind of session', async () => {
@@ -134,8 +139,31 @@ describe('security: route inventory and guards', () => {
     expect(failures).toEqual([]);
   });
 
+  it('refuses every /api/v1 route a garbage or revoked key (401), and every v1 write a read-only key (403 insufficient_scope)', async () => {
+    const v1 = routes.filter((route) => route.guard === 'api_key');
+    expect(v1.length).toBeGreaterThanOrEqual(15);
+    const reader = await issueApiKey(operator, 'read');
+    const revoked = await issueApiKey(operator, 'write');
+    await operator.send('post', `/api/operator/api-keys/${revoked.id}/revoke`).expect(200);
+    const failures: string[] = [];
+    for (const route of v1) {
+      const url = concretePath(route.path);
+      const garbage = await send(request(api.app), route, url).set('Authorization', 'Bearer dpk_garbage').set('Idempotency-Key', `guard-${randomUUID()}`).send({});
+      const gone = await send(request(api.app), route, url).set('Authorization', `Bearer ${revoked.secret}`).set('Idempotency-Key', `guard-${randomUUID()}`).send({});
+      if (garbage.status !== 401) failures.push(`${key(route)} garbage key → ${garbage.status}`);
+      if (gone.status !== 401 || gone.body?.error?.code !== 'api_key_revoked') failures.push(`${key(route)} revoked key → ${gone.status} ${gone.body?.error?.code}`);
+      if (route.method !== 'GET') {
+        const readOnly = await send(request(api.app), route, url).set('Authorization', `Bearer ${reader.secret}`).set('Idempotency-Key', `guard-${randomUUID()}`).send({});
+        if (readOnly.status !== 403 || readOnly.body?.error?.code !== 'insufficient_scope') failures.push(`${key(route)} read-only key → ${readOnly.status} ${readOnly.body?.error?.code}`);
+      }
+    }
+    console.log(`API key checks on ${v1.length} /api/v1 routes, failures: ${failures.length}`);
+    expect(failures).toEqual([]);
+  });
+
   it('refuses every mutating operator and portal route without the CSRF header (403 csrf_failed)', async () => {
-    const mutating = routes.filter((route) => route.guard !== 'none' && !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
+    // Bearer keys are never sent by a browser on its own, so the public API needs no CSRF token.
+    const mutating = routes.filter((route) => route.guard !== 'none' && route.guard !== 'api_key' && !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
     expect(mutating.length).toBeGreaterThan(20);
     const failures: string[] = [];
     for (const route of mutating) {

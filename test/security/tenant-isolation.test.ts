@@ -7,6 +7,8 @@ import { hashPassword } from '../../api/auth/passwords';
 import { CUSTOMER_PASSWORD, signInCustomer, type CustomerSession } from '../support/portal';
 import { createCustomerBook, createSettledPayment, createSettlementDealer } from '../support/settlements';
 import { writeReportSection } from './report';
+import request from 'supertest';
+import { issueApiKey } from '../support/api-keys';
 
 /**
  * Two dealers, each with a customer company, and every operator and portal route that takes
@@ -21,6 +23,8 @@ interface Tenant {
   dealerId: string;
   operator: SignedIn;
   customer: CustomerSession;
+  /** A write-scoped key of this tenant's, for /api/v1. */
+  apiKey: Pick<SignedIn, 'get' | 'send'>;
   /** Ids by the resource segment that precedes `:id` in a route. */
   operatorIds: Record<string, string>;
   portalIds: Record<string, string>;
@@ -70,17 +74,26 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     payments: payment.id,
     settlements: settlement.id,
   };
+  const operator = await signIn(app, operatorUser.email);
+  const key = await issueApiKey(operator, 'write', `isolation ${label}`);
+  operatorIds['api-keys'] = key.id;
+  const bearer = `Bearer ${key.secret}`;
+  const apiKey: Pick<SignedIn, 'get' | 'send'> = {
+    get: (url) => request(app).get(url).set('Authorization', bearer),
+    send: (method, url, body) => request(app)[method](url).set('Authorization', bearer).set('Idempotency-Key', `isolation-${randomUUID()}`).send(body as object),
+  };
   const attemptKey = (await db('payments').where({ id: payment.id }).first('idempotency_key')).idempotency_key as string;
   const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey };
   return {
     label,
     dealerId: dealer.id,
-    operator: await signIn(app, operatorUser.email),
+    operator,
     customer: await signInCustomer(app, portal.email),
+    apiKey,
     operatorIds,
     portalIds,
     secrets: [
-      ...Object.values(operatorIds).filter((id) => id.length > 8), card.id, book.paymentMethodId, portal.companyId, dealer.id, payment.number,
+      ...Object.values(operatorIds).filter((id) => id.length > 8), key.prefix, card.id, book.paymentMethodId, portal.companyId, dealer.id, payment.number,
       `INV-${label}-1`, `INV-${label}-2`, `CM-${label}-1`, `DB-${label}-1`, `ST-${label}-1`, `invitee-${label}@contractor.test`, operatorUser.email, portal.email, customerMail,
     ],
   };
@@ -135,6 +148,11 @@ describe('security: tenant isolation matrix', () => {
       'POST /api/operator/payments/:id/failure-decision',
       'POST /api/operator/payments/:id/refund',
       'PUT /api/operator/payments/:id/disputes/:disputeId/evidence',
+      'POST /api/operator/api-keys/:id/revoke',
+      'POST /api/operator/api-keys/:id/rotate',
+      'GET /api/v1/payments/:id',
+      'GET /api/v1/settlements/:id/posting-file.csv',
+      'POST /api/v1/settlements/:id/close',
     ]));
     const leaks: string[] = [];
     const notes: string[] = [];
@@ -150,7 +168,7 @@ describe('security: tenant isolation matrix', () => {
         const ownIds = portal ? attacker.portalIds : attacker.operatorIds;
         if (!resource || !(resource in victimIds)) throw new Error(`no fixture id for ${route.method} ${route.path}: add the resource "${resource}" to createTenant`);
         const url = route.path.replace(':id', victimIds[resource]!).replace(':category', 'invoices');
-        const session = portal ? attacker.customer : attacker.operator;
+        const session = portal ? attacker.customer : route.guard === 'api_key' ? attacker.apiKey : attacker.operator;
         const response = await bounded(route.method === 'GET' ? session.get(url) : session.send(route.method.toLowerCase() as 'post' | 'put' | 'delete', url, PLAUSIBLE_BODY));
         idChecks += 1;
         const text = `${JSON.stringify(response.body ?? '')}${response.text ?? ''}`;
@@ -166,10 +184,12 @@ describe('security: tenant isolation matrix', () => {
       }
 
       for (const route of listRoutes) {
-        const session = route.guard === 'customer' ? attacker.customer : attacker.operator;
+        const session = route.guard === 'customer' ? attacker.customer : route.guard === 'api_key' ? attacker.apiKey : attacker.operator;
         // The portal's outstanding list is per dealer: ask for the other tenant's dealer outright.
         const scope = route.path === '/api/portal/outstanding' ? `&dealerId=${victim.dealerId}` : '';
-        const response = await bounded(session.get(`${route.path}?range=${encodeURIComponent('[0,999]')}${scope}`));
+        // The public API pages by cursor: its largest page holds every row of these fixtures.
+        const page = route.guard === 'api_key' ? 'limit=200' : `range=${encodeURIComponent('[0,999]')}`;
+        const response = await bounded(session.get(`${route.path}?${page}${scope}`));
         listChecks += 1;
         const text = `${response.text ?? ''}${JSON.stringify(response.body ?? '')}`;
         if (response.status >= 500) leaks.push(`${attacker.label} → GET ${route.path}: ${response.status}`);
@@ -184,7 +204,7 @@ describe('security: tenant isolation matrix', () => {
     writeReportSection('tenant-isolation', [
       '### Tenant isolation matrix',
       '',
-      'test/security/tenant-isolation.test.ts: two dealers, each with a customer company, accounts, invoices, adjustments, a statement, a payment, a settlement, an ingestion run, an invitation and an audit event. Every guarded route with an `:id` is called by each tenant with the other\'s id (reads and writes, expecting 403/404 and no foreign data in the answer); every guarded list route is read by each tenant and searched for the other\'s ids and document numbers.',
+      'test/security/tenant-isolation.test.ts: two dealers, each with a customer company, accounts, invoices, adjustments, a statement, a payment, a settlement, an ingestion run, an invitation, an audit event and an API key. Every guarded route with an `:id` is called by each tenant with the other\'s id (reads and writes; operator routes with an operator session, /api/v1 routes with the tenant\'s own API key; expecting 403/404 and no foreign data in the answer); every guarded list route is read by each tenant and searched for the other\'s ids and document numbers.',
       '',
       `| Checks | Id-route checks | List checks | Own-id controls | Leaks |`,
       '| --- | --- | --- | --- | --- |',

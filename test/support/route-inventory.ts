@@ -8,7 +8,7 @@ import { GUARD, type GuardTag } from '../../api/auth/middleware';
  * inside a route's own stack covers that route only.
  */
 
-export type Guard = 'operator' | 'customer' | 'none';
+export type Guard = 'operator' | 'customer' | 'api_key' | 'none';
 
 export interface RouteEntry {
   method: string;
@@ -52,7 +52,7 @@ function layerPath(layer: Layer): string {
 function summarise(path: string, methods: string[], guards: ActiveGuard[], kind: RouteEntry['kind']): RouteEntry[] {
   const applying = guards.filter((guard) => covers(guard.prefix, path)).map((guard) => guard.tag);
   const logins = [...new Set(applying.flatMap((tag) => (tag.kind === 'role' ? [] : [tag.kind])))];
-  if (logins.length > 1) throw new Error(`route inventory: ${path} demands both an operator and a customer login`);
+  if (logins.length > 1) throw new Error(`route inventory: ${path} demands more than one kind of login (${logins.join(', ')})`);
   const roles = applying.flatMap((tag) => (tag.kind === 'role' ? [...tag.roles] : []));
   return methods.map((method) => ({ method, path, guard: logins[0] ?? 'none', roles, kind }));
 }

@@ -1,4 +1,5 @@
 import { Card, CardContent, Stack, Typography } from '@mui/material';
+import { ApiKeysSection } from './ApiKeysSection';
 import { DealerSettingsForm } from './DealerSettingsForm';
 import { OperatorList } from './OperatorList';
 
@@ -14,6 +15,7 @@ export function SettingsPage() {
           <OperatorList />
         </CardContent>
       </Card>
+      <ApiKeysSection />
     </Stack>
   );
 }
