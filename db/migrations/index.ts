@@ -29,6 +29,7 @@ import * as emailOutboxRelay from './028_email_outbox_relay';
 import * as moneyAfterSettlement from './029_money_after_settlement';
 import * as emailDeliveryAnswer from './030_email_delivery_answer';
 import * as reversalLinesPerReversal from './031_reversal_lines_per_reversal';
+import * as returnedPaymentFee from './032_returned_payment_fee';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -65,6 +66,7 @@ const migrations: Record<string, Knex.Migration> = {
   '029_money_after_settlement': moneyAfterSettlement,
   '030_email_delivery_answer': emailDeliveryAnswer,
   '031_reversal_lines_per_reversal': reversalLinesPerReversal,
+  '032_returned_payment_fee': returnedPaymentFee,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
