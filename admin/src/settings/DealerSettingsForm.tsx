@@ -57,7 +57,8 @@ export function DealerSettingsForm() {
         <CentsInput
           source="returned_payment_fee_cents"
           label="Returned payment fee"
-          helperText="Added to the customer's account when a bank payment comes back (any return code, NSF included). 0 = off; at most $500."
+          helperText="Added to the customer's account when a bank payment is returned (any return code). 0 = off; at most $500."
+          sx={{ width: 420 }}
         />
         <AutocompleteArrayInput source="surcharge_forbidden_states" label="States where card surcharges are not allowed" choices={US_STATES} />
         <Typography variant="subtitle2" sx={{ mt: 1 }}>
