@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hashBody, type PostingOutcome } from './gl';
+import { idempotentWrite, type PostingOutcome } from './gl';
 import { SpruceError, type SpruceStore, type Tenant } from './store';
 
 /**
@@ -27,36 +27,12 @@ export const debitAdjustmentInput = z.strictObject({
 });
 
 export function createDebitAdjustment(store: SpruceStore, tenant: Tenant, idempotencyKey: string | undefined, rawBody: unknown, now = new Date()): PostingOutcome {
-  if (!idempotencyKey || idempotencyKey.length > 200) {
-    return refusal(400, 'idempotency_key_required', 'Creating an adjustment needs an Idempotency-Key of 1 to 200 characters.');
-  }
-  const requestHash = hashBody(rawBody);
-  const previous = tenant.idempotency.get(idempotencyKey);
-  if (previous) {
-    if (previous.requestHash !== requestHash) return refusal(409, 'idempotency_key_reused', `Idempotency key ${idempotencyKey} was used for a different request.`);
-    return { status: previous.status, body: previous.body, replayed: true };
-  }
-  const parsed = debitAdjustmentInput.safeParse(rawBody);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
-    // Not remembered: the caller can fix the body and send it again under the same key.
-    return refusal(400, 'invalid_adjustment', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
-  }
-  let outcome: PostingOutcome;
-  try {
-    const input = parsed.data;
-    if (!tenant.objects.account.has(input.account_id)) throw new SpruceError(422, 'unknown_account', `Account ${input.account_id} does not exist.`);
-    if (tenant.objects.adjustment.has(input.id)) throw new SpruceError(409, 'document_exists', `Adjustment ${input.id} already exists.`);
-    const created = store.upsert(tenant.id, 'adjustment', { ...input, voucher_id: null, balance_cents: input.amount_cents, currency: 'USD', status: 'open' }, now);
-    outcome = { status: 201, body: created, replayed: false };
-  } catch (error) {
-    if (!(error instanceof SpruceError)) throw error;
-    outcome = refusal(error.status, error.code, error.message);
-  }
-  store.rememberIdempotent(tenant, idempotencyKey, { requestHash, status: outcome.status, body: outcome.body });
-  return outcome;
-}
-
-function refusal(status: number, code: string, message: string, details?: unknown): PostingOutcome {
-  return { status, body: { error: { code, message, ...(details === undefined ? {} : { details }) } }, replayed: false };
+  return idempotentWrite(store, tenant, idempotencyKey, rawBody, {
+    what: 'created adjustment', schema: debitAdjustmentInput, invalidCode: 'invalid_adjustment',
+    apply: (input) => {
+      if (!tenant.objects.account.has(input.account_id)) throw new SpruceError(422, 'unknown_account', `Account ${input.account_id} does not exist.`);
+      if (tenant.objects.adjustment.has(input.id)) throw new SpruceError(409, 'document_exists', `Adjustment ${input.id} already exists.`);
+      return store.upsert(tenant.id, 'adjustment', { ...input, voucher_id: null, balance_cents: input.amount_cents, currency: 'USD', status: 'open' }, now);
+    },
+  });
 }
