@@ -12,6 +12,7 @@ import { createInvitationActivities } from './invitations';
 import { createPaymentAftermathActivities } from './payment-aftermath';
 import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
+import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
 import { createSettlementActivities } from './settlements';
 import { createSpruceSyncActivities } from './spruce-sync';
 
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...payments,
     ...createPaymentAftermathActivities({ ...deps, payments, settlements: settlementActivities }),
     ...createPaymentNoticeActivities(deps),
+    ...createReturnedPaymentFeeActivities(deps),
     ...settlementActivities,
     ...createGlPostingActivities(deps),
     ...createSpruceSyncActivities(deps),

@@ -20,3 +20,20 @@ describe('the returned-payment email', () => {
     expect(paymentNoticeEmail('returned', facts(null)).text).not.toContain('can no longer be used');
   });
 });
+
+describe('the returned payment fee in the customer email', () => {
+  const fee = { amountCents: 25_00, adjustmentNumber: 'DM-RPF-P-1001' };
+
+  it('is named, with its amount and document number, when the return charged one', () => {
+    const email = paymentNoticeEmail('returned', { ...facts('R01'), returnedPaymentFee: fee });
+    expect(email.text).toContain('Harbor Equipment has added a returned payment fee of $25.00 to your account (DM-RPF-P-1001).');
+    expect(email.html).toContain('returned payment fee of $25.00');
+    // A debit returned before it cleared is told as a payment that did not go through; the fee is named there too.
+    expect(paymentNoticeEmail('failed', { ...facts('R01'), returnedPaymentFee: fee }).text).toContain('returned payment fee of $25.00');
+  });
+
+  it('is not mentioned when none was charged', () => {
+    expect(paymentNoticeEmail('returned', facts('R01')).text).not.toMatch(/returned payment fee/i);
+    expect(paymentNoticeEmail('returned', { ...facts('R01'), returnedPaymentFee: null }).text).not.toMatch(/returned payment fee/i);
+  });
+});

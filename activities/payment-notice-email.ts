@@ -1,5 +1,6 @@
 import { achReturn } from '../domain/ach-returns';
 import { formatCents } from '../domain/money';
+import { returnedPaymentFeeSentence } from '../domain/returned-payment-fee';
 import { escapeHtml } from '../integrations/mailer';
 import type { PaymentNoticeEvent } from '../workflows/payment-definitions';
 
@@ -27,6 +28,8 @@ export interface PaymentNoticeFacts {
   reversal?: { kind: 'ach_return' | 'chargeback' | 'refund'; amountCents: number; networkReason: string | null } | null;
   /** The items this event made open again, with what of each is owed again. */
   reopened?: Array<{ label: string; amountCents: number }>;
+  /** The dealer's returned payment fee this return added to the account, when one was charged. */
+  returnedPaymentFee?: { amountCents: number; adjustmentNumber: string } | null;
   /** Opens the portal's Pay page with the reopened items chosen. */
   payLink?: string | null;
 }
@@ -114,6 +117,8 @@ export function paymentNoticeEmail(event: PaymentNoticeEvent, facts: PaymentNoti
       }
     }
   })();
+
+  if ((event === 'returned' || event === 'failed') && facts.returnedPaymentFee) next.push(returnedPaymentFeeSentence(facts.returnedPaymentFee, facts.dealerName));
 
   const details = [
     `Payment: ${facts.number}`,

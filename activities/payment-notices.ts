@@ -1,6 +1,7 @@
 import type { ActivityDeps } from '.';
 import { queueEmail } from '../db/email-outbox';
 import { noticeReversal, reopenedItems, type NoticeReversal } from '../db/payment-notice-items';
+import { returnedPaymentFeeOf } from '../db/returned-payment-fees';
 import { portalPayLink } from '../domain/portal-links';
 import { deliverNow } from '../services/email-relay';
 import type { PaymentNoticeEvent } from '../workflows/payment-definitions';
@@ -59,6 +60,9 @@ export function createPaymentNoticeActivities({ db, config, logger }: ActivityDe
       const kinds = REVERSAL_KINDS[event];
       const reversal = kinds ? await noticeReversal(db, paymentId, { reversalId, kinds }) : null;
       const reopened = REOPENING.has(event) ? await reopenedItems(db, paymentId, reversal?.id ?? null) : [];
+      // Booked with the return (before this email is queued), so a charged fee is always named.
+      const fee = event === 'returned' || event === 'failed' ? await returnedPaymentFeeOf(db, paymentId) : null;
+      const payable = [...reopened.map((item) => item.itemId), ...(fee ? [fee.adjustmentId] : [])];
       const facts: PaymentNoticeFacts = {
         number: payment.number,
         method: payment.method,
@@ -80,7 +84,8 @@ export function createPaymentNoticeActivities({ db, config, logger }: ActivityDe
         termination: !payment.moov_transfer_id ? 'not_sent' : /^refunded/.test(payment.moov_status ?? '') ? 'refunded' : 'cancelled',
         reversal,
         reopened: reopened.map((item) => ({ label: `${LINE_LABEL[item.itemType] ?? item.itemType} ${item.number}`.trim(), amountCents: item.amountCents })),
-        payLink: reopened.length > 0 ? portalPayLink(config.PUBLIC_URL, payment.dealer_id, reopened.map((item) => item.itemId)) : null,
+        returnedPaymentFee: fee ? { amountCents: fee.amountCents, adjustmentNumber: fee.adjustmentNumber } : null,
+        payLink: payable.length > 0 ? portalPayLink(config.PUBLIC_URL, payment.dealer_id, payable) : null,
       };
       const email = paymentNoticeEmail(event, facts);
       const emailId = await queueEmail(db, {

@@ -13,6 +13,7 @@ import { moovProcessor } from '../integrations/moov-processor';
 import { ProcessorRejection, TransferNotReversible, type TransferSnapshot } from '../integrations/payment-processor';
 import type { PaymentRefusalType } from '../workflows/payment-definitions';
 import { queueEmail } from '../db/email-outbox';
+import { chargeReturnedPaymentFee, type ReturnedPaymentFee } from '../db/returned-payment-fees';
 
 /**
  * Side effects of the payment workflow. Each activity is safe to retry: processor calls
@@ -102,6 +103,8 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         if (!moved) return;
         await releaseReservations(trx, paymentId);
         if (returnCode) await disableUnusableBankAccount(trx, payment.method_row_id, returnCode);
+        // A debit the bank returned before it cleared is a returned payment all the same (NSF mostly).
+        if (returnCode) await chargeReturnedPaymentFee(trx, { paymentId, returnCode, now: new Date() });
       });
       await refreshAccountStats(db, await touchedAccounts(paymentId));
     },
@@ -203,9 +206,10 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         if (!moved) return;
         await reverseApplications(trx, paymentId);
         await disableUnusableBankAccount(trx, payment.method_row_id, returnCode);
+        const fee = await chargeReturnedPaymentFee(trx, { paymentId, returnCode, now: new Date() });
         await alertOperators(trx, { paymentId, dealerId: payment.dealer_id, key: `returned:${returnCode}`,
           subject: `Payment ${payment.number} was returned (${returnCode})${untimely ? ' after the Nacha deadline' : ''}`,
-          text: `The bank returned payment ${payment.number} of ${formatCents(Number(payment.amount_cents))} with code ${achReturnOperatorWords(returnCode)}. The items it paid are open again and a reversal is queued for GL posting.${untimely ? ` ${untimely}` : ''}` });
+          text: `The bank returned payment ${payment.number} of ${formatCents(Number(payment.amount_cents))} with code ${achReturnOperatorWords(returnCode)}. The items it paid are open again and a reversal is queued for GL posting.${feeWords(fee)}${untimely ? ` ${untimely}` : ''}` });
       });
       if (payment.settlement_id) await deps.settlementActivities?.queueReversal({ paymentId });
       await refreshAccountStats(db, await touchedAccounts(paymentId));
@@ -223,6 +227,11 @@ export interface SettlementHooks {
   addToSettlement(input: { paymentId: string }): Promise<{ settlementId: string | null }>;
   removeFromSettlement(input: { paymentId: string }): Promise<void>;
   queueReversal(input: { paymentId: string }): Promise<{ settlementId: string | null } | void>;
+}
+
+/** The operators' alert names the fee the customer was charged, if any. */
+function feeWords(fee: ReturnedPaymentFee | null): string {
+  return fee ? ` A returned payment fee of ${formatCents(fee.amountCents)} was added to the customer's account as debit adjustment ${fee.adjustmentNumber}.` : '';
 }
 
 /** Some returns (account closed, no account, authorization revoked…) mean the saved bank account can never be debited again. */

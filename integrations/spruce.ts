@@ -199,6 +199,21 @@ export interface GlLine {
   memo?: string | null;
 }
 
+/** A charge we put on a customer's account in Spruce (docs/spruce-api.md, "Creating a debit adjustment"). */
+export interface NewDebitAdjustment {
+  /** The document number, ours: the adjustment is the same document in both systems. */
+  id: string;
+  account_id: string;
+  job_id?: string | null;
+  kind: 'debit';
+  reason: 'charge' | 'correction' | 'finance_charge' | 'other';
+  applies_to_invoice_id?: string | null;
+  transaction_date: string;
+  due_date?: string | null;
+  amount_cents: number;
+  description?: string | null;
+}
+
 export const spruceGlPosting = z.object({
   id: z.string(),
   ledger_seq: z.number().int().positive(),
@@ -313,6 +328,16 @@ export class SpruceClient {
       const error = result.error ?? { code: 'unknown', message: `Spruce answered ${result.status}` };
       return { idempotencyKey, ok: false, error: refusalFor(result.status, error.code, error.message) as SpruceRejectedError | SpruceClientError };
     });
+  }
+
+  /**
+   * Creates a debit adjustment (a charge on the customer's account) under our document number.
+   * Replayed under the same key, Spruce answers the first outcome again and creates nothing;
+   * SpruceRejectedError when it refuses (unknown account, the number taken by another document).
+   */
+  async createDebitAdjustment(idempotencyKey: string, adjustment: NewDebitAdjustment): Promise<{ adjustment: SpruceAdjustment; replayed: boolean }> {
+    const { body, headers } = await this.requestWithHeaders('POST', '/adjustments', spruceAdjustment, adjustment, { 'idempotency-key': idempotencyKey });
+    return { adjustment: body, replayed: headers.get('idempotent-replayed') === 'true' };
   }
 
   /** The tenant's GL ledger, oldest first, optionally only one payment's lines. */

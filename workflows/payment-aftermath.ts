@@ -91,6 +91,8 @@ class PaymentAftermath extends PaymentRecord {
       const outcome = await this.activities.applyMoneyAfterSettlement({ paymentId: this.input.paymentId });
       this.applyOutcome(outcome);
       this.opened = outcome.open;
+      // By status, not by this outcome's changes: a retried activity that had booked the return already reports none.
+      if (this.returnedFeeToSend(outcome.status === 'returned')) await this.activities.sendReturnedPaymentFee({ paymentId: this.input.paymentId });
     });
   }
 

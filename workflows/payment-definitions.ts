@@ -96,6 +96,9 @@ export const refundUpdate = defineUpdate<PaymentState, [RefundRequest]>('refund'
 /** Marks the first run's settled stage reading disputes and refunds too; older histories replay without. */
 export const MONEY_AFTER_SETTLEMENT_PATCH = 'money-after-settlement';
 
+/** Marks a returned payment's fee being sent to Spruce after the return; older histories replay without. */
+export const RETURNED_PAYMENT_FEE_PATCH = 'returned-payment-fee';
+
 export const paymentStateQuery = defineQuery<PaymentState>('state');
 
 /**

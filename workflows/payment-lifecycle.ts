@@ -175,6 +175,7 @@ export class PaymentLifecycle extends PaymentRecord {
       // Once settled, the transfer's disputes and refunds matter as much as its own status.
       if (this.settledOnce && patched(MONEY_AFTER_SETTLEMENT_PATCH)) {
         this.applyOutcome(await this.activities.applyMoneyAfterSettlement({ paymentId: this.input.paymentId }));
+        if (this.returnedFeeToSend(this.state.status === 'returned')) await this.activities.sendReturnedPaymentFee({ paymentId: this.input.paymentId });
         return;
       }
       const transfer = await this.activities.refreshTransfer({ paymentId: this.input.paymentId });
@@ -188,11 +189,13 @@ export class PaymentLifecycle extends PaymentRecord {
         this.state.failureReason = transfer.failureReason;
         this.record('failed', 'processor_failed', transfer.failureReason ?? undefined);
         this.notifyCustomer('failed');
+        if (this.returnedFeeToSend(Boolean(transfer.returnCode))) await this.activities.sendReturnedPaymentFee({ paymentId: this.input.paymentId });
       } else if (transfer.outcome === 'returned' && this.cleared && (this.state.status === 'settled' || this.state.status === 'disputed' || this.state.status === 'frozen')) {
         await this.activities.returnPayment({ paymentId: this.input.paymentId, returnCode: transfer.returnCode ?? 'R00' });
         this.state.returnCode = transfer.returnCode;
         this.record('returned', 'ach_returned', transfer.returnCode ?? undefined);
         this.notifyCustomer('returned');
+        if (this.returnedFeeToSend(true)) await this.activities.sendReturnedPaymentFee({ paymentId: this.input.paymentId });
       }
     });
   }

@@ -1,7 +1,7 @@
 import { log, patched, upsertSearchAttributes, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { FINAL_PAYMENT_STATUSES } from '../domain/payment-status';
-import { CUSTOMER_EMAILS_PATCH, type PaymentNoticeEvent, type PaymentState, type PaymentStatus } from './payment-definitions';
+import { CUSTOMER_EMAILS_PATCH, RETURNED_PAYMENT_FEE_PATCH, type PaymentNoticeEvent, type PaymentState, type PaymentStatus } from './payment-definitions';
 import { Serial } from './lib/serial';
 import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
 
@@ -71,6 +71,15 @@ export class PaymentRecord {
     }
     this.state.status = outcome.status;
     if (outcome.returnCode) this.state.returnCode = outcome.returnCode;
+  }
+
+  /**
+   * Whether to send the returned payment fee booked with a return to the ERP now. A plain
+   * check, not an async step, so a history recorded before the fee existed replays with the
+   * same promise steps as before (the activity finds nothing to do when no fee was charged).
+   */
+  protected returnedFeeToSend(returned: boolean): boolean {
+    return returned && patched(RETURNED_PAYMENT_FEE_PATCH);
   }
 
   /**

@@ -44,7 +44,7 @@ describe('operator API: settings and team', () => {
     it('is changed by an admin, validated, and audited with before and after', async () => {
       const change = {
         id: 'dealer', name: 'Northwind Lumber & Supply', time_zone: 'America/Denver', settlement_cutoff: '16:30', fee_payer: 'customer',
-        ach_fee_cents: 150, card_credit_rate_bps: 295, card_debit_rate_bps: 100, card_flat_fee_cents: 30,
+        ach_fee_cents: 150, card_credit_rate_bps: 295, card_debit_rate_bps: 100, card_flat_fee_cents: 30, returned_payment_fee_cents: 25_00,
         surcharge_forbidden_states: ['ct', 'MA', 'CT'], allow_partial_payments: false, bills_by_statement: true,
       };
       const response = await admin.send('put', '/api/operator/settings/dealer', change).expect(200);
@@ -55,6 +55,32 @@ describe('operator API: settings and team', () => {
       expect(audit).toMatchObject({ actor_kind: 'operator', actor_id: adminId, entity_type: 'dealer', entity_id: dealerId });
       expect(audit.data.changes.time_zone).toEqual({ from: 'America/Chicago', to: 'America/Denver' });
       expect(audit.data.changes.surcharge_forbidden_states).toEqual({ from: [], to: ['CT', 'MA'] });
+      expect(audit.data.changes.returned_payment_fee_cents).toEqual({ from: 0, to: 25_00 });
+    });
+
+    it('starts with the returned payment fee off, and takes 0 to turn it off again', async () => {
+      const fresh = await createDealer(db);
+      expect((await db('dealers').where({ id: fresh.id }).first('returned_payment_fee_cents')).returned_payment_fee_cents).toBe(0);
+      const response = await admin.send('put', '/api/operator/settings/dealer', { returned_payment_fee_cents: 0 }).expect(200);
+      expect(response.body.returned_payment_fee_cents).toBe(0);
+      const audit = await db('audit_events').where({ dealer_id: dealerId, action: 'dealer.settings_updated' }).orderBy('id', 'desc').first();
+      expect(audit.data.changes.returned_payment_fee_cents).toEqual({ from: 25_00, to: 0 });
+    });
+
+    it.each([
+      ['negative', -1, /negative/],
+      ['not whole cents', 12.5, /whole cents/],
+      ['above $500', 50_001, /at most 50000 cents/],
+      ['not a number', '25.00', /number/i],
+    ])('refuses a returned payment fee that is %s, naming the field', async (_what, value, message) => {
+      const response = await admin.send('put', '/api/operator/settings/dealer', { returned_payment_fee_cents: value }).expect(400);
+      expect(response.body.error.details).toEqual([expect.objectContaining({ field: 'returned_payment_fee_cents', message: expect.stringMatching(message) })]);
+      expect((await db('dealers').where({ id: dealerId }).first('returned_payment_fee_cents')).returned_payment_fee_cents).toBe(0);
+    });
+
+    it('takes the most a dealer may charge, $500', async () => {
+      await admin.send('put', '/api/operator/settings/dealer', { returned_payment_fee_cents: 50_000 }).expect(200);
+      await admin.send('put', '/api/operator/settings/dealer', { returned_payment_fee_cents: 0 }).expect(200);
     });
 
     it('refuses bad values with the fields named, changing nothing', async () => {
@@ -72,6 +98,9 @@ describe('operator API: settings and team', () => {
       const response = await collector.send('put', '/api/operator/settings/dealer', { name: 'Hijacked' }).expect(403);
       expect(response.body.error.code).toBe('role_required');
       expect((await db('dealers').where({ id: dealerId }).first()).name).not.toBe('Hijacked');
+      const fee = await collector.send('put', '/api/operator/settings/dealer', { returned_payment_fee_cents: 100 }).expect(403);
+      expect(fee.body.error.code).toBe('role_required');
+      expect((await db('dealers').where({ id: dealerId }).first('returned_payment_fee_cents')).returned_payment_fee_cents).toBe(0);
     });
 
     it('requires the CSRF token on changes', async () => {

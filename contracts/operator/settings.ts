@@ -19,7 +19,10 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const centsUpTo = (max: number) => z.number().int('must be whole cents').min(0, 'must not be negative').max(max);
+const centsUpTo = (max: number, tooBig?: string) => z.number().int('must be whole cents').min(0, 'must not be negative').max(max, tooBig);
+
+/** The most a dealer may charge for a returned payment: $500. */
+export const RETURNED_PAYMENT_FEE_MAX_CENTS = 50_000;
 const basisPoints = z.number().int('must be whole basis points').min(0, 'must not be negative').max(1000, 'must be at most 1000 basis points (10 %)');
 
 export const dealerSettingsBody = z.object({
@@ -31,6 +34,8 @@ export const dealerSettingsBody = z.object({
   card_credit_rate_bps: basisPoints.optional(),
   card_debit_rate_bps: basisPoints.optional(),
   card_flat_fee_cents: centsUpTo(100_000).optional(),
+  /** Charged to the customer's account when an ACH payment comes back (docs/money-after-settlement.md); 0 = off. */
+  returned_payment_fee_cents: centsUpTo(RETURNED_PAYMENT_FEE_MAX_CENTS, 'must be at most 50000 cents ($500.00); 0 turns the fee off').optional(),
   surcharge_forbidden_states: z
     .array(z.string().trim().toUpperCase().refine((code) => US_STATES.has(code), 'must be a two-letter US state code'))
     .max(60)
@@ -54,6 +59,7 @@ export const dealerSettings = z.strictObject({
   card_credit_rate_bps: z.number().int(),
   card_debit_rate_bps: z.number().int(),
   card_flat_fee_cents: cents,
+  returned_payment_fee_cents: cents,
   surcharge_forbidden_states: z.array(z.string()),
   allow_partial_payments: z.boolean(),
   bills_by_statement: z.boolean(),

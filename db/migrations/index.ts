@@ -29,6 +29,7 @@ import * as emailOutboxRelay from './028_email_outbox_relay';
 import * as moneyAfterSettlement from './029_money_after_settlement';
 import * as emailDeliveryAnswer from './030_email_delivery_answer';
 import * as reversalLinesPerReversal from './031_reversal_lines_per_reversal';
+import * as returnedPaymentFee from './032_returned_payment_fee';
 import * as publicApi from './033_public_api';
 import * as rateLimitWindows from './035_rate_limit_windows';
 
@@ -67,6 +68,7 @@ const migrations: Record<string, Knex.Migration> = {
   '029_money_after_settlement': moneyAfterSettlement,
   '030_email_delivery_answer': emailDeliveryAnswer,
   '031_reversal_lines_per_reversal': reversalLinesPerReversal,
+  '032_returned_payment_fee': returnedPaymentFee,
   '033_public_api': publicApi,
   '035_rate_limit_windows': rateLimitWindows,
 };

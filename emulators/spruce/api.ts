@@ -1,12 +1,14 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import { createDebitAdjustment } from './charges';
 import { postGlLine } from './gl';
 import { SpruceError, type SpruceStore, type Tenant } from './store';
 import { COLLECTIONS, type ObjectType, type Stored } from './types';
 
 /**
  * The tenant API our connector speaks (docs/spruce-api.md): bearer auth per tenant,
- * cursor-paginated AR objects, the change feed, GL postings and the ledger.
+ * cursor-paginated AR objects, the change feed, GL postings and the ledger, and debit
+ * adjustments created by the caller (charges such as a returned payment fee).
  */
 
 const OBJECT_LIMIT = { fallback: 100, max: 1000 };
@@ -59,6 +61,13 @@ export function tenantApi(store: SpruceStore): Router {
       return { idempotency_key: key ?? null, status: outcome.status, replayed: outcome.replayed, ...(outcome.status < 300 ? { posting: outcome.body } : (outcome.body as object)) };
     });
     res.json({ results });
+  });
+
+  router.post('/v1/tenants/:tenantId/adjustments', (req, res) => {
+    const tenant = authenticated(req);
+    const outcome = createDebitAdjustment(store, tenant, req.get('idempotency-key'), req.body);
+    if (outcome.replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(outcome.status).json(outcome.body);
   });
 
   router.get('/v1/tenants/:tenantId/gl/postings', (req, res) => {

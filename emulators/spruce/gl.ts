@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { SpruceError, type SpruceStore, type Tenant } from './store';
 import { glLineInput, type GlPosting, type GlLineInput, type Stored } from './types';
 
@@ -16,27 +17,41 @@ export interface PostingOutcome {
 }
 
 export function postGlLine(store: SpruceStore, tenant: Tenant, idempotencyKey: string | undefined, rawBody: unknown, now = new Date()): PostingOutcome {
+  return idempotentWrite(store, tenant, idempotencyKey, rawBody, {
+    what: 'GL line', schema: glLineInput, invalidCode: 'invalid_line',
+    apply: (line) => applyLine(store, tenant, idempotencyKey!, line, now),
+  });
+}
+
+/**
+ * A write keyed by Idempotency-Key (a GL line, a created adjustment): the same key and body
+ * answer the first outcome again, success or refusal, and change nothing; the same key with
+ * another body is refused with 409. A malformed body is not remembered, so the caller can fix
+ * it and resend under the same key.
+ */
+export function idempotentWrite<T extends z.ZodType>(
+  store: SpruceStore, tenant: Tenant, idempotencyKey: string | undefined, rawBody: unknown,
+  request: { what: string; schema: T; invalidCode: string; apply: (input: z.output<T>) => unknown },
+): PostingOutcome {
   if (!idempotencyKey || idempotencyKey.length > 200) {
-    return refusal(400, 'idempotency_key_required', 'Every GL line needs an Idempotency-Key of 1 to 200 characters.');
+    return refusal(400, 'idempotency_key_required', `Every ${request.what} needs an Idempotency-Key of 1 to 200 characters.`);
   }
   const requestHash = hashBody(rawBody);
   const previous = tenant.idempotency.get(idempotencyKey);
   if (previous) {
     if (previous.requestHash !== requestHash) {
-      return refusal(409, 'idempotency_key_reused', `Idempotency key ${idempotencyKey} was used for a different line.`);
+      return refusal(409, 'idempotency_key_reused', `Idempotency key ${idempotencyKey} was used for a different ${request.what}.`);
     }
     return { status: previous.status, body: previous.body, replayed: true };
   }
-  const parsed = glLineInput.safeParse(rawBody);
+  const parsed = request.schema.safeParse(rawBody);
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
-    // Malformed bodies are not remembered: the caller can fix and resend under the same key.
-    return refusal(400, 'invalid_line', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+    return refusal(400, request.invalidCode, details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
   }
   let outcome: PostingOutcome;
   try {
-    const posting = applyLine(store, tenant, idempotencyKey, parsed.data, now);
-    outcome = { status: 201, body: posting, replayed: false };
+    outcome = { status: 201, body: request.apply(parsed.data), replayed: false };
   } catch (error) {
     if (!(error instanceof SpruceError)) throw error;
     outcome = refusal(error.status, error.code, error.message);

@@ -256,6 +256,42 @@ describe('Spruce emulator', () => {
     });
   });
 
+  describe('debit adjustments created through the API', () => {
+    const charge = (overrides: Record<string, unknown> = {}) => ({
+      id: 'DM-RPF-P-1', account_id: 'C1', kind: 'debit' as const, reason: 'charge' as const, transaction_date: '2026-11-16', due_date: '2026-11-16',
+      amount_cents: 2_500, description: 'Returned payment fee — payment P-1, R01 Insufficient Funds', ...overrides,
+    });
+
+    beforeEach(async () => {
+      await admin(emulator, 'POST', `/admin/tenants/${TENANT}/accounts`, account);
+    });
+
+    it('creates an open debit under the caller’s number, once per idempotency key, as a change in the feed', async () => {
+      const first = await client.createDebitAdjustment('returned-payment-fee:p1', charge());
+      expect(first).toMatchObject({ replayed: false, adjustment: { id: 'DM-RPF-P-1', kind: 'debit', reason: 'charge', amount_cents: 2_500, balance_cents: 2_500, status: 'open' } });
+      const again = await client.createDebitAdjustment('returned-payment-fee:p1', charge());
+      expect(again.replayed).toBe(true);
+      expect(again.adjustment).toEqual(first.adjustment);
+      const feed = (await client.changes(0)).changes.filter((change) => change.object === 'adjustment');
+      expect(feed.map((change) => [change.action, change.id])).toEqual([['create', 'DM-RPF-P-1']]);
+      // A charge is not a GL posting.
+      expect((await client.ledger()).data).toHaveLength(0);
+    });
+
+    it('refuses a reused key, a taken number, an unknown account and a malformed body', async () => {
+      await client.createDebitAdjustment('k-1', charge());
+      await expect(client.createDebitAdjustment('k-1', charge({ amount_cents: 2_600 }))).rejects.toMatchObject({ constructor: SpruceRejectedError, status: 409, code: 'idempotency_key_reused' });
+      await expect(client.createDebitAdjustment('k-2', charge())).rejects.toMatchObject({ constructor: SpruceRejectedError, status: 409, code: 'document_exists' });
+      await expect(client.createDebitAdjustment('k-3', charge({ id: 'DM-2', account_id: 'C404' }))).rejects.toMatchObject({ status: 422, code: 'unknown_account' });
+      await expect(client.createDebitAdjustment('k-4', charge({ id: 'DM-3', amount_cents: 0 }))).rejects.toMatchObject({ constructor: SpruceClientError, status: 400, code: 'invalid_adjustment' });
+      // A malformed body is not remembered: fixed, it goes through under the same key.
+      await expect(client.createDebitAdjustment('k-4', charge({ id: 'DM-3' }))).resolves.toMatchObject({ replayed: false });
+      const missingKey = await fetch(`${emulator.url}/v1/tenants/${TENANT}/adjustments`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(charge({ id: 'DM-4' })) });
+      expect(missingKey.status).toBe(400);
+      expect(await client.get('adjustments', 'DM-RPF-P-1')).toMatchObject({ amount_cents: 2_500 });
+    });
+  });
+
   it('answers 503 in an unavailable outage and refuses connections in a refuse outage, then recovers', async () => {
     await emulator.setFaults({ outage: 'unavailable' });
     await expect(client.ping()).rejects.toMatchObject({ constructor: SpruceUnavailableError, status: 503, retryable: true });

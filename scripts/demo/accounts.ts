@@ -12,6 +12,7 @@ export const NORTHWIND = {
   card_credit_rate_bps: 295,
   card_debit_rate_bps: 150,
   card_flat_fee_cents: 30,
+  returned_payment_fee_cents: 2_500,
   surcharge_forbidden_states: ['CT', 'MA', 'ME'],
   allow_partial_payments: true,
   bills_by_statement: true,

@@ -54,6 +54,12 @@ export function DealerSettingsForm() {
           <BasisPointsInput source="card_debit_rate_bps" label="Debit card rate" />
           <CentsInput source="card_flat_fee_cents" label="Card flat fee" />
         </Stack>
+        <CentsInput
+          source="returned_payment_fee_cents"
+          label="Returned payment fee"
+          helperText="Added to the customer's account when a bank payment is returned (any return code). 0 = off; at most $500."
+          sx={{ width: 420 }}
+        />
         <AutocompleteArrayInput source="surcharge_forbidden_states" label="States where card surcharges are not allowed" choices={US_STATES} />
         <Typography variant="subtitle2" sx={{ mt: 1 }}>
           Payments
