@@ -114,8 +114,9 @@ describe('money after settlement', () => {
     await waitForStatus(paymentId, 'returned');
 
     expect(await balance(invoice!.id)).toBe(310_00);
+    // The reversal lines are queued just after the status moves, in their own transaction.
+    await eventually(async () => expect((await reversalLines(paymentId)).reduce((sum, line) => sum + Number(line.amount_cents), 0)).toBe(-310_00), 30_000);
     const lines = await reversalLines(paymentId);
-    expect(lines.reduce((sum, line) => sum + Number(line.amount_cents), 0)).toBe(-310_00);
     expect(lines[0]!.settlement_id).not.toBe(settlementId);
     await postSettlement(lines[0]!.settlement_id);
     expect(spruce.store.tenant(tenantId).objects.invoice.get(invoice!.invoice_number)).toMatchObject({ balance_cents: 310_00 });
