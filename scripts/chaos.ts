@@ -134,8 +134,14 @@ async function main(): Promise<void> {
     const settleLoop = (async () => {
       while (settling) {
         await driver.pass().catch((error: Error) => log(`settlement pass: ${error.message}`));
-        await aftermath.pass().catch((error: Error) => log(`aftermath pass: ${error.message}`));
         await sleep(3_000);
+      }
+    })();
+    // Its own loop: a refund waiting out an API restart must not hold up the settlements.
+    const aftermathLoop = (async () => {
+      while (settling) {
+        await aftermath.pass().catch((error: Error) => log(`aftermath pass: ${error.message}`));
+        await sleep(2_000);
       }
     })();
     // The SMTP server goes away for a minute while payments settle and notices are written.
@@ -143,7 +149,7 @@ async function main(): Promise<void> {
       await sleep(Math.min(90_000, 20_000 + paymentCount * 40));
       await mail.outage(60_000, log);
     })();
-    const progress = setInterval(() => void statusLine(database.db, book, faults, driver).then(log, () => undefined), 15_000);
+    const progress = setInterval(() => void statusLine(database.db, book, faults, driver).then((line) => log(`${line}; after settlement ${aftermath.planned - aftermath.pending}/${aftermath.planned} done`), () => undefined), 15_000);
 
     const submissions = await submitAll(book, plan);
     const refused = submissions.filter((s) => s.status !== 201 && s.status !== 200);
@@ -158,6 +164,7 @@ async function main(): Promise<void> {
     log(`faults stopped after ${chaosSeconds} s under chaos; draining`);
     settling = false;
     await settleLoop;
+    await aftermathLoop;
 
     const drainDeadline = Date.now() + drainMinutes * 60_000;
     let drained = false;

@@ -108,6 +108,19 @@ describe('payments', () => {
     expect(retry.body.error.code).toBe('payment_method_disabled');
   });
 
+  it('fails a payment the processor refuses to create, with its reason, instead of leaving it pending', async () => {
+    const customer = await payingCustomer(stack);
+    const inv = await invoice(customer, 133_00);
+    // The bank account is gone at the processor (removed, or disabled after a return on another payment).
+    await stack.db('payment_methods').where({ id: customer.bankMethodId }).update({ moov_payment_method_id: `gone-${Date.now()}` });
+    const { body } = await submit(customer, [{ type: 'invoice', id: inv.id }], customer.bankMethodId).expect(201);
+    await waitForStatus(body.payment.id, 'failed');
+    expect(await balances(inv.id)).toMatchObject({ balance_cents: 133_00, reserved_cents: 0, status: 'open' });
+    expect((await stack.db('payments').where({ id: body.payment.id }).first('failure_reason')).failure_reason).toMatch(/payment method/i);
+    // The run ends with the payment, rather than failing and leaving it pending.
+    await eventually(async () => expect((await stack.temporal.workflow.getHandle(`payment-${body.payment.id}`).describe()).status.name).toBe('COMPLETED'), 30_000);
+  });
+
   it('fails an ACH debit the bank returns before it clears', async () => {
     const customer = await payingCustomer(stack);
     const inv = await invoice(customer, 91_01); // emulator: returned R01 (insufficient funds) before clearing

@@ -160,7 +160,20 @@ export class PaymentLifecycle extends PaymentRecord {
   submit(): Promise<void> {
     return this.serial.run(async () => {
       if (this.state.status !== 'pending') return;
-      const submitted = await this.activities.submitTransfer({ paymentId: this.input.paymentId });
+      let submitted: Awaited<ReturnType<typeof this.activities.submitTransfer>>;
+      try {
+        submitted = await this.activities.submitTransfer({ paymentId: this.input.paymentId });
+      } catch (error) {
+        // The processor refused the transfer outright (a bank account it has since disabled,
+        // say): the payment fails with that reason, rather than staying pending behind a failed run.
+        const refused = outrightRefusalOf(error);
+        if (refused === null || !patched(PROCESSOR_REFUSAL_PATCH)) throw error;
+        await this.activities.failPayment({ paymentId: this.input.paymentId, reason: refused });
+        this.state.failureReason = refused;
+        this.record('failed', 'processor_failed', refused);
+        this.notifyCustomer('failed');
+        return;
+      }
       this.state.transferId = submitted.transferId;
       this.state.processorStatus = submitted.processorStatus;
       this.notifyCustomer('submitted');
@@ -289,4 +302,13 @@ export async function refusing<T>(call: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/** Marks the first run's handling of a transfer the processor refused at creation (it used to fail the run). */
+export const PROCESSOR_REFUSAL_PATCH = 'processor-refusal-fails-payment';
+
+/** The processor's own words when an activity failed for good because the processor refused, else null. */
+function outrightRefusalOf(error: unknown): string | null {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
+  return error.cause.nonRetryable && error.cause.type === 'NonRetryable' ? error.cause.message : null;
 }

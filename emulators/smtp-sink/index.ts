@@ -67,6 +67,9 @@ export async function startSmtpSink(options: { smtpPort: number; httpPort: numbe
     smtp.listen(options.smtpPort, options.host ?? '127.0.0.1', () => resolve());
   });
   const smtpPort = (smtp.server.address() as { port: number }).port;
+  // A sender that dies mid-conversation (a killed worker) resets its connection: that is its
+  // problem, not the mail server's, which keeps serving everyone else.
+  smtp.on('error', () => undefined);
 
   const app = express();
   app.get('/api/messages', (req, res) => {

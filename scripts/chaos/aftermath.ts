@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection';
 import type { MoovEmulatorAdmin } from '../../emulators/moov';
 import type { Session } from './api-client';
@@ -83,7 +84,8 @@ export class AftermathDriver {
   ) {
     this.tasks = plan.flatMap((planned) => {
       const aftermath = aftermathFor(planned);
-      return aftermath ? [{ planned, aftermath, step: 'waiting' as const, requestId: `${options.runId}-after-${planned.index}` }] : [];
+      // The console sends a fresh uuid per refund dialog; the run derives one per payment, so its retries repeat it.
+      return aftermath ? [{ planned, aftermath, step: 'waiting' as const, requestId: uuidFrom(`${options.runId}-after-${planned.index}`) }] : [];
     });
   }
 
@@ -173,4 +175,9 @@ export class AftermathDriver {
     task.step = 'done';
     this.counts[task.aftermath] += 1;
   }
+}
+
+function uuidFrom(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
