@@ -27,7 +27,7 @@ const SUBMITTED_ON = '2026-11-16';
 
 type PaymentActivities = Pick<Activities,
   'submitTransfer' | 'refreshTransfer' | 'failPayment' | 'settlePayment' | 'flagForInvestigation' | 'freezePayment' | 'releasePayment'
-  | 'terminatePayment' | 'disputePayment' | 'resolveDispute' | 'returnPayment' | 'joinSettlement' | 'sendPaymentNotice' | 'applyMoneyAfterSettlement'>;
+  | 'terminatePayment' | 'disputePayment' | 'resolveDispute' | 'returnPayment' | 'joinSettlement' | 'sendPaymentNotice' | 'applyMoneyAfterSettlement' | 'sendReturnedPaymentFee'>;
 
 /** What the processor says about the transfer when the workflow re-reads it. */
 interface FakeProcessor {
@@ -70,6 +70,7 @@ function harness(): Harness {
     applyMoneyAfterSettlement: fake('applyMoneyAfterSettlement', () => processor.outcome === 'returned'
       ? { status: 'returned', returnCode: processor.returnCode, open: false, changes: [{ status: 'returned', event: 'ach_returned', reason: processor.returnCode, notice: 'returned' }] }
       : { status: 'settled', returnCode: null, open: false, changes: [] }),
+    sendReturnedPaymentFee: fake('sendReturnedPaymentFee', () => undefined),
   };
   return { processor, activities, calls, notices: () => activities.sendPaymentNotice.mock.calls.map(([input]) => (input as { event: string }).event) };
 }
@@ -292,7 +293,8 @@ describe('payment workflow, activities stubbed', () => {
       await processorEvent(handle);
       expect(await handle.result()).toMatchObject({ status: 'returned', returnCode: 'R02' });
     });
-    expect(h.calls).toEqual(['submitTransfer', 'refreshTransfer', 'settlePayment', 'joinSettlement', 'applyMoneyAfterSettlement']);
+    // A returned payment's fee goes to Spruce (a no-op when the dealer charges none).
+    expect(h.calls).toEqual(['submitTransfer', 'refreshTransfer', 'settlePayment', 'joinSettlement', 'applyMoneyAfterSettlement', 'sendReturnedPaymentFee']);
     expect(h.activities.failPayment).not.toHaveBeenCalled();
     expect(h.notices()).toEqual(['submitted', 'settled', 'returned']);
   });
