@@ -30,6 +30,7 @@ import * as moneyAfterSettlement from './029_money_after_settlement';
 import * as emailDeliveryAnswer from './030_email_delivery_answer';
 import * as reversalLinesPerReversal from './031_reversal_lines_per_reversal';
 import * as rateLimitWindows from './035_rate_limit_windows';
+import * as refundRequestId from './036_refund_request_id';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -67,6 +68,7 @@ const migrations: Record<string, Knex.Migration> = {
   '030_email_delivery_answer': emailDeliveryAnswer,
   '031_reversal_lines_per_reversal': reversalLinesPerReversal,
   '035_rate_limit_windows': rateLimitWindows,
+  '036_refund_request_id': refundRequestId,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
