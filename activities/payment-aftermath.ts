@@ -124,10 +124,12 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
       const changes: MoneyChange[] = [];
       const transfer = await processor().getTransfer(books.moov_transfer_id);
       if (transfer.processorStatus !== books.moov_status) await deps.payments.recordProcessorStatus({ paymentId, processorStatus: transfer.processorStatus });
-      if (transfer.outcome === 'returned' && ['settled', 'disputed', 'frozen'].includes(books.status)) {
+      if (transfer.outcome === 'returned' && ['settled', 'disputed', 'frozen', 'returned'].includes(books.status)) {
         const code = transfer.returnCode ?? 'R00';
+        // Also when the books already say returned: an attempt that died after booking the return
+        // and before queueing its reversal lines is finished here (both steps are idempotent).
         await deps.payments.returnPayment({ paymentId, returnCode: code });
-        changes.push({ status: 'returned', event: 'ach_returned', reason: achReturnOperatorWords(code), notice: 'returned' });
+        if (books.status !== 'returned') changes.push({ status: 'returned', event: 'ach_returned', reason: achReturnOperatorWords(code), notice: 'returned' });
       }
       let open = false;
       if (books.method === 'card') {
@@ -176,7 +178,7 @@ export function createPaymentAftermathActivities(deps: ActivityDeps & { payments
       const reason = request.reason?.trim() ?? '';
       const result = await db.transaction(async (trx) => {
         const reversal = await reversePaymentAmount(trx, {
-          paymentId: books.id, kind: 'refund', sourceId: refund.refundId, amountCents, reason, actorId: request.actorId, items,
+          paymentId: books.id, kind: 'refund', sourceId: refund.refundId, amountCents, reason, actorId: request.actorId, items, requestId: request.requestId,
           processorStatus: refund.processorStatus, now: new Date(), workflowIdFor: settlementWorkflowId,
         });
         if (reversal.full) {

@@ -81,10 +81,15 @@ export async function upsertDispute(
   return { row: row!, previousStatus: current.status, created: false };
 }
 
+/**
+ * The dispute as the processor reports it. Named apart from the payment's own moves
+ * (`payment.dispute_opened` is the payment going Disputed), and its statuses are the
+ * dispute's, so an auditor never reads a dispute's status as the payment's.
+ */
 async function audit(trx: Knex.Transaction, row: DisputeRow, from: DisputeStatus | null): Promise<void> {
   await recordAudit(trx, {
-    dealerId: row.dealer_id, actorKind: 'processor', action: from ? 'payment.dispute_updated' : 'payment.dispute_opened', entityType: 'payment', entityId: row.payment_id,
-    data: { disputeId: row.id, processorDisputeId: row.processor_dispute_id, from, to: row.status, phase: row.phase, amountCents: Number(row.amount_cents) },
+    dealerId: row.dealer_id, actorKind: 'processor', action: from ? 'payment.dispute_status_reported' : 'payment.dispute_reported', entityType: 'payment', entityId: row.payment_id,
+    data: { disputeId: row.id, processorDisputeId: row.processor_dispute_id, disputeFrom: from, disputeTo: row.status, phase: row.phase, amountCents: Number(row.amount_cents) },
   });
 }
 

@@ -57,6 +57,8 @@ export interface ReversePaymentInput {
   returnCode?: string | null;
   actorId?: string | null;
   processorStatus?: string | null;
+  /** The operator's refund request this answers (refunds only). */
+  requestId?: string | null;
   /** A refund by item: which applications give back how much (they must add up to amountCents). */
   items?: Array<{ applicationId: number; amountCents: number }>;
   now: Date;
@@ -149,7 +151,7 @@ export async function reversePaymentAmount(trx: Knex.Transaction, input: Reverse
   const [reversal]: ReversalRow[] = await trx('payment_reversals').insert({
     dealer_id: payment.dealer_id, payment_id: payment.id, kind: input.kind, source_id: input.sourceId, amount_cents: input.amountCents,
     reason: input.reason.trim(), return_code: input.returnCode ?? null, actor_id: input.actorId ?? null, processor_status: input.processorStatus ?? null,
-    created_at: input.now,
+    request_id: input.requestId ?? null, created_at: input.now,
   }).returning('*');
 
   const rowById = new Map(rows.map((row) => [Number(row.id), row]));
@@ -291,4 +293,9 @@ export async function recordRefundProcessorStatuses(db: Db, paymentId: string, r
     if (updated > 0) changed.push(refund.refundId);
   }
   return changed;
+}
+
+/** Whether the operator's refund request was already carried out on this payment. */
+export async function refundOfRequest(db: Db, paymentId: string, requestId: string): Promise<boolean> {
+  return Boolean(await db('payment_reversals').where({ payment_id: paymentId, kind: 'refund', request_id: requestId }).first('id'));
 }

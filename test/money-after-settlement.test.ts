@@ -229,8 +229,12 @@ describe('money after settlement', () => {
     const tooMuch = await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, { request_id: randomUUID(), reason: 'Refund too much', amount_cents: 500_00 }).expect(409);
     expect(tooMuch.body.error).toMatchObject({ code: 'refund_invalid', message: expect.stringContaining('$170.00') });
 
-    await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, { request_id: randomUUID(), reason: 'Order cancelled' }).expect(200);
+    const rest = { request_id: randomUUID(), reason: 'Order cancelled' };
+    await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, rest).expect(200);
     await waitForStatus(paymentId, 'refunded');
+    // The same request again (its answer lost on the way): the refund it made, not a refusal.
+    const again = await stack.operator.send('post', `/api/operator/payments/${paymentId}/refund`, rest).expect(200);
+    expect(again.body.status).toBe('refunded');
     expect(await balance(first!.id)).toBe(120_00);
     expect(await balance(second!.id)).toBe(80_00);
     const lines = await reversalLines(paymentId);

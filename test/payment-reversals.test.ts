@@ -309,8 +309,8 @@ describe('amounts taken back from a settled payment', () => {
       // Pre-arbitration lost after a win is a real change.
       expect(await upsert({ status: 'lost', phase: 'pre_arbitration' })).toMatchObject({ previousStatus: 'won', row: expect.objectContaining({ status: 'lost' }) });
 
-      const audit = await db('audit_events').where({ entity_id: s.payment.id }).whereIn('action', ['payment.dispute_opened', 'payment.dispute_updated']).orderBy('id');
-      expect(audit.map((a) => [a.data.from, a.data.to])).toEqual([[null, 'response_needed'], ['response_needed', 'under_review'], ['under_review', 'won'], ['won', 'lost']]);
+      const audit = await db('audit_events').where({ entity_id: s.payment.id }).whereIn('action', ['payment.dispute_reported', 'payment.dispute_status_reported']).orderBy('id');
+      expect(audit.map((a) => [a.data.disputeFrom, a.data.disputeTo])).toEqual([[null, 'response_needed'], ['response_needed', 'under_review'], ['under_review', 'won'], ['won', 'lost']]);
     });
 
     it('records evidence notes for the dealer\'s own dispute only', async () => {

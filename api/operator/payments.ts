@@ -11,7 +11,7 @@ import {
   disputeEvidenceBody, paymentFilter as filterSchema, reasonBody, refundBody, releaseBody, resolveDisputeBody as resolveBody,
 } from '../../contracts/operator/payments';
 import { disputesOfPayment, recordDisputeEvidence } from '../../db/payment-disputes';
-import { reversalsOfPayment } from '../../db/payment-reversals';
+import { refundOfRequest, reversalsOfPayment } from '../../db/payment-reversals';
 import { operatorNames } from '../../db/operators';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
@@ -112,7 +112,9 @@ export function paymentRoutes({ db, temporal, config }: AppDeps): Router {
     const id = routeId(req.params.id, 'Payment');
     if (!(await isDealerPayment(db, operator.dealerId, id))) throw notFound('Payment');
     const payload = body(req, refundBody);
-    await refundPayment(db, temporal, config, id, {
+    // The same request again (a lost answer, a double click) answers with the refund it made,
+    // not with a refusal from the payment's state since.
+    if (!(await refundOfRequest(db, id, payload.request_id))) await refundPayment(db, temporal, config, id, {
       actorId: operator.id, reason: payload.reason, requestId: payload.request_id, amountCents: payload.amount_cents,
       items: payload.items?.map((item) => ({ applicationId: item.application_id, amountCents: item.amount_cents })),
     });

@@ -32,6 +32,7 @@ import * as reversalLinesPerReversal from './031_reversal_lines_per_reversal';
 import * as returnedPaymentFee from './032_returned_payment_fee';
 import * as publicApi from './033_public_api';
 import * as rateLimitWindows from './035_rate_limit_windows';
+import * as refundRequestId from './036_refund_request_id';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -71,6 +72,7 @@ const migrations: Record<string, Knex.Migration> = {
   '032_returned_payment_fee': returnedPaymentFee,
   '033_public_api': publicApi,
   '035_rate_limit_windows': rateLimitWindows,
+  '036_refund_request_id': refundRequestId,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

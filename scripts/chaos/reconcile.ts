@@ -73,8 +73,8 @@ export async function reconcile(
     const expected = aftermath ? [STATUS_AFTER[aftermath]] : EXPECTED_STATUSES[planned.scenario];
     if (!expected.includes(payment.status)) add('payment_state', payment.number, `${planned.scenario}${aftermath ? ` then ${aftermath}` : ''} payment is ${payment.status}, expected ${expected.join(' or ')}`);
     if (Number(payment.amount_cents) !== planned.amountCents) add('payment_state', payment.number, `charged ${payment.amount_cents} cents for an invoice of ${planned.amountCents}`);
-    // A whole ACH return undoes the payment without counting reversed cents; every other movement counts them.
-    const reversed = aftermath === 'late_return' ? 0 : reversedCentsAfter(aftermath, planned.amountCents);
+    // A return after clearing takes back the whole payment, like any other movement after settling.
+    const reversed = payment.status === 'returned' ? planned.amountCents : reversedCentsAfter(aftermath, planned.amountCents);
     if (Number(payment.reversed_cents) !== reversed) add('after_settlement', payment.number, `${payment.reversed_cents} cents taken back, expected ${reversed}${aftermath ? ` (${aftermath})` : ''}`);
   }
 
