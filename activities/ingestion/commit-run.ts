@@ -1,11 +1,7 @@
 import type { Knex } from 'knex';
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { rm } from 'node:fs/promises';
 import { refreshAccountStats } from '../../db/account-stats';
 import { recordAudit } from '../../db/audit';
+import { dropStaging, stagedRowCount, stagingTable } from '../../db/ingestion-staging';
 import type { DataType } from '../../domain/ingestion/columns';
 import { STAGED_COLUMNS } from '../../domain/ingestion/rows';
 import { inApplyOrder } from './validate-run';
@@ -50,21 +46,23 @@ interface FileRow {
 
 const sqlType = { text: 'text', bigint: 'bigint', date: 'date', boolean: 'boolean' } as const;
 
-/** Streams a file's staged rows (already in COPY text format) into a temporary table that disappears with the transaction. */
-async function loadStage(trx: Knex.Transaction, table: string, file: FileRow, onBytes: (bytes: number) => void): Promise<void> {
-  const columns = STAGED_COLUMNS[file.data_type];
-  await trx.raw(`create temp table ${table} (row_number integer, ${columns.map((c) => `${c.name} ${sqlType[c.sql]}`).join(', ')}) on commit drop`);
-  if (!file.staging_path || file.valid_rows === 0) return;
-  // The transaction's own connection, so the COPY belongs to the same transaction.
-  const connection = (await (trx as unknown as { client: { acquireConnection(): Promise<pg.PoolClient> } }).client.acquireConnection());
-  let bytes = 0;
-  const source = createReadStream(file.staging_path, { highWaterMark: 1 << 20 });
-  source.on('data', (chunk) => {
-    bytes += chunk.length;
-    onBytes(bytes);
-  });
-  await pipeline(source, connection.query(copyFrom(`copy ${table} from stdin`)));
-  await trx.raw(`analyze ${table}`);
+/**
+ * The file's staging table, written by validation. It must hold exactly the rows validation
+ * counted: an unlogged table comes back empty after a database crash, and a run validated by
+ * an older version has none. A file without valid rows gets an empty stand-in for the merge.
+ */
+async function requireStage(trx: Knex.Transaction, file: FileRow): Promise<string> {
+  const table = stagingTable(file.id);
+  const staged = await stagedRowCount(trx, file.id);
+  if (staged === null && file.valid_rows === 0) {
+    const columns = STAGED_COLUMNS[file.data_type];
+    await trx.raw(`create temp table ${table} (row_number integer, ${columns.map((c) => `${c.name} ${sqlType[c.sql]}`).join(', ')}) on commit drop`);
+    return table;
+  }
+  if (staged !== file.valid_rows) {
+    throw new CommitConflict(`The validated rows of ${file.filename} are no longer available (${staged ?? 0} of ${file.valid_rows}); nothing was applied. Upload the file again.`);
+  }
+  return table;
 }
 
 interface Target {
@@ -329,8 +327,8 @@ function filesSummary(files: FileRow[]): FileCommit[] {
 }
 
 /**
- * Applies every valid row of a validated upload in one transaction: staged rows go into
- * temporary tables, then set-based merges write the receivables tables in dependency order,
+ * Applies every valid row of a validated upload in one transaction: set-based merges from the
+ * staging tables validation filled write the receivables tables in dependency order,
  * and the touched accounts' statistics are refreshed in the same transaction. Either all of
  * it commits, together with the run's `succeeded` status, or none of it does — so a retry
  * after a crash finds the run either untouched or already succeeded.
@@ -348,11 +346,7 @@ export async function commitRun(db: Knex, runId: string, options: CommitOptions 
     await trx.raw('create temp table ingest_touched (account_id uuid primary key) on commit drop');
 
     const stages = new Map<string, string>();
-    for (const [index, file] of files.entries()) {
-      const stage = `ingest_stage_${index}`;
-      stages.set(file.id, stage);
-      await loadStage(trx, stage, file, (bytes) => progress({ fileId: file.id, step: 'load', bytes }));
-    }
+    for (const file of files) stages.set(file.id, await requireStage(trx, file));
     const jobStages = files.filter((f) => f.data_type === 'invoices' || f.data_type === 'adjustments').map((f) => stages.get(f.id)!);
     let jobsMerged = false;
     const committed: FileRow[] = [];
@@ -385,8 +379,7 @@ export async function commitRun(db: Knex, runId: string, options: CommitOptions 
   return result;
 }
 
-/** Staged copies are only needed until the run is decided. */
-export async function removeStagingFiles(db: Knex, runId: string): Promise<void> {
-  const files = await db('ingestion_files').where({ run_id: runId }).whereNotNull('staging_path').select('id', 'staging_path');
-  for (const file of files) await rm(file.staging_path, { force: true });
+/** Staged rows are only needed until the run is decided. */
+export async function removeStagedRows(db: Knex, runId: string): Promise<void> {
+  await dropStaging(db, await db('ingestion_files').where({ run_id: runId }).pluck('id'));
 }
