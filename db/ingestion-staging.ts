@@ -20,6 +20,11 @@ export function stagingTable(fileId: string): string {
 
 const sqlType = { text: 'text', bigint: 'bigint', date: 'date', boolean: 'boolean' } as const;
 
+/** The row's number in its file, the id it gets if the commit inserts it, then its values. */
+export function stagingColumnsSql(dataType: DataType): string {
+  return ['row_number integer not null', 'id uuid not null', ...STAGED_COLUMNS[dataType].map((c) => `${c.name} ${sqlType[c.sql]}`)].join(', ');
+}
+
 /** Lines are gathered into chunks this large before they go to the COPY stream: one write per chunk. */
 const CHUNK_CHARS = 64 * 1024;
 
@@ -47,10 +52,9 @@ export interface StagingWriter {
 
 export async function openStaging(db: Knex, fileId: string, dataType: DataType): Promise<StagingWriter> {
   const table = stagingTable(fileId);
-  const columns = STAGED_COLUMNS[dataType];
   // A validation that runs again (a retried activity) starts from an empty table.
   await db.raw(`drop table if exists ${table}`);
-  await db.raw(`create unlogged table ${table} (row_number integer not null, ${columns.map((c) => `${c.name} ${sqlType[c.sql]}`).join(', ')})`);
+  await db.raw(`create unlogged table ${table} (${stagingColumnsSql(dataType)})`);
   const client = knexClient(db);
   const connection = await client.acquireConnection();
   const copy = connection.query(copyFrom(`copy ${table} from stdin`, { highWaterMark: 1 << 20 }));

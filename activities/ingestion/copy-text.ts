@@ -18,9 +18,9 @@ export function copyLine(values: ReadonlyArray<StagedValue | undefined>): string
   return values.map(copyField).join('\t');
 }
 
-/** One staged row: its row number, then the named values in order (no intermediate arrays: this runs once per row). */
-export function stagedLine(row: number, columns: readonly string[], values: Readonly<Record<string, StagedValue>>): string {
-  let line = String(row);
+/** One staged row: its row number and id, then the named values in order (no intermediate arrays: this runs once per row). */
+export function stagedLine(row: number, id: string, columns: readonly string[], values: Readonly<Record<string, StagedValue>>): string {
+  let line = `${row}\t${id}`;
   for (let i = 0; i < columns.length; i++) line += `\t${copyField(values[columns[i]!])}`;
   return line;
 }

@@ -8,6 +8,7 @@ import { type ColumnError, isBlankRecord, readRow, type RowRead, rowValues, STAG
 import { stagedLine } from './copy-text';
 import { csvRecordBatches } from './csv-records';
 import { KeyIndex } from './key-index';
+import { TimeOrderedIds } from './time-ordered-ids';
 import { References } from './references';
 
 /** Rows read before references are resolved and results written: bounds memory and round trips. */
@@ -136,6 +137,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     const seen = seenKeys.get(file.data_type) ?? new KeyIndex();
     seenKeys.set(file.data_type, seen);
     const seenBefore = seen.size;
+    const ids = new TimeOrderedIds();
     const stagedColumns = STAGED_COLUMNS[file.data_type].map((column) => column.name);
     const decoder = new UploadDecoder();
 
@@ -202,7 +204,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
         if (needDocuments && dataType === 'invoices') references.add('invoice', key, account);
         if (needDocuments && dataType === 'adjustments') references.add('adjustment', key, account);
         if (typeof values.job_id === 'string' && (dataType === 'invoices' || dataType === 'adjustments')) references.add('job', values.job_id, account);
-        const backlog = staging!.write(stagedLine(pending.row, stagedColumns, values));
+        const backlog = staging!.write(stagedLine(pending.row, ids.next(pending.row), stagedColumns, values));
         if (backlog) await backlog;
       }
       batch = [];
