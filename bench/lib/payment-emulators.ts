@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { startMoovEmulator, type MoovEmulatorTiming } from '../../emulators/moov';
 import { startPlaidEmulator } from '../../emulators/plaid';
 import { startSpruceEmulator } from '../../emulators/spruce';
 import { root, tmpDir, waitFor } from './infra';
-import { ownChildProcess } from './owned-processes';
+import { spawnOwned, stopOwned } from './owned-processes';
 import { freePort, processCpuMs } from './services';
 
 /**
@@ -55,19 +54,16 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
   };
   const log = path.join(tmpDir, `bench-${options.label}-emulators-${process.pid}.log`);
   const fd = openSync(log, 'w');
-  const child = ownChildProcess(spawn(process.execPath, ['--import', 'tsx', __filename], {
+  const child = spawnOwned(process.execPath, ['--import', 'tsx', __filename], {
     cwd: root,
     env: { ...process.env, BENCH_EMULATORS: JSON.stringify(settings) },
     stdio: ['ignore', fd, fd],
-  }));
+  });
   closeSync(fd);
   const moovUrl = `http://127.0.0.1:${moovPort}`;
   const plaidUrl = `http://127.0.0.1:${plaidPort}`;
   const spruceUrl = sprucePort ? `http://127.0.0.1:${sprucePort}` : undefined;
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
-  };
+  const stop = () => stopOwned(child);
   try {
     await waitFor('the payment emulators', async () => {
       if (child.exitCode !== null) throw new Error(`the emulators exited with code ${child.exitCode}; see ${log}`);
