@@ -141,20 +141,40 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     const stagedColumns = STAGED_COLUMNS[file.data_type].map((column) => column.name);
     const decoder = new UploadDecoder();
 
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const dataType = file.data_type;
+    /** Looks up in the database the references of a batch not known yet; started before the previous batch is checked, so its round trips overlap that work. */
+    const lookUp = (rows: PendingRow[]): Promise<unknown> => {
       const wanted = { account: new Set<string>(), job: new Set<string>(), statement: new Set<string>(), invoice: new Set<string>(), adjustment: new Set<string>() };
-      for (const pending of batch) {
+      for (const pending of rows) {
         for (const ref of pending.refs) {
           if (ref.kind === 'document') wanted[pending.read.values.document_type === 'invoice' ? 'invoice' : 'adjustment'].add(ref.key);
           else wanted[ref.kind].add(ref.key);
         }
       }
-      await Promise.all((Object.keys(wanted) as Array<keyof typeof wanted>).map((kind) => references.prefetch(kind, wanted[kind])));
+      const lookups = Promise.all((Object.keys(wanted) as Array<keyof typeof wanted>).map((kind) => references.prefetch(kind, wanted[kind])));
+      // Awaited when the batch is checked; until then a failure must not count as unhandled.
+      lookups.catch(() => undefined);
+      return lookups;
+    };
+    let looked: { rows: PendingRow[]; lookups: Promise<unknown> } | undefined;
 
+    /** Sends `batch` to its look-ups and checks the one before it, whose answers are (nearly) in. */
+    const flush = async (last = false) => {
+      const previous = looked;
+      looked = batch.length > 0 ? { rows: batch, lookups: lookUp(batch) } : undefined;
+      batch = [];
+      if (previous) await check(previous.rows, previous.lookups);
+      if (last && looked) {
+        const final = looked;
+        looked = undefined;
+        await check(final.rows, final.lookups);
+      }
+    };
+
+    const check = async (rows: PendingRow[], lookups: Promise<unknown>) => {
+      await lookups;
+      const dataType = file.data_type;
       const errorRows: Array<{ file_id: string; row_number: number; row_values: string; errors: string }> = [];
-      for (const pending of batch) {
+      for (const pending of rows) {
         const { values } = pending.read;
         const errors: ColumnError[] = pending.read.errors;
         let statementOwner: string | undefined;
@@ -207,7 +227,6 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
         const backlog = staging!.write(stagedLine(pending.row, ids.next(pending.row), stagedColumns, values));
         if (backlog) await backlog;
       }
-      batch = [];
       for (let i = 0; i < errorRows.length; i += 500) await db('ingestion_row_errors').insert(errorRows.slice(i, i + 500));
       options.onProgress?.({ fileId: file.id, rows: total });
       if (Date.now() - lastCheck > PROGRESS_EVERY_MS) {
@@ -236,7 +255,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
         if (batch.length >= BATCH_ROWS) await flush();
       }
       if (!header) throw new FileRefused({ code: 'empty', message: 'The file is empty: it has no header row and no data.' });
-      await flush();
+      await flush(true);
       await staging.finish();
       references.fileDone();
       // Read to the end, the encoding is settled: an ASCII head may have turned out Windows-1252.
