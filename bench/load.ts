@@ -10,7 +10,7 @@ import { createBenchDatabase, parseArgs, root, type BenchEnv, type Stoppable } f
 import { startPaymentEmulatorsProcess } from './lib/payment-emulators';
 import { linkBankAsPortal } from './lib/portal-bank-link';
 import { BENCH_PASSWORD, createBenchDealer, seedAccounts, seedInvoices } from './lib/receivables-seed';
-import { freePort, signIn, startProduct } from './lib/services';
+import { BENCH_SECRETS, freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
 import { distribution, loadAverage, perSecond } from './lib/stats';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
@@ -79,7 +79,7 @@ export async function measureLoad(env: BenchEnv, options: LoadOptions): Promise<
     stops.push(database);
     const { db } = database;
     const apiPort = await freePort();
-    const emulators = await startPaymentEmulatorsProcess({ webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/moov`, webhookSecret: WEBHOOK_SECRET, label: 'load' });
+    const emulators = await startPaymentEmulatorsProcess({ webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/moov`, webhookSecret: WEBHOOK_SECRET, label: 'load', moovSecretKey: BENCH_SECRETS.MOOV_SECRET_KEY, plaidSecret: BENCH_SECRETS.PLAID_SECRET });
     stops.push(emulators);
     const product = await startProduct({
       label: 'load', databaseUrl: database.url, temporalAddress: env.temporalAddress, workflowBundlePath: env.workflowBundlePath, apiPort,
@@ -96,7 +96,7 @@ export async function measureLoad(env: BenchEnv, options: LoadOptions): Promise<
     const seedStarted = Date.now();
     const slug = `load-${process.pid}-${Date.now().toString(36)}`;
     const dealerId = await createBenchDealer(db, slug, { integration_mode: 'file', fee_payer: 'dealer' });
-    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: 'moov-dev-secret', MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealerId);
+    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: BENCH_SECRETS.MOOV_SECRET_KEY, MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealerId);
     await seedAccounts(db, dealerId, options.accounts);
     await seedInvoices(db, dealerId, 10);
     const invoicesPerUser = Math.max(30, Math.ceil(options.seconds / 3));

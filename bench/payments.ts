@@ -8,7 +8,7 @@ import { figure } from './lib/figures';
 import { createBenchDatabase, parseArgs, waitFor, type BenchEnv, type Stoppable } from './lib/infra';
 import { startPaymentEmulatorsProcess } from './lib/payment-emulators';
 import { invoicesPerCustomer, openLoopSubmissions, shareOf } from './lib/payment-phases';
-import { freePort, signIn, startProduct } from './lib/services';
+import { BENCH_SECRETS, freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
 import { distribution, perSecond } from './lib/stats';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
@@ -90,7 +90,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     stops.push(database);
     const { db } = database;
     const apiPort = await freePort();
-    const emulators = await startPaymentEmulatorsProcess({ webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/moov`, webhookSecret: WEBHOOK_SECRET, label: 'payments' });
+    const emulators = await startPaymentEmulatorsProcess({ webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/moov`, webhookSecret: WEBHOOK_SECRET, label: 'payments', moovSecretKey: BENCH_SECRETS.MOOV_SECRET_KEY, plaidSecret: BENCH_SECRETS.PLAID_SECRET });
     stops.push(emulators);
     const product = await startProduct({
       label: 'payments', databaseUrl: database.url, temporalAddress: env.temporalAddress, workflowBundlePath: env.workflowBundlePath, apiPort,
@@ -102,7 +102,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
 
     // A file-based dealer absorbing its fees (the charge equals the invoice), its Moov account, and the paying customers.
     const [dealer] = await db('dealers').insert({ name: 'Bench Payments Lumber', slug: `bench-payments-${process.pid}`, integration_mode: 'file', fee_payer: 'dealer', time_zone: 'America/Chicago' }).returning('id');
-    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: 'moov-dev-secret', MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealer.id);
+    await dealerProcessorAccount(db, createMoovClient({ MOOV_URL: emulators.moovUrl, MOOV_PUBLIC_KEY: 'moov-dev-public', MOOV_SECRET_KEY: BENCH_SECRETS.MOOV_SECRET_KEY, MOOV_FACILITATOR_ACCOUNT_ID: 'acct_drypowder_facilitator' }), dealer.id);
     const password = 'Bench-password-2026!';
     const passwordHash = await hashPassword(password);
     const warmUp = options.warmUp ?? 5;

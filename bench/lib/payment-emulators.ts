@@ -32,6 +32,9 @@ export interface PaymentEmulatorsOptions {
   achBusinessDayMs?: number;
   webhookRetryDelaysMs?: number[];
   spruce?: boolean;
+  /** The API secrets the emulators accept (their development defaults otherwise); a product process in production mode refuses the defaults. */
+  moovSecretKey?: string;
+  plaidSecret?: string;
 }
 
 interface ChildSettings {
@@ -43,6 +46,8 @@ interface ChildSettings {
   moovTiming?: Partial<MoovEmulatorTiming>;
   achBusinessDayMs?: number;
   webhookRetryDelaysMs?: number[];
+  moovSecretKey?: string;
+  plaidSecret?: string;
 }
 
 export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOptions): Promise<PaymentEmulatorsProcess> {
@@ -51,6 +56,7 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
   const settings: ChildSettings = {
     moovPort, plaidPort, sprucePort, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret,
     moovTiming: options.moovTiming, achBusinessDayMs: options.achBusinessDayMs, webhookRetryDelaysMs: options.webhookRetryDelaysMs,
+    moovSecretKey: options.moovSecretKey, plaidSecret: options.plaidSecret,
   };
   const log = path.join(tmpDir, `bench-${options.label}-emulators-${process.pid}.log`);
   const fd = openSync(log, 'w');
@@ -82,9 +88,10 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
 if (require.main === module) {
   (async () => {
     const settings = JSON.parse(process.env.BENCH_EMULATORS ?? '{}') as ChildSettings;
-    const plaid = await startPlaidEmulator({ port: settings.plaidPort });
+    const plaid = await startPlaidEmulator({ port: settings.plaidPort, ...(settings.plaidSecret ? { secret: settings.plaidSecret } : {}) });
     const moov = await startMoovEmulator({
       port: settings.moovPort,
+      ...(settings.moovSecretKey ? { secretKey: settings.moovSecretKey } : {}),
       timing: { cardAuthorizeMs: 0, cardSettleMs: 0, ...settings.moovTiming },
       achBusinessDayMs: settings.achBusinessDayMs ?? 0,
       webhookUrl: settings.webhookUrl,

@@ -23,6 +23,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Secrets for product processes, which run with NODE_ENV=production and so refuse the
+ * development defaults. The payment emulators are started with the same Moov and Plaid secrets.
+ */
+export const BENCH_SECRETS = {
+  SPRUCE_WEBHOOK_SECRET: 'bench-spruce-webhook-secret-0123456789',
+  MOOV_SECRET_KEY: 'bench-moov-secret-key',
+  PLAID_SECRET: 'bench-plaid-secret',
+  DATA_ENCRYPTION_KEY: '62656e63682d6f6e6c792d646174612d6b65792d303132333435363738396162',
+} as const;
+
 export interface ProductOptions {
   label: string;
   databaseUrl: string;
@@ -63,6 +74,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     API_PORT: String(apiPort),
     PUBLIC_URL: apiUrl,
     ...(options.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: options.workflowBundlePath } : {}),
+    ...BENCH_SECRETS,
     ...options.env,
   };
   mkdirSync(tmpDir, { recursive: true });
