@@ -105,6 +105,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
   }
 
   const references = new References(db, run.dealer_id);
+  if (files.some((file) => file.status !== 'refused' && file.data_type !== 'accounts')) await references.preload(['account', 'job']);
   // Key → position (file index × 2^32 + row), in flat arrays so a million keys stay small.
   const seenKeys = new Map<DataType, KeyIndex>();
   const FILE_STRIDE = 2 ** 32;
