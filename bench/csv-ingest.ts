@@ -16,7 +16,7 @@ import { megabytes, parkMiller, perSecond, RssSampler } from './lib/stats';
 
 /**
  * CSV ingestion at scale: generates a deterministic invoice file, ingests it end to end
- * (validate: stream, check, stage; commit: load, merge, statistics — the same functions the
+ * (validate: stream, check, stage by COPY; commit: merge, statistics — the same functions the
  * ingest-<runId> workflow's activities call) and, in the same run, loads the same file with a
  * raw `COPY` (psql's \copy when psql is installed) and parses it with bare csv-parse, for
  * comparison. Prints rows/s and peak RSS, and the time to validate and commit a 5 MB file (the
@@ -247,7 +247,7 @@ export async function measureCsvIngest(env: BenchEnv, options: CsvIngestOptions)
           baseline: { label: 'raw csv-parse', value: rowsPerS(parsed.ms), unit: 'rows/s' },
         }),
         figure({
-          benchmark: 'csv-ingest', key: 'commit_rows_per_s', label: 'CSV ingestion: commit (load, merge, statistics)', scale, value: rowsPerS(first.commit_ms), unit: 'rows/s',
+          benchmark: 'csv-ingest', key: 'commit_rows_per_s', label: 'CSV ingestion: commit (merge, statistics)', scale, value: rowsPerS(first.commit_ms), unit: 'rows/s',
           baseline: { label: 'raw COPY, table indexed like invoices', value: rowsPerS(shapedMs), unit: 'rows/s' },
         }),
         figure({
