@@ -129,3 +129,21 @@ export async function stagedRowCount(db: Knex, fileId: string): Promise<number |
 export async function dropStaging(db: Knex, fileIds: readonly string[]): Promise<void> {
   for (const fileId of fileIds) await db.raw(`drop table if exists ${stagingTable(fileId)}`);
 }
+
+/**
+ * Drops staging tables whose run is decided or gone: a workflow terminated from outside never
+ * reaches its closing step. Run at the start of every validation, so leftovers never outlive
+ * the next upload; a run still validating, validated or committing keeps its tables.
+ */
+export async function dropOrphanedStaging(db: Knex): Promise<string[]> {
+  const { rows } = await db.raw(
+    `select c.relname as name from pg_class c
+     where c.relkind = 'r' and c.relnamespace = current_schema()::regnamespace and c.relname like 'ingest\\_stage\\_%'
+       and not exists (
+         select 1 from ingestion_files f join ingestion_runs r on r.id = f.run_id
+         where replace(f.id::text, '-', '') = substr(c.relname, 14) and r.status in ('validating', 'validated', 'processing'))`,
+  );
+  const names = (rows as Array<{ name: string }>).map((row) => row.name).filter((name) => /^ingest_stage_[0-9a-f]{32}$/.test(name));
+  for (const name of names) await db.raw(`drop table if exists ${name}`);
+  return names;
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { commitRun } from '../activities/ingestion/commit-run';
 import { validateRun } from '../activities/ingestion/validate-run';
-import { stagedRowCount } from '../db/ingestion-staging';
+import { openStaging, stagedRowCount } from '../db/ingestion-staging';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/auth/passwords';
 import type { Db } from '../db/connection';
@@ -392,6 +392,22 @@ describe('CSV ingestion', () => {
     expect(await stagedRowCount(db, committedRun.files[0].id)).toBe(4);
     expect((await commit(operator, committedRun.id)).result.phase).toBe('succeeded');
     expect(await stagedRowCount(db, committedRun.files[0].id)).toBeNull();
+  });
+
+  it('drops staging tables left by a run that ended without closing (a terminated workflow) at the next validation', async () => {
+    const { dealerId, operator } = await newDealer();
+    const orphanRun = randomUUID();
+    await db('ingestion_runs').insert({ id: orphanRun, dealer_id: dealerId, status: 'failed' });
+    const [orphanFile] = await db('ingestion_files').insert({
+      run_id: orphanRun, dealer_id: dealerId, data_type: 'accounts', filename: 'old.csv', content_sha256: 'x', size_bytes: 1, storage_path: '/nonexistent',
+    }).returning('id');
+    const staging = await openStaging(db, orphanFile.id, 'accounts');
+    await staging.finish();
+    expect(await stagedRowCount(db, orphanFile.id)).toBe(0);
+    const run = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    expect(await stagedRowCount(db, orphanFile.id)).toBeNull();
+    // The run being decided keeps its rows.
+    expect(await stagedRowCount(db, run.files[0].id)).toBe(4);
   });
 
   it('re-validates a run from a clean state after a failed attempt and commits each row once', async () => {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { openStaging, type StagingWriter } from '../../db/ingestion-staging';
+import { dropOrphanedStaging, openStaging, type StagingWriter } from '../../db/ingestion-staging';
 import { DATA_TYPES, type DataType, FORMATS, isDataType } from '../../domain/ingestion/columns';
 import { encodingNote, UploadDecoder } from '../../domain/ingestion/encoding';
 import { type ResolvedHeader, resolveHeader } from '../../domain/ingestion/header';
@@ -104,6 +104,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     return { runId, status, files: files.map(summaryOf) };
   }
 
+  await dropOrphanedStaging(db);
   const references = new References(db, run.dealer_id);
   if (files.some((file) => file.status !== 'refused' && file.data_type !== 'accounts')) await references.preload(['account', 'job']);
   // Key → position (file index × 2^32 + row), in flat arrays so a million keys stay small.
