@@ -14,10 +14,6 @@ export function copyField(value: StagedValue | undefined): string {
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-export function copyLine(values: ReadonlyArray<StagedValue | undefined>): string {
-  return values.map(copyField).join('\t');
-}
-
 /** One staged row: its row number and id, then the named values in order (no intermediate arrays: this runs once per row). */
 export function stagedLine(row: number, id: string, columns: readonly string[], values: Readonly<Record<string, StagedValue>>): string {
   let line = `${row}\t${id}`;
