@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
-import { commitRun, CommitConflict, removeStagingFiles, type RunCommit } from './ingestion/commit-run';
+import { commitRun, CommitConflict, removeStagedRows, type RunCommit } from './ingestion/commit-run';
 import { validateRun, type RunValidation } from './ingestion/validate-run';
 
 const HEARTBEAT_EVERY_MS = 5000;
@@ -61,7 +61,7 @@ export function createIngestActivities({ db, logger }: ActivityDeps) {
           await db('ingestion_files').where({ run_id: runId, status: 'validated' }).update({ status: 'failed' });
         }
       }
-      await removeStagingFiles(db, runId);
+      await removeStagedRows(db, runId);
     },
   };
 }

@@ -8,6 +8,7 @@ import { figure } from './lib/figures';
 import { createBenchDatabase, parseArgs, waitFor, type BenchEnv, type Stoppable } from './lib/infra';
 import { startPaymentEmulatorsProcess } from './lib/payment-emulators';
 import { RUN_SECRETS } from './lib/run-secrets';
+import { invoicesPerCustomer, openLoopSubmissions, shareOf } from './lib/payment-phases';
 import { freePort, signIn, startProduct } from './lib/services';
 import { runStandalone, type BenchResult } from './lib/standalone';
 import { distribution, perSecond } from './lib/stats';
@@ -63,10 +64,6 @@ interface Submission {
   error?: string;
 }
 
-/** Customer `index`'s part of `total` split over `customers`: the same as taking every customers-th item from `index` on. */
-function shareOf(total: number, customers: number, index: number): number {
-  return Math.floor(total / customers) + (index < total % customers ? 1 : 0);
-}
 
 /** What a payment's lifecycle costs the Temporal server: history events by kind, averaged over a few settled payments. */
 async function lifecycleHistory(temporal: Client, paymentIds: string[]) {
@@ -110,10 +107,11 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     const password = 'Bench-password-2026!';
     const passwordHash = await hashPassword(password);
     const warmUp = options.warmUp ?? 5;
-    // Every phase hands each customer a fixed share, so the invoices made here cover exactly what is submitted.
-    const scheduled = Math.round(options.rate * options.rateSeconds);
+    // Every phase hands each customer a fixed share; the invoices made here cover all of them with a margin.
+    const phases = { concurrency: options.concurrency, payments: options.payments, rate: options.rate, rateSeconds: options.rateSeconds, warmUp };
+    const scheduled = openLoopSubmissions(phases);
     const closedLoopShare = (c: number) => shareOf(options.payments, options.concurrency, c);
-    const perCustomer = Math.ceil(options.payments / options.concurrency) + Math.ceil(scheduled / options.concurrency) + warmUp;
+    const perCustomer = invoicesPerCustomer(phases);
     const setupStarted = Date.now();
     const customers = await Promise.all(Array.from({ length: options.concurrency }, async (_, c): Promise<Customer> => {
       const [account] = await db('customer_accounts').insert({ dealer_id: dealer.id, erp_account_id: `PAY-${String(c + 1).padStart(4, '0')}`, name: `Paying Builder ${c + 1}` }).returning('id');

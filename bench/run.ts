@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderTable, type Figure } from './lib/figures';
 import { parseArgs, root, startPostgres, startTemporal, tmpDir, workflowBundle, type BenchEnv, type Stoppable } from './lib/infra';
+import { onInterrupt, spawnOwned, stopOwned } from './lib/owned-processes';
 import { loadAverage, machine } from './lib/stats';
 import { SUITE } from './suite';
 
@@ -36,19 +37,20 @@ function runOne(name: string, shared: Omit<BenchEnv, 'log'>, timeoutMs: number):
   const resultFile = path.join(tmpDir, `bench-result-${name}-${process.pid}.json`);
   rmSync(resultFile, { force: true });
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lib/run-one.ts'), name, resultFile], {
+    const child = spawnOwned(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lib/run-one.ts'), name, resultFile], {
       cwd: root,
       env: { ...process.env, BENCH_SUITE_ENV: JSON.stringify(shared) },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       process.stderr.write(chunk);
     });
     const timer = setTimeout(() => {
       stderr += `\n${name} did not finish within ${timeoutMs / 1000} s`;
-      child.kill('SIGTERM');
+      // SIGTERM first: the benchmark then stops the processes it started itself.
+      void stopOwned(child, 30_000);
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -81,6 +83,9 @@ async function main(): Promise<void> {
   if (loadAtStart[0] > host.cores * 1.5) say(`the machine is busy (load ${loadAtStart[0]} on ${host.cores} cores): figures will be lower than the machine can do; ratios to the same-run baselines hold better`);
 
   const stops: Stoppable[] = [];
+  onInterrupt(async () => {
+    for (const stop of [...stops].reverse()) await stop.stop().catch(() => undefined);
+  });
   const outcomes: Outcome[] = [];
   try {
     const postgres = await startPostgres(say);

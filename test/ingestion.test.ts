@@ -6,6 +6,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { commitRun } from '../activities/ingestion/commit-run';
 import { validateRun } from '../activities/ingestion/validate-run';
+import { openStaging, stagedRowCount } from '../db/ingestion-staging';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/auth/passwords';
 import type { Db } from '../db/connection';
@@ -375,6 +376,61 @@ describe('CSV ingestion', () => {
     expect((await outcome(run.id)).phase).toBe('cancelled');
     const refused = await operator.post(`/api/operator/ingestion-runs/${run.id}/commit`).expect(409);
     expect(refused.body.error).toMatchObject({ code: 'not_committable', message: expect.stringContaining('cancelled') });
+    expect(await db('customer_accounts').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('keeps validated rows staged only until the run is decided: cancelled, committed or failed leaves no staging table', async () => {
+    const { operator } = await newDealer();
+    const cancelledRun = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    const fileId = cancelledRun.files[0].id as string;
+    expect(await stagedRowCount(db, fileId)).toBe(4);
+    await operator.post(`/api/operator/ingestion-runs/${cancelledRun.id}/cancel`).expect(200);
+    expect((await outcome(cancelledRun.id)).phase).toBe('cancelled');
+    expect(await stagedRowCount(db, fileId)).toBeNull();
+
+    const committedRun = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    expect(await stagedRowCount(db, committedRun.files[0].id)).toBe(4);
+    expect((await commit(operator, committedRun.id)).result.phase).toBe('succeeded');
+    expect(await stagedRowCount(db, committedRun.files[0].id)).toBeNull();
+  });
+
+  it('drops staging tables left by a run that ended without closing (a terminated workflow) at the next validation', async () => {
+    const { dealerId, operator } = await newDealer();
+    const orphanRun = randomUUID();
+    await db('ingestion_runs').insert({ id: orphanRun, dealer_id: dealerId, status: 'failed' });
+    const [orphanFile] = await db('ingestion_files').insert({
+      run_id: orphanRun, dealer_id: dealerId, data_type: 'accounts', filename: 'old.csv', content_sha256: 'x', size_bytes: 1, storage_path: '/nonexistent',
+    }).returning('id');
+    const staging = await openStaging(db, orphanFile.id, 'accounts');
+    await staging.finish();
+    expect(await stagedRowCount(db, orphanFile.id)).toBe(0);
+    const run = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    expect(await stagedRowCount(db, orphanFile.id)).toBeNull();
+    // The run being decided keeps its rows.
+    expect(await stagedRowCount(db, run.files[0].id)).toBe(4);
+  });
+
+  it('re-validates a run from a clean state after a failed attempt and commits each row once', async () => {
+    const { dealerId, operator } = await newDealer();
+    const run = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    const fileId = run.files[0].id as string;
+    // As if the first attempt died after staging its rows: the retry must not stage them twice.
+    await db('ingestion_runs').where({ id: run.id }).update({ status: 'validating' });
+    const retried = await validateRun(db, run.id);
+    expect(retried.files[0]).toMatchObject({ status: 'validated', validRows: 4 });
+    expect(await stagedRowCount(db, fileId)).toBe(4);
+    const { run: committed } = await commit(operator, run.id);
+    expect(committed.files[0]).toMatchObject({ status: 'applied', inserted: 4, updated: 0, unchanged: 0 });
+    expect(await db('customer_accounts').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual([{ n: 4 }]);
+  });
+
+  it('refuses to commit when the staged rows are gone (a database crash empties unlogged tables) and applies nothing', async () => {
+    const { dealerId, operator } = await newDealer();
+    const run = await uploadAndValidate(operator, [{ field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') }]);
+    await db.raw(`truncate ingest_stage_${String(run.files[0].id).replace(/-/g, '')}`);
+    const { result, run: failed } = await commit(operator, run.id);
+    expect(result.phase).toBe('failed');
+    expect(failed.error).toMatch(/Nothing was applied.*no longer available \(0 of 4\).*Upload the file again/);
     expect(await db('customer_accounts').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 

@@ -1,18 +1,18 @@
 import type { Knex } from 'knex';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { once } from 'node:events';
+import { dropOrphanedStaging, openStaging, type StagingWriter } from '../../db/ingestion-staging';
 import { DATA_TYPES, type DataType, FORMATS, isDataType } from '../../domain/ingestion/columns';
 import { encodingNote, UploadDecoder } from '../../domain/ingestion/encoding';
 import { type ResolvedHeader, resolveHeader } from '../../domain/ingestion/header';
 import { FileRefused } from '../../domain/ingestion/refusal';
 import { type ColumnError, isBlankRecord, readRow, type RowRead, rowValues, STAGED_COLUMNS } from '../../domain/ingestion/rows';
-import { copyLine } from './copy-text';
-import { csvRecords } from './csv-records';
+import { stagedLine } from './copy-text';
+import { csvRecordBatches } from './csv-records';
+import { KeyIndex } from './key-index';
+import { TimeOrderedIds } from './time-ordered-ids';
 import { References } from './references';
 
 /** Rows read before references are resolved and results written: bounds memory and round trips. */
-const BATCH_ROWS = 2000;
+const BATCH_ROWS = 250;
 /** Row errors kept per file; the counts stay exact beyond it. */
 export const MAX_STORED_ERRORS_PER_FILE = 50_000;
 const PROGRESS_EVERY_MS = 2000;
@@ -60,10 +60,6 @@ export function inApplyOrder<T extends { data_type: string; filename: string }>(
   return [...files].sort((a, b) => rank(a.data_type) - rank(b.data_type) || a.filename.localeCompare(b.filename));
 }
 
-export function stagingPathFor(storagePath: string): string {
-  return `${storagePath}.staged.copy`;
-}
-
 function summaryOf(file: IngestionFileRow): FileValidation {
   return {
     fileId: file.id, filename: file.filename, dataType: file.data_type, status: file.status === 'refused' ? 'refused' : 'validated',
@@ -94,8 +90,9 @@ interface PendingRow {
 
 /**
  * Validates every file of an upload: reads each as a stream, checks each row and its
- * references, stores row errors and writes the valid rows, already converted, to a staging
- * file beside the upload for the commit step. Nothing touches the receivables tables.
+ * references, stores row errors and streams the valid rows, already converted, into the file's
+ * staging table by COPY while the rest of the file is still being read (db/ingestion-staging.ts),
+ * so the commit step is only the merge. Nothing touches the receivables tables.
  * Safe to run again from the start: each run overwrites the previous results.
  */
 export async function validateRun(db: Knex, runId: string, options: ValidateOptions = {}): Promise<RunValidation> {
@@ -107,9 +104,11 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     return { runId, status, files: files.map(summaryOf) };
   }
 
+  await dropOrphanedStaging(db);
   const references = new References(db, run.dealer_id);
-  // Key → position (file index × 2^32 + row): a number, not an object, so a million keys stay small.
-  const seenKeys = new Map<DataType, Map<string, number>>();
+  if (files.some((file) => file.status !== 'refused' && file.data_type !== 'accounts')) await references.preload(['account', 'job']);
+  // Key → position (file index × 2^32 + row), in flat arrays so a million keys stay small.
+  const seenKeys = new Map<DataType, KeyIndex>();
   const FILE_STRIDE = 2 ** 32;
   const needDocuments = files.some((file) => file.data_type === 'statement_items' && file.status !== 'refused');
   const results: FileValidation[] = [];
@@ -129,8 +128,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       continue;
     }
     await db('ingestion_row_errors').where({ file_id: file.id }).delete();
-    const stagingPath = stagingPathFor(file.storage_path);
-    const out = createWriteStream(stagingPath);
+    let staging: StagingWriter | undefined;
     let header: ResolvedHeader | undefined;
     let row = 0;
     let total = 0;
@@ -138,25 +136,47 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     let invalid = 0;
     let storedErrors = 0;
     let batch: PendingRow[] = [];
-    const seen = seenKeys.get(file.data_type) ?? new Map<string, number>();
+    const seen = seenKeys.get(file.data_type) ?? new KeyIndex();
     seenKeys.set(file.data_type, seen);
+    const seenBefore = seen.size;
+    const ids = new TimeOrderedIds();
+    const stagedColumns = STAGED_COLUMNS[file.data_type].map((column) => column.name);
     const decoder = new UploadDecoder();
 
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const dataType = file.data_type;
+    /** Looks up in the database the references of a batch not known yet; started before the previous batch is checked, so its round trips overlap that work. */
+    const lookUp = (rows: PendingRow[]): Promise<unknown> => {
       const wanted = { account: new Set<string>(), job: new Set<string>(), statement: new Set<string>(), invoice: new Set<string>(), adjustment: new Set<string>() };
-      for (const pending of batch) {
+      for (const pending of rows) {
         for (const ref of pending.refs) {
           if (ref.kind === 'document') wanted[pending.read.values.document_type === 'invoice' ? 'invoice' : 'adjustment'].add(ref.key);
           else wanted[ref.kind].add(ref.key);
         }
       }
-      for (const kind of Object.keys(wanted) as Array<keyof typeof wanted>) await references.prefetch(kind, wanted[kind]);
+      const lookups = Promise.all((Object.keys(wanted) as Array<keyof typeof wanted>).map((kind) => references.prefetch(kind, wanted[kind])));
+      // Awaited when the batch is checked; until then a failure must not count as unhandled.
+      lookups.catch(() => undefined);
+      return lookups;
+    };
+    let looked: { rows: PendingRow[]; lookups: Promise<unknown> } | undefined;
 
-      const staged: string[] = [];
+    /** Sends `batch` to its look-ups and checks the one before it, whose answers are (nearly) in. */
+    const flush = async (last = false) => {
+      const previous = looked;
+      looked = batch.length > 0 ? { rows: batch, lookups: lookUp(batch) } : undefined;
+      batch = [];
+      if (previous) await check(previous.rows, previous.lookups);
+      if (last && looked) {
+        const final = looked;
+        looked = undefined;
+        await check(final.rows, final.lookups);
+      }
+    };
+
+    const check = async (rows: PendingRow[], lookups: Promise<unknown>) => {
+      await lookups;
+      const dataType = file.data_type;
       const errorRows: Array<{ file_id: string; row_number: number; row_values: string; errors: string }> = [];
-      for (const pending of batch) {
+      for (const pending of rows) {
         const { values } = pending.read;
         const errors: ColumnError[] = pending.read.errors;
         let statementOwner: string | undefined;
@@ -182,8 +202,9 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
         }
         const key = pending.read.key;
         if (errors.length === 0) {
-          const first = seen.get(key);
-          if (first !== undefined) {
+          const position = fileIndex * FILE_STRIDE + pending.row;
+          const first = seen.setIfAbsent(key, position);
+          if (first !== position) {
             const firstFile = Math.floor(first / FILE_STRIDE);
             const firstRow = first % FILE_STRIDE;
             const where = firstFile === fileIndex ? `row ${firstRow}` : `row ${firstRow} of ${files[firstFile]!.filename}`;
@@ -199,17 +220,15 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
           continue;
         }
         valid++;
-        seen.set(key, fileIndex * FILE_STRIDE + pending.row);
         const account = typeof values.account_id === 'string' ? values.account_id : '';
         if (dataType === 'accounts') references.add('account', key, key);
         if (dataType === 'statements') references.add('statement', key, account);
         if (needDocuments && dataType === 'invoices') references.add('invoice', key, account);
         if (needDocuments && dataType === 'adjustments') references.add('adjustment', key, account);
         if (typeof values.job_id === 'string' && (dataType === 'invoices' || dataType === 'adjustments')) references.add('job', values.job_id, account);
-        staged.push(copyLine([pending.row, ...STAGED_COLUMNS[dataType].map((column) => values[column.name])]));
+        const backlog = staging!.write(stagedLine(pending.row, ids.next(pending.row), stagedColumns, values));
+        if (backlog) await backlog;
       }
-      batch = [];
-      if (staged.length > 0 && !out.write(`${staged.join('\n')}\n`)) await once(out, 'drain');
       for (let i = 0; i < errorRows.length; i += 500) await db('ingestion_row_errors').insert(errorRows.slice(i, i + 500));
       options.onProgress?.({ fileId: file.id, rows: total });
       if (Date.now() - lastCheck > PROGRESS_EVERY_MS) {
@@ -220,38 +239,40 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     };
 
     try {
-      for await (const record of csvRecords(file.storage_path, decoder)) {
-        row++;
-        if (isBlankRecord(record)) continue;
-        if (!header) {
-          const resolved = resolveHeader(record, file.data_type);
-          if (!resolved.ok) throw new FileRefused(resolved.refusal);
-          header = resolved.header;
-          continue;
+      staging = await openStaging(db, file.id, file.data_type);
+      for await (const records of csvRecordBatches(file.storage_path, decoder, BATCH_ROWS)) {
+        for (const record of records) {
+          row++;
+          if (isBlankRecord(record)) continue;
+          if (!header) {
+            const resolved = resolveHeader(record, file.data_type);
+            if (!resolved.ok) throw new FileRefused(resolved.refusal);
+            header = resolved.header;
+            continue;
+          }
+          total++;
+          const read = readRow(header, record);
+          batch.push({ row, record, read, refs: referencesOf(file.data_type, read.values) });
         }
-        total++;
-        const read = readRow(header, record);
-        batch.push({ row, record, read, refs: referencesOf(file.data_type, read.values) });
         if (batch.length >= BATCH_ROWS) await flush();
       }
       if (!header) throw new FileRefused({ code: 'empty', message: 'The file is empty: it has no header row and no data.' });
-      await flush();
-      await closeStream(out);
+      await flush(true);
+      await staging.finish();
       references.fileDone();
       // Read to the end, the encoding is settled: an ASCII head may have turned out Windows-1252.
       const note = encodingNote(decoder.encoding);
       await db('ingestion_files').where({ id: file.id }).update({
         status: 'validated', refusal: null, total_lines: total, valid_rows: valid, invalid_rows: invalid, encoding: decoder.encoding,
-        columns: JSON.stringify(header.columns), warnings: JSON.stringify(note ? [note, ...header.warnings] : header.warnings), staging_path: stagingPath, validated_at: db.fn.now(),
+        columns: JSON.stringify(header.columns), warnings: JSON.stringify(note ? [note, ...header.warnings] : header.warnings), staging_path: null, validated_at: db.fn.now(),
       });
       results.push({ fileId: file.id, filename: file.filename, dataType: file.data_type, status: 'validated', refusal: null, totalLines: total, validRows: valid, invalidRows: invalid });
     } catch (error) {
-      await closeStream(out).catch(() => undefined);
-      await rm(stagingPath, { force: true });
+      await staging?.abort();
       if (error instanceof RunCancelled) break;
       if (!(error instanceof FileRefused)) throw error;
       references.fileRefused();
-      for (const [key, position] of seen) if (Math.floor(position / FILE_STRIDE) === fileIndex) seen.delete(key);
+      seen.truncate(seenBefore);
       await db('ingestion_row_errors').where({ file_id: file.id }).delete();
       await db('ingestion_files').where({ id: file.id }).update({
         status: 'refused', refusal: error.message, total_lines: total, valid_rows: 0, invalid_rows: 0, staging_path: null, validated_at: db.fn.now(), encoding: null,
@@ -273,9 +294,3 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
 }
 
 class RunCancelled extends Error {}
-
-async function closeStream(stream: WriteStream): Promise<void> {
-  if (stream.closed) return;
-  stream.end();
-  await once(stream, 'close');
-}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { startMoovEmulator, type MoovEmulatorTiming } from '../../emulators/moov';
@@ -6,7 +5,7 @@ import { startPlaidEmulator } from '../../emulators/plaid';
 import { startSpruceEmulator } from '../../emulators/spruce';
 import { root, tmpDir, waitFor } from './infra';
 import { RUN_SECRETS } from './run-secrets';
-import { ownChildProcess } from './owned-processes';
+import { spawnOwned, stopOwned } from './owned-processes';
 import { freePort, processCpuMs } from './services';
 
 /**
@@ -34,6 +33,9 @@ export interface PaymentEmulatorsOptions {
   achBusinessDayMs?: number;
   webhookRetryDelaysMs?: number[];
   spruce?: boolean;
+  /** The API secrets the emulators accept (their development defaults otherwise); a product process in production mode refuses the defaults. */
+  moovSecretKey?: string;
+  plaidSecret?: string;
 }
 
 interface ChildSettings {
@@ -45,9 +47,8 @@ interface ChildSettings {
   moovTiming?: Partial<MoovEmulatorTiming>;
   achBusinessDayMs?: number;
   webhookRetryDelaysMs?: number[];
-  /** The run's credentials (run-secrets.ts), which the product processes present. */
-  moovSecretKey: string;
-  plaidSecret: string;
+  moovSecretKey?: string;
+  plaidSecret?: string;
 }
 
 export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOptions): Promise<PaymentEmulatorsProcess> {
@@ -56,23 +57,20 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
   const settings: ChildSettings = {
     moovPort, plaidPort, sprucePort, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret,
     moovTiming: options.moovTiming, achBusinessDayMs: options.achBusinessDayMs, webhookRetryDelaysMs: options.webhookRetryDelaysMs,
-    moovSecretKey: RUN_SECRETS.MOOV_SECRET_KEY, plaidSecret: RUN_SECRETS.PLAID_SECRET,
+    moovSecretKey: options.moovSecretKey ?? RUN_SECRETS.MOOV_SECRET_KEY, plaidSecret: options.plaidSecret ?? RUN_SECRETS.PLAID_SECRET,
   };
   const log = path.join(tmpDir, `bench-${options.label}-emulators-${process.pid}.log`);
   const fd = openSync(log, 'w');
-  const child = ownChildProcess(spawn(process.execPath, ['--import', 'tsx', __filename], {
+  const child = spawnOwned(process.execPath, ['--import', 'tsx', __filename], {
     cwd: root,
     env: { ...process.env, BENCH_EMULATORS: JSON.stringify(settings) },
     stdio: ['ignore', fd, fd],
-  }));
+  });
   closeSync(fd);
   const moovUrl = `http://127.0.0.1:${moovPort}`;
   const plaidUrl = `http://127.0.0.1:${plaidPort}`;
   const spruceUrl = sprucePort ? `http://127.0.0.1:${sprucePort}` : undefined;
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
-  };
+  const stop = () => stopOwned(child);
   try {
     await waitFor('the payment emulators', async () => {
       if (child.exitCode !== null) throw new Error(`the emulators exited with code ${child.exitCode}; see ${log}`);
@@ -91,10 +89,10 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
 if (require.main === module) {
   (async () => {
     const settings = JSON.parse(process.env.BENCH_EMULATORS ?? '{}') as ChildSettings;
-    const plaid = await startPlaidEmulator({ port: settings.plaidPort, secret: settings.plaidSecret });
+    const plaid = await startPlaidEmulator({ port: settings.plaidPort, ...(settings.plaidSecret ? { secret: settings.plaidSecret } : {}) });
     const moov = await startMoovEmulator({
       port: settings.moovPort,
-      secretKey: settings.moovSecretKey,
+      ...(settings.moovSecretKey ? { secretKey: settings.moovSecretKey } : {}),
       timing: { cardAuthorizeMs: 0, cardSettleMs: 0, ...settings.moovTiming },
       achBusinessDayMs: settings.achBusinessDayMs ?? 0,
       webhookUrl: settings.webhookUrl,

@@ -1,12 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { runNoop } from '../../workflows/noop-client';
 import { root, tmpDir, waitFor } from './infra';
-import { ownChildProcess } from './owned-processes';
+import { spawnOwned, stopOwned } from './owned-processes';
 import { RUN_SECRETS } from './run-secrets';
 
 /**
@@ -79,7 +79,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     const fd = openSync(log, 'w');
     // node itself (not the tsx launcher, which forks again), so the pid is the one doing the work.
     const flags = profiled.has(role) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpDir, 'prof', `${options.label}-${role}-${process.pid}`)}`] : [];
-    const child = ownChildProcess(spawn(process.execPath, [...flags, '--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] }));
+    const child = spawnOwned(process.execPath, [...flags, '--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...env, DRYPOWDER_SERVICE: `bench-${role}` }, stdio: ['ignore', fd, fd] });
     children.push(child);
     pids[role] = child.pid;
     closeSync(fd);
@@ -89,8 +89,8 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   const connection = await Connection.connect({ address: options.temporalAddress, connectTimeout: '30s' });
   const temporal = new Client({ connection, namespace: 'default' });
   const stop = async () => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    // A worker still finishing activities may take its time; it gets the grace period, then SIGKILL.
+    await Promise.all(children.map((child) => stopOwned(child, 10_000)));
     await connection.close();
   };
   try {

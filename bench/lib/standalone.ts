@@ -1,5 +1,6 @@
 import { renderTable, type Figure } from './figures';
 import { startPostgres, startTemporal, workflowBundle, type BenchEnv, type Stoppable } from './infra';
+import { onInterrupt } from './owned-processes';
 import { loadAverage, machine } from './stats';
 
 export interface BenchResult {
@@ -21,6 +22,9 @@ export function runStandalone(name: string, needs: Needs, measure: (env: BenchEn
   const log = (line: string) => process.stdout.write(`[${name}] ${line}\n`);
   const main = async () => {
     const stops: Stoppable[] = [];
+    onInterrupt(async () => {
+      for (const stop of [...stops].reverse()) await stop.stop().catch(() => undefined);
+    });
     try {
       const postgres = await startPostgres(log);
       stops.push(postgres);
