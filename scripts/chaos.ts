@@ -25,7 +25,7 @@ import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
  * Spruce, the return window — on the real worker and API processes, while the worker and the
  * API are killed (SIGKILL) and restarted over and over, Moov's webhooks are duplicated,
  * delayed, jittered and reordered, and Spruce goes down during auto-posts. After settling,
- * some payments come back late (R11), are charged back (won, lost, in part) or refunded
+ * some payments come back late (R10), are charged back (won, lost, in part) or refunded
  * (scripts/chaos/aftermath.ts); the SMTP server is down for a minute in the middle, and every
  * email must still arrive exactly once. Then the faults
  * stop, the run drains, and scripts/chaos/reconcile.ts holds the books against the plan:

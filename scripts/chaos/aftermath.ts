@@ -6,7 +6,7 @@ import type { PlannedPayment } from './plan';
 
 /**
  * Money that moves after Settled, during the chaos run: for a share of the payments that
- * settle, a late ACH return (R11, within the 60 days), a card chargeback lost (whole or part) or
+ * settle, a late ACH return (R10, within the 60 days), a card chargeback lost (whole or part) or
  * won, or an operator's refund (the rest, or an amount, by card or ACH). Each is started a
  * while after the payment settled, some while its first workflow run is still open and some
  * after it closed, through Moov's own events (the emulator's admin routes; the webhooks then
@@ -139,9 +139,8 @@ export class AftermathDriver {
     const amount = task.planned.amountCents;
     switch (task.aftermath) {
       case 'late_return':
-        // R11 (not as authorized): a consumer's 60-day return that leaves the bank account usable, so the
-        // customer's later payments in the run are not refused (R10 would disable it, as it should).
-        await this.moov.returnTransfer(task.transferId!, 'R11');
+        // R10 (not authorized), within Nacha's 60 days; the plan keeps these on a customer of their own.
+        await this.moov.returnTransfer(task.transferId!, 'R10');
         return this.done(task);
       case 'chargeback_lost':
       case 'chargeback_lost_partly':

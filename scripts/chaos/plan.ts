@@ -1,3 +1,5 @@
+import { aftermathFor } from './aftermath';
+
 /**
  * What the chaos run pays: N payments, one invoice each, spread over customers, with a mix
  * of outcomes chosen through the Moov emulator's magic amounts (docs/moov-emulator.md) so the
@@ -55,9 +57,13 @@ export function planPayments(count: number, customers: number, runId: string): P
     // A stride coprime with the wheel's length spreads the outcomes through the run.
     const scenario = wheel[(index * 7) % wheel.length]!;
     const method = scenario === 'card_cleared' || scenario === 'card_declined' || (scenario === 'processing_error' && index % 2 === 1) ? 'card' : 'ach';
+    // A late consumer return makes Moov mark the bank account errored (as the real Moov does), so
+    // those payments come from one customer of their own: nobody else's later debits and refunds
+    // are refused because of them.
+    const lateReturn = aftermathFor({ index, scenario }) === 'late_return';
     return {
       index,
-      customer: index % customers,
+      customer: lateReturn ? customers - 1 : index % Math.max(1, customers - 1),
       method,
       scenario,
       amountCents: amountFor(scenario, index),
