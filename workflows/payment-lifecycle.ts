@@ -143,7 +143,10 @@ export class PaymentLifecycle extends PaymentRecord {
 
   validateRefund(request: RefundRequest): void {
     validateRefundRequest(request);
-    this.allowed('refund_full', request);
+    // While this run still shows pending, the books may already say settled (the settlement's
+    // result is delivered with the update); the handler waits its turn behind that step and the
+    // activity decides from the books. Any other status is this run's to judge.
+    if (this.state.status !== 'pending') this.allowed('refund_full', request);
   }
 
   /** Money of a settled payment goes back to the customer, in full or in part (the activity refuses what cannot be). */

@@ -33,10 +33,11 @@ export class MailSinkWithOutage {
 
   private async close(): Promise<void> {
     if (!this.sink) return;
-    this.kept.push(...this.sink.messages);
     const sink = this.sink;
     this.sink = undefined;
     await sink.stop();
+    // Read once it has stopped: a message accepted while it was closing counts too.
+    this.kept.push(...sink.messages);
   }
 
   async outage(ms: number, log: (line: string) => void): Promise<void> {
