@@ -114,15 +114,17 @@ export async function signalPaymentEvent(db: Db, temporal: Client, config: Confi
 /** An operator's refund; the request id makes a retried click the same refund. */
 export async function refundPayment(db: Db, temporal: Client, config: Config, paymentId: string, request: RefundRequest): Promise<PaymentState> {
   try {
-    return await temporal.workflow.executeUpdateWithStart(refundUpdate, {
+    const start = await followUp(db, config, paymentId);
+    // A new operation per try: one that was sent cannot be sent again.
+    return await afterFailedWorkflowTask(() => temporal.workflow.executeUpdateWithStart(refundUpdate, {
       args: [request],
       updateId: `refund-${request.requestId}`,
       startWorkflowOperation: new WithStartWorkflowOperation(paymentAftermathWorkflow, {
-        ...(await followUp(db, config, paymentId)),
+        ...start,
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       }),
-    });
+    }));
   } catch (error) {
     throw paymentActionRefusal(error, { paymentId, action: 'refund' });
   }
@@ -160,9 +162,40 @@ export async function runPaymentAction<A extends PaymentAction>(
 ): Promise<PaymentState> {
   const update = UPDATES[action] as UpdateDefinition<PaymentState, [typeof request]>;
   try {
-    return await temporal.workflow.getHandle(paymentWorkflowId(paymentId)).executeUpdate(update, { args: [request] });
+    return await afterFailedWorkflowTask(() => temporal.workflow.getHandle(paymentWorkflowId(paymentId)).executeUpdate(update, { args: [request] }));
   } catch (error) {
     throw paymentActionRefusal(error, { paymentId, action });
+  }
+}
+
+/**
+ * Temporal refuses an update while the workflow's last task failed, as it does for a moment
+ * after a worker died in the middle of one, until the task is retried. That is an outage of
+ * seconds, not an answer: the update (same id, so never applied twice) is tried again for a
+ * little while, then reported as busy.
+ */
+const FAILED_TASK_RETRIES_MS = [250, 500, 1_000, 2_000, 4_000];
+const isFailedWorkflowTask = (error: unknown): boolean => {
+  for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as Error).cause, depth++) {
+    if (/Workflow Task in failed state/i.test((cause as Error).message ?? '')) return true;
+  }
+  return false;
+};
+
+async function afterFailedWorkflowTask<T>(send: () => Promise<T>): Promise<T> {
+  for (const waitMs of FAILED_TASK_RETRIES_MS) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isFailedWorkflowTask(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+  try {
+    return await send();
+  } catch (error) {
+    if (isFailedWorkflowTask(error)) throw refuseUnavailable('payment_busy', 'The payment is recovering from an interrupted step. Try again in a minute; the same request is never applied twice.');
+    throw error;
   }
 }
 

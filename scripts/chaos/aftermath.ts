@@ -163,6 +163,8 @@ export class AftermathDriver {
           ? { request_id: task.requestId, reason: 'Order cancelled (chaos run)' }
           : { request_id: task.requestId, reason: 'Part of the order returned (chaos run)', amount_cents: reversedCentsAfter(task.aftermath, amount) };
         const answer = await this.operator.post(`/api/operator/payments/${task.paymentId}/refund`, body);
+        // Busy (the payment's workflow recovering from a killed worker) is asked again, as an operator would.
+        if (answer.status === 503) throw new Error(`refund answered 503 ${JSON.stringify(answer.body).slice(0, 200)}`);
         if (answer.status !== 200) {
           // A refusal is final for this request: it would be refused again.
           this.failures.push(`${task.planned.invoiceNumber}: refund answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
