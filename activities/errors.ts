@@ -35,6 +35,8 @@ export const FailureType = {
   IngestionDatabaseRefused: 'IngestionDatabaseRefused',
   /** The invitation row is not committed yet (the workflow starts inside its transaction); retried. */
   InvitationNotVisibleYet: 'InvitationNotVisibleYet',
+  /** A dealer's webhook endpoint did not answer 2xx; retried with backoff until the give-up window ends. */
+  WebhookEndpointFailed: 'WebhookEndpointFailed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -15,6 +15,7 @@ import { createPaymentActivities } from './payments';
 import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
 import { createSettlementActivities } from './settlements';
 import { createSpruceSyncActivities } from './spruce-sync';
+import { createWebhookDeliveryActivities } from './webhook-delivery';
 
 /** What activities need from the outside world; tests pass real instances pointed at emulators. */
 export interface ActivityDeps {
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGlPostingActivities(deps),
     ...createSpruceSyncActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createWebhookDeliveryActivities(deps),
   };
 }
 

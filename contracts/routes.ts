@@ -14,6 +14,7 @@ import * as payments from './operator/payments';
 import * as receivables from './operator/receivables';
 import * as settings from './operator/settings';
 import * as settlements from './operator/settlements';
+import * as webhookEndpoints from './operator/webhook-endpoints';
 import * as portalAuth from './portal/auth';
 import * as outstanding from './portal/outstanding';
 import * as portalPayments from './portal/payments';
@@ -124,6 +125,14 @@ const operatorRoutes: RouteContract[] = [
   operator('POST', '/api-keys', 'API keys', 'Create a key; the answer holds its secret, shown this once (audited)', { roles: ADMIN, body: apiKeys.createApiKeyBody, responses: { 201: apiKeys.issuedApiKey } }),
   operator('POST', '/api-keys/:id/rotate', 'API keys', 'Replace a key with a new secret under the same name and scope; the old one stops working (audited)', { roles: ADMIN, responses: { 201: apiKeys.issuedApiKey } }),
   operator('POST', '/api-keys/:id/revoke', 'API keys', 'Revoke a key at once (audited)', { roles: ADMIN, responses: { 200: apiKeys.apiKeyRow } }),
+  operator('GET', '/webhook-endpoints', 'Webhooks', 'The dealer\'s webhook endpoints, newest first, with delivery counts; never their secrets', { roles: ADMIN, ...list(webhookEndpoints.webhookEndpointFilter, webhookEndpoints.webhookEndpointRow) }),
+  operator('GET', '/webhook-endpoints/:id', 'Webhooks', 'One webhook endpoint', { roles: ADMIN, responses: { 200: webhookEndpoints.webhookEndpointRow } }),
+  operator('POST', '/webhook-endpoints', 'Webhooks', 'Register an endpoint; the answer holds its signing secret, shown this once (audited)', { roles: ADMIN, body: webhookEndpoints.createWebhookEndpointBody, responses: { 201: webhookEndpoints.webhookEndpointWithSecret } }),
+  operator('PUT', '/webhook-endpoints/:id', 'Webhooks', 'Change an endpoint\'s URL, description or event types, or disable / enable it (audited)', { roles: ADMIN, body: webhookEndpoints.updateWebhookEndpointBody, responses: { 200: webhookEndpoints.webhookEndpointRow } }),
+  operator('POST', '/webhook-endpoints/:id/roll-secret', 'Webhooks', 'Replace the signing secret; the answer holds the new one, shown this once (audited)', { roles: ADMIN, responses: { 201: webhookEndpoints.webhookEndpointWithSecret } }),
+  operator('GET', '/webhook-endpoints/:id/deliveries', 'Webhooks', 'The endpoint\'s delivery log, newest first: status, attempts, last answer and its time', { roles: ADMIN, ...list(webhookEndpoints.webhookDeliveryFilter, webhookEndpoints.webhookDeliveryRow) }),
+  operator('GET', '/webhook-deliveries/:id', 'Webhooks', 'One delivery with each attempt', { roles: ADMIN, responses: { 200: webhookEndpoints.webhookDeliveryDetail } }),
+  operator('POST', '/webhook-deliveries/:id/resend', 'Webhooks', 'Send the event again, same event id and body (audited)', { roles: ADMIN, responses: { 202: webhookEndpoints.webhookDeliveryDetail } }),
   operator('GET', '/operators', 'Team', 'The dealer\'s operators', list(operators.operatorFilter, operators.operatorRow)),
   operator('GET', '/operators/:id', 'Team', 'One operator', { responses: { 200: operators.operatorRow } }),
   operator('POST', '/operators', 'Team', 'Invite an operator', { roles: ADMIN, body: operators.inviteOperatorBody, responses: { 201: operators.operatorRow } }),

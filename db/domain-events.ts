@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DomainEventType } from '../domain/domain-events';
+import type { DomainEventEntity, DomainEventType } from '../domain/domain-events';
 
 /**
  * The dealer's event feed. `recordDomainEvent` takes the transaction of the change it
@@ -13,7 +13,7 @@ type Executor = Knex | Knex.Transaction;
 export interface NewDomainEvent {
   dealerId: string;
   type: DomainEventType;
-  entityType: 'payment' | 'settlement';
+  entityType: DomainEventEntity;
   entityId: string;
   data: Record<string, unknown>;
 }
@@ -27,8 +27,21 @@ export interface DomainEventRow {
   occurred_at: Date;
 }
 
-export async function recordDomainEvent(trx: Knex.Transaction, event: NewDomainEvent): Promise<void> {
-  await trx('domain_events').insert({ dealer_id: event.dealerId, type: event.type, entity_type: event.entityType, entity_id: event.entityId, data: event.data });
+/**
+ * Records the event and, in the same statement, owes it to every enabled webhook endpoint of
+ * the dealer that takes its type (db/webhook-deliveries.ts): an endpoint misses no event that
+ * committed, and an event that rolled back is sent nowhere.
+ */
+export async function recordDomainEvent(trx: Executor, event: NewDomainEvent): Promise<void> {
+  await trx.raw(
+    `with recorded as (
+       insert into domain_events (dealer_id, type, entity_type, entity_id, data) values (?, ?, ?, ?, ?) returning id, dealer_id, type
+     )
+     insert into webhook_deliveries (dealer_id, endpoint_id, event_id)
+     select e.dealer_id, e.id, recorded.id from recorded
+       join webhook_endpoints e on e.dealer_id = recorded.dealer_id and e.status = 'enabled' and recorded.type = any(e.event_types)`,
+    [event.dealerId, event.type, event.entityType, event.entityId, JSON.stringify(event.data)],
+  );
 }
 
 /** Events of one dealer after the cursor id, oldest first; `limit + 1` rows tell whether more follow. */
@@ -42,4 +55,9 @@ export async function domainEventsAfter(db: Executor, dealerId: string, options:
   if (options.afterId !== undefined) query.where('id', '>', options.afterId);
   if (options.types?.length) query.whereIn('type', options.types);
   return query;
+}
+
+/** An event as the feed and webhooks give it: the same bytes for the same event, every time. */
+export function publicEvent(row: DomainEventRow) {
+  return { id: String(row.id), type: row.type, entity_type: row.entity_type, entity_id: row.entity_id, data: row.data, occurred_at: new Date(row.occurred_at).toISOString() };
 }

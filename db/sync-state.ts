@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit } from './audit';
+import { recordDomainEvent } from './domain-events';
 
 /**
  * The Spruce sync's persisted state per dealer (`sync_state`): the change-feed cursor (every
@@ -82,6 +83,7 @@ export async function auditTransition(trx: Trx, dealerId: string, change: { from
   const base = { dealerId, actorKind: 'system' as const, entityType: 'integration', entityId: dealerId };
   if (change.to === 'degraded' && change.from !== 'degraded') {
     await recordAudit(trx, { ...base, action: 'integration.sync_degraded', data: { error: change.error ?? null } });
+    await recordDomainEvent(trx, { dealerId, type: 'sync.failed', entityType: 'dealer', entityId: dealerId, data: { error: change.error ?? null, status: change.to } });
   }
   if (change.from === 'degraded' && change.to !== 'degraded') {
     await recordAudit(trx, { ...base, action: 'integration.sync_resumed', data: { status: change.to } });

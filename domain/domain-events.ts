@@ -2,7 +2,7 @@ import type { PaymentStatus } from './payment-status';
 import type { SettlementStatus } from './settlement';
 
 /**
- * What a dealer's systems are told happened (the events feed, later outgoing webhooks). One
+ * What a dealer's systems are told happened (the events feed and outgoing webhooks). One
  * list of types; a payment's type follows from the status it moved to, a settlement's from
  * the status it reached, so every path that moves a status announces it the same way.
  */
@@ -17,8 +17,14 @@ export const DOMAIN_EVENT_TYPES = [
   'payment.terminated',
   'settlement.closed',
   'settlement.posted',
+  'ingestion.completed',
+  'sync.failed',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
+
+/** What an event is about: a sync failure is the dealer's (its ERP connection), not one record's. */
+export const DOMAIN_EVENT_ENTITIES = ['payment', 'settlement', 'ingestion_run', 'dealer'] as const;
+export type DomainEventEntity = (typeof DOMAIN_EVENT_ENTITIES)[number];
 
 const PAYMENT_EVENT_BY_STATUS: Partial<Record<PaymentStatus, DomainEventType>> = {
   settled: 'payment.settled',

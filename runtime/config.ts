@@ -108,6 +108,14 @@ export const configSchema = z.object({
   // The worker's /metrics port (0: none), and where Temporal's SDK serves its own metrics (host:port; unset: none).
   WORKER_METRICS_PORT: port.default(0),
   TEMPORAL_SDK_METRICS_ADDRESS: hostPort.optional(),
+  // Outgoing webhooks (docs/webhooks.md): first wait after a failed attempt, longest wait, and how long to keep trying.
+  WEBHOOK_RETRY_INITIAL_MS: durationMs.default(30_000),
+  WEBHOOK_RETRY_MAX_INTERVAL_MS: durationMs.default(60 * 60 * 1000),
+  WEBHOOK_GIVE_UP_AFTER_MS: durationMs.default(3 * 24 * 60 * 60 * 1000),
+  // One attempt's limit: an endpoint slower than this counts as failed and is tried again.
+  WEBHOOK_TIMEOUT_MS: durationMs.default(10_000),
+  // Endpoints on loopback or private networks; off in production so a dealer cannot make us call inside our own network.
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).optional().transform((value) => value === undefined ? undefined : value === 'true'),
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(100),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
 }).superRefine((cfg, context) => {

@@ -7,15 +7,17 @@ import { relayDueEmails, type RelayOptions } from '../services/email-relay';
 import { ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
 import { ensureHousekeepingSchedule } from '../workflows/housekeeping-client';
 import { startOrphanedPayments } from '../workflows/payment-client';
+import { startOwedWebhookDeliveries } from '../workflows/webhook-delivery-client';
 
 /**
  * What a worker process does besides serving its task queue: make sure each dealer's
  * long-running workflows exist (idempotent starts, so every worker may do it), start the
- * workflow of any payment whose API process died between committing it and starting it, and
- * relay queued email.
+ * workflow of any payment whose API process died between committing it and starting it,
+ * relay queued email, and start the delivery of every webhook event owed.
  */
 export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEveryMs = 15_000): () => void {
   const stopRelay = startEmailRelay(db, cfg);
+  const stopWebhooks = startWebhookDispatch(db, temporal, cfg);
   // Dealers onboarded while this worker runs get theirs at the next sweep, not the next restart.
   const ensured = new Set<string>();
   const sweep = async () => {
@@ -33,7 +35,31 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEv
   return () => {
     clearInterval(timer);
     stopRelay();
+    stopWebhooks();
   };
+}
+
+/**
+ * Starts the delivery workflows of webhook events every `everyMs`. The events' rows are the
+ * outbox (written with the change they announce); a pass that fails, or a worker that dies,
+ * leaves them to the next pass or another worker.
+ */
+export function startWebhookDispatch(db: Db, temporal: Client, cfg: Config, everyMs = 1_000, scope: { dealerId?: string } = {}): () => void {
+  let running = false;
+  const pass = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await startOwedWebhookDeliveries(db, temporal, cfg, scope);
+    } catch (error) {
+      logger.warn({ err: error }, 'webhook dispatch pass failed; retrying at the next interval');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void pass(), everyMs);
+  void pass();
+  return () => clearInterval(timer);
 }
 
 /**

@@ -14,3 +14,4 @@ export { spruceSyncWorkflow } from './spruce-sync';
 export { agingRefreshWorkflow } from './aging-refresh';
 export { paymentAftermathWorkflow } from './payment-aftermath';
 export { housekeepingWorkflow } from './housekeeping';
+export { webhookDeliveryWorkflow } from './webhook-delivery';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { refreshAccountStats } from '../../db/account-stats';
 import { recordAudit } from '../../db/audit';
+import { recordDomainEvent } from '../../db/domain-events';
 import { dropStaging, stagedRowCount, stagingColumnsSql, stagingTable } from '../../db/ingestion-staging';
 import type { DataType } from '../../domain/ingestion/columns';
 import { inApplyOrder } from './validate-run';
@@ -384,6 +385,10 @@ export async function commitRun(db: Knex, runId: string, options: CommitOptions 
     await recordAudit(trx, {
       dealerId: run.dealer_id, actorKind: 'system', action: 'ingestion.applied', entityType: 'ingestion_run', entityId: runId,
       data: { files: filesSummary(committed), touchedAccounts: touched.length },
+    });
+    await recordDomainEvent(trx, {
+      dealerId: run.dealer_id, type: 'ingestion.completed', entityType: 'ingestion_run', entityId: runId,
+      data: { id: runId, status: 'succeeded', files: filesSummary(committed), touched_accounts: touched.length },
     });
     return { runId, files: filesSummary(committed), touchedAccounts: touched.length, alreadyCommitted: false };
   });

@@ -17,6 +17,7 @@ import { settingsRoutes } from './settings';
 import { reconciliationRoutes } from './reconciliation';
 import { settlementFileRoutes } from './settlement-files';
 import { settlementRoutes } from './settlements';
+import { webhookEndpointRoutes } from './webhook-endpoints';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
 export function operatorRoutes(deps: AppDeps): Router {
@@ -30,6 +31,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(apiKeyRoutes(deps));
+  router.use(webhookEndpointRoutes(deps));
   router.use(operatorUserRoutes(deps));
   router.use(paymentRoutes(deps));
   router.use(failureDecisionRoutes(deps));

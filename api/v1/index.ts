@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { adjustmentById, adjustmentsAfter, invoiceById, invoicesAfter, statementById, statementsAfter } from '../../db/receivables';
 import { customersAfter } from '../../db/customers';
-import { domainEventsAfter } from '../../db/domain-events';
+import { domainEventsAfter, publicEvent } from '../../db/domain-events';
 import { dealerToday } from '../../db/list-query';
 import { findPaymentDetail, paymentsAfter } from '../../db/payment-queries';
 import { settlementsAfter } from '../../db/settlement-queries';
@@ -141,7 +141,7 @@ export function publicApiRoutes(deps: AppDeps): Router {
     const q = query(req, eventListQuery);
     const after = decodeCursor('events', q.after, 'after');
     const rows = await domainEventsAfter(db, dealerId, { afterId: after, limit: q.limit, types: q.type });
-    const data = rows.slice(0, q.limit).map((row) => ({ ...row, id: String(row.id) }));
+    const data = rows.slice(0, q.limit).map(publicEvent);
     const last = data[data.length - 1];
     // A feed is read again later from where it stopped, so the cursor is given on the last page too.
     const position = last?.id ?? after;

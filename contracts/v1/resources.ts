@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DOMAIN_EVENT_TYPES } from '../../domain/domain-events';
+import { DOMAIN_EVENT_ENTITIES, DOMAIN_EVENT_TYPES } from '../../domain/domain-events';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
 import { calendarDate, cents, guid, id, timestamp } from '../fields';
 import { paymentApplication, paymentRow, paymentTimelineEntry } from '../operator/payments';
@@ -70,7 +70,7 @@ export const eventListQuery = z.strictObject({
 export const domainEvent = z.strictObject({
   id: z.string().describe('Unique and increasing; also usable to de-duplicate'),
   type: domainEventType,
-  entity_type: z.enum(['payment', 'settlement']),
+  entity_type: z.enum(DOMAIN_EVENT_ENTITIES),
   entity_id: id,
   data: z.record(z.string(), z.unknown()),
   occurred_at: timestamp,
