@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Db } from '../db/connection';
 import { recordSyncError } from '../db/sync-state';
 import { createPaymentWithReservations, transitionPayment } from '../db/payments';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhookSignature } from '../domain/webhook-signature';
 import { logger } from '../runtime/logger';
 import { startEmailRelay, startWebhookDispatch } from '../worker/duties';
 import { testConfig } from './support/config';
@@ -14,6 +11,7 @@ import { createOperator, signIn, startOperatorApp, type SignedIn, type TestApp }
 import { startMailSink, waitForEmail } from './support/portal';
 import { createCustomerBook, createSettlementDealer, type CustomerBook, type SettlementDealer } from './support/settlements';
 import { startTestWorker } from './support/temporal';
+import { WebhookReceiver as Receiver } from './support/webhook-receiver';
 
 /**
  * Outgoing webhooks end to end: endpoints registered through the console's API, events written
@@ -21,53 +19,6 @@ import { startTestWorker } from './support/temporal';
  * verifies every signature, the receiver down for a while, the delivery log, Resend, and an
  * endpoint that never answers disabled with its admins emailed.
  */
-
-interface Received {
-  eventId: string;
-  deliveryId: string;
-  body: string;
-  signatureValid: boolean;
-}
-
-/** A dealer's receiving end: checks each signature with the endpoint's secret; can go down and come back on the same port. */
-class Receiver {
-  readonly received: Received[] = [];
-  secret = '';
-  answer = 200;
-  private server: Server | undefined;
-  port = 0;
-
-  get url() {
-    return `http://127.0.0.1:${this.port}/hooks/drypowder`;
-  }
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const check = verifyWebhookSignature(this.secret, req.headers[SIGNATURE_HEADER.toLowerCase()] as string, body, Math.floor(Date.now() / 1000));
-        if (this.answer < 300) {
-          this.received.push({ eventId: String(req.headers[EVENT_ID_HEADER.toLowerCase()]), deliveryId: String(req.headers['drypowder-delivery-id']), body, signatureValid: check.valid });
-        }
-        res.writeHead(check.valid ? this.answer : 400, { 'content-type': 'text/plain' }).end(check.valid ? 'ok' : 'bad signature');
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
-  }
-
-  eventIds(): string[] {
-    return this.received.map((entry) => entry.eventId);
-  }
-}
 
 const INVOICES = Array.from({ length: 14 }, (_, index) => ({ number: `INV-WH-${index + 1}`, amountCents: 10_000 }));
 

@@ -55,11 +55,11 @@ describe('Settings → API keys in a browser', () => {
     await create.getByRole('button', { name: 'Create key' }).click();
 
     const shown = page.getByRole('dialog', { name: /Copy the key for “BI warehouse”/ });
-    await expectText(shown, /only time the key is shown/);
+    await expectText(shown, /only time it is shown/);
     const secret = (await shown.getByTestId('api-key-secret').innerText()).trim();
     expect(secret).toMatch(/^dpk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-api-keys-01-secret-shown-once.png'), fullPage: true });
-    await shown.getByRole('button', { name: 'Copy key' }).click();
+    await shown.getByRole('button', { name: 'Copy', exact: true }).click();
     await shown.getByRole('button', { name: 'Copied' }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await request(served.app).get('/api/v1/customers').set('Authorization', `Bearer ${secret}`).expect(200);

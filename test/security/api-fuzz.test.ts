@@ -237,6 +237,10 @@ describe('security: API fuzzing of every request schema', () => {
     });
     // A key of its own for the key routes to rotate and revoke, so the fuzzing system's key stays valid.
     operatorIds['api-keys'] = (await issueApiKey(stack.operator, 'read', 'Fuzz target')).id;
+    const hook = (await stack.operator.send('post', '/api/operator/webhook-endpoints', { url: 'http://127.0.0.1:9/fuzz', event_types: ['payment.settled'] }).expect(201)).body;
+    const [hookEvent] = await db('domain_events').insert({ dealer_id: stack.dealerId, type: 'payment.settled', entity_type: 'payment', entity_id: payment.id, data: {} }).returning('id');
+    const [hookDelivery] = await db('webhook_deliveries').insert({ dealer_id: stack.dealerId, endpoint_id: hook.id, event_id: hookEvent.id, status: 'failed', workflow_id: `fuzz-${randomUUID()}` }).returning('id');
+    Object.assign(operatorIds, { 'webhook-endpoints': hook.id, 'webhook-deliveries': hookDelivery.id });
     Object.assign(portalIds, { payments: payment.id, 'payment-methods': book.paymentMethodId });
 
     const paymentRequest = {
@@ -259,6 +263,8 @@ describe('security: API fuzzing of every request schema', () => {
       'PUT /api/operator/operators/:id': { role: 'ar_operator', status: 'active', name: 'Other Operator' },
       'POST /api/operator/invitations': { customerAccountIds: [book.accountId] },
       'POST /api/operator/api-keys': { name: 'Fuzz key', scope: 'read' },
+      'POST /api/operator/webhook-endpoints': { url: 'http://127.0.0.1:9/fuzz-new', description: 'Fuzz', event_types: ['payment.settled', 'sync.failed'] },
+      'PUT /api/operator/webhook-endpoints/:id': { description: 'Fuzz endpoint', event_types: ['payment.settled'] },
       'POST /api/operator/payments/:id/resolve-dispute': { reason: 'Fuzz check', outcome: 'upheld' },
       'POST /api/operator/payments/:id/refund': { request_id: randomUUID(), reason: 'Fuzz check' },
       'PUT /api/operator/payments/:id/disputes/:disputeId/evidence': { notes: 'Receipt and signed delivery ticket sent' },

@@ -77,6 +77,13 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
   const operator = await signIn(app, operatorUser.email);
   const key = await issueApiKey(operator, 'write', `isolation ${label}`);
   operatorIds['api-keys'] = key.id;
+  // A webhook endpoint and one delivery to it: the URL and secret are the dealer's, like its data.
+  const hookUrl = `http://127.0.0.1:9/isolation-${label}-${randomUUID().slice(0, 6)}`;
+  const endpoint = (await operator.send('post', '/api/operator/webhook-endpoints', { url: hookUrl, event_types: ['payment.settled'] }).expect(201)).body;
+  const [event] = await db('domain_events').insert({ dealer_id: dealer.id, type: 'payment.settled', entity_type: 'payment', entity_id: payment.id, data: {} }).returning('id');
+  const [delivery] = await db('webhook_deliveries').insert({ dealer_id: dealer.id, endpoint_id: endpoint.id, event_id: event.id, status: 'failed', workflow_id: `isolation-${randomUUID()}` }).returning('id');
+  operatorIds['webhook-endpoints'] = endpoint.id;
+  operatorIds['webhook-deliveries'] = delivery.id;
   const bearer = `Bearer ${key.secret}`;
   const apiKey: Pick<SignedIn, 'get' | 'send'> = {
     get: (url) => request(app).get(url).set('Authorization', bearer),
@@ -93,7 +100,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     operatorIds,
     portalIds,
     secrets: [
-      ...Object.values(operatorIds).filter((id) => id.length > 8), key.prefix, card.id, book.paymentMethodId, portal.companyId, dealer.id, payment.number,
+      ...Object.values(operatorIds).filter((id) => id.length > 8), key.prefix, hookUrl, endpoint.secret, endpoint.secret_hint, card.id, book.paymentMethodId, portal.companyId, dealer.id, payment.number,
       `INV-${label}-1`, `INV-${label}-2`, `CM-${label}-1`, `DB-${label}-1`, `ST-${label}-1`, `invitee-${label}@contractor.test`, operatorUser.email, portal.email, customerMail,
     ],
   };
@@ -150,6 +157,10 @@ describe('security: tenant isolation matrix', () => {
       'PUT /api/operator/payments/:id/disputes/:disputeId/evidence',
       'POST /api/operator/api-keys/:id/revoke',
       'POST /api/operator/api-keys/:id/rotate',
+      'PUT /api/operator/webhook-endpoints/:id',
+      'POST /api/operator/webhook-endpoints/:id/roll-secret',
+      'GET /api/operator/webhook-endpoints/:id/deliveries',
+      'POST /api/operator/webhook-deliveries/:id/resend',
       'GET /api/v1/payments/:id',
       'GET /api/v1/settlements/:id/posting-file.csv',
       'POST /api/v1/settlements/:id/close',

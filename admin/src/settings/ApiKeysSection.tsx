@@ -1,13 +1,13 @@
-import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import KeyIcon from '@mui/icons-material/Key';
 import {
-  Alert, Box, Button, Card, CardContent, Chip, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, MenuItem, Stack, Table, TableBody, TableCell,
+  Alert, Button, Card, CardContent, Chip, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, MenuItem, Stack, Table, TableBody, TableCell,
   TableHead, TableRow, TextField, Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useState } from 'react';
 import { usePermissions } from 'react-admin';
 import type { ApiKeyRow, IssuedApiKey } from '../../../contracts/operator/api-keys';
 import { instant } from '../common/format';
+import { ShownOnceDialog } from '../common/ShownOnceDialog';
 import { apiKeysApi } from './apiKeysApi';
 
 /** In the dealer's time zone, as every time in the console. */
@@ -47,31 +47,6 @@ function CreateKeyDialog({ onClose, onIssued }: { onClose: () => void; onIssued:
       <DialogActions>
         <Button onClick={onClose} disabled={busy}>Cancel</Button>
         <Button variant="contained" onClick={() => void submit()} disabled={busy || !name.trim()}>Create key</Button>
-      </DialogActions>
-    </Dialog>
-  );
-}
-
-/** The only time the secret is shown: copy it now or rotate the key later. */
-function SecretDialog({ issued, onClose }: { issued: IssuedApiKey; onClose: () => void }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    await navigator.clipboard.writeText(issued.secret);
-    setCopied(true);
-  };
-  return (
-    <Dialog open maxWidth="sm" fullWidth>
-      <DialogTitle>Copy the key for “{issued.name}”</DialogTitle>
-      <DialogContent>
-        <Alert severity="warning" sx={{ mb: 2 }}>
-          This is the only time the key is shown. Store it in the system that will use it; if it is lost, rotate the key to get a new one.
-        </Alert>
-        <Box data-testid="api-key-secret" sx={{ fontFamily: 'monospace', p: 1.5, bgcolor: 'action.hover', borderRadius: 1, wordBreak: 'break-all' }}>{issued.secret}</Box>
-        <DialogContentText sx={{ mt: 1 }}>Send it as <code>Authorization: Bearer &lt;key&gt;</code> to /api/v1.</DialogContentText>
-      </DialogContent>
-      <DialogActions>
-        <Button startIcon={<ContentCopyIcon />} onClick={() => void copy()}>{copied ? 'Copied' : 'Copy key'}</Button>
-        <Button variant="contained" onClick={onClose}>I have stored it</Button>
       </DialogActions>
     </Dialog>
   );
@@ -172,7 +147,11 @@ export function ApiKeysSection() {
         ) : null}
       </CardContent>
       {creating ? <CreateKeyDialog onClose={() => setCreating(false)} onIssued={(key) => { setCreating(false); setIssued(key); load(); }} /> : null}
-      {issued ? <SecretDialog issued={issued} onClose={() => setIssued(null)} /> : null}
+      {issued ? (
+        <ShownOnceDialog title={`Copy the key for “${issued.name}”`} secret={issued.secret} testId="api-key-secret" onClose={() => setIssued(null)}
+          lost="Store it in the system that will use it; if it is lost, rotate the key to get a new one."
+          usage={<>Send it as <code>Authorization: Bearer &lt;key&gt;</code> to /api/v1.</>} />
+      ) : null}
       {pending ? <ConfirmDialog pending={pending} onClose={() => setPending(null)} onDone={(key) => { setPending(null); setIssued(key); load(); }} /> : null}
     </Card>
   );

@@ -2,6 +2,7 @@ import { Card, CardContent, Stack, Typography } from '@mui/material';
 import { ApiKeysSection } from './ApiKeysSection';
 import { DealerSettingsForm } from './DealerSettingsForm';
 import { OperatorList } from './OperatorList';
+import { WebhooksSection } from './WebhooksSection';
 
 export function SettingsPage() {
   return (
@@ -16,6 +17,7 @@ export function SettingsPage() {
         </CardContent>
       </Card>
       <ApiKeysSection />
+      <WebhooksSection />
     </Stack>
   );
 }
