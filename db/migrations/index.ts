@@ -33,6 +33,7 @@ import * as returnedPaymentFee from './032_returned_payment_fee';
 import * as publicApi from './033_public_api';
 import * as rateLimitWindows from './035_rate_limit_windows';
 import * as refundRequestId from './036_refund_request_id';
+import * as platformActor from './038_platform_actor';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -73,6 +74,7 @@ const migrations: Record<string, Knex.Migration> = {
   '033_public_api': publicApi,
   '035_rate_limit_windows': rateLimitWindows,
   '036_refund_request_id': refundRequestId,
+  '038_platform_actor': platformActor,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
