@@ -17,6 +17,8 @@ import { openApiRoutes } from './openapi';
 import { refuseNulCharacters } from './nul-characters';
 import { operatorRoutes } from './operator';
 import { operatorSetPasswordRoutes } from './operator/set-password';
+import { requirePlatformAdmin } from './auth/platform-admin';
+import { platformRoutes } from './platform';
 import { portalRoutes } from './portal';
 import { publicApiRoutes } from './v1';
 import { requestContext } from './request-context';
@@ -28,7 +30,8 @@ import { webhookRoutes } from './webhooks';
  * The Express app, separate from the process that listens so tests drive it with supertest.
  * Layout: /healthz /readyz; /webhooks/* (raw bodies, signature-checked); /api/operator/*
  * (react-admin resources, dealer-scoped); /api/portal/* (customer-scoped); /api/v1/* (dealers'
- * own systems, API keys, docs/api-v1.md); /api/openapi.json
+ * own systems, API keys, docs/api-v1.md); /api/platform/* (platform administrators, a bearer
+ * token: dealer onboarding, docs/onboarding.md); /api/openapi.json
  * and /api/docs describe them (public); /admin and /portal serve the built UIs.
  */
 /** `TRUST_PROXY` as Express reads it: a hop count, true/false, or addresses and subnets (loopback, 10.0.0.0/8, …). */
@@ -80,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/portal', portalAuthRoutes(deps.db, secureCookies));
   app.use('/api/portal', requireCustomer(deps.db), portalRoutes.authenticated(deps));
   app.use('/api/v1', requireApiKey(deps.db, { limit: deps.config.API_RATE_LIMIT_PER_KEY, windowMs: deps.config.API_RATE_LIMIT_WINDOW_MS, store: rateLimitStore }), publicApiRoutes(deps));
+  app.use('/api/platform', requirePlatformAdmin(deps.config), platformRoutes(deps));
   app.use('/api', (_req, _res, next) => next(notFound('Endpoint')));
 
   const root = projectRoot(__dirname);

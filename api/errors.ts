@@ -23,6 +23,10 @@ export const unauthorized = (message = 'Sign in to continue.') => new HttpError(
 export const forbidden = (message = 'You do not have permission to do that.', code = 'forbidden') => new HttpError(403, code, message);
 export const notFound = (what = 'Resource') => new HttpError(404, 'not_found', `${what} not found.`);
 export const conflict = (code: string, message: string, details?: unknown) => new HttpError(409, code, message, details);
+/** The platform admin API (/api/platform) when PLATFORM_ADMIN_TOKEN is not set: refused whatever is sent. */
+export const platformAdminDisabled = () => new HttpError(403, 'platform_admin_disabled', 'The platform admin API is turned off on this server: set PLATFORM_ADMIN_TOKEN to turn it on.');
+export const platformTokenMissing = () => new HttpError(401, 'unauthenticated', 'Send the platform admin token as `Authorization: Bearer <token>`.');
+export const platformTokenInvalid = () => new HttpError(401, 'invalid_platform_token', 'This is not the platform admin token.');
 
 /**
  * One entry per bad field. A rule of the schema's own (a refinement) may name a code of its

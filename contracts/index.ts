@@ -25,5 +25,6 @@ export * as paymentMethods from './portal/payment-methods';
 export * as registration from './portal/registration';
 export * as moovWebhook from './webhooks/moov';
 export * as spruceWebhook from './webhooks/spruce';
+export * as platformDealers from './platform/dealers';
 export { ROUTES, routeContract, isFileResponse, type RouteContract, type ResponseContract, type FileResponse } from './routes';
 export { openApiDocument, openApiPath, jsonSchemaOf } from './openapi';

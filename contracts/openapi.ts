@@ -84,6 +84,7 @@ function security(route: RouteContract): JsonSchema[] | undefined {
   if (route.login === 'operator') return [{ operatorSession: [] }];
   if (route.login === 'customer') return [{ customerSession: [] }];
   if (route.login === 'api_key') return [{ apiKey: [] }];
+  if (route.login === 'platform_admin') return [{ platformAdmin: [] }];
   return [];
 }
 
@@ -115,7 +116,7 @@ export function openApiDocument(options: { version?: string; serverUrl?: string 
     info: {
       title: 'Drypowder API',
       version: options.version ?? '0.1.0',
-      description: 'The operator console API (`/api/operator`, snake_case, react-admin lists), the Payments portal API (`/api/portal`, camelCase), the API for dealers\' own systems (`/api/v1`, API keys, cursor pages, Idempotency-Key on every POST; docs/api-v1.md) and the webhooks Drypowder accepts. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect.',
+      description: 'The operator console API (`/api/operator`, snake_case, react-admin lists), the Payments portal API (`/api/portal`, camelCase), the API for dealers\' own systems (`/api/v1`, API keys, cursor pages, Idempotency-Key on every POST; docs/api-v1.md), the platform administrators\' API (`/api/platform`, dealer onboarding; docs/onboarding.md) and the webhooks Drypowder accepts. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect.',
     },
     servers: [{ url: options.serverUrl ?? '/' }],
     tags: [...new Set(ROUTES.map((route) => route.tag))].map((name) => ({ name })),
@@ -127,6 +128,7 @@ export function openApiDocument(options: { version?: string; serverUrl?: string 
         operatorSession: { type: 'apiKey', in: 'cookie', name: 'dp_operator', description: 'Set by POST /api/operator/auth/sign-in; mutations also send X-CSRF-Token.' },
         customerSession: { type: 'apiKey', in: 'cookie', name: 'dp_customer', description: 'Set by POST /api/portal/auth/sign-in; mutations also send X-CSRF-Token.' },
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'dpk_<prefix>_<secret>', description: 'A dealer\'s API key, created by an admin in Settings → API keys: `Authorization: Bearer dpk_…`. Read keys may only GET.' },
+        platformAdmin: { type: 'http', scheme: 'bearer', description: 'The platform administrators\' token, PLATFORM_ADMIN_TOKEN in the server\'s configuration (docs/onboarding.md); unset, /api/platform refuses every request (403 platform_admin_disabled).' },
       },
     },
   };

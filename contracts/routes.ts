@@ -22,6 +22,7 @@ import * as paymentMethods from './portal/payment-methods';
 import * as registration from './portal/registration';
 import * as moov from './webhooks/moov';
 import * as spruce from './webhooks/spruce';
+import * as platformDealers from './platform/dealers';
 import { idempotencyKeyHeader, pageOf } from './v1/common';
 import * as v1 from './v1/resources';
 
@@ -34,8 +35,11 @@ import * as v1 from './v1/resources';
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-/** `api_key`: `Authorization: Bearer <key>`, a dealer's key for its own systems (/api/v1). */
-export type Login = 'operator' | 'customer' | 'api_key' | 'none' | 'signature';
+/**
+ * `api_key`: `Authorization: Bearer <key>`, a dealer's key for its own systems (/api/v1).
+ * `platform_admin`: `Authorization: Bearer <PLATFORM_ADMIN_TOKEN>`, the platform's own administrators (/api/platform).
+ */
+export type Login = 'operator' | 'customer' | 'api_key' | 'platform_admin' | 'none' | 'signature';
 
 /** A response that is not JSON (a CSV or PDF download), or that has no body. */
 export interface FileResponse {
@@ -225,6 +229,21 @@ const publicApiRoutes: RouteContract[] = [
   dealerApi('GET', '/events', 'Events', 'What happened to payments and settlements, oldest first, after a cursor', { query: v1.eventListQuery, responses: { 200: pageOf(v1.domainEvent) } }),
 ];
 
+const PLATFORM = '/api/platform';
+
+const platformRoutes: RouteContract[] = [
+  {
+    method: 'POST', path: `${PLATFORM}/dealers`, tag: 'Platform', login: 'platform_admin',
+    summary: 'Onboard a dealer: settings, first admin invited, Spruce connection checked live and stored sealed (or file-based), Moov account created or attached. Idempotent by slug: 201 created, 200 unchanged, 409 dealer_differs with every difference',
+    body: platformDealers.onboardDealerBody, responses: { 201: platformDealers.onboardingAnswer, 200: platformDealers.onboardingAnswer },
+  },
+  {
+    method: 'GET', path: `${PLATFORM}/dealers/:slug`, tag: 'Platform', login: 'platform_admin',
+    summary: 'A dealer as onboarding left it: settings, integration (no secrets), Moov account, admins',
+    responses: { 200: platformDealers.onboardedDealer },
+  },
+];
+
 const webhookRoutes: RouteContract[] = [
   {
     method: 'POST', path: '/webhooks/moov', tag: 'Webhooks', summary: 'Moov event notifications (HMAC-SHA512 signed headers)', login: 'signature',
@@ -241,7 +260,7 @@ const referenceRoutes: RouteContract[] = [
   { method: 'GET', path: '/api/docs', tag: 'Reference', summary: 'This document as a page to read', login: 'none', responses: { 200: { contentType: 'text/html', description: 'The API reference' } } },
 ];
 
-export const ROUTES: readonly RouteContract[] = [...operatorRoutes, ...portalRoutes, ...publicApiRoutes, ...webhookRoutes, ...referenceRoutes];
+export const ROUTES: readonly RouteContract[] = [...operatorRoutes, ...portalRoutes, ...publicApiRoutes, ...platformRoutes, ...webhookRoutes, ...referenceRoutes];
 
 export { listQuery };
 

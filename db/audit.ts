@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 export interface AuditEvent {
   dealerId: string | null;
-  actorKind: 'operator' | 'customer' | 'system' | 'processor' | 'erp' | 'api_key';
+  actorKind: 'operator' | 'customer' | 'system' | 'processor' | 'erp' | 'api_key' | 'platform';
   actorId?: string | null;
   action: string;
   entityType: string;

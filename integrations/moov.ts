@@ -229,6 +229,12 @@ export class MoovClient {
     return created.result.accountID;
   }
 
+  /** An existing account by its id (a dealer attaching the account it already holds); `not-found` when Moov has none. */
+  async getAccount(accountId: string): Promise<{ accountId: string; displayName: string; foreignId: string | null }> {
+    const response = await call(() => this.sdk.accounts.get({ accountID: accountId }));
+    return { accountId: response.result.accountID, displayName: response.result.displayName, foreignId: response.result.foreignID ?? null };
+  }
+
   /** A customer company's account (pays by ACH or card); store the id in customer_companies.moov_account_id. */
   ensureCustomerAccount(company: { id: string; name: string; email?: string }): Promise<string> {
     return this.ensureBusinessAccount({ foreignId: `company-${company.id}`, legalName: company.name, email: company.email });

@@ -103,6 +103,8 @@ export const configSchema = z.object({
   // Connections each process may hold; with several replicas their sum must stay under PostgreSQL's max_connections.
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
   // Work one worker process takes on at once; the SDK's defaults suit a bigger machine than a 2-core replica.
+  // The platform administrators' bearer token for /api/platform (dealer onboarding, docs/onboarding.md); unset, that API refuses every request.
+  PLATFORM_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   // A bearer token /metrics demands when set; unset, /metrics is open (keep it off the public proxy then).
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // The worker's /metrics port (0: none), and where Temporal's SDK serves its own metrics (host:port; unset: none).

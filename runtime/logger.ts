@@ -20,7 +20,7 @@ const sink = {
 const SENSITIVE_KEYS = new Set([
   'password', 'newpassword', 'currentpassword', 'password_hash', 'passwordhash',
   'token', 'csrftoken', 'csrf_token', 'accesstoken', 'access_token', 'publictoken', 'public_token', 'processortoken', 'processor_token', 'linktoken', 'link_token',
-  'secret', 'secretkey', 'secret_key', 'client_secret', 'apikey', 'api_key', 'spruce_api_key', 'spruce_webhook_secret',
+  'secret', 'secretkey', 'secret_key', 'client_secret', 'apikey', 'api_key', 'spruce_api_key', 'spruce_webhook_secret', 'webhook_secret', 'webhooksecret',
   'cardnumber', 'card_number', 'cardcvv', 'cvv', 'cvc', 'accountnumber', 'account_number',
   'cookie', 'set-cookie', 'authorization', 'x-csrf-token', 'x-signature', 'spruce-signature', 'plaid-secret',
 ]);

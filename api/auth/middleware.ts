@@ -15,7 +15,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * the real middleware chain instead of a list kept by hand.
  */
 export const GUARD = Symbol.for('drypowder.guard');
-export type GuardTag = { kind: 'operator' | 'customer' | 'api_key' } | { kind: 'role'; roles: readonly string[] };
+export type GuardTag = { kind: 'operator' | 'customer' | 'api_key' | 'platform_admin' } | { kind: 'role'; roles: readonly string[] };
 
 export function tagged<T extends RequestHandler>(handler: T, tag: GuardTag): T {
   return Object.assign(handler, { [GUARD]: tag });

@@ -3,7 +3,7 @@ import { guid, instantOrDate, oneOrMany, timestamp } from '../fields';
 
 /** The dealer's append-only audit log. */
 
-export const ACTOR_KINDS = ['operator', 'customer', 'system', 'processor', 'erp', 'api_key'] as const;
+export const ACTOR_KINDS = ['operator', 'customer', 'system', 'processor', 'erp', 'api_key', 'platform'] as const;
 
 export const auditFilter = z.object({
   entity_type: oneOrMany(z.string().trim().min(1).max(60)).optional(),

@@ -25,24 +25,39 @@ const centsUpTo = (max: number, tooBig?: string) => z.number().int('must be whol
 export const RETURNED_PAYMENT_FEE_MAX_CENTS = 50_000;
 const basisPoints = z.number().int('must be whole basis points').min(0, 'must not be negative').max(1000, 'must be at most 1000 basis points (10 %)');
 
-export const dealerSettingsBody = z.object({
-  name: z.string().trim().min(1, 'is required').max(200).optional(),
-  time_zone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Chicago').optional(),
-  settlement_cutoff: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM in 24-hour time').optional(),
-  fee_payer: z.enum(['dealer', 'customer']).optional(),
-  ach_fee_cents: centsUpTo(100_000).optional(),
-  card_credit_rate_bps: basisPoints.optional(),
-  card_debit_rate_bps: basisPoints.optional(),
-  card_flat_fee_cents: centsUpTo(100_000).optional(),
+/** The settings' field schemas, shared with dealer onboarding (contracts/platform/dealers.ts). */
+export const settingFields = {
+  name: z.string().trim().min(1, 'is required').max(200),
+  time_zone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Chicago'),
+  settlement_cutoff: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM in 24-hour time'),
+  fee_payer: z.enum(['dealer', 'customer']),
+  ach_fee_cents: centsUpTo(100_000),
+  card_credit_rate_bps: basisPoints,
+  card_debit_rate_bps: basisPoints,
+  card_flat_fee_cents: centsUpTo(100_000),
   /** Charged to the customer's account when an ACH payment comes back (docs/money-after-settlement.md); 0 = off. */
-  returned_payment_fee_cents: centsUpTo(RETURNED_PAYMENT_FEE_MAX_CENTS, 'must be at most 50000 cents ($500.00); 0 turns the fee off').optional(),
+  returned_payment_fee_cents: centsUpTo(RETURNED_PAYMENT_FEE_MAX_CENTS, 'must be at most 50000 cents ($500.00); 0 turns the fee off'),
   surcharge_forbidden_states: z
     .array(z.string().trim().toUpperCase().refine((code) => US_STATES.has(code), 'must be a two-letter US state code'))
     .max(60)
-    .transform((codes) => [...new Set(codes)].sort())
-    .optional(),
-  allow_partial_payments: z.boolean().optional(),
-  bills_by_statement: z.boolean().optional(),
+    .transform((codes) => [...new Set(codes)].sort()),
+  allow_partial_payments: z.boolean(),
+  bills_by_statement: z.boolean(),
+};
+
+export const dealerSettingsBody = z.object({
+  name: settingFields.name.optional(),
+  time_zone: settingFields.time_zone.optional(),
+  settlement_cutoff: settingFields.settlement_cutoff.optional(),
+  fee_payer: settingFields.fee_payer.optional(),
+  ach_fee_cents: settingFields.ach_fee_cents.optional(),
+  card_credit_rate_bps: settingFields.card_credit_rate_bps.optional(),
+  card_debit_rate_bps: settingFields.card_debit_rate_bps.optional(),
+  card_flat_fee_cents: settingFields.card_flat_fee_cents.optional(),
+  returned_payment_fee_cents: settingFields.returned_payment_fee_cents.optional(),
+  surcharge_forbidden_states: settingFields.surcharge_forbidden_states.optional(),
+  allow_partial_payments: settingFields.allow_partial_payments.optional(),
+  bills_by_statement: settingFields.bills_by_statement.optional(),
 });
 export type DealerSettingsChange = z.infer<typeof dealerSettingsBody>;
 

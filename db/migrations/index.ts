@@ -34,6 +34,7 @@ import * as publicApi from './033_public_api';
 import * as rateLimitWindows from './035_rate_limit_windows';
 import * as refundRequestId from './036_refund_request_id';
 import * as outgoingWebhooks from './037_outgoing_webhooks';
+import * as platformActor from './038_platform_actor';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -75,6 +76,7 @@ const migrations: Record<string, Knex.Migration> = {
   '035_rate_limit_windows': rateLimitWindows,
   '036_refund_request_id': refundRequestId,
   '037_outgoing_webhooks': outgoingWebhooks,
+  '038_platform_actor': platformActor,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

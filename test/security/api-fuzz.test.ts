@@ -34,6 +34,9 @@ import { boundariesOf, KIND_PROBES, kindOfMessage, kindOfValue, kindsFromProbes,
  */
 
 const CASES_PER_ROUTE = 40;
+/** The platform API's token in the fuzzed app, and the slug its onboarding body uses. */
+const PLATFORM_ADMIN_TOKEN = `fuzz-platform-token-${randomUUID()}`;
+const fuzzSlug = `fuzz-onboarded-${randomUUID().slice(0, 8)}`;
 /** Nothing listens on port 1: every email the API tries to send fails to connect. */
 const CLOSED_SMTP = 'smtp://127.0.0.1:1';
 const SEED = 20261114;
@@ -182,6 +185,8 @@ describe('security: API fuzzing of every request schema', () => {
   let anonymous: Session;
   /** A write-scoped API key's agent for /api/v1: the bearer header on every request, no cookie. */
   let dealerSystem: Session;
+  /** The platform administrators' token for /api/platform. */
+  let platformAdmin: Session;
   let routes: RouteEntry[];
   /** Real ids by the route segment before `:id`, so bodies reach validation rather than a 404. */
   const operatorIds: Record<string, string> = {};
@@ -194,7 +199,7 @@ describe('security: API fuzzing of every request schema', () => {
   beforeAll(async () => {
     uploadDir = mkdtempSync(path.join(os.tmpdir(), 'drypowder-fuzz-uploads-'));
     mail = await startMailSink();
-    stack = await startPaymentStack({ config: { AUTH_RATE_LIMIT_PER_IP: '1000000', API_RATE_LIMIT_PER_KEY: '1000000', UPLOAD_DIR: uploadDir, SMTP_URL: mail.smtpUrl } });
+    stack = await startPaymentStack({ config: { AUTH_RATE_LIMIT_PER_IP: '1000000', API_RATE_LIMIT_PER_KEY: '1000000', UPLOAD_DIR: uploadDir, SMTP_URL: mail.smtpUrl, PLATFORM_ADMIN_TOKEN } });
     const { db } = stack;
     const dealer = { id: stack.dealerId, name: 'Fuzz Lumber', tenantId: '' };
     const book = await createCustomerBook(db, null, dealer, {
@@ -211,6 +216,7 @@ describe('security: API fuzzing of every request schema', () => {
     anonymous = { agent: request.agent(stack.app), csrfToken: 'none' };
     const systemKey = await issueApiKey(stack.operator, 'write', 'Fuzz system');
     dealerSystem = { agent: request.agent(stack.app).set('Authorization', `Bearer ${systemKey.secret}`) as unknown as Session['agent'], csrfToken: 'none' };
+    platformAdmin = { agent: request.agent(stack.app).set('Authorization', `Bearer ${PLATFORM_ADMIN_TOKEN}`) as unknown as Session['agent'], csrfToken: 'none' };
 
     const payment = await createSettledPayment(db, book, [{ kind: 'invoice', number: 'INV-F-1', amountCents: 12_500 }]);
     const [settlement] = await db('settlements').insert({
@@ -274,6 +280,10 @@ describe('security: API fuzzing of every request schema', () => {
       'POST /api/portal/payments': paymentRequest,
       'POST /api/portal/payment-methods/plaid/exchange': { publicToken: 'public-sandbox-x', accountId: 'acc-x' },
       'POST /api/portal/payment-methods/cards': { cardId: randomUUID() },
+      'POST /api/platform/dealers': {
+        slug: fuzzSlug, name: 'Fuzz Onboarded Lumber', time_zone: 'America/Chicago', settlement_cutoff: '17:00', admin: { email: `onboard-${fuzzSlug}@dealer.test`, name: 'Fuzz Admin' },
+        integration: { mode: 'file' }, moov: { mode: 'create' }, fees: { ach_fee_cents: 100, surcharge_forbidden_states: ['CT'] },
+      },
     };
     routes = routeInventory(stack.app)
       .filter((route) => route.kind === 'route' && route.path.startsWith('/api/') && !route.path.endsWith('/sign-out'))
@@ -308,10 +318,10 @@ describe('security: API fuzzing of every request schema', () => {
     const known = discovered.get(key);
     if (known) return known;
     const portal = route.guard === 'customer';
-    const session: Session = route.guard === 'none' ? anonymous : portal ? customer : route.guard === 'api_key' ? dealerSystem : operator;
+    const session: Session = route.guard === 'none' ? anonymous : portal ? customer : route.guard === 'api_key' ? dealerSystem : route.guard === 'platform_admin' ? platformAdmin : operator;
     const ids = portal ? portalIds : operatorIds;
     const resource = /\/([\w-]+)\/:id(?:\/|$)/.exec(route.path)?.[1];
-    const concrete = route.path.replace(':id', (resource && ids[resource]) || randomUUID()).replace(':category', 'invoices');
+    const concrete = route.path.replace(':id', (resource && ids[resource]) || randomUUID()).replace(':category', 'invoices').replace(':slug', fuzzSlug);
     const base = bodies[key] ?? (route.method === 'GET' ? {} : { reason: 'Fuzz check' });
     const fields: string[] = [];
     const fieldMessages = new Map<string, string>();

@@ -43,7 +43,11 @@ const PUBLIC = new Set([
 
 const key = (route: RouteEntry) => `${route.method} ${route.path}`;
 const expectedGuard = (route: RouteEntry) =>
-  (route.path.startsWith('/api/operator/') ? 'operator' : route.path.startsWith('/api/portal/') ? 'customer' : route.path.startsWith('/api/v1/') ? 'api_key' : 'none');
+  (route.path.startsWith('/api/operator/') ? 'operator' : route.path.startsWith('/api/portal/') ? 'customer' : route.path.startsWith('/api/v1/') ? 'api_key'
+    : route.path.startsWith('/api/platform/') ? 'platform_admin' : 'none');
+
+/** The platform administrators' bearer token in this file's app; the route-guard checks need the API on. */
+const PLATFORM_TOKEN = `guards-platform-token-${randomUUID()}`;
 
 /** Routes that are neither on the public list nor guarded by the login their area needs. */
 export function misguarded(routes: RouteEntry[]): string[] {
@@ -69,7 +73,7 @@ describe('security: route inventory and guards', () => {
 
   beforeAll(async () => {
     db = testDb();
-    api = await startOperatorApp(db);
+    api = await startOperatorApp(db, { PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN });
     routes = routeInventory(api.app);
     const dealer = await createDealer(db);
     operator = await signIn(api.app, (await createOperator(db, dealer.id)).email);
@@ -90,6 +94,7 @@ describe('security: route inventory and guards', () => {
     expect(routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/portal/outstanding', guard: 'customer' }));
     expect(routes).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/v1/events', guard: 'api_key' }));
     expect(routes).toContainEqual(expect.objectContaining({ method: 'POST', path: '/api/v1/settlements/:id/close', guard: 'api_key', roles: ['scope:write'] }));
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'POST', path: '/api/platform/dealers', guard: 'platform_admin' }));
     console.log(`route inventory: ${routes.length} endpoints, ${guarded.length} behind a login, ${routes.length - guarded.length} public`);
     writeReportSection('route-inventory', [
       '### Route inventory',
@@ -161,9 +166,32 @@ describe('security: route inventory and guards', () => {
     expect(failures).toEqual([]);
   });
 
+  it('refuses every /api/platform route a dealer\'s API key, a wrong token, and anyone at all when PLATFORM_ADMIN_TOKEN is unset', async () => {
+    const platform = routes.filter((route) => route.guard === 'platform_admin');
+    expect(platform.length).toBeGreaterThanOrEqual(2);
+    const dealerKey = await issueApiKey(operator, 'write');
+    const { createApp } = await import('../../api/app');
+    const { testConfig } = await import('../support/config');
+    const off = createApp({ db, temporal: api.temporal, config: testConfig() });
+    const failures: string[] = [];
+    for (const route of platform) {
+      const url = concretePath(route.path, { slug: 'some-dealer' });
+      const withKey = await send(request(api.app), route, url).set('Authorization', `Bearer ${dealerKey.secret}`).send({});
+      const wrong = await send(request(api.app), route, url).set('Authorization', `Bearer ${PLATFORM_TOKEN}x`).send({});
+      const disabled = await send(request(off), route, url).set('Authorization', `Bearer ${PLATFORM_TOKEN}`).send({});
+      const allowed = await send(request(api.app), route, url).set('Authorization', `Bearer ${PLATFORM_TOKEN}`).send({});
+      if (withKey.status !== 401) failures.push(`${key(route)} with a dealer API key → ${withKey.status}`);
+      if (wrong.status !== 401 || wrong.body?.error?.code !== 'invalid_platform_token') failures.push(`${key(route)} wrong token → ${wrong.status} ${wrong.body?.error?.code}`);
+      if (disabled.status !== 403 || disabled.body?.error?.code !== 'platform_admin_disabled') failures.push(`${key(route)} token unset → ${disabled.status} ${disabled.body?.error?.code}`);
+      // Past the guard: the route itself answers (an invalid body, an unknown dealer).
+      if (![400, 404].includes(allowed.status)) failures.push(`${key(route)} with the platform token → ${allowed.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('refuses every mutating operator and portal route without the CSRF header (403 csrf_failed)', async () => {
-    // Bearer keys are never sent by a browser on its own, so the public API needs no CSRF token.
-    const mutating = routes.filter((route) => route.guard !== 'none' && route.guard !== 'api_key' && !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
+    // Bearer tokens are never sent by a browser on its own, so the public and platform APIs need no CSRF token.
+    const mutating = routes.filter((route) => ['operator', 'customer'].includes(route.guard) && !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
     expect(mutating.length).toBeGreaterThan(20);
     const failures: string[] = [];
     for (const route of mutating) {

@@ -124,6 +124,9 @@ async function bounded(test: import('supertest').Test): Promise<{ status: number
   }
 }
 
+/** The platform administrators' token in this file's app: a role apart from every tenant's. */
+const PLATFORM_TOKEN = `isolation-platform-token-${randomUUID()}`;
+
 describe('security: tenant isolation matrix', () => {
   let db: Db;
   let api: TestApp;
@@ -132,7 +135,7 @@ describe('security: tenant isolation matrix', () => {
 
   beforeAll(async () => {
     db = testDb();
-    api = await startOperatorApp(db);
+    api = await startOperatorApp(db, { PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN });
     routes = routeInventory(api.app);
     tenants = [await createTenant(db, api.app, 'north'), await createTenant(db, api.app, 'south')];
   });
@@ -140,6 +143,30 @@ describe('security: tenant isolation matrix', () => {
   afterAll(async () => {
     await api.close();
     await db.destroy();
+  });
+
+  it('keeps the platform admin routes out of every tenant\'s reach: no operator (even an admin), customer or API key holds that role', async () => {
+    const platform = routes.filter((route) => route.guard === 'platform_admin');
+    expect(platform.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['POST /api/platform/dealers', 'GET /api/platform/dealers/:slug']));
+    const leaks: string[] = [];
+    for (const [attacker, victim] of [[tenants[0], tenants[1]], [tenants[1], tenants[0]]] as const) {
+      const victimSlug = (await db('dealers').where({ id: victim.dealerId }).first('slug')).slug as string;
+      const body = { slug: victimSlug, name: 'Taken over', time_zone: 'America/Chicago', settlement_cutoff: '17:00', admin: { email: 'intruder@contractor.test', name: 'Intruder' }, integration: { mode: 'file' }, moov: { mode: 'create' } };
+      for (const route of platform) {
+        const url = route.path.replace(':slug', victimSlug);
+        for (const [label, session] of [['operator', attacker.operator], ['customer', attacker.customer], ['API key', attacker.apiKey]] as const) {
+          const response = await bounded(route.method === 'GET' ? session.get(url) : session.send('post', url, body));
+          const text = `${JSON.stringify(response.body ?? '')}${response.text ?? ''}`;
+          if (response.status !== 401) leaks.push(`${attacker.label} ${label} → ${route.method} ${url}: ${response.status} ${text.slice(0, 200)}`);
+          else if (victim.secrets.some((secret) => text.includes(secret))) leaks.push(`${attacker.label} ${label} → ${route.method} ${url}: refusal echoes the other tenant's data`);
+        }
+      }
+      // The platform token reads the same dealer, so the refusals above are the guard's.
+      const control = await request(api.app).get(`/api/platform/dealers/${victimSlug}`).set('Authorization', `Bearer ${PLATFORM_TOKEN}`);
+      if (control.status !== 200) leaks.push(`control: the platform token reading ${victimSlug} → ${control.status}`);
+    }
+    expect(leaks).toEqual([]);
+    expect(await db('operator_users').where({ email: 'intruder@contractor.test' }).first()).toBeUndefined();
   });
 
   it('refuses every id route the other tenant\'s ids and leaks none of them in lists', async () => {

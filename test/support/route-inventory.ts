@@ -8,7 +8,7 @@ import { GUARD, type GuardTag } from '../../api/auth/middleware';
  * inside a route's own stack covers that route only.
  */
 
-export type Guard = 'operator' | 'customer' | 'api_key' | 'none';
+export type Guard = 'operator' | 'customer' | 'api_key' | 'platform_admin' | 'none';
 
 export interface RouteEntry {
   method: string;
