@@ -49,6 +49,8 @@ export function webhookEndpointRoutes({ db, temporal, config }: AppDeps): Router
 
   router.put('/webhook-endpoints/:id', admin, async (req, res) => {
     const id = routeId(req.params.id, 'Webhook endpoint');
+    // Another dealer's endpoint is not found, whatever the body says.
+    await webhookEndpointById(db, operatorOf(req).dealerId, id);
     const change = body(req, updateWebhookEndpointBody);
     if (change.url !== undefined) await checkWebhookDestination(change.url, rules);
     res.json(await db.transaction((trx) => updateWebhookEndpoint(trx, actorOf(req), id, { url: change.url, description: change.description, eventTypes: change.event_types, status: change.status })));

@@ -92,7 +92,7 @@ function DeliveryLog({ endpoint, onChanged }: { endpoint: WebhookEndpointRow; on
           <MenuItem value="delivered">Delivered</MenuItem>
           <MenuItem value="failed">Failed</MenuItem>
         </TextField>
-        <Button size="small" onClick={load}>Refresh</Button>
+        <Button size="small" onClick={() => { load(); onChanged(); }}>Refresh</Button>
       </Stack>
       {message ? <Alert severity={message.severity} onClose={() => setMessage(null)}>{message.text}</Alert> : null}
       {rows && rows.length === 0 ? <Typography color="text.secondary">Nothing sent yet.</Typography> : null}
