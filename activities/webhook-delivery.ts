@@ -90,5 +90,8 @@ export function createWebhookDeliveryActivities({ db, config }: ActivityDeps) {
 function describeNetworkError(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : error instanceof Error ? error.message : String(error);
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  // fetch refuses some ports outright ("bad port") with a cause that has a message but no code.
+  if (cause?.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }

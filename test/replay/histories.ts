@@ -17,6 +17,7 @@ export const REPLAYED_WORKFLOWS = {
   settlement: 'settlementWorkflow',
   'gl-posting': 'glPostingWorkflow',
   'spruce-sync': 'spruceSyncWorkflow',
+  'webhook-delivery': 'webhookDeliveryWorkflow',
 } as const;
 
 export type ReplayedWorkflow = keyof typeof REPLAYED_WORKFLOWS;

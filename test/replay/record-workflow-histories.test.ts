@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureSpruceSync } from '../../workflows/spruce-sync-client';
+import { startWebhookDelivery } from '../../workflows/webhook-delivery-client';
+import { recordSyncError } from '../../db/sync-state';
 import { createSettlementActivities } from '../../activities/settlements';
 import { createApp } from '../../api/app';
 import type { Db } from '../../db/connection';
@@ -22,6 +24,7 @@ import { linkCard, payingCustomer, paymentStatus, startPaymentStack, submitBankP
 import { createInvoice } from '../support/portal';
 import { createCustomerBook, createSettledPayment, createSettlementDealer } from '../support/settlements';
 import { startTestWorker } from '../support/temporal';
+import { WebhookReceiver } from '../support/webhook-receiver';
 import { HISTORIES, historyFileName, type ReplayedWorkflow } from './histories';
 
 /**
@@ -236,5 +239,62 @@ recordOf('spruce-sync')('record Spruce-sync workflow histories', () => {
     await db('dealers').where({ id: dealer.id }).update({ integration_mode: 'file' });
     await completed(client, spruceSyncWorkflowId(dealer.id));
     await save(client, 'spruce-sync', 'catch-up-push-leave', spruceSyncWorkflowId(dealer.id));
+  });
+});
+
+/**
+ * Webhook deliveries retry for up to 3 days: one that fails twice (connection refused, then a
+ * 500) before its endpoint answers, and one that gives up and disables its endpoint.
+ */
+recordOf('webhook-delivery')('record webhook delivery workflow histories', () => {
+  let db: Db;
+  let client: Client;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let config: ReturnType<typeof testConfig>;
+  const receiver = new WebhookReceiver();
+  beforeAll(async () => {
+    db = testDb();
+    const taskQueue = `record-webhooks-${randomUUID()}`;
+    config = testConfig({ TASK_QUEUE: taskQueue, WEBHOOK_RETRY_INITIAL_MS: '300', WEBHOOK_RETRY_MAX_INTERVAL_MS: '600', WEBHOOK_GIVE_UP_AFTER_MS: '2500' });
+    worker = await startTestWorker({ db, logger, config }, { taskQueue });
+    client = worker.client;
+    await receiver.start();
+  });
+  afterAll(async () => {
+    await receiver.stop();
+    await worker?.stop();
+    await db?.destroy();
+  });
+
+  async function owedDelivery(url: string): Promise<{ id: string; resends: number }> {
+    const dealer = await createSettlementDealer(db, null);
+    const [endpoint] = await db('webhook_endpoints').insert({
+      dealer_id: dealer.id, url, event_types: ['sync.failed'], secret_sealed: 'whsec_recording-only-secret', secret_hint: 'whsec_reco…',
+    }).returning('id');
+    await recordSyncError(db, dealer.id, 'Spruce answered 503');
+    return db('webhook_deliveries').where({ endpoint_id: endpoint.id }).first('id', 'resends');
+  }
+
+  it('records a delivery retried until its endpoint answers', async () => {
+    receiver.secret = 'whsec_recording-only-secret';
+    const port = receiver.port;
+    await receiver.stop();
+    const delivery = await owedDelivery(`http://127.0.0.1:${port}/hooks`);
+    const workflowId = await startWebhookDelivery(db, client, config, delivery);
+    await eventually(async () => expect((await db('webhook_deliveries').where({ id: delivery.id }).first('attempts')).attempts).toBeGreaterThanOrEqual(1), 20_000);
+    receiver.answer = 500;
+    await receiver.start();
+    await eventually(async () => expect((await db('webhook_deliveries').where({ id: delivery.id }).first('last_status_code')).last_status_code).toBe(500), 20_000);
+    receiver.answer = 200;
+    await completed(client, workflowId);
+    await save(client, 'webhook-delivery', 'retried-then-delivered', workflowId);
+  });
+
+  it('records a delivery that gives up and disables its endpoint', async () => {
+    const delivery = await owedDelivery('http://127.0.0.1:9/never-answers');
+    const workflowId = await startWebhookDelivery(db, client, config, delivery);
+    await completed(client, workflowId);
+    expect(await db('webhook_deliveries').where({ id: delivery.id }).first('status')).toEqual({ status: 'failed' });
+    await save(client, 'webhook-delivery', 'gave-up-disabled', workflowId);
   });
 });

@@ -12,7 +12,8 @@ import { recordedHistories, REPLAYED_WORKFLOWS, startedWorkflowType, type Replay
  *   payment/pre-customer-emails-*  before the customer emails (commit 4ce72a8);
  *   settlement/pre-sequence-*      before a business day could hold several settlements;
  *   <workflow>/dd8c0d6-*           before the GL-posting workflow left "payments posted" to the
- *                                  settlement workflow (settlement-notifies-*: after).
+ *                                  settlement workflow (settlement-notifies-*: after);
+ *   webhook-delivery/webhooks-*    a delivery retries for up to 3 days, so it meets deploys too.
  */
 describe('workflow replay', () => {
   beforeAll(() => {
