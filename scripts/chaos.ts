@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     const progress = setInterval(() => void statusLine(database.db, book, faults, driver).then((line) => log(`${line}; after settlement ${aftermath.planned - aftermath.pending}/${aftermath.planned} done`), () => undefined), 15_000);
 
     const submissions = await submitAll(book, plan);
+    aftermath.allSubmitted();
     const refused = submissions.filter((s) => s.status !== 201 && s.status !== 200);
     log(`all ${plan.length} payments submitted in ${((Date.now() - chaosStarted) / 1000).toFixed(0)} s (${refused.length} refused)`);
 

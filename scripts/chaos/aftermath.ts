@@ -74,6 +74,13 @@ export class AftermathDriver {
   };
   readonly failures: string[] = [];
   private readonly tasks: Task[];
+  /**
+   * An R10 disables the customer's bank account (domain/ach-returns.ts), so the late returns,
+   * all on one customer of their own, wait until every payment was submitted: on a loaded
+   * machine submissions outlast the first settlements, and that customer's later payments would
+   * be refused for a disabled account rather than returned late as planned.
+   */
+  private submissionsDone = false;
 
   constructor(
     private readonly db: Db,
@@ -91,6 +98,10 @@ export class AftermathDriver {
 
   get planned(): number {
     return this.tasks.length;
+  }
+
+  allSubmitted(): void {
+    this.submissionsDone = true;
   }
 
   /** Tasks whose payment settled and whose movement is not done yet. */
@@ -127,6 +138,7 @@ export class AftermathDriver {
     const now = Date.now();
     for (const task of this.tasks) {
       if (task.step === 'done' || !task.paymentId || (task.dueAt ?? Infinity) > now) continue;
+      if (task.aftermath === 'late_return' && !this.submissionsDone) continue;
       try {
         await this.advance(task);
       } catch (error) {
