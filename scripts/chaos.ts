@@ -17,6 +17,9 @@ import { reconcile } from './chaos/reconcile';
 import { seedBook, type ChaosBook } from './chaos/seed';
 import { SettlementDriver } from './chaos/settlements';
 import { Restartable } from './lib/restartable';
+import { startProxy } from './topology/proxy';
+import { prepareRuntime } from './topology/runtime-install';
+import { startTemporalOnPostgres } from './topology/temporal-on-postgres';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 
 /**
@@ -35,6 +38,10 @@ import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
  *
  *   npm run chaos                                   1,000 payments
  *   npm run chaos -- --payments 100                 a quick run
+ *   npm run topology                                the production topology (docs/reliability.md, "Topology"): the
+ *                                                   compiled build with runtime-only dependencies, Temporal on
+ *                                                   PostgreSQL, two APIs behind a proxy and two workers, one
+ *                                                   replica killed at a time (--no-build reuses build/)
  *   options: --customers N  --concurrency N  --kill-every-ms MIN,MAX  --close-after-ms N
  *            --chaos-minutes N (longest time under faults after the last submission)  --drain-minutes N  --keep-database
  */
@@ -46,6 +53,8 @@ const [killMin, killMax] = (args.get('kill-every-ms') ?? '10000,25000').split(',
 const closeAfterMs = Number(args.get('close-after-ms') ?? 20_000);
 const chaosMinutes = Number(args.get('chaos-minutes') ?? 10);
 const drainMinutes = Number(args.get('drain-minutes') ?? 10);
+const topology = args.has('topology');
+const replicas = topology ? 2 : 1;
 const WEBHOOK_SECRET = 'chaos-moov-webhook-secret-0123456789';
 // Compressed business time: a business day of 2 s puts the 5-day return window at 10–14 s.
 const BUSINESS_DAY_MS = 2_000;
@@ -54,6 +63,7 @@ const ACH_BUSINESS_DAY_MS = 400;
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 async function main(): Promise<void> {
   const stops: Stoppable[] = [];
@@ -64,9 +74,14 @@ async function main(): Promise<void> {
   try {
     const postgres = await startPostgres(log);
     stops.push(postgres);
-    const temporalServer = await startTemporal(log);
+    const temporalServer = topology
+      ? await startTemporalOnPostgres({ adminUrl: postgres.adminUrl, workDir: path.join(tmpDir, `topology-temporal-${process.pid}`), retentionDays: 180, log })
+      : await startTemporal(log);
     stops.push(temporalServer);
-    const bundlePath = await workflowBundle(log);
+    // The topology runs what the image runs: compiled JavaScript, its prebuilt workflow bundle, runtime dependencies only.
+    const runtime = topology ? prepareRuntime(root, path.join(tmpDir, 'topology-runtime'), { build: !args.has('no-build'), log }) : undefined;
+    if (runtime) log(`production build in ${path.relative(root, runtime.dir)} (runtime node_modules ${runtime.nodeModulesMb} MB)`);
+    const bundlePath = runtime ? undefined : await workflowBundle(log);
     const database = await createBenchDatabase(postgres.adminUrl, 'chaos', { max: 10 });
     stops.push({
       stop: async () => {
@@ -77,8 +92,10 @@ async function main(): Promise<void> {
     });
     const mail = await MailSinkWithOutage.start();
     stops.push(mail);
-    const apiPort = await freePort();
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const apiPorts = await Promise.all(Array.from({ length: replicas }, () => freePort()));
+    const proxy = topology ? await startProxy(() => apiPorts.map((port) => `http://127.0.0.1:${port}`)) : undefined;
+    if (proxy) stops.push(proxy);
+    const apiUrl = proxy?.url ?? `http://127.0.0.1:${apiPorts[0]}`;
     const emulators = await startPaymentEmulatorsProcess({
       webhookUrl: `${apiUrl}/webhooks/moov`, webhookSecret: WEBHOOK_SECRET, label: 'chaos', spruce: true,
       // A late return comes 8 s after clearing: after settling, often after posting, inside the return window.
@@ -93,8 +110,8 @@ async function main(): Promise<void> {
     const taskQueue = `chaos-${runId}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env, NODE_ENV: 'production', ...RUN_SECRETS, LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
-      DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalServer.address, TASK_QUEUE: taskQueue, API_PORT: String(apiPort), PUBLIC_URL: apiUrl,
-      WORKFLOW_BUNDLE_PATH: bundlePath, MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalServer.address, TASK_QUEUE: taskQueue, PUBLIC_URL: apiUrl,
+      ...(bundlePath ? { WORKFLOW_BUNDLE_PATH: bundlePath } : {}), MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET,
       BUSINESS_DAY_MS: String(BUSINESS_DAY_MS), RECONCILE_POLL_MS: '5000', SMTP_URL: mail.smtpUrl, MAIL_FROM: 'payments@chaos-lumber.test',
       // Every customer signs in from loopback; the per-address limit is for the run's API only.
       AUTH_RATE_LIMIT_PER_IP: String(customerCount * 4 + 100),
@@ -104,27 +121,33 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection, namespace: 'default' });
     mkdirSync(tmpDir, { recursive: true });
     const logs = { worker: path.join(tmpDir, `chaos-worker-${runId}.log`), api: path.join(tmpDir, `chaos-api-${runId}.log`) };
-    const worker: Restartable = new Restartable({
-      name: 'worker', entry: 'worker.ts', cwd: root, env: { ...env, DRYPOWDER_SERVICE: 'chaos-worker' }, log: logs.worker,
-      // Up once this very process polls the task queue (SDK identity `<pid>@<host>`); a test workflow
-      // would wait behind the backlog a restart leaves and time out on a busy machine.
-      ready: async (): Promise<boolean> => {
-        const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
-        return pollers.some((poller) => Boolean(poller.identity?.startsWith(`${worker.pid}@`)));
-      },
+    const launch = runtime
+      ? { cwd: runtime.dir, runWith: 'node' as const, worker: 'build/worker.js', api: 'build/api/server.js' }
+      : { cwd: root, runWith: 'tsx' as const, worker: 'worker.ts', api: 'api/server.ts' };
+    const workers: Restartable[] = Array.from({ length: replicas }, (_, index) => {
+      const worker: Restartable = new Restartable({
+        name: `worker ${index + 1}`, entry: launch.worker, runWith: launch.runWith, cwd: launch.cwd, env: { ...env, DRYPOWDER_SERVICE: `chaos-worker-${index + 1}` }, log: logs.worker,
+        // Up once this very process polls the task queue (SDK identity `<pid>@<host>`); a test workflow
+        // would wait behind the backlog a restart leaves and time out on a busy machine.
+        ready: async (): Promise<boolean> => {
+          const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+          return pollers.some((poller) => Boolean(poller.identity?.startsWith(`${worker.pid}@`)));
+        },
+      });
+      return worker;
     });
-    const api = new Restartable({
-      name: 'api', entry: 'api/server.ts', cwd: root, env: { ...env, DRYPOWDER_SERVICE: 'chaos-api' }, log: logs.api,
-      ready: async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok,
-    });
-    stops.push({ stop: () => worker.stop() }, { stop: () => api.stop() });
-    await Promise.all([worker.start(), api.start()]);
-    log(`worker and API up (logs ${path.relative(root, logs.worker)}, ${path.relative(root, logs.api)}); emulators log ${emulators.log}`);
+    const apis = apiPorts.map((port, index) => new Restartable({
+      name: `api ${index + 1}`, entry: launch.api, runWith: launch.runWith, cwd: launch.cwd, env: { ...env, API_PORT: String(port), DRYPOWDER_SERVICE: `chaos-api-${index + 1}` }, log: logs.api,
+      ready: async () => (await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok,
+    }));
+    for (const replica of [...workers, ...apis]) stops.push({ stop: () => replica.stop() });
+    await Promise.all([...workers, ...apis].map((replica) => replica.start()));
+    log(`${replicas} worker(s) and ${replicas} API(s)${proxy ? ` behind a proxy at ${apiUrl}` : ''} up (logs ${path.relative(root, logs.worker)}, ${path.relative(root, logs.api)}); emulators log ${emulators.log}`);
 
     const plan = planPayments(paymentCount, customerCount, runId);
     const book = await seedBook(database.db, { api: apiUrl, spruce: spruceUrl, moov: emulators.moovUrl, plaid: emulators.plaidUrl }, plan, customerCount, runId, log);
 
-    const faults = new Faults({ worker, api }, moov, spruceUrl, { killEveryMs: [killMin, killMax], log });
+    const faults = new Faults({ worker: workers, api: apis }, moov, spruceUrl, { killEveryMs: [killMin, killMax], log });
     const aftermath = new AftermathDriver(database.db, moov, book.operator, plan, { runId, businessDayMs: BUSINESS_DAY_MS, log });
     log(`${aftermath.planned} settled payments will have money move after settlement`);
     const driver = new SettlementDriver(database.db, book.dealerId, book.operator, { closeAfterMs, onAutoPost: () => faults.spruceOutage(), log });
@@ -194,7 +217,11 @@ async function main(): Promise<void> {
       drained,
       payments: { submitted: plan.length, refused: refused.length, by_scenario: countBy(plan.map((p) => p.scenario)), ...result.counts },
       kills: faults.counts.kills,
-      restarts: { worker: worker.starts - 1, api: api.starts - 1, failed: faults.counts.restartFailures, unexpected_exits: { worker: worker.unexpectedExits, api: api.unexpectedExits } },
+      topology: topology ? { temporal: 'server on PostgreSQL', build: 'compiled, runtime dependencies only', apis: replicas, workers: replicas, proxy_retries: proxy?.retried ?? 0 } : null,
+      restarts: {
+        worker: sum(workers.map((replica) => replica.starts - 1)), api: sum(apis.map((replica) => replica.starts - 1)), failed: faults.counts.restartFailures,
+        unexpected_exits: { worker: sum(workers.map((replica) => replica.unexpectedExits)), api: sum(apis.map((replica) => replica.unexpectedExits)) },
+      },
       injected_faults: {
         process_kills: faults.counts.kills.worker + faults.counts.kills.api,
         webhook_copies_duplicated: injected.injected.duplicated,

@@ -25,7 +25,8 @@ export class Faults {
   private loops: Array<Promise<void>> = [];
 
   constructor(
-    private readonly processes: { worker: Restartable; api: Restartable },
+    /** The replicas of each kind; one at a time is killed (sometimes one of each at once). */
+    private readonly processes: { worker: Restartable[]; api: Restartable[] },
     private readonly moov: MoovEmulatorAdmin,
     private readonly spruceUrl: string,
     private readonly options: { killEveryMs: [number, number]; log(line: string): void },
@@ -36,13 +37,13 @@ export class Faults {
     this.loops = [this.killLoop(), this.webhookLoop()];
   }
 
-  /** Ends every fault and waits until both processes are up again. */
+  /** Ends every fault and waits until every replica is up again. */
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);
     await this.moov.clearWebhookFaults();
     await spruceAdmin(this.spruceUrl, 'PUT', '/admin/faults', { outage: 'none' });
-    for (const process of Object.values(this.processes)) if (!process.running) await this.restart(process);
+    for (const process of [...this.processes.worker, ...this.processes.api]) if (!process.running) await this.restart(process);
   }
 
   /** Called as an auto-post starts: Spruce goes away for a few seconds, one way or the other. */
@@ -62,16 +63,17 @@ export class Faults {
     while (this.running) {
       await this.sleepWhileRunning(between(...this.options.killEveryMs));
       if (!this.running) break;
-      const target = this.processes[turn];
+      const target = pick(this.processes[turn]);
       await target.kill('SIGKILL');
       this.counts.kills[turn] += 1;
-      // Sometimes both are down at once.
+      // Sometimes a worker and an API are down at once.
       if (Math.random() < 0.15) {
         const other = turn === 'worker' ? 'api' : 'worker';
-        await this.processes[other].kill('SIGKILL');
+        const alsoDown = pick(this.processes[other]);
+        await alsoDown.kill('SIGKILL');
         this.counts.kills[other] += 1;
         await sleep(between(0, 1_500));
-        await this.restart(this.processes[other]);
+        await this.restart(alsoDown);
       }
       await sleep(between(0, 1_500));
       await this.restart(target);
