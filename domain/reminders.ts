@@ -116,3 +116,27 @@ export function dueDatesOf(rules: readonly ReminderRule[], today: IsoDate): IsoD
 
 /** The dealer-local instant of the daily run (08:00), the next one after `now`. */
 export const REMINDER_RUN_TIME = '08:00';
+
+/** An item as the reminder email lists it. */
+export interface ReminderLine {
+  itemType: 'invoice' | 'debit';
+  number: string;
+  dueDate: IsoDate | null;
+  openCents: number;
+  /** The rule that named it today; null in a preview of items no rule names. */
+  rule: ReminderRule | null;
+  /** Named when the contact's items span several accounts. */
+  accountLabel?: string;
+}
+
+/** The `{{items_table}}` text: one line per item with its due date, amount and why it is listed. */
+export function reminderItemsTable(lines: readonly ReminderLine[], formatCents: (cents: number) => string): string {
+  const rows = lines.map((line) => {
+    const label = `${line.itemType === 'invoice' ? 'Invoice' : 'Charge'} ${line.number}`;
+    const due = line.dueDate ? `due ${line.dueDate}` : '';
+    const why = line.rule ? `(${reminderRuleLabel(line.rule)})` : '';
+    return [line.accountLabel ? `${line.accountLabel}: ${label}` : label, due, formatCents(line.openCents), why];
+  });
+  const widths = [0, 1, 2].map((column) => Math.max(0, ...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => `  ${row.map((cell, column) => (column < 3 && column !== 2 ? cell.padEnd(widths[column]!) : column === 2 ? cell.padStart(widths[2]!) : cell)).join('   ')}`.trimEnd()).join('\n');
+}
