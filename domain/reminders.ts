@@ -8,11 +8,12 @@ import { addDays, daysBetween, type IsoDate } from './dates';
 export const REMINDER_RULE_KINDS = ['before_due', 'on_due', 'past_due', 'statement_ready'] as const;
 export type ReminderRuleKind = (typeof REMINDER_RULE_KINDS)[number];
 
-export interface ReminderRule {
-  kind: ReminderRuleKind;
-  /** Days before (`before_due`) or after (`past_due`) the due date; absent for the other kinds. */
-  days?: number;
-}
+/** `days`: before (`before_due`) or after (`past_due`) the due date. */
+export type ReminderRule =
+  | { kind: 'before_due'; days: number }
+  | { kind: 'on_due' }
+  | { kind: 'past_due'; days: number }
+  | { kind: 'statement_ready' };
 
 export const MAX_REMINDER_DAYS = 365;
 export const MAX_REMINDER_RULES = 12;
@@ -24,7 +25,7 @@ export function reminderRuleId(rule: ReminderRule): string {
 
 /** The rule in words: "7 days before due", "on the due date", "30 days past due", "statement ready". */
 export function reminderRuleLabel(rule: ReminderRule): string {
-  const days = (n: number | undefined) => `${n} day${n === 1 ? '' : 's'}`;
+  const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   switch (rule.kind) {
     case 'before_due': return `${days(rule.days)} before due`;
     case 'on_due': return 'on the due date';
@@ -108,8 +109,8 @@ export function matchingRule(rules: readonly ReminderRule[], item: ReminderCandi
 export function dueDatesOf(rules: readonly ReminderRule[], today: IsoDate): IsoDate[] {
   return [...new Set(rules.flatMap((rule) => {
     if (rule.kind === 'on_due') return [today];
-    if (rule.kind === 'before_due') return [addDays(today, rule.days ?? 0)];
-    if (rule.kind === 'past_due') return [addDays(today, -(rule.days ?? 0))];
+    if (rule.kind === 'before_due') return [addDays(today, rule.days)];
+    if (rule.kind === 'past_due') return [addDays(today, -rule.days)];
     return [];
   }))];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  MAX_REMINDER_DAYS, MAX_REMINDER_RULES, REMINDER_PLACEHOLDERS, reminderRuleId, unknownPlaceholders, type ReminderRule,
+  MAX_REMINDER_DAYS, MAX_REMINDER_RULES, REMINDER_PLACEHOLDERS, reminderRuleId, unknownPlaceholders,
 } from '../../domain/reminders';
 import { calendarDate, cents, email, id, timestamp } from '../fields';
 
@@ -20,7 +20,7 @@ export const reminderRule = z.discriminatedUnion('kind', [
 ], { error: 'must be a rule: { kind: "before_due" | "past_due", days } or { kind: "on_due" | "statement_ready" }' });
 
 const rules = z.array(reminderRule).max(MAX_REMINDER_RULES, `must have at most ${MAX_REMINDER_RULES} rules`)
-  .refine((list) => new Set(list.map((rule) => reminderRuleId(rule as ReminderRule))).size === list.length, 'must not repeat a rule');
+  .refine((list) => new Set(list.map((rule) => reminderRuleId(rule))).size === list.length, 'must not repeat a rule');
 
 const placeholderHint = REMINDER_PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ');
 const template = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`)
