@@ -87,19 +87,19 @@ export function RemindersSection() {
                 {rules.map((rule, index) => (
                   <Stack key={index} direction="row" spacing={1} sx={{ alignItems: 'center' }} data-testid="reminder-rule">
                     <TextField
-                      select size="small" label="When" value={rule.kind} disabled={!isAdmin} sx={{ minWidth: 200 }}
+                      select size="small" label="When" value={rule.kind} disabled={!isAdmin} fullWidth={false} sx={{ width: 220, flexShrink: 0 }}
                       onChange={(event) => setRule(index, ruleOf(event.target.value as ReminderRuleKind, 'days' in rule ? rule.days : 7))}
                     >
                       {KINDS.map((choice) => <MenuItem key={choice.kind} value={choice.kind}>{choice.label}</MenuItem>)}
                     </TextField>
                     {'days' in rule ? (
                       <TextField
-                        size="small" type="number" label="Days" value={rule.days} disabled={!isAdmin} sx={{ width: 100 }}
+                        size="small" type="number" label="Days" value={rule.days} disabled={!isAdmin} fullWidth={false} sx={{ width: 100, flexShrink: 0 }}
                         onChange={(event) => setRule(index, ruleOf(rule.kind, Number(event.target.value)))}
                         slotProps={{ htmlInput: { min: 1, max: 365 } }}
                       />
                     ) : null}
-                    <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }}>{reminderRuleLabel(rule)}</Typography>
+                    <Typography variant="body2" color="text.secondary" sx={{ flex: 1, whiteSpace: 'nowrap' }}>{reminderRuleLabel(rule)}</Typography>
                     {isAdmin ? <IconButton aria-label="Remove rule" onClick={() => setRules((current) => current.filter((_, at) => at !== index))}><DeleteIcon fontSize="small" /></IconButton> : null}
                   </Stack>
                 ))}
@@ -164,7 +164,7 @@ function ReminderPreviewPanel({ subject, body }: { subject: string; body: string
       <Typography variant="subtitle2" gutterBottom>Preview</Typography>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Autocomplete
-          sx={{ minWidth: 360 }}
+          sx={{ width: 420 }}
           size="small"
           options={choices}
           value={customer}
