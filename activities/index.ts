@@ -12,6 +12,7 @@ import { createInvitationActivities } from './invitations';
 import { createPaymentAftermathActivities } from './payment-aftermath';
 import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
+import { createReminderActivities } from './reminders';
 import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
 import { createSettlementActivities } from './settlements';
 import { createSpruceSyncActivities } from './spruce-sync';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSpruceSyncActivities(deps),
     ...createHousekeepingActivities(deps),
     ...createWebhookDeliveryActivities(deps),
+    ...createReminderActivities(deps),
   };
 }
 

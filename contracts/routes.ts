@@ -12,6 +12,7 @@ import * as invitations from './operator/invitations';
 import * as operators from './operator/operators';
 import * as payments from './operator/payments';
 import * as receivables from './operator/receivables';
+import * as reminders from './operator/reminders';
 import * as settings from './operator/settings';
 import * as settlements from './operator/settlements';
 import * as webhookEndpoints from './operator/webhook-endpoints';
@@ -98,6 +99,10 @@ const operatorRoutes: RouteContract[] = [
   operator('GET', '/customers/:id', 'Customers', "One account's summary", { responses: { 200: customers.customerDetail } }),
   operator('GET', '/customers/:id/emails', 'Customers', 'Emails sent to or about the account (invitations, payment notices, receipts), newest first, with delivery status and the SMTP answer', list(customerEmails.customerEmailFilter, customerEmails.customerEmailRow)),
   operator('POST', '/customers/:id/portal-access/disable', 'Customers', 'Turn the account\'s Payments portal access off', { roles: BOTH_ROLES, body: customers.portalAccessDisableBody, responses: { 200: customers.customerDetail } }),
+  operator('POST', '/customers/:id/reminder-preview', 'Reminders', 'The payment reminder the customer would get, rendered with the saved templates or the ones in the body', { body: reminders.reminderPreviewBody, responses: { 200: reminders.reminderPreview } }),
+  operator('GET', '/customers/:id/reminders', 'Reminders', 'Whether the account gets payment reminders', { responses: { 200: reminders.customerReminders } }),
+  operator('POST', '/customers/:id/reminders/opt-out', 'Reminders', 'Stop payment reminders to the account (audited)', { roles: BOTH_ROLES, body: reminders.remindersOptOutBody, responses: { 200: reminders.customerReminders } }),
+  operator('POST', '/customers/:id/reminders/opt-in', 'Reminders', 'Send payment reminders to the account again (audited)', { roles: BOTH_ROLES, body: reminders.remindersOptInBody, responses: { 200: reminders.customerReminders } }),
   operator('POST', '/customers/:id/portal-access/restore', 'Customers', 'Turn the account\'s Payments portal access back on', { roles: BOTH_ROLES, body: customers.portalAccessRestoreBody, responses: { 200: customers.customerDetail } }),
 
   operator('POST', '/ingestion-runs', 'Ingestion', 'Upload CSV files; validation starts at once', { body: ingestion.uploadBody, bodyType: 'multipart', responses: { 202: ingestion.ingestionRun } }),
@@ -124,6 +129,8 @@ const operatorRoutes: RouteContract[] = [
 
   operator('GET', '/settings/dealer', 'Settings', 'The dealer\'s settings', { responses: { 200: settings.dealerSettings } }),
   operator('PUT', '/settings/dealer', 'Settings', 'Change the dealer\'s settings (audited)', { roles: ADMIN, body: settings.dealerSettingsBody, responses: { 200: settings.dealerSettings } }),
+  operator('GET', '/settings/reminders', 'Reminders', 'The dealer\'s payment-reminder cadence and templates (off by default)', { responses: { 200: reminders.reminderSettings } }),
+  operator('PUT', '/settings/reminders', 'Reminders', 'Change the reminder cadence, templates, or turn reminders on or off (audited)', { roles: ADMIN, body: reminders.reminderSettingsBody, responses: { 200: reminders.reminderSettings } }),
   operator('GET', '/api-keys', 'API keys', 'The dealer\'s API keys, active first; never their secrets', { roles: ADMIN, ...list(apiKeys.apiKeyFilter, apiKeys.apiKeyRow) }),
   operator('GET', '/api-keys/:id', 'API keys', 'One API key', { roles: ADMIN, responses: { 200: apiKeys.apiKeyRow } }),
   operator('POST', '/api-keys', 'API keys', 'Create a key; the answer holds its secret, shown this once (audited)', { roles: ADMIN, body: apiKeys.createApiKeyBody, responses: { 201: apiKeys.issuedApiKey } }),

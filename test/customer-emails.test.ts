@@ -91,11 +91,11 @@ describe('GET /api/operator/customers/:id/emails', () => {
     expect(response.body).toEqual([
       {
         id: failingId, kind: 'payment_receipt', to, subject: 'Receipt that could not go', status: 'queued', attempts: 1,
-        lastError: expect.stringMatching(/ECONNREFUSED|connect/i), smtpAnswer: null, paymentId: payment.id, queuedAt: expect.any(String), sentAt: null,
+        lastError: expect.stringMatching(/ECONNREFUSED|connect/i), smtpAnswer: null, paymentId: payment.id, reminderRules: null, queuedAt: expect.any(String), sentAt: null,
       },
       {
         id: expect.any(String), kind: 'payment_reversed_partly', to, subject: partly.subject, status: 'sent', attempts: 1,
-        lastError: null, smtpAnswer: expect.stringMatching(/^250\b/), paymentId: payment.id, queuedAt: expect.any(String), sentAt: expect.any(String),
+        lastError: null, smtpAnswer: expect.stringMatching(/^250\b/), paymentId: payment.id, reminderRules: null, queuedAt: expect.any(String), sentAt: expect.any(String),
       },
     ]);
     expect(Date.parse(response.body[0].queuedAt)).toBeGreaterThanOrEqual(Date.parse(response.body[1].queuedAt));

@@ -7,11 +7,12 @@ import { relayDueEmails, type RelayOptions } from '../services/email-relay';
 import { ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
 import { ensureHousekeepingSchedule } from '../workflows/housekeeping-client';
 import { startOrphanedPayments } from '../workflows/payment-client';
+import { ensureRemindersForAllDealers } from '../workflows/reminders-client';
 import { startOwedWebhookDeliveries } from '../workflows/webhook-delivery-client';
 
 /**
  * What a worker process does besides serving its task queue: make sure each dealer's
- * long-running workflows exist (idempotent starts, so every worker may do it), start the
+ * long-running workflows exist (aging refresh, payment reminders; idempotent starts, so every worker may do it), start the
  * workflow of any payment whose API process died between committing it and starting it,
  * relay queued email, and start the delivery of every webhook event owed.
  */
@@ -20,8 +21,10 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEv
   const stopWebhooks = startWebhookDispatch(db, temporal, cfg);
   // Dealers onboarded while this worker runs get theirs at the next sweep, not the next restart.
   const ensured = new Set<string>();
+  const remindersEnsured = new Set<string>();
   const sweep = async () => {
     await ensureNightlyAgingRefresh(db, temporal, cfg, ensured);
+    await ensureDailyReminders(db, temporal, cfg, remindersEnsured);
     try {
       const started = await startOrphanedPayments(db, temporal, cfg);
       if (started > 0) logger.warn({ started }, 'started workflows of payments that had none');
@@ -94,5 +97,14 @@ async function ensureNightlyAgingRefresh(db: Db, temporal: Client, cfg: Config, 
     if (dealers > 0) logger.info({ dealers }, 'aging-refresh workflows ensured');
   } catch (error) {
     logger.warn({ err: error }, 'could not ensure aging-refresh workflows; retrying at the next interval');
+  }
+}
+
+async function ensureDailyReminders(db: Db, temporal: Client, cfg: Config, ensured: Set<string>): Promise<void> {
+  try {
+    const dealers = await ensureRemindersForAllDealers(db, temporal, cfg.TASK_QUEUE, ensured);
+    if (dealers > 0) logger.info({ dealers }, 'payment-reminder workflows ensured');
+  } catch (error) {
+    logger.warn({ err: error }, 'could not ensure payment-reminder workflows; retrying at the next interval');
   }
 }

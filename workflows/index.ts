@@ -15,3 +15,4 @@ export { agingRefreshWorkflow } from './aging-refresh';
 export { paymentAftermathWorkflow } from './payment-aftermath';
 export { housekeepingWorkflow } from './housekeeping';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
+export { remindersWorkflow } from './reminders';

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { customerEmailFilter, type CustomerEmailRow } from '../../contracts/operator/customer-emails';
 import { customerEmails } from '../../db/email-outbox';
+import { reminderRulesOfEmails } from '../../db/reminders';
 import { operatorOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
@@ -24,6 +25,7 @@ export function customerEmailRoutes({ db }: AppDeps): Router {
     // Another dealer's customer, or none: the same 404.
     if (!found) throw notFound('Customer');
     const { rows, total } = found;
+    const reminderRules = await reminderRulesOfEmails(db, rows.filter((row) => row.kind === 'payment_reminder').map((row) => row.id));
     sendList(res, 'emails', rows.map((row): CustomerEmailRow => ({
       id: row.id,
       kind: row.kind,
@@ -34,6 +36,7 @@ export function customerEmailRoutes({ db }: AppDeps): Router {
       lastError: row.last_error,
       smtpAnswer: row.smtp_response,
       paymentId: row.payment_id,
+      reminderRules: reminderRules.get(row.id) ?? null,
       queuedAt: new Date(row.created_at).toISOString(),
       sentAt: row.sent_at ? new Date(row.sent_at).toISOString() : null,
     })), params.range, total);

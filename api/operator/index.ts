@@ -13,6 +13,7 @@ import { operatorUserRoutes } from './operators';
 import { paymentRoutes } from './payments';
 import { portalAccessRoutes } from './portal-access';
 import { receivableRoutes } from './receivables';
+import { reminderRoutes } from './reminders';
 import { settingsRoutes } from './settings';
 import { reconciliationRoutes } from './reconciliation';
 import { settlementFileRoutes } from './settlement-files';
@@ -30,6 +31,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(receivableRoutes(deps));
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
+  router.use(reminderRoutes(deps));
   router.use(apiKeyRoutes(deps));
   router.use(webhookEndpointRoutes(deps));
   router.use(operatorUserRoutes(deps));

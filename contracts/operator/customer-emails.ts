@@ -15,7 +15,7 @@ export const customerEmailFilter = z.object({});
 
 export const customerEmailRow = z.strictObject({
   id,
-  /** What the email is: `customer_invite`, `payment_submitted`, `payment_returned`, `payment_receipt`, … */
+  /** What the email is: `customer_invite`, `payment_submitted`, `payment_returned`, `payment_receipt`, `payment_reminder`, … */
   kind: z.string(),
   to: z.string(),
   subject: z.string(),
@@ -27,6 +27,8 @@ export const customerEmailRow = z.strictObject({
   /** The SMTP server's own answer to the last attempt ("250 OK …", "550 No such mailbox"). */
   smtpAnswer: z.string().nullable(),
   paymentId: id.nullable(),
+  /** A payment reminder's rules that named its items (`before_due:7`, `on_due`, `past_due:30`, `statement_ready`); null for other mail. */
+  reminderRules: z.array(z.string()).nullable(),
   queuedAt: timestamp,
   sentAt: timestamp.nullable(),
 });

@@ -35,6 +35,7 @@ import * as rateLimitWindows from './035_rate_limit_windows';
 import * as refundRequestId from './036_refund_request_id';
 import * as outgoingWebhooks from './037_outgoing_webhooks';
 import * as platformActor from './038_platform_actor';
+import * as paymentReminders from './040_payment_reminders';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -77,6 +78,7 @@ const migrations: Record<string, Knex.Migration> = {
   '036_refund_request_id': refundRequestId,
   '037_outgoing_webhooks': outgoingWebhooks,
   '038_platform_actor': platformActor,
+  '040_payment_reminders': paymentReminders,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

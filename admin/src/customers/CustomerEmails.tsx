@@ -6,6 +6,7 @@ import { useRecordContext } from 'react-admin';
 import type { CustomerEmailRow, EmailStatus } from '../../../contracts/operator/customer-emails';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
 import { instant } from '../common/format';
+import { reminderRuleLabel, type ReminderRule } from '../../../domain/reminders';
 import { httpClient } from '../httpClient';
 import { API_URL } from '../session';
 
@@ -17,6 +18,12 @@ const STATUS: Record<EmailStatus, { label: string; color: 'default' | 'success' 
 
 /** `payment_returned` → "Payment returned"; `customer_invite` → "Customer invite". */
 const kindLabel = (kind: string) => kind.replace(/_/g, ' ').replace(/^./, (first) => first.toUpperCase());
+
+/** `before_due:7` → "7 days before due" (the rule that named the reminder's items). */
+function ruleLabel(id: string): string {
+  const [kind, days] = id.split(':');
+  return reminderRuleLabel((days ? { kind, days: Number(days) } : { kind }) as ReminderRule);
+}
 
 /** `emails 0-24/319` → 319. */
 const totalOf = (contentRange: string | null, fallback: number) => Number(/\/(\d+)$/.exec(contentRange ?? '')?.[1] ?? fallback);
@@ -79,7 +86,14 @@ export function CustomerEmails() {
             <TableRow key={row.id} data-email-id={row.id}>
               <TableCell sx={{ whiteSpace: 'nowrap' }}>{instant(row.queuedAt)}</TableCell>
               <TableCell>{row.subject}</TableCell>
-              <TableCell>{kindLabel(row.kind)}</TableCell>
+              <TableCell>
+                {kindLabel(row.kind)}
+                {row.reminderRules?.length ? (
+                  <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }} data-testid="reminder-rules">
+                    {row.reminderRules.map(ruleLabel).join(' · ')}
+                  </Typography>
+                ) : null}
+              </TableCell>
               <TableCell>{row.to}</TableCell>
               <TableCell>
                 <Chip size="small" variant="outlined" color={STATUS[row.status].color} label={STATUS[row.status].label} sx={{ height: 20 }} />

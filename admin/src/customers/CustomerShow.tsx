@@ -17,6 +17,7 @@ import { humanize } from '../common/format';
 import { FailedPaymentsAction } from './FailedPaymentsDrawer';
 import { InviteAction } from './InviteAction';
 import { PortalAccessAction } from './PortalAccessAction';
+import { RemindersAction } from './RemindersAction';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
 import { CustomerEmails } from './CustomerEmails';
 import { CustomerSummary } from './CustomerSummary';
@@ -33,6 +34,7 @@ function CustomerActions() {
       <FailedPaymentsAction />
       <InviteAction />
       <PortalAccessAction />
+      <RemindersAction />
     </TopToolbar>
   );
 }

@@ -2,12 +2,14 @@ import { Card, CardContent, Stack, Typography } from '@mui/material';
 import { ApiKeysSection } from './ApiKeysSection';
 import { DealerSettingsForm } from './DealerSettingsForm';
 import { OperatorList } from './OperatorList';
+import { RemindersSection } from './RemindersSection';
 import { WebhooksSection } from './WebhooksSection';
 
 export function SettingsPage() {
   return (
     <Stack spacing={2} sx={{ mt: 1 }}>
       <DealerSettingsForm />
+      <RemindersSection />
       <Card>
         <CardContent>
           <Typography variant="h6" gutterBottom>
