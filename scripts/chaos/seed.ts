@@ -80,8 +80,8 @@ export async function seedBook(db: Db, urls: { api: string; spruce: string; moov
     customers.push(...(await Promise.all(sessions.slice(c, c + 10).map(async (session, i) => ({
       accountId: accounts[c + i]!.id,
       session,
-      bankMethodId: await linkBankAsPortal((path, body) => session.must(path, body), urls.plaid),
-      cardMethodId: await linkCard(session),
+      bankMethodId: await settingUp(() => linkBankAsPortal((path, body) => session.must(path, body), urls.plaid)),
+      cardMethodId: await settingUp(() => linkCard(session)),
     })))));
   }
   log(`${customers.length} customers signed in with a bank account (Plaid) and a card (Moov) linked`);
@@ -114,4 +114,19 @@ export async function spruceAdmin(spruceUrl: string, method: string, path: strin
   const text = await response.text();
   if (!response.ok) throw new Error(`Spruce emulator ${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : null;
+}
+
+/**
+ * A setup step tried again, as a customer would, when a loaded machine makes a provider call
+ * fail once: a run of half an hour should not end before its first payment for that.
+ */
+async function settingUp<T>(step: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
+  }
 }
