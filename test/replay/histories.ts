@@ -18,6 +18,7 @@ export const REPLAYED_WORKFLOWS = {
   'gl-posting': 'glPostingWorkflow',
   'spruce-sync': 'spruceSyncWorkflow',
   'webhook-delivery': 'webhookDeliveryWorkflow',
+  reminders: 'remindersWorkflow',
 } as const;
 
 export type ReplayedWorkflow = keyof typeof REPLAYED_WORKFLOWS;

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureSpruceSync } from '../../workflows/spruce-sync-client';
 import { startWebhookDelivery } from '../../workflows/webhook-delivery-client';
+import { ensureReminders, requestRemindersRun } from '../../workflows/reminders-client';
 import { recordSyncError } from '../../db/sync-state';
 import { createSettlementActivities } from '../../activities/settlements';
 import { createApp } from '../../api/app';
@@ -296,5 +297,29 @@ recordOf('webhook-delivery')('record webhook delivery workflow histories', () =>
     await completed(client, workflowId);
     expect(await db('webhook_deliveries').where({ id: delivery.id }).first('status')).toEqual({ status: 'failed' });
     await save(client, 'webhook-delivery', 'gave-up-disabled', workflowId);
+  });
+});
+
+/** A dealer's reminders workflow: a requested run, then continue-as-new for the next day. */
+recordOf('reminders')('record reminders workflow histories', () => {
+  let db: Db;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  beforeAll(async () => {
+    db = testDb();
+    const taskQueue = `record-reminders-${randomUUID()}`;
+    worker = await startTestWorker({ db, logger, config: testConfig({ TASK_QUEUE: taskQueue }) }, { taskQueue });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.destroy();
+  });
+
+  it('records a requested run that continues as new', async () => {
+    const dealer = await createSettlementDealer(db, null);
+    const handle = await ensureReminders(worker.client, worker.taskQueue, dealer.id);
+    await requestRemindersRun(worker.client, worker.taskQueue, dealer.id);
+    await eventually(async () => expect((await worker.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW'), 60_000, 200);
+    await save(worker.client, 'reminders', 'requested-run-continued', handle.workflowId, handle.firstExecutionRunId);
+    await worker.client.workflow.getHandle(handle.workflowId).terminate('recorded');
   });
 });

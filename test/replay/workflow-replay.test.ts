@@ -13,7 +13,8 @@ import { recordedHistories, REPLAYED_WORKFLOWS, startedWorkflowType, type Replay
  *   settlement/pre-sequence-*      before a business day could hold several settlements;
  *   <workflow>/dd8c0d6-*           before the GL-posting workflow left "payments posted" to the
  *                                  settlement workflow (settlement-notifies-*: after);
- *   webhook-delivery/webhooks-*    a delivery retries for up to 3 days, so it meets deploys too.
+ *   webhook-delivery/webhooks-*    a delivery retries for up to 3 days, so it meets deploys too;
+ *   reminders/reminders-*          a dealer's reminders run waits a day between runs.
  */
 describe('workflow replay', () => {
   beforeAll(() => {
