@@ -139,7 +139,8 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const result = configSchema.safeParse(env);
+  // An empty variable is an unset one: compose writes `NAME=` for an optional setting left blank.
+  const result = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {
