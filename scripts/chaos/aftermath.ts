@@ -75,12 +75,17 @@ export class AftermathDriver {
   readonly failures: string[] = [];
   private readonly tasks: Task[];
   /**
-   * An R10 disables the customer's bank account (domain/ach-returns.ts), so the late returns,
-   * all on one customer of their own, wait until every payment was submitted: on a loaded
-   * machine submissions outlast the first settlements, and that customer's later payments would
+   * An R10 disables the customer's bank account, here (domain/ach-returns.ts) and at Moov, so
+   * the late returns, all on one customer of their own, wait until every payment was submitted
+   * and every one of that customer's payments cleared: on a loaded machine submissions and
+   * transfer creation outlast the first settlements, and that customer's later payments would
    * be refused for a disabled account rather than returned late as planned.
    */
   private submissionsDone = false;
+
+  private lateReturnsMayStart(): boolean {
+    return this.submissionsDone && this.tasks.every((task) => task.aftermath !== 'late_return' || task.step === 'done' || Boolean(task.paymentId));
+  }
 
   constructor(
     private readonly db: Db,
@@ -138,7 +143,7 @@ export class AftermathDriver {
     const now = Date.now();
     for (const task of this.tasks) {
       if (task.step === 'done' || !task.paymentId || (task.dueAt ?? Infinity) > now) continue;
-      if (task.aftermath === 'late_return' && !this.submissionsDone) continue;
+      if (task.aftermath === 'late_return' && !this.lateReturnsMayStart()) continue;
       try {
         await this.advance(task);
       } catch (error) {
