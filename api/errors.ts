@@ -76,6 +76,24 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.status(status).json({ error: { code, message: code === 'malformed_json' ? 'The request body is not valid JSON.' : String(error?.message ?? 'Bad request') } });
     return;
   }
+  if (isDatabaseUnavailable(error)) {
+    (req as { log?: typeof logger }).log?.warn({ err: error }, 'database unavailable') ?? logger.warn({ err: error }, 'database unavailable');
+    res.status(503).setHeader('Retry-After', '2').json({ error: { code: 'database_unavailable', message: 'The service is briefly overloaded. Try again in a few seconds; a request with the same key is never applied twice.' } });
+    return;
+  }
   (req as { log?: typeof logger }).log?.error({ err: error }, 'unhandled error') ?? logger.error({ err: error }, 'unhandled error');
   res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side. The request id identifies it in our logs.', requestId: res.getHeader('x-request-id') } });
 };
+
+/**
+ * PostgreSQL out of connections or not accepting them (too_many_connections, cannot_connect_now,
+ * admin shutdown, refused, the pool waiting too long): an outage of a dependency, answered 503
+ * so clients and proxies retry, not a defect of the request.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P03', '08001', '08004', '08006']);
+function isDatabaseUnavailable(error: unknown): boolean {
+  const candidate = error as { code?: string; name?: string } | undefined;
+  if (!candidate) return false;
+  if (candidate.name === 'KnexTimeoutError') return true;
+  return typeof candidate.code === 'string' && (UNAVAILABLE_SQLSTATES.has(candidate.code) || candidate.code === 'ECONNREFUSED');
+}
