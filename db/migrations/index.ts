@@ -35,6 +35,7 @@ import * as rateLimitWindows from './035_rate_limit_windows';
 import * as refundRequestId from './036_refund_request_id';
 import * as outgoingWebhooks from './037_outgoing_webhooks';
 import * as platformActor from './038_platform_actor';
+import * as creditHolds from './041_credit_holds';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -77,6 +78,7 @@ const migrations: Record<string, Knex.Migration> = {
   '036_refund_request_id': refundRequestId,
   '037_outgoing_webhooks': outgoingWebhooks,
   '038_platform_actor': platformActor,
+  '041_credit_holds': creditHolds,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
