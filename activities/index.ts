@@ -13,6 +13,7 @@ import { createPaymentAftermathActivities } from './payment-aftermath';
 import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
 import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
+import { createCreditHoldActivities } from './credit-holds';
 import { createSettlementActivities } from './settlements';
 import { createSpruceSyncActivities } from './spruce-sync';
 import { createWebhookDeliveryActivities } from './webhook-delivery';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentAftermathActivities({ ...deps, payments, settlements: settlementActivities }),
     ...createPaymentNoticeActivities(deps),
     ...createReturnedPaymentFeeActivities(deps),
+    ...createCreditHoldActivities(deps),
     ...settlementActivities,
     ...createGlPostingActivities(deps),
     ...createSpruceSyncActivities(deps),
