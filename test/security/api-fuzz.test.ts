@@ -264,7 +264,7 @@ describe('security: API fuzzing of every request schema', () => {
       'POST /api/portal/register/existing': { token: 'x'.repeat(40), email: 'nobody@contractor.test', password: 'Framing-crew-2026!' },
       'POST /api/portal/auth/forgot-password': { email: 'nobody@contractor.test' },
       'POST /api/portal/auth/reset-password': { token: 'x'.repeat(40), password: 'Framing-crew-2026!' },
-      'PUT /api/operator/settings/dealer': { name: 'Fuzz Lumber', time_zone: 'America/Chicago', settlement_cutoff: '17:00', fee_payer: 'customer', ach_fee_cents: 100, card_credit_rate_bps: 290, card_debit_rate_bps: 150, card_flat_fee_cents: 30, returned_payment_fee_cents: 2_500, surcharge_forbidden_states: ['CT'], allow_partial_payments: true, bills_by_statement: false },
+      'PUT /api/operator/settings/dealer': { name: 'Fuzz Lumber', time_zone: 'America/Chicago', settlement_cutoff: '17:00', fee_payer: 'customer', ach_fee_cents: 100, card_credit_rate_bps: 290, card_debit_rate_bps: 150, card_flat_fee_cents: 30, returned_payment_fee_cents: 2_500, surcharge_forbidden_states: ['CT'], allow_partial_payments: true, bills_by_statement: false, branch_notification_email: 'yard@fuzz.test' },
       'POST /api/operator/operators': { email: `new-${randomUUID().slice(0, 6)}@dealer.test`, name: 'New Operator', role: 'ar_operator' },
       'PUT /api/operator/operators/:id': { role: 'ar_operator', status: 'active', name: 'Other Operator' },
       'POST /api/operator/invitations': { customerAccountIds: [book.accountId] },
