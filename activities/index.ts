@@ -14,6 +14,7 @@ import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
 import { createReminderActivities } from './reminders';
 import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
+import { createCreditHoldActivities } from './credit-holds';
 import { createSettlementActivities } from './settlements';
 import { createSpruceSyncActivities } from './spruce-sync';
 import { createWebhookDeliveryActivities } from './webhook-delivery';
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentAftermathActivities({ ...deps, payments, settlements: settlementActivities }),
     ...createPaymentNoticeActivities(deps),
     ...createReturnedPaymentFeeActivities(deps),
+    ...createCreditHoldActivities(deps),
     ...settlementActivities,
     ...createGlPostingActivities(deps),
     ...createSpruceSyncActivities(deps),

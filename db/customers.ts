@@ -1,3 +1,4 @@
+import type { CreditHoldReason } from '../domain/credit-hold';
 import type { Knex } from 'knex';
 import type { PriorityBand } from '../domain/collection-priority';
 import { refuseInvalid, refuseNotFound } from '../domain/refusal';
@@ -98,6 +99,9 @@ export const CUSTOMER_COLUMNS = [
   'ca.account_type',
   'ca.status',
   'ca.credit_limit_cents',
+  'ca.available_credit_cents',
+  'ca.credit_hold',
+  'ca.credit_hold_reason',
   'ca.portal_access_disabled',
   's.collection_priority',
   's.outstanding_cents',
@@ -249,6 +253,9 @@ export interface CustomerRow extends AccountAgingFigures {
   status: 'active' | 'inactive';
   credit_limit_cents: number | null;
   over_credit_limit: boolean;
+  available_credit_cents: number | null;
+  credit_hold: boolean;
+  credit_hold_reason: CreditHoldReason | null;
   portal_access_disabled: boolean;
   collection_priority: number;
   weighted_days_overdue: number;
@@ -267,6 +274,9 @@ export function toCustomerRow(raw: Record<string, any>): CustomerRow {
     status: raw.status,
     credit_limit_cents: raw.credit_limit_cents,
     over_credit_limit: raw.credit_limit_cents !== null && outstanding > raw.credit_limit_cents,
+    available_credit_cents: raw.available_credit_cents === null || raw.available_credit_cents === undefined ? null : Number(raw.available_credit_cents),
+    credit_hold: raw.credit_hold ?? false,
+    credit_hold_reason: raw.credit_hold_reason ?? null,
     portal_access_disabled: raw.portal_access_disabled,
     collection_priority: raw.collection_priority ?? 0,
     outstanding_cents: outstanding,

@@ -22,6 +22,9 @@ export interface VisibleAccount {
   dealer_id: string;
   erp_account_id: string;
   name: string;
+  available_credit_cents: string | number | null;
+  credit_hold: boolean;
+  credit_hold_reason: 'over_limit' | 'past_due' | 'other' | null;
 }
 
 /** One linked account of the company, or a not-found refusal. */
@@ -49,7 +52,7 @@ export function linkedAccountIds(db: Executor, companyId: string, dealerId?: str
 export async function visibleAccounts(db: Executor, companyId: string, dealerId?: string): Promise<VisibleAccount[]> {
   const ids = await linkedAccountIds(db, companyId, dealerId);
   if (ids.length === 0) return [];
-  return db('customer_accounts').whereIn('id', ids).orderBy([{ column: 'name' }, { column: 'erp_account_id' }]).select('id', 'dealer_id', 'erp_account_id', 'name');
+  return db('customer_accounts').whereIn('id', ids).orderBy([{ column: 'name' }, { column: 'erp_account_id' }]).select('id', 'dealer_id', 'erp_account_id', 'name', 'available_credit_cents', 'credit_hold', 'credit_hold_reason');
 }
 
 /**

@@ -99,15 +99,20 @@ const ACCOUNT_SQL = `
   with input as (
     select r.*, 'n/a'::text as account_uuid
     from jsonb_to_recordset(:rows::jsonb) as r(erp_id text, name text, account_type text, status text, credit_limit_cents int8,
+      available_credit_cents int8, credit_hold boolean, credit_hold_reason text,
       address_line1 text, city text, state text, postal_code text, phone text, seq int8, deleted_at timestamptz)
   ), upserted as (
     insert into customer_accounts as t (dealer_id, erp_account_id, name, account_type, status, credit_limit_cents,
-      address_line1, city, state, postal_code, phone, erp_seq, deleted_at)
-    select :dealerId, erp_id, name, account_type, status, credit_limit_cents, address_line1, city, state, postal_code, phone, seq, deleted_at
+      available_credit_cents, credit_hold, credit_hold_reason, credit_hold_changed_at, address_line1, city, state, postal_code, phone, erp_seq, deleted_at)
+    select :dealerId, erp_id, name, account_type, status, credit_limit_cents,
+      available_credit_cents, coalesce(credit_hold, false), credit_hold_reason, case when credit_hold then now() end, address_line1, city, state, postal_code, phone, seq, deleted_at
     from input
     on conflict (dealer_id, erp_account_id) do update set
       name = excluded.name, account_type = excluded.account_type, status = excluded.status,
-      credit_limit_cents = excluded.credit_limit_cents, address_line1 = excluded.address_line1, city = excluded.city,
+      credit_limit_cents = excluded.credit_limit_cents, available_credit_cents = excluded.available_credit_cents,
+      credit_hold = excluded.credit_hold, credit_hold_reason = excluded.credit_hold_reason,
+      credit_hold_changed_at = case when excluded.credit_hold is distinct from t.credit_hold then now() else t.credit_hold_changed_at end,
+      address_line1 = excluded.address_line1, city = excluded.city,
       state = excluded.state, postal_code = excluded.postal_code, phone = excluded.phone,
       erp_seq = excluded.erp_seq, deleted_at = excluded.deleted_at, updated_at = now()
     where excluded.erp_seq > t.erp_seq or (:replay and excluded.erp_seq = t.erp_seq)
@@ -262,6 +267,7 @@ const UPSERTS: { [T in (typeof TYPE_ORDER)[number]]: (trx: Trx, dealerId: string
       dealerId,
       changes.map((c) => ({
         erp_id: c.id, name: c.data.name, account_type: c.data.account_type, status: c.data.status, credit_limit_cents: c.data.credit_limit_cents,
+        available_credit_cents: c.data.available_credit_cents, credit_hold: c.data.credit_hold, credit_hold_reason: c.data.credit_hold ? c.data.credit_hold_reason ?? 'other' : null,
         address_line1: c.data.address_line1, city: c.data.city, state: c.data.state, postal_code: c.data.postal_code, phone: c.data.phone,
         seq: c.seq, deleted_at: deletedAt(c),
       })),

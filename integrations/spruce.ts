@@ -72,6 +72,10 @@ export const spruceAccount = z.object({
   account_type: z.string(),
   status: z.enum(['active', 'inactive']),
   credit_limit_cents: cents.nullable(),
+  // Older Spruce builds leave the credit fields out: no hold, available credit unknown.
+  available_credit_cents: z.number().int().nullable().default(null),
+  credit_hold: z.boolean().default(false),
+  credit_hold_reason: z.enum(['over_limit', 'past_due', 'other']).nullable().default(null),
   address_line1: z.string().nullable(),
   city: z.string().nullable(),
   state: z.string().nullable(),
@@ -197,6 +201,13 @@ export interface GlLine {
   payment_reference: string;
   gl_account?: string | null;
   memo?: string | null;
+}
+
+/** Why Drypowder asks Spruce to lift a hold: the payment the counter can check, and what it took off the balance. */
+export interface CreditHoldReleaseRequest {
+  payment_reference: string;
+  amount_cents: number;
+  reason: 'payment_cleared';
 }
 
 /** A charge we put on a customer's account in Spruce (docs/spruce-api.md, "Creating a debit adjustment"). */
@@ -338,6 +349,17 @@ export class SpruceClient {
   async createDebitAdjustment(idempotencyKey: string, adjustment: NewDebitAdjustment): Promise<{ adjustment: SpruceAdjustment; replayed: boolean }> {
     const { body, headers } = await this.requestWithHeaders('POST', '/adjustments', spruceAdjustment, adjustment, { 'idempotency-key': idempotencyKey });
     return { adjustment: body, replayed: headers.get('idempotent-replayed') === 'true' };
+  }
+
+  /**
+   * Asks Spruce to lift the credit hold on an account because a payment cleared
+   * (docs/spruce-api.md, "Lifting a credit hold"). Replayed under the same key, Spruce answers
+   * the first outcome again; an account not on hold answers 200 as it is. SpruceRejectedError
+   * when Spruce refuses (unknown account, a hold Spruce will not lift for a payment).
+   */
+  async releaseCreditHold(idempotencyKey: string, accountId: string, request: CreditHoldReleaseRequest): Promise<{ account: SpruceAccount; replayed: boolean }> {
+    const { body, headers } = await this.requestWithHeaders('POST', `/accounts/${encodeURIComponent(accountId)}/credit-hold/release`, spruceAccount, request, { 'idempotency-key': idempotencyKey });
+    return { account: body, replayed: headers.get('idempotent-replayed') === 'true' };
   }
 
   /** The tenant's GL ledger, oldest first, optionally only one payment's lines. */

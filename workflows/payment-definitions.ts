@@ -99,6 +99,9 @@ export const MONEY_AFTER_SETTLEMENT_PATCH = 'money-after-settlement';
 /** Marks a returned payment's fee being sent to Spruce after the return; older histories replay without. */
 export const RETURNED_PAYMENT_FEE_PATCH = 'returned-payment-fee';
 
+/** Marks a settled payment's credit-hold check (pay-to-release, docs/credit-holds.md); older histories replay without. */
+export const CREDIT_HOLD_RELEASE_PATCH = 'credit-hold-release';
+
 export const paymentStateQuery = defineQuery<PaymentState>('state');
 
 /**

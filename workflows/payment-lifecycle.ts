@@ -243,6 +243,7 @@ export class PaymentLifecycle extends PaymentRecord {
       this.record('settled', 'processor_completed');
       this.settledOnce = true;
       this.state.settlementId = (await this.activities.joinSettlement({ paymentId: this.input.paymentId })).settlementId;
+      this.checkCreditHold();
       this.notifyCustomer('settled');
     });
   }

@@ -1,7 +1,7 @@
 import { log, patched, upsertSearchAttributes, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { FINAL_PAYMENT_STATUSES } from '../domain/payment-status';
-import { CUSTOMER_EMAILS_PATCH, RETURNED_PAYMENT_FEE_PATCH, type PaymentNoticeEvent, type PaymentState, type PaymentStatus } from './payment-definitions';
+import { CREDIT_HOLD_RELEASE_PATCH, CUSTOMER_EMAILS_PATCH, RETURNED_PAYMENT_FEE_PATCH, type PaymentNoticeEvent, type PaymentState, type PaymentStatus } from './payment-definitions';
 import { Serial } from './lib/serial';
 import { PaymentStatus as PaymentStatusAttribute } from './search-attributes';
 
@@ -80,6 +80,20 @@ export class PaymentRecord {
    */
   protected returnedFeeToSend(returned: boolean): boolean {
     return returned && patched(RETURNED_PAYMENT_FEE_PATCH);
+  }
+
+  /**
+   * Once the money has settled, asks whether the payment lifts its account's credit hold (and
+   * has Spruce lift it, and the branch emailed). Queued beside the customer's emails rather than
+   * awaited, so the main flow keeps the promise steps older histories recorded and an operator's
+   * update is not held up while Spruce is down; the run waits for it before completing. Behind
+   * a patch: histories recorded before pay-to-release replay without it.
+   */
+  protected checkCreditHold(): void {
+    if (!patched(CREDIT_HOLD_RELEASE_PATCH)) return;
+    this.notices = this.notices
+      .then(() => this.activities.releaseCreditHold({ paymentId: this.state.paymentId }))
+      .then(() => undefined, (error: unknown) => log.warn('credit hold check failed', { error: String(error) }));
   }
 
   /**

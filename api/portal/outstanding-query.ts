@@ -87,6 +87,7 @@ export interface AccountOutstanding {
   id: string;
   erpAccountId: string;
   name: string;
+  credit: { onHold: boolean; holdReason: 'over_limit' | 'past_due' | 'other' | null; availableCents: number | null };
   totals: AccountTotals;
   statement: StatementSummary | null;
   jobs: JobGroup[];
@@ -186,7 +187,7 @@ function totalsOf(items: OutstandingItem[]): AccountTotals {
 
 export interface OutstandingInput {
   dealer: { id: string; time_zone: string };
-  accounts: Array<{ id: string; erp_account_id: string; name: string }>;
+  accounts: Array<{ id: string; erp_account_id: string; name: string; available_credit_cents?: string | number | null; credit_hold?: boolean; credit_hold_reason?: 'over_limit' | 'past_due' | 'other' | null }>;
   view: OutstandingView;
   now?: Date;
 }
@@ -235,6 +236,11 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
       id: account.id,
       erpAccountId: account.erp_account_id,
       name: account.name,
+      credit: {
+        onHold: account.credit_hold ?? false,
+        holdReason: account.credit_hold ? account.credit_hold_reason ?? 'other' : null,
+        availableCents: account.available_credit_cents === null || account.available_credit_cents === undefined ? null : Number(account.available_credit_cents),
+      },
       totals: totalsOf(all),
       statement: summary,
       jobs: groupByJob(visible, (item) => jobOf.get(item.id) ?? null, jobs),

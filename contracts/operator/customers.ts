@@ -40,6 +40,10 @@ export const customerRow = z.strictObject({
   status: z.enum(['active', 'inactive']),
   credit_limit_cents: cents.nullable(),
   over_credit_limit: z.boolean(),
+  /** The ERP's credit limit less balance, plus payments settled since (docs/credit-holds.md); negative when over; null when not reported. */
+  available_credit_cents: z.number().int().nullable(),
+  credit_hold: z.boolean(),
+  credit_hold_reason: z.enum(['over_limit', 'past_due', 'other']).nullable(),
   portal_access_disabled: z.boolean(),
   collection_priority: z.number().int(),
   ...accountBalances,

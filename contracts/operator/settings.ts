@@ -43,6 +43,8 @@ export const settingFields = {
     .transform((codes) => [...new Set(codes)].sort()),
   allow_partial_payments: z.boolean(),
   bills_by_statement: z.boolean(),
+  /** Who is emailed when a payment lifts a customer's credit hold (docs/credit-holds.md); empty or null: the dealer's admins. */
+  branch_notification_email: z.union([z.literal(''), z.string().trim().max(254).pipe(z.email('must be an email address'))]).nullable().transform((address) => address || null),
 };
 
 export const dealerSettingsBody = z.object({
@@ -58,6 +60,7 @@ export const dealerSettingsBody = z.object({
   surcharge_forbidden_states: settingFields.surcharge_forbidden_states.optional(),
   allow_partial_payments: settingFields.allow_partial_payments.optional(),
   bills_by_statement: settingFields.bills_by_statement.optional(),
+  branch_notification_email: settingFields.branch_notification_email.optional(),
 });
 export type DealerSettingsChange = z.infer<typeof dealerSettingsBody>;
 
@@ -78,6 +81,7 @@ export const dealerSettings = z.strictObject({
   surcharge_forbidden_states: z.array(z.string()),
   allow_partial_payments: z.boolean(),
   bills_by_statement: z.boolean(),
+  branch_notification_email: z.string().nullable(),
   spruce_base_url: z.string().nullable(),
   spruce_tenant_id: z.string().nullable(),
   moov_account_id: z.string().nullable(),

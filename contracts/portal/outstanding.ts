@@ -87,6 +87,8 @@ export const accountOutstanding = z.strictObject({
   id,
   erpAccountId: z.string(),
   name: z.string(),
+  /** The account's credit as the dealer's ERP reports it (docs/credit-holds.md): shown in the account's header. */
+  credit: z.strictObject({ onHold: z.boolean(), holdReason: z.enum(['over_limit', 'past_due', 'other']).nullable(), availableCents: z.number().int().nullable() }),
   totals: z.strictObject({ outstandingCents: cents, pastDueCents: cents, debitsCents: cents, creditsCents: cents, netCents: cents }),
   statement: statementSummary.nullable(),
   jobs: z.array(jobGroup),

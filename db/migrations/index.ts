@@ -36,6 +36,7 @@ import * as refundRequestId from './036_refund_request_id';
 import * as outgoingWebhooks from './037_outgoing_webhooks';
 import * as platformActor from './038_platform_actor';
 import * as paymentReminders from './040_payment_reminders';
+import * as creditHolds from './041_credit_holds';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -79,6 +80,7 @@ const migrations: Record<string, Knex.Migration> = {
   '037_outgoing_webhooks': outgoingWebhooks,
   '038_platform_actor': platformActor,
   '040_payment_reminders': paymentReminders,
+  '041_credit_holds': creditHolds,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -29,7 +29,8 @@ const col = (name: string, sql: StagedColumn['sql'], from?: string): StagedColum
 export const STAGED_COLUMNS: Record<DataType, readonly StagedColumn[]> = {
   accounts: [
     col('account_id', 'text'), col('name', 'text'), col('account_type', 'text', 'account_type'), col('status', 'text', 'status'),
-    col('credit_limit_cents', 'bigint', 'credit_limit'), col('address_line1', 'text', 'address_line1'), col('city', 'text', 'city'),
+    col('credit_limit_cents', 'bigint', 'credit_limit'), col('available_credit_cents', 'bigint', 'available_credit'),
+    col('credit_hold', 'boolean', 'credit_hold'), col('credit_hold_reason', 'text', 'credit_hold_reason'), col('address_line1', 'text', 'address_line1'), col('city', 'text', 'city'),
     col('state', 'text', 'state'), col('postal_code', 'text', 'postal_code'), col('phone', 'text', 'phone'),
   ],
   contacts: [
@@ -97,6 +98,9 @@ class Cells {
   }
 }
 
+const CREDIT_HOLD_REASON = {
+  over_limit: 'over_limit', over: 'over_limit', 'over limit': 'over_limit', past_due: 'past_due', 'past due': 'past_due', other: 'other',
+} as const;
 const ACCOUNT_STATUS = { active: 'active', a: 'active', inactive: 'inactive', i: 'inactive' } as const;
 const STATEMENT_STATUS = { open: 'open', paid: 'paid', closed: 'closed' } as const;
 const INVOICE_STATUS = {
@@ -148,12 +152,18 @@ function readAccount(cells: Cells): RowRead['values'] {
   const limit = cells.amount('credit_limit');
   if (limit !== null && limit < 0) cells.fail('credit_limit', `${money(limit)} is negative; a credit limit is 0 or more`);
   const type = cells.text('account_type');
+  const onHold = cells.boolean('credit_hold') ?? false;
+  const holdReason = cells.choice('credit_hold_reason', 'credit hold reason', CREDIT_HOLD_REASON);
+  if (holdReason && !onHold && cells.raw('credit_hold') !== '') cells.fail('credit_hold_reason', `says ${holdReason} but credit_hold is no`);
   return {
     account_id: cells.id('account_id', true),
     name: cells.text('name', true),
     account_type: type ? type.toLowerCase() : 'credit',
     status: cells.choice('status', 'status', ACCOUNT_STATUS) ?? 'active',
     credit_limit_cents: limit,
+    available_credit_cents: cells.amount('available_credit'),
+    credit_hold: onHold,
+    credit_hold_reason: onHold ? holdReason ?? 'other' : null,
     address_line1: cells.text('address_line1') || null,
     city: cells.text('city') || null,
     state: cells.text('state') || null,

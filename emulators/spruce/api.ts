@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
-import { createDebitAdjustment } from './charges';
+import { createDebitAdjustment, releaseCreditHold } from './charges';
 import { postGlLine } from './gl';
 import { SpruceError, type SpruceStore, type Tenant } from './store';
 import { COLLECTIONS, type ObjectType, type Stored } from './types';
@@ -68,6 +68,13 @@ export function tenantApi(store: SpruceStore): Router {
     const outcome = createDebitAdjustment(store, tenant, req.get('idempotency-key'), req.body);
     if (outcome.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(outcome.status).json(outcome.body);
+  });
+
+  router.post('/v1/tenants/:tenantId/accounts/:accountId/credit-hold/release', (req, res) => {
+    const tenant = authenticated(req);
+    const outcome = releaseCreditHold(store, tenant, String(req.params.accountId), req.get('idempotency-key'), req.body);
+    if (outcome.replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(outcome.status === 201 ? 200 : outcome.status).json(outcome.body);
   });
 
   router.get('/v1/tenants/:tenantId/gl/postings', (req, res) => {

@@ -44,6 +44,14 @@ export interface IdempotencyRecord {
   body: unknown;
 }
 
+export interface HoldRelease {
+  account_id: string;
+  payment_reference: string;
+  amount_cents: number;
+  idempotency_key: string;
+  released_at: string;
+}
+
 export interface Tenant {
   id: string;
   name: string;
@@ -52,6 +60,8 @@ export interface Tenant {
   objects: { [T in ObjectType]: Map<string, Stored<T>> };
   changes: Change[];
   ledger: GlPosting[];
+  /** Credit holds lifted through the API, oldest first (what the credit department would see). */
+  holdReleases: HoldRelease[];
   idempotency: Map<string, IdempotencyRecord>;
   webhook: WebhookRegistration | null;
 }
@@ -64,6 +74,7 @@ interface TenantSnapshot {
   objects: { [T in ObjectType]: Array<Stored<T>> };
   changes: Change[];
   ledger: GlPosting[];
+  holdReleases?: HoldRelease[];
   idempotency: Array<[string, IdempotencyRecord]>;
   webhook: WebhookRegistration | null;
 }
@@ -108,6 +119,7 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
       objects: emptyObjects(),
       changes: [],
       ledger: [],
+      holdReleases: [],
       idempotency: new Map(),
       webhook: null,
     };
@@ -274,6 +286,7 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
       objects: Object.fromEntries(OBJECT_TYPES.map((type) => [type, [...tenant.objects[type].values()]])) as TenantSnapshot['objects'],
       changes: tenant.changes,
       ledger: tenant.ledger,
+      holdReleases: tenant.holdReleases,
       idempotency: [...tenant.idempotency.entries()],
       webhook: tenant.webhook,
     }));
@@ -298,6 +311,7 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
         objects,
         changes: snapshot.changes,
         ledger: snapshot.ledger,
+        holdReleases: snapshot.holdReleases ?? [],
         idempotency: new Map(snapshot.idempotency),
         webhook: snapshot.webhook,
       });

@@ -17,6 +17,10 @@ export const accountInput = z.object({
   account_type: z.enum(['cash', 'credit', 'system']).default('credit'),
   status: z.enum(['active', 'inactive']).default('active'),
   credit_limit_cents: cents.nullable().default(null),
+  /** Credit limit less the balance, as Spruce's credit department sees it; negative when over the limit. */
+  available_credit_cents: z.number().int().nullable().default(null),
+  credit_hold: z.boolean().default(false),
+  credit_hold_reason: z.enum(['over_limit', 'past_due', 'other']).nullable().default(null),
   address_line1: text().nullable().default(null),
   city: text(100).nullable().default(null),
   state: text(2).nullable().default(null),

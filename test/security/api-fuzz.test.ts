@@ -264,7 +264,7 @@ describe('security: API fuzzing of every request schema', () => {
       'POST /api/portal/register/existing': { token: 'x'.repeat(40), email: 'nobody@contractor.test', password: 'Framing-crew-2026!' },
       'POST /api/portal/auth/forgot-password': { email: 'nobody@contractor.test' },
       'POST /api/portal/auth/reset-password': { token: 'x'.repeat(40), password: 'Framing-crew-2026!' },
-      'PUT /api/operator/settings/dealer': { name: 'Fuzz Lumber', time_zone: 'America/Chicago', settlement_cutoff: '17:00', fee_payer: 'customer', ach_fee_cents: 100, card_credit_rate_bps: 290, card_debit_rate_bps: 150, card_flat_fee_cents: 30, returned_payment_fee_cents: 2_500, surcharge_forbidden_states: ['CT'], allow_partial_payments: true, bills_by_statement: false },
+      'PUT /api/operator/settings/dealer': { name: 'Fuzz Lumber', time_zone: 'America/Chicago', settlement_cutoff: '17:00', fee_payer: 'customer', ach_fee_cents: 100, card_credit_rate_bps: 290, card_debit_rate_bps: 150, card_flat_fee_cents: 30, returned_payment_fee_cents: 2_500, surcharge_forbidden_states: ['CT'], allow_partial_payments: true, bills_by_statement: false, branch_notification_email: 'yard@fuzz.test' },
       'PUT /api/operator/settings/reminders': { enabled: false, rules: [{ kind: 'before_due', days: 7 }, { kind: 'on_due' }, { kind: 'past_due', days: 30 }], subject_template: 'Reminder from {{dealer_name}}', body_template: 'Hello {{customer_name}}\n{{items_table}}\n{{pay_link}}' },
       'POST /api/operator/customers/:id/reminder-preview': { subject_template: 'Due: {{total_due}}', body_template: '{{items_table}}\n{{pay_link}}', as_of: '2026-11-20' },
       'POST /api/operator/customers/:id/reminders/opt-out': { reason: 'Fuzz check' },

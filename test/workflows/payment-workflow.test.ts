@@ -27,7 +27,7 @@ const SUBMITTED_ON = '2026-11-16';
 
 type PaymentActivities = Pick<Activities,
   'submitTransfer' | 'refreshTransfer' | 'failPayment' | 'settlePayment' | 'flagForInvestigation' | 'freezePayment' | 'releasePayment'
-  | 'terminatePayment' | 'disputePayment' | 'resolveDispute' | 'returnPayment' | 'joinSettlement' | 'sendPaymentNotice' | 'applyMoneyAfterSettlement' | 'sendReturnedPaymentFee'>;
+  | 'terminatePayment' | 'disputePayment' | 'resolveDispute' | 'returnPayment' | 'joinSettlement' | 'sendPaymentNotice' | 'applyMoneyAfterSettlement' | 'sendReturnedPaymentFee' | 'releaseCreditHold'>;
 
 /** What the processor says about the transfer when the workflow re-reads it. */
 interface FakeProcessor {
@@ -39,7 +39,7 @@ interface FakeProcessor {
 interface Harness {
   processor: FakeProcessor;
   activities: { [K in keyof PaymentActivities]: jest.Mock };
-  /** Activity names in the order the workflow called them (customer emails left out). */
+  /** Activity names in the order the workflow called them (customer emails and the credit-hold check left out). */
   calls: string[];
   notices: () => string[];
 }
@@ -48,7 +48,7 @@ function harness(): Harness {
   const processor: FakeProcessor = { outcome: 'pending', failureReason: null, returnCode: null };
   const calls: string[] = [];
   const fake = <T>(name: string, answer: (input: any) => T) => jest.fn(async (input: unknown) => {
-    if (name !== 'sendPaymentNotice') calls.push(name);
+    if (name !== 'sendPaymentNotice' && name !== 'releaseCreditHold') calls.push(name);
     return answer(input);
   });
   const snapshot = (): TransferSnapshot => ({ transferId: 'tr-1', outcome: processor.outcome, processorStatus: `moov:${processor.outcome}`, failureReason: processor.failureReason, returnCode: processor.returnCode, amountCents: 125_00 });
@@ -71,6 +71,7 @@ function harness(): Harness {
       ? { status: 'returned', returnCode: processor.returnCode, open: false, changes: [{ status: 'returned', event: 'ach_returned', reason: processor.returnCode, notice: 'returned' }] }
       : { status: 'settled', returnCode: null, open: false, changes: [] }),
     sendReturnedPaymentFee: fake('sendReturnedPaymentFee', () => undefined),
+    releaseCreditHold: fake('releaseCreditHold', () => ({ outcome: 'not_on_hold', erpStatus: 'none' })),
   };
   return { processor, activities, calls, notices: () => activities.sendPaymentNotice.mock.calls.map(([input]) => (input as { event: string }).event) };
 }

@@ -47,8 +47,25 @@ function AccountCell({ record }: { record: CustomerRow }) {
           <Box component="span" sx={{ fontFamily: 'monospace' }}>{record.erp_account_id}</Box> · <Box component="span" sx={{ textTransform: 'capitalize' }}>{record.account_type}</Box>
         </Typography>
         {record.status === 'inactive' ? <Chip size="small" label="Inactive" sx={{ height: 16, fontSize: 11 }} /> : null}
+        {record.credit_hold ? <Chip size="small" color="error" label="On hold" title={holdTitle(record)} sx={{ height: 16, fontSize: 11 }} /> : null}
       </Stack>
     </Box>
+  );
+}
+
+/** "Credit hold: over the limit" and the like, for the chip's tooltip and the customer page. */
+export function holdTitle(record: Pick<CustomerRow, 'credit_hold_reason'>): string {
+  const reason = record.credit_hold_reason === 'over_limit' ? 'over the credit limit' : record.credit_hold_reason === 'past_due' ? 'past due' : 'held in the ERP';
+  return `On credit hold: ${reason}`;
+}
+
+function AvailableCreditCell({ record }: { record: CustomerRow }) {
+  if (record.available_credit_cents === null) return <Typography variant="body2" color="text.disabled">—</Typography>;
+  const negative = record.available_credit_cents < 0;
+  return (
+    <Typography variant="body2" sx={{ fontSize: 'inherit', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', color: negative ? 'error.main' : undefined }}>
+      {money(record.available_credit_cents)}
+    </Typography>
   );
 }
 
@@ -95,6 +112,7 @@ export function CustomerList() {
         {moneyCol('aging_61_90_cents', '61–90', false)}
         {moneyCol('aging_91_plus_cents', '91+', false)}
         <DataTable.Col source="credit_limit_cents" label="Credit limit" align="right" render={(record: CustomerRow) => <CreditLimitCell record={record} />} />
+        <DataTable.Col source="available_credit_cents" label="Available credit" align="right" disableSort render={(record: CustomerRow) => <AvailableCreditCell record={record} />} />
         <DataTable.Col source="invitation_status" label="Invitation" render={(record: CustomerRow) => <InvitationBadge status={record.invitation_status} />} />
       </DataTable>
     </List>

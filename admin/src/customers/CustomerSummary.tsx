@@ -117,12 +117,30 @@ function PriorityExplanation({ record }: { record: CustomerDetail }) {
   );
 }
 
+/** The ERP's hold and available credit (docs/credit-holds.md): what the branch sees at the counter. */
+function CreditHold({ record }: { record: CustomerDetail }) {
+  const reason = record.credit_hold_reason === 'over_limit' ? 'over the credit limit' : record.credit_hold_reason === 'past_due' ? 'past due' : 'held in the ERP';
+  return (
+    <Box sx={{ mb: 1 }} data-testid="customer-credit-hold">
+      {record.credit_hold
+        ? <Chip size="small" color="error" label={`On credit hold · ${reason}`} />
+        : <Typography variant="body2" color="text.secondary">Not on credit hold</Typography>}
+      {record.available_credit_cents !== null && (
+        <Typography variant="body2" sx={{ mt: 0.5, color: record.available_credit_cents < 0 ? 'error.main' : undefined }}>
+          Available credit (ERP) {money(record.available_credit_cents)}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
 function CreditLimit({ record }: { record: CustomerDetail }) {
   const { limit_cents: limit, utilisation_bps: bps, available_cents: available } = record.credit;
-  if (limit === null) return <Typography variant="body2" color="text.secondary">No credit limit set</Typography>;
+  if (limit === null) return <><CreditHold record={record} /><Typography variant="body2" color="text.secondary">No credit limit set</Typography></>;
   const percent = bps === null ? 0 : bps / 100;
   return (
     <Box sx={{ mt: 0.5 }}>
+      <CreditHold record={record} />
       <Stack direction="row" sx={{ justifyContent: 'space-between' }}>
         <Typography variant="body2">Limit {money(limit)}</Typography>
         <Typography variant="body2" sx={{ fontWeight: 600, color: percent > 100 ? 'error.main' : undefined }}>

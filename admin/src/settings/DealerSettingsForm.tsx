@@ -68,6 +68,16 @@ export function DealerSettingsForm() {
           <BooleanInput source="allow_partial_payments" label="Customers may pay part of an invoice" />
           <BooleanInput source="bills_by_statement" label="Bills by monthly statement" />
         </Stack>
+        <Typography variant="subtitle2" sx={{ mt: 1 }}>
+          Credit holds
+        </Typography>
+        <TextInput
+          source="branch_notification_email"
+          label="Branch notification email"
+          type="email"
+          helperText="Told within seconds when a payment lifts a customer's credit hold, with the payment number. Empty: the company's admins."
+          sx={{ width: 420 }}
+        />
       </SimpleForm>
     </Edit>
   );

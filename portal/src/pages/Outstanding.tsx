@@ -96,6 +96,17 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
   return (
     <div className="account">
       {showAccountName && <h2 className="account-name">{account.name} <span className="muted">· {account.erpAccountId}</span></h2>}
+      {account.credit.onHold && (
+        <p className="credit-hold danger" role="status">
+          <strong>On credit hold</strong>
+          {account.credit.holdReason === 'over_limit' ? ' · over the credit limit' : account.credit.holdReason === 'past_due' ? ' · past due' : ''}
+          {account.credit.availableCents !== null && <> · available credit {money(account.credit.availableCents)}</>}
+          {' '}— a payment that clears brings the account back within its terms and releases the hold.
+        </p>
+      )}
+      {!account.credit.onHold && account.credit.availableCents !== null && (
+        <p className="credit-available muted">Available credit {money(account.credit.availableCents)}</p>
+      )}
       <dl className="totals">
         <div><dt>Total owed</dt><dd>{money(account.totals.netCents)}</dd></div>
         <div><dt>Past due</dt><dd className={account.totals.pastDueCents > 0 ? 'danger' : ''}>{money(account.totals.pastDueCents)}</dd></div>
