@@ -113,6 +113,8 @@ async function main(): Promise<void> {
       DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalServer.address, TASK_QUEUE: taskQueue, PUBLIC_URL: apiUrl,
       ...(bundlePath ? { WORKFLOW_BUNDLE_PATH: bundlePath } : {}), MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET,
       BUSINESS_DAY_MS: String(BUSINESS_DAY_MS), RECONCILE_POLL_MS: '5000', SMTP_URL: mail.smtpUrl, MAIL_FROM: 'payments@chaos-lumber.test',
+      // Four replicas, the Temporal server and the run share one PostgreSQL: each process keeps a small pool.
+      ...(topology ? { DB_POOL_MAX: '8' } : {}),
       // Every customer signs in from loopback; the per-address limit is for the run's API only.
       AUTH_RATE_LIMIT_PER_IP: String(customerCount * 4 + 100),
     };
@@ -233,7 +235,12 @@ async function main(): Promise<void> {
       settlements: driver.counts,
       after_settlement: { planned: aftermath.planned, done: aftermath.counts, failures: aftermath.failures },
       email: { smtp_outage_seconds: mail.outageSeconds, ...result.email },
-      client: { connection_retries: counters.connectionRetries, server_errors: serverErrors.length, server_error_samples: serverErrors.slice(0, 10) },
+      client: {
+        connection_retries: counters.connectionRetries, server_errors: serverErrors.length,
+        // A 500 is a defect; a 502/503 is the proxy with a replica gone, or a dependency briefly unavailable.
+        internal_errors: serverErrors.filter((error) => error.status === 500).length,
+        server_error_samples: [...serverErrors.filter((error) => error.status === 500), ...serverErrors.filter((error) => error.status !== 500)].slice(0, 10),
+      },
       submission_refusals: refused.slice(0, 20),
       discrepancies: { total: result.discrepancies.length, by_check: countBy(result.discrepancies.map((d) => d.check)), list: result.discrepancies.slice(0, 500) },
     };
@@ -327,7 +334,7 @@ function printReport(report: Record<string, any>, discrepancies: Array<{ check: 
     `  after settlement  ${Object.entries(report.after_settlement.done).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  email             SMTP down ${report.email.smtp_outage_seconds} s; ${report.email.outbox} written, ${report.email.sent} sent, ${report.email.delivered_distinct} arrived (${report.email.deliveries} deliveries)`,
     `  books             ${report.payments.moov_transfers} Moov transfers, ${report.payments.ledger_postings} Spruce postings, ${report.payments.gl_lines} GL lines`,
-    `  API answers ≥500  ${report.client.server_errors}; requests retried across restarts ${report.client.connection_retries}`,
+    `  API answers ≥500  ${report.client.server_errors} (500: ${report.client.internal_errors}; the rest 502/503 from the proxy or an unavailable dependency, retried); requests retried across restarts ${report.client.connection_retries}`,
     `  time              ${report.seconds.total} s (${report.seconds.under_chaos} s under faults); load average ${report.load_average.start.join(' ')} → ${report.load_average.end.join(' ')}`,
     `  discrepancies     ${discrepancies.length}${discrepancies.length ? ` (${Object.entries(report.discrepancies.by_check).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
     ...discrepancies.slice(0, 30).map((d) => `    - [${d.check}] ${d.subject}: ${d.detail}`),
