@@ -56,7 +56,9 @@ function parameters(route: RouteContract): JsonSchema[] {
 function requestBody(route: RouteContract): JsonSchema | undefined {
   if (!route.body) return undefined;
   const mediaType = route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json';
-  return { required: true, content: { [mediaType]: { schema: jsonSchemaOf(route.body, 'input') } } };
+  const content: JsonSchema = { [mediaType]: { schema: jsonSchemaOf(route.body, 'input') } };
+  for (const [other, schema] of Object.entries(route.alternativeBodies ?? {})) content[other] = { schema: jsonSchemaOf(schema, 'input') };
+  return { required: true, content };
 }
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
