@@ -20,6 +20,21 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** No body of this API nests deeper than a few levels; past this a body is refused before it is hashed. */
+export const MAX_BODY_DEPTH = 64;
+
+/** How deep a JSON value nests, counted without recursion, so no body can exhaust the stack. */
+function deeperThan(root: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[root, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const item of Array.isArray(value) ? value : Object.values(value)) pending.push([item, depth + 1]);
+  }
+  return false;
+}
+
 export const requestHash = (method: string, url: string, body: unknown) =>
   createHash('sha256').update(JSON.stringify([method, url, canonical(body ?? null)])).digest('hex');
 
@@ -40,6 +55,7 @@ export function idempotentPost(db: Db): RequestHandler {
       if (req.method !== 'POST') return next();
       const client = apiClientOf(req);
       const key = idempotencyKeyOf(req);
+      if (deeperThan(req.body, MAX_BODY_DEPTH)) throw new HttpError(400, 'body_too_deep', `The request body nests deeper than ${MAX_BODY_DEPTH} levels; no request of this API needs that.`);
 
       // Housekeeping would be the natural home; until it sweeps this table, the API does, at most hourly.
       if (Date.now() - lastSweep > SWEEP_EVERY_MS) {

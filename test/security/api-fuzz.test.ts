@@ -41,7 +41,7 @@ const SEED = 20261114;
 /** Query parameters the APIs read; tried on every GET besides what discovery finds. */
 const QUERY_NAMES = ['sort', 'range', 'filter', 'dealerId', 'view', 'limit', 'offset', 'date', 'header', 'category', 'lines', 'days', 'token'];
 /** What the public API's lists read (cursor pages, plain query filters); tried on /api/v1 GETs besides the above. */
-const V1_QUERY_NAMES = ['starting_after', 'after', 'status', 'method', 'kind', 'type', 'customer_id', 'settlement_id', 'submitted_from', 'submitted_to', 'business_date_from', 'business_date_to'];
+const V1_QUERY_NAMES = ['starting_after', 'after', 'status', 'method', 'kind', 'type', 'customer_id', 'settlement_id', 'submitted_from', 'submitted_to', 'business_date_from', 'business_date_to', 'data_type', 'file_id', 'column'];
 
 const BIG = 'x'.repeat(200_000);
 const NASTY_CONSTANTS: unknown[] = [
@@ -259,6 +259,7 @@ describe('security: API fuzzing of every request schema', () => {
       'PUT /api/operator/operators/:id': { role: 'ar_operator', status: 'active', name: 'Other Operator' },
       'POST /api/operator/invitations': { customerAccountIds: [book.accountId] },
       'POST /api/operator/api-keys': { name: 'Fuzz key', scope: 'read' },
+      'POST /api/v1/ingestion-runs': { files: [{ data_type: 'accounts', rows: [{ account_id: 'C-FUZZ-1', name: 'Fuzz Framing' }] }] },
       'POST /api/operator/payments/:id/resolve-dispute': { reason: 'Fuzz check', outcome: 'upheld' },
       'POST /api/operator/payments/:id/refund': { request_id: randomUUID(), reason: 'Fuzz check' },
       'PUT /api/operator/payments/:id/disputes/:disputeId/evidence': { notes: 'Receipt and signed delivery ticket sent' },
