@@ -21,6 +21,7 @@ import { requirePlatformAdmin } from './auth/platform-admin';
 import { platformRoutes } from './platform';
 import { portalRoutes } from './portal';
 import { publicApiRoutes } from './v1';
+import { INGESTION_UPLOAD_PATH } from './v1/ingestion';
 import { requestContext } from './request-context';
 import { staticApp } from './static-apps';
 import { projectRoot } from '../runtime/project-root';
@@ -71,7 +72,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', openApiRoutes());
   app.use('/webhooks', webhookRoutes(deps));
   app.use(cookieParser());
-  app.use(express.json({ limit: '1mb' }));
+  // A JSON ingestion batch is parsed by its own route, after the API key, with a larger limit.
+  const json = express.json({ limit: '1mb' });
+  app.use((req, res, next) => (req.method === 'POST' && req.path === INGESTION_UPLOAD_PATH ? next() : json(req, res, next)));
   app.use(refuseNulCharacters);
 
   const rateLimitStore = deps.config.RATE_LIMIT_STORE === 'postgres' ? postgresRateLimitStore(deps.db) : memoryRateLimitStore();

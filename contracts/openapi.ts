@@ -56,7 +56,9 @@ function parameters(route: RouteContract): JsonSchema[] {
 function requestBody(route: RouteContract): JsonSchema | undefined {
   if (!route.body) return undefined;
   const mediaType = route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json';
-  return { required: true, content: { [mediaType]: { schema: jsonSchemaOf(route.body, 'input') } } };
+  const content: JsonSchema = { [mediaType]: { schema: jsonSchemaOf(route.body, 'input') } };
+  for (const [other, schema] of Object.entries(route.alternativeBodies ?? {})) content[other] = { schema: jsonSchemaOf(schema, 'input') };
+  return { required: true, content };
 }
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
@@ -105,21 +107,28 @@ function operation(route: RouteContract): JsonSchema {
   };
 }
 
-export function openApiDocument(options: { version?: string; serverUrl?: string } = {}): JsonSchema {
+const PUBLIC_API_DESCRIPTION = 'The API for dealers\' own systems (`/api/v1`): API keys as bearer tokens, cursor pages `{ data, has_more, next_cursor }`, an Idempotency-Key on every POST. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect. See docs/api-v1.md.';
+
+/**
+ * `only: 'v1'`: the document of the public API alone (the routes an API key calls), from which
+ * the typed client in clients/v1 is generated; the full document is what /api/openapi.json serves.
+ */
+export function openApiDocument(options: { version?: string; serverUrl?: string; only?: 'v1' } = {}): JsonSchema {
+  const routes = options.only === 'v1' ? ROUTES.filter((route) => route.login === 'api_key') : ROUTES;
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const path = openApiPath(route.path);
     (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
   return {
     openapi: OPENAPI_VERSION,
     info: {
-      title: 'Drypowder API',
+      title: options.only === 'v1' ? 'Drypowder API v1' : 'Drypowder API',
       version: options.version ?? '0.1.0',
-      description: 'The operator console API (`/api/operator`, snake_case, react-admin lists), the Payments portal API (`/api/portal`, camelCase), the API for dealers\' own systems (`/api/v1`, API keys, cursor pages, Idempotency-Key on every POST; docs/api-v1.md), the platform administrators\' API (`/api/platform`, dealer onboarding; docs/onboarding.md) and the webhooks Drypowder accepts. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect.',
+      description: options.only === 'v1' ? PUBLIC_API_DESCRIPTION : 'The operator console API (`/api/operator`, snake_case, react-admin lists), the Payments portal API (`/api/portal`, camelCase), the API for dealers\' own systems (`/api/v1`, API keys, cursor pages, Idempotency-Key on every POST; docs/api-v1.md), the platform administrators\' API (`/api/platform`, dealer onboarding; docs/onboarding.md) and the webhooks Drypowder accepts. Every refusal is `{ error: { code, message, details? } }` with a 4xx status; a 5xx is a defect.',
     },
     servers: [{ url: options.serverUrl ?? '/' }],
-    tags: [...new Set(ROUTES.map((route) => route.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
     paths,
     components: {
       schemas: { Error: jsonSchemaOf(errorResponse, 'output') },

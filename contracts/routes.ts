@@ -26,6 +26,7 @@ import * as spruce from './webhooks/spruce';
 import * as platformDealers from './platform/dealers';
 import { idempotencyKeyHeader, pageOf } from './v1/common';
 import * as v1 from './v1/resources';
+import * as v1Ingestion from './v1/ingestion';
 
 /**
  * The route table: every endpoint of /api and /webhooks with its method, path (Express
@@ -62,6 +63,8 @@ export interface RouteContract {
   listFilter?: z.ZodObject;
   body?: z.ZodType;
   bodyType?: 'json' | 'multipart';
+  /** Other media types the same route accepts, each with its own schema (the JSON `body` stays the main one). */
+  alternativeBodies?: Record<string, z.ZodType>;
   headers?: Record<string, { required: boolean; description: string }>;
   responses: Partial<Record<number, ResponseContract>>;
 }
@@ -233,6 +236,13 @@ const publicApiRoutes: RouteContract[] = [
   dealerApi('GET', '/settlements/:id', 'Settlements', 'One settlement with its payments and first lines', { responses: { 200: settlements.settlementDetail } }),
   dealerApi('GET', '/settlements/:id/posting-file.csv', 'Settlements', 'The posting file for an ERP payment-entry import', { query: v1.postingFileQuery, responses: { 200: csv('One row per GL line, in posting order') } }),
   dealerApi('POST', '/settlements/:id/close', 'Settlements', 'Close an open settlement before its cutoff (write scope)', { roles: WRITE_SCOPE, headers: idempotencyKeyHeader, responses: { 200: settlements.settlementDetail } }),
+  dealerApi('POST', '/ingestion-runs', 'Ingestion', 'Upload CSV files (multipart, as the console does) or the same rows as a JSON batch; validation starts at once (write scope)', {
+    roles: WRITE_SCOPE, headers: idempotencyKeyHeader, body: v1Ingestion.jsonBatchBody, alternativeBodies: { 'multipart/form-data': v1Ingestion.csvUploadBody }, responses: { 202: ingestion.ingestionRun },
+  }),
+  dealerApi('GET', '/ingestion-runs/:id', 'Ingestion', 'One upload: its status, files and counts', { responses: { 200: ingestion.ingestionRun } }),
+  dealerApi('GET', '/ingestion-runs/:id/errors', 'Ingestion', 'The rows validation refused, with row number (and, for a JSON batch, row index) and the faulty columns, by cursor', { query: v1Ingestion.rowErrorListQuery, responses: { 200: pageOf(v1Ingestion.ingestionRowError) } }),
+  dealerApi('POST', '/ingestion-runs/:id/commit', 'Ingestion', 'Commit a validated upload: every valid row in one transaction (write scope)', { roles: WRITE_SCOPE, headers: idempotencyKeyHeader, responses: { 202: ingestion.ingestionRun } }),
+  dealerApi('POST', '/ingestion-runs/:id/cancel', 'Ingestion', 'Cancel an upload not yet committed (write scope)', { roles: WRITE_SCOPE, headers: idempotencyKeyHeader, responses: { 200: ingestion.ingestionRun } }),
   dealerApi('GET', '/events', 'Events', 'What happened to payments and settlements, oldest first, after a cursor', { query: v1.eventListQuery, responses: { 200: pageOf(v1.domainEvent) } }),
 ];
 

@@ -24,6 +24,8 @@ export interface IngestionFileView {
   warnings: string[];
   /** The text encoding the file was read in ('utf-8', 'windows-1252', 'utf-16le', 'utf-16be'); null when it was refused. */
   encoding: string | null;
+  /** `csv`: a file as uploaded; `json`: rows of a JSON batch (public API), kept as the equivalent CSV. */
+  source: 'csv' | 'json';
   validated_at: Date | null;
   applied_at: Date | null;
   /** The same content already applied by an earlier run of this dealer. */
@@ -50,6 +52,8 @@ export interface IngestionRunView {
   committed_at: Date | null;
   finished_at: Date | null;
   uploaded_by: { id: string; name: string; email: string } | null;
+  /** The dealer's API key that uploaded the run through /api/v1, when no operator did. */
+  uploaded_by_api_key: { id: string; name: string; prefix: string } | null;
   files: IngestionFileView[];
   counts: Record<string, Counts>;
   totals: Counts;
@@ -58,6 +62,7 @@ export interface IngestionRunView {
 const RUN_COLUMNS = [
   'r.id', 'r.status', 'r.error', 'r.workflow_id', 'r.created_at', 'r.validated_at', 'r.committed_at', 'r.finished_at',
   'r.uploaded_by', 'u.name as uploaded_by_name', 'u.email as uploaded_by_email',
+  'r.uploaded_by_api_key', 'k.name as uploaded_by_api_key_name', 'k.prefix as uploaded_by_api_key_prefix',
 ];
 
 export const RUN_SORTABLE: Record<string, string> = {
@@ -65,7 +70,10 @@ export const RUN_SORTABLE: Record<string, string> = {
 };
 
 export function runsQuery(db: Knex, dealerId: string): Knex.QueryBuilder {
-  return db('ingestion_runs as r').leftJoin('operator_users as u', 'u.id', 'r.uploaded_by').where('r.dealer_id', dealerId);
+  return db('ingestion_runs as r')
+    .leftJoin('operator_users as u', 'u.id', 'r.uploaded_by')
+    .leftJoin('api_keys as k', 'k.id', 'r.uploaded_by_api_key')
+    .where('r.dealer_id', dealerId);
 }
 
 export const runColumns = RUN_COLUMNS;
@@ -91,7 +99,7 @@ export async function withFiles(db: Knex, dealerId: string, runs: Array<Record<s
       id: file.id, filename: file.filename, data_type: file.data_type, status: file.status, refusal: file.refusal,
       size_bytes: file.size_bytes, content_sha256: file.content_sha256, total_lines: file.total_lines, valid_rows: file.valid_rows,
       invalid_rows: file.invalid_rows, inserted: file.inserted, updated: file.updated, unchanged: file.unchanged,
-      columns: file.columns, warnings: file.warnings, encoding: file.encoding, validated_at: file.validated_at, applied_at: file.applied_at,
+      columns: file.columns, warnings: file.warnings, encoding: file.encoding, source: file.source, validated_at: file.validated_at, applied_at: file.applied_at,
       previously_applied: file.previously_applied,
     }));
     const counts: Record<string, Counts> = {};
@@ -112,6 +120,7 @@ export async function withFiles(db: Knex, dealerId: string, runs: Array<Record<s
       id: run.id, status: run.status, error: run.error, workflow_id: run.workflow_id, created_at: run.created_at,
       validated_at: run.validated_at, committed_at: run.committed_at, finished_at: run.finished_at,
       uploaded_by: run.uploaded_by ? { id: run.uploaded_by, name: run.uploaded_by_name, email: run.uploaded_by_email } : null,
+      uploaded_by_api_key: run.uploaded_by_api_key ? { id: run.uploaded_by_api_key, name: run.uploaded_by_api_key_name, prefix: run.uploaded_by_api_key_prefix } : null,
       files: own, counts, totals,
     };
   });
@@ -136,6 +145,8 @@ export interface NewIngestionFile {
   status: 'refused' | 'validating';
   refusal: string | null;
   encoding: string | null;
+  /** Where the rows came from; `csv` unless given. */
+  source?: 'csv' | 'json';
   /** JSON text. */
   columns?: string;
   /** JSON text. */
@@ -175,6 +186,12 @@ export async function dealerIntegrationMode(db: Knex, dealerId: string): Promise
   return dealer?.integration_mode;
 }
 
+/** Who uploads or decides a run: an operator in the console, or a dealer's system through its API key. */
+export interface IngestionActor {
+  kind: 'operator' | 'api_key';
+  id: string;
+}
+
 /**
  * Records an upload: the run, each file (refused ones too, so the history shows them) and
  * the audit entry, in one transaction. A run with no readable file is failed at once.
@@ -182,11 +199,13 @@ export async function dealerIntegrationMode(db: Knex, dealerId: string): Promise
 export async function createIngestionRun(
   db: Knex,
   dealerId: string,
-  input: { runId: string; operatorId: string; workflowId: string; files: NewIngestionFile[]; failedWith: string | null },
+  input: { runId: string; actor: IngestionActor; workflowId: string; files: NewIngestionFile[]; failedWith: string | null },
 ): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('ingestion_runs').insert({
-      id: input.runId, dealer_id: dealerId, uploaded_by: input.operatorId,
+      id: input.runId, dealer_id: dealerId,
+      uploaded_by: input.actor.kind === 'operator' ? input.actor.id : null,
+      uploaded_by_api_key: input.actor.kind === 'api_key' ? input.actor.id : null,
       status: input.failedWith !== null ? 'failed' : 'validating',
       error: input.failedWith,
       workflow_id: input.failedWith !== null ? null : input.workflowId,
@@ -194,7 +213,7 @@ export async function createIngestionRun(
     });
     await trx('ingestion_files').insert(input.files);
     await recordAudit(trx, {
-      dealerId, actorKind: 'operator', actorId: input.operatorId, action: 'ingestion.uploaded', entityType: 'ingestion_run', entityId: input.runId,
+      dealerId, actorKind: input.actor.kind, actorId: input.actor.id, action: 'ingestion.uploaded', entityType: 'ingestion_run', entityId: input.runId,
       data: { files: input.files.map((row) => ({ filename: row.filename, dataType: row.data_type, sizeBytes: row.size_bytes, sha256: row.content_sha256, refusal: row.refusal })) },
     });
   });
@@ -236,6 +255,24 @@ export async function listRowErrors(db: Knex, dealerId: string, runId: string, f
   )
     .offset(page.range.start).limit(page.range.end - page.range.start + 1);
   return { rows, total: Number(total) };
+}
+
+/**
+ * One page of a run's row errors for the public API, by keyset on the error's id (the order
+ * validation wrote them in: file by file, row by row), one more than `limit` to tell whether
+ * another page follows.
+ */
+export async function rowErrorsAfter(
+  db: Knex, dealerId: string, runId: string, filter: RowErrorFilter, page: { afterId?: string; limit: number },
+): Promise<{ rows: Array<RowErrorRow & { source: 'csv' | 'json' }>; hasMore: boolean }> {
+  const base = db('ingestion_row_errors as e').join('ingestion_files as f', 'f.id', 'e.file_id').where({ 'f.run_id': runId, 'f.dealer_id': dealerId });
+  if (filter.fileId) base.where('f.id', filter.fileId);
+  if (filter.dataType) base.where('f.data_type', filter.dataType);
+  if (filter.column) base.whereRaw('e.errors @> ?::jsonb', [JSON.stringify([{ column: filter.column }])]);
+  if (page.afterId !== undefined) base.where('e.id', '>', page.afterId);
+  const rows = await base.select('e.id', 'e.file_id', 'f.filename', 'f.data_type', 'f.source', 'f.columns', 'e.row_number', 'e.row_values', 'e.errors')
+    .orderBy('e.id').limit(page.limit + 1);
+  return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
 }
 
 /** Moves a validated run to processing; false when the run is not the dealer's or not validated. */

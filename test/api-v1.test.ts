@@ -1,12 +1,24 @@
+import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo, Server } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
+import { drypowderClient, uploadCsv, type DrypowderClient } from '../clients/v1';
+import { createApp } from '../api/app';
+import { logger } from '../runtime/logger';
+import { testConfig } from './support/config';
+import { checkResponsesAgainstContracts } from './support/contract-check';
+import { startTestWorker } from './support/temporal';
 import { requestHash } from '../api/v1/idempotency';
 import type { Db } from '../db/connection';
 import { createPaymentWithReservations, transitionPayment } from '../db/payments';
 import { apiClient, issueApiKey, walkList, type ApiClient } from './support/api-keys';
 import { testDb } from './support/db';
 import { eventually } from './support/eventually';
-import { createOperator, signIn, startOperatorApp, type SignedIn, type TestApp } from './support/operator';
+import { createDealer, createOperator, signIn, startOperatorApp, type SignedIn, type TestApp } from './support/operator';
 import { createCustomerBook, createSettledPayment, createSettlementDealer, type CustomerBook, type SettlementDealer } from './support/settlements';
 
 /**
@@ -283,3 +295,205 @@ async function walkEvents(client: ApiClient, after: string | undefined): Promise
     if (!response.body.has_more) return { events, cursor };
   }
 }
+
+/**
+ * Ingestion through /api/v1 with the generated client (clients/v1) against the app listening on
+ * a real port, validation and commit in the real `ingest-<runId>` workflow: a file-based dealer's
+ * morning upload, its row errors, the fix, the commit, and what the console then shows.
+ */
+describe('public API /api/v1 ingestion, through the generated client', () => {
+  let db: Db;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let app: Express;
+  let server: Server;
+  let baseUrl: string;
+  let uploadDir: string;
+  let dealerId: string;
+  let admin: SignedIn;
+  let writer: DrypowderClient;
+  let reader: DrypowderClient;
+  let otherDealer: DrypowderClient;
+
+  beforeAll(async () => {
+    db = testDb();
+    uploadDir = mkdtempSync(path.join(os.tmpdir(), 'drypowder-v1-uploads-'));
+    worker = await startTestWorker({ db, logger, config: testConfig({ UPLOAD_DIR: uploadDir }) });
+    app = checkResponsesAgainstContracts(createApp({ db, temporal: worker.client, config: testConfig({ UPLOAD_DIR: uploadDir, TASK_QUEUE: worker.taskQueue }) }));
+    server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    dealerId = (await createDealer(db, { integration_mode: 'file' })).id;
+    admin = await signIn(app, (await createOperator(db, dealerId, { role: 'admin' })).email);
+    writer = drypowderClient({ baseUrl, apiKey: (await issueApiKey(admin, 'write', 'Morning upload')).secret });
+    reader = drypowderClient({ baseUrl, apiKey: (await issueApiKey(admin, 'read', 'BI warehouse')).secret });
+    const other = (await createDealer(db, { integration_mode: 'file' })).id;
+    const otherAdmin = await signIn(app, (await createOperator(db, other, { role: 'admin' })).email);
+    otherDealer = drypowderClient({ baseUrl, apiKey: (await issueApiKey(otherAdmin, 'write', 'Other dealer')).secret });
+  });
+
+  afterAll(async () => {
+    server?.close();
+    await worker?.stop();
+    await db?.destroy();
+    rmSync(uploadDir, { recursive: true, force: true });
+  });
+
+  type Run = NonNullable<Awaited<ReturnType<typeof readRun>>>;
+  const readRun = async (client: DrypowderClient, id: string) => (await client.GET('/api/v1/ingestion-runs/{id}', { params: { path: { id } } })).data;
+
+  async function settled(id: string, statuses: string[]): Promise<Run> {
+    for (let attempt = 0; attempt < 300; attempt += 1) {
+      const run = await readRun(reader, id);
+      if (run && statuses.includes(run.status)) return run;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`run ${id} never reached ${statuses.join(' or ')}`);
+  }
+
+  async function allErrors(id: string) {
+    const rows = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const { data, error } = await reader.GET('/api/v1/ingestion-runs/{id}/errors', { params: { path: { id }, query: { limit: 1, ...(cursor ? { starting_after: cursor } : {}) } } });
+      if (!data) throw new Error(JSON.stringify(error));
+      rows.push(...data.data);
+      if (!data.has_more) return rows;
+      cursor = data.next_cursor!;
+    }
+  }
+
+  async function commitAndWait(id: string): Promise<Run> {
+    const { data, response } = await writer.POST('/api/v1/ingestion-runs/{id}/commit', { params: { path: { id }, header: { 'Idempotency-Key': `commit-${id}` } } });
+    expect(response.status).toBe(202);
+    expect(data?.status).toBe('processing');
+    return settled(id, ['succeeded', 'failed']);
+  }
+
+  async function dashboardAccounts(): Promise<string[]> {
+    const list = await admin.get(`/api/operator/customers?range=${encodeURIComponent('[0,99]')}`).expect(200);
+    return list.body.map((row: { erp_account_id: string }) => row.erp_account_id).sort();
+  }
+
+  it('takes a CSV with a bad row, names the row and column, takes the fix, commits it, and the Customers Dashboard shows the rows', async () => {
+    const bad = 'account_id,name,credit_limit\nV1-C-1,Acme Framing,"25,000.00"\nV1-C-2,Birch Decks,lots\nV1-C-3,Cedar Roofing,\n';
+    const first = await uploadCsv(writer, [{ dataType: 'accounts', filename: 'accounts.csv', content: bad }], `csv-${randomUUID()}`);
+    expect(first.response.status).toBe(202);
+    expect(first.data).toMatchObject({ status: 'validating', uploaded_by: null, uploaded_by_api_key: { name: 'Morning upload' } });
+    const validated = await settled(first.data!.id, ['validated', 'failed']);
+    expect(validated).toMatchObject({ status: 'validated', totals: { lines: 3, valid: 2, invalid: 1 } });
+    expect(validated.files).toEqual([expect.objectContaining({ filename: 'accounts.csv', data_type: 'accounts', source: 'csv' })]);
+
+    const errors = await allErrors(first.data!.id);
+    expect(errors).toEqual([expect.objectContaining({ row_number: 3, row_index: null, source: 'csv', data_type: 'accounts', values: { account_id: 'V1-C-2', name: 'Birch Decks', credit_limit: 'lots' } })]);
+    expect(errors[0]!.errors).toEqual([{ column: 'credit_limit', message: expect.any(String) }]);
+    expect(await dashboardAccounts()).toEqual([]);
+
+    // The fix goes as a second upload; the first is cancelled rather than half-applied.
+    const cancelled = await writer.POST('/api/v1/ingestion-runs/{id}/cancel', { params: { path: { id: first.data!.id }, header: { 'Idempotency-Key': `cancel-${first.data!.id}` } } });
+    expect(cancelled.data?.status).toBe('cancelled');
+    const fixed = await uploadCsv(writer, [{ dataType: 'accounts', filename: 'accounts-fixed.csv', content: bad.replace('lots', '5000') }], `csv-${randomUUID()}`);
+    expect((await settled(fixed.data!.id, ['validated', 'failed'])).totals).toMatchObject({ valid: 3, invalid: 0 });
+    expect(await allErrors(fixed.data!.id)).toEqual([]);
+    const done = await commitAndWait(fixed.data!.id);
+    expect(done).toMatchObject({ status: 'succeeded', totals: { inserted: 3 } });
+    expect(await dashboardAccounts()).toEqual(['V1-C-1', 'V1-C-2', 'V1-C-3']);
+
+    // The same accounts read back through v1, and the audit log names the key.
+    const customers = await reader.GET('/api/v1/customers', { params: { query: { limit: 200 } } });
+    expect(customers.data!.data.map((row) => row.erp_account_id).sort()).toEqual(['V1-C-1', 'V1-C-2', 'V1-C-3']);
+    const audit = await db('audit_events').where({ entity_id: fixed.data!.id }).orderBy('id').select('action', 'actor_kind');
+    expect(audit).toEqual(expect.arrayContaining([{ action: 'ingestion.uploaded', actor_kind: 'api_key' }, { action: 'ingestion.commit_requested', actor_kind: 'api_key' }]));
+  });
+
+  it('takes the same rows as a JSON batch, naming a bad row by its index and field', async () => {
+    const batch = (limit: string | number) => ({
+      files: [
+        { data_type: 'accounts' as const, rows: [{ account_id: 'V1-J-1', name: 'Juniper Homes' }, { account_id: 'V1-J-2', name: 'Larch Builders' }] },
+        { data_type: 'invoices' as const, rows: [
+          { account_id: 'V1-J-1', invoice_id: 'V1-INV-1', invoice_date: '2026-10-01', due_date: '2026-10-31', amount: 1250, outstanding_amount: 1250, po_number: null },
+          { account_id: 'V1-J-2', invoice_id: 'V1-INV-2', invoice_date: '2026-10-02', due_date: '2026-11-01', amount: limit, outstanding_amount: 100, po_number: 'PO-7' },
+        ] },
+      ],
+    });
+    const first = await writer.POST('/api/v1/ingestion-runs', { params: { header: { 'Idempotency-Key': `json-${randomUUID()}` } }, body: batch('a hundred') });
+    expect(first.response.status).toBe(202);
+    const validated = await settled(first.data!.id, ['validated', 'failed']);
+    expect(validated.counts).toMatchObject({ accounts: { valid: 2, invalid: 0 }, invoices: { valid: 1, invalid: 1 } });
+    expect(validated.files.every((file) => file.source === 'json')).toBe(true);
+    const errors = await allErrors(first.data!.id);
+    expect(errors).toEqual([expect.objectContaining({ source: 'json', data_type: 'invoices', row_index: 1, row_number: 3, filename: 'files[1] invoices (JSON)' })]);
+    expect(errors[0]!.errors.map((error) => error.column)).toEqual(['amount']);
+
+    const fixed = await writer.POST('/api/v1/ingestion-runs', { params: { header: { 'Idempotency-Key': `json-${randomUUID()}` } }, body: batch(100) });
+    expect((await settled(fixed.data!.id, ['validated', 'failed'])).totals).toMatchObject({ valid: 4, invalid: 0 });
+    expect(await commitAndWait(fixed.data!.id)).toMatchObject({ status: 'succeeded', totals: { inserted: 4 } });
+    expect(await dashboardAccounts()).toEqual(expect.arrayContaining(['V1-J-1', 'V1-J-2']));
+    const invoices = await admin.get(`/api/operator/invoices?range=${encodeURIComponent('[0,99]')}`).expect(200);
+    expect(invoices.body.map((row: { invoice_number: string }) => row.invoice_number).sort()).toEqual(['V1-INV-1', 'V1-INV-2']);
+  });
+
+  it('refuses a malformed JSON batch whole, naming the file, row and field, and creates no run', async () => {
+    const before = await db('ingestion_runs').where({ dealer_id: dealerId }).count({ n: '*' });
+    const cases: Array<[unknown, string, string]> = [
+      [{ files: [{ data_type: 'invoices', rows: [{ account_id: 'A', invoice_id: 'I', invoice_date: '2026-10-01', due_date: '2026-10-31', amount: 1, outstanding_amount: 1, colour: 'red' }] }] }, 'unknown_field', 'files.0.rows.0.colour'],
+      [{ files: [{ data_type: 'accounts', rows: [{ account_id: 'A', name: 'x' }, { account_id: 'B' }] }] }, 'inconsistent_fields', 'files.0.rows.1'],
+      [{ files: [{ data_type: 'accounts', rows: [{ account_id: 'A' }] }] }, 'invalid_columns', 'files.0.rows.0'],
+      [{ files: [{ data_type: 'pallets', rows: [{ a: 1 }] }] }, 'invalid_request', 'files.0.data_type'],
+      [{ files: [] }, 'invalid_request', 'files'],
+    ];
+    for (const [body, code, field] of cases) {
+      const { error, response } = await writer.POST('/api/v1/ingestion-runs', { params: { header: { 'Idempotency-Key': `bad-${randomUUID()}` } }, body: body as never });
+      expect([field, response.status]).toEqual([field, 400]);
+      const refusal = (error as unknown as { error: { code: string; message: string; details: Array<{ field: string }> } }).error;
+      expect([field, refusal.code]).toEqual([field, code]);
+      expect(refusal.details.map((detail) => detail.field)).toContain(field);
+      expect(refusal.message).toContain(field);
+    }
+    expect(await db('ingestion_runs').where({ dealer_id: dealerId }).count({ n: '*' })).toEqual(before);
+  });
+
+  it('gives one run for the same Idempotency-Key twice, and refuses the key with another upload', async () => {
+    const key = `idem-${randomUUID()}`;
+    const csv = 'account_id,name\nV1-I-1,Idem Lumber\n';
+    const first = await uploadCsv(writer, [{ dataType: 'accounts', filename: 'a.csv', content: csv }], key);
+    const again = await uploadCsv(writer, [{ dataType: 'accounts', filename: 'a.csv', content: csv }], key);
+    expect(first.response.status).toBe(202);
+    expect(again.response.status).toBe(202);
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.data!.id).toBe(first.data!.id);
+    expect(await db('ingestion_runs').where({ dealer_id: dealerId, uploaded_by_api_key: db('api_keys').where({ dealer_id: dealerId, name: 'Morning upload' }).select('id') }).whereIn('id', [first.data!.id]).count({ n: '*' })).toEqual([{ n: 1 }]);
+    const other = await uploadCsv(writer, [{ dataType: 'accounts', filename: 'a.csv', content: `${csv}V1-I-2,Other\n` }], key);
+    expect(other.response.status).toBe(409);
+    expect((other.error as unknown as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+
+    const jsonKey = `idem-json-${randomUUID()}`;
+    const body = { files: [{ data_type: 'accounts' as const, rows: [{ account_id: 'V1-I-3', name: 'Idem JSON' }] }] };
+    const runsBefore = await db('ingestion_runs').where({ dealer_id: dealerId }).count({ n: '*' });
+    const one = await writer.POST('/api/v1/ingestion-runs', { params: { header: { 'Idempotency-Key': jsonKey } }, body });
+    const two = await writer.POST('/api/v1/ingestion-runs', { params: { header: { 'Idempotency-Key': jsonKey } }, body });
+    expect(two.data!.id).toBe(one.data!.id);
+    expect(Number((await db('ingestion_runs').where({ dealer_id: dealerId }).count({ n: '*' }))[0]!.n)).toBe(Number(runsBefore[0]!.n) + 1);
+  });
+
+  it('refuses a read-only key every write (403), and answers another dealer\'s key 404 on this dealer\'s run', async () => {
+    const upload = await uploadCsv(writer, [{ dataType: 'accounts', filename: 'scope.csv', content: 'account_id,name\nV1-S-1,Scope Lumber\n' }], `scope-${randomUUID()}`);
+    const id = upload.data!.id;
+    await settled(id, ['validated']);
+
+    const readOnlyCsv = await uploadCsv(reader, [{ dataType: 'accounts', filename: 'ro.csv', content: 'account_id,name\nV1-S-2,Nope\n' }], `ro-${randomUUID()}`);
+    expect(readOnlyCsv.response.status).toBe(403);
+    expect((readOnlyCsv.error as unknown as { error: { code: string } }).error.code).toBe('insufficient_scope');
+    const readOnlyJson = await reader.POST('/api/v1/ingestion-runs', { params: { header: { 'Idempotency-Key': `ro-${randomUUID()}` } }, body: { files: [{ data_type: 'accounts', rows: [{ account_id: 'V1-S-3', name: 'Nope' }] }] } });
+    expect(readOnlyJson.response.status).toBe(403);
+    const readOnlyCommit = await reader.POST('/api/v1/ingestion-runs/{id}/commit', { params: { path: { id }, header: { 'Idempotency-Key': `ro-${randomUUID()}` } } });
+    expect(readOnlyCommit.response.status).toBe(403);
+    expect((await readRun(reader, id))!.status).toBe('validated');
+
+    expect((await otherDealer.GET('/api/v1/ingestion-runs/{id}', { params: { path: { id } } })).response.status).toBe(404);
+    expect((await otherDealer.GET('/api/v1/ingestion-runs/{id}/errors', { params: { path: { id }, query: {} } })).response.status).toBe(404);
+    const foreignCommit = await otherDealer.POST('/api/v1/ingestion-runs/{id}/commit', { params: { path: { id }, header: { 'Idempotency-Key': `foreign-${randomUUID()}` } } });
+    expect(foreignCommit.response.status).toBe(404);
+    expect((await readRun(reader, id))!.status).toBe('validated');
+    expect(await dashboardAccounts()).not.toContain('V1-S-1');
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, sweepIdempotencyKeys } from '../../db/api-idempotency';
 import type { Db } from '../../db/connection';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../contracts/v1/common';
@@ -20,8 +20,31 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** No body of this API nests deeper than a few levels; past this a body is refused before it is hashed. */
+export const MAX_BODY_DEPTH = 64;
+
+/** How deep a JSON value nests, counted without recursion, so no body can exhaust the stack. */
+function deeperThan(root: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[root, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const item of Array.isArray(value) ? value : Object.values(value)) pending.push([item, depth + 1]);
+  }
+  return false;
+}
+
 export const requestHash = (method: string, url: string, body: unknown) =>
   createHash('sha256').update(JSON.stringify([method, url, canonical(body ?? null)])).digest('hex');
+
+/** The request's Idempotency-Key, refused when missing or malformed; a route may check it before reading a large body. */
+export function idempotencyKeyOf(req: Request): string {
+  const key = req.get('idempotency-key');
+  if (key === undefined) throw new HttpError(400, 'idempotency_key_required', 'Every POST needs an Idempotency-Key header: one value per operation, reused only when retrying it.');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8–200 characters of A-Z a-z 0-9 . _ : -');
+  return key;
+}
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
@@ -31,9 +54,8 @@ export function idempotentPost(db: Db): RequestHandler {
     try {
       if (req.method !== 'POST') return next();
       const client = apiClientOf(req);
-      const key = req.get('idempotency-key');
-      if (key === undefined) throw new HttpError(400, 'idempotency_key_required', 'Every POST needs an Idempotency-Key header: one value per operation, reused only when retrying it.');
-      if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8–200 characters of A-Z a-z 0-9 . _ : -');
+      const key = idempotencyKeyOf(req);
+      if (deeperThan(req.body, MAX_BODY_DEPTH)) throw new HttpError(400, 'body_too_deep', `The request body nests deeper than ${MAX_BODY_DEPTH} levels; no request of this API needs that.`);
 
       // Housekeeping would be the natural home; until it sweeps this table, the API does, at most hourly.
       if (Date.now() - lastSweep > SWEEP_EVERY_MS) {

@@ -21,6 +21,7 @@ import { POSTING_FILE_COLUMNS, ownSettlement, postingFileRows } from '../operato
 import { settlementDetail, settlementViews } from '../operator/settlement-query';
 import { query } from '../validate';
 import { idempotentPost } from './idempotency';
+import { ingestionRoutes } from './ingestion';
 import { decodeCursor, encodeCursor, sendPage } from './paging';
 
 /**
@@ -135,6 +136,8 @@ export function publicApiRoutes(deps: AppDeps): Router {
     await closeSettlementEarly(deps, { settlementId: id, dealerId: client.dealerId, actor: { kind: 'api_key', id: client.keyId } });
     res.json(await settlementDetail(db, client.dealerId, id));
   });
+
+  router.use(ingestionRoutes(deps));
 
   router.get('/events', async (req, res) => {
     const { dealerId } = apiClientOf(req);

@@ -7,7 +7,10 @@ import { badRequest } from '../errors';
  * the position can change form without breaking them, and a cursor handed to another list is
  * refused rather than read as a position there.
  */
-export type ListName = 'customers' | 'invoices' | 'adjustments' | 'statements' | 'payments' | 'settlements' | 'events';
+export type ListName = 'customers' | 'invoices' | 'adjustments' | 'statements' | 'payments' | 'settlements' | 'events' | 'ingestion-row-errors';
+
+/** Lists whose positions are integer ids rather than uuids. */
+const NUMBERED: readonly ListName[] = ['events', 'ingestion-row-errors'];
 
 const EVENT_ID = /^\d{1,18}$/;
 
@@ -17,7 +20,7 @@ export function decodeCursor(list: ListName, cursor: string | undefined, paramet
   if (cursor === undefined) return undefined;
   const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const position = text.startsWith(`${list}:`) ? text.slice(list.length + 1) : undefined;
-  const valid = position !== undefined && (list === 'events' ? EVENT_ID.test(position) : isGuid(position));
+  const valid = position !== undefined && (NUMBERED.includes(list) ? EVENT_ID.test(position) : isGuid(position));
   if (!valid) throw badRequest('invalid_cursor', `${parameter} is not a cursor of the ${list} list; pass the next_cursor of the previous page.`);
   return position;
 }

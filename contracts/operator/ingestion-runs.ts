@@ -49,6 +49,8 @@ export const ingestionFile = z.strictObject({
   warnings: z.array(z.string()).nullable(),
   /** The text encoding the file was read in; null when it was refused. */
   encoding: z.enum(['utf-8', 'windows-1252', 'utf-16le', 'utf-16be']).nullable(),
+  /** `csv`: a file as uploaded; `json`: the rows of a JSON batch sent through /api/v1, validated as the equivalent CSV. */
+  source: z.enum(['csv', 'json']),
   validated_at: timestamp.nullable(),
   applied_at: timestamp.nullable(),
   previously_applied: z.strictObject({ run_id: id, applied_at: timestamp }).nullable(),
@@ -65,6 +67,8 @@ export const ingestionRun = z.strictObject({
   committed_at: timestamp.nullable(),
   finished_at: timestamp.nullable(),
   uploaded_by: z.strictObject({ id, name: z.string(), email: z.string() }).nullable(),
+  /** The dealer's API key that uploaded the run through /api/v1 (then `uploaded_by` is null). */
+  uploaded_by_api_key: z.strictObject({ id, name: z.string(), prefix: z.string() }).nullable(),
   files: z.array(ingestionFile),
   counts: z.record(z.string(), ingestionCounts),
   totals: ingestionCounts,

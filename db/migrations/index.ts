@@ -31,6 +31,7 @@ import * as emailDeliveryAnswer from './030_email_delivery_answer';
 import * as reversalLinesPerReversal from './031_reversal_lines_per_reversal';
 import * as returnedPaymentFee from './032_returned_payment_fee';
 import * as publicApi from './033_public_api';
+import * as ingestionThroughApi from './034_ingestion_through_api';
 import * as rateLimitWindows from './035_rate_limit_windows';
 import * as refundRequestId from './036_refund_request_id';
 import * as outgoingWebhooks from './037_outgoing_webhooks';
@@ -75,6 +76,7 @@ const migrations: Record<string, Knex.Migration> = {
   '031_reversal_lines_per_reversal': reversalLinesPerReversal,
   '032_returned_payment_fee': returnedPaymentFee,
   '033_public_api': publicApi,
+  '034_ingestion_through_api': ingestionThroughApi,
   '035_rate_limit_windows': rateLimitWindows,
   '036_refund_request_id': refundRequestId,
   '037_outgoing_webhooks': outgoingWebhooks,

@@ -44,7 +44,7 @@ const SEED = 20261114;
 /** Query parameters the APIs read; tried on every GET besides what discovery finds. */
 const QUERY_NAMES = ['sort', 'range', 'filter', 'dealerId', 'view', 'limit', 'offset', 'date', 'header', 'category', 'lines', 'days', 'token'];
 /** What the public API's lists read (cursor pages, plain query filters); tried on /api/v1 GETs besides the above. */
-const V1_QUERY_NAMES = ['starting_after', 'after', 'status', 'method', 'kind', 'type', 'customer_id', 'settlement_id', 'submitted_from', 'submitted_to', 'business_date_from', 'business_date_to'];
+const V1_QUERY_NAMES = ['starting_after', 'after', 'status', 'method', 'kind', 'type', 'customer_id', 'settlement_id', 'submitted_from', 'submitted_to', 'business_date_from', 'business_date_to', 'data_type', 'file_id', 'column'];
 
 const BIG = 'x'.repeat(200_000);
 const NASTY_CONSTANTS: unknown[] = [
@@ -275,6 +275,7 @@ describe('security: API fuzzing of every request schema', () => {
       'POST /api/operator/api-keys': { name: 'Fuzz key', scope: 'read' },
       'POST /api/operator/webhook-endpoints': { url: 'http://127.0.0.1:9/fuzz-new', description: 'Fuzz', event_types: ['payment.settled', 'sync.failed'] },
       'PUT /api/operator/webhook-endpoints/:id': { description: 'Fuzz endpoint', event_types: ['payment.settled'] },
+      'POST /api/v1/ingestion-runs': { files: [{ data_type: 'accounts', rows: [{ account_id: 'C-FUZZ-1', name: 'Fuzz Framing' }] }] },
       'POST /api/operator/payments/:id/resolve-dispute': { reason: 'Fuzz check', outcome: 'upheld' },
       'POST /api/operator/payments/:id/refund': { request_id: randomUUID(), reason: 'Fuzz check' },
       'PUT /api/operator/payments/:id/disputes/:disputeId/evidence': { notes: 'Receipt and signed delivery ticket sent' },

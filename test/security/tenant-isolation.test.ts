@@ -195,6 +195,10 @@ describe('security: tenant isolation matrix', () => {
       'GET /api/v1/payments/:id',
       'GET /api/v1/settlements/:id/posting-file.csv',
       'POST /api/v1/settlements/:id/close',
+      'GET /api/v1/ingestion-runs/:id',
+      'GET /api/v1/ingestion-runs/:id/errors',
+      'POST /api/v1/ingestion-runs/:id/commit',
+      'POST /api/v1/ingestion-runs/:id/cancel',
     ]));
     const leaks: string[] = [];
     const notes: string[] = [];

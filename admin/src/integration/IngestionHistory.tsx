@@ -93,7 +93,7 @@ export function IngestionHistory({ version, runShownAbove }: { version: number; 
                     {index === 0 ? (
                       <>
                         <TableCell rowSpan={rows.length} sx={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>{instant(run.created_at)}</TableCell>
-                        <TableCell rowSpan={rows.length} sx={{ verticalAlign: 'top' }}>{run.uploaded_by?.name ?? '—'}</TableCell>
+                        <TableCell rowSpan={rows.length} sx={{ verticalAlign: 'top' }}>{run.uploaded_by?.name ?? (run.uploaded_by_api_key ? `API key ${run.uploaded_by_api_key.name}` : '—')}</TableCell>
                         <TableCell rowSpan={rows.length} sx={{ verticalAlign: 'top', maxWidth: 320 }}>
                           <Chip size="small" variant="outlined" color={refusedRun ? 'default' : STATUS_COLOURS[run.status]} label={refusedRun ? 'Refused' : humanize(run.status)} sx={{ height: 20 }} />
                           {refusedRun ? <RefusalReasons run={run} /> : null}
