@@ -2,8 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
 import { publicEvent } from '../db/domain-events';
-import { deliveryToSend, markDeliveryFailed, recordDeliveryAttempt } from '../db/webhook-deliveries';
-import { disableEndpointIfFailingFor, endpointForSending, markEndpointAnswering, markEndpointFailing } from '../db/webhook-endpoints';
+import { deliveryToSend, firstAttemptSince, markDeliveryFailed, recordDeliveryAttempt } from '../db/webhook-deliveries';
+import { disableEndpointIfFailingSince, endpointForSending } from '../db/webhook-endpoints';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from '../domain/webhook-signature';
 import type { Refusal } from '../domain/refusal';
 import type { WebhookDeliveryOutcome } from '../workflows/webhook-delivery-definitions';
@@ -34,8 +34,7 @@ export function createWebhookDeliveryActivities({ db, config }: ActivityDeps) {
       try {
         await checkWebhookDestination(endpoint.url, rules);
       } catch (error) {
-        await recordDeliveryAttempt(db, deliveryId, { statusCode: null, durationMs: 0, error: (error as Refusal).message, delivered: false });
-        await markEndpointFailing(db, endpoint.id);
+        await recordDeliveryAttempt(db, { id: deliveryId, endpointId: endpoint.id }, { statusCode: null, durationMs: 0, error: (error as Refusal).message, delivered: false });
         throw ApplicationFailure.create({ type: FailureType.WebhookEndpointFailed, message: (error as Refusal).message });
       }
 
@@ -66,22 +65,23 @@ export function createWebhookDeliveryActivities({ db, config }: ActivityDeps) {
         failure = describeNetworkError(error, config.WEBHOOK_TIMEOUT_MS);
       }
       const durationMs = Math.round(performance.now() - started);
-      await recordDeliveryAttempt(db, deliveryId, { statusCode, durationMs, error: failure, delivered: failure === null });
-      if (failure === null) {
-        await markEndpointAnswering(db, endpoint.id);
-        return 'delivered';
-      }
-      await markEndpointFailing(db, endpoint.id);
+      await recordDeliveryAttempt(db, { id: deliveryId, endpointId: endpoint.id }, { statusCode, durationMs, error: failure, delivered: failure === null });
+      if (failure === null) return 'delivered';
       throw ApplicationFailure.create({ type: FailureType.WebhookEndpointFailed, message: `${endpoint.url}: ${failure}` });
     },
 
-    /** The retry window ran out: the delivery failed, and its endpoint may have to be disabled. */
-    async giveUpWebhookDelivery({ deliveryId, windowMs }: { deliveryId: string; windowMs: number }): Promise<{ endpointDisabled: boolean }> {
+    /**
+     * The retry window of the sending that started at `sendingStartedAt` ran out: the delivery
+     * failed, and its endpoint may have to be disabled.
+     */
+    async giveUpWebhookDelivery({ deliveryId, sendingStartedAt }: { deliveryId: string; sendingStartedAt?: string }): Promise<{ endpointDisabled: boolean }> {
       const delivery = await deliveryToSend(db, deliveryId);
       if (!delivery) return { endpointDisabled: false };
       await markDeliveryFailed(db, deliveryId);
+      const firstAttempt = await firstAttemptSince(db, deliveryId, new Date(sendingStartedAt ?? 0));
+      if (!firstAttempt) return { endpointDisabled: false };
       const settingsUrl = `${config.PUBLIC_URL.replace(/\/+$/, '')}/admin/#/settings`;
-      const endpointDisabled = await db.transaction((trx) => disableEndpointIfFailingFor(trx, delivery.endpoint_id, windowMs, settingsUrl));
+      const endpointDisabled = await db.transaction((trx) => disableEndpointIfFailingSince(trx, delivery.endpoint_id, firstAttempt, settingsUrl));
       return { endpointDisabled };
     },
   };

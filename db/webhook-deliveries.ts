@@ -51,15 +51,28 @@ export interface AttemptOutcome {
   delivered: boolean;
 }
 
-/** One HTTP attempt: logged, and the delivery's latest state follows it. */
-export async function recordDeliveryAttempt(db: Knex, id: string, outcome: AttemptOutcome): Promise<void> {
+/**
+ * One HTTP attempt: logged, the delivery's latest state follows it, and so does its endpoint's
+ * run of failures — over when it answered, started by this attempt if none was under way. One
+ * transaction, so a run of failures starts at the very time of its first failed attempt.
+ */
+export async function recordDeliveryAttempt(db: Knex, delivery: { id: string; endpointId: string }, outcome: AttemptOutcome): Promise<void> {
   await db.transaction(async (trx) => {
-    await trx('webhook_delivery_attempts').insert({ delivery_id: id, status_code: outcome.statusCode, duration_ms: outcome.durationMs, error: outcome.error });
-    await trx('webhook_deliveries').where({ id }).update({
+    await trx('webhook_delivery_attempts').insert({ delivery_id: delivery.id, status_code: outcome.statusCode, duration_ms: outcome.durationMs, error: outcome.error });
+    await trx('webhook_deliveries').where({ id: delivery.id }).update({
       attempts: trx.raw('attempts + 1'), last_attempt_at: trx.fn.now(), last_status_code: outcome.statusCode, last_duration_ms: outcome.durationMs, last_error: outcome.error,
       ...(outcome.delivered ? { status: 'delivered', delivered_at: trx.fn.now() } : {}),
     });
+    const endpoint = trx('webhook_endpoints').where({ id: delivery.endpointId });
+    if (outcome.delivered) await endpoint.whereNotNull('failing_since').update({ failing_since: null });
+    else await endpoint.whereNull('failing_since').update({ failing_since: trx.fn.now() });
   });
+}
+
+/** When this sending of the delivery first tried (its attempts since `sendingStartedAt`). */
+export async function firstAttemptSince(db: Executor, id: string, sendingStartedAt: Date): Promise<Date | null> {
+  const row = await db('webhook_delivery_attempts').where({ delivery_id: id }).where('attempted_at', '>=', sendingStartedAt).min({ first: 'attempted_at' }).first();
+  return row?.first ? new Date(row.first) : null;
 }
 
 export async function markDeliveryFailed(db: Executor, id: string, reason?: string): Promise<void> {

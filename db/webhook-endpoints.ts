@@ -143,25 +143,16 @@ export async function endpointForSending(db: Executor, id: string, dataKey: stri
   return { ...endpoint, secret: openCredential(sealed, parseDataKey(dataKey)) };
 }
 
-/** The endpoint answered: its run of failures, if any, is over. */
-export async function markEndpointAnswering(db: Executor, id: string): Promise<void> {
-  await db('webhook_endpoints').where({ id }).whereNotNull('failing_since').update({ failing_since: null });
-}
-
-/** The endpoint failed an attempt: a run of failures starts now unless one is under way. */
-export async function markEndpointFailing(db: Executor, id: string): Promise<void> {
-  await db('webhook_endpoints').where({ id }).whereNull('failing_since').update({ failing_since: db.fn.now() });
-}
-
 /**
- * A delivery gave up after the whole retry window. If its endpoint has been failing for at
- * least that long, nothing it answered in that time succeeded: it is disabled, and the
- * dealer's admins are told by email (once per disabling) so they fix it and re-enable.
+ * A delivery gave up after the whole retry window, every attempt since `firstAttempt` failed.
+ * If its endpoint's run of failures began no later than that first attempt, no delivery to it
+ * succeeded for the whole window: it is disabled, and the dealer's admins are told by email
+ * (once per disabling) so they fix it and re-enable.
  */
-export async function disableEndpointIfFailingFor(trx: Knex.Transaction, id: string, windowMs: number, settingsUrl: string): Promise<boolean> {
+export async function disableEndpointIfFailingSince(trx: Knex.Transaction, id: string, firstAttempt: Date, settingsUrl: string): Promise<boolean> {
   const endpoint = await trx('webhook_endpoints').where({ id }).forUpdate().first();
   if (!endpoint || endpoint.status !== 'enabled' || !endpoint.failing_since) return false;
-  if (Date.now() - new Date(endpoint.failing_since).getTime() < windowMs) return false;
+  if (new Date(endpoint.failing_since).getTime() > firstAttempt.getTime()) return false;
   const reason = `Every delivery failed since ${new Date(endpoint.failing_since).toISOString()}.`;
   const [disabled] = await trx('webhook_endpoints').where({ id }).update({ status: 'disabled', disabled_at: trx.fn.now(), disabled_reason: reason, updated_at: trx.fn.now() }).returning('disabled_at');
   await recordAudit(trx, { dealerId: endpoint.dealer_id, actorKind: 'system', action: 'webhook_endpoint.disabled', entityType: 'webhook_endpoint', entityId: id, data: { url: endpoint.url, reason } });

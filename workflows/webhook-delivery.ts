@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/errors';
 import type { WebhookDeliveryInput, WebhookDeliveryOutcome } from './webhook-delivery-definitions';
@@ -30,7 +30,7 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     return await send.sendWebhookDelivery({ deliveryId: input.deliveryId });
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    await quick.giveUpWebhookDelivery({ deliveryId: input.deliveryId, windowMs: input.retry.giveUpAfterMs });
+    await quick.giveUpWebhookDelivery({ deliveryId: input.deliveryId, sendingStartedAt: workflowInfo().startTime.toISOString() });
     return 'gave_up';
   }
 }
