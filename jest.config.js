@@ -7,6 +7,9 @@ const transform = {
 module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
+  // A worker that has run many integration files holds their leftovers; recycle it before the
+  // heap limit instead of letting a late file (the workflow replays) crash with it.
+  workerIdleMemoryLimit: '1GB',
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   projects: [

@@ -1,3 +1,4 @@
+import './worker/start-tracing';
 import { Runtime } from '@temporalio/worker';
 import { createDb } from './db/connection';
 import { sealPlaintextCredentials } from './db/dealers';
@@ -11,6 +12,7 @@ import { startWorkerDuties } from './worker/duties';
 import { serveWorkerMetrics } from './worker/metrics-server';
 import { labelMetrics } from './runtime/metrics';
 import { prebuiltWorkflowBundle } from './runtime/project-root';
+import { tracing } from './runtime/tracing';
 
 /** The Temporal worker: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
@@ -24,18 +26,22 @@ async function main(): Promise<void> {
   const stopMetrics = cfg.WORKER_METRICS_PORT > 0 ? serveWorkerMetrics(cfg.WORKER_METRICS_PORT, cfg.METRICS_TOKEN) : () => undefined;
   const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
   await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, 'PostgreSQL at DATABASE_URL')));
+  const temporalAt = `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`;
+  // One client for the activities that start or signal workflows and for the worker's duties.
+  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg), tracing().clientInterceptors)
+    .catch((error) => exitWithOneLine(describeStartupError(error, temporalAt)));
   const { worker, close } = await createWorker({
     address: cfg.TEMPORAL_ADDRESS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
     security: temporalSecurity(cfg),
     tuning: { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_ACTIVITIES, maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_WORKFLOW_TASKS },
-    deps: { db, logger, config: cfg },
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH ?? prebuiltWorkflowBundle(__dirname),
-  }).catch((error) => exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)));
+    deps: { db, logger, config: cfg, temporal },
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH ?? prebuiltWorkflowBundle(__dirname, tracing().enabled),
+    plugins: tracing().workerPlugins,
+  }).catch((error) => exitWithOneLine(describeStartupError(error, temporalAt)));
   const sealed = await sealPlaintextCredentials(db, cfg.DATA_ENCRYPTION_KEY);
   if (sealed > 0) logger.info({ dealers: sealed }, 'sealed Spruce API keys stored in clear');
-  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg));
   const stopDuties = startWorkerDuties(db, temporal, cfg);
   onShutdown(async () => {
     stopDuties();
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
   await close();
   await temporal.connection.close();
   await db.destroy();
+  await tracing().shutdown();
 }
 
 main().catch((error) => exitWithOneLine(describeStartupError(error, 'worker')));

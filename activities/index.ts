@@ -5,6 +5,7 @@ import type { PaymentProcessor } from '../integrations/payment-processor';
 import type { Logger } from '../runtime/logger';
 import { createAccountStatsActivities } from './account-stats';
 import { createAuditActivities } from './audit';
+import { createClusterSweepActivities } from './cluster-sweep';
 import { createGlPostingActivities } from './gl-posting';
 import { createHousekeepingActivities } from './housekeeping';
 import { createIngestActivities } from './ingest';
@@ -17,6 +18,7 @@ import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
 import { createCreditHoldActivities } from './credit-holds';
 import { createSettlementActivities } from './settlements';
 import { createSpruceSyncActivities } from './spruce-sync';
+import { createTransferRecheckActivities } from './transfer-recheck';
 import { createWebhookDeliveryActivities } from './webhook-delivery';
 
 /** What activities need from the outside world; tests pass real instances pointed at emulators. */
@@ -53,6 +55,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createGlPostingActivities(deps),
     ...createSpruceSyncActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createClusterSweepActivities(deps),
+    ...createTransferRecheckActivities(deps),
     ...createWebhookDeliveryActivities(deps),
     ...createReminderActivities(deps),
   };

@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import path from 'node:path';
+import { contentSecurityDirectives } from './provider-browser';
 import { operatorAuthRoutes } from './auth/operator-routes';
 import { authRateLimit, memoryRateLimitStore, postgresRateLimitStore } from './auth/rate-limit';
 import { corsForDevOrigins } from './cors';
@@ -53,17 +54,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   app.use(
     helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          // The card form posts straight to the processor; the bank-link page is the Plaid stand-in.
-          connectSrc: ["'self'", deps.config.MOOV_BROWSER_URL ?? deps.config.MOOV_URL, deps.config.PLAID_BROWSER_URL ?? deps.config.PLAID_URL],
-          frameSrc: ["'self'", deps.config.PLAID_BROWSER_URL ?? deps.config.PLAID_URL],
-          imgSrc: ["'self'", 'data:'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          fontSrc: ["'self'", 'data:'],
-        },
-      },
+      // The portal loads Moov's Drops and Plaid Link from the configured origins and nothing else (api/provider-browser.ts).
+      contentSecurityPolicy: { directives: contentSecurityDirectives(deps.config) },
     }),
   );
   app.use(healthRoutes(deps));

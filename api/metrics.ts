@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { operationalReadings } from '../db/operational-metrics';
 import { httpRequestDuration, metricsRegistry, registerOperationalGauges } from '../runtime/metrics';
+import { routeTemplate } from '../runtime/route-template';
 import type { AppDeps } from './deps';
 import { unauthorized } from './errors';
 import { safeEqual } from './auth/tokens';
@@ -12,7 +13,7 @@ import { safeEqual } from './auth/tokens';
 export function recordHttpMetrics(req: Request, res: Response, next: NextFunction): void {
   const end = httpRequestDuration.startTimer();
   res.on('finish', () => {
-    const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+    const route = routeTemplate(req) ?? 'unmatched';
     end({ method: req.method, route, status: String(res.statusCode) });
   });
   next();

@@ -1,8 +1,10 @@
+import './start-tracing';
 import { createDb, pingDatabase } from '../db/connection';
 import { config, exitWithOneLine } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { describeStartupError, onShutdown } from '../runtime/shutdown';
 import { connectTemporalClient, temporalSecurity } from '../runtime/temporal-client';
+import { tracing } from '../runtime/tracing';
 import { createApp } from './app';
 import { labelMetrics } from '../runtime/metrics';
 
@@ -11,7 +13,7 @@ async function main(): Promise<void> {
   labelMetrics('api');
   const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
   await pingDatabase(db).catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
-  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg)).catch((error) =>
+  const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg), tracing().clientInterceptors).catch((error) =>
     exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)),
   );
   const app = createApp({ db, temporal, config: cfg });
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await temporal.connection.close();
     await db.destroy();
+    await tracing().shutdown();
   });
 }
 

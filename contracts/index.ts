@@ -24,6 +24,7 @@ export * as portalPayments from './portal/payments';
 export * as paymentMethods from './portal/payment-methods';
 export * as registration from './portal/registration';
 export * as moovWebhook from './webhooks/moov';
+export * as plaidWebhook from './webhooks/plaid';
 export * as spruceWebhook from './webhooks/spruce';
 export * as platformDealers from './platform/dealers';
 export { ROUTES, routeContract, isFileResponse, type RouteContract, type ResponseContract, type FileResponse } from './routes';

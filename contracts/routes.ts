@@ -22,6 +22,7 @@ import * as portalPayments from './portal/payments';
 import * as paymentMethods from './portal/payment-methods';
 import * as registration from './portal/registration';
 import * as moov from './webhooks/moov';
+import * as plaid from './webhooks/plaid';
 import * as spruce from './webhooks/spruce';
 import * as platformDealers from './platform/dealers';
 import { idempotencyKeyHeader, pageOf } from './v1/common';
@@ -211,8 +212,10 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/payment-methods', 'Payment methods', 'Saved payment methods', { responses: { 200: z.array(paymentMethods.paymentMethod) } }),
   customer('POST', '/payment-methods/plaid/link-token', 'Payment methods', 'Start linking a bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),
   customer('POST', '/payment-methods/plaid/exchange', 'Payment methods', 'Save the bank account the customer linked', { body: paymentMethods.plaidExchangeBody, responses: { 201: paymentMethods.paymentMethod } }),
-  customer('POST', '/payment-methods/card-session', 'Payment methods', 'A short-lived token for the processor\'s card form', { responses: { 200: paymentMethods.cardSession } }),
-  customer('POST', '/payment-methods/cards', 'Payment methods', 'Save a card linked through the card form', { body: paymentMethods.saveCardBody, responses: { 201: paymentMethods.paymentMethod } }),
+  customer('POST', '/payment-methods/:id/plaid/relink-token', 'Payment methods', 'Start reconnecting a bank account whose login expired (Link\'s update mode)', { responses: { 200: paymentMethods.plaidLinkToken } }),
+  customer('POST', '/payment-methods/:id/plaid/relinked', 'Payment methods', 'Confirm the bank account was reconnected', { responses: { 200: paymentMethods.paymentMethod } }),
+  customer('POST', '/payment-methods/card-session', 'Payment methods', 'A short-lived token for Moov\'s card-link Drop', { responses: { 200: paymentMethods.cardSession } }),
+  customer('POST', '/payment-methods/cards', 'Payment methods', 'Save a card linked through Moov\'s card-link Drop', { body: paymentMethods.saveCardBody, responses: { 201: paymentMethods.paymentMethod } }),
   customer('DELETE', '/payment-methods/:id', 'Payment methods', 'Remove a saved payment method', { responses: { 204: NO_CONTENT } }),
 ];
 
@@ -265,6 +268,10 @@ const webhookRoutes: RouteContract[] = [
   {
     method: 'POST', path: '/webhooks/moov', tag: 'Webhooks', summary: 'Moov event notifications (HMAC-SHA512 signed headers)', login: 'signature',
     body: moov.moovWebhookBody, responses: { 200: moov.moovWebhookTaken, 202: moov.moovWebhookSetAside },
+  },
+  {
+    method: 'POST', path: '/webhooks/plaid', tag: 'Webhooks', summary: 'Plaid item webhooks (ES256 JWT in Plaid-Verification over the body\'s SHA-256)', login: 'signature',
+    body: plaid.plaidWebhookBody, responses: { 200: plaid.plaidWebhookTaken },
   },
   {
     method: 'POST', path: '/webhooks/spruce', tag: 'Webhooks', summary: 'Spruce change deliveries (HMAC-SHA256 signed)', login: 'signature',

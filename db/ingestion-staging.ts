@@ -37,6 +37,54 @@ interface KnexClient {
 const knexClient = (db: Knex) => (db as unknown as { client: KnexClient }).client;
 
 /**
+ * A COPY keeps its pool connection for the whole file while the same validation goes on
+ * querying through the pool (references, row errors, cancellation). Were every connection held
+ * by a COPY, each validation would wait for a connection only another's end can free, and
+ * everything else on the pool (payments, the API in a single-process setup) would wait with
+ * them. So at most half the pool, and at least one connection, is lent to staging at a time;
+ * further validations wait their turn before taking a connection.
+ */
+class StagingSlots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(slots: number) {
+    this.free = slots;
+  }
+
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+const slotsByPool = new WeakMap<object, StagingSlots>();
+
+function stagingSlotsFor(db: Knex): number {
+  const poolMax = (db as unknown as { client: { config: { pool?: { max?: number } } } }).client.config.pool?.max ?? 10;
+  return Math.max(1, Math.floor(poolMax / 2));
+}
+
+function stagingSlots(db: Knex): StagingSlots {
+  const client = knexClient(db);
+  let slots = slotsByPool.get(client);
+  if (!slots) {
+    slots = new StagingSlots(stagingSlotsFor(db));
+    slotsByPool.set(client, slots);
+  }
+  return slots;
+}
+
+/**
  * Streams staged lines (COPY text format, see activities/ingestion/copy-text.ts) into a file's
  * staging table. `write` only waits when PostgreSQL is behind (backpressure), so memory stays at
  * a chunk or two whatever the file's size.
@@ -56,7 +104,15 @@ export async function openStaging(db: Knex, fileId: string, dataType: DataType):
   await db.raw(`drop table if exists ${table}`);
   await db.raw(`create unlogged table ${table} (${stagingColumnsSql(dataType)})`);
   const client = knexClient(db);
-  const connection = await client.acquireConnection();
+  const slots = stagingSlots(db);
+  await slots.take();
+  let connection: PoolClient;
+  try {
+    connection = await client.acquireConnection();
+  } catch (error) {
+    slots.give();
+    throw error;
+  }
   const copy = connection.query(copyFrom(`copy ${table} from stdin`, { highWaterMark: 1 << 20 }));
   let failure: Error | undefined;
   copy.on('error', (error: Error) => {
@@ -68,7 +124,11 @@ export async function openStaging(db: Knex, fileId: string, dataType: DataType):
   const release = async () => {
     if (released) return;
     released = true;
-    await client.releaseConnection(connection);
+    try {
+      await client.releaseConnection(connection);
+    } finally {
+      slots.give();
+    }
   };
   const flush = (): Promise<void> | undefined => {
     if (failure) throw failure;

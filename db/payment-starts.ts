@@ -44,7 +44,9 @@ export async function markPaymentWorkflowStarted(db: Db, paymentId: string): Pro
 }
 
 /** Payments committed before `submittedBefore` whose workflow was never started (their API process died in between). */
-export async function orphanedPaymentIds(db: Db, submittedBefore: Date, limit = 100): Promise<string[]> {
-  return db('payments').whereNull('workflow_started_at').where('submitted_at', '<', submittedBefore).limit(limit).pluck('id');
+export async function orphanedPaymentIds(db: Db, submittedBefore: Date, scope: { dealerId?: string } = {}, limit = 100): Promise<string[]> {
+  const query = db('payments').whereNull('workflow_started_at').where('submitted_at', '<', submittedBefore);
+  if (scope.dealerId) query.where({ dealer_id: scope.dealerId });
+  return query.limit(limit).pluck('id');
 }
 

@@ -4,6 +4,7 @@ import { paymentEventFor } from '../domain/domain-events';
 import { recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
+import { paymentWorkflowId } from '../workflows/payment-definitions';
 
 /**
  * The payment read model and the balance bookkeeping behind it. Item balances move in
@@ -58,8 +59,6 @@ export class ReservationConflict extends Error {
     super(message);
   }
 }
-
-export const paymentWorkflowId = (paymentId: string) => `payment-${paymentId}`;
 
 const ITEM_TABLE: Record<Exclude<ApplicationType, 'discount'>, 'invoices' | 'adjustments'> = { invoice: 'invoices', debit: 'adjustments', credit: 'adjustments' };
 

@@ -18,14 +18,26 @@ export async function companyProcessorParty(db: Executor, companyId: string): Pr
   return db('customer_companies').where({ id: companyId }).first('id', 'name', 'moov_account_id');
 }
 
-export async function recordCompanyProcessorAccount(db: Executor, companyId: string, moovAccountId: string): Promise<void> {
-  await db('customer_companies').where({ id: companyId }).update({ moov_account_id: moovAccountId, updated_at: db.fn.now() });
+/**
+ * Records the company's Moov account unless one was recorded meanwhile, and answers the one that
+ * stands: two first requests at once (two tabs opening the card form) must agree on one account,
+ * or a card linked to the other would never be found.
+ */
+export async function recordCompanyProcessorAccount(db: Executor, companyId: string, moovAccountId: string): Promise<string> {
+  const [row] = await db('customer_companies').where({ id: companyId })
+    .update({ moov_account_id: db.raw('coalesce(moov_account_id, ?)', [moovAccountId]), updated_at: db.fn.now() })
+    .returning('moov_account_id');
+  return row?.moov_account_id ?? moovAccountId;
 }
 
 export async function dealerProcessorParty(db: Executor, dealerId: string): Promise<ProcessorParty | undefined> {
   return db('dealers').where({ id: dealerId }).first('id', 'name', 'moov_account_id');
 }
 
-export async function recordDealerProcessorAccount(db: Executor, dealerId: string, moovAccountId: string): Promise<void> {
-  await db('dealers').where({ id: dealerId }).update({ moov_account_id: moovAccountId, updated_at: db.fn.now() });
+/** As for a company: the first account recorded stands. */
+export async function recordDealerProcessorAccount(db: Executor, dealerId: string, moovAccountId: string): Promise<string> {
+  const [row] = await db('dealers').where({ id: dealerId })
+    .update({ moov_account_id: db.raw('coalesce(moov_account_id, ?)', [moovAccountId]), updated_at: db.fn.now() })
+    .returning('moov_account_id');
+  return row?.moov_account_id ?? moovAccountId;
 }

@@ -1,3 +1,4 @@
+import { stateForZip } from '../domain/us-zip-state';
 import { Moov } from '@moovio/sdk';
 import type * as components from '@moovio/sdk/models/components';
 import * as errors from '@moovio/sdk/models/errors';
@@ -472,7 +473,8 @@ export function toPaymentMethod(method: components.PaymentMethod): MoovPaymentMe
       last4: card.lastFourCardNumber,
       cardBrand: card.brand,
       cardFunding: funding,
-      billingState: card.billingAddress.stateOrProvince ?? null,
+      // Moov's card-link Drop collects the ZIP alone; the fee rules need the state it is in.
+      billingState: card.billingAddress.stateOrProvince ?? stateForZip(card.billingAddress.postalCode),
     };
   }
   if ('wallet' in method && method.wallet) return { ...base, kind: 'wallet', sourceId: method.wallet.walletID, label: 'Moov wallet' };

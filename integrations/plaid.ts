@@ -3,6 +3,7 @@ import {
   CountryCode,
   PlaidApi,
   ProcessorTokenCreateRequestProcessorEnum,
+  SandboxItemFireWebhookRequestWebhookCodeEnum,
   Products,
   type AccountBase,
 } from 'plaid';
@@ -25,7 +26,7 @@ export interface PlaidClientOptions {
 export interface LinkToken {
   linkToken: string;
   expiration: string;
-  /** Where to open Link without Plaid's JS: the emulator's Link page, or Plaid Hosted Link. */
+  /** Plaid Hosted Link's URL, when asked for (`hostedLink`). */
   linkUrl: string | null;
 }
 
@@ -69,6 +70,22 @@ export interface CreateLinkTokenInput {
   /** Where Link returns after an OAuth bank, or (emulator) where the result is sent. */
   redirectUri?: string;
   webhook?: string;
+  /** Plaid Hosted Link: a URL to open Link without Plaid's script (a redirect or a popup). */
+  hostedLink?: boolean;
+  /** Update mode: Link reconnects this item (its login expired) instead of linking a new one. */
+  accessToken?: string;
+}
+
+/** An item as `/item/get` tells it: healthy, or the error that asks for the customer (ITEM_LOGIN_REQUIRED, …). */
+export interface PlaidItemStatus {
+  itemId: string;
+  error: { code: string; type: string } | null;
+}
+
+/** A key Plaid signs webhooks with, as a JWK, and when Plaid retired it (null while current). */
+export interface WebhookVerificationKey {
+  jwk: { kty: string; crv?: string; x?: string; y?: string; alg?: string; kid: string };
+  expiredAt: number | null;
 }
 
 export class PlaidClient {
@@ -93,14 +110,27 @@ export class PlaidClient {
         language: 'en',
         country_codes: [CountryCode.Us],
         user: { client_user_id: input.clientUserId },
-        products: [Products.Auth],
+        // Update mode takes the item's access token and no products.
+        ...(input.accessToken ? { access_token: input.accessToken } : { products: [Products.Auth] }),
         redirect_uri: input.redirectUri,
         webhook: input.webhook,
-        // Asking for hosted Link gives a URL the portal can open without Plaid's JS SDK.
-        hosted_link: {},
+        // Hosted Link only when asked: the portal opens Link through Plaid's own script.
+        ...(input.hostedLink ? { hosted_link: {} } : {}),
       }),
     );
     return { linkToken: response.link_token, expiration: response.expiration, linkUrl: response.hosted_link_url ?? null };
+  }
+
+  async getItem(accessToken: string): Promise<PlaidItemStatus> {
+    const response = await call(() => this.api.itemGet({ access_token: accessToken }));
+    const error = response.item.error;
+    return { itemId: response.item.item_id, error: error ? { code: error.error_code, type: error.error_type } : null };
+  }
+
+  async webhookVerificationKey(keyId: string): Promise<WebhookVerificationKey> {
+    const response = await call(() => this.api.webhookVerificationKeyGet({ key_id: keyId }));
+    const { key } = response;
+    return { jwk: { kty: key.kty, crv: key.crv, x: key.x, y: key.y, alg: key.alg, kid: key.kid }, expiredAt: key.expired_at ?? null };
   }
 
   /** Public tokens are single use: store the access token this returns. */
@@ -129,6 +159,16 @@ export class PlaidClient {
 
   async removeItem(accessToken: string): Promise<void> {
     await call(() => this.api.itemRemove({ access_token: accessToken }));
+  }
+
+  /** Sandbox and emulator only: the item's login expires, and Plaid sends its ITEM ERROR webhook. */
+  async sandboxResetLogin(accessToken: string): Promise<void> {
+    await call(() => this.api.sandboxItemResetLogin({ access_token: accessToken }));
+  }
+
+  /** Sandbox and emulator only: Plaid sends one of the item's webhooks (the emulator adds PENDING_EXPIRATION). */
+  async sandboxFireWebhook(accessToken: string, webhookCode: string): Promise<void> {
+    await call(() => this.api.sandboxItemFireWebhook({ access_token: accessToken, webhook_code: webhookCode as SandboxItemFireWebhookRequestWebhookCodeEnum }));
   }
 
   /** Sandbox and emulator only: a public token for every account of a test institution, skipping Link. */

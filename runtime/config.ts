@@ -72,6 +72,11 @@ export const configSchema = z.object({
   // Where browsers reach Moov and Plaid, when not at the server's own addresses (the emulators behind a container network).
   MOOV_BROWSER_URL: httpUrl.optional(),
   PLAID_BROWSER_URL: httpUrl.optional(),
+  // The providers' browser scripts: Moov's Drops (https://js.moov.io/v1) and Plaid Link
+  // (https://cdn.plaid.com/link/v2/stable/link-initialize.js). Unset, the emulators' copies at the
+  // browser URLs above. Their origins are what the CSP lets the portal load and frame (docs/providers.md).
+  MOOV_DROPS_SCRIPT_URL: httpUrl.optional(),
+  PLAID_LINK_SCRIPT_URL: httpUrl.optional(),
   MOOV_PUBLIC_KEY: z.string().min(1).default('moov-dev-public'),
   MOOV_SECRET_KEY: z.string().min(1).default(DEV_DEFAULTS.MOOV_SECRET_KEY),
   MOOV_WEBHOOK_SECRET: z.string().min(16).default(DEV_DEFAULTS.MOOV_WEBHOOK_SECRET),
@@ -79,6 +84,8 @@ export const configSchema = z.object({
   PLAID_URL: httpUrl.default('http://127.0.0.1:4030'),
   PLAID_CLIENT_ID: z.string().min(1).default('plaid-dev-client'),
   PLAID_SECRET: z.string().min(1).default(DEV_DEFAULTS.PLAID_SECRET),
+  // Where Plaid sends an item's webhooks (docs/plaid-webhooks.md); unset, PUBLIC_URL's /webhooks/plaid.
+  PLAID_WEBHOOK_URL: httpUrl.optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://host:port').default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().min(3).default('Drypowder Payments <payments@drypowder.local>'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
@@ -118,6 +125,14 @@ export const configSchema = z.object({
   WEBHOOK_TIMEOUT_MS: durationMs.default(10_000),
   // Endpoints on loopback or private networks; off in production so a dealer cannot make us call inside our own network.
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).optional().transform((value) => value === undefined ? undefined : value === 'true'),
+  // Settled payments' transfers are read back from the processor this often while their money can
+  // still come back (ACH late returns up to 60 days, card chargebacks up to 120 and their
+  // arbitration), so a return or chargeback whose webhook never arrived is still booked.
+  TRANSFER_RECHECK_EVERY_MS: durationMs.default(6 * 60 * 60 * 1000),
+  TRANSFER_RECHECK_ACH_WINDOW_DAYS: z.coerce.number().int().positive().default(75),
+  TRANSFER_RECHECK_CARD_WINDOW_DAYS: z.coerce.number().int().positive().default(180),
+  // An OpenTelemetry collector's OTLP/HTTP address (e.g. http://otel-collector:4318); unset, nothing is traced (runtime/tracing.ts).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL such as http://otel-collector:4318').optional(),
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(100),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
 }).superRefine((cfg, context) => {

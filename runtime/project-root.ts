@@ -13,8 +13,16 @@ export function projectRoot(fromDir: string): string {
   }
 }
 
-/** The workflow bundle `npm run build` writes, when this process runs compiled code and the bundle exists. */
-export function prebuiltWorkflowBundle(fromDir: string): string | undefined {
-  const bundle = path.join(projectRoot(fromDir), 'build', 'workflow-bundle.js');
+/** The bundle `npm run build` writes with the tracing interceptors in it (runtime/tracing.ts). */
+export const TRACED_WORKFLOW_BUNDLE = 'workflow-bundle-traced.js';
+export const WORKFLOW_BUNDLE = 'workflow-bundle.js';
+
+/**
+ * The workflow bundle `npm run build` writes, when this process runs compiled code and the
+ * bundle exists: the traced one when tracing is on, since workflow interceptors can only be
+ * bundled in, not added to a bundle at start.
+ */
+export function prebuiltWorkflowBundle(fromDir: string, traced = false): string | undefined {
+  const bundle = path.join(projectRoot(fromDir), 'build', traced ? TRACED_WORKFLOW_BUNDLE : WORKFLOW_BUNDLE);
   return __filename.endsWith('.js') && existsSync(bundle) ? bundle : undefined;
 }

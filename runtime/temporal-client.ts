@@ -1,4 +1,4 @@
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions, type WorkflowClientInterceptor } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config';
 
@@ -24,7 +24,7 @@ export function temporalSecurity(cfg: Pick<Config, 'TEMPORAL_TLS' | 'TEMPORAL_TL
   };
 }
 
-export async function connectTemporalClient(address: string, namespace: string, security: TemporalSecurity = {}): Promise<Client> {
+export async function connectTemporalClient(address: string, namespace: string, security: TemporalSecurity = {}, interceptors: WorkflowClientInterceptor[] = []): Promise<Client> {
   const connection = await Connection.connect({ address, connectTimeout: '30s', ...security });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, interceptors: { workflow: interceptors } });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection';
 import { upsertPaymentMethod } from '../db/payment-methods';
 import { companyProcessorParty, dealerProcessorParty, recordCompanyProcessorAccount, recordDealerProcessorAccount } from '../db/processor-accounts';
+import { sealCredential } from '../domain/credential-seal';
 import { refuseNotFound } from '../domain/refusal';
 import { createMoovClient, type MoovClient, type MoovPaymentMethod } from '../integrations/moov';
 import { createPlaidClient, type PlaidClient } from '../integrations/plaid';
@@ -24,8 +25,7 @@ export async function companyProcessorAccount(db: Db, moov: MoovClient, companyI
   if (!company) throw refuseNotFound('Company');
   if (company.moov_account_id) return company.moov_account_id;
   const accountId = await moov.ensureCustomerAccount({ id: company.id, name: company.name });
-  await recordCompanyProcessorAccount(db, companyId, accountId);
-  return accountId;
+  return recordCompanyProcessorAccount(db, companyId, accountId);
 }
 
 /** The dealer's receiving account at Moov. */
@@ -34,11 +34,10 @@ export async function dealerProcessorAccount(db: Db, moov: MoovClient, dealerId:
   if (!dealer) throw refuseNotFound('Dealer');
   if (dealer.moov_account_id) return dealer.moov_account_id;
   const accountId = await moov.ensureDealerAccount({ id: dealer.id, name: dealer.name });
-  await recordDealerProcessorAccount(db, dealerId, accountId);
-  return accountId;
+  return recordDealerProcessorAccount(db, dealerId, accountId);
 }
 
-export async function savePaymentMethod(db: Db, companyId: string, method: MoovPaymentMethod): Promise<string> {
+export async function savePaymentMethod(db: Db, companyId: string, method: MoovPaymentMethod, plaidItem?: { itemId: string; accessTokenSealed: string }): Promise<string> {
   if (method.kind === 'wallet') throw new Error('a wallet is not a customer payment method');
   return upsertPaymentMethod(db, companyId, {
     kind: method.kind,
@@ -50,14 +49,21 @@ export async function savePaymentMethod(db: Db, companyId: string, method: MoovP
     cardBrand: method.cardBrand,
     cardFunding: method.kind === 'card' ? method.cardFunding ?? 'unknown' : null,
     billingState: method.billingState,
+    plaidItemId: plaidItem?.itemId ?? null,
+    plaidAccessTokenSealed: plaidItem?.accessTokenSealed ?? null,
   });
 }
-export async function linkBankFromPlaid(db: Db, clients: ProcessorClients, companyId: string, publicToken: string, plaidAccountId: string): Promise<string> {
-  const { accessToken } = await clients.plaid.exchangePublicToken(publicToken);
+
+/**
+ * The item's access token is kept, sealed: Plaid's webhooks name the item, and reconnecting an
+ * expired login (Link's update mode) needs the token.
+ */
+export async function linkBankFromPlaid(db: Db, clients: ProcessorClients, dataKey: Buffer, companyId: string, publicToken: string, plaidAccountId: string): Promise<string> {
+  const { accessToken, itemId } = await clients.plaid.exchangePublicToken(publicToken);
   const processorToken = await clients.plaid.createMoovProcessorToken(accessToken, plaidAccountId);
   const moovAccountId = await companyProcessorAccount(db, clients.moov, companyId);
   const method = await clients.moov.linkBankAccountFromPlaid(moovAccountId, processorToken);
-  return savePaymentMethod(db, companyId, method);
+  return savePaymentMethod(db, companyId, method, { itemId, accessTokenSealed: sealCredential(accessToken, dataKey) });
 }
 
 /** After the browser created a card at Moov, records its pay-in payment method. */

@@ -42,6 +42,12 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
   if (method.status !== 'active') {
     throw refuseConflict('payment_method_disabled', `This ${method.kind === 'ach' ? 'bank account' : 'card'} can no longer be used${method.disabled_reason ? ` (${method.disabled_reason})` : ''}. Choose or link another.`);
   }
+  // The bank told Plaid the customer must sign in again (or withdrew access): no debit until they do.
+  if (method.relink_reason !== null) {
+    throw refuseConflict('payment_method_needs_relink', method.relink_reason === 'permission_revoked'
+      ? 'Access to this bank account was withdrawn at your bank. Link the account again, or choose another way to pay.'
+      : 'Reconnect this bank account (your bank asks you to sign in again) before paying with it, or choose another way to pay.');
+  }
 
   const invoiceIds = request.items.filter((i) => i.type === 'invoice').map((i) => i.id);
   const adjustmentIds = request.items.filter((i) => i.type !== 'invoice').map((i) => i.id);

@@ -66,6 +66,17 @@ describe('deployment files', () => {
     expect(services.emulators!.ports).toEqual(expect.arrayContaining(['4020:4020', '4030:4030', '4040:4040']));
   });
 
+  it('names one Node LTS everywhere: engines, .nvmrc, the image and the Node CI provisions', () => {
+    const major = readFileSync(path.join(root, '.nvmrc'), 'utf8').trim();
+    expect(Number(major) % 2 === 0 && Number(major) >= 22).toBe(true);
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toMatch(new RegExp(`^>=${major}\\.\\d+$`));
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: { node: string } }> };
+    expect(lock.packages['']!.engines).toEqual(pkg.engines);
+    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`ARG NODE_IMAGE=node:${major}-`));
+    expect(readFileSync(path.join(root, '.ci/run'), 'utf8')).toMatch(new RegExp(`^NODE_VERSION=${major}\\.\\d+\\.\\d+$`, 'm'));
+  });
+
   it('builds a lean image: runtime dependencies only, non-root, an init process and a healthcheck', () => {
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^FROM /gm)?.length).toBe(3);

@@ -9,12 +9,12 @@ import { validateRun } from '../activities/ingestion/validate-run';
 import { openStaging, stagedRowCount } from '../db/ingestion-staging';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/auth/passwords';
-import type { Db } from '../db/connection';
+import { createDb, type Db } from '../db/connection';
 import { logger } from '../runtime/logger';
 import { ingestWorkflowId, type IngestOutcome } from '../workflows/ingest-definitions';
 import { testConfig } from './support/config';
 import { testDb } from './support/db';
-import { startTestWorker } from './support/temporal';
+import { requiredEnv, startTestWorker } from './support/temporal';
 
 /**
  * CSV ingestion end to end: multipart upload through the operator API, validation and commit
@@ -481,6 +481,24 @@ describe('CSV ingestion', () => {
     const retried = await validateRun(db, run.id);
     expect(retried).toMatchObject({ status: 'validated', files: [{ totalLines: 4, validRows: 0, invalidRows: 4 }] });
     expect(await errorCount()).toEqual({ n: 4 });
+  });
+
+  it('validates many runs at once on a small pool: a COPY holding its connection never starves the queries beside it', async () => {
+    const { operator } = await newDealer();
+    const runs = [];
+    for (let i = 0; i < 4; i++) runs.push(await uploadAndValidate(operator, [{ field: 'file', name: `contacts-${i}.csv`, content: sample('contacts.csv') }]));
+    await db('ingestion_runs').whereIn('id', runs.map((run) => run.id)).update({ status: 'validating' });
+    // Two connections: with both lent to COPYs, each validation would wait for a connection to
+    // write its row errors that only the other's end could free.
+    const small = createDb(requiredEnv('TEST_DATABASE_URL'), { max: 2 });
+    try {
+      const stalled = new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 20_000).unref());
+      const validated = await Promise.race([Promise.all(runs.map((run) => validateRun(small, run.id))), stalled]);
+      expect(validated).not.toBe('stalled');
+      expect((validated as Awaited<ReturnType<typeof validateRun>>[]).map((result) => result.files[0])).toEqual(runs.map(() => expect.objectContaining({ status: 'validated', totalLines: 4, invalidRows: 4 })));
+    } finally {
+      await small.destroy();
+    }
   });
 
   it('validates and commits idempotently when a step runs again after a crash', async () => {

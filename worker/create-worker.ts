@@ -15,6 +15,8 @@ export interface WorkerSetup {
   /** A prebuilt workflow bundle (tests build it once per run); otherwise bundled from source. */
   workflowBundlePath?: string;
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+  /** Tracing (runtime/tracing.ts): the worker's plugin. */
+  plugins?: WorkerOptions['plugins'];
 }
 
 export interface RunningWorker {
@@ -41,6 +43,7 @@ export async function createWorker(setup: WorkerSetup): Promise<RunningWorker> {
     activities: createActivities({ ...setup.deps, temporal, taskQueue: setup.taskQueue }),
     ...workflowSource,
     ...setup.tuning,
+    plugins: setup.plugins ?? [],
   });
   return {
     worker,

@@ -4,39 +4,27 @@ import { sharedMailer } from '../integrations/mailer';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { relayDueEmails, type RelayOptions } from '../services/email-relay';
-import { ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
+import { ensureClusterSweepSchedule } from '../workflows/cluster-sweep-client';
 import { ensureHousekeepingSchedule } from '../workflows/housekeeping-client';
-import { startOrphanedPayments } from '../workflows/payment-client';
-import { ensureRemindersForAllDealers } from '../workflows/reminders-client';
+import { ensureTransferRecheckSchedule } from '../workflows/transfer-recheck-client';
 import { startOwedWebhookDeliveries } from '../workflows/webhook-delivery-client';
 
 /**
- * What a worker process does besides serving its task queue: make sure each dealer's
- * long-running workflows exist (aging refresh, payment reminders; idempotent starts, so every worker may do it), start the
- * workflow of any payment whose API process died between committing it and starting it,
- * relay queued email, and start the delivery of every webhook event owed.
+ * What a worker process does besides serving its task queue. Periodic duties of the cluster
+ * (the sweeps for orphaned payments and dealers' long-running workflows, housekeeping, the
+ * processor re-check of settled payments) are Temporal schedules, which every worker ensures
+ * and only the first creates, so they run once however many workers there are. The email
+ * relay and the webhook dispatch run in every worker on purpose: they are consumers of
+ * outboxes whose rows each pass claims, so more workers drain them faster, never twice.
  */
-export function startWorkerDuties(db: Db, temporal: Client, cfg: Config, sweepEveryMs = 15_000): () => void {
+export function startWorkerDuties(db: Db, temporal: Client, cfg: Config): () => void {
   const stopRelay = startEmailRelay(db, cfg);
   const stopWebhooks = startWebhookDispatch(db, temporal, cfg);
-  // Dealers onboarded while this worker runs get theirs at the next sweep, not the next restart.
-  const ensured = new Set<string>();
-  const remindersEnsured = new Set<string>();
-  const sweep = async () => {
-    await ensureNightlyAgingRefresh(db, temporal, cfg, ensured);
-    await ensureDailyReminders(db, temporal, cfg, remindersEnsured);
-    try {
-      const started = await startOrphanedPayments(db, temporal, cfg);
-      if (started > 0) logger.warn({ started }, 'started workflows of payments that had none');
-    } catch (error) {
-      logger.warn({ err: error }, 'orphaned-payment sweep failed; retrying at the next interval');
-    }
-  };
-  const timer = setInterval(() => void sweep(), sweepEveryMs);
-  void sweep();
-  void ensureHousekeepingSchedule(temporal, cfg.TASK_QUEUE).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the housekeeping schedule; the next worker start tries again'));
+  const ensure = (name: string, schedule: Promise<unknown>) => void schedule.catch((error: unknown) => logger.warn({ err: error, schedule: name }, 'could not ensure a schedule; the next worker start tries again'));
+  ensure('cluster-sweep', ensureClusterSweepSchedule(temporal, cfg.TASK_QUEUE));
+  ensure('housekeeping', ensureHousekeepingSchedule(temporal, cfg.TASK_QUEUE));
+  ensure('transfer-recheck', ensureTransferRecheckSchedule(temporal, cfg.TASK_QUEUE, cfg.TRANSFER_RECHECK_EVERY_MS));
   return () => {
-    clearInterval(timer);
     stopRelay();
     stopWebhooks();
   };
@@ -89,22 +77,4 @@ export function startEmailRelay(db: Db, cfg: Pick<Config, 'SMTP_URL' | 'MAIL_FRO
   const timer = setInterval(() => void pass(), everyMs);
   void pass();
   return () => clearInterval(timer);
-}
-
-async function ensureNightlyAgingRefresh(db: Db, temporal: Client, cfg: Config, ensured: Set<string>): Promise<void> {
-  try {
-    const dealers = await ensureAgingRefreshForAllDealers(db, temporal, cfg.TASK_QUEUE, ensured);
-    if (dealers > 0) logger.info({ dealers }, 'aging-refresh workflows ensured');
-  } catch (error) {
-    logger.warn({ err: error }, 'could not ensure aging-refresh workflows; retrying at the next interval');
-  }
-}
-
-async function ensureDailyReminders(db: Db, temporal: Client, cfg: Config, ensured: Set<string>): Promise<void> {
-  try {
-    const dealers = await ensureRemindersForAllDealers(db, temporal, cfg.TASK_QUEUE, ensured);
-    if (dealers > 0) logger.info({ dealers }, 'payment-reminder workflows ensured');
-  } catch (error) {
-    logger.warn({ err: error }, 'could not ensure payment-reminder workflows; retrying at the next interval');
-  }
 }

@@ -14,5 +14,7 @@ export { spruceSyncWorkflow } from './spruce-sync';
 export { agingRefreshWorkflow } from './aging-refresh';
 export { paymentAftermathWorkflow } from './payment-aftermath';
 export { housekeepingWorkflow } from './housekeeping';
+export { clusterSweepWorkflow } from './cluster-sweep';
+export { transferRecheckWorkflow } from './transfer-recheck';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { remindersWorkflow } from './reminders';

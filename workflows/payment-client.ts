@@ -131,8 +131,8 @@ export async function refundPayment(db: Db, temporal: Client, config: Config, pa
 }
 
 /** Starts the workflows of payments whose submitting process died before it could. */
-export async function startOrphanedPayments(db: Db, temporal: Client, config: Config, olderThanMs = 15_000): Promise<number> {
-  const orphans = await orphanedPaymentIds(db, new Date(Date.now() - olderThanMs));
+export async function startOrphanedPayments(db: Db, temporal: Client, config: Config, options: { olderThanMs?: number; dealerId?: string } = {}): Promise<number> {
+  const orphans = await orphanedPaymentIds(db, new Date(Date.now() - (options.olderThanMs ?? 15_000)), { dealerId: options.dealerId });
   for (const id of orphans) await startPaymentWorkflow(db, temporal, config, id);
   return orphans.length;
 }

@@ -35,6 +35,8 @@ export interface ProductOptions {
   env?: Record<string, string>;
   /** A port chosen beforehand (e.g. for an emulator's webhook URL); a free one otherwise. */
   apiPort?: number;
+  /** The Temporal namespace (`default` unless given), for the processes and the client here. */
+  namespace?: string;
 }
 
 export interface RunningProduct {
@@ -64,6 +66,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     TASK_QUEUE: taskQueue,
     API_PORT: String(apiPort),
     PUBLIC_URL: apiUrl,
+    TEMPORAL_NAMESPACE: options.namespace ?? 'default',
     ...(options.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: options.workflowBundlePath } : {}),
     ...options.env,
   };
@@ -87,7 +90,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   }
   const cpuMs = () => ({ api: processCpuMs(pids.api), worker: processCpuMs(pids.worker) });
   const connection = await Connection.connect({ address: options.temporalAddress, connectTimeout: '30s' });
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: options.namespace ?? 'default' });
   const stop = async () => {
     // A worker still finishing activities may take its time; it gets the grace period, then SIGKILL.
     await Promise.all(children.map((child) => stopOwned(child, 10_000)));

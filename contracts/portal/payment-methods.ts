@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, timestamp } from '../fields';
+import { RELINK_REASONS } from '../../domain/relink-reason';
 
 /** Saved payment methods of the customer's company; card and bank numbers never pass here. */
 
@@ -21,9 +22,16 @@ export const paymentMethod = z.strictObject({
   cardFunding: z.string().nullable(),
   status: z.enum(['active', 'disabled']),
   disabledReason: z.string().nullable(),
+  /** The bank asks the customer to reconnect before this account is debited again (Plaid's webhooks). */
+  needsRelink: z.boolean(),
+  relinkReason: z.enum(RELINK_REASONS).nullable(),
   createdAt: timestamp,
 });
 export type PaymentMethod = z.infer<typeof paymentMethod>;
 
-export const plaidLinkToken = z.strictObject({ linkToken: z.string(), linkUrl: z.string(), expiration: z.string() });
-export const cardSession = z.strictObject({ accountId: z.string(), accessToken: z.string(), cardsUrl: z.string(), expiresInSeconds: z.number() });
+/** Opens Plaid Link: the portal loads `scriptUrl` (Plaid's link-initialize.js) and calls Plaid.create with the token. */
+export const plaidLinkToken = z.strictObject({ linkToken: z.string(), expiration: z.string(), scriptUrl: z.string() });
+/** Mounts Moov's card-link Drop: `scriptUrl` defines the element; the token may only link cards to `accountId`. */
+export const cardSession = z.strictObject({ accountId: z.string(), accessToken: z.string(), expiresInSeconds: z.number(), scriptUrl: z.string() });
+export type PlaidLinkToken = z.infer<typeof plaidLinkToken>;
+export type CardSession = z.infer<typeof cardSession>;

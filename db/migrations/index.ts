@@ -38,6 +38,8 @@ import * as outgoingWebhooks from './037_outgoing_webhooks';
 import * as platformActor from './038_platform_actor';
 import * as paymentReminders from './040_payment_reminders';
 import * as creditHolds from './041_credit_holds';
+import * as plaidItems from './045_plaid_items';
+import * as transferRechecks from './046_transfer_rechecks';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -83,6 +85,8 @@ const migrations: Record<string, Knex.Migration> = {
   '038_platform_actor': platformActor,
   '040_payment_reminders': paymentReminders,
   '041_credit_holds': creditHolds,
+  '045_plaid_items': plaidItems,
+  '046_transfer_rechecks': transferRechecks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

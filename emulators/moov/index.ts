@@ -6,6 +6,7 @@ import { adminRouter, localAdmin, type MoovEmulatorAdmin } from './admin';
 import { TokenAuthority, cors } from './auth';
 import { DEFAULT_TIMING, EmulatorCore, MoovHttpError, type Timing } from './core';
 import { DisputeBook } from './disputes';
+import { dropsRouter } from './drops';
 import { Instruments } from './instruments';
 import type { MoovState } from './model';
 import { moovApiRouter } from './routes';
@@ -135,6 +136,7 @@ export async function startMoovEmulator(options: MoovEmulatorOptions): Promise<M
   app.use(cors);
   app.use(express.json({ limit: '200kb' }));
   app.use('/admin', adminRouter(admin));
+  app.use(dropsRouter());
   app.use(moovApiRouter({ core, instruments, transfers, disputes, tokens: new TokenAuthority({ publicKey, secretKey }, options.accessTokenTtlSeconds ?? 900) }));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new MoovHttpError(404, { error: 'no such endpoint in the Moov emulator' })));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

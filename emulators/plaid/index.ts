@@ -4,7 +4,10 @@ import { listen, type RunningServer } from '../http';
 import { jsonSnapshot } from '../snapshot';
 import { TEST_INSTITUTIONS, findInstitution } from './institutions';
 import { renderLinkPage, renderLinkResult } from './link-page';
-import { PlaidApiError, PlaidStore, emptyPlaidState, type ItemRecord, type PlaidState, type ResolvedAccount } from './store';
+import { PLAID_LINK_SCRIPT_PATH } from '../../integrations/browser-scripts';
+import { linkScript } from './link-script';
+import { PlaidApiError, PlaidStore, emptyPlaidState, type ItemError, type ItemRecord, type PlaidState, type ResolvedAccount } from './store';
+import { newSigningKey, publicKeyView, webhookSender } from './webhooks';
 
 /**
  * A local Plaid the official `plaid` SDK reaches through `basePath`. It implements the slice
@@ -26,12 +29,16 @@ export interface PlaidEmulatorOptions {
   host?: string;
   /** The address browsers use for the Link page, when not the one it listens on (a container's published port). */
   publicUrl?: string;
+  /** Delays between webhook delivery attempts; one attempt more than entries. */
+  webhookRetryDelaysMs?: number[];
 }
 
 export interface PlaidEmulator {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Resolves when no webhook delivery is in flight. */
+  webhooksIdle(): Promise<void>;
   /** The URL of the stand-in Link page for a link token. */
   linkUrl(linkToken: string): string;
   state: PlaidState;
@@ -45,6 +52,15 @@ export const PLAID_EMULATOR_DEFAULTS = {
 
 const requestId = () => randomUUID().replace(/-/g, '').slice(0, 15);
 
+const parseOrigin = (value: string): string | undefined => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 const AVAILABLE_PRODUCTS = ['auth', 'balance', 'identity', 'transactions'];
 
 export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise<PlaidEmulator> {
@@ -56,6 +72,16 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
   const snapshot = jsonSnapshot(options.dataDir, 'plaid-emulator.json', () => state);
   state = { ...emptyPlaidState(), ...snapshot.load() };
   const store = new PlaidStore(state, () => snapshot.changed());
+  if (!state.signingKey) {
+    state.signingKey = newSigningKey(Date.now());
+    snapshot.changed();
+  }
+  const webhooks = webhookSender(() => state.signingKey!, options.webhookRetryDelaysMs ?? [1000, 5000, 30000], (message) => process.stderr.write(`plaid emulator: ${message}\n`));
+  /** Plaid's ITEM webhooks, to the URL the item was linked with. */
+  const sendItemWebhook = (item: ItemRecord, code: string, extra: Record<string, unknown> = {}) => {
+    if (!item.webhook) throw new PlaidApiError(400, 'INVALID_INPUT', 'INVALID_FIELD', 'the item has no webhook URL; link it with one');
+    webhooks.send(item.webhook, { webhook_type: 'ITEM', webhook_code: code, item_id: item.itemId, ...extra, environment: 'sandbox' });
+  };
   let baseUrl = '';
   const linkUrl = (linkToken: string) => `${baseUrl}/link?token=${encodeURIComponent(linkToken)}`;
 
@@ -104,7 +130,7 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
       institution_name: institution?.name ?? null,
       webhook: item.webhook ?? null,
       auth_method: 'INSTANT_AUTH',
-      error: null,
+      error: item.error ? { ...item.error, request_id: requestId(), causes: [], status: 400, documentation_url: null, suggested_action: null } : null,
       available_products: AVAILABLE_PRODUCTS.filter((product) => !item.products.includes(product)),
       billed_products: item.products,
       products: item.products,
@@ -127,7 +153,10 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
     requireClient(req);
     const body = req.body as Record<string, unknown>;
     const user = (body.user ?? {}) as Record<string, unknown>;
+    // With an access token, Link opens in update mode for that item (to repair its login).
+    const updateItem = body.access_token !== undefined ? store.itemForAccessToken(body.access_token) : undefined;
     const link = store.createLinkToken({
+      updateItemId: updateItem?.itemId,
       clientName: field(body, 'client_name', isString),
       language: field(body, 'language', isString),
       countryCodes: field(body, 'country_codes', isStringArray),
@@ -168,10 +197,17 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
     });
   });
 
+  app.get(PLAID_LINK_SCRIPT_PATH, (req, res) => {
+    res.type('application/javascript').setHeader('Cache-Control', 'no-cache');
+    res.send(linkScript(baseUrl || `${req.protocol}://${req.get('host')}`));
+  });
+
   app.get('/link', (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : typeof req.query.link_token === 'string' ? req.query.link_token : '';
+    // Only an http(s) origin may receive Link's messages; anything else opens it as hosted Link.
+    const parent = typeof req.query.parent === 'string' && req.query.embedded === '1' ? parseOrigin(req.query.parent) : undefined;
     try {
-      res.type('html').send(renderLinkPage(store.liveLinkToken(token)));
+      res.type('html').send(renderLinkPage(store.liveLinkToken(token), { embeddedFor: parent }));
     } catch {
       res.status(400).type('html').send('<!doctype html><title>Link expired</title><p>This link token is not valid or has expired.</p>');
     }
@@ -181,8 +217,17 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
   app.post('/link/complete', (req, res) => {
     const body = req.body as Record<string, unknown>;
     const link = store.liveLinkToken(field(body, 'link_token', isString));
-    const [institutionId = '', accountKey = ''] = field(body, 'selection', isString).split(':');
-    const { item, publicToken } = store.createItem(institutionId, [accountKey], link.products, link.webhook);
+    const repaired = link.updateItemId ? state.items[link.updateItemId] : undefined;
+    if (link.updateItemId && (!repaired || repaired.removedAt)) throw new PlaidApiError(400, 'INVALID_INPUT', 'INVALID_ACCESS_TOKEN', 'the item this link token updates no longer exists');
+    const hadError = Boolean(repaired?.error);
+    const { item, publicToken } = repaired
+      ? { item: repaired, publicToken: store.repairItem(repaired) }
+      : (() => {
+          const [institutionId = '', accountKey = ''] = field(body, 'selection', isString).split(':');
+          return store.createItem(institutionId, [accountKey], link.products, link.webhook);
+        })();
+    if (repaired && hadError && item.webhook) sendItemWebhook(item, 'LOGIN_REPAIRED');
+    const institutionId = item.institutionId;
     const account = store.resolveAccount(item, item.accounts[0]!.accountId);
     const session = store.finishLinkSession(link, publicToken, institutionId, [account.itemAccount.accountId]);
     const accountMeta = { id: account.itemAccount.accountId, name: account.template.name, mask: account.template.accountNumber.slice(-4), type: 'depository', subtype: account.template.subtype, verification_status: null };
@@ -281,6 +326,63 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
     });
   });
 
+  app.post('/webhook_verification_key/get', (req, res) => {
+    requireClient(req);
+    const keyId = field(req.body as Record<string, unknown>, 'key_id', isString);
+    const key = state.signingKey!;
+    if (keyId !== key.kid) throw new PlaidApiError(400, 'INVALID_INPUT', 'INVALID_WEBHOOK_VERIFICATION_KEY_ID', 'invalid key_id provided');
+    res.json({ key: publicKeyView(key), request_id: requestId() });
+  });
+
+  /** Plaid's sandbox: the item's login expires, and its ITEM ERROR webhook is sent. */
+  app.post('/sandbox/item/reset_login', (req, res) => {
+    requireClient(req);
+    const item = store.itemForAccessToken((req.body as Record<string, unknown>).access_token);
+    const error: ItemError = {
+      error_type: 'ITEM_ERROR',
+      error_code: 'ITEM_LOGIN_REQUIRED',
+      error_message: 'the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link\'s update mode to restore the item to a good state',
+      display_message: null,
+    };
+    store.setItemError(item, error);
+    if (item.webhook) sendItemWebhook(item, 'ERROR', { error: { ...error, status: 400 } });
+    res.json({ reset_login: true, request_id: requestId() });
+  });
+
+  /** Plaid's sandbox: fire one of the item's webhooks. PENDING_EXPIRATION is the emulator's addition. */
+  app.post('/sandbox/item/fire_webhook', (req, res) => {
+    requireClient(req);
+    const body = req.body as Record<string, unknown>;
+    const item = store.itemForAccessToken(body.access_token);
+    const code = field(body, 'webhook_code', isString);
+    const revoked: ItemError = { error_type: 'ITEM_ERROR', error_code: 'USER_PERMISSION_REVOKED', error_message: 'the user revoked access to this item', display_message: null };
+    switch (code) {
+      case 'ERROR':
+        sendItemWebhook(item, 'ERROR', { error: { ...(item.error ?? { error_type: 'ITEM_ERROR', error_code: 'ITEM_LOGIN_REQUIRED', error_message: 'a user login is required', display_message: null }), status: 400 } });
+        break;
+      case 'PENDING_EXPIRATION':
+        sendItemWebhook(item, code, { consent_expiration_time: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000).toISOString() });
+        break;
+      case 'PENDING_DISCONNECT':
+        sendItemWebhook(item, code, { reason: 'INSTITUTION_TOKEN_EXPIRATION' });
+        break;
+      case 'USER_PERMISSION_REVOKED':
+        store.setItemError(item, revoked);
+        sendItemWebhook(item, code, { error: { ...revoked, status: 400 } });
+        break;
+      case 'USER_ACCOUNT_REVOKED':
+        sendItemWebhook(item, code, { account_id: item.accounts[0]!.accountId });
+        break;
+      case 'LOGIN_REPAIRED':
+        store.setItemError(item, null);
+        sendItemWebhook(item, code);
+        break;
+      default:
+        throw new PlaidApiError(400, 'INVALID_REQUEST', 'INVALID_FIELD', `webhook_code ${code} is not one the emulator fires (ERROR, PENDING_EXPIRATION, PENDING_DISCONNECT, USER_PERMISSION_REVOKED, USER_ACCOUNT_REVOKED, LOGIN_REPAIRED)`);
+    }
+    res.json({ webhook_fired: true, request_id: requestId() });
+  });
+
   /** For demos and docs: the test banks and what each account does. */
   app.get('/admin/institutions', (_req, res) => {
     res.json(TEST_INSTITUTIONS);
@@ -315,7 +417,9 @@ export async function startPlaidEmulator(options: PlaidEmulatorOptions): Promise
     port: server.port,
     linkUrl,
     state,
+    webhooksIdle: () => webhooks.idle(),
     stop: async () => {
+      webhooks.stop();
       snapshot.flush();
       await server.stop();
     },

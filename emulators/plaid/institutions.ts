@@ -19,11 +19,21 @@ export interface TestAccount {
   behaviour: string;
 }
 
+/** What Plaid answers when Link cannot reach the bank: Link shows it and reports it to onEvent/onExit. */
+export interface InstitutionFailure {
+  errorType: 'INSTITUTION_ERROR';
+  errorCode: 'INSTITUTION_DOWN' | 'INSTITUTION_NOT_RESPONDING';
+  errorMessage: string;
+  displayMessage: string;
+}
+
 export interface TestInstitution {
   institutionId: string;
   name: string;
   routingNumber: string;
   accounts: TestAccount[];
+  /** Every link attempt at this bank fails so, as at a bank that is down. */
+  failure?: InstitutionFailure;
 }
 
 export const TEST_INSTITUTIONS: readonly TestInstitution[] = [
@@ -54,6 +64,20 @@ export const TEST_INSTITUTIONS: readonly TestInstitution[] = [
       { key: 'r10', name: 'Disputed Debits Checking', officialName: 'Disputed Debits Checking', subtype: 'checking', accountNumber: '9900000010', available: 9000, current: 9000, behaviour: 'clears, then returned R10 (customer says not authorized); Moov disables the bank account' },
       { key: 'r03', name: 'Unknown Account Checking', officialName: 'Unknown Account Checking', subtype: 'checking', accountNumber: '9800000003', available: 0, current: 0, behaviour: 'returned R03 (no account) before it clears: the transfer fails' },
     ],
+  },
+  {
+    institutionId: 'ins_dp_harbor_down',
+    name: 'Harbor Savings Bank',
+    routingNumber: '104000045',
+    accounts: [
+      { key: 'checking', name: 'Harbor Checking', officialName: 'Harbor Business Checking', subtype: 'checking', accountNumber: '5500600070008001', available: 30000, current: 30000, behaviour: 'the bank is down: linking fails with INSTITUTION_DOWN' },
+    ],
+    failure: {
+      errorType: 'INSTITUTION_ERROR',
+      errorCode: 'INSTITUTION_DOWN',
+      errorMessage: 'this institution is not currently responding to this request. please try again soon',
+      displayMessage: 'This financial institution is not currently responding to requests. We apologize for the inconvenience.',
+    },
   },
 ];
 

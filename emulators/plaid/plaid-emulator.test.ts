@@ -25,7 +25,7 @@ describe('Plaid emulator through the plaid SDK', () => {
   };
 
   it('links one chosen account through the Link page, then exchanges and describes it', async () => {
-    const link = await client.createLinkToken({ clientUserId: 'user-1', clientName: 'Northwind Lumber' });
+    const link = await client.createLinkToken({ clientUserId: 'user-1', clientName: 'Northwind Lumber', hostedLink: true });
     expect(link.linkToken).toMatch(/^link-sandbox-/);
     expect(link.linkUrl).toBe(plaid.linkUrl(link.linkToken));
 

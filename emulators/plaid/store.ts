@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findInstitution, type TestAccount, type TestInstitution } from './institutions';
+import type { SigningKeyRecord } from './webhooks';
 
 /**
  * Everything the Plaid emulator remembers: link tokens (with the Link sessions opened on
@@ -27,6 +28,8 @@ export interface LinkTokenRecord {
   redirectUri?: string;
   webhook?: string;
   hostedLink: boolean;
+  /** Update mode: the link token was created with this item's access token, to repair its login. */
+  updateItemId?: string;
   sessions: LinkSession[];
 }
 
@@ -43,6 +46,14 @@ export interface ItemAccount {
   key: string;
 }
 
+/** What `/item/get` reports and an `ITEM` `ERROR` webhook carries while the item needs its login repaired. */
+export interface ItemError {
+  error_type: 'ITEM_ERROR';
+  error_code: 'ITEM_LOGIN_REQUIRED' | 'USER_PERMISSION_REVOKED';
+  error_message: string;
+  display_message: string | null;
+}
+
 export interface ItemRecord {
   itemId: string;
   institutionId: string;
@@ -52,6 +63,7 @@ export interface ItemRecord {
   createdAt: string;
   accessToken?: string;
   removedAt?: string;
+  error?: ItemError | null;
 }
 
 export interface ProcessorTokenRecord {
@@ -68,6 +80,8 @@ export interface PlaidState {
   items: Record<string, ItemRecord>;
   accessTokens: Record<string, string>;
   processorTokens: Record<string, ProcessorTokenRecord>;
+  /** The key webhooks are signed with; made on first start. */
+  signingKey?: SigningKeyRecord;
 }
 
 export const emptyPlaidState = (): PlaidState => ({ linkTokens: {}, publicTokens: {}, items: {}, accessTokens: {}, processorTokens: {} });
@@ -130,6 +144,8 @@ export class PlaidStore {
   createItem(institutionId: string, accountKeys: string[] | 'all', products: string[], webhook?: string): { item: ItemRecord; publicToken: PublicTokenRecord } {
     const institution = findInstitution(institutionId);
     if (!institution) throw new PlaidApiError(400, 'INVALID_INPUT', 'INVALID_INSTITUTION', `unknown institution_id ${institutionId}`);
+    const failure = institution.failure;
+    if (failure) throw new PlaidApiError(400, failure.errorType, failure.errorCode, failure.errorMessage, failure.displayMessage);
     const templates = accountKeys === 'all' ? institution.accounts : institution.accounts.filter((account) => accountKeys.includes(account.key));
     if (templates.length === 0) throw new PlaidApiError(400, 'INVALID_INPUT', 'INVALID_FIELD', 'no such account at this institution');
     const now = Date.now();
@@ -151,6 +167,26 @@ export class PlaidStore {
     this.state.publicTokens[publicToken.publicToken] = publicToken;
     this.changed();
     return { item, publicToken };
+  }
+
+  /** Update mode finished: the item is the same, its login repaired; a fresh public token for Link's onSuccess. */
+  repairItem(item: ItemRecord): PublicTokenRecord {
+    const now = Date.now();
+    item.error = null;
+    const publicToken: PublicTokenRecord = {
+      publicToken: `public-${env}-${randomUUID()}`,
+      itemId: item.itemId,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + PUBLIC_TOKEN_TTL_MS).toISOString(),
+    };
+    this.state.publicTokens[publicToken.publicToken] = publicToken;
+    this.changed();
+    return publicToken;
+  }
+
+  setItemError(item: ItemRecord, error: ItemError | null): void {
+    item.error = error;
+    this.changed();
   }
 
   /** Public tokens are single use and short-lived, as at Plaid. */

@@ -20,4 +20,8 @@ export interface SavedMethod {
   id: string;
   kind: 'ach' | 'card';
   label: string;
+  /** The bank (through Plaid) needs the customer to reconnect before this account is debited again. */
+  needsRelink: boolean;
+  /** Why: `login_required`, `pending_expiration`, `pending_disconnect` (update mode fixes these) or `permission_revoked` (link again). */
+  relinkReason: string | null;
 }

@@ -1,3 +1,4 @@
+import { submitCardAsDrop } from '../../emulators/moov/drops-client';
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../api/auth/passwords';
 import type { Db } from '../../db/connection';
@@ -81,7 +82,7 @@ export async function seedBook(db: Db, urls: { api: string; spruce: string; moov
       accountId: accounts[c + i]!.id,
       session,
       bankMethodId: await settingUp(() => linkBankAsPortal((path, body) => session.must(path, body), urls.plaid)),
-      cardMethodId: await settingUp(() => linkCard(session)),
+      cardMethodId: await settingUp(() => linkCard(session, urls.moov)),
     })))));
   }
   log(`${customers.length} customers signed in with a bank account (Plaid) and a card (Moov) linked`);
@@ -89,17 +90,10 @@ export async function seedBook(db: Db, urls: { api: string; spruce: string; moov
   return { dealerId: dealer.id, tenantId, operator, customers, invoices };
 }
 
-/** The portal's card form: the card straight to Moov with a scoped token, then its id to our API. */
-async function linkCard(session: Session): Promise<string> {
-  const { cardsUrl, accessToken } = await session.must('/api/portal/payment-methods/card-session');
-  const response = await fetch(cardsUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}`, 'x-moov-version': 'v2026.07.00' },
-    body: JSON.stringify({
-      cardNumber: '4111111111111111', cardCvv: '123', expiration: { month: '12', year: '39' }, holderName: 'Pat Builder',
-      billingAddress: { addressLine1: '1 Main St', city: 'Springfield', stateOrProvince: 'IL', postalCode: '62701', country: 'US' },
-    }),
-  });
+/** The portal's card-link Drop: the card straight to Moov with a scoped token, then its id to our API. */
+async function linkCard(session: Session, moovUrl: string): Promise<string> {
+  const cardSession = await session.must('/api/portal/payment-methods/card-session');
+  const response = await submitCardAsDrop(moovUrl, cardSession, { number: '4111111111111111', state: 'IL' });
   if (!response.ok) throw new Error(`card link: HTTP ${response.status} ${await response.text()}`);
   const card = (await response.json()) as { cardID: string };
   return (await session.must('/api/portal/payment-methods/cards', { cardId: card.cardID })).id;

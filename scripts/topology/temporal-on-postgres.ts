@@ -7,7 +7,7 @@ import pg from 'pg';
 import { freePort } from '../../bench/lib/services';
 import { waitFor } from '../../bench/lib/infra';
 import { provisionTemporalCli } from '../../runtime/temporal-cli';
-import { devServerSearchAttributeArgs } from '../../workflows/search-attributes';
+import { createNamespace } from '../lib/temporal-namespace';
 
 /**
  * A Temporal server as production runs it, on PostgreSQL, rather than the CLI's dev server on
@@ -148,15 +148,7 @@ export async function startTemporalOnPostgres(options: { adminUrl: string; workD
     if (child.exitCode !== null) throw new Error(`temporal-server exited (${child.exitCode}); see ${logFile}`);
     return temporal(['operator', 'cluster', 'health']).stdout.includes('SERVING') || undefined;
   }, 120_000, 500);
-  const created = temporal(['operator', 'namespace', 'create', '--namespace', 'default', '--retention', `${options.retentionDays * 24}h`]);
-  if (created.status !== 0 && !/already/i.test(created.stderr)) throw new Error(`namespace create failed: ${created.stderr}`);
-  // The same Name=Type pairs the dev server is started with.
-  const pairs = devServerSearchAttributeArgs().filter((arg) => arg !== '--search-attribute');
-  for (const pair of pairs) {
-    const [name = '', type = ''] = pair.split('=');
-    const attribute = temporal(['operator', 'search-attribute', 'create', '--namespace', 'default', '--name', name, '--type', type]);
-    if (attribute.status !== 0 && !/already/i.test(attribute.stderr)) throw new Error(`search attribute ${name}: ${attribute.stderr}`);
-  }
+  createNamespace(cli, address, 'default', options.retentionDays * 24);
   options.log(`Temporal ${TEMPORAL_SERVER_VERSION} on PostgreSQL at ${address}; namespace default, retention ${options.retentionDays} days`);
 
   return {

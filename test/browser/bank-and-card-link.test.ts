@@ -2,12 +2,14 @@ import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { listen, type RunningServer } from '../../emulators/http';
+import { MOOV_DROPS_SCRIPT_PATH } from '../../integrations/browser-scripts';
 import { startPaymentEmulators, type PaymentEmulators } from '../support/payment-emulators';
 
 /**
- * The two browser steps of adding a payment method, in a real Chromium on another origin than
- * the emulators (as the portal is): the Plaid Link page opened as a popup or by redirect, and
- * a card sent straight to Moov with a scoped token (CORS preflight included).
+ * The providers' browser pieces on their own, in a real Chromium on another origin than the
+ * emulators (as the portal is): Plaid's Hosted Link page opened as a popup or by redirect, and
+ * Moov's `moov-card-link` element from its script, on a bare page that knows nothing else.
+ * test/browser/portal-providers.test.ts drives the same pieces through the portal.
  */
 interface LinkMessage {
   event: string;
@@ -32,6 +34,9 @@ describe('bank and card linking in a browser', () => {
           document.getElementById('connect').addEventListener('click', () => window.open(window.linkUrl, 'plaid', 'width=480,height=720'));
         </script></body></html>`);
     });
+    app.get('/drop', (_req, res) => {
+      res.type('html').send('<!doctype html><html><body><form id="form"></form></body></html>');
+    });
     app.get('/bank-linked', (_req, res) => {
       res.type('html').send('<!doctype html><p>linked</p>');
     });
@@ -48,7 +53,7 @@ describe('bank and card linking in a browser', () => {
   });
 
   it('returns the public token from the Link popup to the opener by postMessage, and the popup closes', async () => {
-    const { linkUrl } = await emulators.plaidClient.createLinkToken({ clientUserId: randomUUID(), clientName: 'Northwind Lumber' });
+    const { linkUrl } = await emulators.plaidClient.createLinkToken({ clientUserId: randomUUID(), clientName: 'Northwind Lumber', hostedLink: true });
     const page = await browser.newPage();
     await page.goto(portal.url);
     await page.evaluate((url) => {
@@ -70,7 +75,7 @@ describe('bank and card linking in a browser', () => {
   });
 
   it('sends the browser back to the redirect URI with the result when the link token has one', async () => {
-    const { linkUrl } = await emulators.plaidClient.createLinkToken({ clientUserId: randomUUID(), clientName: 'Northwind Lumber', redirectUri: `${portal.url}/bank-linked` });
+    const { linkUrl } = await emulators.plaidClient.createLinkToken({ clientUserId: randomUUID(), clientName: 'Northwind Lumber', redirectUri: `${portal.url}/bank-linked`, hostedLink: true });
     const page = await browser.newPage();
     await page.goto(linkUrl!);
     await page.check('input[value="ins_dp_prairie:checking"]');
@@ -81,22 +86,61 @@ describe('bank and card linking in a browser', () => {
     await page.close();
   });
 
-  it('links a card from another origin with only the scoped token; the card number never passes through our server', async () => {
+  it('links a card through the moov-card-link element: the hosting page sets the token and calls submit(), the frame keeps the number', async () => {
     const accountId = await emulators.moovClient.ensureCustomerAccount({ id: randomUUID(), name: 'Browser Card Co' });
     const token = await emulators.moovClient.createCardLinkToken(accountId);
     const page = await browser.newPage();
-    await page.goto(portal.url);
-    const result = await page.evaluate(async ({ cardsUrl, accessToken }) => {
-      const response = await fetch(cardsUrl, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json', 'X-Moov-Version': 'v2026.07.00' },
-        body: JSON.stringify({ cardNumber: '5200828282828210', cardCvv: '321', expiration: { month: '08', year: '31' }, billingAddress: { postalCode: '98101', stateOrProvince: 'WA' } }),
-      });
-      return { status: response.status, body: await response.json() };
-    }, token);
-    expect(result).toMatchObject({ status: 200, body: { brand: 'Mastercard', cardType: 'debit', lastFourCardNumber: '8210' } });
+    await page.goto(`${portal.url}/drop`);
+    await page.evaluate(({ scriptUrl, accessToken, account }) => new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = scriptUrl;
+      script.onerror = () => reject(new Error('script did not load'));
+      script.onload = () => {
+        const drop = document.createElement('moov-card-link') as HTMLElement & Record<string, unknown>;
+        const results: unknown[] = [];
+        (window as unknown as { dropResults: unknown[] }).dropResults = results;
+        drop.oauthToken = accessToken;
+        drop.accountID = account;
+        drop.allowedCardBrands = ['visa', 'mastercard'];
+        drop.onSuccess = (card: unknown) => results.push({ success: card });
+        drop.onError = (failure: unknown) => results.push({ error: failure });
+        drop.onValidated = (valid: unknown) => results.push({ validated: valid });
+        document.getElementById('form')!.append(drop);
+        resolve();
+      };
+      document.head.append(script);
+    }), { scriptUrl: `${emulators.moov.url}${MOOV_DROPS_SCRIPT_PATH}`, accessToken: token.accessToken, account: accountId });
+    const results = async () => page.evaluate(() => (window as unknown as { dropResults: Array<Record<string, unknown>> }).dropResults);
+    const frame = page.frameLocator('moov-card-link iframe');
+
+    // A brand the page did not allow is refused inside the frame, and nothing is sent.
+    await frame.getByLabel('Card number').fill('378282246310005');
+    await frame.getByLabel('Expiration').fill('08/31');
+    await frame.getByLabel('Security code').fill('3210');
+    await frame.getByLabel('Billing ZIP').fill('98101');
+    await page.evaluate(() => (document.querySelector('moov-card-link') as HTMLElement & { submit(): void }).submit());
+    await frame.getByText('American Express is not accepted here.').waitFor();
+    expect(await results()).toEqual([{ validated: false }]);
+
+    await frame.getByLabel('Card number').fill('5200 8282 8282 8210');
+    await frame.getByLabel('Security code').fill('321');
+    await page.evaluate(() => (document.querySelector('moov-card-link') as HTMLElement & { submit(): void }).submit());
+    await page.waitForFunction(() => (window as unknown as { dropResults: Array<Record<string, unknown>> }).dropResults.some((result) => 'success' in result));
+    const success = (await results()).find((result) => 'success' in result)!.success as { cardID: string; brand: string; cardType: string; lastFourCardNumber: string };
+    expect(success).toMatchObject({ brand: 'Mastercard', cardType: 'debit', lastFourCardNumber: '8210' });
+    expect(JSON.stringify(success)).not.toContain('5200828282828210');
+    // The hosting page cannot reach into the processor's frame.
+    expect(await page.evaluate(() => (document.querySelector('moov-card-link iframe') as HTMLIFrameElement).contentDocument)).toBeNull();
     const [method] = await emulators.moovClient.listPaymentMethods(accountId);
-    expect(method).toMatchObject({ kind: 'card', cardFunding: 'debit', billingState: 'WA', sourceId: result.body.cardID });
+    // The Drop sends only the ZIP; the state comes from it.
+    expect(method).toMatchObject({ kind: 'card', cardFunding: 'debit', billingState: 'WA', sourceId: success.cardID });
+
+    // The same card again: Moov answers 409 with the card it already has, through onError.
+    await frame.getByLabel('Card number').fill('5200828282828210');
+    await page.evaluate(() => (document.querySelector('moov-card-link') as HTMLElement & { submit(): void }).submit());
+    await page.waitForFunction(() => (window as unknown as { dropResults: Array<Record<string, unknown>> }).dropResults.some((result) => 'error' in result));
+    const failure = (await results()).find((result) => 'error' in result)!.error as { errorMessage: string; error: { status: number; existingCardID: string } };
+    expect(failure).toMatchObject({ errorMessage: 'This card is already linked.', error: { status: 409, existingCardID: success.cardID } });
     await page.close();
   });
 });

@@ -123,23 +123,28 @@ describe('Paying in the portal', () => {
     await page.getByText('Finish adding the card, or cancel, to see the total and pay.').waitFor();
     expect(await pay.count()).toBe(0);
 
-    await page.getByLabel('Card number').fill('4111 1111 1111 1112');
-    await page.getByLabel('Month').click();
-    await page.getByText('This card number is not valid. Check the digits and try again.').waitFor();
-    expect(await page.getByLabel('Card number').getAttribute('aria-invalid')).toBe('true');
+    // The fields are Moov's frame; its messages stay beside the fields inside it.
+    const drop = page.frameLocator('moov-card-link iframe');
+    await drop.getByLabel('Card number').fill('4111 1111 1111 1112');
+    await drop.getByLabel('Expiration').click();
+    await drop.getByText('This card number is not valid.').waitFor();
+    expect(await drop.getByLabel('Card number').getAttribute('aria-invalid')).toBe('true');
     // Fixed as the customer types: the message goes without another blur.
-    await page.getByLabel('Card number').fill('4111 1111 1111 1111');
-    await page.getByText('This card number is not valid').waitFor({ state: 'detached' });
+    await drop.getByLabel('Card number').fill('4111 1111 1111 1111');
+    await drop.getByText('This card number is not valid').waitFor({ state: 'detached' });
+    expect(await drop.locator('#cardNumber-problem').textContent()).toBe('');
 
-    await page.getByLabel('Month').fill('13');
-    await page.getByLabel('Year').fill('21');
-    await page.getByLabel('CVV').fill('12');
+    await drop.getByLabel('Expiration').fill('13/21');
+    await drop.getByLabel('Security code').fill('12');
     await page.getByRole('button', { name: 'Use this card' }).click();
-    await page.getByText('Enter the month as 01 to 12.').waitFor();
-    await page.getByText('Enter the 3-digit security code from the back of the card.').waitFor();
-    await page.getByText('Enter the name as it appears on the card.').waitFor();
-    await page.getByLabel('Month').fill('11');
-    await page.getByText('This card has expired.').waitFor();
+    await drop.getByText('Enter the expiration as MM/YY.').waitFor();
+    await drop.getByText('Enter the 3-digit security code.').waitFor();
+    await drop.getByText('Enter the 5-digit billing ZIP code.').waitFor();
+    await drop.getByLabel('Expiration').fill('11/21');
+    await drop.getByText('This card has expired.').waitFor();
+    // Nothing was sent: the button is back for another try.
+    await page.getByRole('button', { name: 'Use this card' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Use this card' }).isEnabled()).toBe(true);
     await shoot(page, 'portal-card-form-errors-desktop');
     expect(await page.locator('.card-form').textContent()).not.toMatch(/cardNumber|cardCvv|expiration:/);
     expect(await stack.db('payment_methods').where({ company_id: customer.companyId, kind: 'card' }).count({ n: '*' })).toEqual([{ n: 0 }]);

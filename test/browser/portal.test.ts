@@ -194,9 +194,9 @@ describe('Payments portal in a browser', () => {
     await page.locator('.selection-bar').getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Pay', exact: true }).waitFor();
 
-    // The one-time bank link, in Plaid's Link page.
+    // The one-time bank link, in Plaid Link (its script's frame over the page).
     await page.getByRole('button', { name: 'Link a bank account' }).click();
-    const link = page.frameLocator('iframe[title="Link a bank account"]');
+    const link = page.frameLocator('iframe[title="Plaid Link"]');
     await link.getByRole('heading', { name: /Connect a bank account/ }).waitFor();
     await shoot(page, 'portal-bank-link-desktop');
     await link.getByRole('radio').first().check();
@@ -232,7 +232,7 @@ describe('Payments portal in a browser', () => {
     await context.close();
   });
 
-  it('pays by card entered into the processor\'s form: a credit card carries the fee, a debit card does not', async () => {
+  it('pays by card entered into Moov\'s card-link Drop: a credit card carries the fee, a debit card does not', async () => {
     await db('dealers').where({ id: dealer.id }).update({ card_credit_rate_bps: 290, card_debit_rate_bps: 150, card_flat_fee_cents: 30 });
     const { context, page } = await newPage(DESKTOP);
     const cardRequests: string[] = [];
@@ -246,15 +246,15 @@ describe('Payments portal in a browser', () => {
     await page.locator('.job').filter({ hasText: 'Riverside Duplex' }).getByRole('checkbox', { name: 'Debit DB-220' }).check();
     await page.locator('.selection-bar').getByRole('button', { name: 'Continue' }).click();
 
+    // The card goes into Moov's card-link Drop, a frame of the processor's page; the state for
+    // the fee rules is read off the billing ZIP, as the Drop collects no more.
     const addCardInForm = async (number: string) => {
       await page.getByRole('button', { name: 'Add a card' }).click();
-      await page.getByLabel('Name on card').fill('Pat Payables');
-      await page.getByLabel('Card number').fill(number);
-      await page.getByLabel('Month').fill('12');
-      await page.getByLabel('Year').fill('39');
-      await page.getByLabel('CVV').fill('123');
-      await page.getByLabel('Billing ZIP').fill('62701');
-      await page.getByLabel('State', { exact: true }).fill('IL');
+      const drop = page.frameLocator('moov-card-link iframe');
+      await drop.getByLabel('Card number').fill(number);
+      await drop.getByLabel('Expiration').fill('12/39');
+      await drop.getByLabel('Security code').fill('123');
+      await drop.getByLabel('Billing ZIP').fill('62701');
       await page.getByRole('button', { name: 'Use this card' }).click();
     };
     const schedule = feeScheduleFromDealer(await db('dealers').where({ id: dealer.id }).first());

@@ -38,8 +38,9 @@ function expectSecurityHeaders(response: request.Response, label: string): void 
   expect(seen).toEqual({
     label,
     defaultSrc: ["'self'"],
-    // No inline or eval'd script: an injected <script> or on*= attribute does not run.
-    scriptSrc: ["'self'"],
+    // No inline or eval'd script: an injected <script> or on*= attribute does not run. Scripts
+    // come from us and the two providers' script origins (the emulators' here).
+    scriptSrc: ["'self'", 'http://127.0.0.1:4020', 'http://127.0.0.1:4030'],
     objectSrc: ["'none'"],
     frameAncestors: ["'self'"],
     baseUri: ["'self'"],
@@ -109,6 +110,32 @@ describe('security: headers and cookie flags', () => {
       ['moov webhook refusal', 401], ['spruce webhook refusal', 401], ['operator read', 200], ['customer read', 200],
     ]);
     for (const [label, response] of answers) expectSecurityHeaders(response, label);
+  });
+
+  it('lets the portal load, frame and call exactly the configured providers: Moov\'s Drops and API, Plaid Link and API', async () => {
+    const vendors = await startOperatorApp(db, {
+      MOOV_URL: 'https://api.moov.io',
+      PLAID_URL: 'https://production.plaid.com',
+      MOOV_DROPS_SCRIPT_URL: 'https://js.moov.io/v1',
+      PLAID_LINK_SCRIPT_URL: 'https://cdn.plaid.com/link/v2/stable/link-initialize.js',
+    });
+    try {
+      const csp = directives((await request(vendors.app).get('/portal/')).headers['content-security-policy']);
+      expect({
+        script: csp.get('script-src'), frame: csp.get('frame-src'), connect: csp.get('connect-src'), defaults: csp.get('default-src'), inlineHandlers: csp.get('script-src-attr'),
+      }).toEqual({
+        script: ["'self'", 'https://js.moov.io', 'https://cdn.plaid.com'],
+        frame: ['https://js.moov.io', 'https://cdn.plaid.com'],
+        connect: ["'self'", 'https://api.moov.io', 'https://production.plaid.com'],
+        defaults: ["'self'"],
+        inlineHandlers: ["'none'"],
+      });
+      // Nothing else from outside: every origin in the policy is ours or one of those four.
+      const origins = new Set([...csp.values()].flat().filter((value) => value.startsWith('http')));
+      expect([...origins].sort()).toEqual(['https://api.moov.io', 'https://cdn.plaid.com', 'https://js.moov.io', 'https://production.plaid.com']);
+    } finally {
+      await vendors.close();
+    }
   });
 
   it('sets both session cookies HttpOnly, SameSite=Lax, Path=/ and Secure behind https, and clears them the same way', async () => {

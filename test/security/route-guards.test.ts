@@ -20,6 +20,7 @@ const PUBLIC = new Set([
   'GET /metrics',
   'POST /webhooks/spruce',
   'POST /webhooks/moov',
+  'POST /webhooks/plaid',
   'POST /api/operator/auth/sign-in',
   'POST /api/operator/auth/sign-out',
   'GET /api/operator/auth/set-password',

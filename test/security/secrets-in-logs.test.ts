@@ -1,8 +1,10 @@
+import { submitCardAsDrop } from '../../emulators/moov/drops-client';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { captureLogs, logger, type LogCapture } from '../../runtime/logger';
 import { temporalRuntimeLogger } from '../../runtime/temporal-logger';
 import { eventually } from '../support/eventually';
+import { luhnCandidates } from '../support/luhn';
 import { completePlaidLink } from '../support/payment-emulators';
 import { paymentStatus, startPaymentStack, WEBHOOK_SECRET, type PaymentStack } from '../support/payment-stack';
 import { createCustomerAccount, createInvoice, startMailSink, tokenFromEmail, uniqueEmail, waitForEmail } from '../support/portal';
@@ -23,24 +25,6 @@ jest.setTimeout(240_000);
 
 const CARD_NUMBER = '4111111111111111';
 const CARD_CVV = '737';
-
-/** 13–19 digits, optionally grouped by single spaces or dashes, that pass the Luhn check. */
-export function luhnCandidates(text: string): string[] {
-  const found: string[] = [];
-  // Not inside a longer token: a UUID or hex id whose segments happen to be all digits (a
-  // request id like …4b40-8510-4875-9990-…) is not a card number.
-  for (const match of text.matchAll(/(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g)) {
-    const digits = match[0].replace(/[ -]/g, '');
-    let sum = 0;
-    for (let i = 0; i < digits.length; i += 1) {
-      let digit = Number(digits[digits.length - 1 - i]);
-      if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-      sum += digit;
-    }
-    if (sum % 10 === 0) found.push(match[0]);
-  }
-  return found;
-}
 
 function cookieValue(response: request.Response, name: string): string {
   const header = ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((candidate) => candidate.startsWith(`${name}=`));
@@ -144,14 +128,7 @@ describe('security: no secrets or card data in logs', () => {
     // data posted to our API by mistake, which must be refused without being logged.
     const cardSession = (await customer.post('/api/portal/payment-methods/card-session').set('X-CSRF-Token', csrf).expect(200)).body;
     keep('moov token', cardSession.accessToken);
-    const cardResponse = await fetch(cardSession.cardsUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${cardSession.accessToken}`, 'X-Moov-Version': 'v2026.07.00' },
-      body: JSON.stringify({
-        cardNumber: CARD_NUMBER, cardCvv: CARD_CVV, expiration: { month: '12', year: '39' }, holderName: 'Pat Builder',
-        billingAddress: { addressLine1: '1 Main St', city: 'Springfield', stateOrProvince: 'IL', postalCode: '62701', country: 'US' },
-      }),
-    });
+    const cardResponse = await submitCardAsDrop(stack.emulators.moov.url, cardSession, { number: CARD_NUMBER, cvv: CARD_CVV, state: 'IL' });
     expect(cardResponse.status).toBe(200);
     const card = (await cardResponse.json()) as { cardID: string };
     const misposted = await customer.post('/api/portal/payment-methods/cards').set('X-CSRF-Token', csrf)

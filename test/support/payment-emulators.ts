@@ -1,3 +1,4 @@
+import { submitCardAsDrop } from '../../emulators/moov/drops-client';
 import express from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import { listen, type RunningServer } from '../../emulators/http';
@@ -57,24 +58,14 @@ export async function linkBankThroughPlaid(emulators: PaymentEmulators, moovAcco
   return emulators.moovClient.linkBankAccountFromPlaid(moovAccountId, processorToken);
 }
 
-/** What the portal's card form does: POST the card straight to Moov with the scoped token. */
+/** What the portal's card-link Drop does: the card straight to Moov with the scoped token. */
 export async function linkCardFromBrowser(
   emulators: PaymentEmulators,
   moovAccountId: string,
   card: { number: string; state?: string; postalCode?: string } = { number: '4111111111111111' },
 ): Promise<Response> {
   const token = await emulators.moovClient.createCardLinkToken(moovAccountId);
-  return fetch(token.cardsUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token.accessToken}`, Origin: 'http://portal.test', 'X-Moov-Version': 'v2026.07.00' },
-    body: JSON.stringify({
-      cardNumber: card.number,
-      cardCvv: '123',
-      expiration: { month: '12', year: '39' },
-      holderName: 'Pat Builder',
-      billingAddress: { addressLine1: '1 Main St', city: 'Springfield', stateOrProvince: card.state ?? 'IL', postalCode: card.postalCode ?? '62701', country: 'US' },
-    }),
-  });
+  return submitCardAsDrop(emulators.moov.url, { accountId: moovAccountId, accessToken: token.accessToken }, { number: card.number, state: card.state ?? 'IL', postalCode: card.postalCode });
 }
 
 export interface ReceivedWebhook {

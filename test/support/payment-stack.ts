@@ -1,3 +1,4 @@
+import { submitCardAsDrop } from '../../emulators/moov/drops-client';
 import type { Client } from '@temporalio/client';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -42,7 +43,12 @@ export async function startPaymentStack(options: { businessDayMs?: number; achBu
   const db = testDb();
   const emulators = await startPaymentEmulators({ achBusinessDayMs: options.achBusinessDayMs ?? 300, webhookSecret: WEBHOOK_SECRET });
   const taskQueue = `test-${randomUUID()}`;
+  // Listening first: the app tells Plaid where its webhooks go, so it needs its own address.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = testConfig({
+    PLAID_WEBHOOK_URL: `${apiUrl}/webhooks/plaid`,
     MOOV_URL: emulators.moov.url,
     PLAID_URL: emulators.plaid.url,
     MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -54,9 +60,7 @@ export async function startPaymentStack(options: { businessDayMs?: number; achBu
   const connection = await Connection.connect({ address: requiredEnv('TEMPORAL_ADDRESS'), connectTimeout: '30s' });
   const temporal = new TemporalClient({ connection, namespace: 'default' });
   const app = checkResponsesAgainstContracts(createApp({ db, temporal, config }));
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', app);
   await emulators.moov.admin.setWebhook({ url: `${apiUrl}/webhooks/moov`, secret: WEBHOOK_SECRET });
 
   let worker: Awaited<ReturnType<typeof startTestWorker>> | undefined;
@@ -112,17 +116,10 @@ export async function payingCustomer(stack: PaymentStack, bank: { institution?: 
   return { accountId: account.id, companyId: customer.companyId, session, bankMethodId: method.body.id };
 }
 
-/** Links a card the way the portal's card form does: straight to Moov, then tells our API its id. */
+/** Links a card the way the portal's card-link Drop does: straight to Moov, then tells our API its id. */
 export async function linkCard(stack: PaymentStack, customer: PayingCustomer, cardNumber = '4111111111111111', state = 'IL'): Promise<string> {
   const session = await customer.session.send('post', '/api/portal/payment-methods/card-session').expect(200);
-  const response = await fetch(session.body.cardsUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session.body.accessToken}`, 'X-Moov-Version': 'v2026.07.00' },
-    body: JSON.stringify({
-      cardNumber, cardCvv: '123', expiration: { month: '12', year: '39' }, holderName: 'Pat Builder',
-      billingAddress: { addressLine1: '1 Main St', city: 'Springfield', stateOrProvince: state, postalCode: '62701', country: 'US' },
-    }),
-  });
+  const response = await submitCardAsDrop(stack.emulators.moov.url, session.body, { number: cardNumber, state });
   if (!response.ok) throw new Error(`card link failed: ${response.status} ${await response.text()}`);
   const card = (await response.json()) as { cardID: string };
   const saved = await customer.session.send('post', '/api/portal/payment-methods/cards', { cardId: card.cardID }).expect(201);

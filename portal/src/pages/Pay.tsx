@@ -1,13 +1,21 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, get, messageOf, post } from '../api';
-import { checkCard, checkCardField, CardRefused, type CardErrors, type CardField } from '../card-check';
-import { ErrorMessage, Field, Loading, Notice } from '../components/ui';
+import { CardLink } from '../components/CardLink';
+import { ErrorMessage, Loading, Notice } from '../components/ui';
 import { money } from '../format';
 import { clearPendingAttempt, keyFor, pendingAttempt, savePendingAttempt, type PendingAttempt } from '../pay-attempt';
-import { addCard, linkBankAccount, listMethods, type CardInput } from '../payment-methods';
+import { linkBankAccount, listMethods, relinkBankAccount } from '../payment-methods';
 import { paymentRequest, selectionTotal, type Selection } from '../selection';
 import type { DealerSummary, PaymentDetail, Preview, SavedMethod, SubmittedPayment } from '../types';
 import { useLoad } from '../use-load';
+
+/** What the customer is told about a bank account that needs reconnecting, by Plaid's reason. */
+const RELINK_REASON: Record<string, string> = {
+  login_required: 'Your bank needs you to sign in again before this account can be debited.',
+  pending_expiration: 'Your bank\u2019s permission for this account is about to expire. Reconnect it to keep paying from it.',
+  pending_disconnect: 'Your bank is about to disconnect this account. Reconnect it to keep paying from it.',
+  permission_revoked: 'Access to this account was withdrawn at your bank. Link it again to pay from it.',
+};
 
 const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount' } as const;
 
@@ -105,8 +113,10 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
       const list = await listMethods();
       setMethods(list);
       setMethodsError(null);
-      if (choose) setMethodId(choose);
-      else if (list.length === 1) setMethodId(list[0]!.id);
+      const usable = list.filter((method) => !method.needsRelink);
+      if (choose && usable.some((method) => method.id === choose)) setMethodId(choose);
+      else if (usable.length === 1) setMethodId(usable[0]!.id);
+      else setMethodId((current) => (usable.some((method) => method.id === current) ? current : null));
       return list;
     } catch (error) {
       setMethodsError(messageOf(error));
@@ -189,6 +199,19 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
     }
   };
 
+  const onRelink = async (id: string) => {
+    setAdding('bank');
+    setAddError(null);
+    try {
+      const repaired = await relinkBankAccount(id);
+      await loadMethods(repaired.needsRelink ? undefined : repaired.id);
+    } catch (error) {
+      setAddError(messageOf(error));
+    } finally {
+      setAdding(null);
+    }
+  };
+
   const preview = quote?.preview;
   const blocked = !preview || preview.errors.length > 0 || preview.amountCents <= 0;
   const chosenMethod = methods?.find((method) => method.id === quote?.methodId);
@@ -219,7 +242,19 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
         <ErrorMessage error={methodsError} />
         {methods === null ? <Loading what="Loading your payment methods" /> : (
           <div className="methods" role="radiogroup" aria-label="Payment method">
-            {methods.map((method) => (
+            {methods.map((method) => method.needsRelink ? (
+              <div key={method.id} className="method needs-relink">
+                <input type="radio" name="method" disabled aria-label={`${method.label} (needs reconnecting)`} />
+                <span className="method-kind">Bank (ACH)</span>
+                <span>{method.label}</span>
+                <span className="relink">
+                  <span className="small">{RELINK_REASON[method.relinkReason ?? ''] ?? RELINK_REASON.login_required}</span>
+                  <button type="button" className="secondary" disabled={adding !== null} onClick={() => (method.relinkReason === 'permission_revoked' ? onLinkBank() : onRelink(method.id))}>
+                    {method.relinkReason === 'permission_revoked' ? 'Link it again' : 'Reconnect'}
+                  </button>
+                </span>
+              </div>
+            ) : (
               <label key={method.id} className={methodId === method.id ? 'method chosen' : 'method'}>
                 <input type="radio" name="method" checked={methodId === method.id} onChange={() => setMethodId(method.id)} />
                 <span className="method-kind">{method.kind === 'ach' ? 'Bank (ACH)' : 'Card'}</span>
@@ -235,10 +270,9 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
           <button type="button" className="secondary" onClick={() => setAdding(adding === 'card' ? null : 'card')} disabled={adding === 'bank'}>Add a card</button>
         </div>
         {adding === 'card' && (
-          <CardForm
+          <CardLink
             onCancel={() => setAdding(null)}
-            onSubmit={async (card) => {
-              const saved = await addCard(card);
+            onSaved={async (saved) => {
               await loadMethods(saved.id);
               setAdding(null);
             }}
@@ -293,68 +327,5 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
       )}
       {!methodId && methods && methods.length > 0 && <Notice>Choose a payment method to see the total.</Notice>}
     </section>
-  );
-}
-
-/** The card form: what is typed here goes to the processor, never to our server. */
-function CardForm({ onSubmit, onCancel }: { onSubmit: (card: CardInput) => Promise<void>; onCancel: () => void }) {
-  const [card, setCard] = useState<CardInput>({ holderName: '', cardNumber: '', expMonth: '', expYear: '', cvv: '', postalCode: '', state: '' });
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<CardErrors>({});
-  const [busy, setBusy] = useState(false);
-  // A field is checked once the customer leaves it, then on every keystroke, so a message never appears mid-typing before they are done.
-  const [touched, setTouched] = useState<Partial<Record<CardField, boolean>>>({});
-  const set = (field: CardField) => (event: { target: { value: string } }) => {
-    const next = { ...card, [field]: event.target.value };
-    setCard(next);
-    if (touched[field] || fieldErrors[field]) setFieldErrors({ ...fieldErrors, [field]: checkCardField(field, next) });
-  };
-  const blur = (field: CardField) => () => {
-    setTouched({ ...touched, [field]: true });
-    setFieldErrors({ ...fieldErrors, [field]: checkCardField(field, card) });
-  };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems = checkCard(card);
-    setFieldErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(card);
-    } catch (caught) {
-      if (caught instanceof CardRefused) setFieldErrors(caught.fields);
-      setError(messageOf(caught));
-      setBusy(false);
-    }
-  };
-  const input = (field: CardField) => ({
-    value: card[field] ?? '',
-    onChange: set(field),
-    onBlur: blur(field),
-    'aria-invalid': fieldErrors[field] ? true : undefined,
-    'aria-describedby': fieldErrors[field] ? `card-${field}-error` : undefined,
-  });
-  const problem = (field: CardField) => fieldErrors[field] ? <span id={`card-${field}-error`} className="field-error" role="alert">{fieldErrors[field]}</span> : undefined;
-  return (
-    <form className="card-form stack" onSubmit={submit} autoComplete="on">
-      <p className="small muted">Card details go straight to our payment processor; we only keep the brand and last four digits.</p>
-      <ErrorMessage error={error} />
-      <Field label="Name on card" hint={problem('holderName')}><input autoComplete="cc-name" {...input('holderName')} /></Field>
-      <Field label="Card number" hint={problem('cardNumber')}><input autoComplete="cc-number" inputMode="numeric" {...input('cardNumber')} /></Field>
-      <div className="row">
-        <Field label="Month" hint={problem('expMonth')}><input autoComplete="cc-exp-month" inputMode="numeric" placeholder="MM" maxLength={2} {...input('expMonth')} /></Field>
-        <Field label="Year" hint={problem('expYear')}><input autoComplete="cc-exp-year" inputMode="numeric" placeholder="YY" maxLength={4} {...input('expYear')} /></Field>
-        <Field label="CVV" hint={problem('cvv')}><input autoComplete="cc-csc" inputMode="numeric" maxLength={4} {...input('cvv')} /></Field>
-      </div>
-      <div className="row">
-        <Field label="Billing ZIP" hint={problem('postalCode')}><input autoComplete="postal-code" inputMode="numeric" {...input('postalCode')} /></Field>
-        <Field label="State" hint={problem('state')}><input autoComplete="address-level1" maxLength={2} placeholder="TX" {...input('state')} /></Field>
-      </div>
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving card…' : 'Use this card'}</button>
-        <button type="button" className="ghost" onClick={onCancel}>Cancel</button>
-      </div>
-    </form>
   );
 }
