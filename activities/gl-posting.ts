@@ -5,6 +5,7 @@ import { completeAutoCategory, finishPostingRun, recordRunState } from '../db/gl
 import { countPendingInSlice, lineCounts, nextPendingLines, recordLineResults, type LineResult, type LineSlice, type PostableLine } from '../db/gl-lines';
 import { refreshStatus } from '../db/settlements';
 import type { SettlementCategory, SettlementStatus } from '../domain/settlement';
+import { shortPayMemo } from '../domain/short-pay';
 import { SpruceClientError, spruceClientFor, SpruceRejectedError, SpruceUnavailableError, type GlLine } from '../integrations/spruce';
 import { glPostingWorkflowId, postingChangedSignal, type CategoryProgress } from '../workflows/settlement-definitions';
 
@@ -153,7 +154,9 @@ export function glLineBody(line: PostableLine, settlementNumber: string): { body
         document_id: line.document_id,
         ...(line.line_type === 'credit_application' ? { applied_document_id: line.applied_document_id } : {}),
         ...(line.line_type === 'statement_discount' ? { gl_account: line.gl_account } : {}),
-        memo: `Drypowder settlement ${settlementNumber}, payment ${line.payment_number}`,
+        memo: line.short_pay_reason
+          ? shortPayMemo(`Drypowder settlement ${settlementNumber}, payment ${line.payment_number}`, line.short_pay_reason, line.short_pay_note)
+          : `Drypowder settlement ${settlementNumber}, payment ${line.payment_number}`,
       },
     };
   }

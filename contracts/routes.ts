@@ -15,6 +15,7 @@ import * as receivables from './operator/receivables';
 import * as reminders from './operator/reminders';
 import * as settings from './operator/settings';
 import * as settlements from './operator/settlements';
+import * as shortPays from './operator/short-pays';
 import * as webhookEndpoints from './operator/webhook-endpoints';
 import * as portalAuth from './portal/auth';
 import * as outstanding from './portal/outstanding';
@@ -127,6 +128,10 @@ const operatorRoutes: RouteContract[] = [
   operator('GET', '/adjustments/:id', 'Receivables', 'One adjustment with the payments applied to it', { responses: { 200: receivables.adjustmentDetail } }),
   operator('GET', '/statements', 'Receivables', 'Statements', list(receivables.statementFilter, receivables.statementRow)),
   operator('GET', '/statements/:id', 'Receivables', 'One statement with its items', { responses: { 200: receivables.statementDetail } }),
+
+  operator('GET', '/short-pays', 'Receivables', 'The short-pay worklist: items paid in part with the customer\'s reason (filter status=open for those to review)', list(shortPays.shortPayFilter, shortPays.shortPay)),
+  operator('GET', '/short-pays/:id', 'Receivables', 'One short-pay', { responses: { 200: shortPays.shortPay } }),
+  operator('POST', '/short-pays/:id/resolve', 'Receivables', 'Resolve a short-pay claim; reminders resume for what is left on the item (audited)', { roles: BOTH_ROLES, body: shortPays.resolveShortPayBody, responses: { 200: shortPays.shortPay } }),
 
   operator('GET', '/audit-events', 'Audit', 'The audit log, newest first', list(auditEvents.auditFilter, auditEvents.auditEvent)),
   operator('GET', '/audit-events/:id', 'Audit', 'One audit event', { responses: { 200: auditEvents.auditEvent } }),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ShortPayReason } from '../domain/short-pay';
 import { glLineKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type LineType, type SettlementCategory } from '../domain/settlement';
 
 export type { LineSlice } from '../domain/settlement';
@@ -146,6 +147,9 @@ export interface PostableLine extends GlLineColumns {
   original_rejected_reason: string | null;
   /** For a reversal: an auto-post of the original's settlement is under way, so the original will be answered shortly. */
   original_posting_running: boolean;
+  /** The customer's reason when this line's item was short-paid; it goes to Spruce in the memo. */
+  short_pay_reason: ShortPayReason | null;
+  short_pay_note: string | null;
 }
 
 /** Pending lines of one category and slice: a lane takes the lines whose id hashes to it. */
@@ -169,6 +173,7 @@ export async function nextPendingLines(db: Db, settlementId: string, category: S
     .join('settlements as s', 's.id', 'l.settlement_id')
     .leftJoin('gl_posting_lines as o', 'o.id', 'l.reverses_line_id')
     .leftJoin('settlements as os', 'os.id', 'o.settlement_id')
+    .leftJoin('short_pays as sp', 'sp.application_id', 'l.payment_application_id')
     .orderBy('l.created_at')
     .orderBy('l.id')
     .limit(limit)
@@ -176,7 +181,7 @@ export async function nextPendingLines(db: Db, settlementId: string, category: S
       'l.id', 'l.idempotency_key', 'l.line_type', 'l.category', 'l.erp_account_id', 'l.erp_job_id', 'l.document_id', 'l.applied_document_id',
       'l.gl_account', 'l.amount_cents', 'l.payment_id', 'p.number as payment_number', 's.business_date as posting_date',
       'o.status as original_status', 'o.erp_posting_id as original_erp_posting_id', 'os.number as original_settlement_number',
-      'o.rejected_reason as original_rejected_reason',
+      'o.rejected_reason as original_rejected_reason', 'sp.reason as short_pay_reason', 'sp.note as short_pay_note',
       db.raw(`exists (select 1 from gl_posting_runs r where r.settlement_id = o.settlement_id and r.status = 'running') as original_posting_running`),
     );
 }

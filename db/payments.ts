@@ -4,6 +4,8 @@ import { paymentEventFor } from '../domain/domain-events';
 import { recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
+import { recordShortPay } from './short-pays';
+import type { ShortPayReason } from '../domain/short-pay';
 import { paymentWorkflowId } from '../workflows/payment-definitions';
 
 /**
@@ -28,6 +30,8 @@ export interface NewApplication {
   amountCents: number;
   appliedToInvoiceId?: string | null;
   appliedToDebitId?: string | null;
+  /** An invoice or debit paid in part, and the customer's reason (domain/short-pay.ts). */
+  shortPay?: { reason: ShortPayReason; note: string | null } | null;
 }
 
 export interface NewPayment {
@@ -94,6 +98,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
 
   const ordered = [...payment.applications].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
   for (const application of ordered) {
+    let openBeforeCents: number | null = null;
     if (application.itemType === 'discount') {
       await reserveStatementDiscount(trx, payment, application);
     } else {
@@ -105,7 +110,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
         .whereIn('status', payable)
         .whereRaw('balance_cents - reserved_cents >= ?', [application.amountCents])
         .increment('reserved_cents', application.amountCents)
-        .returning('id');
+        .returning(['id', 'balance_cents', 'reserved_cents']);
       if (updated.length === 0) {
         const item = await trx(table).where({ id: application.itemId }).first();
         const label = table === 'invoices' ? `Invoice ${item?.invoice_number ?? application.itemId}` : `Adjustment ${item?.adjustment_number ?? application.itemId}`;
@@ -115,8 +120,9 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
             ? `${label} has only ${open} cents left to pay after other payments in progress; refresh and try again.`
             : `${label} is no longer open for payment.`);
       }
+      openBeforeCents = Number(updated[0].balance_cents) - Number(updated[0].reserved_cents) + application.amountCents;
     }
-    await trx('payment_applications').insert({
+    const [inserted] = await trx('payment_applications').insert({
       payment_id: payment.id,
       dealer_id: payment.dealerId,
       item_type: application.itemType,
@@ -127,7 +133,14 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
       applied_to_adjustment_id: application.appliedToDebitId ?? null,
       amount_cents: application.amountCents,
       state: 'reserved',
-    });
+    }).returning('id');
+    if (application.shortPay && (application.itemType === 'invoice' || application.itemType === 'debit')) {
+      await recordShortPay(trx, {
+        dealerId: payment.dealerId, customerAccountId: payment.customerAccountId, paymentId: payment.id, applicationId: Number(inserted.id),
+        itemType: application.itemType, itemId: application.itemId, paidCents: application.amountCents, openBeforeCents: openBeforeCents!,
+        reason: application.shortPay.reason, note: application.shortPay.note,
+      });
+    }
   }
   await trx('payment_events').insert({ payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', actor_id: payment.portalUserId });
   // The submission is the payment's first state change: audited like every later one.

@@ -116,9 +116,13 @@ export interface ReminderItemRow {
   open_cents: number;
 }
 
+/** An item the customer short-paid with a reason is a claim under review, not a debt to chase. */
+const openShortPay = (db: Executor, column: 'invoice_id' | 'adjustment_id', item: string) => db('short_pays as sp')
+  .where('sp.status', 'open').whereRaw(`sp.${column} = ${item}`).select(db.raw('1'));
+
 /**
  * Open invoices and debit adjustments with something left to pay that no payment under way
- * covers. `run`: those of accounts that did not opt out, due on one of `dueDates` or listed on
+ * covers, and no open short-pay claim pauses. `run`: those of accounts that did not opt out, due on one of `dueDates` or listed on
  * a statement dated `statementDate`; `customerAccountId`: every open item of that account
  * (the console's preview).
  */
@@ -144,6 +148,7 @@ export async function openReminderItems(
     .where('i.dealer_id', dealerId).whereNull('ca.deleted_at')
     .whereIn('i.status', OPEN_INVOICE_STATUSES as unknown as string[])
     .whereRaw('i.balance_cents > i.reserved_cents')
+    .whereNotExists(openShortPay(db, 'invoice_id', 'i.id'))
     .select('i.customer_account_id', 'ca.name as account_name', 'ca.erp_account_id', db.raw(`'invoice' as item_type`), 'i.id as item_id', 'i.invoice_number as number',
       'i.due_date', 'st.statement_date', db.raw('i.balance_cents - i.reserved_cents as open_cents'));
   narrow(invoices, 'i');
@@ -153,6 +158,7 @@ export async function openReminderItems(
     .where('a.dealer_id', dealerId).where('a.kind', 'debit').whereNull('ca.deleted_at')
     .whereIn('a.status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
     .whereRaw('a.balance_cents > a.reserved_cents')
+    .whereNotExists(openShortPay(db, 'adjustment_id', 'a.id'))
     .select('a.customer_account_id', 'ca.name as account_name', 'ca.erp_account_id', db.raw(`'debit' as item_type`), 'a.id as item_id', 'a.adjustment_number as number',
       'a.due_date', 'st.statement_date', db.raw('a.balance_cents - a.reserved_cents as open_cents'));
   narrow(debits, 'a');

@@ -56,6 +56,8 @@ export interface QuoteItem {
   reservedCents: Cents;
   /** Invoice/debit: a partial payment; credit: how much of the credit to use. Omitted: all available. */
   partialCents?: Cents | null;
+  /** The customer says why they pay only part (domain/short-pay.ts): only an invoice or debit paid in part takes one. */
+  shortPay?: boolean;
 }
 
 export interface QuoteInput {
@@ -114,6 +116,7 @@ export type QuoteErrorCode =
   | 'item_not_payable'
   | 'item_in_other_payment'
   | 'partial_not_allowed'
+  | 'short_pay_not_partial'
   | 'invalid_amount'
   | 'amount_above_balance'
   | 'pay_amount_required'
@@ -173,6 +176,12 @@ export function quotePayment(input: QuoteInput): QuoteResult {
   for (const item of items) {
     const available = item.openCents - item.reservedCents;
     const isCredit = item.itemType === 'credit';
+    if (item.shortPay && (amountMode || isCredit || item.partialCents == null || item.partialCents >= available)) {
+      errors.push(itemError('short_pay_not_partial', item, isCredit
+        ? `${describe(item)} is a credit; a short-pay reason belongs on an invoice or debit paid in part.`
+        : `A short-pay reason goes with paying part of ${describe(item)}: enter an amount below ${formatCents(Math.max(available, 0))} for it, or remove the reason.`));
+      continue;
+    }
     if (amountMode && !isCredit) {
       if (item.partialCents != null) {
         errors.push(itemError('invalid_amount', item, `When paying an amount it is spread over the oldest items first; ${describe(item)} cannot take an amount of its own.`));

@@ -10,6 +10,7 @@ import { localDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
 import type { StatementForDiscount } from '../domain/statement-discount';
 import { methodLabel } from '../domain/payment-method-label';
+import type { ShortPayReason } from '../domain/short-pay';
 import { refuseConflict, refuseInvalid, refuseNotFound, refuseUnprocessable } from '../domain/refusal';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
@@ -31,6 +32,7 @@ interface QuoteContext {
   method: PaymentMethodRow;
   input: QuoteInput;
   numbers: Map<string, string>;
+  shortPays: Map<string, { reason: ShortPayReason; note: string | null }>;
 }
 
 async function buildQuoteInput(db: Db, companyId: string, request: PaymentRequest): Promise<QuoteContext> {
@@ -62,15 +64,16 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
   }
 
   const partial = new Map(request.items.map((item) => [item.id, item.amountCents ?? null]));
+  const shortPays = new Map(request.items.flatMap((item) => (item.shortPay ? [[item.id, { reason: item.shortPay.reason, note: item.shortPay.note ?? null }] as const] : [])));
   const numbers = new Map<string, string>();
   const items: QuoteItem[] = [
     ...invoices.map((row): QuoteItem => {
       numbers.set(row.id, row.invoice_number);
-      return { itemType: 'invoice', id: row.id, number: row.invoice_number, dueDate: row.due_date, status: row.status, openCents: Number(row.balance_cents), reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null };
+      return { itemType: 'invoice', id: row.id, number: row.invoice_number, dueDate: row.due_date, status: row.status, openCents: Number(row.balance_cents), reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null, shortPay: shortPays.has(row.id) };
     }),
     ...adjustments.map((row): QuoteItem => {
       numbers.set(row.id, row.adjustment_number);
-      return { itemType: row.kind, id: row.id, number: row.adjustment_number, dueDate: row.due_date ?? row.transaction_date ?? null, status: row.status, openCents: Number(row.balance_cents), reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null };
+      return { itemType: row.kind, id: row.id, number: row.adjustment_number, dueDate: row.due_date ?? row.transaction_date ?? null, status: row.status, openCents: Number(row.balance_cents), reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null, shortPay: shortPays.has(row.id) };
     }),
   ];
 
@@ -94,7 +97,7 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
     today: localDate(new Date(), dealer.time_zone),
     expectedAmountCents: request.expectedAmountCents ?? null,
   };
-  return { account, dealer, method, input, numbers };
+  return { account, dealer, method, input, numbers, shortPays };
 }
 
 async function loadStatement(db: Db, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
@@ -231,7 +234,10 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
       idempotencyKey,
       requestHash: hash,
       achAuthorization: context.method.kind === 'ach' ? achAuthorizationFor(context, quote.amountCents, request.achAuthorizationVersion!) : null,
-      applications: quote.lines.map((line) => ({ itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId })),
+      applications: quote.lines.map((line) => ({
+        itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId,
+        shortPay: line.itemType === 'invoice' || line.itemType === 'debit' ? context.shortPays.get(line.itemId) ?? null : null,
+      })),
     });
   } catch (error) {
     // A concurrent retry with the same key won the insert (or reserved the items first): answer with its payment.

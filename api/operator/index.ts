@@ -18,6 +18,7 @@ import { settingsRoutes } from './settings';
 import { reconciliationRoutes } from './reconciliation';
 import { settlementFileRoutes } from './settlement-files';
 import { settlementRoutes } from './settlements';
+import { shortPayRoutes } from './short-pays';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
@@ -29,6 +30,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(ingestionRunRoutes(deps));
   router.use(invitationRoutes(deps));
   router.use(receivableRoutes(deps));
+  router.use(shortPayRoutes(deps));
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(reminderRoutes(deps));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
+import { SHORT_PAY_NOTE_MAX, SHORT_PAY_REASONS } from '../../domain/short-pay';
 import { cents, GUID, id, timestamp } from '../fields';
 import { itemType } from './outstanding';
 
@@ -43,6 +44,15 @@ function refuseDuplicateItems(items: Array<{ type: string; id: string }>, ctx: z
   });
 }
 
+export const shortPay = z.object({
+  reason: z.enum(SHORT_PAY_REASONS),
+  note: z.string().trim().max(SHORT_PAY_NOTE_MAX).optional(),
+}).superRefine((value, ctx) => {
+  // "Other" says nothing by itself: the operator reading the worklist needs the customer's words.
+  if (value.reason === 'other' && !value.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'is required when the reason is "other": say what is wrong', params: { code: 'short_pay_note_required' } });
+});
+export type ShortPay = z.infer<typeof shortPay>;
+
 export const SOURCE_VIEWS = ['all', 'current_statement', 'new_charges', 'amount'] as const;
 export type SourceView = (typeof SOURCE_VIEWS)[number];
 
@@ -56,6 +66,8 @@ export const paymentRequest = z.object({
     type: itemType,
     id: z.string().uuid(),
     amountCents: z.number().int().positive().optional(),
+    /** Why an invoice or debit is paid only in part (domain/short-pay.ts). */
+    shortPay: shortPay.optional(),
   })).max(500).superRefine(refuseDuplicateItems).default([]),
   payAmountCents: z.number().int().positive().optional(),
   statementId: z.string().uuid().optional(),
