@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSettlementActivities } from '../activities/settlements';
+import { recordShortPay } from '../db/short-pays';
 import type { Db } from '../db/connection';
 import { startSpruceEmulator, type GlPosting, type SpruceEmulator } from '../emulators/spruce';
 import { logger } from '../runtime/logger';
@@ -153,6 +154,25 @@ describe('GL auto-post', () => {
     const actions = (await db('audit_events').where({ entity_id: scenario.settlementId }).select('action')).map((row) => row.action);
     expect(actions.filter((action) => action === 'settlement.category_posted')).toHaveLength(3);
     expect(actions).toContain('settlement.auto_post_started');
+  });
+
+  it('tells Spruce why an invoice was short-paid, in that line\'s memo only', async () => {
+    const scenario = await closedSettlement({
+      invoices: 2,
+      payments: ({ inv }) => [[{ kind: 'invoice', number: inv(1), amountCents: 38_000 }, { kind: 'invoice', number: inv(2), amountCents: 50_000 }]],
+    });
+    const [payment] = scenario.payments;
+    const shortPaid = await db('payment_applications').where({ payment_id: payment!.id, invoice_id: scenario.book.invoiceIds.get(`INV-${scenario.dealer.id.slice(0, 6)}-1`) }).first('id', 'invoice_id');
+    await db.transaction((trx) => recordShortPay(trx, {
+      dealerId: scenario.dealer.id, customerAccountId: scenario.book.accountId, paymentId: payment!.id, applicationId: Number(shortPaid.id),
+      itemType: 'invoice', itemId: shortPaid.invoice_id, paidCents: 38_000, openBeforeCents: 50_000, reason: 'short_shipped', note: 'Two bundles of 2x6 never arrived',
+    }));
+    await autoPost(scenario).expect(202);
+    await finished(scenario);
+    await expectLedgerEqualsSettlement(scenario);
+    const memoOf = (n: number) => ledger(scenario.dealer).find((posting) => posting.document_id === `INV-${scenario.dealer.id.slice(0, 6)}-${n}`)!.memo;
+    expect(memoOf(1)).toMatch(new RegExp(`^Drypowder settlement .+, payment ${payment!.number}; short-paid: Short-shipped \\(Two bundles of 2x6 never arrived\\)$`));
+    expect(memoOf(2)).not.toContain('short-paid');
   });
 
   it('records a line Spruce refuses with its reason, posts the others, and retries it once fixed', async () => {

@@ -37,6 +37,8 @@ export function shortPayRoutes({ db }: AppDeps): Router {
   router.post('/short-pays/:id/resolve', requireRole('admin', 'ar_operator'), async (req, res) => {
     const operator = operatorOf(req);
     const id = routeId(req.params.id, 'Short-pay');
+    // Another dealer's id is unknown whatever the body says.
+    if (!(await findShortPay(db, operator.dealerId, id))) throw notFound('Short-pay');
     const { resolution, note } = body(req, resolveShortPayBody);
     res.json(toRecord(await resolveShortPay(db, { dealerId: operator.dealerId, operatorId: operator.id }, id, { resolution, note: note || null })));
   });

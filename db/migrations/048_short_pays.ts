@@ -14,8 +14,8 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('payment_id').notNullable().references('payments.id').onDelete('cascade');
     t.bigInteger('application_id').notNullable().unique().references('payment_applications.id').onDelete('cascade');
     t.text('item_type').notNullable().checkIn(['invoice', 'debit']);
-    t.uuid('invoice_id').references('invoices.id');
-    t.uuid('adjustment_id').references('adjustments.id');
+    t.uuid('invoice_id');
+    t.uuid('adjustment_id');
     t.bigInteger('paid_cents').notNullable();
     // What the item had left to pay when the customer paid part of it: the claim is the difference.
     t.bigInteger('open_before_cents').notNullable();
@@ -27,7 +27,11 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('resolved_by').references('operator_users.id');
     t.timestamp('resolved_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    // Keyed by dealer (docs/scaling.md): the item and the account can only be the dealer's own.
+    t.unique(['dealer_id', 'id']);
     t.foreign(['dealer_id', 'customer_account_id']).references(['dealer_id', 'id']).inTable('customer_accounts').onDelete('cascade');
+    t.foreign(['dealer_id', 'invoice_id']).references(['dealer_id', 'id']).inTable('invoices');
+    t.foreign(['dealer_id', 'adjustment_id']).references(['dealer_id', 'id']).inTable('adjustments');
     t.index(['dealer_id', 'status', 'created_at']);
     t.index(['invoice_id']);
     t.index(['adjustment_id']);

@@ -1,3 +1,4 @@
+import type { ShortPay } from '../../contracts/portal/payments';
 import type { ItemType, OutstandingItem, PaymentRequest, SourceView } from './types';
 
 /**
@@ -11,6 +12,8 @@ export interface SelectedItem {
   /** What this payment puts toward the item; below `payableCents` only for a partial payment. */
   amountCents: number;
   payableCents: number;
+  /** Why the customer pays less than `payableCents`; only sent while they do. */
+  shortPay?: ShortPay;
 }
 
 export interface Selection {
@@ -36,9 +39,25 @@ export function toggleItem(selection: Selection | null, dealerId: string, accoun
   return { ...base, items: [...base.items, { type: item.type, id: item.id, number: item.number, amountCents: item.payableCents, payableCents: item.payableCents }] };
 }
 
-export function setItemAmount(selection: Selection, itemId: string, amountCents: number): Selection {
-  return { ...selection, items: selection.items.map((item) => (item.id === itemId ? { ...item, amountCents } : item)) };
+/** `shortPay` undefined keeps the reason given; null takes it away. */
+export function setItemAmount(selection: Selection, itemId: string, amountCents: number, shortPay?: ShortPay | null): Selection {
+  return {
+    ...selection,
+    items: selection.items.map((item) => {
+      if (item.id !== itemId) return item;
+      const { shortPay: kept, ...rest } = item;
+      const reason = shortPay === undefined ? kept : shortPay ?? undefined;
+      return reason ? { ...rest, amountCents, shortPay: reason } : { ...rest, amountCents };
+    }),
+  };
 }
+
+/** A short-pay reason only goes with an item paid in part. */
+export const shortPayOf = (item: SelectedItem): ShortPay | undefined => (item.amountCents < item.payableCents ? item.shortPay : undefined);
+
+/** "Other" means nothing to the dealer without the customer's words; the server refuses it too. */
+export const missingShortPayNote = (selection: Selection): SelectedItem | undefined =>
+  selection.items.find((item) => shortPayOf(item)?.reason === 'other' && !shortPayOf(item)?.note?.trim());
 
 /** Every open item of the statement, in full: the one way to earn the statement discount. */
 export function fullStatement(dealerId: string, accountId: string, statementId: string, items: OutstandingItem[]): Selection {
@@ -66,7 +85,11 @@ export function paymentRequest(selection: Selection, paymentMethodId: string): P
     dealerId: selection.dealerId,
     customerAccountId: selection.accountId,
     sourceView: selection.sourceView,
-    items: selection.items.map((item) => ({ type: item.type, id: item.id, amountCents: item.amountCents })),
+    items: selection.items.map((item) => {
+      const shortPay = shortPayOf(item);
+      const note = shortPay?.note?.trim();
+      return { type: item.type, id: item.id, amountCents: item.amountCents, ...(shortPay ? { shortPay: { reason: shortPay.reason, ...(note ? { note } : {}) } } : {}) };
+    }),
     ...(selection.payAmountCents !== undefined ? { payAmountCents: selection.payAmountCents } : {}),
     ...(selection.statementId ? { statementId: selection.statementId } : {}),
     paymentMethodId,

@@ -9,6 +9,7 @@ import { createCustomerBook, createSettledPayment, createSettlementDealer } from
 import { writeReportSection } from './report';
 import request from 'supertest';
 import { issueApiKey } from '../support/api-keys';
+import { recordShortPay } from '../../db/short-pays';
 
 /**
  * Two dealers, each with a customer company, and every operator and portal route that takes
@@ -60,6 +61,12 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
   // Mail to the customer: listed on the customer's page, and never on the other dealer's.
   const customerMail = `mail-${label}-${randomUUID().slice(0, 6)}@contractor.test`;
   await db('email_outbox').insert({ dealer_id: dealer.id, customer_account_id: book.accountId, payment_id: payment.id, kind: 'payment_settled', to_address: customerMail, subject: `Payment ${payment.number} has cleared`, text_body: 'Cleared.', dedupe_key: `isolation:${randomUUID()}` });
+  const application = await db('payment_applications').where({ payment_id: payment.id }).first('id', 'invoice_id');
+  await db.transaction((trx) => recordShortPay(trx, {
+    dealerId: dealer.id, customerAccountId: book.accountId, paymentId: payment.id, applicationId: Number(application.id), itemType: 'invoice', itemId: application.invoice_id,
+    paidCents: 12_500, openBeforeCents: 20_000, reason: 'damaged', note: `Isolation ${label}`,
+  }));
+  const shortPay = await db('short_pays').where({ application_id: application.id }).first('id');
   const [audit] = await db('audit_events').insert({ dealer_id: dealer.id, actor_kind: 'operator', actor_id: operatorUser.id, action: 'isolation.fixture', entity_type: 'payment', entity_id: payment.id }).returning('id');
 
   const operatorIds: Record<string, string> = {
@@ -73,6 +80,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     operators: operatorUser.id,
     payments: payment.id,
     settlements: settlement.id,
+    'short-pays': shortPay.id,
   };
   const operator = await signIn(app, operatorUser.email);
   const key = await issueApiKey(operator, 'write', `isolation ${label}`);

@@ -4,8 +4,10 @@ import { AgeBadge, ErrorMessage, Field, Loading } from '../components/ui';
 import { centsToInput, dateOnly, money, parseDollars } from '../format';
 import { navigate } from '../router';
 import {
-  fullStatement, isSelected, payAnAmount, selectionTotal, setItemAmount, toggleItem, type Selection,
+  fullStatement, isSelected, missingShortPayNote, payAnAmount, selectionTotal, setItemAmount, toggleItem, type Selection,
 } from '../selection';
+import type { ShortPay } from '../../../contracts/portal/payments';
+import { SHORT_PAY_NOTE_MAX, SHORT_PAY_REASONS } from '../../../domain/short-pay';
 import type { AccountOutstanding, DealerSummary, JobGroup, Outstanding as OutstandingData, OutstandingItem, View } from '../types';
 import { useLoad } from '../use-load';
 
@@ -147,7 +149,7 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
           partialAllowed={partialAllowed}
           selection={accountSelection}
           onToggle={(item) => onSelect(toggleItem(selection, dealerId, account.id, view, item))}
-          onAmount={(item, cents) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents))}
+          onAmount={(item, cents, shortPay) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents, shortPay))}
         />
       ) : (
         <ul className="jobs">
@@ -159,7 +161,7 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
               partialAllowed={partialAllowed}
               selection={accountSelection}
               onToggle={(item) => onSelect(toggleItem(selection, dealerId, account.id, view, item))}
-              onAmount={(item, cents) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents))}
+              onAmount={(item, cents, shortPay) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents, shortPay))}
             />
           ))}
         </ul>
@@ -176,7 +178,7 @@ function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmo
   partialAllowed: boolean;
   selection: Selection | null;
   onToggle: (item: OutstandingItem) => void;
-  onAmount: (item: OutstandingItem, cents: number) => void;
+  onAmount: (item: OutstandingItem, cents: number, shortPay?: ShortPay | null) => void;
 }) {
   const [open, setOpen] = useState(initiallyOpen);
   const counts = [
@@ -214,7 +216,7 @@ function ItemList({ items, partialAllowed, selection, onToggle, onAmount }: {
   partialAllowed: boolean;
   selection: Selection | null;
   onToggle: (item: OutstandingItem) => void;
-  onAmount: (item: OutstandingItem, cents: number) => void;
+  onAmount: (item: OutstandingItem, cents: number, shortPay?: ShortPay | null) => void;
 }) {
   return (
     <div className="card job-body flat-items">
@@ -230,7 +232,7 @@ function ItemChoices({ items, selectLabel, clearLabel, partialAllowed, selection
   partialAllowed: boolean;
   selection: Selection | null;
   onToggle: (item: OutstandingItem) => void;
-  onAmount: (item: OutstandingItem, cents: number) => void;
+  onAmount: (item: OutstandingItem, cents: number, shortPay?: ShortPay | null) => void;
 }) {
   const payable = items.filter((item) => item.payableCents > 0);
   const allSelected = payable.length > 0 && payable.every((item) => isSelected(selection, item));
@@ -244,7 +246,7 @@ function ItemChoices({ items, selectLabel, clearLabel, partialAllowed, selection
       )}
       <ul className="items">
         {items.map((item) => (
-          <ItemRow key={item.id} item={item} selection={selection} partialAllowed={partialAllowed} onToggle={() => onToggle(item)} onAmount={(cents) => onAmount(item, cents)} />
+          <ItemRow key={item.id} item={item} selection={selection} partialAllowed={partialAllowed} onToggle={() => onToggle(item)} onAmount={(cents, shortPay) => onAmount(item, cents, shortPay)} />
         ))}
       </ul>
     </>
@@ -256,7 +258,7 @@ function ItemRow({ item, selection, partialAllowed, onToggle, onAmount }: {
   selection: Selection | null;
   partialAllowed: boolean;
   onToggle: () => void;
-  onAmount: (cents: number) => void;
+  onAmount: (cents: number, shortPay?: ShortPay | null) => void;
 }) {
   const selected = isSelected(selection, item);
   const chosen = selection?.items.find((candidate) => candidate.id === item.id);
@@ -304,9 +306,53 @@ function ItemRow({ item, selection, partialAllowed, onToggle, onAmount }: {
           {draftInvalid && <span className="small danger">Enter up to {money(item.payableCents)}</span>}
         </div>
       )}
+      {canPartial && chosen && chosen.amountCents < item.payableCents && (
+        <ShortPayReason item={item} shortPay={chosen.shortPay} onChange={(shortPay) => onAmount(chosen.amountCents, shortPay)} />
+      )}
     </li>
   );
 }
+
+/**
+ * Paying less than what is owed may be a claim (a damaged load, a short shipment, a price in
+ * question): saying so puts it in front of the dealer's AR team and stops reminders for the item.
+ */
+function ShortPayReason({ item, shortPay, onChange }: { item: OutstandingItem; shortPay: ShortPay | undefined; onChange: (shortPay: ShortPay | null) => void }) {
+  const noteMissing = shortPay?.reason === 'other' && !shortPay.note?.trim();
+  return (
+    <div className="partial short-pay">
+      <label>
+        <span className="small muted">Paying less because</span>
+        <select
+          value={shortPay?.reason ?? ''}
+          onChange={(event) => onChange(event.target.value ? { reason: event.target.value as ShortPay['reason'], note: shortPay?.note } : null)}
+          aria-label={`Reason for paying less on invoice ${item.number}`}
+        >
+          <option value="">I will pay the rest later</option>
+          {SHORT_PAY_REASONS.map((reason) => <option key={reason} value={reason}>{SHORT_PAY_CHOICE[reason]}</option>)}
+        </select>
+      </label>
+      {shortPay && (
+        <input
+          className={noteMissing ? 'invalid note' : 'note'}
+          value={shortPay.note ?? ''}
+          maxLength={SHORT_PAY_NOTE_MAX}
+          placeholder={shortPay.reason === 'other' ? 'What is wrong? (required)' : 'Details for your supplier (optional)'}
+          onChange={(event) => onChange({ reason: shortPay.reason, note: event.target.value })}
+          aria-label={`What happened with invoice ${item.number}`}
+        />
+      )}
+      {noteMissing && <span className="small danger">Say what is wrong so your supplier can look into it.</span>}
+    </div>
+  );
+}
+
+const SHORT_PAY_CHOICE: Record<ShortPay['reason'], string> = {
+  damaged: 'Something arrived damaged',
+  short_shipped: 'Not everything was delivered',
+  pricing: 'The price is not what we agreed',
+  other: 'Another problem',
+};
 
 function PayAnAmount({ onContinue, max }: { onContinue: (cents: number) => void; max: number }) {
   const [open, setOpen] = useState(false);
@@ -345,7 +391,7 @@ function SelectionBar({ dealerId, selection, onClear }: { dealerId: string; sele
         <strong>{count} item{count === 1 ? '' : 's'} · {money(total)}</strong>
         <button type="button" className="link-button small" onClick={onClear}>Clear</button>
       </div>
-      <button type="button" className="primary" disabled={total <= 0} onClick={() => navigate(`/pay/${dealerId}`)}>Continue</button>
+      <button type="button" className="primary" disabled={total <= 0 || Boolean(missingShortPayNote(selection))} onClick={() => navigate(`/pay/${dealerId}`)}>Continue</button>
     </div>
   );
 }

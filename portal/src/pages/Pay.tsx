@@ -5,7 +5,8 @@ import { ErrorMessage, Loading, Notice } from '../components/ui';
 import { money } from '../format';
 import { clearPendingAttempt, keyFor, pendingAttempt, savePendingAttempt, type PendingAttempt } from '../pay-attempt';
 import { linkBankAccount, listMethods, relinkBankAccount } from '../payment-methods';
-import { paymentRequest, selectionTotal, type Selection } from '../selection';
+import { paymentRequest, selectionTotal, shortPayOf, type Selection } from '../selection';
+import { SHORT_PAY_REASON_LABELS } from '../../../domain/short-pay';
 import type { DealerSummary, PaymentDetail, Preview, SavedMethod, SubmittedPayment } from '../types';
 import { useLoad } from '../use-load';
 
@@ -231,7 +232,15 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
             <>
               <p>{valid.items.length} item{valid.items.length === 1 ? '' : 's'}{valid.sourceView === 'current_statement' ? ' — the full statement' : ''}, {money(selectionTotal(valid))} before fees and discounts.</p>
               <ul className="chips">
-                {valid.items.map((item) => <li key={item.id} className={item.type}>{item.number}{item.amountCents !== item.payableCents ? ` (${money(item.amountCents)})` : ''}</li>)}
+                {valid.items.map((item) => {
+                  const shortPay = shortPayOf(item);
+                  return (
+                    <li key={item.id} className={item.type}>
+                      {item.number}{item.amountCents !== item.payableCents ? ` (${money(item.amountCents)})` : ''}
+                      {shortPay && <span className="small muted"> · short-paid: {SHORT_PAY_REASON_LABELS[shortPay.reason].toLowerCase()}{shortPay.note?.trim() ? ` (${shortPay.note.trim()})` : ''}</span>}
+                    </li>
+                  );
+                })}
               </ul>
             </>
           )}
