@@ -8,6 +8,7 @@ import { paymentMethods } from './payments/paymentsApi';
 import { API_URL } from './session';
 import { settingsMethods } from './settings/settingsApi';
 import { settlementMethods } from './settlements/settlementsApi';
+import { shortPayMethods } from './short-pays/shortPaysApi';
 
 export type { CustomerSummary, InviteAnswer, InviteOutcome } from './customers/customersApi';
 export { listQueryString } from './listQuery';
@@ -23,6 +24,7 @@ export const dataProvider = {
   ...settingsMethods,
   ...paymentMethods,
   ...settlementMethods,
+  ...shortPayMethods,
   ...integrationMethods,
   ...dashboardMethods,
 } satisfies DataProvider;

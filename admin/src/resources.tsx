@@ -3,6 +3,7 @@ import customers from './customers';
 import invoices from './invoices';
 import payments from './payments';
 import settlements from './settlements';
+import shortPays from './short-pays';
 
 /**
  * Every react-admin resource of the console, one line each. An area's folder exports
@@ -14,6 +15,7 @@ export const resources: ResourceProps[] = [
   { name: 'invoices', options: { label: 'Invoices' }, ...invoices },
   { name: 'payments', options: { label: 'Payments' }, ...payments },
   { name: 'settlements', options: { label: 'Settlements' }, ...settlements },
+  { name: 'short-pays', options: { label: 'Short-pays' }, ...shortPays },
   // Records reached only through other pages (no menu entry, no list of their own).
   { name: 'adjustments' },
   { name: 'statements' },

@@ -1,4 +1,5 @@
 import AccountBalanceIcon from '@mui/icons-material/AccountBalance';
+import ContentCutIcon from '@mui/icons-material/ContentCut';
 import DashboardIcon from '@mui/icons-material/Dashboard';
 import PaymentsIcon from '@mui/icons-material/Payments';
 import PeopleIcon from '@mui/icons-material/People';
@@ -14,6 +15,7 @@ export function Menu() {
       <RaMenu.Item to="/customers" primaryText="Customers" leftIcon={<PeopleIcon />} />
       <RaMenu.Item to="/dashboard" primaryText="Dashboard" leftIcon={<DashboardIcon />} />
       <RaMenu.Item to="/invoices" primaryText="Invoices" leftIcon={<ReceiptLongIcon />} />
+      <RaMenu.Item to="/short-pays" primaryText="Short-pays" leftIcon={<ContentCutIcon />} sx={{ pl: 4 }} />
       <RaMenu.Item to="/payments" primaryText="Payments" leftIcon={<PaymentsIcon />} />
       <RaMenu.Item to="/settlements" primaryText="Settlements" leftIcon={<AccountBalanceIcon />} sx={{ pl: 4 }} />
       <RaMenu.Item to="/integration" primaryText="Integration" leftIcon={<SyncAltIcon />} />
