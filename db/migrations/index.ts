@@ -41,6 +41,7 @@ import * as creditHolds from './041_credit_holds';
 import * as plaidItems from './045_plaid_items';
 import * as transferRechecks from './046_transfer_rechecks';
 import * as shortPays from './048_short_pays';
+import * as termsDiscounts from './049_terms_discounts';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -89,6 +90,7 @@ const migrations: Record<string, Knex.Migration> = {
   '045_plaid_items': plaidItems,
   '046_transfer_rechecks': transferRechecks,
   '048_short_pays': shortPays,
+  '049_terms_discounts': termsDiscounts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
