@@ -153,7 +153,7 @@ export function glLineBody(line: PostableLine, settlementNumber: string): { body
         job_id: line.erp_job_id,
         document_id: line.document_id,
         ...(line.line_type === 'credit_application' ? { applied_document_id: line.applied_document_id } : {}),
-        ...(line.line_type === 'statement_discount' ? { gl_account: line.gl_account } : {}),
+        ...(line.line_type === 'statement_discount' || line.line_type === 'terms_discount' ? { gl_account: line.gl_account } : {}),
         memo: line.short_pay_reason
           ? shortPayMemo(`Drypowder settlement ${settlementNumber}, payment ${line.payment_number}`, line.short_pay_reason, line.short_pay_note)
           : `Drypowder settlement ${settlementNumber}, payment ${line.payment_number}`,

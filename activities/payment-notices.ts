@@ -6,8 +6,9 @@ import { portalPayLink } from '../domain/portal-links';
 import { deliverNow } from '../services/email-relay';
 import type { PaymentNoticeEvent } from '../workflows/payment-definitions';
 import { paymentNoticeEmail, type PaymentNoticeFacts } from './payment-notice-email';
+import { isDeductionLine } from '../domain/application-lines';
 
-const LINE_LABEL: Record<string, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit applied', discount: 'Statement discount' };
+const LINE_LABEL: Record<string, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit applied', discount: 'Statement discount', terms_discount: 'Early-payment discount' };
 
 /** Which reversal a notice is about: money taken back after clearing is recorded as one (db/payment-notice-items.ts). */
 const REVERSAL_KINDS: Partial<Record<PaymentNoticeEvent, NoticeReversal['kind'][]>> = {
@@ -76,7 +77,7 @@ export function createPaymentNoticeActivities({ db, config, logger }: ActivityDe
         erpAccountId: payment.erp_account_id,
         lines: applications.map((row) => {
           // Credits and discounts reduce what was charged.
-          const sign = row.item_type === 'credit' || row.item_type === 'discount' ? -1 : 1;
+          const sign = isDeductionLine(row.item_type) ? -1 : 1;
           return { label: `${LINE_LABEL[row.item_type] ?? row.item_type} ${row.invoice_number ?? row.adjustment_number ?? row.statement_number ?? ''}`.trim(), amountCents: sign * Number(row.amount_cents) };
         }),
         failureReason: payment.failure_reason,

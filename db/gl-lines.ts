@@ -82,6 +82,8 @@ export async function insertPaymentLines(trx: Knex.Transaction, input: { settlem
       }
       case 'discount':
         return { ...common, document_id: application.statement_number, erp_job_id: null, applied_document_id: null, gl_account: input.discountGlAccount };
+      case 'terms_discount':
+        return { ...common, document_id: application.invoice_number, erp_job_id: application.invoice_job, applied_document_id: null, gl_account: input.discountGlAccount };
     }
   });
   await trx('gl_posting_lines').insert(rows).onConflict('idempotency_key').ignore();

@@ -27,6 +27,9 @@ export interface OpenItemRow {
   po_number: string | null;
   description: string | null;
   applies_to_invoice_number: string | null;
+  terms: string | null;
+  terms_discount_cents: number | null;
+  terms_discount_date: IsoDate | null;
 }
 
 export interface JobRow {
@@ -80,6 +83,7 @@ async function openItems(db: Executor, accountIds: string[]): Promise<OpenItemRo
     .select(
       db.raw("'invoice' as type"), 'id', 'customer_account_id', 'job_id', 'invoice_number as number', 'invoice_date as date', 'due_date',
       'amount_cents', 'balance_cents', 'reserved_cents', 'statement_id', 'po_number', db.raw('null as description'), db.raw('null as applies_to_invoice_number'),
+      'terms', 'terms_discount_cents', 'terms_discount_date',
     );
   const adjustments = db('adjustments')
     .whereIn('customer_account_id', accountIds)
@@ -88,6 +92,7 @@ async function openItems(db: Executor, accountIds: string[]): Promise<OpenItemRo
     .select(
       'kind as type', 'id', 'customer_account_id', 'job_id', 'adjustment_number as number', 'transaction_date as date', 'due_date',
       'amount_cents', 'balance_cents', 'reserved_cents', 'statement_id', db.raw('null as po_number'), 'description', 'applies_to_invoice_number',
+      db.raw('null as terms'), db.raw('null::bigint as terms_discount_cents'), db.raw('null::date as terms_discount_date'),
     );
   return (await invoices.unionAll(adjustments)) as OpenItemRow[];
 }

@@ -88,7 +88,7 @@ interface ApplicationRow {
   number: string | null;
 }
 
-const LABEL: Record<ReversalItemType, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit adjustment', discount: 'Discount of statement' };
+const LABEL: Record<ReversalItemType, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit adjustment', discount: 'Discount of statement', terms_discount: 'Early-payment discount of invoice' };
 
 function applicationsOf(db: Db, paymentId: string) {
   return db('payment_applications as pa')
@@ -160,7 +160,8 @@ export async function reversePaymentAmount(trx: Knex.Transaction, input: Reverse
     const row = rowById.get(item.applicationId)!;
     if (row.item_type === 'discount') {
       await trx('statements').where({ id: row.statement_id }).update({ status: 'open', updated_at: trx.fn.now() });
-    } else {
+    } else if (row.item_type !== 'terms_discount') {
+      // A terms discount moved no balance: its invoice's own line gives the whole amount back.
       await moveBalance(trx, row, item.amountCents, 0);
     }
     const reversedCents = Number(row.reversed_cents) + item.amountCents;

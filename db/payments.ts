@@ -22,11 +22,14 @@ import type { PaymentMethodFacts } from '../domain/payment-method-label';
 import type { PaymentStatus } from '../domain/payment-status';
 
 export type { PaymentStatus };
-export type ApplicationType = 'invoice' | 'debit' | 'credit' | 'discount';
+export type ApplicationType = 'invoice' | 'debit' | 'credit' | 'discount' | 'terms_discount';
+/** Discounts move no item balance: the item's own line carries its whole open amount. */
+type BalanceApplicationType = Exclude<ApplicationType, 'discount' | 'terms_discount'>;
+const movesBalance = (itemType: string): itemType is BalanceApplicationType => itemType !== 'discount' && itemType !== 'terms_discount';
 
 export interface NewApplication {
   itemType: ApplicationType;
-  itemId: string; // invoice id, adjustment id, or statement id for a discount
+  itemId: string; // invoice id (also for its terms discount), adjustment id, or statement id for a statement discount
   amountCents: number;
   appliedToInvoiceId?: string | null;
   appliedToDebitId?: string | null;
@@ -64,7 +67,7 @@ export class ReservationConflict extends Error {
   }
 }
 
-const ITEM_TABLE: Record<Exclude<ApplicationType, 'discount'>, 'invoices' | 'adjustments'> = { invoice: 'invoices', debit: 'adjustments', credit: 'adjustments' };
+const ITEM_TABLE: Record<BalanceApplicationType, 'invoices' | 'adjustments'> = { invoice: 'invoices', debit: 'adjustments', credit: 'adjustments' };
 
 /** Inserts the payment and reserves every item's amount, or throws ReservationConflict. */
 export async function createPaymentWithReservations(trx: Knex.Transaction, payment: NewPayment): Promise<{ number: string }> {
@@ -101,6 +104,8 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     let openBeforeCents: number | null = null;
     if (application.itemType === 'discount') {
       await reserveStatementDiscount(trx, payment, application);
+    } else if (application.itemType === 'terms_discount') {
+      await reserveTermsDiscount(trx, payment, application);
     } else {
       const table = ITEM_TABLE[application.itemType];
       const payable = table === 'invoices' ? ['open', 'partially_paid'] : ['open', 'partially_applied'];
@@ -126,7 +131,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
       payment_id: payment.id,
       dealer_id: payment.dealerId,
       item_type: application.itemType,
-      invoice_id: application.itemType === 'invoice' ? application.itemId : null,
+      invoice_id: application.itemType === 'invoice' || application.itemType === 'terms_discount' ? application.itemId : null,
       adjustment_id: application.itemType === 'debit' || application.itemType === 'credit' ? application.itemId : null,
       statement_id: application.itemType === 'discount' ? application.itemId : null,
       applied_to_invoice_id: application.appliedToInvoiceId ?? null,
@@ -169,6 +174,25 @@ async function reserveStatementDiscount(trx: Knex.Transaction, payment: NewPayme
   if (taken) throw new ReservationConflict('discount', application.itemId, `The statement discount is already part of payment ${taken.number}.`);
 }
 
+/**
+ * An invoice's terms discount can be earned once, and only as its terms allow: the quote
+ * checked the date, and the invoice line before this one reserved the whole balance.
+ */
+async function reserveTermsDiscount(trx: Knex.Transaction, payment: NewPayment, application: NewApplication): Promise<void> {
+  const invoice = await trx('invoices').where({ id: application.itemId, dealer_id: payment.dealerId, customer_account_id: payment.customerAccountId })
+    .first('invoice_number', 'terms_discount_cents', 'balance_cents', 'reserved_cents');
+  if (!invoice || invoice.terms_discount_cents === null || application.amountCents > Math.min(Number(invoice.terms_discount_cents), Number(invoice.balance_cents))) {
+    throw new ReservationConflict('terms_discount', application.itemId, `Invoice ${invoice?.invoice_number ?? application.itemId} no longer offers that discount; review the payment again.`);
+  }
+  const taken = await trx('payment_applications as pa')
+    .join('payments as p', 'p.id', 'pa.payment_id')
+    .where({ 'pa.invoice_id': application.itemId, 'pa.item_type': 'terms_discount' })
+    .whereIn('pa.state', ['reserved', 'applied'])
+    .whereNot('pa.payment_id', payment.id)
+    .first('p.number');
+  if (taken) throw new ReservationConflict('terms_discount', application.itemId, `The discount on invoice ${invoice.invoice_number} is already part of payment ${taken.number}.`);
+}
+
 async function lockedApplications(trx: Knex.Transaction, paymentId: string, state: string) {
   return trx('payment_applications').where({ payment_id: paymentId, state }).orderByRaw('coalesce(invoice_id, adjustment_id, statement_id)').forUpdate();
 }
@@ -176,8 +200,8 @@ async function lockedApplications(trx: Knex.Transaction, paymentId: string, stat
 /** Failed or terminated before settling: the reserved amounts become payable again. */
 export async function releaseReservations(trx: Knex.Transaction, paymentId: string): Promise<void> {
   for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
-    if (application.item_type !== 'discount') {
-      const table = ITEM_TABLE[application.item_type as Exclude<ApplicationType, 'discount'>];
+    if (movesBalance(application.item_type)) {
+      const table = ITEM_TABLE[application.item_type as BalanceApplicationType];
       // greatest(): an ERP sync may already have lowered the reservation's item below it.
       await trx(table).where({ id: application.invoice_id ?? application.adjustment_id })
         .update({ reserved_cents: trx.raw('greatest(reserved_cents - ?, 0)', [application.amount_cents]) });
@@ -191,7 +215,7 @@ export async function applyReservations(trx: Knex.Transaction, paymentId: string
   for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
     if (application.item_type === 'discount') {
       await trx('statements').where({ id: application.statement_id }).update({ status: 'paid', updated_at: trx.fn.now() });
-    } else {
+    } else if (movesBalance(application.item_type)) {
       await moveBalance(trx, application, -Number(application.amount_cents), -Number(application.amount_cents));
     }
     await trx('payment_applications').where({ id: application.id }).update({ state: 'applied' });
@@ -207,7 +231,7 @@ export async function reverseApplications(trx: Knex.Transaction, paymentId: stri
   for (const application of await lockedApplications(trx, paymentId, 'applied')) {
     if (application.item_type === 'discount') {
       await trx('statements').where({ id: application.statement_id }).update({ status: 'open', updated_at: trx.fn.now() });
-    } else {
+    } else if (movesBalance(application.item_type)) {
       await moveBalance(trx, application, Number(application.amount_cents) - Number(application.reversed_cents ?? 0), 0);
     }
     await trx('payment_applications').where({ id: application.id }).update({ state: 'reversed', reversed_cents: trx.ref('amount_cents') });

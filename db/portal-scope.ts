@@ -89,7 +89,7 @@ export async function portalDealers(db: Executor, dealerIds: string[]): Promise<
 }
 
 export async function portalDealer(db: Executor, dealerId: string): Promise<PortalDealer | undefined> {
-  return db('dealers').where({ id: dealerId }).first('id', 'name', 'time_zone', 'bills_by_statement', 'allow_partial_payments');
+  return db('dealers').where({ id: dealerId }).first('id', 'name', 'time_zone', 'bills_by_statement', 'allow_partial_payments', 'terms_discount_grace_days');
 }
 
 /** Everything a quote needs of the dealer of a linked account: fees, partial payments, its zone. */

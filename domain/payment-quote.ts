@@ -13,17 +13,18 @@
  *    payAmountCents plus the selected credits is spread over them oldest-first (due date,
  *    then number). Unpayable candidates are skipped. Ending on a partly paid item needs the
  *    dealer to allow partial payments.
- *  - the statement (for the discount, domain/statement-discount.ts), the method and card
- *    details and the dealer's fee schedule (domain/fees.ts), and today's dealer-local date.
+ *  - the statement (for the discount, domain/statement-discount.ts), each invoice's cash-discount
+ *    terms and the dealer's grace days (domain/terms-discount.ts), the method and card details
+ *    and the dealer's fee schedule (domain/fees.ts), and today's dealer-local date.
  *  - expectedAmountCents (optional): the total the customer saw; a different total now is an
  *    `amount_changed` error, so a charge never differs from its preview.
  *
  * What it gives: application lines — charges oldest-first, then credits (each applied to the
  * selected invoices oldest-first, then debits, split where needed, so GL posting applies it to
- * that document), then the statement discount — and the totals
+ * that document), then the statement discount, then each invoice's terms discount — and the totals
  *     amountCents = itemsCents − creditsCents − discountCents + feeCents   (> 0)
- * where itemsCents / creditsCents / discountCents are exactly the sums of the lines of each
- * kind. Or typed errors (code for machines, message for people), every one found, in
+ * where itemsCents / creditsCents are exactly the sums of the lines of each kind and
+ * discountCents the sum of the discount and terms-discount lines. Or typed errors (code for machines, message for people), every one found, in
  * oldest-first item order.
  *
  * Item data that breaks the schema's own invariants (negative balance, reserved above open,
@@ -36,6 +37,7 @@ import { applyCreditsOldestFirst, allocateOldestFirst, compareOldestFirst } from
 import { isIsoDate, type IsoDate } from './dates';
 import { computeFees, type CardFunding, type FeeResult, type FeeSchedule, type PaymentMethodKind } from './fees';
 import { formatCents, type Cents } from './money';
+import { earnedTermsDiscount, termsDiscountReason, type InvoiceTerms } from './terms-discount';
 import { evaluateStatementDiscount, type SourceView, type StatementDiscountResult, type StatementForDiscount } from './statement-discount';
 
 export type QuoteItemType = 'invoice' | 'debit' | 'credit';
@@ -58,6 +60,8 @@ export interface QuoteItem {
   partialCents?: Cents | null;
   /** The customer says why they pay only part (domain/short-pay.ts): only an invoice or debit paid in part takes one. */
   shortPay?: boolean;
+  /** Invoices: the ERP's cash-discount terms (domain/terms-discount.ts). */
+  terms?: InvoiceTerms | null;
 }
 
 export interface QuoteInput {
@@ -75,11 +79,15 @@ export interface QuoteInput {
   today: IsoDate;
   /** The total shown in the preview; when given, the quote must still come to exactly this. */
   expectedAmountCents?: Cents | null;
+  /** Days after an invoice's discount date that the dealer still grants its terms discount. */
+  termsDiscountGraceDays?: number;
 }
 
-export type ApplicationItemType = QuoteItemType | 'discount';
+/** What a payment's lines pay or take off: items, then the statement discount and invoices' terms discounts. */
+export const APPLICATION_ITEM_TYPES = ['invoice', 'debit', 'credit', 'discount', 'terms_discount'] as const;
+export type ApplicationItemType = (typeof APPLICATION_ITEM_TYPES)[number];
 
-/** One row of payment_applications. For a discount, itemId is the statement id. */
+/** One row of payment_applications. For a discount, itemId is the statement id; for a terms discount, the invoice id. */
 export interface ApplicationLine {
   itemType: ApplicationItemType;
   itemId: string;
@@ -108,6 +116,8 @@ export interface PaymentQuote {
   partial: boolean;
   fee: FeeResult;
   discount: StatementDiscountResult;
+  /** Per-invoice terms discounts earned (their total is part of discountCents). */
+  termsDiscount: { cents: Cents; reason: string | null };
 }
 
 export type QuoteErrorCode =
@@ -263,7 +273,17 @@ export function quotePayment(input: QuoteInput): QuoteResult {
     selection: [...charges, ...credits].map(({ item, amountCents }) => ({ itemType: item.itemType, itemId: item.id, payingCents: amountCents })),
     today: input.today,
   });
-  const discountCents = discount.discountCents;
+  const amountModeOrStatement = { today: input.today, graceDays: input.termsDiscountGraceDays ?? 0, amountMode, statementDiscountEarned: discount.discountCents > 0 };
+  const termsEarned = charges
+    .filter(({ item }) => item.itemType === 'invoice' && item.terms)
+    .map(({ item, amountCents: paying }) => ({
+      item,
+      cents: earnedTermsDiscount({ terms: item.terms ?? null, openCents: item.openCents, reservedCents: item.reservedCents, payingCents: paying }, amountModeOrStatement),
+    }))
+    .filter(({ cents }) => cents > 0)
+    .sort((a, b) => compareOldestFirst(a.item, b.item));
+  const termsDiscountCents = termsEarned.reduce((total, { cents }) => total + cents, 0);
+  const discountCents = discount.discountCents + termsDiscountCents;
   const baseCents = itemsCents - creditsTotal - discountCents;
   if (baseCents <= 0) {
     return {
@@ -271,7 +291,7 @@ export function quotePayment(input: QuoteInput): QuoteResult {
       errors: [{
         code: 'total_not_positive',
         message: discountCents > 0
-          ? 'Credits and the statement discount cover everything selected, so there is nothing to charge.'
+          ? 'Credits and discounts cover everything selected, so there is nothing to charge.'
           : 'The credits selected cover everything selected, so there is nothing to charge; a payment must be more than $0.00.',
       }],
     };
@@ -298,9 +318,10 @@ export function quotePayment(input: QuoteInput): QuoteResult {
     appliedToInvoiceId: application.chargeType === 'invoice' ? application.chargeId : null,
     appliedToDebitId: application.chargeType === 'debit' ? application.chargeId : null,
   }));
-  const discountLines: ApplicationLine[] = discountCents > 0 && input.statement
-    ? [line('discount', input.statement.id, input.statement.number, discountCents)]
+  const discountLines: ApplicationLine[] = discount.discountCents > 0 && input.statement
+    ? [line('discount', input.statement.id, input.statement.number, discount.discountCents)]
     : [];
+  const termsLines = termsEarned.map(({ item, cents }) => line('terms_discount', item.id, item.number, cents));
 
   return {
     ok: true,
@@ -310,7 +331,7 @@ export function quotePayment(input: QuoteInput): QuoteResult {
       method: input.method,
       cardFunding: input.method === 'card' ? input.cardFunding ?? 'unknown' : null,
       statementId: input.statement?.id ?? null,
-      lines: [...chargeLines, ...creditLines, ...discountLines],
+      lines: [...chargeLines, ...creditLines, ...discountLines, ...termsLines],
       itemsCents,
       creditsCents: creditsTotal,
       discountCents,
@@ -320,6 +341,10 @@ export function quotePayment(input: QuoteInput): QuoteResult {
       partial: charges.some(({ item, amountCents: amount }) => amount < item.openCents - item.reservedCents),
       fee,
       discount,
+      termsDiscount: {
+        cents: termsDiscountCents,
+        reason: termsDiscountReason(termsEarned.map(({ item, cents }) => ({ number: item.number, cents, terms: item.terms! }))),
+      },
     },
   };
 }

@@ -9,7 +9,8 @@
  * a payment, the cash effect of its lines equals what it charged less the customer's fee.
  */
 
-export type LineType = 'invoice_payment' | 'credit_application' | 'debit_payment' | 'statement_discount' | 'reversal';
+export type { LineType } from './settlement';
+import type { LineType } from './settlement';
 
 export interface ReconPayment {
   id: string;
@@ -108,7 +109,7 @@ export interface ReconReport {
   summary: string;
 }
 
-const SIGN: Record<Exclude<LineType, 'reversal'>, 1 | -1> = { invoice_payment: 1, debit_payment: 1, credit_application: -1, statement_discount: -1 };
+const SIGN: Record<Exclude<LineType, 'reversal'>, 1 | -1> = { invoice_payment: 1, debit_payment: 1, credit_application: -1, statement_discount: -1, terms_discount: -1 };
 
 export function cashEffect(type: LineType, reversesType: LineType | null, amountCents: number): number {
   const magnitude = Math.abs(amountCents);

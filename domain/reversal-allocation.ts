@@ -4,17 +4,18 @@
  * came off.
  *
  * A partial amount goes back over the positive items the payment paid (invoices and debit
- * adjustments) in proportion to what each still holds; credits used and a statement discount
- * taken stay applied, because no money moved for them. Only the payment's whole remaining
+ * adjustments) in proportion to what each still holds; credits used and a statement or terms
+ * discount taken stay applied, because no money moved for them. Only the payment's whole remaining
  * amount undoes everything, credits and discount included. Largest remainder keeps the cents
  * exact; ties go to the earlier application, so the split never depends on input order.
  *
  * Pure; amounts are integer cents.
  */
 import { formatCents } from './money';
+import type { ApplicationItemType } from './payment-quote';
 import { refuseConflict, refuseInvalid } from './refusal';
 
-export type ReversalItemType = 'invoice' | 'debit' | 'credit' | 'discount';
+export type ReversalItemType = ApplicationItemType;
 
 export interface ReversibleApplication {
   /** payment_applications.id */

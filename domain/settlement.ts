@@ -2,6 +2,7 @@
  * The settlement's vocabulary and its two pure rules: where each kind of payment application
  * posts, and what status a closed settlement has given the state of its three categories.
  */
+import type { ApplicationItemType } from './payment-quote';
 
 export const SETTLEMENT_CATEGORIES = ['invoices', 'credit_adjustments', 'debit_adjustments'] as const;
 export type SettlementCategory = (typeof SETTLEMENT_CATEGORIES)[number];
@@ -9,17 +10,20 @@ export type SettlementCategory = (typeof SETTLEMENT_CATEGORIES)[number];
 export type SettlementStatus = 'open' | 'ready' | 'partially_posted' | 'posted' | 'resolved';
 export type CategoryStatus = 'empty' | 'unposted' | 'posting' | 'posted';
 
-export type ApplicationKind = 'invoice' | 'debit' | 'credit' | 'discount';
-export type LineType = 'invoice_payment' | 'credit_application' | 'debit_payment' | 'statement_discount' | 'reversal';
+export type ApplicationKind = ApplicationItemType;
+/** What a GL line does in the ERP, in the order a payment's lines are read. */
+export const LINE_TYPES = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'reversal'] as const;
+export type LineType = (typeof LINE_TYPES)[number];
 export type DocumentType = 'invoice' | 'debit' | 'credit_memo' | 'discount' | 'reversal';
 
 /**
- * Statement discounts travel with the invoices they were earned on, so they post (and are
- * marked posted) with the invoices category.
+ * Statement and terms discounts travel with the invoices they were earned on, so they post
+ * (and are marked posted) with the invoices category.
  */
 export const LINE_SHAPE: Record<ApplicationKind, { category: SettlementCategory; lineType: LineType; documentType: DocumentType }> = {
   invoice: { category: 'invoices', lineType: 'invoice_payment', documentType: 'invoice' },
   discount: { category: 'invoices', lineType: 'statement_discount', documentType: 'discount' },
+  terms_discount: { category: 'invoices', lineType: 'terms_discount', documentType: 'discount' },
   credit: { category: 'credit_adjustments', lineType: 'credit_application', documentType: 'credit_memo' },
   debit: { category: 'debit_adjustments', lineType: 'debit_payment', documentType: 'debit' },
 };

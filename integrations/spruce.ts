@@ -182,7 +182,7 @@ export type SpruceWebhookBody = z.infer<typeof spruceWebhookBody>;
 const tenantInfo = z.object({ id: z.string(), name: z.string(), head_seq: z.number().int().nonnegative(), counts: z.record(z.string(), z.number()) });
 export type SpruceTenantInfo = z.infer<typeof tenantInfo>;
 
-export const glLineTypes = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'reversal'] as const;
+export const glLineTypes = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'reversal'] as const;
 export type GlLineType = (typeof glLineTypes)[number];
 
 export interface GlLine {

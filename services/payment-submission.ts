@@ -11,6 +11,7 @@ import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type
 import type { StatementForDiscount } from '../domain/statement-discount';
 import { methodLabel } from '../domain/payment-method-label';
 import type { ShortPayReason } from '../domain/short-pay';
+import { invoiceTerms } from '../db/receivable-terms';
 import { refuseConflict, refuseInvalid, refuseNotFound, refuseUnprocessable } from '../domain/refusal';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
@@ -69,7 +70,10 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
   const items: QuoteItem[] = [
     ...invoices.map((row): QuoteItem => {
       numbers.set(row.id, row.invoice_number);
-      return { itemType: 'invoice', id: row.id, number: row.invoice_number, dueDate: row.due_date, status: row.status, openCents: Number(row.balance_cents), reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null, shortPay: shortPays.has(row.id) };
+      return {
+        itemType: 'invoice', id: row.id, number: row.invoice_number, dueDate: row.due_date, status: row.status, openCents: Number(row.balance_cents),
+        reservedCents: Math.min(Number(row.reserved_cents), Number(row.balance_cents)), partialCents: partial.get(row.id) ?? null, shortPay: shortPays.has(row.id), terms: invoiceTerms(row),
+      };
     }),
     ...adjustments.map((row): QuoteItem => {
       numbers.set(row.id, row.adjustment_number);
@@ -94,6 +98,7 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
       surchargeForbiddenStates: dealer.surcharge_forbidden_states ?? [],
     },
     allowPartialPayments: dealer.allow_partial_payments,
+    termsDiscountGraceDays: dealer.terms_discount_grace_days,
     today: localDate(new Date(), dealer.time_zone),
     expectedAmountCents: request.expectedAmountCents ?? null,
   };
@@ -157,7 +162,7 @@ function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map
     itemsCents: quote?.itemsCents ?? 0,
     creditsCents: quote?.creditsCents ?? 0,
     discountCents: quote?.discountCents ?? 0,
-    discountReason: quote?.discount.reason ?? null,
+    discountReason: quote ? quote.termsDiscount.reason ?? quote.discount.reason : null,
     feeCents: quote?.feeCents ?? 0,
     feeExplanation: quote?.fee.explanation ?? null,
     amountCents: quote?.amountCents ?? 0,

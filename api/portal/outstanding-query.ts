@@ -2,6 +2,8 @@ import type { Db } from '../../db/connection';
 import { outstandingRows, type OpenItemRow } from '../../db/outstanding';
 import { bucketFor, daysPastDue, isDiscountAvailable, type AgingBucket } from '../../domain/aging';
 import { localDate, type IsoDate } from '../../domain/dates';
+import { availableTermsDiscount, lastDiscountDay } from '../../domain/terms-discount';
+import { invoiceTerms } from '../../db/receivable-terms';
 
 /**
  * What a customer owes one dealer, as the portal's Outstanding page shows it: per linked
@@ -37,6 +39,8 @@ export interface OutstandingItem {
   poNumber: string | null;
   description: string | null;
   appliesToInvoiceNumber: string | null;
+  /** The invoice's early-payment discount while it can still be earned by paying it in full now. */
+  termsDiscount: { cents: number; lastDay: IsoDate; terms: string | null } | null;
 }
 
 export interface JobGroup {
@@ -108,7 +112,15 @@ export function pastDueAge(days: number): PastDueAge | null {
 
 type RawItem = OpenItemRow;
 
-function toItem(raw: RawItem, today: IsoDate): OutstandingItem {
+function termsDiscountOf(raw: RawItem, today: IsoDate, graceDays: number): OutstandingItem['termsDiscount'] {
+  const terms = raw.type === 'invoice' ? invoiceTerms(raw) : null;
+  // Another payment holding part of the invoice means it cannot be paid in full now.
+  if (!terms || raw.reserved_cents > 0) return null;
+  const cents = availableTermsDiscount(terms, raw.balance_cents, today, graceDays);
+  return cents > 0 ? { cents, lastDay: lastDiscountDay(terms, graceDays), terms: terms.terms } : null;
+}
+
+function toItem(raw: RawItem, today: IsoDate, graceDays: number): OutstandingItem {
   const days = raw.type === 'invoice' && raw.due_date ? Math.max(daysPastDue(raw.due_date, today), 0) : 0;
   return {
     type: raw.type,
@@ -126,6 +138,7 @@ function toItem(raw: RawItem, today: IsoDate): OutstandingItem {
     poNumber: raw.po_number,
     description: raw.description,
     appliesToInvoiceNumber: raw.applies_to_invoice_number,
+    termsDiscount: termsDiscountOf(raw, today, graceDays),
   };
 }
 
@@ -186,7 +199,7 @@ function totalsOf(items: OutstandingItem[]): AccountTotals {
 }
 
 export interface OutstandingInput {
-  dealer: { id: string; time_zone: string };
+  dealer: { id: string; time_zone: string; terms_discount_grace_days?: number };
   accounts: Array<{ id: string; erp_account_id: string; name: string; available_credit_cents?: string | number | null; credit_hold?: boolean; credit_hold_reason?: 'over_limit' | 'past_due' | 'other' | null }>;
   view: OutstandingView;
   now?: Date;
@@ -202,7 +215,7 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
   const accounts = input.accounts.map((account): AccountOutstanding => {
     const raws = rawItems.filter((raw) => raw.customer_account_id === account.id);
     const jobOf = new Map(raws.map((raw) => [raw.id, raw.job_id]));
-    const all = raws.map((raw) => toItem(raw, today));
+    const all = raws.map((raw) => toItem(raw, today, input.dealer.terms_discount_grace_days ?? 0));
     const statement = latestStatement.get(account.id) ?? null;
     const onStatement = statement ? statementItemIds.get(statement.id) ?? new Set<string>() : new Set<string>();
     // statement_items is the statement's own list, the same one payment submission checks the

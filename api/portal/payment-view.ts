@@ -1,6 +1,8 @@
 import type { Db } from '../../db/connection';
 import { portalPayment, portalPaymentPage, type PortalPaymentRow } from '../../db/payments';
 import { methodLabel } from '../../domain/payment-method-label';
+import type { ApplicationItemType } from '../../domain/payment-quote';
+import { LINE_ORDER } from '../../domain/application-lines';
 import type { PaymentStatus } from '../../domain/payment-status';
 import { notFound } from '../errors';
 
@@ -48,7 +50,7 @@ export interface PaymentSummary {
 }
 
 export interface PaymentLine {
-  type: 'invoice' | 'debit' | 'credit' | 'discount';
+  type: ApplicationItemType;
   number: string;
   amountCents: number;
   appliedToInvoiceNumber: string | null;
@@ -105,7 +107,6 @@ export async function paymentDetail(db: Db, companyId: string, accountIds: strin
   const found = await portalPayment(db, { companyId, accountIds }, paymentId);
   if (!found) throw notFound('Payment');
   const { row, applications, events, outcome } = found;
-  const order = { invoice: 0, debit: 1, credit: 2, discount: 3 } as const;
   const lines: PaymentLine[] = applications
     .map((application) => ({
       type: application.item_type,
@@ -113,7 +114,7 @@ export async function paymentDetail(db: Db, companyId: string, accountIds: strin
       amountCents: application.amount_cents,
       appliedToInvoiceNumber: application.applied_to_invoice_number ?? null,
     }))
-    .sort((a: PaymentLine, b: PaymentLine) => order[a.type] - order[b.type]);
+    .sort((a: PaymentLine, b: PaymentLine) => LINE_ORDER[a.type] - LINE_ORDER[b.type]);
   return {
     ...toSummary(row),
     moneyOutcome: moneyOutcome(row.status, outcome?.moov_status ?? null, events.some((event) => event.event === 'dispute_refunded')),

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { formatCents } from '../../domain/money';
+import { discountSumLabel, isDeductionLine } from '../../domain/application-lines';
 import { escapeHtml, type OutgoingEmail } from '../../integrations/mailer';
 import type { MoneyOutcome, PaymentDetail, PaymentLine } from './payment-view';
 
@@ -13,10 +14,11 @@ const LINE_LABEL: Record<PaymentLine['type'], string> = {
   debit: 'Debit adjustment',
   credit: 'Credit applied',
   discount: 'Statement discount',
+  terms_discount: 'Early-payment discount',
 };
 
 /** Credits and discounts reduce what was charged; the receipt shows them as negatives. */
-export const signedLineCents = (line: PaymentLine) => (line.type === 'credit' || line.type === 'discount' ? -line.amountCents : line.amountCents);
+export const signedLineCents = (line: PaymentLine) => (isDeductionLine(line.type) ? -line.amountCents : line.amountCents);
 
 export function receiptLines(payment: PaymentDetail): Array<{ label: string; amount: string }> {
   return payment.lines.map((line) => ({
@@ -29,7 +31,7 @@ export function receiptLines(payment: PaymentDetail): Array<{ label: string; amo
 export function receiptSums(payment: PaymentDetail): Array<{ label: string; amount: string }> {
   const rows: Array<{ label: string; amount: string }> = [{ label: 'Items', amount: formatCents(payment.itemsCents) }];
   if (payment.creditsCents) rows.push({ label: 'Credits', amount: formatCents(-payment.creditsCents) });
-  if (payment.discountCents) rows.push({ label: 'Statement discount', amount: formatCents(-payment.discountCents) });
+  if (payment.discountCents) rows.push({ label: discountSumLabel(payment.lines.map((line) => line.type)), amount: formatCents(-payment.discountCents) });
   rows.push({ label: 'Processing fee', amount: formatCents(payment.feeCents) });
   return rows;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPLICATION_ITEM_TYPES } from '../../domain/payment-quote';
 import { DECISION_NOTE_MAX, DECISION_OUTCOMES, DECISION_STATUSES } from '../../domain/failure-decision';
 import { paymentStatusSchema } from '../../domain/payment-status-schema';
 import { boolFilter, calendarDate, cents, guid, id, idFilter, oneOrMany, timestamp } from '../fields';
@@ -113,7 +114,7 @@ export type PaymentDecision = z.infer<typeof paymentDecision>;
 
 export const paymentApplication = z.strictObject({
   id: z.number().int(),
-  type: z.enum(['invoice', 'debit', 'credit', 'discount']),
+  type: z.enum(APPLICATION_ITEM_TYPES),
   amountCents: cents,
   /** Given back so far by refunds, chargebacks or a return. */
   reversedCents: cents,
@@ -166,7 +167,7 @@ export const paymentReversal = z.strictObject({
   /** Where the money is at the processor (a refund: pending, completed, failed), as last read. */
   processor_status: z.string().nullable(),
   created_at: timestamp,
-  items: z.array(z.strictObject({ application_id: z.number().int(), type: z.enum(['invoice', 'debit', 'credit', 'discount']), document_number: z.string().nullable(), amount_cents: cents })),
+  items: z.array(z.strictObject({ application_id: z.number().int(), type: z.enum(APPLICATION_ITEM_TYPES), document_number: z.string().nullable(), amount_cents: cents })),
 });
 export type PaymentReversal = z.infer<typeof paymentReversal>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TERMS_GRACE_DAYS } from '../../domain/terms-discount';
 import { cents, id, timestamp } from '../fields';
 
 /**
@@ -43,6 +44,8 @@ export const settingFields = {
     .transform((codes) => [...new Set(codes)].sort()),
   allow_partial_payments: z.boolean(),
   bills_by_statement: z.boolean(),
+  /** Days after an invoice's discount date its terms discount is still granted (docs/terms-discounts.md). */
+  terms_discount_grace_days: z.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 or more').max(MAX_TERMS_GRACE_DAYS, `must be at most ${MAX_TERMS_GRACE_DAYS} days`),
   /** Who is emailed when a payment lifts a customer's credit hold (docs/credit-holds.md); empty or null: the dealer's admins. */
   branch_notification_email: z.union([z.literal(''), z.string().trim().max(254).pipe(z.email('must be an email address'))]).nullable().transform((address) => address || null),
 };
@@ -60,6 +63,7 @@ export const dealerSettingsBody = z.object({
   surcharge_forbidden_states: settingFields.surcharge_forbidden_states.optional(),
   allow_partial_payments: settingFields.allow_partial_payments.optional(),
   bills_by_statement: settingFields.bills_by_statement.optional(),
+  terms_discount_grace_days: settingFields.terms_discount_grace_days.optional(),
   branch_notification_email: settingFields.branch_notification_email.optional(),
 });
 export type DealerSettingsChange = z.infer<typeof dealerSettingsBody>;
@@ -81,6 +85,7 @@ export const dealerSettings = z.strictObject({
   surcharge_forbidden_states: z.array(z.string()),
   allow_partial_payments: z.boolean(),
   bills_by_statement: z.boolean(),
+  terms_discount_grace_days: z.number().int(),
   branch_notification_email: z.string().nullable(),
   spruce_base_url: z.string().nullable(),
   spruce_tenant_id: z.string().nullable(),

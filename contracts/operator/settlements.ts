@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SETTLEMENT_CATEGORIES } from '../../domain/settlement';
+import { LINE_TYPES, SETTLEMENT_CATEGORIES } from '../../domain/settlement';
 import { calendarDate, cents, count, day, id, idFilter, instant, oneOrMany, timestamp } from '../fields';
 
 /**
@@ -13,7 +13,7 @@ export const settlementStatus = z.enum(SETTLEMENT_STATUSES);
 export type SettlementStatus = z.infer<typeof settlementStatus>;
 export const settlementCategory = z.enum(SETTLEMENT_CATEGORIES);
 export type Category = z.infer<typeof settlementCategory>;
-export const LINE_TYPES = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'reversal'] as const;
+export { LINE_TYPES };
 export const LINE_STATUSES = ['pending', 'posted', 'rejected'] as const;
 
 export const settlementFilter = z.object({

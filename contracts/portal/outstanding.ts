@@ -44,6 +44,8 @@ export const outstandingItem = z.strictObject({
   poNumber: z.string().nullable(),
   description: z.string().nullable(),
   appliesToInvoiceNumber: z.string().nullable(),
+  /** Invoices: the early-payment discount paying it in full now earns, and the last day to earn it. */
+  termsDiscount: z.strictObject({ cents, lastDay: day, terms: z.string().nullable() }).nullable(),
 });
 export type OutstandingItem = z.infer<typeof outstandingItem>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPLICATION_ITEM_TYPES } from '../../domain/payment-quote';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
 import { SHORT_PAY_NOTE_MAX, SHORT_PAY_REASONS } from '../../domain/short-pay';
 import { cents, GUID, id, timestamp } from '../fields';
@@ -82,7 +83,7 @@ export type PaymentRequestInput = z.input<typeof paymentRequest>;
 
 export const preview = z.strictObject({
   lines: z.array(z.strictObject({
-    type: z.enum(['invoice', 'debit', 'credit', 'discount']),
+    type: z.enum(APPLICATION_ITEM_TYPES),
     id,
     number: z.string(),
     amountCents: cents,
@@ -143,7 +144,7 @@ export const paymentDetail = paymentSummary.extend({
   /** The processor's reason for a failure or the ACH return code, as received. */
   failureReason: z.string().nullable(),
   lines: z.array(z.strictObject({
-    type: z.enum(['invoice', 'debit', 'credit', 'discount']), number: z.string(), amountCents: cents, appliedToInvoiceNumber: z.string().nullable(),
+    type: z.enum(APPLICATION_ITEM_TYPES), number: z.string(), amountCents: cents, appliedToInvoiceNumber: z.string().nullable(),
   })),
   events: z.array(z.strictObject({ status: paymentStatus, statusLabel: z.string(), at: timestamp })),
 });

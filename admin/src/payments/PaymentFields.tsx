@@ -9,6 +9,7 @@ export const APPLICATION_LABELS: Record<PaymentApplication['type'], string> = {
   debit: 'Debit adjustment',
   credit: 'Credit adjustment',
   discount: 'Statement discount',
+  terms_discount: 'Early-payment discount',
 };
 
 /** In the order an operator scans for them: money in flight, then what needs a person, then what ended. */

@@ -4,6 +4,7 @@ import {
   AutocompleteInput,
   BooleanInput,
   Edit,
+  NumberInput,
   RadioButtonGroupInput,
   SaveButton,
   SimpleForm,
@@ -68,6 +69,15 @@ export function DealerSettingsForm() {
           <BooleanInput source="allow_partial_payments" label="Customers may pay part of an invoice" />
           <BooleanInput source="bills_by_statement" label="Bills by monthly statement" />
         </Stack>
+        <NumberInput
+          source="terms_discount_grace_days"
+          label="Grace days for invoice terms discounts"
+          helperText="Days after an invoice's discount date that paying it in full still earns its discount (0 to 10)"
+          min={0}
+          max={10}
+          step={1}
+          sx={{ maxWidth: 420 }}
+        />
         <Typography variant="subtitle2" sx={{ mt: 1 }}>
           Credit holds
         </Typography>

@@ -282,6 +282,11 @@ function ItemRow({ item, selection, partialAllowed, onToggle, onAmount }: {
           <span><span className={`type ${item.type}`}>{TYPE_LABEL[item.type]}</span> {item.number}</span>
           <span className="muted small">{detail}</span>
           {item.reservedCents > 0 && <span className="small warn-text">{money(item.reservedCents)} already in a payment being processed</span>}
+          {item.termsDiscount && (
+            <span className="small credit">
+              {money(item.termsDiscount.cents)} off when paid in full by {dateOnly(item.termsDiscount.lastDay)}{item.termsDiscount.terms ? ` (${item.termsDiscount.terms})` : ''}
+            </span>
+          )}
         </span>
         <span className={item.type === 'credit' ? 'amount credit' : 'amount'}>{item.type === 'credit' ? `−${money(item.balanceCents)}` : money(item.balanceCents)}</span>
       </label>

@@ -7,6 +7,7 @@ import { clearPendingAttempt, keyFor, pendingAttempt, savePendingAttempt, type P
 import { linkBankAccount, listMethods, relinkBankAccount } from '../payment-methods';
 import { paymentRequest, selectionTotal, shortPayOf, type Selection } from '../selection';
 import { SHORT_PAY_REASON_LABELS } from '../../../domain/short-pay';
+import { discountSumLabel, isDeductionLine } from '../../../domain/application-lines';
 import type { DealerSummary, PaymentDetail, Preview, SavedMethod, SubmittedPayment } from '../types';
 import { useLoad } from '../use-load';
 
@@ -18,7 +19,7 @@ const RELINK_REASON: Record<string, string> = {
   permission_revoked: 'Access to this account was withdrawn at your bank. Link it again to pay from it.',
 };
 
-const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount' } as const;
+const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount' } as const;
 
 interface Props {
   dealerId: string;
@@ -301,7 +302,7 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
                 {preview.lines.map((line) => (
                   <li key={`${line.type}-${line.id}`}>
                     <span>{LINE_LABEL[line.type]} {line.number}{line.appliedToInvoiceNumber ? <span className="muted small"> to invoice {line.appliedToInvoiceNumber}</span> : null}</span>
-                    <span className={line.type === 'credit' || line.type === 'discount' ? 'credit' : ''}>{line.type === 'credit' || line.type === 'discount' ? `−${money(line.amountCents)}` : money(line.amountCents)}</span>
+                    <span className={isDeductionLine(line.type) ? 'credit' : ''}>{isDeductionLine(line.type) ? `−${money(line.amountCents)}` : money(line.amountCents)}</span>
                   </li>
                 ))}
               </ul>
@@ -310,7 +311,7 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
                 {preview.creditsCents > 0 && <div><dt>Credits</dt><dd className="credit">−{money(preview.creditsCents)}</dd></div>}
                 {(preview.discountCents > 0 || billsByStatement) && (
                   <>
-                    <div><dt>Statement discount</dt><dd className={preview.discountCents > 0 ? 'credit' : ''}>{preview.discountCents > 0 ? `−${money(preview.discountCents)}` : money(0)}</dd></div>
+                    <div><dt>{discountSumLabel(preview.lines.map((line) => line.type))}</dt><dd className={preview.discountCents > 0 ? 'credit' : ''}>{preview.discountCents > 0 ? `−${money(preview.discountCents)}` : money(0)}</dd></div>
                     {preview.discountReason && <p className="small muted reason">{preview.discountReason}</p>}
                   </>
                 )}

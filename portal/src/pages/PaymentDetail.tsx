@@ -3,10 +3,11 @@ import { achReturn } from '../../../domain/ach-returns';
 import { messageOf, post } from '../api';
 import { ErrorMessage, Loading, Notice, StatusBadge } from '../components/ui';
 import { dateTime, money } from '../format';
+import { discountSumLabel, isDeductionLine } from '../../../domain/application-lines';
 import type { PaymentDetail } from '../types';
 import { useLivePayment } from '../use-live-payment';
 
-const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount' } as const;
+const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount' } as const;
 
 /** What became of the money, in the customer's words, for a payment that ended without being paid. */
 export function moneyStory(payment: PaymentDetail): { title: string; text: string } | null {
@@ -97,14 +98,14 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
           {payment.lines.map((line, index) => (
             <li key={index}>
               <span>{LINE_LABEL[line.type]} {line.number}{line.appliedToInvoiceNumber ? <span className="muted small"> to invoice {line.appliedToInvoiceNumber}</span> : null}</span>
-              <span className={line.type === 'credit' || line.type === 'discount' ? 'credit' : ''}>{line.type === 'credit' || line.type === 'discount' ? `−${money(line.amountCents)}` : money(line.amountCents)}</span>
+              <span className={isDeductionLine(line.type) ? 'credit' : ''}>{isDeductionLine(line.type) ? `−${money(line.amountCents)}` : money(line.amountCents)}</span>
             </li>
           ))}
         </ul>
         <dl className="preview-sums">
           <div><dt>Items</dt><dd>{money(payment.itemsCents)}</dd></div>
           {payment.creditsCents > 0 && <div><dt>Credits</dt><dd className="credit">−{money(payment.creditsCents)}</dd></div>}
-          {payment.discountCents > 0 && <div><dt>Statement discount</dt><dd className="credit">−{money(payment.discountCents)}</dd></div>}
+          {payment.discountCents > 0 && <div><dt>{discountSumLabel(payment.lines.map((line) => line.type))}</dt><dd className="credit">−{money(payment.discountCents)}</dd></div>}
           <div><dt>Fee</dt><dd>{money(payment.feeCents)}</dd></div>
           <div className="total"><dt>{totalLabel}</dt><dd>{money(payment.amountCents)}</dd></div>
         </dl>
