@@ -4,6 +4,7 @@ import { paymentEventFor } from '../domain/domain-events';
 import { recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
+import { issueConditionalWaivers, voidWaiversForStatus } from './lien-waivers';
 import { paymentWorkflowId } from '../workflows/payment-definitions';
 
 /**
@@ -139,6 +140,8 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     dealerId: payment.dealerId, type: 'payment.created', entityType: 'payment', entityId: payment.id,
     data: { id: payment.id, number, status: 'pending', amount_cents: payment.amountCents, method: payment.method, customer_account_id: payment.customerAccountId },
   });
+  // The customer may hand these to the owner the moment the payment is on its way.
+  await issueConditionalWaivers(trx, payment.id);
   return { number };
 }
 
@@ -276,6 +279,7 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
       },
     });
   }
+  await voidWaiversForStatus(trx, t.paymentId, t.to);
   // Counted once committed: a rolled-back move never happened.
   trx.executionPromise.then(() => paymentTransitions.inc({ to: t.to, event: t.event }), () => undefined);
   return true;
