@@ -40,7 +40,7 @@ export function renderLienWaiverPdf(row: LienWaiverRow): Promise<Buffer> {
       doc.font('Helvetica-Bold').fontSize(11).text(`${label}: `, left, doc.y, { continued: true, width }).font('Helvetica').text(value);
     }
     doc.moveDown(1);
-    for (const paragraph of document.paragraphs) doc.font('Helvetica').fontSize(11).text(paragraph, left, doc.y, { width, align: 'justify' }).moveDown(0.7);
+    for (const paragraph of document.paragraphs) doc.font('Helvetica').fontSize(11).text(paragraph, left, doc.y, { width }).moveDown(0.7);
     doc.moveDown(0.5);
     doc.font('Helvetica-Bold').fontSize(10).text(document.notice, left, doc.y, { width });
     doc.moveDown(2);
