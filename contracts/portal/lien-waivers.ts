@@ -11,3 +11,4 @@ export const portalLienWaiverQuery = z.object({
 
 export const portalLienWaiver = z.strictObject({ ...lienWaiverFields, dealer_name: z.string() });
 export const portalLienWaivers = z.strictObject({ waivers: z.array(portalLienWaiver) });
+export type PortalLienWaiver = z.infer<typeof portalLienWaiver>;
