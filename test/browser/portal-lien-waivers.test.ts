@@ -59,7 +59,7 @@ describe('Lien waivers in the portal', () => {
     await row.getByRole('link', { name: 'Download PDF' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe(`lien-waiver-conditional-${payment.number}-${(await stack.db('jobs').where({ id: job.id }).first('erp_job_id')).erp_job_id}.pdf`);
-    const text = pdfText(readFileSync((await file.path())!)).join(' ');
+    const text = pdfText(readFileSync((await file.path())!)).join(' ').replace(/\s+/g, ' ');
     expect(text).toContain('CONDITIONAL WAIVER AND RELEASE ON PROGRESS PAYMENT');
     expect(text).toContain('Aspen Hollow Lot 7');
     expect(text).toContain('$2,480.15');
@@ -70,11 +70,15 @@ describe('Lien waivers in the portal', () => {
     const recorded = await stack.db('audit_events').where({ action: 'lien_waiver.downloaded', actor_kind: 'customer', actor_id: user.id });
     expect(recorded).toHaveLength(1);
 
-    // The job's own list, reached from the navigation.
-    await page.getByRole('link', { name: 'Lien waivers', exact: true }).click();
+    // The job's own list, from the job's name on the payment's page.
+    await row.getByRole('link', { name: 'Aspen Hollow Lot 7' }).click();
     await page.getByRole('heading', { name: 'Lien waivers', level: 1 }).waitFor();
-    await page.locator('.waiver').filter({ hasText: payment.number }).getByText('Current').waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-lien-waivers-desktop.png'), fullPage: true });
+    await page.getByRole('link', { name: '‹ All jobs' }).waitFor();
+    expect(page.url()).toContain(`#/lien-waivers?job=${job.id}`);
+    const listed = page.locator('.waiver').filter({ hasText: payment.number });
+    await listed.getByText(/^Current; the unconditional waiver follows/).waitFor();
+    expect(await page.locator('.waiver').count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-lien-waivers-job-desktop.png'), fullPage: true });
     await context.close();
   });
 });

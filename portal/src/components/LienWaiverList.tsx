@@ -4,11 +4,11 @@ import type { LienWaiver } from '../types';
 import { useLoad } from '../use-load';
 import { ErrorMessage, Loading } from './ui';
 
-const STATUS_WORDS: Record<LienWaiver['status'], string> = {
-  active: 'Current',
-  replaced: 'Replaced by the unconditional waiver',
-  void: 'Void',
-};
+function statusWords(waiver: LienWaiver): string {
+  if (waiver.status === 'void') return `Void${waiver.void_reason ? `: ${waiver.void_reason}` : ''}`;
+  if (waiver.status === 'replaced') return 'Replaced by the unconditional waiver';
+  return waiver.kind === 'conditional' ? 'Current; the unconditional waiver follows once the payment can no longer come back' : 'Current';
+}
 
 /**
  * Lien waivers with a PDF download each: a payment's, one job's, or all of them. The
@@ -30,11 +30,11 @@ export function LienWaiverList({ paymentId, jobId, showJob = true, emptyText }: 
           <div>
             <strong>{waiver.title}</strong>
             <div className="small muted">
-              {showJob && <>{waiver.job_name} (job {waiver.erp_job_id}) · </>}
+              {showJob && <><a href={`#/lien-waivers?job=${waiver.job_id}`}>{waiver.job_name}</a> (job {waiver.erp_job_id}) · </>}
               {money(waiver.amount_cents)} through {dateOnly(waiver.through_date)}
               {!paymentId && <> · payment <a href={`#/payments/${waiver.payment_id}`}>{waiver.payment_number}</a></>}
             </div>
-            <div className="small">{STATUS_WORDS[waiver.status]}{waiver.status === 'void' && waiver.void_reason ? `: ${waiver.void_reason}` : ''}</div>
+            <div className="small">{statusWords(waiver)}</div>
           </div>
           <a className="button secondary" href={`/api/portal/lien-waivers/${waiver.id}/pdf`} download>Download PDF</a>
         </li>
