@@ -1,6 +1,7 @@
 import type { ResourceProps } from 'react-admin';
 import customers from './customers';
 import invoices from './invoices';
+import lienWaivers from './lien-waivers';
 import payments from './payments';
 import settlements from './settlements';
 
@@ -14,6 +15,7 @@ export const resources: ResourceProps[] = [
   { name: 'invoices', options: { label: 'Invoices' }, ...invoices },
   { name: 'payments', options: { label: 'Payments' }, ...payments },
   { name: 'settlements', options: { label: 'Settlements' }, ...settlements },
+  { name: 'lien-waivers', options: { label: 'Lien waivers' }, ...lienWaivers },
   // Records reached only through other pages (no menu entry, no list of their own).
   { name: 'adjustments' },
   { name: 'statements' },

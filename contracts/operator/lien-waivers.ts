@@ -74,3 +74,8 @@ export const lienWaiverFormsBody = z.object({
       });
     }),
 });
+
+export type LienWaiverRow = z.infer<typeof lienWaiverRow>;
+export type LienWaiverDetail = z.infer<typeof lienWaiverDetail>;
+export type LienWaiverFormsSettings = z.infer<typeof lienWaiverFormsSettings>;
+export type LienWaiverFormsChange = z.input<typeof lienWaiverFormsBody>;
