@@ -137,6 +137,25 @@ describe('lien waivers', () => {
     expect(await stack.db('lien_waivers').where({ payment_id: payment.id, kind: 'unconditional' })).toHaveLength(0);
   });
 
+  it('releases the unconditional waiver for what stayed after a partial refund, and voids the waivers of a payment refunded in full', async () => {
+    const { customer, jobs, invoiceIds } = await customerWithJobs();
+    const partly = await submitPayment(stack, customer, customer.bankMethodId, [invoiceIds[0]!, invoiceIds[2]!]);
+    await waitForStatus(partly.id, 'settled');
+    const oakApplication = await stack.db('payment_applications').where({ payment_id: partly.id, invoice_id: invoiceIds[2]! }).first('id');
+    await stack.operator.send('post', `/api/operator/payments/${partly.id}/refund`, { request_id: randomUUID(), reason: 'Two bundles of studs came back', items: [{ application_id: String(oakApplication.id), amount_cents: 120_00 }] }).expect(200);
+    await stack.db('payments').where({ id: partly.id }).update({ settled_at: new Date(Date.now() - 63 * 24 * 3600_000) });
+    expect(await release()).toMatchObject({ released: 2 });
+    const unconditional = await stack.db('lien_waivers').where({ payment_id: partly.id, kind: 'unconditional' }).select('job_id', 'amount_cents');
+    expect(Object.fromEntries(unconditional.map((waiver) => [waiver.job_id, Number(waiver.amount_cents)]))).toEqual({ [jobs[0]!.id]: 1_234_56, [jobs[1]!.id]: 190_00 });
+
+    const whole = await submitPayment(stack, customer, customer.bankMethodId, [invoiceIds[1]!]);
+    await waitForStatus(whole.id, 'settled');
+    await stack.operator.send('post', `/api/operator/payments/${whole.id}/refund`, { request_id: randomUUID(), reason: 'Order cancelled' }).expect(200);
+    await waitForStatus(whole.id, 'refunded');
+    const [voided] = (await stack.operator.get(`/api/operator/lien-waivers${listQuery({ filter: { payment_id: whole.id } })}`).expect(200)).body;
+    expect(voided).toMatchObject({ kind: 'conditional', status: 'void', void_reason: 'The payment was refunded in full.', payment_status: 'refunded' });
+  });
+
   it('keeps a payment on no job free of waivers, and refuses a bad form setting naming the field', async () => {
     const { customer, invoiceIds } = await customerWithJobs();
     const payment = await submitPayment(stack, customer, customer.bankMethodId, [invoiceIds[3]!]);
