@@ -14,12 +14,13 @@ function statusWords(waiver: LienWaiver): string {
  * Lien waivers with a PDF download each: a payment's, one job's, or all of them. The
  * conditional waiver comes with the payment; the unconditional one once the money is final.
  */
-export function LienWaiverList({ paymentId, jobId, showJob = true, emptyText }: { paymentId?: string; jobId?: string; showJob?: boolean; emptyText: string }) {
+/** `reloadOn` changes when the payment moves, so a waiver voided or released meanwhile is shown as it is now. */
+export function LienWaiverList({ paymentId, jobId, showJob = true, emptyText, reloadOn = '' }: { paymentId?: string; jobId?: string; showJob?: boolean; emptyText: string; reloadOn?: string }) {
   const params = new URLSearchParams();
   if (paymentId) params.set('paymentId', paymentId);
   if (jobId) params.set('jobId', jobId);
   const query = params.toString();
-  const { data, error } = useLoad(() => get<{ waivers: LienWaiver[] }>(`/lien-waivers${query ? `?${query}` : ''}`), query);
+  const { data, error } = useLoad(() => get<{ waivers: LienWaiver[] }>(`/lien-waivers${query ? `?${query}` : ''}`), `${query}:${reloadOn}`);
   if (error) return <ErrorMessage error={error} />;
   if (!data) return <Loading what="Loading lien waivers" />;
   if (data.waivers.length === 0) return <p className="muted">{emptyText}</p>;

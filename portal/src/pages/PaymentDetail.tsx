@@ -120,7 +120,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
       </div>
       <div className="card">
         <h2>Lien waivers</h2>
-        <LienWaiverList paymentId={payment.id} emptyText="This payment paid no items on a job, so it carries no lien waiver." />
+        <LienWaiverList paymentId={payment.id} reloadOn={payment.status} emptyText="This payment paid no items on a job, so it carries no lien waiver." />
       </div>
       <div className="row wrap">
         <a className="button secondary" href={`/api/portal/payments/${payment.id}/receipt.pdf`} download>Download receipt (PDF)</a>
