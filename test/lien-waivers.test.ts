@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { localDate } from '../domain/dates';
-import { releaseLienWaiversNow } from '../workflows/lien-waiver-release-client';
+import { ensureLienWaiverReleaseSchedule, LIEN_WAIVER_RELEASE_SCHEDULE_ID, releaseLienWaiversNow } from '../workflows/lien-waiver-release-client';
 import { eventually } from './support/eventually';
 import { createDealer, createOperator, listQuery, signIn } from './support/operator';
-import { payingCustomer, paymentStatus, startPaymentStack, submitPayment, type PayingCustomer, type PaymentStack } from './support/payment-stack';
+import { linkCard, payingCustomer, paymentStatus, startPaymentStack, submitPayment, type PayingCustomer, type PaymentStack } from './support/payment-stack';
 import { pdfText } from './support/pdf-text';
 import { createCustomerAccount, createInvoice, createPortalCustomer, signInCustomer } from './support/portal';
 
@@ -137,6 +137,26 @@ describe('lien waivers', () => {
     expect(await stack.db('lien_waivers').where({ payment_id: payment.id, kind: 'unconditional' })).toHaveLength(0);
   });
 
+  it('holds a disputed card payment\'s waiver while the dispute runs, and voids it when the chargeback is lost', async () => {
+    const { customer, jobs, invoiceIds } = await customerWithJobs();
+    const cardId = await linkCard(stack, customer);
+    const payment = await submitPayment(stack, customer, cardId, [invoiceIds[2]!]);
+    await waitForStatus(payment.id, 'settled');
+    const transferId = (await stack.db('payments').where({ id: payment.id }).first('moov_transfer_id')).moov_transfer_id as string;
+    const dispute = await stack.emulators.moov.admin.disputeTransfer(transferId);
+    await waitForStatus(payment.id, 'disputed');
+
+    // 121 days on, but undecided: the money may still go back, so nothing is released.
+    await stack.db('payments').where({ id: payment.id }).update({ settled_at: new Date(Date.now() - 125 * 24 * 3600_000) });
+    await release();
+    expect(await stack.db('lien_waivers').where({ payment_id: payment.id }).select('kind', 'status')).toEqual([{ kind: 'conditional', status: 'active' }]);
+
+    await stack.emulators.moov.admin.resolveDispute(transferId, dispute.disputeID, 'lost');
+    await waitForStatus(payment.id, 'charged_back');
+    const [waiver] = (await customer.session.get(`/api/portal/lien-waivers?jobId=${jobs[1]!.id}`).expect(200)).body.waivers;
+    expect(waiver).toMatchObject({ payment_id: payment.id, status: 'void', void_reason: 'The payment was charged back by the card issuer.' });
+  });
+
   it('releases the unconditional waiver for what stayed after a partial refund, and voids the waivers of a payment refunded in full', async () => {
     const { customer, jobs, invoiceIds } = await customerWithJobs();
     const partly = await submitPayment(stack, customer, customer.bankMethodId, [invoiceIds[0]!, invoiceIds[2]!]);
@@ -171,6 +191,17 @@ describe('lien waivers', () => {
     const ar = await signIn(stack.app, (await createOperator(stack.db, stack.dealerId, { role: 'ar_operator' })).email);
     await ar.send('put', '/api/operator/settings/lien-waivers', { forms: [] }).expect(403);
     expect((await ar.get('/api/operator/settings/lien-waivers').expect(200)).body).toMatchObject({ default_form: 'progress', forms: [] });
+  });
+
+  it('runs the release from one schedule for the cluster: the first worker creates it, the others find it', async () => {
+    try {
+      expect(await ensureLienWaiverReleaseSchedule(stack.temporal, stack.taskQueue)).toBe('created');
+      expect(await ensureLienWaiverReleaseSchedule(stack.temporal, stack.taskQueue)).toBe('existing');
+      const description = await stack.temporal.schedule.getHandle(LIEN_WAIVER_RELEASE_SCHEDULE_ID).describe();
+      expect(description.action).toMatchObject({ workflowType: 'lienWaiverReleaseWorkflow', taskQueue: stack.taskQueue });
+    } finally {
+      await stack.temporal.schedule.getHandle(LIEN_WAIVER_RELEASE_SCHEDULE_ID).delete().catch(() => undefined);
+    }
   });
 
   it('shows a waiver to its dealer\'s operators and its accounts\' customers only', async () => {
