@@ -48,6 +48,9 @@ describe('Operator console in a browser: lien waivers', () => {
     await panel.getByText('Harbor View Townhomes').waitFor();
     await panel.getByText('$3,905.20').waitFor();
 
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-payment-lien-waivers-desktop.png'), fullPage: true });
+
     const download = page.waitForEvent('download');
     await panel.getByRole('link', { name: 'PDF' }).click();
     const text = pdfText(readFileSync((await (await download).path())!)).join(' ').replace(/\s+/g, ' ');
@@ -61,8 +64,12 @@ describe('Operator console in a browser: lien waivers', () => {
     await downloads.getByText(/Avery Admin/).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-lien-waiver-desktop.png'), fullPage: true });
 
+    // The job's waivers, from the waiver's page; then every waiver of the dealer.
+    await page.getByTestId('job-waivers-link').click();
+    await page.waitForURL(/#\/lien-waivers\?filter=/);
+    await page.getByRole('cell', { name: 'Harbor View Townhomes' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
     await page.getByRole('menuitem', { name: 'Lien waivers' }).click();
-    await page.waitForURL(/#\/lien-waivers$/);
     await page.getByRole('cell', { name: 'Harbor View Townhomes' }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-lien-waivers-list-desktop.png'), fullPage: true });
 

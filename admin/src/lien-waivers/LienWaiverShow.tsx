@@ -30,7 +30,9 @@ function LienWaiverDetailView() {
           </Box>
           {waiver.status === 'void' ? <Alert severity="error" sx={{ mb: 1.5, py: 0 }}>Void: {waiver.void_reason}</Alert> : null}
           <Box sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1.5 }}>
-            <Fact label="Job">{waiver.job_name} · {waiver.erp_job_id}</Fact>
+            <Fact label="Job">
+              <Link to={`/lien-waivers?filter=${encodeURIComponent(JSON.stringify({ job_id: waiver.job_id }))}`} data-testid="job-waivers-link">{waiver.job_name} · {waiver.erp_job_id}</Link>
+            </Fact>
             <Fact label="Customer"><Link to={`/customers/${waiver.customer_account_id}/show`}>{waiver.customer_name}</Link></Fact>
             <Fact label="Payment"><Link to={`/payments/${waiver.payment_id}/show`}>{waiver.payment_number}</Link> ({humanize(waiver.payment_status)})</Fact>
             <Fact label="Amount">{money(waiver.amount_cents)}</Fact>

@@ -67,7 +67,7 @@ function PaymentDetailView() {
           <Timeline payment={payment} />
         </Grid>
       </Grid>
-      <LienWaiversPanel paymentId={payment.id} />
+      <LienWaiversPanel paymentId={payment.id} paymentStatus={payment.status} />
     </Stack>
   );
 }
