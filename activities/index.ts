@@ -10,6 +10,7 @@ import { createGlPostingActivities } from './gl-posting';
 import { createHousekeepingActivities } from './housekeeping';
 import { createIngestActivities } from './ingest';
 import { createInvitationActivities } from './invitations';
+import { createLienWaiverActivities } from './lien-waivers';
 import { createPaymentAftermathActivities } from './payment-aftermath';
 import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createHousekeepingActivities(deps),
     ...createClusterSweepActivities(deps),
     ...createTransferRecheckActivities(deps),
+    ...createLienWaiverActivities(deps),
     ...createWebhookDeliveryActivities(deps),
     ...createReminderActivities(deps),
   };

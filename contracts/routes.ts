@@ -9,6 +9,7 @@ import * as dashboard from './operator/dashboard';
 import * as ingestion from './operator/ingestion-runs';
 import * as integration from './operator/integration';
 import * as invitations from './operator/invitations';
+import * as lienWaivers from './operator/lien-waivers';
 import * as operators from './operator/operators';
 import * as payments from './operator/payments';
 import * as receivables from './operator/receivables';
@@ -19,6 +20,7 @@ import * as shortPays from './operator/short-pays';
 import * as webhookEndpoints from './operator/webhook-endpoints';
 import * as portalAuth from './portal/auth';
 import * as outstanding from './portal/outstanding';
+import * as portalLienWaivers from './portal/lien-waivers';
 import * as portalPayments from './portal/payments';
 import * as paymentMethods from './portal/payment-methods';
 import * as registration from './portal/registration';
@@ -162,6 +164,11 @@ const operatorRoutes: RouteContract[] = [
   operator('GET', '/payments', 'Payments', 'Incoming Payments', list(payments.paymentFilter, payments.paymentRow)),
   operator('GET', '/payments/volume', 'Payments', 'Submitted amount and count per dealer-local day', { query: payments.volumeQuery, responses: { 200: z.array(payments.volumeDay) } }),
   operator('GET', '/payments/export.csv', 'Payments', 'The filtered payments as CSV', { listFilter: payments.paymentFilter, responses: { 200: csv('One row per payment, money as decimals') } }),
+  operator('GET', '/lien-waivers', 'Lien waivers', 'The dealer\'s lien waivers, per payment or job, newest first', list(lienWaivers.lienWaiverFilter, lienWaivers.lienWaiverRow)),
+  operator('GET', '/lien-waivers/:id', 'Lien waivers', 'One lien waiver with every download of it (who received it, when)', { responses: { 200: lienWaivers.lienWaiverDetail } }),
+  operator('GET', '/lien-waivers/:id/pdf', 'Lien waivers', 'The lien waiver as PDF (the download is audited)', { responses: { 200: { contentType: 'application/pdf', description: 'The waiver' } } }),
+  operator('GET', '/settings/lien-waivers', 'Lien waivers', 'The lien waiver form (progress or final) the dealer uses per state', { responses: { 200: lienWaivers.lienWaiverFormsSettings } }),
+  operator('PUT', '/settings/lien-waivers', 'Lien waivers', 'Choose the lien waiver form per state (audited); a waiver already issued keeps its form', { roles: ADMIN, body: lienWaivers.lienWaiverFormsBody, responses: { 200: lienWaivers.lienWaiverFormsSettings } }),
   operator('GET', '/payments/:id', 'Payments', 'One payment with its applications, timeline, decisions and the actions it takes', { responses: { 200: payments.paymentDetail } }),
   operator('POST', '/payments/:id/freeze', 'Payments', 'Hold a payment for review', { body: payments.reasonBody, responses: { 200: payments.paymentDetail } }),
   operator('POST', '/payments/:id/release', 'Payments', 'Release a held payment', { body: payments.releaseBody, responses: { 200: payments.paymentDetail } }),
@@ -213,6 +220,9 @@ const portalRoutes: RouteContract[] = [
   customer('POST', '/payments/preview', 'Portal payments', 'Quote a selection: exactly what submit would charge', { body: portalPayments.paymentRequest, responses: { 200: portalPayments.preview } }),
   customer('POST', '/payments', 'Portal payments', 'Pay: charges exactly the previewed quote', { body: portalPayments.paymentRequest, headers: idempotencyHeader, responses: { 200: portalPayments.submittedPayment, 201: portalPayments.submittedPayment } }),
   customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
+
+  customer('GET', '/lien-waivers', 'Lien waivers', 'Lien waivers of the linked accounts, per payment or per job, newest first', { query: portalLienWaivers.portalLienWaiverQuery, responses: { 200: portalLienWaivers.portalLienWaivers } }),
+  customer('GET', '/lien-waivers/:id/pdf', 'Lien waivers', 'The lien waiver as PDF (the download is recorded)', { responses: { 200: { contentType: 'application/pdf', description: 'The waiver' } } }),
 
   customer('GET', '/payment-methods', 'Payment methods', 'Saved payment methods', { responses: { 200: z.array(paymentMethods.paymentMethod) } }),
   customer('POST', '/payment-methods/plaid/link-token', 'Payment methods', 'Start linking a bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),

@@ -6,6 +6,7 @@ import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
 import { recordShortPay } from './short-pays';
 import type { ShortPayReason } from '../domain/short-pay';
+import { issueConditionalWaivers, voidWaiversForStatus } from './lien-waivers';
 import { paymentWorkflowId } from '../workflows/payment-definitions';
 
 /**
@@ -157,6 +158,8 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     dealerId: payment.dealerId, type: 'payment.created', entityType: 'payment', entityId: payment.id,
     data: { id: payment.id, number, status: 'pending', amount_cents: payment.amountCents, method: payment.method, customer_account_id: payment.customerAccountId },
   });
+  // The customer may hand these to the owner the moment the payment is on its way.
+  await issueConditionalWaivers(trx, payment.id);
   return { number };
 }
 
@@ -313,6 +316,7 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
       },
     });
   }
+  await voidWaiversForStatus(trx, t.paymentId, t.to);
   // Counted once committed: a rolled-back move never happened.
   trx.executionPromise.then(() => paymentTransitions.inc({ to: t.to, event: t.event }), () => undefined);
   return true;

@@ -54,6 +54,7 @@ const FOREIGN_KEYS_WITHOUT_DEALER_ID = [
   'ingestion_runs.uploaded_by -> operator_users',
   'ingestion_runs.uploaded_by_api_key -> api_keys',
   'invitations.invited_by -> operator_users',
+  'lien_waivers.payment_id -> payments',
   'payment_applications.adjustment_id -> adjustments',
   'payment_applications.applied_to_adjustment_id -> adjustments',
   'payment_applications.applied_to_invoice_id -> invoices',

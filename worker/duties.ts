@@ -6,13 +6,14 @@ import { logger } from '../runtime/logger';
 import { relayDueEmails, type RelayOptions } from '../services/email-relay';
 import { ensureClusterSweepSchedule } from '../workflows/cluster-sweep-client';
 import { ensureHousekeepingSchedule } from '../workflows/housekeeping-client';
+import { ensureLienWaiverReleaseSchedule } from '../workflows/lien-waiver-release-client';
 import { ensureTransferRecheckSchedule } from '../workflows/transfer-recheck-client';
 import { startOwedWebhookDeliveries } from '../workflows/webhook-delivery-client';
 
 /**
  * What a worker process does besides serving its task queue. Periodic duties of the cluster
  * (the sweeps for orphaned payments and dealers' long-running workflows, housekeeping, the
- * processor re-check of settled payments) are Temporal schedules, which every worker ensures
+ * processor re-check of settled payments, the release of unconditional lien waivers) are Temporal schedules, which every worker ensures
  * and only the first creates, so they run once however many workers there are. The email
  * relay and the webhook dispatch run in every worker on purpose: they are consumers of
  * outboxes whose rows each pass claims, so more workers drain them faster, never twice.
@@ -24,6 +25,7 @@ export function startWorkerDuties(db: Db, temporal: Client, cfg: Config): () => 
   ensure('cluster-sweep', ensureClusterSweepSchedule(temporal, cfg.TASK_QUEUE));
   ensure('housekeeping', ensureHousekeepingSchedule(temporal, cfg.TASK_QUEUE));
   ensure('transfer-recheck', ensureTransferRecheckSchedule(temporal, cfg.TASK_QUEUE, cfg.TRANSFER_RECHECK_EVERY_MS));
+  ensure('lien-waiver-release', ensureLienWaiverReleaseSchedule(temporal, cfg.TASK_QUEUE));
   return () => {
     stopRelay();
     stopWebhooks();

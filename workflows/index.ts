@@ -16,5 +16,6 @@ export { paymentAftermathWorkflow } from './payment-aftermath';
 export { housekeepingWorkflow } from './housekeeping';
 export { clusterSweepWorkflow } from './cluster-sweep';
 export { transferRecheckWorkflow } from './transfer-recheck';
+export { lienWaiverReleaseWorkflow } from './lien-waiver-release';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { remindersWorkflow } from './reminders';

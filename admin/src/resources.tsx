@@ -1,6 +1,7 @@
 import type { ResourceProps } from 'react-admin';
 import customers from './customers';
 import invoices from './invoices';
+import lienWaivers from './lien-waivers';
 import payments from './payments';
 import settlements from './settlements';
 import shortPays from './short-pays';
@@ -16,6 +17,7 @@ export const resources: ResourceProps[] = [
   { name: 'payments', options: { label: 'Payments' }, ...payments },
   { name: 'settlements', options: { label: 'Settlements' }, ...settlements },
   { name: 'short-pays', options: { label: 'Short-pays' }, ...shortPays },
+  { name: 'lien-waivers', options: { label: 'Lien waivers' }, ...lienWaivers },
   // Records reached only through other pages (no menu entry, no list of their own).
   { name: 'adjustments' },
   { name: 'statements' },

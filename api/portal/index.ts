@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { lienWaiverRoutes } from './lien-waivers';
 import { outstandingRoutes } from './outstanding';
 import { passwordResetRoutes } from './password-reset';
 import { paymentHistoryRoutes } from './payment-history';
@@ -22,6 +23,7 @@ export const portalRoutes = {
     router.use(paymentHistoryRoutes(deps));
     router.use(paymentSubmissionRoutes(deps));
     router.use(paymentMethodRoutes(deps));
+    router.use(lienWaiverRoutes(deps));
     return router;
   },
 };

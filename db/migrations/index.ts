@@ -40,6 +40,7 @@ import * as paymentReminders from './040_payment_reminders';
 import * as creditHolds from './041_credit_holds';
 import * as plaidItems from './045_plaid_items';
 import * as transferRechecks from './046_transfer_rechecks';
+import * as lienWaivers from './047_lien_waivers';
 import * as shortPays from './048_short_pays';
 import * as termsDiscounts from './049_terms_discounts';
 
@@ -89,6 +90,7 @@ const migrations: Record<string, Knex.Migration> = {
   '041_credit_holds': creditHolds,
   '045_plaid_items': plaidItems,
   '046_transfer_rechecks': transferRechecks,
+  '047_lien_waivers': lienWaivers,
   '048_short_pays': shortPays,
   '049_terms_discounts': termsDiscounts,
 };

@@ -3,6 +3,7 @@ import { get, onSessionLost, post, setCsrfToken } from './api';
 import { Layout } from './components/Layout';
 import { Decline } from './pages/Decline';
 import { ForgotPassword } from './pages/ForgotPassword';
+import { LienWaivers } from './pages/LienWaivers';
 import { Outstanding } from './pages/Outstanding';
 import { Pay } from './pages/Pay';
 import { PayLink } from './pages/PayLink';
@@ -103,11 +104,14 @@ export function App() {
     case 'payments':
       content = id ? <PaymentDetailPage paymentId={id} /> : <Payments />;
       break;
+    case 'lien-waivers':
+      content = <LienWaivers jobId={route.query.get('job')} />;
+      break;
     default:
       content = <div className="card"><h1>Page not found</h1><p><a href="#/">Go to your suppliers</a></p></div>;
   }
   return (
-    <Layout session={session} onSignOut={signOut} active={page === 'payments' ? 'payments' : 'outstanding'}>
+    <Layout session={session} onSignOut={signOut} active={page === 'payments' ? 'payments' : page === 'lien-waivers' ? 'lien-waivers' : 'outstanding'}>
       {content}
     </Layout>
   );

@@ -25,3 +25,5 @@ export interface SavedMethod {
   /** Why: `login_required`, `pending_expiration`, `pending_disconnect` (update mode fixes these) or `permission_revoked` (link again). */
   relinkReason: string | null;
 }
+
+export type { PortalLienWaiver as LienWaiver } from '../../contracts/portal/lien-waivers';

@@ -10,6 +10,7 @@ import { writeReportSection } from './report';
 import request from 'supertest';
 import { issueApiKey } from '../support/api-keys';
 import { recordShortPay } from '../../db/short-pays';
+import { issueConditionalWaivers } from '../../db/lien-waivers';
 
 /**
  * Two dealers, each with a customer company, and every operator and portal route that takes
@@ -48,7 +49,12 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
   const [card] = await db('payment_methods').insert({
     company_id: portal.companyId, kind: 'card', moov_payment_method_id: `pm-${randomUUID()}`, moov_source_id: `card-${randomUUID()}`, label: `Visa ${label}`, last4: '4242',
   }).returning('id');
+  // A job on the paid invoice, so the payment carries a lien waiver for it.
+  const [job] = await db('jobs').insert({ dealer_id: dealer.id, customer_account_id: book.accountId, erp_job_id: `J-${label}-${randomUUID().slice(0, 6)}`, name: `Job ${label}` }).returning('id');
+  await db('invoices').where({ id: book.invoiceIds.get(`INV-${label}-1`)! }).update({ job_id: job.id });
   const payment = await createSettledPayment(db, { ...book, companyId: portal.companyId, paymentMethodId: card.id }, [{ kind: 'invoice', number: `INV-${label}-1`, amountCents: 12_500 }], { method: 'card' });
+  await db.transaction((trx) => issueConditionalWaivers(trx, payment.id));
+  const waiver = await db('lien_waivers').where({ payment_id: payment.id }).first('id');
   const [settlement] = await db('settlements').insert({
     number: `S-${label}-${randomUUID().slice(0, 6)}`, dealer_id: dealer.id, business_date: '2026-11-20', status: 'ready', payment_count: 1,
     gross_cents: payment.amountCents, net_cents: payment.amountCents, workflow_id: `settlement-${dealer.id}-2026-11-20`, closes_at: new Date(),
@@ -81,6 +87,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     payments: payment.id,
     settlements: settlement.id,
     'short-pays': shortPay.id,
+    'lien-waivers': waiver.id,
   };
   const operator = await signIn(app, operatorUser.email);
   const key = await issueApiKey(operator, 'write', `isolation ${label}`);
@@ -98,7 +105,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     send: (method, url, body) => request(app)[method](url).set('Authorization', bearer).set('Idempotency-Key', `isolation-${randomUUID()}`).send(body as object),
   };
   const attemptKey = (await db('payments').where({ id: payment.id }).first('idempotency_key')).idempotency_key as string;
-  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey };
+  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id };
   return {
     label,
     dealerId: dealer.id,
@@ -200,6 +207,9 @@ describe('security: tenant isolation matrix', () => {
       'POST /api/operator/webhook-endpoints/:id/roll-secret',
       'GET /api/operator/webhook-endpoints/:id/deliveries',
       'POST /api/operator/webhook-deliveries/:id/resend',
+      'GET /api/operator/lien-waivers/:id',
+      'GET /api/operator/lien-waivers/:id/pdf',
+      'GET /api/portal/lien-waivers/:id/pdf',
       'GET /api/v1/payments/:id',
       'GET /api/v1/settlements/:id/posting-file.csv',
       'POST /api/v1/settlements/:id/close',

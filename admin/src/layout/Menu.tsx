@@ -1,6 +1,7 @@
 import AccountBalanceIcon from '@mui/icons-material/AccountBalance';
 import ContentCutIcon from '@mui/icons-material/ContentCut';
 import DashboardIcon from '@mui/icons-material/Dashboard';
+import GavelIcon from '@mui/icons-material/Gavel';
 import PaymentsIcon from '@mui/icons-material/Payments';
 import PeopleIcon from '@mui/icons-material/People';
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
@@ -18,6 +19,7 @@ export function Menu() {
       <RaMenu.Item to="/short-pays" primaryText="Short-pays" leftIcon={<ContentCutIcon />} sx={{ pl: 4 }} />
       <RaMenu.Item to="/payments" primaryText="Payments" leftIcon={<PaymentsIcon />} />
       <RaMenu.Item to="/settlements" primaryText="Settlements" leftIcon={<AccountBalanceIcon />} sx={{ pl: 4 }} />
+      <RaMenu.Item to="/lien-waivers" primaryText="Lien waivers" leftIcon={<GavelIcon />} sx={{ pl: 4 }} />
       <RaMenu.Item to="/integration" primaryText="Integration" leftIcon={<SyncAltIcon />} />
       <RaMenu.Item to="/settings" primaryText="Settings" leftIcon={<SettingsIcon />} />
     </RaMenu>

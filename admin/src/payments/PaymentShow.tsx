@@ -6,6 +6,7 @@ import { DECISION_OUTCOME_LABELS } from '../../../domain/failure-decision';
 import { isFinalStatus, type PaymentStatus } from '../../../domain/payment-status';
 import { followWhile } from '../common/livePolling';
 import { humanize, instant, money } from '../common/format';
+import { LienWaiversPanel } from '../lien-waivers/LienWaiversPanel';
 import { DisputesPanel } from './DisputesPanel';
 import { Fact } from './Fact';
 import { DecisionText, RecordDecisionButton } from './FailureDecision';
@@ -66,6 +67,7 @@ function PaymentDetailView() {
           <Timeline payment={payment} />
         </Grid>
       </Grid>
+      <LienWaiversPanel paymentId={payment.id} paymentStatus={payment.status} />
     </Stack>
   );
 }

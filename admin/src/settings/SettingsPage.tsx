@@ -1,6 +1,7 @@
 import { Card, CardContent, Stack, Typography } from '@mui/material';
 import { ApiKeysSection } from './ApiKeysSection';
 import { DealerSettingsForm } from './DealerSettingsForm';
+import { LienWaiverFormsSection } from './LienWaiverFormsSection';
 import { OperatorList } from './OperatorList';
 import { RemindersSection } from './RemindersSection';
 import { WebhooksSection } from './WebhooksSection';
@@ -10,6 +11,7 @@ export function SettingsPage() {
     <Stack spacing={2} sx={{ mt: 1 }}>
       <DealerSettingsForm />
       <RemindersSection />
+      <LienWaiverFormsSection />
       <Card>
         <CardContent>
           <Typography variant="h6" gutterBottom>

@@ -204,6 +204,7 @@ function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmo
       {open && (
         <div className="job-body">
           <ItemChoices items={job.items} selectLabel="Select everything in this job" clearLabel="Clear this job" partialAllowed={partialAllowed} selection={selection} onToggle={onToggle} onAmount={onAmount} />
+          {job.jobId && <p className="small"><a href={`#/lien-waivers?job=${job.jobId}`}>Lien waivers for this job</a></p>}
         </div>
       )}
     </li>

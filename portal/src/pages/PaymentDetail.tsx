@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { achReturn } from '../../../domain/ach-returns';
 import { messageOf, post } from '../api';
+import { LienWaiverList } from '../components/LienWaiverList';
 import { ErrorMessage, Loading, Notice, StatusBadge } from '../components/ui';
 import { dateTime, money } from '../format';
 import { discountSumLabel, isDeductionLine } from '../../../domain/application-lines';
@@ -117,6 +118,10 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
             <li key={index}><StatusBadge status={event.status} label={event.statusLabel} /> <span className="small muted">{dateTime(event.at, payment.dealerTimeZone)}</span></li>
           ))}
         </ol>
+      </div>
+      <div className="card">
+        <h2>Lien waivers</h2>
+        <LienWaiverList paymentId={payment.id} reloadOn={payment.status} emptyText="This payment paid no items on a job, so it carries no lien waiver." />
       </div>
       <div className="row wrap">
         <a className="button secondary" href={`/api/portal/payments/${payment.id}/receipt.pdf`} download>Download receipt (PDF)</a>
