@@ -9,7 +9,7 @@
  * a payment, the cash effect of its lines equals what it charged less the customer's fee.
  */
 
-export type LineType = 'invoice_payment' | 'credit_application' | 'debit_payment' | 'statement_discount' | 'reversal';
+export type LineType = 'invoice_payment' | 'credit_application' | 'debit_payment' | 'statement_discount' | 'terms_discount' | 'reversal';
 
 export interface ReconPayment {
   id: string;
@@ -108,7 +108,8 @@ export interface ReconReport {
   summary: string;
 }
 
-const SIGN: Record<Exclude<LineType, 'reversal'>, 1 | -1> = { invoice_payment: 1, debit_payment: 1, credit_application: -1, statement_discount: -1 };
+// A terms discount, like a statement discount, pays part of the invoice without money moving.
+const SIGN: Record<Exclude<LineType, 'reversal'>, 1 | -1> = { invoice_payment: 1, debit_payment: 1, credit_application: -1, statement_discount: -1, terms_discount: -1 };
 
 export function cashEffect(type: LineType, reversesType: LineType | null, amountCents: number): number {
   const magnitude = Math.abs(amountCents);

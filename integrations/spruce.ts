@@ -107,6 +107,12 @@ export const spruceInvoice = z.object({
   balance_cents: cents,
   status: z.enum(['open', 'partially_paid', 'paid', 'void']),
   po_number: z.string().nullable(),
+  // Cash-discount terms, as the ERP computed them; builds without them send none. Read loosely
+  // (db/spruce-apply.ts keeps only a discount that holds together): one odd invoice must not stop the feed.
+  terms: z.string().nullable().default(null),
+  discount_cents: z.number().int().nullable().default(null),
+  discount_date: isoDate.nullable().default(null),
+  discount_taken_cents: z.number().int().default(0),
   ...versioned,
 });
 
@@ -182,14 +188,14 @@ export type SpruceWebhookBody = z.infer<typeof spruceWebhookBody>;
 const tenantInfo = z.object({ id: z.string(), name: z.string(), head_seq: z.number().int().nonnegative(), counts: z.record(z.string(), z.number()) });
 export type SpruceTenantInfo = z.infer<typeof tenantInfo>;
 
-export const glLineTypes = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'reversal'] as const;
+export const glLineTypes = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'reversal'] as const;
 export type GlLineType = (typeof glLineTypes)[number];
 
 export interface GlLine {
   type: GlLineType;
   account_id: string;
   job_id?: string | null;
-  /** Invoice, adjustment or statement number; absent for a reversal. */
+  /** Invoice (also for a terms_discount), adjustment or statement number; absent for a reversal. */
   document_id?: string;
   /** For a credit application: the invoice the credit is applied to. */
   applied_document_id?: string | null;
