@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -402,6 +402,34 @@ describe('Spruce emulator', () => {
 
     function line(): GlLine {
       return { type: 'invoice_payment', account_id: 'C1', document_id: 'INV-1', amount_cents: 4_000, posting_date: '2026-11-16', payment_reference: 'PAY-1' };
+    }
+  });
+
+  it('reads a snapshot written before invoices had terms as invoices without terms or discount', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spruce-emulator-'));
+    try {
+      const first = await startSpruceEmulator({ port: 0, dataDir, tenants: [{ id: TENANT, apiKey: API_KEY }] });
+      await admin(first, 'POST', `/admin/tenants/${TENANT}/accounts`, account);
+      await admin(first, 'POST', `/admin/tenants/${TENANT}/invoices`, invoice('INV-1', 10_000));
+      await first.stop();
+      const file = path.join(dataDir, 'state.json');
+      const state = JSON.parse(readFileSync(file, 'utf8')) as { tenants: Array<{ objects: { invoice: Array<Record<string, unknown>> } }> };
+      for (const stored of state.tenants[0]!.objects.invoice) {
+        for (const field of ['terms', 'discount_cents', 'discount_date', 'discount_taken_cents']) delete stored[field];
+      }
+      writeFileSync(file, JSON.stringify(state));
+
+      const second = await startSpruceEmulator({ port: 0, dataDir });
+      try {
+        const again = new SpruceClient({ baseUrl: second.url, apiKey: API_KEY, tenantId: TENANT });
+        expect(await again.get('invoices', 'INV-1')).toMatchObject({ terms: null, discount_cents: null, discount_date: null, discount_taken_cents: 0 });
+        await expect(again.postGlLine('k', { type: 'terms_discount', account_id: 'C1', document_id: 'INV-1', amount_cents: 1, posting_date: '2026-11-16', payment_reference: 'PAY-1' }))
+          .rejects.toMatchObject({ status: 422, code: 'amount_exceeds_balance', reason: expect.stringContaining('has 0 cents of terms discount left') });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
