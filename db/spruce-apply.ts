@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { SpruceChange } from '../integrations/spruce';
+import type { SpruceChange, SpruceInvoice } from '../integrations/spruce';
 
 /**
  * Applies Spruce change-feed entries to the dealer's receivables tables as set-based upserts:
@@ -159,22 +159,39 @@ const INVOICE_SQL = `
   with input as (
     select r.*, a.id as account_uuid, j.id as job_uuid
     from jsonb_to_recordset(:rows::jsonb) as r(erp_id text, account_id text, job_id text, invoice_date date, due_date date,
-      amount_cents int8, balance_cents int8, status text, po_number text, seq int8)
+      amount_cents int8, balance_cents int8, status text, po_number text, terms text, terms_discount_cents int8, terms_discount_date date, seq int8)
     left join customer_accounts a on a.dealer_id = :dealerId and a.erp_account_id = r.account_id
     left join jobs j on j.dealer_id = :dealerId and j.erp_job_id = r.job_id
   ), upserted as (
     insert into invoices as t (dealer_id, customer_account_id, job_id, invoice_number, invoice_date, due_date,
-      amount_cents, balance_cents, status, po_number, erp_seq)
-    select :dealerId, account_uuid, job_uuid, erp_id, invoice_date, due_date, amount_cents, balance_cents, status, po_number, seq
+      amount_cents, balance_cents, status, po_number, terms, terms_discount_cents, terms_discount_date, erp_seq)
+    select :dealerId, account_uuid, job_uuid, erp_id, invoice_date, due_date, amount_cents, balance_cents, status, po_number,
+      terms, terms_discount_cents, terms_discount_date, seq
     from input where account_uuid is not null
     on conflict (dealer_id, invoice_number) do update set
       customer_account_id = excluded.customer_account_id, job_id = excluded.job_id, invoice_date = excluded.invoice_date,
       due_date = excluded.due_date, amount_cents = excluded.amount_cents, balance_cents = excluded.balance_cents,
-      status = excluded.status, po_number = excluded.po_number, erp_seq = excluded.erp_seq, updated_at = now()
+      status = excluded.status, po_number = excluded.po_number, terms = excluded.terms,
+      terms_discount_cents = excluded.terms_discount_cents, terms_discount_date = excluded.terms_discount_date,
+      erp_seq = excluded.erp_seq, updated_at = now()
     where excluded.erp_seq > t.erp_seq or (:replay and excluded.erp_seq = t.erp_seq)
     returning t.customer_account_id
   )
   ${SUMMARY('invoices', 'customer_account_id')}`;
+
+/**
+ * The terms discount still to be earned, as the statements keep theirs: what Spruce recorded
+ * as taken is gone, so a payment cannot earn it twice. A discount that does not hold together
+ * (no last day, not below the invoice amount) is not offered, and the invoice still syncs.
+ */
+export function termsDiscountLeft(invoice: Pick<SpruceInvoice, 'amount_cents' | 'discount_cents' | 'discount_date' | 'discount_taken_cents'>): {
+  terms_discount_cents: number | null; terms_discount_date: string | null;
+} {
+  const { amount_cents: amount, discount_cents: discount, discount_date: date, discount_taken_cents: taken } = invoice;
+  const left = discount === null ? 0 : discount - Math.max(0, taken);
+  if (discount === null || date === null || discount >= amount || left <= 0) return { terms_discount_cents: null, terms_discount_date: null };
+  return { terms_discount_cents: left, terms_discount_date: date };
+}
 
 const ADJUSTMENT_SQL = `
   with input as (
@@ -300,7 +317,7 @@ const UPSERTS: { [T in (typeof TYPE_ORDER)[number]]: (trx: Trx, dealerId: string
       changes.map((c) => ({
         erp_id: c.id, account_id: c.data.account_id, job_id: c.data.job_id, invoice_date: c.data.invoice_date, due_date: c.data.due_date,
         amount_cents: c.data.amount_cents, balance_cents: c.data.balance_cents, status: isDelete(c) ? 'void' : c.data.status,
-        po_number: c.data.po_number, seq: c.seq,
+        po_number: c.data.po_number, terms: c.data.terms, ...termsDiscountLeft(c.data), seq: c.seq,
       })),
       INVOICE_SQL,
       replay,

@@ -109,6 +109,7 @@ export interface ReconReport {
   summary: string;
 }
 
+// A terms discount, like a statement discount, pays part of the invoice without money moving.
 const SIGN: Record<Exclude<LineType, 'reversal'>, 1 | -1> = { invoice_payment: 1, debit_payment: 1, credit_application: -1, statement_discount: -1, terms_discount: -1 };
 
 export function cashEffect(type: LineType, reversesType: LineType | null, amountCents: number): number {

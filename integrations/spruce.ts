@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { openCredential, parseDataKey } from '../domain/credential-seal';
+import { LINE_TYPES } from '../domain/settlement';
 
 /**
  * Our connector to ECI Spruce (contract: docs/spruce-api.md). Every response is checked
@@ -107,6 +108,12 @@ export const spruceInvoice = z.object({
   balance_cents: cents,
   status: z.enum(['open', 'partially_paid', 'paid', 'void']),
   po_number: z.string().nullable(),
+  // Cash-discount terms, as the ERP computed them; builds without them send none. Read loosely
+  // (db/spruce-apply.ts keeps only a discount that holds together): one odd invoice must not stop the feed.
+  terms: z.string().nullable().default(null),
+  discount_cents: z.number().int().nullable().default(null),
+  discount_date: isoDate.nullable().default(null),
+  discount_taken_cents: z.number().int().default(0),
   ...versioned,
 });
 
@@ -182,14 +189,15 @@ export type SpruceWebhookBody = z.infer<typeof spruceWebhookBody>;
 const tenantInfo = z.object({ id: z.string(), name: z.string(), head_seq: z.number().int().nonnegative(), counts: z.record(z.string(), z.number()) });
 export type SpruceTenantInfo = z.infer<typeof tenantInfo>;
 
-export const glLineTypes = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'reversal'] as const;
+/** The ERP's GL line types are exactly the settlement's (domain/settlement.ts). */
+export const glLineTypes = LINE_TYPES;
 export type GlLineType = (typeof glLineTypes)[number];
 
 export interface GlLine {
   type: GlLineType;
   account_id: string;
   job_id?: string | null;
-  /** Invoice, adjustment or statement number; absent for a reversal. */
+  /** Invoice (also for a terms_discount), adjustment or statement number; absent for a reversal. */
   document_id?: string;
   /** For a credit application: the invoice the credit is applied to. */
   applied_document_id?: string | null;

@@ -216,6 +216,58 @@ describe('CSV ingestion', () => {
     expect(await db('contacts').where({ dealer_id: dealerId, is_primary: true }).count({ n: '*' })).toEqual([{ n: 3 }]);
   });
 
+  it('stores invoice terms and cash discounts to the cent, and refuses a discount that does not hold together by row and column', async () => {
+    const { dealerId, operator } = await newDealer();
+    const invoices = [
+      'Account ID,Invoice #,Invoice Date,Due Date,Amount,Balance,Terms Code,Cash Discount,Discount By',
+      'C-1001,INV-6001,2026-10-20,2026-11-25,617.37,617.37,2% 10th Prox,$12.35,11/10/2026',
+      'C-1001,INV-6002,2026-10-20,2026-11-19,"1,000.00","1,000.00",Net 30,,',
+      'C-1002,INV-6003,2026-10-21,2026-11-20,500.00,500.00,1% 10 Net 30,5.00,',
+      'C-1002,INV-6004,2026-10-21,2026-11-20,500.00,500.00,1% 10 Net 30,,2026-10-31',
+      'C-1002,INV-6005,2026-10-21,2026-11-20,50.00,50.00,,50.00,2026-10-31',
+      'C-1002,INV-6006,2026-10-21,2026-11-20,50.00,50.00,,0.00,2026-10-31',
+      'C-1002,INV-6007,2026-10-21,2026-11-20,50.00,50.00,,0.50,2026-02-30',
+      'C-1003,INV-6008,2026-10-05,2026-11-04,"2,000.01",0.01,1% 10 Net 30,20.00,2026-10-15',
+    ].join('\r\n');
+    const run = await uploadAndValidate(operator, [
+      { field: 'accounts', name: 'accounts.csv', content: sample('accounts.csv') },
+      { field: 'file', name: 'invoices with terms.csv', content: `${invoices}\r\n` },
+    ]);
+    expect(fileOf(run, 'invoices')).toMatchObject({ status: 'validated', valid_rows: 3, invalid_rows: 5 });
+    expect(fileOf(run, 'invoices').warnings).toEqual([]);
+    const errors = await operator.get(`/api/operator/ingestion-runs/${run.id}/errors?range=[0,49]`).expect(200);
+    expect(errors.body.map((row: any) => [row.row_number, row.errors.map((e: { column: string; message: string }) => `${e.column}: ${e.message}`)])).toEqual([
+      [4, ['discount_date: is empty; a discount needs the last day it applies']],
+      [5, ['discount_amount: is empty but discount_date is 2026-10-31; a discount date needs the discount it applies to']],
+      [6, ['discount_amount: 50.00 is not less than the invoice amount 50.00']],
+      [7, ['discount_amount: 0.00 is not above 0; leave it empty when the invoice has no discount']],
+      [8, ['discount_date: "2026-02-30" is not a date (expected YYYY-MM-DD or MM/DD/YYYY)']],
+    ]);
+
+    await commit(operator, run.id);
+    const stored = () => db('invoices').where({ dealer_id: dealerId }).orderBy('invoice_number')
+      .select('invoice_number', 'amount_cents', 'balance_cents', 'terms', 'terms_discount_cents', 'terms_discount_date');
+    expect(await stored()).toEqual([
+      { invoice_number: 'INV-6001', amount_cents: 61737, balance_cents: 61737, terms: '2% 10th Prox', terms_discount_cents: 1235, terms_discount_date: '2026-11-10' },
+      { invoice_number: 'INV-6002', amount_cents: 100000, balance_cents: 100000, terms: 'Net 30', terms_discount_cents: null, terms_discount_date: null },
+      { invoice_number: 'INV-6008', amount_cents: 200001, balance_cents: 1, terms: '1% 10 Net 30', terms_discount_cents: 2000, terms_discount_date: '2026-10-15' },
+    ]);
+
+    // A file without the discount columns leaves the discounts alone; one with either column
+    // writes the discount and its date together (here: clears both).
+    const plain = 'account_id,invoice_id,invoice_date,due_date,amount,outstanding_amount\nC-1003,INV-6008,2026-10-05,2026-11-04,2000.01,0.00\n';
+    await commit(operator, (await uploadAndValidate(operator, [{ field: 'invoices', name: 'plain.csv', content: plain }])).id);
+    const dateOnly = 'account_id,invoice_id,invoice_date,due_date,amount,outstanding_amount,discount_date\nC-1001,INV-6001,2026-10-20,2026-11-25,617.37,617.37,\n';
+    const cleared = await uploadAndValidate(operator, [{ field: 'invoices', name: 'date-only.csv', content: dateOnly }]);
+    expect(fileOf(cleared, 'invoices')).toMatchObject({ valid_rows: 1, invalid_rows: 0 });
+    await commit(operator, cleared.id);
+    expect(await stored()).toEqual([
+      { invoice_number: 'INV-6001', amount_cents: 61737, balance_cents: 61737, terms: '2% 10th Prox', terms_discount_cents: null, terms_discount_date: null },
+      { invoice_number: 'INV-6002', amount_cents: 100000, balance_cents: 100000, terms: 'Net 30', terms_discount_cents: null, terms_discount_date: null },
+      { invoice_number: 'INV-6008', amount_cents: 200001, balance_cents: 0, terms: '1% 10 Net 30', terms_discount_cents: 2000, terms_discount_date: '2026-10-15' },
+    ]);
+  });
+
   it('changes nothing when the commit fails part-way', async () => {
     const { dealerId, operator } = await newDealer();
     const first = await uploadAndValidate(operator, messyUpload());

@@ -10,7 +10,7 @@ import type { Db } from '../db/connection';
 import { applySpruceChanges } from '../db/spruce-apply';
 import { listen, type RunningServer } from '../emulators/http';
 import { signWebhook, startSpruceEmulator, type SpruceEmulator } from '../emulators/spruce';
-import type { SpruceChange } from '../integrations/spruce';
+import { SpruceClient, spruceChange, type SpruceChange } from '../integrations/spruce';
 import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { createWorker, type RunningWorker } from '../worker/create-worker';
@@ -264,6 +264,58 @@ describe('Spruce real-time sync', () => {
     const stale = { ...feed[1]!, data: { ...feed[1]!.data } } as SpruceChange;
     await applySpruceChanges(db, dealer.id, [stale]);
     expect(await db('invoices').where({ dealer_id: dealer.id, invoice_number: 'INV-9' }).first()).toMatchObject({ balance_cents: 2_000, erp_seq: 4 });
+  });
+
+  it('brings each invoice\'s terms and cash discount in to the cent, and only the discount still to be earned', async () => {
+    const dealer = await newDealer();
+    const spruce = new SpruceClient({ baseUrl: emulator.url, apiKey: dealer.apiKey, tenantId: dealer.tenantId });
+    const invoice = (id: string, amount: number, terms: Record<string, unknown> = {}) =>
+      admin('POST', `/admin/tenants/${dealer.tenantId}/invoices`, { id, account_id: 'A1', invoice_date: '2026-10-20', due_date: '2026-11-25', amount_cents: amount, balance_cents: amount, ...terms });
+    await admin('POST', `/admin/tenants/${dealer.tenantId}/accounts`, { id: 'A1', name: 'Terms Test Builders' });
+    // 2% of 617.37 is 12.3474: Spruce rounds it, and the row keeps Spruce's cents as they are.
+    await invoice('INV-T1', 61_737, { terms: '2% 10th Prox', discount_cents: 1_235, discount_date: '2026-11-10' });
+    await invoice('INV-T2', 20_000, { terms: 'Net 30' });
+    await invoice('INV-T3', 5_000);
+    await caughtUp(dealer);
+    const terms = () => db('invoices').where({ dealer_id: dealer.id }).orderBy('invoice_number')
+      .select('invoice_number', 'amount_cents', 'terms', 'terms_discount_cents', 'terms_discount_date');
+    expect(await terms()).toEqual([
+      { invoice_number: 'INV-T1', amount_cents: 61_737, terms: '2% 10th Prox', terms_discount_cents: 1_235, terms_discount_date: '2026-11-10' },
+      { invoice_number: 'INV-T2', amount_cents: 20_000, terms: 'Net 30', terms_discount_cents: null, terms_discount_date: null },
+      { invoice_number: 'INV-T3', amount_cents: 5_000, terms: null, terms_discount_cents: null, terms_discount_date: null },
+    ]);
+
+    // Terms changed in Spruce follow; a discount taken in Spruce is no longer offered, a reversed one is again.
+    await admin('PATCH', `/admin/tenants/${dealer.tenantId}/invoices/INV-T2`, { terms: '1% 10 Net 30', discount_cents: 200, discount_date: '2026-10-30' });
+    const line = { account_id: 'A1', document_id: 'INV-T1', posting_date: TODAY, payment_reference: 'PAY-T1' };
+    await spruce.postGlLine('pay-t1', { ...line, type: 'invoice_payment', amount_cents: 61_737 - 1_235 });
+    const taken = await spruce.postGlLine('disc-t1', { ...line, type: 'terms_discount', amount_cents: 1_000, gl_account: '4910' });
+    await caughtUp(dealer);
+    expect((await terms()).slice(0, 2)).toEqual([
+      { invoice_number: 'INV-T1', amount_cents: 61_737, terms: '2% 10th Prox', terms_discount_cents: 235, terms_discount_date: '2026-11-10' },
+      { invoice_number: 'INV-T2', amount_cents: 20_000, terms: '1% 10 Net 30', terms_discount_cents: 200, terms_discount_date: '2026-10-30' },
+    ]);
+    await spruce.postGlLine('disc-t1-rest', { ...line, type: 'terms_discount', amount_cents: 235, gl_account: '4910' });
+    await caughtUp(dealer);
+    expect(await db('invoices').where({ dealer_id: dealer.id, invoice_number: 'INV-T1' }).first()).toMatchObject({ balance_cents: 1_235, terms_discount_cents: null, terms_discount_date: null });
+    await spruce.postGlLine('disc-t1-back', { ...line, type: 'reversal', document_id: undefined, reverses_posting_id: taken.posting.id, amount_cents: 1_000 });
+    await caughtUp(dealer);
+    expect(await db('invoices').where({ dealer_id: dealer.id, invoice_number: 'INV-T1' }).first()).toMatchObject({ terms_discount_cents: 1_000, terms_discount_date: '2026-11-10' });
+
+    // A Spruce build without the terms fields reads as no terms; a discount that does not hold
+    // together is not offered, and the rest of the invoice still arrives.
+    const [latest] = emulator.store.changesAfter(emulator.store.tenant(dealer.tenantId), headOf(dealer) - 1, 1) as unknown as SpruceChange[];
+    const older: Record<string, unknown> = { ...latest!.data };
+    for (const field of ['terms', 'discount_cents', 'discount_date', 'discount_taken_cents']) delete older[field];
+    const olderChange = spruceChange.parse({ ...latest, seq: headOf(dealer) + 1, data: { ...older, po_number: 'PO-OLD' } });
+    const oddChange = spruceChange.parse({ ...latest, seq: headOf(dealer) + 2, id: 'INV-T2', data: { ...(await spruce.get('invoices', 'INV-T2')), discount_cents: 20_000, po_number: 'PO-ODD' } });
+    await applySpruceChanges(db, dealer.id, [olderChange, oddChange]);
+    expect(await terms()).toEqual([
+      { invoice_number: 'INV-T1', amount_cents: 61_737, terms: null, terms_discount_cents: null, terms_discount_date: null },
+      { invoice_number: 'INV-T2', amount_cents: 20_000, terms: '1% 10 Net 30', terms_discount_cents: null, terms_discount_date: null },
+      { invoice_number: 'INV-T3', amount_cents: 5_000, terms: null, terms_discount_cents: null, terms_discount_date: null },
+    ]);
+    expect(await db('invoices').where({ dealer_id: dealer.id }).whereIn('invoice_number', ['INV-T1', 'INV-T2']).orderBy('invoice_number').pluck('po_number')).toEqual(['PO-OLD', 'PO-ODD']);
   });
 
   it('continues as new to bound its history, without losing or repeating a change', async () => {

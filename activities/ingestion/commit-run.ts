@@ -66,15 +66,21 @@ interface Target {
   column: string;
   /** Expression over the staged row `s`, the account `a` and the job `j`. */
   value: string;
-  /** Staged file column that must be present for the value to be written. */
-  from?: string;
+  /** Staged file column that must be present for the value to be written; of several, any one. */
+  from?: string | readonly string[];
   /** Written on insert only (the conflict key). */
   insertOnly?: boolean;
 }
 
-function fileHas(file: FileRow, column: string | undefined): boolean {
-  return column === undefined || file.columns.some((c) => c.column === column);
+function fileHas(file: FileRow, from: Target['from']): boolean {
+  if (from === undefined) return true;
+  const wanted: readonly string[] = typeof from === 'string' ? [from] : from;
+  return file.columns.some((c) => c.column !== null && wanted.includes(c.column));
 }
+
+// The discount and its last day are written together, so a file with only one of the columns
+// cannot leave a row holding half of an old discount.
+const TERMS_DISCOUNT_COLUMNS = ['discount_amount', 'discount_date'] as const;
 
 /**
  * Two set-based statements instead of `insert ... on conflict do update`: an update of the
@@ -299,6 +305,9 @@ async function mergeFile(trx: Knex.Transaction, stage: string, file: FileRow, de
           { column: 'status', value: 's.status' },
           { column: 'po_number', value: 's.po_number', from: 'po_number' },
           { column: 'job_id', value: 'j.id', from: 'job_id' },
+          { column: 'terms', value: 's.terms', from: 'terms' },
+          { column: 'terms_discount_cents', value: 's.terms_discount_cents', from: TERMS_DISCOUNT_COLUMNS },
+          { column: 'terms_discount_date', value: 's.terms_discount_date', from: TERMS_DISCOUNT_COLUMNS },
         ],
       }, dealerId);
     case 'adjustments':

@@ -103,6 +103,33 @@ describe('invoices', () => {
     expect(messages(invoice({ jobName: 'Maple St' }))).toEqual(['job_name: needs a job_id: a job is identified by its id, not its name']);
   });
 
+  describe('cash-discount terms', () => {
+    const withTerms = headerFor(['Customer ID', 'Invoice #', 'Invoice Date', 'Due Date', 'Amount', 'Balance', 'Terms Code', 'Cash Discount', 'Discount By']);
+    const termsRow = (terms: string, discount: string, by: string, amount = '617.37') => readRow(withTerms, ['C-1', 'INV-1', '2026-10-20', '2026-11-25', amount, amount, terms, discount, by]);
+
+    it('maps the aliases and reads the discount to the cent as written, never from the terms', () => {
+      expect(withTerms.index).toMatchObject({ terms: 6, discount_amount: 7, discount_date: 8 });
+      expect(withTerms.warnings).toEqual([]);
+      const row = termsRow('2% 10th Prox', '$12.35', '11/10/2026');
+      expect(row.errors).toEqual([]);
+      expect(row.values).toMatchObject({ amount_cents: 61737, terms: '2% 10th Prox', terms_discount_cents: 1235, terms_discount_date: '2026-11-10' });
+      expect(termsRow('Net 30', '', '').values).toMatchObject({ terms: 'Net 30', terms_discount_cents: null, terms_discount_date: null });
+      expect(termsRow('', '', '').values).toMatchObject({ terms: null, terms_discount_cents: null, terms_discount_date: null });
+      expect(termsRow('', '0.01', '2026-11-10', '0.02').values).toMatchObject({ terms_discount_cents: 1, amount_cents: 2 });
+    });
+
+    it('refuses a discount that does not hold together, naming the column', () => {
+      expect(messages(termsRow('2% 10th Prox', '12.35', ''))).toEqual(['discount_date: is empty; a discount needs the last day it applies']);
+      expect(messages(termsRow('2% 10th Prox', '', '2026-11-10'))).toEqual(['discount_amount: is empty but discount_date is 2026-11-10; a discount date needs the discount it applies to']);
+      expect(messages(termsRow('', '617.37', '2026-11-10'))).toEqual(['discount_amount: 617.37 is not less than the invoice amount 617.37']);
+      expect(messages(termsRow('', '700.00', '2026-11-10'))).toEqual(['discount_amount: 700.00 is not less than the invoice amount 617.37']);
+      expect(messages(termsRow('', '0.00', '2026-11-10'))).toEqual(['discount_amount: 0.00 is not above 0; leave it empty when the invoice has no discount']);
+      expect(messages(termsRow('', '(5.00)', '2026-11-10'))).toEqual(['discount_amount: -5.00 is not above 0; leave it empty when the invoice has no discount']);
+      expect(messages(termsRow('', '12.35', '11/31/2026'))).toEqual(['discount_date: "11/31/2026" is not a date (expected YYYY-MM-DD or MM/DD/YYYY)']);
+      expect(messages(termsRow('', '12,35', '2026-11-10'))).toEqual([expect.stringMatching(/^discount_amount: "12,35" is not an amount/)]);
+    });
+  });
+
   it('reports an unquoted comma as a row error', () => {
     const row = readRow(header, ['C-1', 'INV-1', '2026-10-01', '2026-10-31', '1', '250.00', '1', '', '', '', 'extra']);
     expect(row.errors.map((e) => e.column)).toContain('(row)');

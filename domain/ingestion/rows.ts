@@ -44,6 +44,7 @@ export const STAGED_COLUMNS: Record<DataType, readonly StagedColumn[]> = {
   invoices: [
     col('account_id', 'text'), col('invoice_id', 'text'), col('invoice_date', 'date'), col('due_date', 'date'), col('amount_cents', 'bigint'),
     col('balance_cents', 'bigint'), col('status', 'text'), col('po_number', 'text', 'po_number'), col('job_id', 'text', 'job_id'), col('job_name', 'text', 'job_name'),
+    col('terms', 'text', 'terms'), col('terms_discount_cents', 'bigint', 'discount_amount'), col('terms_discount_date', 'date', 'discount_date'),
   ],
   adjustments: [
     col('account_id', 'text'), col('adjustment_id', 'text'), col('kind', 'text'), col('reason', 'text', 'reason'), col('amount_cents', 'bigint'),
@@ -230,7 +231,24 @@ function readInvoice(cells: Cells): RowRead['values'] {
     status,
     po_number: cells.text('po_number') || null,
     ...jobColumns(cells),
+    terms: cells.text('terms') || null,
+    ...termsDiscount(cells, amount),
   };
+}
+
+/** The ERP's cash discount, in cents as written: an amount and its last day together, below the invoice amount. */
+function termsDiscount(cells: Cells, amount: Cents | null): { terms_discount_cents: Cents | null; terms_discount_date: string | null } {
+  const discount = cells.amount('discount_amount');
+  const date = cells.date('discount_date');
+  const dateWritten = cells.raw('discount_date') !== '';
+  if (discount === null) {
+    if (dateWritten && cells.raw('discount_amount') === '') cells.fail('discount_amount', `is empty but discount_date is ${cells.raw('discount_date')}; a discount date needs the discount it applies to`);
+    return { terms_discount_cents: null, terms_discount_date: null };
+  }
+  if (discount <= 0) cells.fail('discount_amount', `${money(discount)} is not above 0; leave it empty when the invoice has no discount`);
+  else if (amount !== null && discount >= amount) cells.fail('discount_amount', `${money(discount)} is not less than the invoice amount ${money(amount)}`);
+  if (!dateWritten) cells.fail('discount_date', 'is empty; a discount needs the last day it applies');
+  return { terms_discount_cents: discount, terms_discount_date: date };
 }
 
 function readAdjustment(cells: Cells): RowRead['values'] {

@@ -108,6 +108,17 @@ function applyLine(store: SpruceStore, tenant: Tenant, idempotencyKey: string, l
       store.mutate(tenant, 'statement', statement.id, { discount_taken_cents: statement.discount_taken_cents + line.amount_cents }, now);
       return store.appendPosting(tenant, { ...base, signed_amount_cents: -line.amount_cents });
     }
+    case 'terms_discount': {
+      // The contra entry only: the invoice_payment line for the full amount clears the balance.
+      const invoice = ownDocument(tenant.objects.invoice.get(line.document_id!), 'invoice', line);
+      if (invoice.status === 'void') throw new SpruceError(409, 'invoice_void', `Invoice ${invoice.id} is void; no discount can be taken on it.`);
+      const available = (invoice.discount_cents ?? 0) - invoice.discount_taken_cents;
+      if (line.amount_cents > available) {
+        throw new SpruceError(422, 'amount_exceeds_balance', `Invoice ${invoice.id} has ${available} cents of terms discount left; the line asks for ${line.amount_cents}.`);
+      }
+      store.mutate(tenant, 'invoice', invoice.id, { discount_taken_cents: invoice.discount_taken_cents + line.amount_cents }, now);
+      return store.appendPosting(tenant, { ...base, signed_amount_cents: -line.amount_cents });
+    }
     case 'reversal':
       return reverse(store, tenant, base, line, now);
   }
@@ -133,6 +144,11 @@ function reverse(store: SpruceStore, tenant: Tenant, base: Omit<GlPosting, 'id' 
     case 'statement_discount': {
       const statement = store.require(tenant, 'statement', original.document_id!);
       store.mutate(tenant, 'statement', statement.id, { discount_taken_cents: statement.discount_taken_cents - line.amount_cents }, now);
+      break;
+    }
+    case 'terms_discount': {
+      const invoice = store.require(tenant, 'invoice', original.document_id!);
+      store.mutate(tenant, 'invoice', invoice.id, { discount_taken_cents: invoice.discount_taken_cents - line.amount_cents }, now);
       break;
     }
   }

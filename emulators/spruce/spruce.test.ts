@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -254,6 +254,67 @@ describe('Spruce emulator', () => {
       expect(await client.get('statements', 'ST-1')).toMatchObject({ discount_taken_cents: 200 });
       expect((await client.ledger()).data).toHaveLength(4);
     });
+
+    it('keeps an invoice\'s terms discount whole: both fields or neither, above 0 and below the amount', async () => {
+      const terms = { terms: '2% 10th Prox', discount_cents: 200, discount_date: '2026-11-10' };
+      const created = await admin(emulator, 'POST', `/admin/tenants/${TENANT}/invoices`, { ...invoice('INV-T', 10_000), ...terms });
+      expect(created).toMatchObject({ status: 201, body: { ...terms, discount_taken_cents: 0 } });
+      expect(await client.get('invoices', 'INV-T')).toMatchObject({ ...terms, discount_taken_cents: 0 });
+      // An invoice without terms reads as no terms and no discount.
+      expect(await client.get('invoices', 'INV-1')).toMatchObject({ terms: null, discount_cents: null, discount_date: null, discount_taken_cents: 0 });
+
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [{ discount_cents: 200, discount_date: null }, 'discount_date'],
+        [{ discount_cents: null, discount_date: '2026-11-10' }, 'discount_cents'],
+        [{ discount_cents: 0, discount_date: '2026-11-10' }, 'discount_cents'],
+        [{ discount_cents: -5, discount_date: '2026-11-10' }, 'discount_cents'],
+        [{ discount_cents: 10_000, discount_date: '2026-11-10' }, 'discount_cents'],
+        [{ discount_cents: 200, discount_date: '10/11/2026' }, 'discount_date'],
+        [{ discount_cents: 200, discount_date: '2026-11-10', discount_taken_cents: 201 }, 'discount_taken_cents'],
+      ];
+      for (const [fields, field] of refusals) {
+        const refused = await admin(emulator, 'POST', `/admin/tenants/${TENANT}/invoices`, { ...invoice('INV-BAD', 10_000), ...fields });
+        expect(refused).toMatchObject({ status: 422, body: { error: { code: 'invalid_object', details: [expect.objectContaining({ field })] } } });
+      }
+      // An edit made in Spruce is held to the same rule: the amount may not fall to the discount.
+      expect(await admin(emulator, 'PATCH', `/admin/tenants/${TENANT}/invoices/INV-T`, { amount_cents: 200, balance_cents: 200 })).toMatchObject({ status: 422 });
+      expect((await client.get('invoices', 'INV-T')).amount_cents).toBe(10_000);
+    });
+
+    it('posts a terms discount against the invoice\'s discount without moving its balance, refuses more, and gives it back on reversal', async () => {
+      await admin(emulator, 'POST', `/admin/tenants/${TENANT}/accounts`, { ...account, id: 'C2', name: 'Other Builders' });
+      await admin(emulator, 'POST', `/admin/tenants/${TENANT}/invoices`, { ...invoice('INV-T', 10_000), terms: '2% 10th Prox', discount_cents: 200, discount_date: '2026-11-10' });
+      const discount = (overrides: Partial<GlLine> = {}) => line({ type: 'terms_discount', document_id: 'INV-T', amount_cents: 200, gl_account: '4910', ...overrides });
+
+      const results = await client.postGlLines([
+        { idempotencyKey: 't-1', line: discount({ amount_cents: 201 }) },
+        { idempotencyKey: 't-2', line: discount({ account_id: 'C2' }) },
+        { idempotencyKey: 't-3', line: discount({ document_id: 'INV-404' }) },
+        { idempotencyKey: 't-4', line: discount({ document_id: 'INV-1' }) },
+        { idempotencyKey: 't-5', line: line({ document_id: 'INV-T', amount_cents: 10_000 }) },
+        { idempotencyKey: 't-6', line: discount() },
+        { idempotencyKey: 't-7', line: discount({ amount_cents: 1 }) },
+      ]);
+      expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+        'amount_exceeds_balance', 'account_mismatch', 'unknown_document', 'amount_exceeds_balance', 'ok', 'ok', 'amount_exceeds_balance',
+      ]);
+      expect(await client.get('invoices', 'INV-T')).toMatchObject({ balance_cents: 0, status: 'paid', discount_cents: 200, discount_taken_cents: 200 });
+      const posted = results[5]!;
+      if (!posted.ok) throw new Error('the discount line was refused');
+      expect(posted.posting).toMatchObject({ type: 'terms_discount', document_id: 'INV-T', amount_cents: 200, signed_amount_cents: -200, gl_account: '4910' });
+
+      await client.postGlLine('t-reverse', line({ type: 'reversal', document_id: undefined, reverses_posting_id: posted.posting.id, amount_cents: 150 }));
+      expect(await client.get('invoices', 'INV-T')).toMatchObject({ balance_cents: 0, discount_taken_cents: 50 });
+      await expect(client.postGlLine('t-8', discount({ amount_cents: 151 }))).rejects.toMatchObject({ status: 422, code: 'amount_exceeds_balance' });
+      await client.postGlLine('t-9', discount({ amount_cents: 150 }));
+      expect(await client.get('invoices', 'INV-T')).toMatchObject({ discount_taken_cents: 200 });
+      expect((await client.ledger()).data.map((p) => [p.type, p.signed_amount_cents])).toEqual([
+        ['invoice_payment', -10_000], ['terms_discount', -200], ['reversal', 150], ['terms_discount', -150],
+      ]);
+
+      await admin(emulator, 'PATCH', `/admin/tenants/${TENANT}/invoices/INV-T`, { status: 'void' });
+      await expect(client.postGlLine('t-10', discount({ amount_cents: 1 }))).rejects.toMatchObject({ status: 409, code: 'invoice_void' });
+    });
   });
 
   describe('debit adjustments created through the API', () => {
@@ -341,6 +402,34 @@ describe('Spruce emulator', () => {
 
     function line(): GlLine {
       return { type: 'invoice_payment', account_id: 'C1', document_id: 'INV-1', amount_cents: 4_000, posting_date: '2026-11-16', payment_reference: 'PAY-1' };
+    }
+  });
+
+  it('reads a snapshot written before invoices had terms as invoices without terms or discount', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spruce-emulator-'));
+    try {
+      const first = await startSpruceEmulator({ port: 0, dataDir, tenants: [{ id: TENANT, apiKey: API_KEY }] });
+      await admin(first, 'POST', `/admin/tenants/${TENANT}/accounts`, account);
+      await admin(first, 'POST', `/admin/tenants/${TENANT}/invoices`, invoice('INV-1', 10_000));
+      await first.stop();
+      const file = path.join(dataDir, 'state.json');
+      const state = JSON.parse(readFileSync(file, 'utf8')) as { tenants: Array<{ objects: { invoice: Array<Record<string, unknown>> } }> };
+      for (const stored of state.tenants[0]!.objects.invoice) {
+        for (const field of ['terms', 'discount_cents', 'discount_date', 'discount_taken_cents']) delete stored[field];
+      }
+      writeFileSync(file, JSON.stringify(state));
+
+      const second = await startSpruceEmulator({ port: 0, dataDir });
+      try {
+        const again = new SpruceClient({ baseUrl: second.url, apiKey: API_KEY, tenantId: TENANT });
+        expect(await again.get('invoices', 'INV-1')).toMatchObject({ terms: null, discount_cents: null, discount_date: null, discount_taken_cents: 0 });
+        await expect(again.postGlLine('k', { type: 'terms_discount', account_id: 'C1', document_id: 'INV-1', amount_cents: 1, posting_date: '2026-11-16', payment_reference: 'PAY-1' }))
+          .rejects.toMatchObject({ status: 422, code: 'amount_exceeds_balance', reason: expect.stringContaining('has 0 cents of terms discount left') });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

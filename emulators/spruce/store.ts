@@ -301,7 +301,7 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
     for (const snapshot of parsed.tenants) {
       const objects = emptyObjects();
       for (const type of OBJECT_TYPES) {
-        for (const object of snapshot.objects[type] ?? []) (objects[type] as Map<string, Stored>).set(object.id, object);
+        for (const object of snapshot.objects[type] ?? []) (objects[type] as Map<string, Stored>).set(object.id, withLaterFields(type, object));
       }
       this.tenants.set(snapshot.id, {
         id: snapshot.id,
@@ -371,4 +371,14 @@ function firstIndexAfter(sorted: Array<{ id: string }>, after: string): number {
     else high = mid;
   }
   return low;
+}
+
+/** A snapshot written before a field existed gets the field's default, as a new object would. */
+const LATER_FIELDS: Partial<Record<ObjectType, Record<string, unknown>>> = {
+  invoice: { terms: null, discount_cents: null, discount_date: null, discount_taken_cents: 0 },
+};
+
+function withLaterFields(type: ObjectType, object: Stored): Stored {
+  const defaults = LATER_FIELDS[type];
+  return defaults ? ({ ...defaults, ...object } as Stored) : object;
 }

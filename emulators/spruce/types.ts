@@ -58,8 +58,31 @@ export const invoiceInput = z
     balance_cents: cents,
     status: z.enum(['open', 'partially_paid', 'paid', 'void']).default('open'),
     po_number: text(60).nullable().default(null),
+    /** The ERP's terms name ("2% 10th Prox"); the discount itself is in cents, as Spruce computed it. */
+    terms: text(100).nullable().default(null),
+    discount_cents: z.number().int().nullable().default(null),
+    discount_date: isoDate.nullable().default(null),
+    discount_taken_cents: cents.default(0),
   })
-  .refine(balanceNotAboveAmount, { message: 'balance_cents must not exceed amount_cents', path: ['balance_cents'] });
+  .refine(balanceNotAboveAmount, { message: 'balance_cents must not exceed amount_cents', path: ['balance_cents'] })
+  .superRefine(termsDiscountHolds);
+
+/** A cash discount is an amount and its last day together, and less than the invoice it comes off. */
+function termsDiscountHolds(
+  invoice: { amount_cents: number; discount_cents: number | null; discount_date: string | null; discount_taken_cents: number },
+  ctx: z.RefinementCtx,
+): void {
+  const { amount_cents: amount, discount_cents: discount, discount_date: date, discount_taken_cents: taken } = invoice;
+  if (discount === null) {
+    if (date !== null) ctx.addIssue({ code: 'custom', path: ['discount_cents'], message: 'a discount_date needs the discount_cents it applies to' });
+    if (taken > 0) ctx.addIssue({ code: 'custom', path: ['discount_taken_cents'], message: 'no discount was offered, so none can have been taken' });
+    return;
+  }
+  if (date === null) ctx.addIssue({ code: 'custom', path: ['discount_date'], message: 'a discount needs the last day it applies' });
+  if (discount <= 0) ctx.addIssue({ code: 'custom', path: ['discount_cents'], message: 'must be above 0; null when the invoice has no discount' });
+  else if (discount >= amount) ctx.addIssue({ code: 'custom', path: ['discount_cents'], message: 'must be less than amount_cents' });
+  else if (taken > discount) ctx.addIssue({ code: 'custom', path: ['discount_taken_cents'], message: 'must not exceed discount_cents' });
+}
 
 export const adjustmentInput = z
   .object({
@@ -186,7 +209,7 @@ export const BOOK_KEYS: Record<ObjectType, keyof Book> = {
 
 export const glLineInput = z
   .object({
-    type: z.enum(['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'reversal']),
+    type: z.enum(['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'reversal']),
     account_id: id,
     job_id: id.nullable().optional(),
     document_id: id.optional(),
