@@ -6,6 +6,7 @@ import {
 import type { PaymentStatus } from '../domain/payment-status';
 import { recordAudit, type AuditEvent } from './audit';
 import { pageOf, type PageRequest } from './list-query';
+import type { ApplicationItemType } from '../domain/payment-quote';
 
 /**
  * Lien waivers in the store: issued, replaced and voided in the transaction of the payment
@@ -87,7 +88,7 @@ async function formFor(trx: Executor, dealerId: string, state: string | null): P
 
 interface JobApplication {
   job_id: string | null;
-  item_type: string;
+  item_type: ApplicationItemType;
   amount_cents: number;
   reversed_cents: number;
 }

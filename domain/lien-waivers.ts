@@ -1,6 +1,8 @@
 import { moneyFinalOn } from './ach-returns';
 import { localDate, type IsoDate } from './dates';
 import { formatCents, type Cents } from './money';
+import { isDeductionLine } from './application-lines';
+import type { ApplicationItemType } from './payment-quote';
 
 /**
  * Lien waivers: what a supplier signs so its customer can draw the next payment from the
@@ -97,12 +99,15 @@ export function moneyIsFinal(method: 'ach' | 'card', settledAt: Date, now: Date,
   return moneyFinalOn(method, localDate(settledAt, timeZone)) < localDate(now, timeZone);
 }
 
-/** What a payment's applications bring to each job: items paid less credits used, in cents. */
-export function amountsByJob(applications: ReadonlyArray<{ jobId: string | null; itemType: string; amountCents: Cents }>): Map<string, Cents> {
+/**
+ * What a payment's applications bring to each job: items paid less credits used and less the
+ * invoices' terms discounts taken, in cents. A statement discount belongs to no job.
+ */
+export function amountsByJob(applications: ReadonlyArray<{ jobId: string | null; itemType: ApplicationItemType; amountCents: Cents }>): Map<string, Cents> {
   const totals = new Map<string, Cents>();
   for (const application of applications) {
     if (!application.jobId || application.itemType === 'discount') continue;
-    const signed = application.itemType === 'credit' ? -application.amountCents : application.amountCents;
+    const signed = isDeductionLine(application.itemType) ? -application.amountCents : application.amountCents;
     totals.set(application.jobId, (totals.get(application.jobId) ?? 0) + signed);
   }
   for (const [jobId, cents] of totals) if (cents <= 0) totals.delete(jobId);
