@@ -156,6 +156,28 @@ describe('GL auto-post', () => {
     expect(actions).toContain('settlement.auto_post_started');
   });
 
+  it('posts an invoice\'s terms discount as its own line to the dealer\'s discount account, and Spruce counts it taken', async () => {
+    const dealer = await createSettlementDealer(db, spruce);
+    const operator = await signIn(api.app, (await createOperator(db, dealer.id)).email);
+    const tag = dealer.id.slice(0, 6);
+    const book = await createCustomerBook(db, spruce, dealer, { invoices: [{ number: `INV-${tag}-T`, amountCents: 125_000, job: 'J-9', terms: { discountCents: 2_500, discountDate: '2026-12-10' } }] });
+    const activities = createSettlementActivities({ db, logger, config: api.config, temporal: worker.client, taskQueue: worker.taskQueue });
+    const payment = await createSettledPayment(db, book, [{ kind: 'invoice', number: `INV-${tag}-T`, amountCents: 125_000 }, { kind: 'terms_discount', number: `INV-${tag}-T`, amountCents: 2_500 }]);
+    expect(payment.amountCents).toBe(122_500);
+    const { settlementId } = await activities.addToSettlement({ paymentId: payment.id });
+    await operator.send('post', `/api/operator/settlements/${settlementId}/close`).expect(200);
+    await operator.send('post', `/api/operator/settlements/${settlementId}/auto-post`, {}).expect(202);
+    await worker.client.workflow.getHandle<typeof glPostingWorkflow>(glPostingWorkflowId(settlementId)).result();
+    await expectLedgerEqualsSettlement({ dealer, operator, operatorId: '', settlementId, payments: [payment], book });
+
+    const postings = ledger(dealer).filter((posting) => posting.payment_reference === payment.number);
+    expect(postings.map((posting) => [posting.type, posting.document_id, posting.amount_cents, posting.gl_account ?? null, posting.job_id ?? null])).toEqual([
+      ['invoice_payment', `INV-${tag}-T`, 125_000, null, 'J-9'],
+      ['terms_discount', `INV-${tag}-T`, 2_500, '4900', 'J-9'],
+    ]);
+    expect(spruce.store.tenant(dealer.tenantId).objects.invoice.get(`INV-${tag}-T`)).toMatchObject({ balance_cents: 0, discount_taken_cents: 2_500 });
+  });
+
   it('tells Spruce why an invoice was short-paid, in that line\'s memo only', async () => {
     const scenario = await closedSettlement({
       invoices: 2,

@@ -41,7 +41,7 @@ export async function createSettlementOperator(db: Db, dealerId: string): Promis
 }
 
 export interface BookSpec {
-  invoices: Array<{ number: string; amountCents: number; job?: string | null }>;
+  invoices: Array<{ number: string; amountCents: number; job?: string | null; terms?: { discountCents: number; discountDate: string } }>;
   credits?: Array<{ number: string; amountCents: number; appliesTo?: string | null }>;
   debits?: Array<{ number: string; amountCents: number }>;
   statement?: { number: string; discountCents: number };
@@ -82,6 +82,7 @@ export async function createCustomerBook(db: Db, spruce: SpruceEmulator | null, 
     const rows = await db('invoices').insert(spec.invoices.slice(start, start + 1000).map((invoice) => ({
       dealer_id: dealer.id, customer_account_id: account.id, job_id: invoice.job ? jobIds.get(invoice.job) : null, statement_id: statementId,
       invoice_number: invoice.number, invoice_date: '2026-10-01', due_date: '2026-11-30', amount_cents: invoice.amountCents, balance_cents: invoice.amountCents,
+      terms: invoice.terms ? 'Cash discount' : null, terms_discount_cents: invoice.terms?.discountCents ?? null, terms_discount_date: invoice.terms?.discountDate ?? null,
     }))).returning(['id', 'invoice_number']);
     for (const row of rows) invoiceIds.set(row.invoice_number, row.id);
   }
@@ -110,6 +111,7 @@ export async function createCustomerBook(db: Db, spruce: SpruceEmulator | null, 
       invoices: spec.invoices.map((invoice) => ({
         id: invoice.number, account_id: erpAccountId, job_id: invoice.job ?? null, invoice_date: '2026-10-01', due_date: '2026-11-30',
         amount_cents: invoice.amountCents, balance_cents: invoice.amountCents,
+        ...(invoice.terms ? { terms: 'Cash discount', discount_cents: invoice.terms.discountCents, discount_date: invoice.terms.discountDate } : {}),
       })),
       adjustments: adjustments.map((adjustment) => ({
         id: adjustment.number, account_id: erpAccountId, kind: adjustment.kind as 'credit' | 'debit', amount_cents: adjustment.amountCents, balance_cents: adjustment.amountCents,
@@ -130,7 +132,8 @@ export type PaymentPart =
   | { kind: 'invoice'; number: string; amountCents: number }
   | { kind: 'debit'; number: string; amountCents: number }
   | { kind: 'credit'; number: string; amountCents: number; appliedTo?: string }
-  | { kind: 'discount'; amountCents: number };
+  | { kind: 'discount'; amountCents: number }
+  | { kind: 'terms_discount'; number: string; amountCents: number };
 
 export interface SettledPayment {
   id: string;
@@ -151,7 +154,7 @@ export async function createSettledPayment(
   const sumOf = (kinds: PaymentPart['kind'][]) => parts.filter((part) => kinds.includes(part.kind)).reduce((sum, part) => sum + part.amountCents, 0);
   const items = sumOf(['invoice', 'debit']);
   const credits = sumOf(['credit']);
-  const discount = sumOf(['discount']);
+  const discount = sumOf(['discount', 'terms_discount']);
   const fee = options.feeCents ?? 0;
   const id = randomUUID();
   const { rows } = await db.raw<{ rows: Array<{ n: string }> }>("select 'P-' || nextval('payment_number_seq') as n");
@@ -167,7 +170,7 @@ export async function createSettledPayment(
     payment_id: id,
     dealer_id: book.dealerId,
     item_type: part.kind,
-    invoice_id: part.kind === 'invoice' ? book.invoiceIds.get(part.number) : null,
+    invoice_id: part.kind === 'invoice' || part.kind === 'terms_discount' ? book.invoiceIds.get(part.number) : null,
     adjustment_id: part.kind === 'credit' || part.kind === 'debit' ? book.adjustmentIds.get(part.number) : null,
     statement_id: part.kind === 'discount' ? book.statementId : null,
     applied_to_invoice_id: part.kind === 'credit' && part.appliedTo ? book.invoiceIds.get(part.appliedTo) : null,
