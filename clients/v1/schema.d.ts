@@ -1442,7 +1442,7 @@ export interface operations {
                             reversedCents: number;
                             state: string;
                             /** @enum {string} */
-                            type: "invoice" | "debit" | "credit" | "discount";
+                            type: "invoice" | "debit" | "credit" | "discount" | "terms_discount";
                         }[];
                         card_funding: string | null;
                         credits_cents: number;
@@ -1667,7 +1667,7 @@ export interface operations {
                             id: string;
                             idempotency_key: string;
                             /** @enum {string} */
-                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "reversal";
+                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "reversal";
                             payment_id: string;
                             payment_number: string;
                             posted_at: string | null;
@@ -1803,7 +1803,7 @@ export interface operations {
                             id: string;
                             idempotency_key: string;
                             /** @enum {string} */
-                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "reversal";
+                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "reversal";
                             payment_id: string;
                             payment_number: string;
                             posted_at: string | null;
