@@ -1,6 +1,7 @@
 import type { ActivityDeps } from '.';
 import { ensureAgingRefresh, ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
 import { startOrphanedPayments } from '../workflows/payment-client';
+import { startUnstartedScheduledPayments } from '../workflows/scheduled-payment-client';
 import { ensureReminders, ensureRemindersForAllDealers } from '../workflows/reminders-client';
 
 /** A pass over every dealer, or over one (a test's, in a database shared with other tests). */
@@ -20,7 +21,8 @@ export function createClusterSweepActivities({ db, temporal, taskQueue, config, 
   const remindersEnsured = new Set<string>();
   return {
     async startOrphanedPaymentWorkflows(scope: SweepScope = {}): Promise<number> {
-      const started = await startOrphanedPayments(db, temporal, config, { dealerId: scope.dealerId ?? undefined });
+      const started = await startOrphanedPayments(db, temporal, config, { dealerId: scope.dealerId ?? undefined })
+        + await startUnstartedScheduledPayments(db, temporal, config, { dealerId: scope.dealerId ?? undefined });
       if (started > 0) logger.warn({ started }, 'started workflows of payments that had none');
       return started;
     },

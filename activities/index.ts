@@ -15,6 +15,7 @@ import { createPaymentAftermathActivities } from './payment-aftermath';
 import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
 import { createReminderActivities } from './reminders';
+import { createScheduledPaymentActivities } from './scheduled-payments';
 import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
 import { createCreditHoldActivities } from './credit-holds';
 import { createSettlementActivities } from './settlements';
@@ -61,6 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLienWaiverActivities(deps),
     ...createWebhookDeliveryActivities(deps),
     ...createReminderActivities(deps),
+    ...createScheduledPaymentActivities(deps),
   };
 }
 

@@ -24,6 +24,7 @@ import * as portalLienWaivers from './portal/lien-waivers';
 import * as portalPayments from './portal/payments';
 import * as paymentMethods from './portal/payment-methods';
 import * as registration from './portal/registration';
+import * as scheduledPayments from './portal/scheduled-payments';
 import * as moov from './webhooks/moov';
 import * as plaid from './webhooks/plaid';
 import * as spruce from './webhooks/spruce';
@@ -219,6 +220,10 @@ const portalRoutes: RouteContract[] = [
   customer('POST', '/payments/:id/receipt/email', 'Portal payments', 'Email the receipt to the signed-in user', { responses: { 202: portalPayments.receiptEmailed } }),
   customer('POST', '/payments/preview', 'Portal payments', 'Quote a selection: exactly what submit would charge', { body: portalPayments.paymentRequest, responses: { 200: portalPayments.preview } }),
   customer('POST', '/payments', 'Portal payments', 'Pay: charges exactly the previewed quote', { body: portalPayments.paymentRequest, headers: idempotencyHeader, responses: { 200: portalPayments.submittedPayment, 201: portalPayments.submittedPayment } }),
+  customer('POST', '/scheduled-payments/preview', 'Portal payments', 'Quote a selection as of a later date: what paying on that date would charge', { body: scheduledPayments.scheduleRequest, responses: { 200: scheduledPayments.schedulePreview } }),
+  customer('POST', '/scheduled-payments', 'Portal payments', 'Schedule the payment for a later date; its items are reserved until then', { body: scheduledPayments.scheduleRequest, headers: idempotencyHeader, responses: { 200: scheduledPayments.scheduledPayment, 201: scheduledPayments.scheduledPayment } }),
+  customer('GET', '/scheduled-payments', 'Portal payments', 'The company\'s scheduled payments, latest date first', { responses: { 200: scheduledPayments.scheduledPayments } }),
+  customer('POST', '/scheduled-payments/:id/cancel', 'Portal payments', 'Cancel a scheduled payment that has not run; its items are free again (audited)', { responses: { 200: scheduledPayments.scheduledPayment } }),
   customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
 
   customer('GET', '/lien-waivers', 'Lien waivers', 'Lien waivers of the linked accounts, per payment or per job, newest first', { query: portalLienWaivers.portalLienWaiverQuery, responses: { 200: portalLienWaivers.portalLienWaivers } }),

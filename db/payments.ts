@@ -25,7 +25,7 @@ import type { PaymentStatus } from '../domain/payment-status';
 export type { PaymentStatus };
 export type ApplicationType = 'invoice' | 'debit' | 'credit' | 'discount' | 'terms_discount';
 /** Discounts move no item balance: the item's own line carries its whole open amount. */
-type BalanceApplicationType = Exclude<ApplicationType, 'discount' | 'terms_discount'>;
+export type BalanceApplicationType = Exclude<ApplicationType, 'discount' | 'terms_discount'>;
 const movesBalance = (itemType: string): itemType is BalanceApplicationType => itemType !== 'discount' && itemType !== 'terms_discount';
 
 export interface NewApplication {
@@ -108,25 +108,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     } else if (application.itemType === 'terms_discount') {
       await reserveTermsDiscount(trx, payment, application);
     } else {
-      const table = ITEM_TABLE[application.itemType];
-      const payable = table === 'invoices' ? ['open', 'partially_paid'] : ['open', 'partially_applied'];
-      const kindFilter = table === 'adjustments' ? { kind: application.itemType } : {};
-      const updated = await trx(table)
-        .where({ id: application.itemId, dealer_id: payment.dealerId, customer_account_id: payment.customerAccountId, ...kindFilter })
-        .whereIn('status', payable)
-        .whereRaw('balance_cents - reserved_cents >= ?', [application.amountCents])
-        .increment('reserved_cents', application.amountCents)
-        .returning(['id', 'balance_cents', 'reserved_cents']);
-      if (updated.length === 0) {
-        const item = await trx(table).where({ id: application.itemId }).first();
-        const label = table === 'invoices' ? `Invoice ${item?.invoice_number ?? application.itemId}` : `Adjustment ${item?.adjustment_number ?? application.itemId}`;
-        const open = item ? Number(item.balance_cents) - Number(item.reserved_cents) : 0;
-        throw new ReservationConflict(application.itemType, application.itemId,
-          item && payable.includes(item.status)
-            ? `${label} has only ${open} cents left to pay after other payments in progress; refresh and try again.`
-            : `${label} is no longer open for payment.`);
-      }
-      openBeforeCents = Number(updated[0].balance_cents) - Number(updated[0].reserved_cents) + application.amountCents;
+      openBeforeCents = await reserveItem(trx, { dealerId: payment.dealerId, customerAccountId: payment.customerAccountId, itemType: application.itemType, itemId: application.itemId, amountCents: application.amountCents });
     }
     const [inserted] = await trx('payment_applications').insert({
       payment_id: payment.id,
@@ -178,6 +160,37 @@ async function reserveStatementDiscount(trx: Knex.Transaction, payment: NewPayme
 }
 
 /**
+ * Holds `amountCents` of an open invoice or adjustment for a payment (or a scheduled one), so
+ * no other payment can take it; what was free to pay before, or ReservationConflict.
+ */
+export async function reserveItem(trx: Knex.Transaction, hold: { dealerId: string; customerAccountId: string; itemType: BalanceApplicationType; itemId: string; amountCents: number }): Promise<number> {
+  const table = ITEM_TABLE[hold.itemType];
+  const payable = table === 'invoices' ? ['open', 'partially_paid'] : ['open', 'partially_applied'];
+  const kindFilter = table === 'adjustments' ? { kind: hold.itemType } : {};
+  const updated = await trx(table)
+    .where({ id: hold.itemId, dealer_id: hold.dealerId, customer_account_id: hold.customerAccountId, ...kindFilter })
+    .whereIn('status', payable)
+    .whereRaw('balance_cents - reserved_cents >= ?', [hold.amountCents])
+    .increment('reserved_cents', hold.amountCents)
+    .returning(['id', 'balance_cents', 'reserved_cents']);
+  if (updated.length === 0) {
+    const item = await trx(table).where({ id: hold.itemId }).first();
+    const label = table === 'invoices' ? `Invoice ${item?.invoice_number ?? hold.itemId}` : `Adjustment ${item?.adjustment_number ?? hold.itemId}`;
+    const open = item ? Number(item.balance_cents) - Number(item.reserved_cents) : 0;
+    throw new ReservationConflict(hold.itemType, hold.itemId,
+      item && payable.includes(item.status)
+        ? `${label} has only ${open} cents left to pay after other payments in progress; refresh and try again.`
+        : `${label} is no longer open for payment.`);
+  }
+  return Number(updated[0].balance_cents) - Number(updated[0].reserved_cents) + hold.amountCents;
+}
+
+/** Gives a hold back; greatest(): an ERP sync may already have lowered the item's reservation below it. */
+export async function unreserveItem(trx: Knex.Transaction, hold: { itemType: BalanceApplicationType; itemId: string; amountCents: number }): Promise<void> {
+  await trx(ITEM_TABLE[hold.itemType]).where({ id: hold.itemId }).update({ reserved_cents: trx.raw('greatest(reserved_cents - ?, 0)', [hold.amountCents]) });
+}
+
+/**
  * An invoice's terms discount can be earned once, and only as its terms allow: the quote
  * checked the date, and the invoice line before this one reserved the whole balance.
  */
@@ -204,10 +217,7 @@ async function lockedApplications(trx: Knex.Transaction, paymentId: string, stat
 export async function releaseReservations(trx: Knex.Transaction, paymentId: string): Promise<void> {
   for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
     if (movesBalance(application.item_type)) {
-      const table = ITEM_TABLE[application.item_type as BalanceApplicationType];
-      // greatest(): an ERP sync may already have lowered the reservation's item below it.
-      await trx(table).where({ id: application.invoice_id ?? application.adjustment_id })
-        .update({ reserved_cents: trx.raw('greatest(reserved_cents - ?, 0)', [application.amount_cents]) });
+      await unreserveItem(trx, { itemType: application.item_type as BalanceApplicationType, itemId: application.invoice_id ?? application.adjustment_id, amountCents: Number(application.amount_cents) });
     }
     await trx('payment_applications').where({ id: application.id }).update({ state: 'released' });
   }

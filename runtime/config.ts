@@ -92,6 +92,8 @@ export const configSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
   // Business-day timers come from configuration so tests and demos can run them in seconds.
   BUSINESS_DAY_MS: durationMs.default(24 * 60 * 60 * 1000),
+  // Calendar-day waits (a payment scheduled for a later date), shortened the same way.
+  CALENDAR_DAY_MS: durationMs.default(24 * 60 * 60 * 1000),
   PENDING_INVESTIGATION_BUSINESS_DAYS: z.coerce.number().int().positive().default(3),
   RETURN_WINDOW_BUSINESS_DAYS: z.coerce.number().int().positive().default(5),
   INVITATION_TTL_MS: durationMs.default(7 * 24 * 60 * 60 * 1000),

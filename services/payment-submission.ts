@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { quotableItems, statementWithItems } from '../db/outstanding';
 import { companyPaymentMethod, type PaymentMethodRow } from '../db/payment-methods';
-import { createPayment, paymentByIdempotencyKey, ReservationConflict } from '../db/payments';
+import { createPayment, paymentByIdempotencyKey, ReservationConflict, type NewPayment } from '../db/payments';
 import { dealerTerms, linkedAccount, type LinkedAccount } from '../db/portal-scope';
 import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
-import { localDate } from '../domain/dates';
+import { localDate, type IsoDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
 import type { StatementForDiscount } from '../domain/statement-discount';
 import { methodLabel } from '../domain/payment-method-label';
@@ -27,7 +28,7 @@ export { paymentRequest as paymentRequestSchema, type PaymentRequest } from '../
  * and reserve its amounts in one transaction. The preview is therefore the charge.
  */
 
-interface QuoteContext {
+export interface QuoteContext {
   account: LinkedAccount;
   dealer: Record<string, any>;
   method: PaymentMethodRow;
@@ -36,7 +37,8 @@ interface QuoteContext {
   shortPays: Map<string, { reason: ShortPayReason; note: string | null }>;
 }
 
-async function buildQuoteInput(db: Db, companyId: string, request: PaymentRequest): Promise<QuoteContext> {
+/** `asOf`: the dealer-local date to quote at (a scheduled payment's date); today by default. */
+export async function buildQuoteInput(db: Db | Knex.Transaction, companyId: string, request: PaymentRequest, options: { asOf?: IsoDate } = {}): Promise<QuoteContext> {
   const account = await linkedAccount(db, companyId, request.customerAccountId);
   if (account.dealer_id !== request.dealerId) throw refuseNotFound('Account');
   const dealer = await dealerTerms(db, account.dealer_id);
@@ -99,13 +101,13 @@ async function buildQuoteInput(db: Db, companyId: string, request: PaymentReques
     },
     allowPartialPayments: dealer.allow_partial_payments,
     termsDiscountGraceDays: dealer.terms_discount_grace_days,
-    today: localDate(new Date(), dealer.time_zone),
+    today: options.asOf ?? localDate(new Date(), dealer.time_zone),
     expectedAmountCents: request.expectedAmountCents ?? null,
   };
   return { account, dealer, method, input, numbers, shortPays };
 }
 
-async function loadStatement(db: Db, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
+async function loadStatement(db: Db | Knex.Transaction, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
   const found = await statementWithItems(db, customerAccountId, statementId);
   if (!found) throw refuseNotFound('Statement');
   const { statement, items: rows } = found;
@@ -142,14 +144,14 @@ export interface PreviewResponse {
 }
 
 /** The authorization in `version`'s words for exactly this quote: what the customer agrees to debit. */
-function achAuthorizationFor(context: QuoteContext, amountCents: number, version: string): { version: string; text: string } {
+export function achAuthorizationFor(context: QuoteContext, amountCents: number, version: string): { version: string; text: string } {
   return {
     version,
     text: achAuthorizationText(version, { dealerName: context.dealer.name, amountCents, accountLabel: methodLabel(context.method), date: context.input.today }),
   };
 }
 
-function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map<string, string>, method: 'ach' | 'card', achAuthorization: PreviewResponse['achAuthorization']): PreviewResponse {
+export function describe(quote: PaymentQuote | null, errors: QuoteError[], numbers: Map<string, string>, method: 'ach' | 'card', achAuthorization: PreviewResponse['achAuthorization']): PreviewResponse {
   return {
     lines: (quote?.lines ?? []).map((line) => ({
       type: line.itemType,
@@ -219,31 +221,9 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
   const quote = result.quote;
   const paymentId = randomUUID();
   try {
-    await createPayment(deps.db, {
-      id: paymentId,
-      dealerId: context.account.dealer_id,
-      customerAccountId: context.account.id,
-      companyId: customer.companyId,
-      portalUserId: customer.id,
-      paymentMethodId: context.method.id,
-      method: context.method.kind,
-      cardFunding: context.method.kind === 'card' ? context.method.card_funding ?? 'unknown' : null,
-      itemsCents: quote.itemsCents,
-      creditsCents: quote.creditsCents,
-      discountCents: quote.discountCents,
-      feeCents: quote.feeCents,
-      amountCents: quote.amountCents,
-      processingCostCents: quote.processingCostCents,
-      sourceView: quote.sourceView,
-      statementId: quote.statementId,
-      idempotencyKey,
-      requestHash: hash,
-      achAuthorization: context.method.kind === 'ach' ? achAuthorizationFor(context, quote.amountCents, request.achAuthorizationVersion!) : null,
-      applications: quote.lines.map((line) => ({
-        itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId,
-        shortPay: line.itemType === 'invoice' || line.itemType === 'debit' ? context.shortPays.get(line.itemId) ?? null : null,
-      })),
-    });
+    await createPayment(deps.db, paymentFromQuote(context, quote, {
+      id: paymentId, companyId: customer.companyId, portalUserId: customer.id, idempotencyKey, requestHash: hash, achAuthorizationVersion: request.achAuthorizationVersion ?? null,
+    }));
   } catch (error) {
     // A concurrent retry with the same key won the insert (or reserved the items first): answer with its payment.
     const lostToRetry = error instanceof ReservationConflict
@@ -258,6 +238,39 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
   // The row is committed; if starting fails now the worker's sweeper starts it shortly.
   await startPaymentWorkflow(deps.db, deps.temporal, deps.config, paymentId).catch((error) => logger.error({ err: error, paymentId }, 'payment workflow start failed; the sweeper will retry'));
   return { paymentId, created: true };
+}
+
+/** The payment row (and its applications) for exactly this quote: what submit and a scheduled payment's run store. */
+export function paymentFromQuote(
+  context: QuoteContext,
+  quote: PaymentQuote,
+  fields: { id: string; companyId: string; portalUserId: string | null; idempotencyKey: string; requestHash: string; achAuthorizationVersion: string | null },
+): NewPayment {
+  return {
+    id: fields.id,
+    dealerId: context.account.dealer_id,
+    customerAccountId: context.account.id,
+    companyId: fields.companyId,
+    portalUserId: fields.portalUserId,
+    paymentMethodId: context.method.id,
+    method: context.method.kind,
+    cardFunding: context.method.kind === 'card' ? context.method.card_funding ?? 'unknown' : null,
+    itemsCents: quote.itemsCents,
+    creditsCents: quote.creditsCents,
+    discountCents: quote.discountCents,
+    feeCents: quote.feeCents,
+    amountCents: quote.amountCents,
+    processingCostCents: quote.processingCostCents,
+    sourceView: quote.sourceView,
+    statementId: quote.statementId,
+    idempotencyKey: fields.idempotencyKey,
+    requestHash: fields.requestHash,
+    achAuthorization: context.method.kind === 'ach' && fields.achAuthorizationVersion ? achAuthorizationFor(context, quote.amountCents, fields.achAuthorizationVersion) : null,
+    applications: quote.lines.map((line) => ({
+      itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId,
+      shortPay: line.itemType === 'invoice' || line.itemType === 'debit' ? context.shortPays.get(line.itemId) ?? null : null,
+    })),
+  };
 }
 
 async function findByKey(db: Db, companyId: string, key: string, hash: string): Promise<string | null> {

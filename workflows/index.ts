@@ -19,3 +19,4 @@ export { transferRecheckWorkflow } from './transfer-recheck';
 export { lienWaiverReleaseWorkflow } from './lien-waiver-release';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { remindersWorkflow } from './reminders';
+export { scheduledPaymentWorkflow } from './scheduled-payment';

@@ -6,6 +6,7 @@ import { passwordResetRoutes } from './password-reset';
 import { paymentHistoryRoutes } from './payment-history';
 import { paymentMethodRoutes } from './payment-methods';
 import { paymentSubmissionRoutes } from './payment-submission';
+import { scheduledPaymentRoutes } from './scheduled-payments';
 import { registrationRoutes } from './registration';
 
 /** Portal routes; every handler scopes its queries to the accounts the customer's company linked. */
@@ -22,6 +23,7 @@ export const portalRoutes = {
     router.use(outstandingRoutes(deps));
     router.use(paymentHistoryRoutes(deps));
     router.use(paymentSubmissionRoutes(deps));
+    router.use(scheduledPaymentRoutes(deps));
     router.use(paymentMethodRoutes(deps));
     router.use(lienWaiverRoutes(deps));
     return router;

@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import { isGuid } from '../../contracts/fields';
+import { idempotencyKey } from '../../contracts/portal/payments';
+import { scheduleRequest } from '../../contracts/portal/scheduled-payments';
+import { linkedAccountIds } from '../../db/portal-scope';
+import { cancelScheduledPayment, findScheduledPayment, scheduledPaymentsOf } from '../../db/scheduled-payments';
+import { previewScheduledPayment, schedulePayment } from '../../services/scheduled-payments';
+import { signalScheduleCanceled } from '../../workflows/scheduled-payment-client';
+import { customerOf } from '../auth/context';
+import type { AppDeps } from '../deps';
+import { badRequest, notFound } from '../errors';
+import { scheduledPaymentViews } from '../scheduled-payment-view';
+import { body } from '../validate';
+
+/**
+ * Paying on a later date (docs/scheduled-payments.md): preview as of that date, schedule (with
+ * an Idempotency-Key, like paying now), list the company's schedules, cancel one not yet run.
+ */
+export function scheduledPaymentRoutes({ db, temporal, config }: AppDeps): Router {
+  const router = Router();
+
+  const viewOf = async (companyId: string, id: string) => {
+    if (!isGuid(id)) throw notFound('Scheduled payment');
+    const row = await findScheduledPayment(db, { companyId, accountIds: await linkedAccountIds(db, companyId) }, id);
+    if (!row) throw notFound('Scheduled payment');
+    return (await scheduledPaymentViews(db, [row]))[0]!;
+  };
+
+  router.post('/scheduled-payments/preview', async (req, res) => {
+    res.json(await previewScheduledPayment(db, customerOf(req).companyId, body(req, scheduleRequest)));
+  });
+
+  router.post('/scheduled-payments', async (req, res) => {
+    const customer = customerOf(req);
+    const parsedKey = idempotencyKey.safeParse(req.get('idempotency-key'));
+    if (!parsedKey.success) throw badRequest('idempotency_key_required', `Send an Idempotency-Key header (${parsedKey.error.issues[0]?.message ?? 'missing'}) so a retried request cannot schedule twice.`);
+    const { scheduledPaymentId, created } = await schedulePayment({ db, temporal, config }, customer, parsedKey.data, body(req, scheduleRequest));
+    res.status(created ? 201 : 200).json(await viewOf(customer.companyId, scheduledPaymentId));
+  });
+
+  router.get('/scheduled-payments', async (req, res) => {
+    const { companyId } = customerOf(req);
+    const rows = await scheduledPaymentsOf(db, { companyId, accountIds: await linkedAccountIds(db, companyId) });
+    res.json({ scheduledPayments: await scheduledPaymentViews(db, rows) });
+  });
+
+  router.post('/scheduled-payments/:id/cancel', async (req, res) => {
+    const customer = customerOf(req);
+    const id = String(req.params.id);
+    const scheduled = await viewOf(customer.companyId, id);
+    await cancelScheduledPayment(db, id, { kind: 'customer', id: customer.id, dealerId: scheduled.dealerId });
+    await signalScheduleCanceled(temporal, id);
+    res.json(await viewOf(customer.companyId, id));
+  });
+
+  return router;
+}
