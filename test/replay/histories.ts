@@ -19,6 +19,7 @@ export const REPLAYED_WORKFLOWS = {
   'spruce-sync': 'spruceSyncWorkflow',
   'webhook-delivery': 'webhookDeliveryWorkflow',
   reminders: 'remindersWorkflow',
+  'scheduled-payment': 'scheduledPaymentWorkflow',
 } as const;
 
 export type ReplayedWorkflow = keyof typeof REPLAYED_WORKFLOWS;

@@ -27,6 +27,11 @@ import { createCustomerBook, createSettledPayment, createSettlementDealer } from
 import { startTestWorker } from '../support/temporal';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { HISTORIES, historyFileName, type ReplayedWorkflow } from './histories';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
+import { addDays, localDate } from '../../domain/dates';
+import { cancelScheduledPayment } from '../../db/scheduled-payments';
+import { scheduledPaymentWorkflowId } from '../../workflows/scheduled-payment-definitions';
+import { signalScheduleCanceled } from '../../workflows/scheduled-payment-client';
 
 /**
  * Records replay fixtures (test/replay/histories/<workflow>/) from real runs: the same
@@ -321,5 +326,41 @@ recordOf('reminders')('record reminders workflow histories', () => {
     await eventually(async () => expect((await worker.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW'), 60_000, 200);
     await save(worker.client, 'reminders', 'requested-run-continued', handle.workflowId, handle.firstExecutionRunId);
     await worker.client.workflow.getHandle(handle.workflowId).terminate('recorded');
+  });
+});
+
+/** A scheduled payment: one that waits for its date and runs, one cancelled while waiting. */
+recordOf('scheduled-payment')('record scheduled payment workflow histories', () => {
+  let stack: PaymentStack;
+  beforeAll(async () => {
+    stack = await startPaymentStack({ config: { CALENDAR_DAY_MS: '1500' } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function scheduleOne(): Promise<string> {
+    const customer = await payingCustomer(stack);
+    const today = localDate(new Date(), 'America/Chicago');
+    const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents: 21_000, dueDate: addDays(today, 20) });
+    const created = await customer.session.agent.post('/api/portal/scheduled-payments').set('X-CSRF-Token', customer.session.csrfToken).set('Idempotency-Key', randomUUID())
+      .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION, scheduledFor: addDays(today, 2) })
+      .expect(201);
+    return created.body.id as string;
+  }
+
+  it('records a schedule that runs on its date', async () => {
+    const id = await scheduleOne();
+    expect(await stack.temporal.workflow.getHandle(scheduledPaymentWorkflowId(id)).result()).toBe('submitted');
+    await save(stack.temporal, 'scheduled-payment', 'waited-then-submitted', scheduledPaymentWorkflowId(id));
+  });
+
+  it('records a schedule cancelled while it waits', async () => {
+    const id = await scheduleOne();
+    const customerId = (await stack.db('scheduled_payments').where({ id }).first('portal_user_id', 'dealer_id'));
+    await cancelScheduledPayment(stack.db, id, { kind: 'customer', id: customerId.portal_user_id, dealerId: customerId.dealer_id });
+    await signalScheduleCanceled(stack.temporal, id);
+    expect(await stack.temporal.workflow.getHandle(scheduledPaymentWorkflowId(id)).result()).toBe('canceled');
+    await save(stack.temporal, 'scheduled-payment', 'canceled-while-waiting', scheduledPaymentWorkflowId(id));
   });
 });
