@@ -74,8 +74,6 @@ describe('Operator console in a browser: job lien deadlines', () => {
     opened = await consoleAs(browser, baseUrl, operator.email);
     const { page } = opened;
     await page.getByRole('cell', { name: /Mesa Custom Homes/ }).waitFor();
-    await page.getByRole('button', { name: 'Add filter' }).click();
-    await page.getByRole('menuitem', { name: 'Lien deadline' }).click();
     await page.getByLabel('Lien deadline').click();
     await page.getByRole('option', { name: 'Within 10 days' }).click();
     await page.waitForURL(/lien_deadline_within_days/);

@@ -25,7 +25,7 @@ const customerFilters = [
   <SelectInput key="aging_bucket" source="aging_bucket" label="Aging" choices={AGING_CHOICES} alwaysOn emptyText="Any" sx={{ minWidth: 150 }} />,
   <NullableBooleanInput key="over_credit_limit" source="over_credit_limit" label="Over credit limit" sx={{ minWidth: 150 }} />,
   <SelectInput key="priority_band" source="priority_band" label="Priority" choices={PRIORITY_CHOICES} emptyText="Any" sx={{ minWidth: 150 }} />,
-  <SelectInput key="lien_deadline_within_days" source="lien_deadline_within_days" label="Lien deadline" choices={LIEN_DEADLINE_CHOICES} emptyText="Any" sx={{ minWidth: 190 }} />,
+  <SelectInput key="lien_deadline_within_days" source="lien_deadline_within_days" label="Lien deadline" choices={LIEN_DEADLINE_CHOICES} alwaysOn emptyText="Any" sx={{ minWidth: 170 }} />,
 ];
 
 function ListActions() {
