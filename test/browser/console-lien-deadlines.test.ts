@@ -96,5 +96,14 @@ describe('Operator console in a browser: job lien deadlines', () => {
     await deadlines.getByText(/in 7 days/).waitFor();
     await deadlines.getByText('$12,500.00').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-job-lien-deadlines-desktop.png'), fullPage: true });
+
+    // The invoice's page carries its job's deadlines too.
+    await page.getByRole('link', { name: 'Sierra Framing Co' }).click();
+    await page.getByRole('tab', { name: 'Invoices' }).click();
+    await page.getByRole('cell', { name: 'C-100-INV' }).click();
+    const panel = page.getByTestId('job-lien-deadlines');
+    await panel.getByText('Job lien deadlines').waitFor();
+    await panel.getByText(/in 7 days/).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-invoice-job-lien-deadlines-desktop.png'), fullPage: true });
   });
 });
