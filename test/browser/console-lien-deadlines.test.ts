@@ -106,4 +106,30 @@ describe('Operator console in a browser: job lien deadlines', () => {
     await panel.getByText(/in 7 days/).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-invoice-job-lien-deadlines-desktop.png'), fullPage: true });
   });
+
+  it("lets an admin set a state's days in Settings, audited", async () => {
+    const suffix = randomUUID().slice(0, 8);
+    const [dealer] = await db('dealers').insert({ name: `Cedar Yard ${suffix}`, slug: `cedar-${suffix}`, integration_mode: 'file', time_zone: ZONE }).returning('id');
+    const admin = await createOperator(db, dealer.id, { role: 'admin' });
+    await closeConsolePage(opened, expect.getState().currentTestName);
+    opened = await consoleAs(browser, baseUrl, admin.email);
+    const { page } = opened;
+    await page.getByRole('menuitem', { name: 'Settings' }).click();
+    const section = page.getByTestId('lien-deadlines-section');
+    const filing = section.getByLabel('CA lien filing days');
+    await filing.fill('80');
+    await section.getByRole('button', { name: 'Save lien deadlines' }).click();
+    await section.getByText('Lien deadlines saved.').waitFor();
+    await section.getByText('20 / 90 · overridden').waitFor();
+    expect(await db('lien_deadline_overrides').where({ dealer_id: dealer.id }).select('state', 'preliminary_notice_days', 'lien_filing_days')).toEqual([
+      { state: 'CA', preliminary_notice_days: 20, lien_filing_days: 80 },
+    ]);
+    expect(await db('audit_events').where({ dealer_id: dealer.id, action: 'settings.lien_deadlines_changed', actor_id: admin.id })).toHaveLength(1);
+
+    await filing.fill('400');
+    await section.getByRole('button', { name: 'Save lien deadlines' }).click();
+    await section.getByText(/lien_filing_days/).waitFor();
+    await section.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-lien-deadline-settings-desktop.png'), fullPage: true });
+  });
 });
