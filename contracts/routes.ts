@@ -9,6 +9,7 @@ import * as dashboard from './operator/dashboard';
 import * as ingestion from './operator/ingestion-runs';
 import * as integration from './operator/integration';
 import * as invitations from './operator/invitations';
+import * as jobs from './operator/jobs';
 import * as lienWaivers from './operator/lien-waivers';
 import * as operators from './operator/operators';
 import * as payments from './operator/payments';
@@ -131,6 +132,11 @@ const operatorRoutes: RouteContract[] = [
   operator('GET', '/adjustments/:id', 'Receivables', 'One adjustment with the payments applied to it', { responses: { 200: receivables.adjustmentDetail } }),
   operator('GET', '/statements', 'Receivables', 'Statements', list(receivables.statementFilter, receivables.statementRow)),
   operator('GET', '/statements/:id', 'Receivables', 'One statement with its items', { responses: { 200: receivables.statementDetail } }),
+
+  operator('GET', '/jobs', 'Receivables', 'Jobs with their delivery dates, open balance and lien deadlines (preliminary notice, lien filing) in dealer-local days', list(jobs.jobFilter, jobs.jobRow)),
+  operator('GET', '/jobs/:id', 'Receivables', 'One job with its lien deadlines', { responses: { 200: jobs.jobRow } }),
+  operator('GET', '/settings/lien-deadlines', 'Settings', 'Lien deadline days per state: the simplified defaults and the dealer\'s overrides', { responses: { 200: jobs.lienDeadlineSettings } }),
+  operator('PUT', '/settings/lien-deadlines', 'Settings', 'Override states\' preliminary-notice and lien-filing days, 1 to 365 (audited); replaces every override', { roles: ADMIN, body: jobs.lienDeadlineOverridesBody, responses: { 200: jobs.lienDeadlineSettings } }),
 
   operator('GET', '/short-pays', 'Receivables', 'The short-pay worklist: items paid in part with the customer\'s reason (filter status=open for those to review)', list(shortPays.shortPayFilter, shortPays.shortPay)),
   operator('GET', '/short-pays/:id', 'Receivables', 'One short-pay', { responses: { 200: shortPays.shortPay } }),

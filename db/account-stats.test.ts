@@ -122,6 +122,7 @@ describe('refreshAccountStats', () => {
       collection_priority: priority.score,
       priority_components: priorityComponentsJson(priority),
       as_of: '2026-11-20',
+      lien_deadline_date: null,
       computed_at: expect.any(Date),
     });
     expect(priority.score).toBe(5);
@@ -301,7 +302,7 @@ describe('SQL aggregation and the domain rules agree', () => {
             credit_adjustments_cents: aging.creditAdjustmentsCents, discounts_cents: aging.discountsCents,
             open_invoice_count: aging.openInvoiceCount, current_invoice_count: aging.currentInvoiceCount,
             past_due_invoice_count: aging.pastDueInvoiceCount, weighted_days_overdue_x100: aging.weightedDaysOverdueX100,
-            collection_priority: priority.score, priority_components: priorityComponentsJson(priority), as_of: aging.asOf,
+            collection_priority: priority.score, priority_components: priorityComponentsJson(priority), as_of: aging.asOf, lien_deadline_date: null,
             computed_at: undefined,
           },
         });

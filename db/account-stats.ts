@@ -5,6 +5,7 @@ import {
   OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES, PAST_DUE_BUCKETS, weightedDaysOverdueX100, type AgingSummary,
 } from '../domain/aging';
 import { collectionPriority, type CollectionPriority } from '../domain/collection-priority';
+import { nearestLienFiling } from '../domain/lien-deadlines';
 
 /**
  * The Customers Dashboard's precomputed per-account statistics (`account_stats`).
@@ -123,6 +124,9 @@ interface AggregateRow extends AccountAgingFigures {
   today: string;
   reference_cents: number | null;
   past_due_balance_days: string;
+  account_state: string | null;
+  lien_jobs: Array<{ state: string | null; last: string }> | null;
+  lien_overrides: Array<{ state: string; preliminary: number | null; filing: number }> | null;
 }
 
 async function refreshChunk(trx: Knex.Transaction, ids: string[], now: Date): Promise<void> {
@@ -158,6 +162,8 @@ export interface AccountStatsRow extends AccountAgingFigures {
   collection_priority: number;
   priority_components: PriorityComponentsJson;
   as_of: string;
+  /** The soonest lien-filing deadline still ahead of a job with an open balance. */
+  lien_deadline_date: string | null;
 }
 
 /** Stored shape of the components: keyed by component, in tenths of a point with its label. */
@@ -185,11 +191,17 @@ function toStatsRow(row: AggregateRow): AccountStatsRow {
     creditAdjustmentsCents: row.credit_adjustments_cents,
     discountsCents: row.discounts_cents,
   };
+  const lienFiling = nearestLienFiling(
+    (row.lien_jobs ?? []).map((job) => ({ jobState: job.state, accountState: row.account_state, firstDeliveryDate: null, lastDeliveryDate: job.last })),
+    (row.lien_overrides ?? []).map((entry) => ({ state: entry.state, preliminaryNoticeDays: entry.preliminary, lienFilingDays: entry.filing })),
+    row.today,
+  );
   const priority = collectionPriority({
     aging,
     accountStatus: row.status,
     creditLimitCents: row.credit_limit_cents,
     referenceBalanceCents: row.reference_cents,
+    lienFilingDaysLeft: lienFiling?.daysLeft ?? null,
   });
   return {
     customer_account_id: row.account_id,
@@ -211,6 +223,7 @@ function toStatsRow(row: AggregateRow): AccountStatsRow {
     collection_priority: priority.score,
     priority_components: priorityComponentsJson(priority),
     as_of: aging.asOf,
+    lien_deadline_date: lienFiling?.due ?? null,
   };
 }
 
@@ -221,6 +234,7 @@ const STATS_COLUMNS = [
   ['debit_adjustments_cents', 'int8'], ['credit_adjustments_cents', 'int8'], ['discounts_cents', 'int8'],
   ['open_invoice_count', 'int4'], ['current_invoice_count', 'int4'], ['past_due_invoice_count', 'int4'],
   ['weighted_days_overdue_x100', 'int4'], ['collection_priority', 'int2'], ['priority_components', 'jsonb'], ['as_of', 'date'],
+  ['lien_deadline_date', 'date'],
 ] as const satisfies readonly (readonly [keyof AccountStatsRow, string])[];
 
 /** One statement for the whole chunk: each column travels as one array parameter. */
@@ -297,7 +311,7 @@ const aggregateSql = (accountFilter: string) => `
 select a.id as account_id, a.dealer_id, a.status, a.credit_limit_cents, a.deleted_at is not null as deleted,
        t.today::text as today,
        coalesce(d.collection_priority_scale_cents, r.median_balance_cents) as reference_cents,
-       inv.*, adj.*, disc.*
+       a.state as account_state, inv.*, adj.*, disc.*, lien.*, lien_rules.*
 from customer_accounts a
 join dealers d on d.id = a.dealer_id
 left join dealer_ar_reference r on r.dealer_id = a.dealer_id
@@ -329,6 +343,18 @@ cross join lateral (
   where s.customer_account_id = a.id and s.status = 'open' and s.discount_cents > 0
     and t.today <= coalesce(s.discount_date, s.due_date)
 ) disc
+cross join lateral (
+  select jsonb_agg(distinct jsonb_build_object('state', j.state, 'last', j.last_delivery_date)) as lien_jobs
+  from invoices i
+  join jobs j on j.id = i.job_id
+  where i.customer_account_id = a.id and i.status in (${sqlList(OPEN_INVOICE_STATUSES)}) and i.balance_cents > 0
+    and j.last_delivery_date is not null
+) lien
+cross join lateral (
+  select jsonb_agg(jsonb_build_object('state', o.state, 'preliminary', o.preliminary_notice_days, 'filing', o.lien_filing_days)) as lien_overrides
+  from lien_deadline_overrides o
+  where o.dealer_id = a.dealer_id
+) lien_rules
 where ${accountFilter}`;
 
 const AGGREGATE_ACCOUNTS = {

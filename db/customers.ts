@@ -42,6 +42,7 @@ export interface CustomerFilter {
   aging_bucket?: OneOrMany<keyof typeof AGING_COLUMNS>;
   over_credit_limit?: boolean;
   priority_band?: OneOrMany<PriorityBand>;
+  lien_deadline_within_days?: number;
   id?: OneOrMany<string>;
 }
 
@@ -125,7 +126,8 @@ export const CUSTOMER_COLUMNS = [
 
 /** Filters that read the statistics. */
 function usesStats(filter: CustomerFilter): boolean {
-  return filter.aging_bucket !== undefined || filter.over_credit_limit !== undefined || filter.priority_band !== undefined;
+  return filter.aging_bucket !== undefined || filter.over_credit_limit !== undefined || filter.priority_band !== undefined
+    || filter.lien_deadline_within_days !== undefined;
 }
 
 /** Filters that read the account itself. */
@@ -185,6 +187,14 @@ export function filteredCustomers(db: Db | Knex.Transaction, dealerId: string, f
     query.where((where) => {
       for (const band of bands) where.orWhereBetween('s.collection_priority', PRIORITY_BAND_RANGES[band]);
     });
+  }
+  if (filter.lien_deadline_within_days !== undefined) {
+    // Counted from the dealer's today now, not the statistics' day: a deadline that passed since
+    // the last refresh is no longer "within".
+    query.whereRaw(
+      `s.lien_deadline_date between t_lien.today and t_lien.today + ?::int`,
+      [filter.lien_deadline_within_days],
+    ).crossJoin(db.raw('(select (now() at time zone d.time_zone)::date as today from dealers d where d.id = ?) t_lien', [dealerId]));
   }
   return query;
 }

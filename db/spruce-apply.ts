@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { normalizeState } from '../domain/lien-deadlines';
 import type { SpruceChange, SpruceInvoice } from '../integrations/spruce';
 
 /**
@@ -141,14 +142,16 @@ const CONTACT_SQL = `
 const JOB_SQL = `
   with input as (
     select r.*, a.id as account_uuid
-    from jsonb_to_recordset(:rows::jsonb) as r(erp_id text, account_id text, name text, status text, seq int8)
+    from jsonb_to_recordset(:rows::jsonb) as r(erp_id text, account_id text, name text, status text, state text,
+      first_delivery_date date, last_delivery_date date, seq int8)
     left join customer_accounts a on a.dealer_id = :dealerId and a.erp_account_id = r.account_id
   ), upserted as (
-    insert into jobs as t (dealer_id, customer_account_id, erp_job_id, name, status, erp_seq)
-    select :dealerId, account_uuid, erp_id, name, status, seq
+    insert into jobs as t (dealer_id, customer_account_id, erp_job_id, name, status, state, first_delivery_date, last_delivery_date, erp_seq)
+    select :dealerId, account_uuid, erp_id, name, status, state, first_delivery_date, last_delivery_date, seq
     from input where account_uuid is not null
     on conflict (dealer_id, erp_job_id) do update set
       customer_account_id = excluded.customer_account_id, name = excluded.name, status = excluded.status,
+      state = excluded.state, first_delivery_date = excluded.first_delivery_date, last_delivery_date = excluded.last_delivery_date,
       erp_seq = excluded.erp_seq, updated_at = now()
     where excluded.erp_seq > t.erp_seq or (:replay and excluded.erp_seq = t.erp_seq)
     returning t.customer_account_id
@@ -306,7 +309,10 @@ const UPSERTS: { [T in (typeof TYPE_ORDER)[number]]: (trx: Trx, dealerId: string
     runUpsert(
       trx,
       dealerId,
-      changes.map((c) => ({ erp_id: c.id, account_id: c.data.account_id, name: c.data.name, status: isDelete(c) ? 'closed' : c.data.status, seq: c.seq })),
+      changes.map((c) => ({
+        erp_id: c.id, account_id: c.data.account_id, name: c.data.name, status: isDelete(c) ? 'closed' : c.data.status,
+        state: normalizeState(c.data.state), first_delivery_date: c.data.first_delivery_date, last_delivery_date: c.data.last_delivery_date, seq: c.seq,
+      })),
       JOB_SQL,
       replay,
     ),

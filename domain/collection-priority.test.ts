@@ -140,8 +140,24 @@ describe('Collection Priority of realistic accounts', () => {
       ['past_due_invoices', 2, '3 invoices past due'],
       ['credit_limit', 0, 'No credit limit'],
       ['inactive', 0, 'Active account'],
+      ['lien_deadline', 0, 'No lien deadline within 30 days'],
       ['small_amount_cap', 0, 'Not capped'],
     ]);
+  });
+
+  it('raises an account whose job still owed money has its lien-filing deadline near, by a fixed step', () => {
+    const base = collectionPriority(input(profiles.typicalMixed));
+    const at = (days: number | null) => collectionPriority({ ...input(profiles.typicalMixed), lienFilingDaysLeft: days });
+    const lien = (days: number | null) => at(days).components.find((component) => component.key === 'lien_deadline')!;
+    expect(lien(10)).toEqual({ key: 'lien_deadline', tenths: 15, maxTenths: 15, label: 'Lien filing due in 10 days on a job still owed money' });
+    expect(lien(0).tenths).toBe(15);
+    expect(lien(11).tenths).toBe(5);
+    expect(lien(30).tenths).toBe(5);
+    expect(lien(31).tenths).toBe(0);
+    expect(lien(-1).tenths).toBe(0);
+    expect(lien(null).tenths).toBe(0);
+    expect(at(5).totalTenths).toBe(base.totalTenths + 15);
+    expect(at(5).score).toBeGreaterThan(base.score);
   });
 
   it('falls back to a default reference while the dealer has no typical balance', () => {

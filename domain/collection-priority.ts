@@ -26,6 +26,7 @@ export type PriorityComponentKey =
   | 'past_due_invoices'
   | 'credit_limit'
   | 'inactive'
+  | 'lien_deadline'
   | 'small_amount_cap';
 
 export interface PriorityComponent {
@@ -62,6 +63,8 @@ export interface PriorityInput {
   creditLimitCents: Cents | null;
   /** The dealer's typical balance (median outstanding of accounts that owe something). */
   referenceBalanceCents: Cents | null;
+  /** Days left to file a lien on the nearest job still owed money (domain/lien-deadlines.ts); null when none is ahead. */
+  lienFilingDaysLeft?: number | null;
 }
 
 /** Used while a dealer has no typical balance yet (no account owes anything). */
@@ -85,6 +88,12 @@ export const PRIORITY_WEIGHTS = {
   /** Exposure at or above this share of the limit (percent) counts as well over. */
   wellOverCreditLimitPercent: 125,
   inactiveWithBalance: 10,
+  /** A job owed money whose lien-filing deadline is this near… */
+  lienDeadlineNearDays: 10,
+  lienDeadlineNear: 15,
+  /** …or within this many days. */
+  lienDeadlineSoonDays: 30,
+  lienDeadlineSoon: 5,
   /** Past-due money under reference / this divisor is too small to be urgent… */
   smallAmountDivisor: 16,
   /** …so the total is held to this many tenths (a 5: watch, never act now). */
@@ -119,6 +128,7 @@ export function collectionPriority(input: PriorityInput): CollectionPriority {
     pastDueInvoices(aging.pastDueInvoiceCount),
     creditLimit(exposure, input.creditLimitCents),
     inactive(input.accountStatus, exposure),
+    lienDeadline(input.lienFilingDaysLeft ?? null),
   ];
   components.push(smallAmountCap(aging.pastDueCents, reference, sumTenths(components)));
   const totalTenths = sumTenths(components);
@@ -215,6 +225,19 @@ function inactive(status: string, exposureCents: Cents): PriorityComponent {
   if (status !== 'inactive') return { key: 'inactive', tenths: 0, maxTenths: max, label: 'Active account' };
   if (exposureCents <= 0) return { key: 'inactive', tenths: 0, maxTenths: max, label: 'Inactive, owes nothing' };
   return { key: 'inactive', tenths: max, maxTenths: max, label: 'Inactive account still owing' };
+}
+
+/**
+ * Once a job's lien-filing deadline passes, what is owed on it is unsecured for good: the days
+ * before it are the dealer's last chance to collect with the lien still in hand, or to file.
+ * Unlike lateness this does not grow with time; it is a window that closes, so it adds a fixed
+ * step when the window is near, enough to lift a "watch" account towards "act now".
+ */
+function lienDeadline(daysLeft: number | null): PriorityComponent {
+  const { lienDeadlineNearDays, lienDeadlineNear: max, lienDeadlineSoonDays, lienDeadlineSoon } = PRIORITY_WEIGHTS;
+  if (daysLeft === null || daysLeft < 0 || daysLeft > lienDeadlineSoonDays) return { key: 'lien_deadline', tenths: 0, maxTenths: max, label: 'No lien deadline within 30 days' };
+  const when = daysLeft === 0 ? 'today' : daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`;
+  return { key: 'lien_deadline', tenths: daysLeft <= lienDeadlineNearDays ? max : lienDeadlineSoon, maxTenths: max, label: `Lien filing due ${when} on a job still owed money` };
 }
 
 /**

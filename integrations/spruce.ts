@@ -96,7 +96,18 @@ export const spruceContact = z.object({
   ...versioned,
 });
 
-export const spruceJob = z.object({ id: z.string(), account_id: z.string(), name: z.string(), status: z.enum(['active', 'closed']), ...versioned });
+export const spruceJob = z.object({
+  id: z.string(),
+  account_id: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'closed']),
+  // Lien-deadline inputs; builds without them send none. Read loosely (db/spruce-apply.ts keeps
+  // only a two-letter state): one odd job must not stop the feed.
+  state: z.string().nullable().default(null),
+  first_delivery_date: isoDate.nullable().default(null),
+  last_delivery_date: isoDate.nullable().default(null),
+  ...versioned,
+});
 
 export const spruceInvoice = z.object({
   id: z.string(),

@@ -177,7 +177,7 @@ async function touchPreviousOwners(trx: Knex.Transaction, stage: string, table: 
 
 async function mergeJobs(trx: Knex.Transaction, stages: string[], dealerId: string): Promise<void> {
   if (stages.length === 0) return;
-  const union = stages.map((stage, order) => `select job_id, job_name, account_id, ${order} as file_order, row_number from ${stage} where job_id is not null`).join(' union all ');
+  const union = jobRows(stages, 'job_name, account_id');
   await trx.raw(`create temp table stage_jobs on commit drop as
     select distinct on (job_id) job_id, job_name, account_id from (${union}) u
     order by job_id, (job_name is null), file_order desc, row_number desc`);
@@ -190,6 +190,38 @@ async function mergeJobs(trx: Knex.Transaction, stages: string[], dealerId: stri
   await trx.raw(
     `update jobs j set name = s.job_name, updated_at = now() from stage_jobs s
      where j.dealer_id = :dealerId and j.erp_job_id = s.job_id and s.job_name is not null and j.name <> s.job_name`,
+    { dealerId },
+  );
+  await mergeJobDeliveries(trx, jobRows(stages, 'job_state, first_delivery_date, last_delivery_date'), dealerId);
+}
+
+/** The rows of every file that name a job, in upload order, so the latest row can win. */
+function jobRows(stages: string[], columns: string): string {
+  return stages.map((stage, order) => `select job_id, ${columns}, ${order} as file_order, row_number from ${stage} where job_id is not null`).join(' union all ');
+}
+
+/**
+ * Every row of a job may carry its delivery dates: the upload's earliest first delivery and
+ * latest last delivery win, and the state of its last row that gives one. A file without the
+ * columns leaves what the job had; the accounts whose jobs moved are rescored, since the
+ * nearest lien deadline is part of the Collection Priority.
+ */
+async function mergeJobDeliveries(trx: Knex.Transaction, rows: string, dealerId: string): Promise<void> {
+  await trx.raw(`create temp table stage_job_deliveries on commit drop as
+    select job_id, min(first_delivery_date) as first_delivery_date, max(last_delivery_date) as last_delivery_date,
+      (array_agg(job_state order by file_order desc, row_number desc) filter (where job_state is not null))[1] as job_state
+    from (${rows}) u group by job_id
+    having count(job_state) + count(first_delivery_date) + count(last_delivery_date) > 0`);
+  await trx.raw(
+    `with moved as (
+       update jobs j set state = coalesce(s.job_state, j.state), first_delivery_date = coalesce(s.first_delivery_date, j.first_delivery_date),
+         last_delivery_date = coalesce(s.last_delivery_date, j.last_delivery_date), updated_at = now()
+       from stage_job_deliveries s
+       where j.dealer_id = :dealerId and j.erp_job_id = s.job_id
+         and (j.state, j.first_delivery_date, j.last_delivery_date) is distinct from
+             (coalesce(s.job_state, j.state), coalesce(s.first_delivery_date, j.first_delivery_date), coalesce(s.last_delivery_date, j.last_delivery_date))
+       returning j.customer_account_id)
+     insert into ingest_touched (account_id) select distinct customer_account_id from moved on conflict do nothing`,
     { dealerId },
   );
 }

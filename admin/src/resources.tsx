@@ -1,6 +1,7 @@
 import type { ResourceProps } from 'react-admin';
 import customers from './customers';
 import invoices from './invoices';
+import jobs from './jobs';
 import lienWaivers from './lien-waivers';
 import payments from './payments';
 import settlements from './settlements';
@@ -19,6 +20,7 @@ export const resources: ResourceProps[] = [
   { name: 'short-pays', options: { label: 'Short-pays' }, ...shortPays },
   { name: 'lien-waivers', options: { label: 'Lien waivers' }, ...lienWaivers },
   // Records reached only through other pages (no menu entry, no list of their own).
+  { name: 'jobs', ...jobs },
   { name: 'adjustments' },
   { name: 'statements' },
   { name: 'audit-events' },

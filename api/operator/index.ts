@@ -9,6 +9,7 @@ import { failureDecisionRoutes } from './failure-decisions';
 import { integrationRoutes } from './integration';
 import { ingestionRunRoutes } from './ingestion-runs';
 import { invitationRoutes } from './invitations';
+import { jobRoutes } from './jobs';
 import { lienWaiverRoutes } from './lien-waivers';
 import { operatorUserRoutes } from './operators';
 import { paymentRoutes } from './payments';
@@ -31,6 +32,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(ingestionRunRoutes(deps));
   router.use(invitationRoutes(deps));
   router.use(receivableRoutes(deps));
+  router.use(jobRoutes(deps));
   router.use(shortPayRoutes(deps));
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));

@@ -18,6 +18,8 @@ export const customerFilter = z.object({
   aging_bucket: oneOrMany(z.enum(AGING_BUCKETS)).optional(),
   over_credit_limit: boolFilter.optional(),
   priority_band: oneOrMany(z.enum(PRIORITY_BANDS)).optional(),
+  /** Accounts with a job owed money whose lien-filing deadline is today or within this many days (docs/lien-deadlines.md). */
+  lien_deadline_within_days: z.coerce.number().int().min(0).max(365).optional(),
   id: idFilter.optional(),
 });
 export type CustomerFilter = z.infer<typeof customerFilter>;

@@ -29,6 +29,9 @@ const accountId = (description: string): ColumnSpec => ({
 const jobColumns: ColumnSpec[] = [
   { name: 'job_id', kind: 'id', required: false, aliases: ['job_number'], description: 'ERP job (project) the document belongs to. A job belongs to one account; a new job is created on first sight.', example: 'J-77' },
   { name: 'job_name', kind: 'text', required: false, description: "Job name; sets or renames the job. Needs job_id. A new job without a name is named after its job_id.", example: 'Maple St. remodel' },
+  { name: 'job_state', kind: 'text', required: false, aliases: ['job_site_state', 'project_state'], description: "Two-letter US state of the job site, when it is not the account's state; its lien rules apply to the job. Needs job_id. Empty: the account's state.", example: 'CA' },
+  { name: 'first_delivery_date', kind: 'date', required: false, aliases: ['first_furnished', 'first_furnishing_date'], description: 'First day materials were delivered to the job; starts its preliminary-notice deadline. Needs job_id.', example: '2026-09-14' },
+  { name: 'last_delivery_date', kind: 'date', required: false, aliases: ['last_furnished', 'last_furnishing_date'], description: 'Latest day materials were delivered to the job, not before first_delivery_date; starts its lien-filing deadline. Needs job_id.', example: '2026-11-02' },
 ];
 
 export const FORMATS: Record<DataType, { title: string; key: string; columns: readonly ColumnSpec[] }> = {

@@ -1,3 +1,5 @@
+import { normalizeState } from '../lien-deadlines';
+import { US_STATE_CODES } from '../lien-waivers';
 import type { Cents } from '../money';
 import type { DataType } from './columns';
 import type { ResolvedHeader } from './header';
@@ -26,6 +28,10 @@ export interface StagedColumn {
 
 const col = (name: string, sql: StagedColumn['sql'], from?: string): StagedColumn => ({ name, sql, from });
 
+const JOB_DELIVERY_COLUMNS = [
+  col('job_state', 'text', 'job_state'), col('first_delivery_date', 'date', 'first_delivery_date'), col('last_delivery_date', 'date', 'last_delivery_date'),
+];
+
 export const STAGED_COLUMNS: Record<DataType, readonly StagedColumn[]> = {
   accounts: [
     col('account_id', 'text'), col('name', 'text'), col('account_type', 'text', 'account_type'), col('status', 'text', 'status'),
@@ -44,13 +50,13 @@ export const STAGED_COLUMNS: Record<DataType, readonly StagedColumn[]> = {
   invoices: [
     col('account_id', 'text'), col('invoice_id', 'text'), col('invoice_date', 'date'), col('due_date', 'date'), col('amount_cents', 'bigint'),
     col('balance_cents', 'bigint'), col('status', 'text'), col('po_number', 'text', 'po_number'), col('job_id', 'text', 'job_id'), col('job_name', 'text', 'job_name'),
-    col('terms', 'text', 'terms'), col('terms_discount_cents', 'bigint', 'discount_amount'), col('terms_discount_date', 'date', 'discount_date'),
+    ...JOB_DELIVERY_COLUMNS, col('terms', 'text', 'terms'), col('terms_discount_cents', 'bigint', 'discount_amount'), col('terms_discount_date', 'date', 'discount_date'),
   ],
   adjustments: [
     col('account_id', 'text'), col('adjustment_id', 'text'), col('kind', 'text'), col('reason', 'text', 'reason'), col('amount_cents', 'bigint'),
     col('balance_cents', 'bigint'), col('status', 'text'), col('transaction_date', 'date', 'transaction_date'), col('due_date', 'date', 'payment_due_date'),
     col('voucher_id', 'text', 'voucher_id'), col('applies_to_invoice_number', 'text', 'adjustment_invoice_id'), col('job_id', 'text', 'job_id'),
-    col('job_name', 'text', 'job_name'), col('description', 'text', 'description'),
+    col('job_name', 'text', 'job_name'), ...JOB_DELIVERY_COLUMNS, col('description', 'text', 'description'),
   ],
   statement_items: [col('statement_id', 'text'), col('document_type', 'text'), col('document_id', 'text'), col('amount_cents', 'bigint', 'amount')],
 };
@@ -142,11 +148,21 @@ function settledStatus<T extends string>(
   return derived;
 }
 
-function jobColumns(cells: Cells): { job_id: string | null; job_name: string | null } {
+function jobColumns(cells: Cells): Record<'job_id' | 'job_name' | 'job_state' | 'first_delivery_date' | 'last_delivery_date', string | null> {
   const jobId = cells.id('job_id');
   const jobName = cells.text('job_name');
-  if (jobName && !jobId && cells.raw('job_id') === '') cells.fail('job_name', 'needs a job_id: a job is identified by its id, not its name');
-  return { job_id: jobId || null, job_name: jobName || null };
+  const noJob = !jobId && cells.raw('job_id') === '';
+  if (jobName && noJob) cells.fail('job_name', 'needs a job_id: a job is identified by its id, not its name');
+  for (const column of ['job_state', 'first_delivery_date', 'last_delivery_date']) {
+    if (noJob && cells.raw(column) !== '') cells.fail(column, `needs a job_id: it describes the job, and this row names none`);
+  }
+  const rawState = cells.text('job_state');
+  const jobState = normalizeState(rawState);
+  if (rawState && !(jobState && US_STATE_CODES.includes(jobState))) cells.fail('job_state', `${quoted(rawState)} is not a two-letter US state code (e.g. CA, TX)`);
+  const first = cells.date('first_delivery_date');
+  const last = cells.date('last_delivery_date');
+  notBefore(cells, 'last_delivery_date', last, 'first_delivery_date', first);
+  return { job_id: jobId || null, job_name: jobName || null, job_state: jobState, first_delivery_date: first, last_delivery_date: last };
 }
 
 function readAccount(cells: Cells): RowRead['values'] {

@@ -432,4 +432,34 @@ describe('Spruce emulator', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+  it('keeps a job\'s state and delivery dates, refuses a last delivery before the first, and reads older snapshots as jobs without them', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spruce-emulator-'));
+    try {
+      const first = await startSpruceEmulator({ port: 0, dataDir, tenants: [{ id: TENANT, apiKey: API_KEY }] });
+      await admin(first, 'POST', `/admin/tenants/${TENANT}/accounts`, account);
+      const job = { id: 'J1', account_id: 'C1', name: 'Lot 14', state: 'NV', first_delivery_date: '2026-09-01', last_delivery_date: '2026-10-15' };
+      expect(await admin(first, 'POST', `/admin/tenants/${TENANT}/jobs`, job)).toMatchObject({ status: 201 });
+      expect(await admin(first, 'POST', `/admin/tenants/${TENANT}/jobs`, { ...job, id: 'J2', last_delivery_date: '2026-08-31' })).toMatchObject({ status: 422 });
+      expect(await admin(first, 'POST', `/admin/tenants/${TENANT}/jobs`, { ...job, id: 'J3', state: 'Nevada' })).toMatchObject({ status: 422 });
+      const served = new SpruceClient({ baseUrl: first.url, apiKey: API_KEY, tenantId: TENANT });
+      expect(await served.get('jobs', 'J1')).toMatchObject({ state: 'NV', first_delivery_date: '2026-09-01', last_delivery_date: '2026-10-15' });
+      await first.stop();
+      const file = path.join(dataDir, 'state.json');
+      const state = JSON.parse(readFileSync(file, 'utf8')) as { tenants: Array<{ objects: { job: Array<Record<string, unknown>> } }> };
+      for (const stored of state.tenants[0]!.objects.job) {
+        for (const field of ['state', 'first_delivery_date', 'last_delivery_date']) delete stored[field];
+      }
+      writeFileSync(file, JSON.stringify(state));
+
+      const second = await startSpruceEmulator({ port: 0, dataDir });
+      try {
+        const again = new SpruceClient({ baseUrl: second.url, apiKey: API_KEY, tenantId: TENANT });
+        expect(await again.get('jobs', 'J1')).toMatchObject({ name: 'Lot 14', state: null, first_delivery_date: null, last_delivery_date: null });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

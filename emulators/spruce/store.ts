@@ -376,6 +376,7 @@ function firstIndexAfter(sorted: Array<{ id: string }>, after: string): number {
 /** A snapshot written before a field existed gets the field's default, as a new object would. */
 const LATER_FIELDS: Partial<Record<ObjectType, Record<string, unknown>>> = {
   invoice: { terms: null, discount_cents: null, discount_date: null, discount_taken_cents: 0 },
+  job: { state: null, first_delivery_date: null, last_delivery_date: null },
 };
 
 function withLaterFields(type: ObjectType, object: Stored): Stored {

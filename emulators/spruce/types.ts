@@ -38,12 +38,20 @@ export const contactInput = z.object({
   is_primary: z.boolean().default(false),
 });
 
-export const jobInput = z.object({
-  id,
-  account_id: id,
-  name: text().min(1),
-  status: z.enum(['active', 'closed']).default('active'),
-});
+export const jobInput = z
+  .object({
+    id,
+    account_id: id,
+    name: text().min(1),
+    status: z.enum(['active', 'closed']).default('active'),
+    /** Where the job site is, when it differs from the account's address; lien rules follow the site. */
+    state: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter state code').nullable().default(null),
+    first_delivery_date: isoDate.nullable().default(null),
+    last_delivery_date: isoDate.nullable().default(null),
+  })
+  .refine((job) => !job.first_delivery_date || !job.last_delivery_date || job.first_delivery_date <= job.last_delivery_date, {
+    message: 'last_delivery_date must not be before first_delivery_date', path: ['last_delivery_date'],
+  });
 
 const balanceNotAboveAmount = (value: { amount_cents: number; balance_cents: number }) => value.balance_cents <= value.amount_cents;
 

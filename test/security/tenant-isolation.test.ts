@@ -88,6 +88,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     settlements: settlement.id,
     'short-pays': shortPay.id,
     'lien-waivers': waiver.id,
+    jobs: job.id,
   };
   const operator = await signIn(app, operatorUser.email);
   const key = await issueApiKey(operator, 'write', `isolation ${label}`);
@@ -209,6 +210,7 @@ describe('security: tenant isolation matrix', () => {
       'POST /api/operator/webhook-deliveries/:id/resend',
       'GET /api/operator/lien-waivers/:id',
       'GET /api/operator/lien-waivers/:id/pdf',
+      'GET /api/operator/jobs/:id',
       'GET /api/portal/lien-waivers/:id/pdf',
       'GET /api/v1/payments/:id',
       'GET /api/v1/settlements/:id/posting-file.csv',

@@ -16,7 +16,7 @@ import { money } from '../common/format';
 import { CustomerBulkActions } from './CustomerBulkActions';
 import { CustomerExportButton } from './CustomerExportButton';
 import { CustomerStatsPanel } from './CustomerStatsPanel';
-import { AGING_CHOICES, INVITATION_CHOICES, PRIORITY_CHOICES, STATUS_CHOICES } from './choices';
+import { AGING_CHOICES, INVITATION_CHOICES, LIEN_DEADLINE_CHOICES, PRIORITY_CHOICES, STATUS_CHOICES } from './choices';
 
 const customerFilters = [
   <SearchInput key="q" source="q" alwaysOn placeholder="Name or account number" sx={{ minWidth: 260 }} />,
@@ -25,6 +25,7 @@ const customerFilters = [
   <SelectInput key="aging_bucket" source="aging_bucket" label="Aging" choices={AGING_CHOICES} alwaysOn emptyText="Any" sx={{ minWidth: 150 }} />,
   <NullableBooleanInput key="over_credit_limit" source="over_credit_limit" label="Over credit limit" sx={{ minWidth: 150 }} />,
   <SelectInput key="priority_band" source="priority_band" label="Priority" choices={PRIORITY_CHOICES} emptyText="Any" sx={{ minWidth: 150 }} />,
+  <SelectInput key="lien_deadline_within_days" source="lien_deadline_within_days" label="Lien deadline" choices={LIEN_DEADLINE_CHOICES} alwaysOn emptyText="Any" sx={{ minWidth: 170 }} />,
 ];
 
 function ListActions() {

@@ -19,6 +19,8 @@ import { InviteAction } from './InviteAction';
 import { PortalAccessAction } from './PortalAccessAction';
 import { RemindersAction } from './RemindersAction';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
+import type { JobRow } from '../../../contracts/operator/jobs';
+import { deadlineColor, deadlineText } from '../jobs/deadlineText';
 import { CustomerEmails } from './CustomerEmails';
 import { CustomerSummary } from './CustomerSummary';
 
@@ -99,6 +101,31 @@ function InvoicesTab() {
       </ReferenceManyField>
     </>
   );
+}
+
+/** The account's jobs with their lien deadlines, soonest lien filing first. */
+function JobsTab() {
+  return (
+    <ReferenceManyField reference="jobs" target="customer_account_id" sort={{ field: 'last_delivery_date', order: 'ASC' }} perPage={25} pagination={<Pagination rowsPerPageOptions={[25, 50]} />}>
+      <Guarded what="Jobs">
+        <DataTable rowClick="show" bulkActionButtons={false}>
+          <DataTable.Col source="name" label="Job" render={(record: JobRow) => `${record.name} (${record.erp_job_id})`} />
+          <DataTable.Col source="state" label="State" disableSort render={(record: JobRow) => record.state ?? '—'} />
+          <DataTable.Col source="first_delivery_date" label="First delivery" field={CalendarDateField} />
+          <DataTable.Col source="last_delivery_date" label="Last delivery" field={CalendarDateField} />
+          <DataTable.Col source="preliminary_notice_due" label="Preliminary notice" disableSort render={(record: JobRow) => (
+            record.rule_source && record.preliminary_notice_days === null ? 'None required' : <DeadlineCell due={record.preliminary_notice_due} daysLeft={record.preliminary_notice_days_left} />
+          )} />
+          <DataTable.Col source="lien_filing_due" label="Lien filing" disableSort render={(record: JobRow) => <DeadlineCell due={record.lien_filing_due} daysLeft={record.lien_filing_days_left} />} />
+          <DataTable.Col source="open_cents" label="Open" field={MoneyField} align="right" />
+        </DataTable>
+      </Guarded>
+    </ReferenceManyField>
+  );
+}
+
+function DeadlineCell({ due, daysLeft }: { due: string | null; daysLeft: number | null }) {
+  return <Typography variant="body2" color={deadlineColor(daysLeft)}>{deadlineText(due, daysLeft)}</Typography>;
 }
 
 function AdjustmentsTab({ kind }: { kind: 'debit' | 'credit' }) {
@@ -188,6 +215,9 @@ export function CustomerShow() {
         <TabbedShowLayout sx={{ '& .RaTabbedShowLayout-content': { p: 1 } }}>
           <TabbedShowLayout.Tab label="Invoices">
             <InvoicesTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Jobs" path="jobs">
+            <JobsTab />
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Debit adjustments" path="debits">
             <AdjustmentsTab kind="debit" />

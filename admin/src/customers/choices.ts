@@ -26,3 +26,9 @@ export const PRIORITY_CHOICES = [
   { id: 'on_track', name: 'On track (2–4)' },
   { id: 'nothing_to_do', name: 'Nothing to do (0–1)' },
 ];
+
+/** Accounts with a job owed money whose lien filing is due within the days (docs/lien-deadlines.md). */
+export const LIEN_DEADLINE_CHOICES = [
+  { id: 10, name: 'Within 10 days' },
+  { id: 30, name: 'Within 30 days' },
+];

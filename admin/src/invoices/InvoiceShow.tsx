@@ -1,5 +1,7 @@
 import { Card, CardContent, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { Labeled, Link, Show, useCreatePath, useRecordContext } from 'react-admin';
+import { Labeled, Link, Show, useCreatePath, useGetOne, useRecordContext } from 'react-admin';
+import type { JobRow } from '../../../contracts/operator/jobs';
+import { JobDeadlines, JobDeadlinesError } from '../jobs/JobDeadlines';
 import { StatusChip } from '../common/chips';
 import { calendarDate, humanize, instant, money } from '../common/format';
 import type { InvoiceDetail, InvoiceRow } from '../../../contracts/operator/receivables';
@@ -12,13 +14,21 @@ function InvoiceTitle() {
   return <span>Invoice {record?.invoice_number ?? ''}</span>;
 }
 
+/** The invoice's job and its lien deadlines: what the money on this invoice is secured by, and until when. */
+function InvoiceJobDeadlines({ jobId }: { jobId: string }) {
+  const { data, error } = useGetOne<JobRow>('jobs', { id: jobId });
+  if (error) return <JobDeadlinesError message={(error as Error).message} />;
+  if (!data) return <Skeleton variant="rectangular" height={80} />;
+  return <JobDeadlines job={data} title="Job lien deadlines" />;
+}
+
 function InvoiceDetails() {
   const record = useRecordContext<InvoiceShown>();
   const createPath = useCreatePath();
   if (!record) return null;
   const facts: Array<[string, React.ReactNode]> = [
     ['Customer', <Link to={createPath({ resource: 'customers', id: record.customer_account_id, type: 'show' })}>{record.customer_name} ({record.erp_account_id})</Link>],
-    ['Job', record.job_name ?? '—'],
+    ['Job', record.job_id ? <Link to={createPath({ resource: 'jobs', id: record.job_id, type: 'show' })}>{record.job_name}</Link> : '—'],
     ['PO', record.po_number ?? '—'],
     ['Invoice date', calendarDate(record.invoice_date)],
     ['Due', `${calendarDate(record.due_date)}${record.days_past_due > 0 ? ` · ${record.days_past_due} days late` : ''}`],
@@ -41,6 +51,7 @@ function InvoiceDetails() {
           ))}
         </CardContent>
       </Card>
+      {record.job_id ? <InvoiceJobDeadlines jobId={record.job_id} /> : null}
       <Card variant="outlined">
         <CardContent>
           <Typography variant="subtitle2" gutterBottom>

@@ -1,6 +1,7 @@
 import { Card, CardContent, Stack, Typography } from '@mui/material';
 import { ApiKeysSection } from './ApiKeysSection';
 import { DealerSettingsForm } from './DealerSettingsForm';
+import { LienDeadlinesSection } from './LienDeadlinesSection';
 import { LienWaiverFormsSection } from './LienWaiverFormsSection';
 import { OperatorList } from './OperatorList';
 import { RemindersSection } from './RemindersSection';
@@ -12,6 +13,7 @@ export function SettingsPage() {
       <DealerSettingsForm />
       <RemindersSection />
       <LienWaiverFormsSection />
+      <LienDeadlinesSection />
       <Card>
         <CardContent>
           <Typography variant="h6" gutterBottom>
