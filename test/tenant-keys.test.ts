@@ -73,6 +73,7 @@ const FOREIGN_KEYS_WITHOUT_DEALER_ID = [
   'returned_payment_fees.adjustment_id -> adjustments',
   'returned_payment_fees.payment_id -> payments',
   'settlements.resolved_by -> operator_users',
+  'scheduled_payments.payment_id -> payments',
   'short_pays.application_id -> payment_applications',
   'short_pays.payment_id -> payments',
   'short_pays.resolved_by -> operator_users',

@@ -10,6 +10,7 @@ import { writeReportSection } from './report';
 import request from 'supertest';
 import { issueApiKey } from '../support/api-keys';
 import { recordShortPay } from '../../db/short-pays';
+import { createScheduledPayment } from '../../db/scheduled-payments';
 import { issueConditionalWaivers } from '../../db/lien-waivers';
 
 /**
@@ -44,7 +45,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
   }, `${label}-${randomUUID().slice(0, 4)}`);
   const operatorUser = await createOperator(db, dealer.id, { role: 'admin' });
   const portalEmail = `portal-${label}-${randomUUID().slice(0, 6)}@contractor.test`;
-  await db('portal_users').insert({ company_id: book.companyId, email: portalEmail, name: 'Pat Payables', password_hash: await hashPassword(CUSTOMER_PASSWORD), terms_version: '2026-01', terms_accepted_at: db.fn.now() });
+  const [portalUser] = await db('portal_users').insert({ company_id: book.companyId, email: portalEmail, name: 'Pat Payables', password_hash: await hashPassword(CUSTOMER_PASSWORD), terms_version: '2026-01', terms_accepted_at: db.fn.now() }).returning('id');
   const portal = { companyId: book.companyId, email: portalEmail };
   const [card] = await db('payment_methods').insert({
     company_id: portal.companyId, kind: 'card', moov_payment_method_id: `pm-${randomUUID()}`, moov_source_id: `card-${randomUUID()}`, label: `Visa ${label}`, last4: '4242',
@@ -106,7 +107,15 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     send: (method, url, body) => request(app)[method](url).set('Authorization', bearer).set('Idempotency-Key', `isolation-${randomUUID()}`).send(body as object),
   };
   const attemptKey = (await db('payments').where({ id: payment.id }).first('idempotency_key')).idempotency_key as string;
-  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id };
+  // A payment scheduled for next month, holding the tenant's second invoice.
+  const scheduledId = randomUUID();
+  await db.transaction((trx) => createScheduledPayment(trx, {
+    id: scheduledId, dealerId: dealer.id, customerAccountId: book.accountId, companyId: portal.companyId, portalUserId: (portalUser as { id: string }).id, paymentMethodId: card.id,
+    scheduledFor: '2026-12-28', runAt: new Date('2026-12-28T13:00:00Z'), request: {}, quotedAmountCents: 8_000, achAuthorizationVersion: null,
+    idempotencyKey: `isolation-${label}`, requestHash: 'isolation', workflowId: `scheduled-payment-${scheduledId}`,
+    items: [{ itemType: 'invoice', itemId: book.invoiceIds.get(`INV-${label}-2`)!, amountCents: 8_000 }],
+  }));
+  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId };
   return {
     label,
     dealerId: dealer.id,
