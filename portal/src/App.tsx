@@ -95,14 +95,14 @@ export function App() {
       content = linked.length > 0
         // An emailed link (`#/pay/<dealer>?items=…`): choose those items, then show the plain Pay page.
         ? <PayLink dealerId={id ?? ''} itemIds={linked} onReady={(chosen, note) => { setSelection(chosen); setPayNotice(note); navigate(`/pay/${id ?? ''}`, { replace: true }); }} />
-        : <Pay dealerId={id ?? ''} selection={selection} notice={payNotice} onPaid={(paymentId) => { setSelection(null); setPayNotice(null); navigate(`/paid/${paymentId}`, { replace: true }); }} />;
+        : <Pay dealerId={id ?? ''} selection={selection} notice={payNotice} onPaid={(paymentId) => { setSelection(null); setPayNotice(null); navigate(`/paid/${paymentId}`, { replace: true }); }} onScheduled={() => { setSelection(null); setPayNotice(null); navigate('/payments?scheduled=1', { replace: true }); }} />;
       break;
     }
     case 'paid':
       content = <PaymentConfirmation paymentId={id ?? ''} />;
       break;
     case 'payments':
-      content = id ? <PaymentDetailPage paymentId={id} /> : <Payments />;
+      content = id ? <PaymentDetailPage paymentId={id} /> : <Payments justScheduled={route.query.get('scheduled') === '1'} />;
       break;
     case 'lien-waivers':
       content = <LienWaivers jobId={route.query.get('job')} />;

@@ -2,7 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, get, messageOf, post } from '../api';
 import { CardLink } from '../components/CardLink';
 import { ErrorMessage, Loading, Notice } from '../components/ui';
-import { money } from '../format';
+import { dateOnly, money } from '../format';
+import { addDays, localDate } from '../../../domain/dates';
+import { MAX_SCHEDULE_DAYS_AHEAD } from '../../../domain/scheduled-payment';
+import type { ScheduledPayment } from '../../../contracts/portal/scheduled-payments';
 import { clearPendingAttempt, keyFor, pendingAttempt, savePendingAttempt, type PendingAttempt } from '../pay-attempt';
 import { linkBankAccount, listMethods, relinkBankAccount } from '../payment-methods';
 import { paymentRequest, selectionTotal, shortPayOf, type Selection } from '../selection';
@@ -25,6 +28,8 @@ interface Props {
   dealerId: string;
   selection: Selection | null;
   onPaid: (paymentId: string) => void;
+  /** A payment scheduled for a later date: the selection is done with, the schedule is on Payments. */
+  onScheduled: () => void;
   /** What opening an emailed pay link found (items paid meanwhile), shown above the selection. */
   notice?: string | null;
 }
@@ -33,6 +38,8 @@ interface Props {
 interface Quote {
   preview: Preview;
   methodId: string;
+  /** The date it was quoted for; empty when paying now. */
+  payOn: string;
 }
 
 /** How long a reloaded page keeps asking about an attempt whose submit may still be running. */
@@ -92,7 +99,7 @@ function usePendingAttempt(dealerId: string, onPaid: (paymentId: string) => void
  * Idempotency-Key: a double click, a retry after a lost answer or a reload mid-submit finds or
  * returns the same payment instead of paying twice.
  */
-export function Pay({ dealerId, selection, onPaid, notice }: Props) {
+export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props) {
   const [methods, setMethods] = useState<SavedMethod[] | null>(null);
   const [methodsError, setMethodsError] = useState<string | null>(null);
   const [methodId, setMethodId] = useState<string | null>(null);
@@ -103,10 +110,14 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
   const [previewing, setPreviewing] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
+  /** Empty: pay now; else the dealer-local date to pay on (docs/scheduled-payments.md). */
+  const [payOn, setPayOn] = useState('');
   const inFlight = useRef(false);
   const attempt = usePendingAttempt(dealerId, onPaid);
   const { data: dealers } = useLoad(() => get<DealerSummary[]>('/dealers'), 'dealers');
-  const billsByStatement = Boolean(dealers?.find((dealer) => dealer.id === dealerId)?.billsByStatement);
+  const dealer = dealers?.find((candidate) => candidate.id === dealerId);
+  const billsByStatement = Boolean(dealer?.billsByStatement);
+  const dealerToday = localDate(new Date(), dealer?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
 
   const valid = selection && selection.dealerId === dealerId ? selection : null;
 
@@ -137,14 +148,15 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
     setPreviewing(true);
     setPreviewError(null);
     setQuote(null);
-    post<Preview>('/payments/preview', paymentRequest(valid, methodId)).then(
-      (preview) => current && setQuote({ preview, methodId }),
+    const request = paymentRequest(valid, methodId);
+    (payOn ? post<Preview>('/scheduled-payments/preview', { ...request, scheduledFor: payOn }) : post<Preview>('/payments/preview', request)).then(
+      (preview) => current && setQuote({ preview, methodId, payOn }),
       (error) => current && setPreviewError(messageOf(error)),
     ).finally(() => current && setPreviewing(false));
     return () => {
       current = false;
     };
-  }, [valid, methodId]);
+  }, [valid, methodId, payOn]);
 
   if (attempt.checking) return <Loading what="Checking whether your payment went through" />;
 
@@ -170,6 +182,10 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
       expectedAmountCents: quote.preview.amountCents,
       ...(quote.preview.achAuthorization ? { achAuthorizationVersion: quote.preview.achAuthorization.version } : {}),
     };
+    if (quote.payOn) {
+      await schedule({ ...body, scheduledFor: quote.payOn });
+      return;
+    }
     const key = keyFor(dealerId, body);
     savePendingAttempt({ key, dealerId, body, selection: valid, startedAt: Date.now() });
     try {
@@ -183,6 +199,19 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
       setSubmitError(error instanceof ApiError && error.status === 409
         ? `${error.message} Go back to Outstanding to see what is still open.`
         : `${messageOf(error)} You can press Pay again: it will not charge you twice.`);
+      inFlight.current = false;
+      setSubmitting(false);
+    }
+  };
+
+  /** A press of Schedule: its key comes from the request, so pressing again after a lost answer is the same schedule. */
+  const schedule = async (body: PendingAttempt['body'] & { scheduledFor: string }) => {
+    try {
+      const { expectedAmountCents: _shown, ...request } = body;
+      await api<ScheduledPayment>('POST', '/scheduled-payments', { body: request, headers: { 'Idempotency-Key': keyFor(dealerId, body) } });
+      onScheduled();
+    } catch (error) {
+      setSubmitError(error instanceof ApiError && error.status === 409 ? `${error.message} Go back to Outstanding to see what is still open.` : `${messageOf(error)} You can press Schedule again: it will not schedule twice.`);
       inFlight.current = false;
       setSubmitting(false);
     }
@@ -290,6 +319,20 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
         )}
       </div>
 
+      {valid.sourceView !== 'amount' && (
+        <div className="card when">
+          <h2>When</h2>
+          <div className="row wrap" role="radiogroup" aria-label="When to pay">
+            <label className="choice"><input type="radio" name="when" checked={!payOn} onChange={() => setPayOn('')} /> Pay now</label>
+            <label className="choice"><input type="radio" name="when" checked={Boolean(payOn)} onChange={() => setPayOn(addDays(dealerToday, 1))} /> On a later date</label>
+            {payOn && (
+              <input type="date" aria-label="Payment date" min={addDays(dealerToday, 1)} max={addDays(dealerToday, MAX_SCHEDULE_DAYS_AHEAD)} value={payOn} onChange={(event) => setPayOn(event.target.value)} />
+            )}
+          </div>
+          {payOn && <p className="small muted">The items are held for this payment until then; you can cancel it from Payments before that day.</p>}
+        </div>
+      )}
+
       {methodId && adding === 'card' && <Notice>Finish adding the card, or cancel, to see the total and pay.</Notice>}
       {methodId && adding !== 'card' && (
         <div className="card preview" aria-live="polite">
@@ -328,9 +371,9 @@ export function Pay({ dealerId, selection, onPaid, notice }: Props) {
               {preview.errors.map((problem) => <ErrorMessage key={problem.code} error={problem.message} />)}
               <ErrorMessage error={submitError} />
               <button type="button" className="primary wide pay-button" disabled={blocked || submitting} onClick={submit}>
-                {submitting ? 'Submitting…' : `Pay ${money(preview.amountCents)}`}
+                {submitting ? 'Submitting…' : quote?.payOn ? `Schedule ${money(preview.amountCents)} for ${dateOnly(quote.payOn)}` : `Pay ${money(preview.amountCents)}`}
               </button>
-              <p className="small muted center">This is exactly the amount that will be charged.</p>
+              <p className="small muted center">{quote?.payOn ? 'This is the amount that will be charged that day, unless an item is paid another way before then.' : 'This is exactly the amount that will be charged.'}</p>
             </>
           )}
         </div>
