@@ -9,6 +9,7 @@ import { failureDecisionRoutes } from './failure-decisions';
 import { integrationRoutes } from './integration';
 import { ingestionRunRoutes } from './ingestion-runs';
 import { invitationRoutes } from './invitations';
+import { documentRoutes } from './documents';
 import { lienWaiverRoutes } from './lien-waivers';
 import { operatorUserRoutes } from './operators';
 import { paymentRoutes } from './payments';
@@ -40,6 +41,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(operatorUserRoutes(deps));
   router.use(paymentRoutes(deps));
   router.use(lienWaiverRoutes(deps));
+  router.use(documentRoutes(deps));
   router.use(failureDecisionRoutes(deps));
   router.use(settlementRoutes(deps));
   router.use(settlementFileRoutes(deps));
