@@ -1,6 +1,7 @@
 import { Card, CardContent, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Labeled, Link, Show, useCreatePath, useRecordContext } from 'react-admin';
 import { StatusChip } from '../common/chips';
+import { InvoiceDocuments } from './InvoiceDocuments';
 import { calendarDate, humanize, instant, money } from '../common/format';
 import type { InvoiceDetail, InvoiceRow } from '../../../contracts/operator/receivables';
 
@@ -85,6 +86,7 @@ function InvoiceDetails() {
           )}
         </CardContent>
       </Card>
+      <InvoiceDocuments invoiceId={String(record.id)} />
     </Stack>
   );
 }
