@@ -59,8 +59,11 @@ export async function storedDocuments(db: Executor, dealerId: string, invoiceId:
   return rows.map(withDate);
 }
 
-/** One stored document of the invoice with its bytes, or undefined. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One stored document of the invoice with its bytes, or undefined (a Spruce-style id is simply not one of ours). */
 export async function storedDocumentContent(db: Executor, dealerId: string, invoiceId: string, documentId: string): Promise<(StoredDocumentRow & { content: Buffer }) | undefined> {
+  if (!UUID.test(documentId)) return undefined;
   const row = await db('item_documents').where({ dealer_id: dealerId, invoice_id: invoiceId, id: documentId }).first(...listColumns, 'content');
   return row ? { ...withDate(row), content: row.content } : undefined;
 }

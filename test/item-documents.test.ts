@@ -209,8 +209,10 @@ describe('documents behind each invoice', () => {
       }
       await upload(spruceSide.operator, fileSide.invoiceId, { bytes: PDF, name: 'x.pdf', type: 'application/pdf' }, { kind: 'delivery_ticket' }).expect(404);
       await spruceSide.api.post(`/api/v1/invoices/${fileSide.invoiceId}/documents`, undefined, `doc-${randomUUID()}`).field('kind', 'delivery_ticket').attach('file', PDF, 'x.pdf').expect(404);
-      // A ticket id of this dealer's under another invoice of the same dealer is not found either.
       await fileSide.customer.get(`/api/portal/invoices/${fileSide.invoiceId}/documents/${randomUUID()}`).expect(404);
+      // An id shaped like Spruce's on a file-based dealer's invoice is simply not there.
+      await fileSide.operator.get(`/api/operator/invoices/${fileSide.invoiceId}/documents/:documentId`).expect(404);
+      await fileSide.api.get(`/api/v1/invoices/${fileSide.invoiceId}/documents/DOC-1`).expect(404);
     });
   });
 });

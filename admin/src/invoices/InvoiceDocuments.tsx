@@ -89,16 +89,16 @@ function UploadForm({ invoiceId, onUploaded }: { invoiceId: string; onUploaded: 
         />
       </Box>
       {file && (
-        <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1, alignItems: 'center' }}>
-          <TextField select size="small" label="Kind" value={kind} onChange={(event) => setKind(event.target.value as ItemDocument['kind'])} sx={{ minWidth: 170 }}>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
+          <TextField select size="small" label="Kind" value={kind} onChange={(event) => setKind(event.target.value as ItemDocument['kind'])} sx={{ width: 180 }}>
             <MenuItem value="delivery_ticket">Delivery ticket</MenuItem>
             <MenuItem value="invoice_copy">Invoice copy</MenuItem>
           </TextField>
           {kind === 'delivery_ticket' && (
             <>
-              <TextField size="small" label="Ticket number" value={ticketNumber} onChange={(event) => setTicketNumber(event.target.value)} />
-              <TextField size="small" type="date" label="Delivered on" value={deliveredOn} onChange={(event) => setDeliveredOn(event.target.value)} slotProps={{ inputLabel: { shrink: true } }} />
-              <TextField size="small" label="Signed by" value={signedBy} onChange={(event) => setSignedBy(event.target.value)} />
+              <TextField size="small" label="Ticket number" value={ticketNumber} onChange={(event) => setTicketNumber(event.target.value)} sx={{ width: 160 }} />
+              <TextField size="small" type="date" label="Delivered on" value={deliveredOn} onChange={(event) => setDeliveredOn(event.target.value)} slotProps={{ inputLabel: { shrink: true } }} sx={{ width: 180 }} />
+              <TextField size="small" label="Signed by" value={signedBy} onChange={(event) => setSignedBy(event.target.value)} sx={{ width: 220 }} />
             </>
           )}
           <Button variant="contained" onClick={upload} disabled={busy}>Upload</Button>

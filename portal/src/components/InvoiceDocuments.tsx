@@ -9,7 +9,6 @@ const KIND_LABEL = { invoice_copy: 'Invoice copy', delivery_ticket: 'Delivery ti
 
 function describe(document: ItemDocument): string {
   return [
-    document.ticket_number ? `#${document.ticket_number}` : null,
     document.delivered_on ? `delivered ${dateOnly(document.delivered_on)}` : null,
     document.signed_by ? `signed by ${document.signed_by}` : null,
   ].filter(Boolean).join(' · ');
