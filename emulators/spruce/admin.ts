@@ -96,31 +96,22 @@ export function adminRoutes(store: SpruceStore, dispatcher: WebhookDispatcher, c
   });
 
   // A book may carry `documents` (emulators/spruce/documents.ts), attached once its invoices exist.
-  router.post('/admin/tenants/:tenantId/book', async (req, res, next) => {
-    try {
-      const { documents = [], ...book } = (req.body ?? {}) as Partial<Book> & { documents?: unknown[] };
-      const counts = store.loadBook(req.params.tenantId, book);
-      const tenant = store.tenant(req.params.tenantId);
-      for (const [index, document] of documents.entries()) {
-        await attachDocument(store, tenant, document).catch((error: unknown) => {
-          if (error instanceof SpruceError) throw new SpruceError(error.status, error.code, `documents[${index}]: ${error.message}`);
-          throw error;
-        });
-      }
-      res.status(201).json({ loaded: { ...counts, documents: documents.length }, head_seq: tenant.seq });
-    } catch (error) {
-      next(error);
+  router.post('/admin/tenants/:tenantId/book', async (req, res) => {
+    const { documents = [], ...book } = (req.body ?? {}) as Partial<Book> & { documents?: unknown[] };
+    const counts = store.loadBook(req.params.tenantId, book);
+    const tenant = store.tenant(req.params.tenantId);
+    for (const [index, document] of documents.entries()) {
+      await attachDocument(store, tenant, document).catch((error: unknown) => {
+        if (error instanceof SpruceError) throw new SpruceError(error.status, error.code, `documents[${index}]: ${error.message}`);
+        throw error;
+      });
     }
+    res.status(201).json({ loaded: { ...counts, documents: documents.length }, head_seq: tenant.seq });
   });
 
-  router.post('/admin/tenants/:tenantId/invoices/:invoiceId/documents', async (req, res, next) => {
-    try {
-      const tenant = store.tenant(req.params.tenantId);
-      const document = await attachDocument(store, tenant, { ...(req.body ?? {}), invoice_id: req.params.invoiceId });
-      res.status(201).json(documentView(document));
-    } catch (error) {
-      next(error);
-    }
+  router.post('/admin/tenants/:tenantId/invoices/:invoiceId/documents', async (req, res) => {
+    const document = await attachDocument(store, store.tenant(req.params.tenantId), { ...(req.body ?? {}), invoice_id: req.params.invoiceId });
+    res.status(201).json(documentView(document));
   });
 
   router.get('/admin/tenants/:tenantId/invoices/:invoiceId/documents', (req, res) => {
