@@ -10,6 +10,7 @@ import * as ingestion from './operator/ingestion-runs';
 import * as integration from './operator/integration';
 import * as invitations from './operator/invitations';
 import * as jobs from './operator/jobs';
+import * as documents from './item-documents';
 import * as lienWaivers from './operator/lien-waivers';
 import * as operators from './operator/operators';
 import * as payments from './operator/payments';
@@ -79,6 +80,7 @@ export const isFileResponse = (value: ResponseContract | undefined): value is Fi
   typeof value === 'object' && value !== null && 'contentType' in value && !(value instanceof z.ZodType);
 
 const csv = (description: string): FileResponse => ({ contentType: 'text/csv', description });
+const documentFile: FileResponse = { contentType: 'application/pdf', description: 'The document\'s bytes as kept: application/pdf, image/png or image/jpeg' };
 const NO_CONTENT = null;
 
 const OP = '/api/operator';
@@ -128,6 +130,9 @@ const operatorRoutes: RouteContract[] = [
 
   operator('GET', '/invoices', 'Receivables', 'Invoices', list(receivables.invoiceFilter, receivables.invoiceRow)),
   operator('GET', '/invoices/:id', 'Receivables', 'One invoice with the payments applied to it', { responses: { 200: receivables.invoiceDetail } }),
+  operator('GET', '/invoices/:id/documents', 'Documents', 'The invoice copy and delivery tickets behind an invoice (from Spruce, or uploaded for a file-based dealer)', { responses: { 200: documents.itemDocuments } }),
+  operator('POST', '/invoices/:id/documents', 'Documents', 'Upload an invoice copy or delivery ticket (file-based dealers; PDF, PNG or JPEG up to 10 MB; audited)', { body: documents.documentUploadBody, bodyType: 'multipart', responses: { 201: documents.itemDocument } }),
+  operator('GET', '/invoices/:id/documents/:documentId', 'Documents', 'One document of the invoice, served through the API', { responses: { 200: documentFile } }),
   operator('GET', '/adjustments', 'Receivables', 'Credit and debit adjustments', list(receivables.adjustmentFilter, receivables.adjustmentRow)),
   operator('GET', '/adjustments/:id', 'Receivables', 'One adjustment with the payments applied to it', { responses: { 200: receivables.adjustmentDetail } }),
   operator('GET', '/statements', 'Receivables', 'Statements', list(receivables.statementFilter, receivables.statementRow)),
@@ -233,6 +238,8 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
 
   customer('GET', '/lien-waivers', 'Lien waivers', 'Lien waivers of the linked accounts, per payment or per job, newest first', { query: portalLienWaivers.portalLienWaiverQuery, responses: { 200: portalLienWaivers.portalLienWaivers } }),
+  customer('GET', '/invoices/:id/documents', 'Documents', 'The invoice copy and delivery tickets behind an invoice of a linked account', { responses: { 200: documents.itemDocuments } }),
+  customer('GET', '/invoices/:id/documents/:documentId', 'Documents', 'One document of the invoice (a delivery ticket download is audited)', { responses: { 200: documentFile } }),
   customer('GET', '/lien-waivers/:id/pdf', 'Lien waivers', 'The lien waiver as PDF (the download is recorded)', { responses: { 200: { contentType: 'application/pdf', description: 'The waiver' } } }),
 
   customer('GET', '/payment-methods', 'Payment methods', 'Saved payment methods', { responses: { 200: z.array(paymentMethods.paymentMethod) } }),
@@ -255,6 +262,11 @@ const publicApiRoutes: RouteContract[] = [
   dealerApi('GET', '/customers/:id', 'Receivables', 'One customer account with its figures, contacts and jobs', { responses: { 200: customers.customerDetail } }),
   dealerApi('GET', '/invoices', 'Receivables', 'Invoices, by cursor', { query: v1.invoiceListQuery, responses: { 200: pageOf(receivables.invoiceRow) } }),
   dealerApi('GET', '/invoices/:id', 'Receivables', 'One invoice with the payments applied to it', { responses: { 200: receivables.invoiceDetail } }),
+  dealerApi('GET', '/invoices/:id/documents', 'Documents', 'The invoice copy and delivery tickets behind an invoice', { responses: { 200: documents.itemDocuments } }),
+  dealerApi('POST', '/invoices/:id/documents', 'Documents', 'Upload an invoice copy or delivery ticket as multipart/form-data (file-based dealers; PDF, PNG or JPEG up to 10 MB; write scope)', {
+    roles: WRITE_SCOPE, headers: idempotencyKeyHeader, body: documents.documentUploadBody, bodyType: 'multipart', responses: { 201: documents.itemDocument },
+  }),
+  dealerApi('GET', '/invoices/:id/documents/:documentId', 'Documents', 'One document of the invoice, its bytes as kept', { responses: { 200: documentFile } }),
   dealerApi('GET', '/adjustments', 'Receivables', 'Credit and debit adjustments, by cursor', { query: v1.adjustmentListQuery, responses: { 200: pageOf(receivables.adjustmentRow) } }),
   dealerApi('GET', '/adjustments/:id', 'Receivables', 'One adjustment with the payments applied to it', { responses: { 200: receivables.adjustmentDetail } }),
   dealerApi('GET', '/statements', 'Receivables', 'Statements, by cursor', { query: v1.statementListQuery, responses: { 200: pageOf(receivables.statementRow) } }),

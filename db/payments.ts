@@ -367,6 +367,7 @@ export interface PortalPaymentRow extends PaymentMethodFacts {
 export interface PortalPaymentApplicationRow {
   item_type: ApplicationType;
   amount_cents: number;
+  invoice_id: string | null;
   invoice_number: string | null;
   adjustment_number: string | null;
   statement_number: string | null;
@@ -420,7 +421,7 @@ export async function portalPayment(db: Knex | Knex.Transaction, scope: PortalPa
   if (!row) return undefined;
   const [applications, events, outcome] = await Promise.all([
     applicationsWithDocuments(db, paymentId)
-      .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
+      .select('pa.item_type', 'pa.amount_cents', 'pa.invoice_id', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
     db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'at' }, { column: 'id' }]).select('to_status', 'event', 'at'),
     db('payments').where({ id: paymentId }).first('moov_status', 'failure_reason', 'return_code'),
   ]);

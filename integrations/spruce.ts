@@ -292,6 +292,27 @@ const collections = {
 export type SpruceCollection = keyof typeof collections;
 export type SpruceObjectOf<C extends SpruceCollection> = z.infer<(typeof collections)[C]>;
 
+/** A document Spruce keeps behind an invoice (docs/spruce-api.md, "Documents"). */
+export const spruceDocument = z.object({
+  id: z.string(),
+  invoice_id: z.string(),
+  kind: z.enum(['invoice_copy', 'delivery_ticket']),
+  file_name: z.string(),
+  content_type: z.string(),
+  size_bytes: z.number().int().nonnegative(),
+  ticket_number: z.string().nullable(),
+  delivered_date: isoDate.nullable(),
+  signed_by: z.string().nullable(),
+  created_at: z.string(),
+});
+export type SpruceDocument = z.infer<typeof spruceDocument>;
+
+export interface SpruceDocumentContent {
+  contentType: string;
+  sizeBytes: number | null;
+  body: ReadableStream<Uint8Array>;
+}
+
 export class SpruceClient {
   private readonly base: string;
   private readonly timeoutMs: number;
@@ -393,6 +414,30 @@ export class SpruceClient {
 
   async getPosting(postingId: string): Promise<SpruceGlPosting> {
     return this.request('GET', `/gl/postings/${encodeURIComponent(postingId)}`, spruceGlPosting);
+  }
+
+  /** The invoice's documents (invoice copy and delivery tickets), without their bytes. */
+  async invoiceDocuments(invoiceId: string): Promise<SpruceDocument[]> {
+    return (await this.request('GET', `/invoices/${encodeURIComponent(invoiceId)}/documents`, z.object({ data: z.array(spruceDocument) }))).data;
+  }
+
+  /** A document's bytes as a stream, so a large scan is passed on without being held in memory. */
+  async documentContent(documentId: string): Promise<SpruceDocumentContent> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}/documents/${encodeURIComponent(documentId)}/content`, {
+        headers: { authorization: `Bearer ${this.connection.apiKey}` },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new SpruceUnavailableError(`Spruce is unreachable: ${describeFetchError(error)}`);
+    }
+    if (!response.ok || !response.body) {
+      const parsed = errorBody.safeParse(await response.json().catch(() => undefined));
+      throw refusalFor(response.status, parsed.success ? parsed.data.error.code : `http_${response.status}`, parsed.success ? parsed.data.error.message : `Spruce answered ${response.status}`);
+    }
+    const length = Number(response.headers.get('content-length'));
+    return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', sizeBytes: Number.isSafeInteger(length) ? length : null, body: response.body };
   }
 
   private async request<T extends z.ZodType>(method: string, path: string, schema: T, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<z.infer<T>> {

@@ -65,12 +65,27 @@ async function insertDealersAndOperators(db: Db): Promise<Record<string, string>
   return ids;
 }
 
+/**
+ * A few open invoices with their papers in Spruce: the copy and a signed ticket or two. Sent
+ * without bytes, so the emulator draws each as a small PDF and the book stays small.
+ */
+function demoDocuments(book: ReturnType<typeof generateBook>): unknown[] {
+  const SIGNERS = ['R. Alvarez', 'M. Ortega', 'J. Whitaker', 'D. Kim'];
+  return book.invoices.filter((invoice) => invoice.status !== 'paid').slice(0, 6).flatMap((invoice, index) => [
+    { id: `DOC-${invoice.id}-COPY`, invoice_id: invoice.id, kind: 'invoice_copy' },
+    ...Array.from({ length: 1 + (index % 2) }, (_, ticket) => ({
+      id: `DOC-${invoice.id}-T${ticket + 1}`, invoice_id: invoice.id, kind: 'delivery_ticket', ticket_number: `${70_100 + index * 10 + ticket}`,
+      delivered_date: invoice.invoice_date, signed_by: SIGNERS[(index + ticket) % SIGNERS.length],
+    })),
+  ]);
+}
+
 async function loadSpruceBook(dealerId: string, today: string): Promise<number> {
   const book = generateBook({ seed: 20261122, today });
   await http('POST', `${spruceUrl}/admin/tenants`, { id: NORTHWIND.spruce_tenant_id, name: NORTHWIND.name, api_key: NORTHWIND.spruce_api_key }).catch((error: Error) => {
     if (!/409/.test(error.message)) throw error;
   });
-  await http('POST', `${spruceUrl}/admin/tenants/${NORTHWIND.spruce_tenant_id}/book`, book);
+  await http('POST', `${spruceUrl}/admin/tenants/${NORTHWIND.spruce_tenant_id}/book`, { ...book, documents: demoDocuments(book) });
   // The API as the Spruce emulator reaches it: PUBLIC_URL, unless the two sit in a container network.
   const webhookBase = (process.env.DEMO_API_URL ?? cfg.PUBLIC_URL).replace(/\/$/, '');
   await http('PUT', `${spruceUrl}/admin/tenants/${NORTHWIND.spruce_tenant_id}/webhook`, { url: `${webhookBase}/webhooks/spruce`, secret: NORTHWIND.spruce_webhook_secret });

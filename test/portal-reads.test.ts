@@ -211,10 +211,10 @@ describe('portal read APIs', () => {
       const credit = await db('adjustments').where({ id: ids.credit }).first('adjustment_number');
       expect(detail.lines).toHaveLength(3);
       expect(detail.lines).toEqual(expect.arrayContaining([
-        { type: 'invoice', number: current.invoice_number, amountCents: 12_345, appliedToInvoiceNumber: null },
-        { type: 'invoice', number: expect.any(String), amountCents: 700, appliedToInvoiceNumber: null },
+        { type: 'invoice', number: current.invoice_number, amountCents: 12_345, appliedToInvoiceNumber: null, invoiceId: ids.current },
+        { type: 'invoice', number: expect.any(String), amountCents: 700, appliedToInvoiceNumber: null, invoiceId: expect.any(String) },
       ]));
-      expect(detail.lines[2]).toEqual({ type: 'credit', number: credit.adjustment_number, amountCents: 2_500, appliedToInvoiceNumber: current.invoice_number });
+      expect(detail.lines[2]).toEqual({ type: 'credit', number: credit.adjustment_number, amountCents: 2_500, appliedToInvoiceNumber: current.invoice_number, invoiceId: null });
       expect(detail.events).toEqual([expect.objectContaining({ status: 'pending', statusLabel: 'Processing' })]);
       // Amounts in flight are no longer payable.
       const oak = (await customer.get(`/api/portal/outstanding?dealerId=${dealer.id}`).expect(200)).body.accounts[0].jobs.find((job: { jobId: string }) => job.jobId === ids.oakStreet);

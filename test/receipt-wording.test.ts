@@ -14,7 +14,7 @@ function payment(status: PaymentDetail['status'], moneyOutcome: MoneyOutcome | n
     submittedAt: '2026-11-30T15:00:00.000Z', settledAt: null, dealerId: 'dealer-1', dealerName: 'Northwind Lumber', dealerTimeZone: 'America/Chicago',
     customerAccountId: 'account-1', accountName: 'Oak Street Builders', erpAccountId: 'C-100', companyName: 'Oak Street Builders LLC',
     moneyOutcome, failureReason: null,
-    lines: [{ type: 'invoice', number: 'INV-9', amountCents: 140_00, appliedToInvoiceNumber: null }],
+    lines: [{ type: 'invoice', number: 'INV-9', amountCents: 140_00, appliedToInvoiceNumber: null, invoiceId: null }],
     events: [],
   };
 }

@@ -10,6 +10,7 @@ import { integrationRoutes } from './integration';
 import { ingestionRunRoutes } from './ingestion-runs';
 import { invitationRoutes } from './invitations';
 import { jobRoutes } from './jobs';
+import { documentRoutes } from './documents';
 import { lienWaiverRoutes } from './lien-waivers';
 import { operatorUserRoutes } from './operators';
 import { paymentRoutes } from './payments';
@@ -42,6 +43,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(operatorUserRoutes(deps));
   router.use(paymentRoutes(deps));
   router.use(lienWaiverRoutes(deps));
+  router.use(documentRoutes(deps));
   router.use(failureDecisionRoutes(deps));
   router.use(settlementRoutes(deps));
   router.use(settlementFileRoutes(deps));

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
+import { documentRoutes } from './documents';
 import { lienWaiverRoutes } from './lien-waivers';
 import { outstandingRoutes } from './outstanding';
 import { passwordResetRoutes } from './password-reset';
@@ -26,6 +27,7 @@ export const portalRoutes = {
     router.use(scheduledPaymentRoutes(deps));
     router.use(paymentMethodRoutes(deps));
     router.use(lienWaiverRoutes(deps));
+    router.use(documentRoutes(deps));
     return router;
   },
 };

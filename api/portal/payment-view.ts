@@ -54,6 +54,7 @@ export interface PaymentLine {
   number: string;
   amountCents: number;
   appliedToInvoiceNumber: string | null;
+  invoiceId: string | null;
 }
 
 /**
@@ -113,6 +114,7 @@ export async function paymentDetail(db: Db, companyId: string, accountIds: strin
       number: application.invoice_number ?? application.adjustment_number ?? application.statement_number ?? '',
       amountCents: application.amount_cents,
       appliedToInvoiceNumber: application.applied_to_invoice_number ?? null,
+      invoiceId: application.item_type === 'invoice' ? application.invoice_id ?? null : null,
     }))
     .sort((a: PaymentLine, b: PaymentLine) => LINE_ORDER[a.type] - LINE_ORDER[b.type]);
   return {

@@ -20,6 +20,7 @@ import { routeId } from '../operator/list-helpers';
 import { POSTING_FILE_COLUMNS, ownSettlement, postingFileRows } from '../operator/settlement-files';
 import { settlementDetail, settlementViews } from '../operator/settlement-query';
 import { query } from '../validate';
+import { documentRoutes } from './documents';
 import { idempotentPost } from './idempotency';
 import { ingestionRoutes } from './ingestion';
 import { decodeCursor, encodeCursor, sendPage } from './paging';
@@ -138,6 +139,7 @@ export function publicApiRoutes(deps: AppDeps): Router {
   });
 
   router.use(ingestionRoutes(deps));
+  router.use(documentRoutes(deps));
 
   router.get('/events', async (req, res) => {
     const { dealerId } = apiClientOf(req);

@@ -231,6 +231,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice copy and delivery tickets behind an invoice */
+        get: operations["getV1InvoicesByIdDocuments"];
+        put?: never;
+        /**
+         * Upload an invoice copy or delivery ticket as multipart/form-data (file-based dealers; PDF, PNG or JPEG up to 10 MB; write scope)
+         * @description Roles: scope:write.
+         */
+        post: operations["postV1InvoicesByIdDocuments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document of the invoice, its bytes as kept */
+        get: operations["getV1InvoicesByIdDocumentsByDocumentId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -1331,6 +1369,136 @@ export interface operations {
                         /** Format: date-time */
                         updated_at: string;
                     };
+                };
+            };
+        };
+    };
+    getV1InvoicesByIdDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            "4XX": components["responses"]["Refusal"];
+            "5XX": components["responses"]["Refusal"];
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        documents: {
+                            content_type: string;
+                            /** @description YYYY-MM-DD */
+                            delivered_on: string | null;
+                            file_name: string;
+                            /** @description Spruce's document id for a Spruce dealer, our id for an uploaded one */
+                            id: string;
+                            /** @description Our invoice id */
+                            invoice_id: string;
+                            /** @enum {string} */
+                            kind: "invoice_copy" | "delivery_ticket";
+                            signed_by: string | null;
+                            size_bytes: number;
+                            /** @enum {string} */
+                            source: "spruce" | "upload";
+                            ticket_number: string | null;
+                            /** @description When it was uploaded (uploads only) */
+                            uploaded_at: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    postV1InvoicesByIdDocuments: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description One per operation (8–200 of A-Z a-z 0-9 . _ : -). A retry with the same key and body gets the first answer; the same key with another body is refused (409 idempotency_key_reused). Kept 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: date */
+                    delivered_on?: string;
+                    /**
+                     * Format: binary
+                     * @description One PDF, PNG or JPEG file, at most 10 MB (application/pdf, image/png, image/jpeg)
+                     */
+                    file: string;
+                    /** @enum {string} */
+                    kind: "invoice_copy" | "delivery_ticket";
+                    signed_by?: string;
+                    ticket_number?: string;
+                };
+            };
+        };
+        responses: {
+            "4XX": components["responses"]["Refusal"];
+            "5XX": components["responses"]["Refusal"];
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        content_type: string;
+                        /** @description YYYY-MM-DD */
+                        delivered_on: string | null;
+                        file_name: string;
+                        /** @description Spruce's document id for a Spruce dealer, our id for an uploaded one */
+                        id: string;
+                        /** @description Our invoice id */
+                        invoice_id: string;
+                        /** @enum {string} */
+                        kind: "invoice_copy" | "delivery_ticket";
+                        signed_by: string | null;
+                        size_bytes: number;
+                        /** @enum {string} */
+                        source: "spruce" | "upload";
+                        ticket_number: string | null;
+                        /** @description When it was uploaded (uploads only) */
+                        uploaded_at: string | null;
+                    };
+                };
+            };
+        };
+    };
+    getV1InvoicesByIdDocumentsByDocumentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            "4XX": components["responses"]["Refusal"];
+            "5XX": components["responses"]["Refusal"];
+            /** @description The document's bytes as kept: application/pdf, image/png or image/jpeg */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
         };

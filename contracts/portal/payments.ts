@@ -145,6 +145,8 @@ export const paymentDetail = paymentSummary.extend({
   failureReason: z.string().nullable(),
   lines: z.array(z.strictObject({
     type: z.enum(APPLICATION_ITEM_TYPES), number: z.string(), amountCents: cents, appliedToInvoiceNumber: z.string().nullable(),
+    /** The invoice an invoice line paid, so its documents can be shown beside it. */
+    invoiceId: z.string().nullable(),
   })),
   events: z.array(z.strictObject({ status: paymentStatus, statusLabel: z.string(), at: timestamp })),
 });

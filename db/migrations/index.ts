@@ -43,6 +43,7 @@ import * as transferRechecks from './046_transfer_rechecks';
 import * as lienWaivers from './047_lien_waivers';
 import * as shortPays from './048_short_pays';
 import * as termsDiscounts from './049_terms_discounts';
+import * as itemDocuments from './050_item_documents';
 import * as jobLienDeadlines from './051_job_lien_deadlines';
 import * as scheduledPayments from './052_scheduled_payments';
 
@@ -95,6 +96,7 @@ const migrations: Record<string, Knex.Migration> = {
   '047_lien_waivers': lienWaivers,
   '048_short_pays': shortPays,
   '049_terms_discounts': termsDiscounts,
+  '050_item_documents': itemDocuments,
   '051_job_lien_deadlines': jobLienDeadlines,
   '052_scheduled_payments': scheduledPayments,
 };

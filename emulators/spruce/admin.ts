@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { collectionType } from './api';
+import { attachDocument, documentView, invoiceDocuments } from './documents';
 import { SpruceError, type SpruceStore } from './store';
 import type { Book } from './types';
 import type { WebhookDispatcher } from './webhooks';
@@ -94,9 +95,27 @@ export function adminRoutes(store: SpruceStore, dispatcher: WebhookDispatcher, c
     res.status(204).end();
   });
 
-  router.post('/admin/tenants/:tenantId/book', (req, res) => {
-    const counts = store.loadBook(req.params.tenantId, req.body as Partial<Book>);
-    res.status(201).json({ loaded: counts, head_seq: store.tenant(req.params.tenantId).seq });
+  // A book may carry `documents` (emulators/spruce/documents.ts), attached once its invoices exist.
+  router.post('/admin/tenants/:tenantId/book', async (req, res) => {
+    const { documents = [], ...book } = (req.body ?? {}) as Partial<Book> & { documents?: unknown[] };
+    const counts = store.loadBook(req.params.tenantId, book);
+    const tenant = store.tenant(req.params.tenantId);
+    for (const [index, document] of documents.entries()) {
+      await attachDocument(store, tenant, document).catch((error: unknown) => {
+        if (error instanceof SpruceError) throw new SpruceError(error.status, error.code, `documents[${index}]: ${error.message}`);
+        throw error;
+      });
+    }
+    res.status(201).json({ loaded: { ...counts, documents: documents.length }, head_seq: tenant.seq });
+  });
+
+  router.post('/admin/tenants/:tenantId/invoices/:invoiceId/documents', async (req, res) => {
+    const document = await attachDocument(store, store.tenant(req.params.tenantId), { ...(req.body ?? {}), invoice_id: req.params.invoiceId });
+    res.status(201).json(documentView(document));
+  });
+
+  router.get('/admin/tenants/:tenantId/invoices/:invoiceId/documents', (req, res) => {
+    res.json({ data: invoiceDocuments(store.tenant(req.params.tenantId), req.params.invoiceId).map(documentView) });
   });
 
   router.get('/admin/tenants/:tenantId/ledger', (req, res) => {

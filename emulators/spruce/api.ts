@@ -1,6 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { createDebitAdjustment, releaseCreditHold } from './charges';
+import { documentView, invoiceDocuments } from './documents';
 import { postGlLine } from './gl';
 import { SpruceError, type SpruceStore, type Tenant } from './store';
 import { COLLECTIONS, type ObjectType, type Stored } from './types';
@@ -92,6 +93,22 @@ export function tenantApi(store: SpruceStore): Router {
     const posting = tenant.ledger.find((candidate) => candidate.id === req.params.postingId);
     if (!posting) throw new SpruceError(404, 'not_found', `No posting ${req.params.postingId}.`);
     res.json(posting);
+  });
+
+  router.get('/v1/tenants/:tenantId/invoices/:invoiceId/documents', (req, res) => {
+    const tenant = authenticated(req);
+    res.json({ data: invoiceDocuments(tenant, String(req.params.invoiceId)).map(documentView) });
+  });
+
+  router.get('/v1/tenants/:tenantId/documents/:documentId/content', (req, res) => {
+    const tenant = authenticated(req);
+    const document = tenant.documents.get(String(req.params.documentId));
+    if (!document) throw new SpruceError(404, 'not_found', `No document ${req.params.documentId}.`);
+    const bytes = Buffer.from(document.content_base64, 'base64');
+    res.setHeader('Content-Type', document.content_type);
+    res.setHeader('Content-Length', String(bytes.length));
+    res.setHeader('Content-Disposition', `attachment; filename="${document.file_name.replace(/"/g, '')}"`);
+    res.end(bytes);
   });
 
   router.get('/v1/tenants/:tenantId/:collection', (req, res) => {

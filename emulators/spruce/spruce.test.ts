@@ -378,6 +378,64 @@ describe('Spruce emulator', () => {
     expect(await impatient.ping()).toMatchObject({ id: TENANT });
   });
 
+  describe('documents behind an invoice', () => {
+    const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+    it('attaches documents from a book and one by one, lists them per invoice and serves their bytes to the tenant only', async () => {
+      const loaded = await admin(emulator, 'POST', `/admin/tenants/${TENANT}/book`, {
+        accounts: [account], invoices: [invoice('INV-7', 9_000), invoice('INV-8', 1_000)],
+        documents: [{ id: 'DOC-7-T1', invoice_id: 'INV-7', kind: 'delivery_ticket', ticket_number: '7001', delivered_date: '2026-10-02', signed_by: 'R. Alvarez' }],
+      });
+      expect(loaded).toMatchObject({ status: 201, body: { loaded: { invoices: 2, documents: 1 } } });
+      const attached = await admin(emulator, 'POST', `/admin/tenants/${TENANT}/invoices/INV-7/documents`, { id: 'DOC-7-COPY', kind: 'invoice_copy', file_name: 'INV-7.png', content_type: 'image/png', content_base64: PNG.toString('base64') });
+      expect(attached).toMatchObject({ status: 201, body: { id: 'DOC-7-COPY', size_bytes: PNG.length } });
+      expect(attached.body).not.toHaveProperty('content_base64');
+
+      const listed = await client.invoiceDocuments('INV-7');
+      expect(listed.map((document) => [document.id, document.kind])).toEqual([['DOC-7-COPY', 'invoice_copy'], ['DOC-7-T1', 'delivery_ticket']]);
+      expect(listed[1]).toMatchObject({ content_type: 'application/pdf', ticket_number: '7001', delivered_date: '2026-10-02', signed_by: 'R. Alvarez', file_name: 'ticket-7001.pdf' });
+      expect(await client.invoiceDocuments('INV-8')).toEqual([]);
+
+      const generated = await client.documentContent('DOC-7-T1');
+      const bytes = Buffer.from(await new Response(generated.body).arrayBuffer());
+      expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(generated.sizeBytes).toBe(listed[1]!.size_bytes);
+      const copy = await client.documentContent('DOC-7-COPY');
+      expect(copy.contentType).toBe('image/png');
+      expect(Buffer.compare(Buffer.from(await new Response(copy.body).arrayBuffer()), PNG)).toBe(0);
+
+      await expect(client.invoiceDocuments('INV-404')).rejects.toMatchObject({ constructor: SpruceClientError, status: 404 });
+      await expect(client.documentContent('DOC-404')).rejects.toMatchObject({ constructor: SpruceClientError, status: 404 });
+      const wrongKey = new SpruceClient({ baseUrl: emulator.url, apiKey: 'nope-nope', tenantId: TENANT });
+      await expect(wrongKey.documentContent('DOC-7-T1')).rejects.toMatchObject({ status: 401 });
+    });
+
+    it('refuses a document of an unknown invoice or kind, and keeps documents across a restart', async () => {
+      await admin(emulator, 'POST', `/admin/tenants/${TENANT}/accounts`, account);
+      await admin(emulator, 'POST', `/admin/tenants/${TENANT}/invoices`, invoice('INV-1', 10_000));
+      expect(await admin(emulator, 'POST', `/admin/tenants/${TENANT}/invoices/INV-2/documents`, { kind: 'invoice_copy' })).toMatchObject({ status: 422, body: { error: { code: 'unknown_reference' } } });
+      expect(await admin(emulator, 'POST', `/admin/tenants/${TENANT}/invoices/INV-1/documents`, { kind: 'receipt' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_document' } } });
+
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spruce-emulator-'));
+      try {
+        const first = await startSpruceEmulator({ port: 0, dataDir, tenants: [{ id: TENANT, apiKey: API_KEY }] });
+        await admin(first, 'POST', `/admin/tenants/${TENANT}/accounts`, account);
+        await admin(first, 'POST', `/admin/tenants/${TENANT}/invoices`, invoice('INV-1', 10_000));
+        await admin(first, 'POST', `/admin/tenants/${TENANT}/invoices/INV-1/documents`, { id: 'DOC-1', kind: 'delivery_ticket', ticket_number: '1' });
+        await first.stop();
+        const second = await startSpruceEmulator({ port: 0, dataDir });
+        try {
+          const again = new SpruceClient({ baseUrl: second.url, apiKey: API_KEY, tenantId: TENANT });
+          expect((await again.invoiceDocuments('INV-1')).map((document) => document.id)).toEqual(['DOC-1']);
+        } finally {
+          await second.stop();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+
   it('keeps its book in a snapshot across restarts when given a data directory', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spruce-emulator-'));
     try {

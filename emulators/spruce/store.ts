@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import type { SpruceDocument } from './documents';
 import {
   BOOK_KEYS,
   inputSchemas,
@@ -64,6 +65,8 @@ export interface Tenant {
   holdReleases: HoldRelease[];
   idempotency: Map<string, IdempotencyRecord>;
   webhook: WebhookRegistration | null;
+  /** Invoice copies and delivery tickets by document id (emulators/spruce/documents.ts). */
+  documents: Map<string, SpruceDocument>;
 }
 
 interface TenantSnapshot {
@@ -77,6 +80,7 @@ interface TenantSnapshot {
   holdReleases?: HoldRelease[];
   idempotency: Array<[string, IdempotencyRecord]>;
   webhook: WebhookRegistration | null;
+  documents?: SpruceDocument[];
 }
 
 const emptyObjects = (): Tenant['objects'] => ({
@@ -122,6 +126,7 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
       holdReleases: [],
       idempotency: new Map(),
       webhook: null,
+      documents: new Map(),
     };
     this.tenants.set(tenant.id, tenant);
     this.scheduleSave();
@@ -271,6 +276,13 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
     this.scheduleSave();
   }
 
+  // Documents
+
+  putDocument(tenantId: string, document: SpruceDocument): void {
+    this.tenant(tenantId).documents.set(document.id, document);
+    this.scheduleSave();
+  }
+
   // Persistence
 
   flush(): void {
@@ -289,6 +301,7 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
       holdReleases: tenant.holdReleases,
       idempotency: [...tenant.idempotency.entries()],
       webhook: tenant.webhook,
+      documents: [...tenant.documents.values()],
     }));
     // Written beside and renamed, so a crash mid-write never leaves a torn snapshot.
     const temporary = `${this.snapshotFile}.tmp`;
@@ -314,6 +327,7 @@ export class SpruceStore extends EventEmitter<{ change: [tenantId: string] }> {
         holdReleases: snapshot.holdReleases ?? [],
         idempotency: new Map(snapshot.idempotency),
         webhook: snapshot.webhook,
+        documents: new Map((snapshot.documents ?? []).map((document) => [document.id, document])),
       });
     }
   }

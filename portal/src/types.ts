@@ -27,3 +27,4 @@ export interface SavedMethod {
 }
 
 export type { PortalLienWaiver as LienWaiver } from '../../contracts/portal/lien-waivers';
+export type { ItemDocument } from '../../contracts/item-documents';

@@ -12,6 +12,7 @@ import { issueApiKey } from '../support/api-keys';
 import { recordShortPay } from '../../db/short-pays';
 import { createScheduledPayment } from '../../db/scheduled-payments';
 import { issueConditionalWaivers } from '../../db/lien-waivers';
+import { saveDocument } from '../../db/item-documents';
 
 /**
  * Two dealers, each with a customer company, and every operator and portal route that takes
@@ -31,6 +32,8 @@ interface Tenant {
   /** Ids by the resource segment that precedes `:id` in a route. */
   operatorIds: Record<string, string>;
   portalIds: Record<string, string>;
+  /** The delivery ticket on the first invoice, for routes with `:documentId` under `invoices/:id`. */
+  documentId: string;
   /** Every id and document number of this tenant, searched for in the other's lists. */
   secrets: string[];
 }
@@ -74,6 +77,11 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     paidCents: 12_500, openBeforeCents: 20_000, reason: 'damaged', note: `Isolation ${label}`,
   }));
   const shortPay = await db('short_pays').where({ application_id: application.id }).first('id');
+  const ticket = Buffer.from(`%PDF-1.4\n% delivery ticket ${label}\n%%EOF\n`);
+  const document = await saveDocument(db, {
+    dealerId: dealer.id, invoiceId: book.invoiceIds.get(`INV-${label}-1`)!, kind: 'delivery_ticket', fileName: `ticket-${label}.pdf`, contentType: 'application/pdf',
+    content: ticket, sha256: 'fixture', ticketNumber: `DT-${label}-1`, deliveredOn: '2026-11-02', signedBy: 'Sam Site',
+  }, { kind: 'operator', id: operatorUser.id });
   const [audit] = await db('audit_events').insert({ dealer_id: dealer.id, actor_kind: 'operator', actor_id: operatorUser.id, action: 'isolation.fixture', entity_type: 'payment', entity_id: payment.id }).returning('id');
 
   const operatorIds: Record<string, string> = {
@@ -115,18 +123,19 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     idempotencyKey: `isolation-${label}`, requestHash: 'isolation', workflowId: `scheduled-payment-${scheduledId}`,
     items: [{ itemType: 'invoice', itemId: book.invoiceIds.get(`INV-${label}-2`)!, amountCents: 8_000 }],
   }));
-  const portalIds: Record<string, string> = { payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId };
+  const portalIds: Record<string, string> = { invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId };
   return {
     label,
     dealerId: dealer.id,
     operator,
+    documentId: document.id,
     customer: await signInCustomer(app, portal.email),
     apiKey,
     operatorIds,
     portalIds,
     secrets: [
       ...Object.values(operatorIds).filter((id) => id.length > 8), key.prefix, hookUrl, endpoint.secret, endpoint.secret_hint, card.id, book.paymentMethodId, portal.companyId, dealer.id, payment.number,
-      `INV-${label}-1`, `INV-${label}-2`, `CM-${label}-1`, `DB-${label}-1`, `ST-${label}-1`, `invitee-${label}@contractor.test`, operatorUser.email, portal.email, customerMail,
+      document.id, `DT-${label}-1`, `ticket-${label}.pdf`, `INV-${label}-1`, `INV-${label}-2`, `CM-${label}-1`, `DB-${label}-1`, `ST-${label}-1`, `invitee-${label}@contractor.test`, operatorUser.email, portal.email, customerMail,
     ],
   };
 }
@@ -221,6 +230,14 @@ describe('security: tenant isolation matrix', () => {
       'GET /api/operator/lien-waivers/:id/pdf',
       'GET /api/operator/jobs/:id',
       'GET /api/portal/lien-waivers/:id/pdf',
+      'GET /api/operator/invoices/:id/documents',
+      'POST /api/operator/invoices/:id/documents',
+      'GET /api/operator/invoices/:id/documents/:documentId',
+      'GET /api/portal/invoices/:id/documents',
+      'GET /api/portal/invoices/:id/documents/:documentId',
+      'GET /api/v1/invoices/:id/documents',
+      'POST /api/v1/invoices/:id/documents',
+      'GET /api/v1/invoices/:id/documents/:documentId',
       'GET /api/v1/payments/:id',
       'GET /api/v1/settlements/:id/posting-file.csv',
       'POST /api/v1/settlements/:id/close',
@@ -242,7 +259,7 @@ describe('security: tenant isolation matrix', () => {
         const victimIds = portal ? victim.portalIds : victim.operatorIds;
         const ownIds = portal ? attacker.portalIds : attacker.operatorIds;
         if (!resource || !(resource in victimIds)) throw new Error(`no fixture id for ${route.method} ${route.path}: add the resource "${resource}" to createTenant`);
-        const url = route.path.replace(':id', victimIds[resource]!).replace(':category', 'invoices');
+        const url = route.path.replace(':id', victimIds[resource]!).replace(':category', 'invoices').replace(':documentId', victim.documentId);
         const session = portal ? attacker.customer : route.guard === 'api_key' ? attacker.apiKey : attacker.operator;
         const response = await bounded(route.method === 'GET' ? session.get(url) : session.send(route.method.toLowerCase() as 'post' | 'put' | 'delete', url, PLAUSIBLE_BODY));
         idChecks += 1;
@@ -252,7 +269,7 @@ describe('security: tenant isolation matrix', () => {
 
         // The same read with the attacker's own id must work, or the refusal above proves nothing.
         if (route.method === 'GET') {
-          const own = await bounded(session.get(route.path.replace(':id', ownIds[resource]!).replace(':category', 'invoices')));
+          const own = await bounded(session.get(route.path.replace(':id', ownIds[resource]!).replace(':category', 'invoices').replace(':documentId', attacker.documentId)));
           controls += 1;
           if (own.status === 404 || own.status >= 500) notes.push(`control ${attacker.label} ${route.method} ${route.path} with its own id → ${own.status}`);
         }

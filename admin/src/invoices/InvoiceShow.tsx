@@ -3,6 +3,7 @@ import { Labeled, Link, Show, useCreatePath, useGetOne, useRecordContext } from 
 import type { JobRow } from '../../../contracts/operator/jobs';
 import { JobDeadlines, JobDeadlinesError } from '../jobs/JobDeadlines';
 import { StatusChip } from '../common/chips';
+import { InvoiceDocuments } from './InvoiceDocuments';
 import { calendarDate, humanize, instant, money } from '../common/format';
 import type { InvoiceDetail, InvoiceRow } from '../../../contracts/operator/receivables';
 
@@ -96,6 +97,7 @@ function InvoiceDetails() {
           )}
         </CardContent>
       </Card>
+      <InvoiceDocuments invoiceId={String(record.id)} />
     </Stack>
   );
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { get } from '../api';
+import { InvoiceDocuments } from '../components/InvoiceDocuments';
 import { AgeBadge, ErrorMessage, Field, Loading } from '../components/ui';
 import { centsToInput, dateOnly, money, parseDollars } from '../format';
 import { navigate } from '../router';
@@ -291,6 +292,7 @@ function ItemRow({ item, selection, partialAllowed, onToggle, onAmount }: {
         </span>
         <span className={item.type === 'credit' ? 'amount credit' : 'amount'}>{item.type === 'credit' ? `−${money(item.balanceCents)}` : money(item.balanceCents)}</span>
       </label>
+      {item.type === 'invoice' && <InvoiceDocuments invoiceId={item.id} invoiceNumber={item.number} />}
       {canPartial && chosen && (
         <div className="partial">
           <label>

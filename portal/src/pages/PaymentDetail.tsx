@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { achReturn } from '../../../domain/ach-returns';
 import { messageOf, post } from '../api';
+import { InvoiceDocuments } from '../components/InvoiceDocuments';
 import { LienWaiverList } from '../components/LienWaiverList';
 import { ErrorMessage, Loading, Notice, StatusBadge } from '../components/ui';
 import { dateTime, money } from '../format';
@@ -100,6 +101,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
             <li key={index}>
               <span>{LINE_LABEL[line.type]} {line.number}{line.appliedToInvoiceNumber ? <span className="muted small"> to invoice {line.appliedToInvoiceNumber}</span> : null}</span>
               <span className={isDeductionLine(line.type) ? 'credit' : ''}>{isDeductionLine(line.type) ? `−${money(line.amountCents)}` : money(line.amountCents)}</span>
+              {line.invoiceId && <InvoiceDocuments invoiceId={line.invoiceId} invoiceNumber={line.number} />}
             </li>
           ))}
         </ul>
