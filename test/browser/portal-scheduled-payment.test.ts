@@ -1,0 +1,76 @@
+import type { Browser } from 'playwright-core';
+import path from 'node:path';
+import { addDays, localDate } from '../../domain/dates';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
+import { eventually } from '../support/eventually';
+import { payingCustomer, startPaymentStack, type PaymentStack } from '../support/payment-stack';
+import { createInvoice, CUSTOMER_PASSWORD } from '../support/portal';
+
+/**
+ * Paying on a later date in Debian's Chromium: the customer picks the date, sees the quote for
+ * it, schedules, finds it on Payments and cancels it there.
+ */
+jest.setTimeout(180_000);
+
+describe('scheduling a payment in the portal', () => {
+  let stack: PaymentStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startPaymentStack();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('schedules for a chosen date, lists it on Payments, and cancels it there', async () => {
+    const customer = await payingCustomer(stack);
+    const today = localDate(new Date(), 'America/Chicago');
+    const payOn = addDays(today, 9);
+    const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'SCH-7001', amountCents: 612_50, dueDate: addDays(today, 30) });
+    const dealerName = (await stack.db('dealers').where({ id: stack.dealerId }).first('name')).name;
+    const email = (await stack.db('portal_users').where({ company_id: customer.companyId }).first('email')).email;
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Chicago' });
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${stack.apiUrl}/portal/#/sign-in`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: dealerName }).waitFor();
+      await page.getByRole('checkbox', { name: 'Invoice SCH-7001' }).check();
+      await page.locator('.selection-bar').getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Pay $612.50' }).waitFor();
+
+      await page.getByLabel('On a later date').check();
+      await page.getByLabel('Payment date').fill(payOn);
+      const schedule = page.getByRole('button', { name: /^Schedule \$612\.50 for / });
+      await schedule.waitFor();
+      await page.getByText(`on or after ${payOn}`).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-schedule-payment.png'), fullPage: true });
+      await schedule.click();
+
+      await page.getByRole('heading', { name: 'Payments' }).waitFor();
+      await page.getByText('Your payment is scheduled.').waitFor();
+      const row = page.locator('.scheduled-row').filter({ hasText: 'SCH-7001' });
+      await row.getByText('$612.50').waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-scheduled-list.png'), fullPage: true });
+      expect(await stack.db('invoices').where({ id: invoice.id }).first('reserved_cents')).toEqual({ reserved_cents: 612_50 });
+
+      await row.getByRole('button', { name: /Cancel the payment scheduled for/ }).click();
+      await row.waitFor({ state: 'detached' });
+      await eventually(async () => expect(await stack.db('scheduled_payments').where({ customer_account_id: customer.accountId }).select('status', 'scheduled_for'))
+        .toEqual([{ status: 'canceled', scheduled_for: payOn }]));
+      expect(await stack.db('invoices').where({ id: invoice.id }).first('reserved_cents')).toEqual({ reserved_cents: 0 });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
