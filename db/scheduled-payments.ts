@@ -193,3 +193,8 @@ export async function scheduledMethodFacts(db: Executor, paymentMethodIds: strin
   const rows = await db('payment_methods').whereIn('id', [...new Set(paymentMethodIds)]).select('id', 'kind', 'label', 'last4', 'bank_name', 'card_brand', 'card_funding');
   return new Map(rows.map((row) => [row.id as string, row as PaymentMethodFacts]));
 }
+
+/** Where the customer who scheduled it is emailed; null when that login is gone. */
+export async function portalUserEmail(db: Executor, portalUserId: string): Promise<string | null> {
+  return ((await db('portal_users').where({ id: portalUserId }).first('email'))?.email as string | undefined) ?? null;
+}

@@ -8,7 +8,7 @@ import { queueEmail } from '../db/email-outbox';
 import { createPaymentWithReservations, ReservationConflict } from '../db/payments';
 import { dealerTerms } from '../db/portal-scope';
 import {
-  createScheduledPayment, finishScheduledRun, markItemsDropped, scheduledPaymentByKey, takeScheduledForRun, type ScheduledItemRow, type ScheduledPaymentRow,
+  createScheduledPayment, finishScheduledRun, markItemsDropped, portalUserEmail, scheduledPaymentByKey, takeScheduledForRun, type ScheduledItemRow, type ScheduledPaymentRow,
 } from '../db/scheduled-payments';
 import { CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate } from '../domain/dates';
@@ -171,9 +171,9 @@ export async function runScheduledPayment(deps: ScheduleDeps, scheduledPaymentId
 }
 
 async function notifyCustomer(trx: Knex.Transaction, row: ScheduledPaymentRow, subject: string, text: string, what: 'failed' | 'changed'): Promise<void> {
-  const user = row.portal_user_id ? await trx('portal_users').where({ id: row.portal_user_id }).first('email') : undefined;
-  if (!user?.email) return;
+  const to = row.portal_user_id ? await portalUserEmail(trx, row.portal_user_id) : null;
+  if (!to) return;
   await queueEmail(trx, {
-    dealerId: row.dealer_id, customerAccountId: row.customer_account_id, kind: `scheduled_payment_${what}`, to: user.email, subject, text, dedupeKey: `scheduled-payment:${row.id}:${what}`,
+    dealerId: row.dealer_id, customerAccountId: row.customer_account_id, kind: `scheduled_payment_${what}`, to, subject, text, dedupeKey: `scheduled-payment:${row.id}:${what}`,
   });
 }
