@@ -350,7 +350,7 @@ describe('Payments portal in a browser', () => {
     await page.getByText('comes off').waitFor();
     await shoot(page, 'portal-statement-desktop');
     await page.getByRole('tab', { name: 'New Charges' }).click();
-    await page.getByText('CR-5560').waitFor();
+    await page.locator('.item .item-text', { hasText: 'CR-5560' }).waitFor();
     expect(await page.locator('.item .item-text').allTextContents()).toEqual([expect.stringContaining('CR-5560')]);
 
     await page.getByRole('tab', { name: 'Current Statement' }).click();
