@@ -5,7 +5,7 @@ import request from 'supertest';
 import { hashPassword } from '../../api/auth/passwords';
 import type { Db } from '../../db/connection';
 import { startSpruceEmulator, type SpruceEmulator } from '../../emulators/spruce';
-import { closeConsolePage, consoleAs, launchChromium, openConsolePage, SCREENSHOTS, type ConsolePage } from '../support/browser';
+import { closeConsolePage, consoleAs, launchChromium, openConsolePage, SCREENSHOTS, type ConsolePage, signInToPortal } from '../support/browser';
 import { testDb } from '../support/db';
 import { createDealer, createOperator, serveOperatorApp, type ServedApp } from '../support/operator';
 import { createCustomerAccount, createInvoice, CUSTOMER_PASSWORD, uniqueEmail } from '../support/portal';
@@ -70,11 +70,7 @@ describe('Documents behind an invoice in the browser', () => {
 
     opened = await openConsolePage(browser);
     const { page, context } = opened;
-    await page.goto(`${app.baseUrl}/portal/#/sign-in`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: dealer.name }).waitFor();
+    await signInToPortal(page, app.baseUrl, email, dealer.name);
 
     await page.getByRole('button', { name: `Documents for invoice ${invoiceNumber}` }).click();
     const list = page.getByRole('list', { name: `Documents of invoice ${invoiceNumber}` });

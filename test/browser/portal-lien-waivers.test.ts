@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, SCREENSHOTS } from '../support/browser';
+import { launchChromium, SCREENSHOTS, signInToPortal } from '../support/browser';
 import { payingCustomer, startPaymentStack, submitPayment, type PaymentStack } from '../support/payment-stack';
 import { pdfText } from '../support/pdf-text';
-import { createInvoice, createJob, CUSTOMER_PASSWORD } from '../support/portal';
+import { createInvoice, createJob } from '../support/portal';
 
 /**
  * A contractor's AP clerk fetching the lien waiver for a job they just paid: from the payment's
@@ -40,10 +40,7 @@ describe('Lien waivers in the portal', () => {
     page.on('pageerror', (error) => {
       throw error;
     });
-    await page.goto(`${stack.apiUrl}/portal/#/sign-in`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToPortal(page, stack.apiUrl, email);
 
     await page.getByRole('link', { name: 'Payments', exact: true }).click();
     await page.locator('.payment-row').filter({ hasText: payment.number }).click();

@@ -1,10 +1,10 @@
 import type { Browser } from 'playwright-core';
 import path from 'node:path';
 import { addDays, localDate } from '../../domain/dates';
-import { launchChromium, SCREENSHOTS } from '../support/browser';
+import { launchChromium, SCREENSHOTS, signInToPortal } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { payingCustomer, startPaymentStack, type PaymentStack } from '../support/payment-stack';
-import { createInvoice, CUSTOMER_PASSWORD } from '../support/portal';
+import { createInvoice } from '../support/portal';
 
 /**
  * Paying on a later date in Debian's Chromium: the customer picks the date, sees the quote for
@@ -39,11 +39,7 @@ describe('scheduling a payment in the portal', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto(`${stack.apiUrl}/portal/#/sign-in`);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: dealerName }).waitFor();
+      await signInToPortal(page, stack.apiUrl, email, dealerName);
       await page.getByRole('checkbox', { name: 'Invoice SCH-7001' }).check();
       await page.locator('.selection-bar').getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('button', { name: 'Pay $612.50' }).waitFor();

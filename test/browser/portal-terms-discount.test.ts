@@ -1,10 +1,10 @@
 import type { Browser } from 'playwright-core';
 import path from 'node:path';
 import { addDays, localDate } from '../../domain/dates';
-import { launchChromium, SCREENSHOTS } from '../support/browser';
+import { launchChromium, SCREENSHOTS, signInToPortal } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { payingCustomer, startPaymentStack, type PaymentStack } from '../support/payment-stack';
-import { createInvoice, CUSTOMER_PASSWORD } from '../support/portal';
+import { createInvoice } from '../support/portal';
 
 /**
  * An invoice's early-payment discount in Debian's Chromium: offered on Outstanding, itemised
@@ -39,11 +39,7 @@ describe('terms discounts in the portal', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto(`${stack.apiUrl}/portal/#/sign-in`);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: dealerName }).waitFor();
+      await signInToPortal(page, stack.apiUrl, email, dealerName);
       await page.getByText(/\$9\.60 off when paid in full by .+ \(2% 10th Prox\)/).waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-terms-discount-offered.png'), fullPage: true });
 

@@ -1,11 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
 import { recordShortPay } from '../../db/short-pays';
-import { closeConsolePage, consoleAs, expectText, launchChromium, SCREENSHOTS, type ConsolePage } from '../support/browser';
+import { closeConsolePage, consoleAs, expectText, launchChromium, SCREENSHOTS, type ConsolePage, signInToPortal } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { createOperator } from '../support/operator';
 import { payingCustomer, paymentStatus, startPaymentStack, type PayingCustomer, type PaymentStack } from '../support/payment-stack';
-import { createInvoice, createJob, CUSTOMER_PASSWORD } from '../support/portal';
+import { createInvoice, createJob } from '../support/portal';
 import { createSettledPayment } from '../support/settlements';
 
 /**
@@ -40,11 +40,7 @@ describe('short-pays in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const email = (await stack.db('portal_users').where({ company_id: customer.companyId }).first('email')).email;
-    await page.goto(`${stack.apiUrl}/portal/#/sign-in`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: dealerName }).waitFor();
+    await signInToPortal(page, stack.apiUrl, email, dealerName);
     return { page, errors, close: () => context.close() };
   }
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { OPERATOR_PASSWORD } from './operator';
+import { CUSTOMER_PASSWORD } from './portal';
 
 /**
  * Browser tests of the console in Debian's Chromium (playwright-core, never a downloaded
@@ -50,6 +51,15 @@ export async function signInToConsole(page: Page, baseUrl: string, email: string
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('menuitem', { name: 'Customers' }).waitFor();
+}
+
+/** Signs a customer in to the portal through its form; waits for `landing` (a supplier's heading) when given. */
+export async function signInToPortal(page: Page, baseUrl: string, email: string, landing?: string): Promise<void> {
+  await page.goto(`${baseUrl}/portal/#/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (landing) await page.getByRole('heading', { name: landing }).waitFor();
 }
 
 /** A signed-in operator in a context of their own. */
