@@ -38,27 +38,52 @@ export async function measurePortalOutstanding(db: Db, databaseUrl: string, deal
         if (i >= 5) timings.push(elapsed);
         bytes = text.length;
         if (i === 0) {
-          const body = JSON.parse(text) as { accounts: Array<{ jobs: Array<{ items: unknown[] }> }> };
-          items = body.accounts.reduce((sum, account) => sum + account.jobs.reduce((n, job) => n + job.items.length, 0), 0);
+          // Items the page lists in all: those sent and those a job fetches on demand.
+          const body = JSON.parse(text) as { accounts: Array<{ jobs: Array<{ items: unknown[]; moreItems?: number }> }> };
+          items = body.accounts.reduce((sum, account) => sum + account.jobs.reduce((n, job) => n + job.items.length + (job.moreItems ?? 0), 0), 0);
         }
       }
       views[view] = { ...distribution(timings), bytes, items };
       log(`outstanding, view ${view}: ${items} items, ${(bytes / 1024 / 1024).toFixed(1)} MB JSON; p50 ${views[view]!.p50} ms, p95 ${views[view]!.p95} ms, p99 ${views[view]!.p99} ms`);
     }
     if (views.all!.items !== customer.items) throw new Error(`the Outstanding page listed ${views.all!.items} items, expected ${customer.items}`);
+    const nextPage = await timeNextJobPage(api.url, cookie, dealerId, options.iterations);
+    log(`a job's next page (GET /outstanding/items): p50 ${nextPage.p50} ms, p95 ${nextPage.p95} ms`);
     const selectOne = await selectOneRoundTrips(databaseUrl);
     return {
       figures: [
+        figure({
+          benchmark: 'portal-outstanding', key: 'outstanding_next_page_p95_ms', label: 'Portal Outstanding, a job\'s next page (GET /api/portal/outstanding/items), p95', scale: options.scale,
+          value: nextPage.p95, unit: 'ms', baseline: { label: 'bare SELECT 1 round trip, p95', value: selectOne.p95, unit: 'ms' },
+        }),
         figure({
           benchmark: 'portal-outstanding', key: 'outstanding_p95_ms', label: 'Portal Outstanding (GET /api/portal/outstanding), p95', scale: options.scale,
           value: views.all!.p95, unit: 'ms', baseline: { label: 'bare SELECT 1 round trip, p95', value: selectOne.p95, unit: 'ms' },
         }),
       ],
-      detail: { views, select_one_ms: selectOne },
+      detail: { views, next_job_page_ms: nextPage, select_one_ms: selectOne },
     };
   } finally {
     await api.stop();
   }
+}
+
+/** The second page of the first job that has more than the first answer carried, as "Show more" asks for it. */
+async function timeNextJobPage(apiUrl: string, cookie: string, dealerId: string, iterations: number): Promise<ReturnType<typeof distribution>> {
+  const first = await (await fetch(`${apiUrl}/api/portal/outstanding?dealerId=${dealerId}&view=all`, { headers: { cookie } })).json() as { accounts: Array<{ id: string; jobs: Array<{ jobId: string | null; items: unknown[]; moreItems: number }> }> };
+  const account = first.accounts.find((candidate) => candidate.jobs.some((job) => job.moreItems > 0));
+  const job = account?.jobs.find((candidate) => candidate.moreItems > 0);
+  if (!account || !job) return distribution([0]);
+  const url = `${apiUrl}/api/portal/outstanding/items?dealerId=${dealerId}&view=all&accountId=${account.id}&jobId=${job.jobId ?? 'none'}&offset=${job.items.length}&limit=50`;
+  const timings: number[] = [];
+  for (let i = 0; i < iterations + 5; i++) {
+    const started = performance.now();
+    const response = await fetch(url, { headers: { cookie } });
+    await response.text();
+    if (response.status !== 200) throw new Error(`outstanding items: HTTP ${response.status}`);
+    if (i >= 5) timings.push(performance.now() - started);
+  }
+  return distribution(timings);
 }
 
 if (require.main === module) {

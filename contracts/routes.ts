@@ -224,6 +224,7 @@ const portalRoutes: RouteContract[] = [
 
   customer('GET', '/dealers', 'Outstanding', 'Suppliers the company\'s linked accounts owe', { responses: { 200: z.array(outstanding.dealerSummary) } }),
   customer('GET', '/outstanding', 'Outstanding', 'What is owed to one supplier, grouped by account and job', { query: outstanding.outstandingQuery, responses: { 200: outstanding.outstanding } }),
+  customer('GET', '/outstanding/items', 'Outstanding', 'A page of the open items the Outstanding page lists, narrowed to an account, a job (`none`: not assigned to a job) or chosen ids', { query: outstanding.outstandingItemsQuery, responses: { 200: outstanding.outstandingItemsPage } }),
 
   customer('GET', '/payments', 'Portal payments', 'Payments history', { query: portalPayments.historyQuery, responses: { 200: portalPayments.paymentHistory } }),
   customer('GET', '/payments/:id', 'Portal payments', 'One payment', { responses: { 200: portalPayments.paymentDetail } }),

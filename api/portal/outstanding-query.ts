@@ -4,6 +4,10 @@ import { bucketFor, daysPastDue, isDiscountAvailable, type AgingBucket } from '.
 import { localDate, type IsoDate } from '../../domain/dates';
 import { availableTermsDiscount, lastDiscountDay } from '../../domain/terms-discount';
 import { invoiceTerms } from '../../db/receivable-terms';
+import {
+  FIRST_ANSWER_ITEMS, JOB_PAGE_ITEMS,
+  type AccountOutstanding, type ItemType, type JobGroup, type OutstandingItem, type OutstandingItemRow, type StatementSummary, type View,
+} from '../../contracts/portal/outstanding';
 
 /**
  * What a customer owes one dealer, as the portal's Outstanding page shows it: per linked
@@ -18,84 +22,10 @@ import { invoiceTerms } from '../../db/receivable-terms';
  *                      with its balance, discount and due date
  *   new_charges        open items billed after that statement's date and not on any statement
  */
-export type OutstandingView = 'all' | 'current_statement' | 'new_charges';
-export type ItemType = 'invoice' | 'debit' | 'credit';
-export type PastDueAge = '1-30' | '30+' | '60+' | '90+';
-
-export interface OutstandingItem {
-  type: ItemType;
-  id: string;
-  number: string;
-  date: IsoDate | null;
-  dueDate: IsoDate | null;
-  amountCents: number;
-  balanceCents: number;
-  /** Held by payments still in progress. */
-  reservedCents: number;
-  payableCents: number;
-  daysPastDue: number;
-  pastDueAge: PastDueAge | null;
-  statementId: string | null;
-  poNumber: string | null;
-  description: string | null;
-  appliesToInvoiceNumber: string | null;
-  /** The invoice's early-payment discount while it can still be earned by paying it in full now. */
-  termsDiscount: { cents: number; lastDay: IsoDate; terms: string | null } | null;
-}
-
-export interface JobGroup {
-  jobId: string | null;
-  jobName: string;
-  erpJobId: string | null;
-  /** The oldest past-due invoice of the job, as 30+/60+/90+. */
-  pastDueAge: PastDueAge | null;
-  maxDaysPastDue: number;
-  /** Open invoices plus open debit adjustments. */
-  balanceCents: number;
-  creditsCents: number;
-  netCents: number;
-  payableCents: number;
-  invoiceCount: number;
-  debitCount: number;
-  creditCount: number;
-  items: OutstandingItem[];
-}
-
-export interface StatementSummary {
-  id: string;
-  number: string;
-  statementDate: IsoDate;
-  status: 'open' | 'paid' | 'closed';
-  balanceCents: number;
-  discountCents: number;
-  discountDate: IsoDate | null;
-  dueDate: IsoDate;
-  /** True while paying the whole statement from its view still earns the discount. */
-  discountAvailable: boolean;
-  /** What the statement's items still owe now (invoices + debits − credits). */
-  openCents: number;
-  itemCount: number;
-}
-
-export interface AccountTotals {
-  /** Open invoice balances: the console's Outstanding. */
-  outstandingCents: number;
-  pastDueCents: number;
-  debitsCents: number;
-  creditsCents: number;
-  /** outstanding + debits − credits: the console's net AR for the account. */
-  netCents: number;
-}
-
-export interface AccountOutstanding {
-  id: string;
-  erpAccountId: string;
-  name: string;
-  credit: { onHold: boolean; holdReason: 'over_limit' | 'past_due' | 'other' | null; availableCents: number | null };
-  totals: AccountTotals;
-  statement: StatementSummary | null;
-  jobs: JobGroup[];
-}
+export type OutstandingView = View;
+export type { AccountOutstanding, ItemType, JobGroup, OutstandingItem, OutstandingItemRow, StatementSummary };
+export type PastDueAge = NonNullable<OutstandingItem['pastDueAge']>;
+type AccountTotals = AccountOutstanding['totals'];
 
 const AGE_LABEL: Record<AgingBucket, PastDueAge | null> = {
   current: null,
@@ -157,7 +87,7 @@ export function groupByJob(items: OutstandingItem[], jobOf: (item: OutstandingIt
       const job = jobId ? jobs.get(jobId) : undefined;
       group = {
         jobId, jobName: job?.name ?? 'Not assigned to a job', erpJobId: job?.erp_job_id ?? null, pastDueAge: null, maxDaysPastDue: 0,
-        balanceCents: 0, creditsCents: 0, netCents: 0, payableCents: 0, invoiceCount: 0, debitCount: 0, creditCount: 0, items: [],
+        balanceCents: 0, creditsCents: 0, netCents: 0, payableCents: 0, invoiceCount: 0, debitCount: 0, creditCount: 0, items: [], moreItems: 0,
       };
       groups.set(jobId, group);
     }
@@ -205,7 +135,8 @@ export interface OutstandingInput {
   now?: Date;
 }
 
-export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
+/** Every account's view with every item in it: the first answer and the item pages are both cut from this. */
+async function completeOutstanding(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const accountIds = input.accounts.map((account) => account.id);
   const { items: rawItems, jobs: jobRows, statements: statementRows, statementItems: statementItemIds } = await outstandingRows(db, accountIds);
@@ -243,6 +174,8 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
         discountAvailable: isDiscountAvailable({ status: statement.status, discountCents: statement.discount_cents, discountDate: statement.discount_date, dueDate: statement.due_date }, today),
         openCents: statementItems.reduce((sum, item) => sum + (item.type === 'credit' ? -item.balanceCents : item.balanceCents), 0),
         itemCount: statementItems.length,
+        payableItemCount: statementItems.filter((item) => item.payableCents > 0).length,
+        reservedItemCount: statementItems.filter((item) => item.reservedCents > 0).length,
       };
     }
     return {
@@ -260,4 +193,49 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
     };
   });
   return { asOf: today, accounts };
+}
+
+/**
+ * What the Outstanding page shows first: every total, and items up to FIRST_ANSWER_ITEMS per
+ * account in display order, a job's first page at most. A customer with a few dozen items gets
+ * them all in one answer; one with ten thousand gets kilobytes, not megabytes.
+ */
+export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
+  const complete = await completeOutstanding(db, input);
+  for (const account of complete.accounts) {
+    let budget = FIRST_ANSWER_ITEMS;
+    for (const job of account.jobs) {
+      const shown = Math.min(job.items.length, JOB_PAGE_ITEMS, budget);
+      job.moreItems = job.items.length - shown;
+      job.items = job.items.slice(0, shown);
+      budget -= shown;
+    }
+  }
+  return complete;
+}
+
+export interface ItemsPageInput extends OutstandingInput {
+  accountId?: string;
+  /** A job id, or null for the items not assigned to a job; undefined for every job. */
+  jobId?: string | null;
+  ids?: ReadonlySet<string>;
+  offset: number;
+  limit: number;
+}
+
+/** A page of the items the Outstanding page lists, in its order, narrowed to an account, a job or chosen ids. */
+export async function outstandingItemsFor(db: Db, input: ItemsPageInput): Promise<{ items: OutstandingItemRow[]; total: number; nextOffset: number | null }> {
+  const complete = await completeOutstanding(db, input);
+  const matching: OutstandingItemRow[] = [];
+  for (const account of complete.accounts) {
+    if (input.accountId !== undefined && account.id !== input.accountId) continue;
+    for (const job of account.jobs) {
+      if (input.jobId !== undefined && job.jobId !== input.jobId) continue;
+      for (const item of job.items) {
+        if (!input.ids || input.ids.has(item.id)) matching.push({ ...item, accountId: account.id, jobId: job.jobId });
+      }
+    }
+  }
+  const end = input.offset + input.limit;
+  return { items: matching.slice(input.offset, end), total: matching.length, nextOffset: end < matching.length ? end : null };
 }

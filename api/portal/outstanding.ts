@@ -1,13 +1,13 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { openBalanceByDealer } from '../../db/outstanding';
 import { portalDealer, portalDealers, visibleAccounts } from '../../db/portal-scope';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
 import { query } from '../validate';
-import { outstandingFor } from './outstanding-query';
+import { outstandingFor, outstandingItemsFor } from './outstanding-query';
 import { GUID } from '../../contracts/fields';
-import { outstandingQuery } from '../../contracts/portal/outstanding';
+import { outstandingItemsQuery, outstandingQuery, type View } from '../../contracts/portal/outstanding';
 
 
 /** Supplier selection and what is owed to one supplier, for the signed-in customer's company. */
@@ -34,8 +34,8 @@ export function outstandingRoutes({ db }: AppDeps): Router {
     })));
   });
 
-  router.get('/outstanding', async (req, res) => {
-    const { dealerId, view } = query(req, outstandingQuery);
+  /** The supplier and the company's accounts with it, or 404 as for a supplier that does not exist. */
+  async function supplierScope(req: Request, dealerId: string, view: View) {
     if (!GUID.test(dealerId)) throw notFound('Supplier');
     const accounts = await visibleAccounts(db, customerOf(req).companyId, dealerId);
     if (accounts.length === 0) throw notFound('Supplier');
@@ -44,12 +44,29 @@ export function outstandingRoutes({ db }: AppDeps): Router {
     if (view !== 'all' && !dealer.bills_by_statement) {
       throw badRequest('statements_not_used', `${dealer.name} does not bill by monthly statement; use the All view.`);
     }
+    return { dealer, accounts };
+  }
+
+  router.get('/outstanding', async (req, res) => {
+    const { dealerId, view } = query(req, outstandingQuery);
+    const { dealer, accounts } = await supplierScope(req, dealerId, view);
     const result = await outstandingFor(db, { dealer, accounts, view });
     res.json({
       dealer: { id: dealer.id, name: dealer.name, billsByStatement: dealer.bills_by_statement, allowPartialPayments: dealer.allow_partial_payments, timeZone: dealer.time_zone },
       view,
       ...result,
     });
+  });
+
+  router.get('/outstanding/items', async (req, res) => {
+    const { dealerId, view, accountId, jobId, ids, offset, limit } = query(req, outstandingItemsQuery);
+    const { dealer, accounts } = await supplierScope(req, dealerId, view);
+    if (accountId !== undefined && !accounts.some((account) => account.id === accountId)) throw notFound('Account');
+    if (jobId !== undefined && jobId !== 'none' && !GUID.test(jobId)) throw notFound('Job');
+    const wanted = ids === undefined ? undefined : new Set(ids.split(',').map((part) => part.trim()).filter(Boolean));
+    res.json(await outstandingItemsFor(db, {
+      dealer, accounts, view, accountId, jobId: jobId === undefined ? undefined : jobId === 'none' ? null : jobId, ids: wanted, offset, limit,
+    }));
   });
 
   return router;

@@ -15,6 +15,26 @@ export const outstandingQuery = z.object({
   view: view.default('all'),
 });
 
+/**
+ * The first answer carries at most this many items per account (whole first pages of jobs,
+ * oldest debt first); a job's other items come from `GET /outstanding/items` when the customer
+ * opens it, asks for more, or selects all of it.
+ */
+export const FIRST_ANSWER_ITEMS = 100;
+export const JOB_PAGE_ITEMS = 50;
+export const MAX_ITEMS_PAGE = 5_000;
+
+/** `jobId` "none" is the account's items not assigned to a job; `ids` picks items by id across the supplier's accounts (an emailed pay link). */
+export const outstandingItemsQuery = z.object({
+  dealerId: z.string().trim(),
+  view: view.default('all'),
+  accountId: z.string().trim().optional(),
+  jobId: z.string().trim().optional(),
+  ids: z.string().trim().max(200 * 40).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_ITEMS_PAGE).default(JOB_PAGE_ITEMS),
+});
+
 export const dealerSummary = z.strictObject({
   id,
   name: z.string(),
@@ -64,7 +84,9 @@ export const jobGroup = z.strictObject({
   invoiceCount: count,
   debitCount: count,
   creditCount: count,
+  /** The job's first items in display order; `moreItems` more are fetched on demand. */
   items: z.array(outstandingItem),
+  moreItems: count,
 });
 export type JobGroup = z.infer<typeof jobGroup>;
 
@@ -82,6 +104,9 @@ export const statementSummary = z.strictObject({
   /** What the statement's items still owe now (invoices + debits − credits). */
   openCents: cents,
   itemCount: count,
+  /** Statement items with something left to pay, and those held by a payment in progress. */
+  payableItemCount: count,
+  reservedItemCount: count,
 });
 export type StatementSummary = z.infer<typeof statementSummary>;
 
@@ -104,3 +129,14 @@ export const outstanding = z.strictObject({
   accounts: z.array(accountOutstanding),
 });
 export type Outstanding = z.infer<typeof outstanding>;
+
+export const outstandingItemRow = outstandingItem.extend({ accountId: id, jobId: id.nullable() });
+export type OutstandingItemRow = z.infer<typeof outstandingItemRow>;
+
+export const outstandingItemsPage = z.strictObject({
+  items: z.array(outstandingItemRow),
+  /** Items matching the request in all; `nextOffset` is null on the last page. */
+  total: count,
+  nextOffset: count.nullable(),
+});
+export type OutstandingItemsPage = z.infer<typeof outstandingItemsPage>;

@@ -1,5 +1,5 @@
 import type { Selection } from './selection';
-import type { Outstanding, OutstandingItem } from './types';
+import type { OutstandingItem, OutstandingItemRow } from './types';
 
 /**
  * An emailed link to pay chosen items (`#/pay/<dealerId>?items=a,b`, written by
@@ -18,11 +18,12 @@ export interface LinkedSelection {
 export const linkedItemIds = (raw: string | null): string[] =>
   [...new Set((raw ?? '').split(',').map((part) => part.trim()).filter(Boolean))].slice(0, 200);
 
-export function selectionFromLink(dealerId: string, data: Outstanding, itemIds: readonly string[]): LinkedSelection {
+/** `found` is what the Outstanding items API answers for the linked ids now, on any of the customer's accounts. */
+export function selectionFromLink(dealerId: string, found: readonly OutstandingItemRow[], itemIds: readonly string[]): LinkedSelection {
   const wanted = new Set(itemIds);
-  const byAccount = data.accounts.map((account) => ({
-    accountId: account.id,
-    items: account.jobs.flatMap((job) => job.items).filter((item) => wanted.has(item.id) && item.payableCents > 0),
+  const byAccount = [...new Set(found.map((item) => item.accountId))].map((accountId) => ({
+    accountId,
+    items: found.filter((item) => item.accountId === accountId && wanted.has(item.id) && item.payableCents > 0),
   }));
   const open = byAccount.reduce((sum, account) => sum + account.items.length, 0);
   const chosen = byAccount.reduce<{ accountId: string; items: OutstandingItem[] } | null>((best, account) => (account.items.length > (best?.items.length ?? 0) ? account : best), null);

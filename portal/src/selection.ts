@@ -39,6 +39,15 @@ export function toggleItem(selection: Selection | null, dealerId: string, accoun
   return { ...base, items: [...base.items, { type: item.type, id: item.id, number: item.number, amountCents: item.payableCents, payableCents: item.payableCents }] };
 }
 
+/** "Select everything" in a job: every payable item chosen in full, or all of them taken out again. */
+export function setItemsSelected(selection: Selection | null, dealerId: string, accountId: string, sourceView: SourceView, items: readonly OutstandingItem[], selected: boolean): Selection {
+  let next = selection;
+  for (const item of items) {
+    if (item.payableCents > 0 && isSelected(next, item) !== selected) next = toggleItem(next, dealerId, accountId, sourceView, item);
+  }
+  return next ?? emptySelection(dealerId, accountId, sourceView === 'current_statement' ? 'all' : sourceView);
+}
+
 /** `shortPay` undefined keeps the reason given; null takes it away. */
 export function setItemAmount(selection: Selection, itemId: string, amountCents: number, shortPay?: ShortPay | null): Selection {
   return {

@@ -3,11 +3,11 @@
  * types only. What the portal itself derives from them is declared here.
  */
 import type { Session, User } from '../../contracts/portal/auth';
-import type { AccountOutstanding, DealerSummary, ItemType, JobGroup, Outstanding, OutstandingItem, StatementSummary, View } from '../../contracts/portal/outstanding';
+import type { AccountOutstanding, DealerSummary, ItemType, JobGroup, Outstanding, OutstandingItem, OutstandingItemRow, OutstandingItemsPage, StatementSummary, View } from '../../contracts/portal/outstanding';
 import type { PaymentDetail, PaymentRequestInput, PaymentSummary, Preview, SourceView, SubmittedPayment as SubmitAnswer } from '../../contracts/portal/payments';
 import type { PaymentStatus } from '../../domain/payment-status';
 
-export type { AccountOutstanding, DealerSummary, ItemType, JobGroup, Outstanding, OutstandingItem, PaymentDetail, PaymentStatus, PaymentSummary, Preview, Session, SourceView, StatementSummary, User, View };
+export type { AccountOutstanding, DealerSummary, ItemType, JobGroup, Outstanding, OutstandingItem, OutstandingItemRow, OutstandingItemsPage, PaymentDetail, PaymentStatus, PaymentSummary, Preview, Session, SourceView, StatementSummary, User, View };
 
 /** What the portal sends to preview and pay (before the API applies its defaults). */
 export type PaymentRequest = PaymentRequestInput;

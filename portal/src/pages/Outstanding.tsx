@@ -1,12 +1,14 @@
-import { useState, type FormEvent } from 'react';
-import { get } from '../api';
+import { useEffect, useState, type FormEvent } from 'react';
+import { get, messageOf } from '../api';
 import { InvoiceDocuments } from '../components/InvoiceDocuments';
 import { AgeBadge, ErrorMessage, Field, Loading } from '../components/ui';
 import { centsToInput, dateOnly, money, parseDollars } from '../format';
 import { navigate } from '../router';
+import { allItems, itemsPage, type ItemsFilter } from '../outstanding-items';
 import {
-  fullStatement, isSelected, missingShortPayNote, payAnAmount, selectionTotal, setItemAmount, toggleItem, type Selection,
+  fullStatement, isSelected, missingShortPayNote, payAnAmount, selectionTotal, setItemAmount, setItemsSelected, toggleItem, type Selection,
 } from '../selection';
+import { JOB_PAGE_ITEMS } from '../../../contracts/portal/outstanding';
 import type { ShortPay } from '../../../contracts/portal/payments';
 import { SHORT_PAY_NOTE_MAX, SHORT_PAY_REASONS } from '../../../domain/short-pay';
 import type { AccountOutstanding, DealerSummary, JobGroup, Outstanding as OutstandingData, OutstandingItem, View } from '../types';
@@ -88,12 +90,30 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
   onSelect: (selection: Selection | null) => void;
 }) {
   const accountSelection = selection?.accountId === account.id ? selection : null;
-  const statementItems = account.jobs.flatMap((job) => job.items);
-  const statementInFlight = statementItems.length > 0 && statementItems.every((item) => item.payableCents === 0) && statementItems.some((item) => item.reservedCents > 0);
-  const payFullStatement = () => {
-    if (!account.statement) return;
-    onSelect(fullStatement(dealerId, account.id, account.statement.id, statementItems));
-    navigate(`/pay/${dealerId}`);
+  const statement = account.statement;
+  const statementInFlight = Boolean(statement && statement.itemCount > 0 && statement.payableItemCount === 0 && statement.reservedItemCount > 0);
+  const [statementError, setStatementError] = useState<string | null>(null);
+  const [statementBusy, setStatementBusy] = useState(false);
+  // The first answer may hold only part of a long statement; paying it in full needs every item.
+  const payFullStatement = async () => {
+    if (!statement) return;
+    setStatementBusy(true);
+    setStatementError(null);
+    try {
+      const items = await allItems({ dealerId, view: 'current_statement', accountId: account.id });
+      onSelect(fullStatement(dealerId, account.id, statement.id, items));
+      navigate(`/pay/${dealerId}`);
+    } catch (failure) {
+      setStatementError(messageOf(failure));
+    } finally {
+      setStatementBusy(false);
+    }
+  };
+  const jobProps = {
+    dealerId, view, accountId: account.id, partialAllowed, selection: accountSelection,
+    onToggle: (item: OutstandingItem) => onSelect(toggleItem(selection, dealerId, account.id, view, item)),
+    onSelectMany: (items: OutstandingItem[], selected: boolean) => onSelect(setItemsSelected(selection, dealerId, account.id, view, items, selected)),
+    onAmount: (item: OutstandingItem, cents: number, shortPay?: ShortPay | null) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents, shortPay)),
   };
 
   return (
@@ -125,10 +145,11 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
                 <p className="statement-balance">{money(account.statement.balanceCents)}</p>
                 <p className="muted small">Due {dateOnly(account.statement.dueDate)}{account.statement.openCents !== account.statement.balanceCents && ` · ${money(account.statement.openCents)} still open`}</p>
               </div>
-              <button type="button" className="primary" onClick={payFullStatement} disabled={account.statement.status !== 'open' || statementItems.every((item) => item.payableCents === 0)}>
+              <button type="button" className="primary" onClick={() => void payFullStatement()} disabled={statementBusy || account.statement.status !== 'open' || account.statement.payableItemCount === 0}>
                 Pay full statement
               </button>
             </div>
+            <ErrorMessage error={statementError} />
             {statementInFlight && <p className="discount">A payment for this statement is being processed.</p>}
             {account.statement.discountCents > 0 && !statementInFlight && (
               <p className={account.statement.discountAvailable ? 'discount available' : 'discount'}>
@@ -145,26 +166,12 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
         <p className="card muted center">{view === 'new_charges' ? 'No new charges since the last statement.' : 'Nothing is owed here right now.'}</p>
       ) : account.jobs.length === 1 && account.jobs[0]!.jobId === null ? (
         // An account that does not bill by job: a "Not assigned to a job" heading over everything would only suggest something is missing.
-        <ItemList
-          items={account.jobs[0]!.items}
-          partialAllowed={partialAllowed}
-          selection={accountSelection}
-          onToggle={(item) => onSelect(toggleItem(selection, dealerId, account.id, view, item))}
-          onAmount={(item, cents, shortPay) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents, shortPay))}
-        />
+        <div className="card job-body flat-items">
+          <JobItems job={account.jobs[0]!} selectLabel="Select everything" clearLabel="Clear everything" {...jobProps} />
+        </div>
       ) : (
         <ul className="jobs">
-          {account.jobs.map((job, index) => (
-            <JobRow
-              key={job.jobId ?? 'none'}
-              job={job}
-              initiallyOpen={index === 0}
-              partialAllowed={partialAllowed}
-              selection={accountSelection}
-              onToggle={(item) => onSelect(toggleItem(selection, dealerId, account.id, view, item))}
-              onAmount={(item, cents, shortPay) => accountSelection && onSelect(setItemAmount(accountSelection, item.id, cents, shortPay))}
-            />
-          ))}
+          {account.jobs.map((job, index) => <JobRow key={job.jobId ?? 'none'} job={job} initiallyOpen={index === 0} {...jobProps} />)}
         </ul>
       )}
 
@@ -173,14 +180,18 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
   );
 }
 
-function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmount }: {
-  job: JobGroup;
-  initiallyOpen: boolean;
+interface JobItemsProps {
+  dealerId: string;
+  view: View;
+  accountId: string;
   partialAllowed: boolean;
   selection: Selection | null;
   onToggle: (item: OutstandingItem) => void;
+  onSelectMany: (items: OutstandingItem[], selected: boolean) => void;
   onAmount: (item: OutstandingItem, cents: number, shortPay?: ShortPay | null) => void;
-}) {
+}
+
+function JobRow({ job, initiallyOpen, ...props }: JobItemsProps & { job: JobGroup; initiallyOpen: boolean }) {
   const [open, setOpen] = useState(initiallyOpen);
   const counts = [
     job.invoiceCount && `${job.invoiceCount} invoice${job.invoiceCount === 1 ? '' : 's'}`,
@@ -204,7 +215,7 @@ function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmo
       </button>
       {open && (
         <div className="job-body">
-          <ItemChoices items={job.items} selectLabel="Select everything in this job" clearLabel="Clear this job" partialAllowed={partialAllowed} selection={selection} onToggle={onToggle} onAmount={onAmount} />
+          <JobItems job={job} selectLabel="Select everything in this job" clearLabel="Clear this job" {...props} />
           {job.jobId && <p className="small"><a href={`#/lien-waivers?job=${job.jobId}`}>Lien waivers for this job</a></p>}
         </div>
       )}
@@ -212,45 +223,77 @@ function JobRow({ job, initiallyOpen, partialAllowed, selection, onToggle, onAmo
   );
 }
 
-/** Items not grouped under jobs, in one card. */
-function ItemList({ items, partialAllowed, selection, onToggle, onAmount }: {
-  items: OutstandingItem[];
-  partialAllowed: boolean;
-  selection: Selection | null;
-  onToggle: (item: OutstandingItem) => void;
-  onAmount: (item: OutstandingItem, cents: number, shortPay?: ShortPay | null) => void;
-}) {
-  return (
-    <div className="card job-body flat-items">
-      <ItemChoices items={items} selectLabel="Select everything" clearLabel="Clear everything" partialAllowed={partialAllowed} selection={selection} onToggle={onToggle} onAmount={onAmount} />
-    </div>
-  );
+/**
+ * A job's items: those the first answer carried, then further pages fetched when the job is
+ * opened with none shown, when "Show more" is pressed, or when everything in it is selected.
+ */
+function useJobItems(dealerId: string, view: View, accountId: string, job: JobGroup) {
+  const [fetched, setFetched] = useState<OutstandingItem[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // A refreshed answer starts the job over: fetched pages may hold items paid since.
+  useEffect(() => setFetched([]), [job]);
+  const items = fetched.length ? [...job.items, ...fetched] : job.items;
+  const remaining = Math.max(job.items.length + job.moreItems - items.length, 0);
+  const filter: ItemsFilter = { dealerId, view, accountId, jobId: job.jobId };
+  const fetching = async <T,>(work: () => Promise<T>): Promise<T | null> => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await work();
+    } catch (failure) {
+      setError(messageOf(failure));
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const showMore = () => fetching(async () => {
+    const page = await itemsPage(filter, items.length, JOB_PAGE_ITEMS);
+    setFetched((before) => [...before, ...page.items]);
+  });
+  const everything = async (): Promise<OutstandingItem[] | null> => {
+    if (remaining === 0) return items;
+    const rest = await fetching(() => allItems(filter, items.length));
+    if (!rest) return null;
+    setFetched((before) => [...before, ...rest]);
+    return [...items, ...rest];
+  };
+  return { items, remaining, busy, error, showMore, everything };
 }
 
-function ItemChoices({ items, selectLabel, clearLabel, partialAllowed, selection, onToggle, onAmount }: {
-  items: OutstandingItem[];
+function JobItems({ job, selectLabel, clearLabel, dealerId, view, accountId, partialAllowed, selection, onToggle, onSelectMany, onAmount }: JobItemsProps & {
+  job: JobGroup;
   selectLabel: string;
   clearLabel: string;
-  partialAllowed: boolean;
-  selection: Selection | null;
-  onToggle: (item: OutstandingItem) => void;
-  onAmount: (item: OutstandingItem, cents: number, shortPay?: ShortPay | null) => void;
 }) {
+  const { items, remaining, busy, error, showMore, everything } = useJobItems(dealerId, view, accountId, job);
+  useEffect(() => {
+    if (items.length === 0 && remaining > 0) void showMore();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [job]);
   const payable = items.filter((item) => item.payableCents > 0);
-  const allSelected = payable.length > 0 && payable.every((item) => isSelected(selection, item));
-  const selectAll = () => {
-    for (const item of payable) if (allSelected || !isSelected(selection, item)) onToggle(item);
+  const allSelected = remaining === 0 && payable.length > 0 && payable.every((item) => isSelected(selection, item));
+  const selectAll = async () => {
+    const all = await everything();
+    if (all) onSelectMany(all, !allSelected);
   };
   return (
     <>
-      {payable.length > 1 && (
-        <button type="button" className="link-button small select-all" onClick={selectAll}>{allSelected ? clearLabel : selectLabel}</button>
+      {(payable.length > 1 || remaining > 0) && (
+        <button type="button" className="link-button small select-all" disabled={busy} onClick={() => void selectAll()}>{allSelected ? clearLabel : selectLabel}</button>
       )}
       <ul className="items">
         {items.map((item) => (
           <ItemRow key={item.id} item={item} selection={selection} partialAllowed={partialAllowed} onToggle={() => onToggle(item)} onAmount={(cents, shortPay) => onAmount(item, cents, shortPay)} />
         ))}
       </ul>
+      {remaining > 0 && (
+        <button type="button" className="ghost small show-more" disabled={busy} onClick={() => void showMore()}>
+          {busy ? 'Loading…' : `Show ${Math.min(remaining, JOB_PAGE_ITEMS)} more of ${remaining}`}
+        </button>
+      )}
+      <ErrorMessage error={error} />
     </>
   );
 }

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { get, messageOf } from '../api';
+import { messageOf } from '../api';
+import { allItems } from '../outstanding-items';
 import { ErrorMessage, Loading } from '../components/ui';
 import { linkNote, selectionFromLink } from '../pay-link';
 import type { Selection } from '../selection';
-import type { Outstanding } from '../types';
 
 interface Props {
   dealerId: string;
@@ -18,10 +18,10 @@ export function PayLink({ dealerId, itemIds, onReady }: Props) {
   const key = itemIds.join(',');
   useEffect(() => {
     let live = true;
-    get<Outstanding>(`/outstanding?dealerId=${encodeURIComponent(dealerId)}&view=all`).then(
-      (data) => {
+    allItems({ dealerId, view: 'all', ids: itemIds }).then(
+      (open) => {
         if (!live) return;
-        const result = selectionFromLink(dealerId, data, itemIds);
+        const result = selectionFromLink(dealerId, open, itemIds);
         onReady(result.selection, linkNote(result));
       },
       (failure: unknown) => live && setError(messageOf(failure)),
