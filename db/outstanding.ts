@@ -50,64 +50,191 @@ export interface LatestStatementRow {
   due_date: IsoDate;
 }
 
-export interface OutstandingRows {
-  items: OpenItemRow[];
-  jobs: JobRow[];
-  /** The latest statement of each account. */
-  statements: LatestStatementRow[];
-  /** The items (invoice or adjustment ids) each of those statements lists. */
-  statementItems: Map<string, Set<string>>;
+export type OutstandingView = 'all' | 'current_statement' | 'new_charges';
+
+const LATEST_STATEMENTS_SQL = `
+  latest as (
+    select distinct on (customer_account_id) id, customer_account_id, statement_date
+    from statements where customer_account_id = any(:accounts::uuid[])
+    order by customer_account_id, statement_date desc, created_at desc
+  )`;
+
+/** The open items of the accounts, as one row shape for invoices and adjustments. */
+const OPEN_ITEMS_SQL = `
+  open_items as (
+    select 'invoice'::text as type, 0 as type_order, i.id, i.customer_account_id, i.job_id, i.invoice_number as number, i.invoice_date as date, i.due_date,
+      i.amount_cents, i.balance_cents, i.reserved_cents, i.statement_id, i.po_number, null::text as description, null::text as applies_to_invoice_number,
+      i.terms, i.terms_discount_cents, i.terms_discount_date
+    from invoices i
+    where i.customer_account_id = any(:accounts::uuid[]) and i.status = any(:invoiceStatuses::text[]) and i.balance_cents > 0
+    union all
+    select a.kind, case a.kind when 'debit' then 1 else 2 end, a.id, a.customer_account_id, a.job_id, a.adjustment_number, a.transaction_date, a.due_date,
+      a.amount_cents, a.balance_cents, a.reserved_cents, a.statement_id, null, a.description, a.applies_to_invoice_number,
+      null, null::bigint, null::date
+    from adjustments a
+    where a.customer_account_id = any(:accounts::uuid[]) and a.status = any(:adjustmentStatuses::text[]) and a.balance_cents > 0
+  )`;
+
+/**
+ * Whether the view shows an open item `o`. statement_items is the latest statement's own list,
+ * the one payment submission checks the statement discount against, so "Pay full statement"
+ * pays exactly what earns it. The subqueries are uncorrelated: PostgreSQL hashes them once.
+ */
+const IN_VIEW_SQL: Record<OutstandingView, string> = {
+  all: 'true',
+  current_statement: 'o.id in (select item_id from listed)',
+  new_charges: `o.statement_id is null and o.id not in (select item_id from listed)
+    and not exists (select 1 from latest where latest.customer_account_id = o.customer_account_id and o.date is not null and o.date <= latest.statement_date)`,
+};
+
+/** Open items with `in_view`; the view's statement list is read only by the views that need it. */
+function taggedItemsSql(view: OutstandingView): string {
+  return `with ${LATEST_STATEMENTS_SQL}, listed as (
+      select coalesce(si.invoice_id, si.adjustment_id) as item_id
+      from statement_items si join latest on latest.id = si.statement_id
+    ), ${OPEN_ITEMS_SQL}, tagged as (
+      select o.*, ${IN_VIEW_SQL[view]} as in_view from open_items o
+    )`;
 }
 
-/** Open items, jobs and latest statements of the given accounts. */
-export async function outstandingRows(db: Executor, accountIds: string[]): Promise<OutstandingRows> {
-  const [items, jobs, statements] = await Promise.all([
-    openItems(db, accountIds),
-    accountIds.length ? db('jobs').whereIn('customer_account_id', accountIds).select('id', 'name', 'erp_job_id') : [],
-    accountIds.length
-      ? db('statements').whereIn('customer_account_id', accountIds).distinctOn('customer_account_id')
-        .orderBy([{ column: 'customer_account_id' }, { column: 'statement_date', order: 'desc' }, { column: 'created_at', order: 'desc' }])
-        .select('id', 'customer_account_id', 'statement_number', 'statement_date', 'status', 'balance_cents', 'discount_cents', 'discount_date', 'due_date')
-      : [],
+/** The order the Outstanding page lists a job's items in: invoices, debits, credits; by due date (else date); by number. */
+const ITEM_ORDER_SQL = 'type_order, coalesce(due_date, date) nulls first, number';
+
+function taggedBindings(accountIds: string[], today: IsoDate) {
+  return { accounts: accountIds, invoiceStatuses: [...OPEN_INVOICE_STATUSES], adjustmentStatuses: [...OPEN_ADJUSTMENT_STATUSES], today };
+}
+
+/** One account's items of one job (job_id null: not assigned to a job), summed for the view and for the account's totals. */
+export interface OutstandingGroupRow {
+  customer_account_id: string;
+  job_id: string | null;
+  job_name: string | null;
+  erp_job_id: string | null;
+  /** The view's items. */
+  view_items: number;
+  invoice_count: number;
+  debit_count: number;
+  credit_count: number;
+  balance_cents: number;
+  credits_cents: number;
+  payable_cents: number;
+  max_days_past_due: number;
+  /** Every open item, for the account's totals. */
+  open_invoice_cents: number;
+  past_due_cents: number;
+  open_debit_cents: number;
+  open_credit_cents: number;
+}
+
+/** What the open items the latest statement of an account lists still owe. */
+export interface StatementOpenRow {
+  customer_account_id: string;
+  open_cents: number;
+  items: number;
+  payable_items: number;
+  reserved_items: number;
+}
+
+/** The sums the Outstanding page shows for each account and job, counted by the database rather than item by item. */
+export async function outstandingGroups(db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate): Promise<{ groups: OutstandingGroupRow[]; statements: LatestStatementRow[]; statementOpen: StatementOpenRow[] }> {
+  if (accountIds.length === 0) return { groups: [], statements: [], statementOpen: [] };
+  const bindings = taggedBindings(accountIds, today);
+  const [groups, statements, statementOpen] = await Promise.all([
+    db.raw(`${taggedItemsSql(view)}, sums as (
+        select customer_account_id, job_id,
+          count(*) filter (where in_view)::int as view_items,
+          count(*) filter (where in_view and type = 'invoice')::int as invoice_count,
+          count(*) filter (where in_view and type = 'debit')::int as debit_count,
+          count(*) filter (where in_view and type = 'credit')::int as credit_count,
+          coalesce(sum(balance_cents) filter (where in_view and type <> 'credit'), 0)::bigint as balance_cents,
+          coalesce(sum(balance_cents) filter (where in_view and type = 'credit'), 0)::bigint as credits_cents,
+          coalesce(sum(greatest(balance_cents - reserved_cents, 0)) filter (where in_view and type <> 'credit'), 0)::bigint as payable_cents,
+          greatest(coalesce(max(:today::date - due_date) filter (where in_view and type = 'invoice'), 0), 0)::int as max_days_past_due,
+          coalesce(sum(balance_cents) filter (where type = 'invoice'), 0)::bigint as open_invoice_cents,
+          coalesce(sum(balance_cents) filter (where type = 'invoice' and due_date < :today::date), 0)::bigint as past_due_cents,
+          coalesce(sum(balance_cents) filter (where type = 'debit'), 0)::bigint as open_debit_cents,
+          coalesce(sum(balance_cents) filter (where type = 'credit'), 0)::bigint as open_credit_cents
+        from tagged group by customer_account_id, job_id
+      )
+      select sums.*, j.name as job_name, j.erp_job_id from sums left join jobs j on j.id = sums.job_id`, bindings),
+    db('statements').whereIn('customer_account_id', accountIds).distinctOn('customer_account_id')
+      .orderBy([{ column: 'customer_account_id' }, { column: 'statement_date', order: 'desc' }, { column: 'created_at', order: 'desc' }])
+      .select('id', 'customer_account_id', 'statement_number', 'statement_date', 'status', 'balance_cents', 'discount_cents', 'discount_date', 'due_date'),
+    db.raw(`with ${LATEST_STATEMENTS_SQL}
+      select latest.customer_account_id,
+        coalesce(sum(case when a.kind = 'credit' then -a.balance_cents else coalesce(i.balance_cents, a.balance_cents) end), 0)::bigint as open_cents,
+        count(*)::int as items,
+        count(*) filter (where coalesce(i.balance_cents, a.balance_cents) > coalesce(i.reserved_cents, a.reserved_cents))::int as payable_items,
+        count(*) filter (where coalesce(i.reserved_cents, a.reserved_cents) > 0)::int as reserved_items
+      from latest
+      join statement_items si on si.statement_id = latest.id
+      left join invoices i on i.id = si.invoice_id and i.status = any(:invoiceStatuses::text[]) and i.balance_cents > 0
+      left join adjustments a on a.id = si.adjustment_id and a.status = any(:adjustmentStatuses::text[]) and a.balance_cents > 0
+      where i.id is not null or a.id is not null
+      group by latest.customer_account_id`, bindings),
   ]);
-  const statementItems = await itemsOnStatements(db, (statements as LatestStatementRow[]).map((row) => row.id));
-  return { items, jobs: jobs as JobRow[], statements: statements as LatestStatementRow[], statementItems };
+  return {
+    groups: (groups as { rows: OutstandingGroupRow[] }).rows,
+    statements: statements as LatestStatementRow[],
+    statementOpen: (statementOpen as { rows: StatementOpenRow[] }).rows,
+  };
 }
 
-async function openItems(db: Executor, accountIds: string[]): Promise<OpenItemRow[]> {
-  if (accountIds.length === 0) return [];
-  const invoices = db('invoices')
-    .whereIn('customer_account_id', accountIds)
-    .whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
-    .where('balance_cents', '>', 0)
-    .select(
-      db.raw("'invoice' as type"), 'id', 'customer_account_id', 'job_id', 'invoice_number as number', 'invoice_date as date', 'due_date',
-      'amount_cents', 'balance_cents', 'reserved_cents', 'statement_id', 'po_number', db.raw('null as description'), db.raw('null as applies_to_invoice_number'),
-      'terms', 'terms_discount_cents', 'terms_discount_date',
-    );
-  const adjustments = db('adjustments')
-    .whereIn('customer_account_id', accountIds)
-    .whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
-    .where('balance_cents', '>', 0)
-    .select(
-      'kind as type', 'id', 'customer_account_id', 'job_id', 'adjustment_number as number', 'transaction_date as date', 'due_date',
-      'amount_cents', 'balance_cents', 'reserved_cents', 'statement_id', db.raw('null as po_number'), 'description', 'applies_to_invoice_number',
-      db.raw('null as terms'), db.raw('null::bigint as terms_discount_cents'), db.raw('null::date as terms_discount_date'),
-    );
-  return (await invoices.unionAll(adjustments)) as OpenItemRow[];
+/** A run of one group's items in display order: `take` items from `skip`. */
+export interface GroupSlice {
+  accountId: string;
+  jobId: string | null;
+  skip: number;
+  take: number;
 }
 
-/** The items each statement lists. */
-async function itemsOnStatements(db: Executor, statementIds: string[]): Promise<Map<string, Set<string>>> {
-  const map = new Map<string, Set<string>>();
-  if (statementIds.length === 0) return map;
-  const rows = await db('statement_items').whereIn('statement_id', statementIds).select('statement_id', 'invoice_id', 'adjustment_id');
-  for (const row of rows as Array<{ statement_id: string; invoice_id: string | null; adjustment_id: string | null }>) {
-    const set = map.get(row.statement_id) ?? new Set<string>();
-    set.add((row.invoice_id ?? row.adjustment_id)!);
-    map.set(row.statement_id, set);
+/** The view's items of the given slices, in display order within each. */
+export async function outstandingSlices(db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate, slices: GroupSlice[]): Promise<OpenItemRow[]> {
+  const wanted = slices.filter((slice) => slice.take > 0);
+  if (wanted.length === 0) return [];
+  const values = wanted.map((_slice, index) => `(:account${index}::uuid, :job${index}::uuid, :skip${index}::int, :take${index}::int)`).join(', ');
+  const bindings: Record<string, unknown> = taggedBindings(accountIds, today);
+  wanted.forEach((slice, index) => Object.assign(bindings, { [`account${index}`]: slice.accountId, [`job${index}`]: slice.jobId, [`skip${index}`]: slice.skip, [`take${index}`]: slice.take }));
+  // Ranking only the wanted groups' rows: a job's first page should not sort every other job.
+  const { rows } = await db.raw(`${taggedItemsSql(view)}, ranked as (
+      select t.*, wanted.skip, wanted.take,
+        row_number() over (partition by t.customer_account_id, t.job_id order by ${ITEM_ORDER_SQL}) as position
+      from tagged t
+      join (values ${values}) as wanted(account_id, job_id, skip, take)
+        on wanted.account_id = t.customer_account_id and wanted.job_id is not distinct from t.job_id
+      where in_view
+    )
+    select * from ranked where position > skip and position <= skip + take
+    order by customer_account_id, job_id, position`, bindings);
+  return rows as OpenItemRow[];
+}
+
+/** The view's items narrowed to an account, a job or ids, in display order, with how many match in all. */
+export async function outstandingItemPage(
+  db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate,
+  filter: { accountId?: string; jobId?: string | null; ids?: string[]; offset: number; limit: number },
+): Promise<{ rows: OpenItemRow[]; total: number }> {
+  if (accountIds.length === 0) return { rows: [], total: 0 };
+  const conditions = ['in_view'];
+  const bindings: Record<string, unknown> = { ...taggedBindings(accountIds, today), offset: filter.offset, limit: filter.limit };
+  if (filter.accountId !== undefined) {
+    conditions.push('customer_account_id = :accountId::uuid');
+    bindings.accountId = filter.accountId;
   }
-  return map;
+  if (filter.jobId !== undefined) {
+    conditions.push('job_id is not distinct from :jobId::uuid');
+    bindings.jobId = filter.jobId;
+  }
+  if (filter.ids !== undefined) {
+    conditions.push('id = any(:ids::uuid[])');
+    bindings.ids = filter.ids;
+  }
+  const { rows } = await db.raw(`${taggedItemsSql(view)}
+    select t.*, count(*) over () as total from tagged t where ${conditions.join(' and ')}
+    order by customer_account_id, job_id nulls last, ${ITEM_ORDER_SQL} offset :offset limit :limit`, bindings);
+  if (rows.length > 0 || filter.offset === 0) return { rows: rows as OpenItemRow[], total: rows.length ? Number(rows[0].total) : 0 };
+  const { rows: counted } = await db.raw(`${taggedItemsSql(view)} select count(*)::int as total from tagged where ${conditions.join(' and ')}`, bindings);
+  return { rows: [], total: counted[0].total as number };
 }
 
 /** What the accounts owe each dealer, counted as the Outstanding page's "Total owed": invoices + debits − credits. */

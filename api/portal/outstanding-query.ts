@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection';
-import { outstandingRows, type OpenItemRow } from '../../db/outstanding';
+import { outstandingGroups, outstandingItemPage, outstandingSlices, type GroupSlice, type LatestStatementRow, type OpenItemRow, type OutstandingGroupRow, type StatementOpenRow } from '../../db/outstanding';
 import { bucketFor, daysPastDue, isDiscountAvailable, type AgingBucket } from '../../domain/aging';
 import { localDate, type IsoDate } from '../../domain/dates';
 import { availableTermsDiscount, lastDiscountDay } from '../../domain/terms-discount';
@@ -72,60 +72,60 @@ function toItem(raw: RawItem, today: IsoDate, graceDays: number): OutstandingIte
   };
 }
 
-const TYPE_ORDER: Record<ItemType, number> = { invoice: 0, debit: 1, credit: 2 };
+const NO_JOB_NAME = 'Not assigned to a job';
 
-function byTypeThenDue(a: OutstandingItem, b: OutstandingItem): number {
-  return TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || (a.dueDate ?? a.date ?? '').localeCompare(b.dueDate ?? b.date ?? '') || a.number.localeCompare(b.number);
+function jobGroupOf(row: OutstandingGroupRow): JobGroup {
+  return {
+    jobId: row.job_id,
+    jobName: row.job_id ? row.job_name ?? NO_JOB_NAME : NO_JOB_NAME,
+    erpJobId: row.job_id ? row.erp_job_id : null,
+    pastDueAge: row.max_days_past_due > 0 ? pastDueAge(row.max_days_past_due) : null,
+    maxDaysPastDue: row.max_days_past_due,
+    balanceCents: row.balance_cents,
+    creditsCents: row.credits_cents,
+    netCents: row.balance_cents - row.credits_cents,
+    payableCents: row.payable_cents,
+    invoiceCount: row.invoice_count,
+    debitCount: row.debit_count,
+    creditCount: row.credit_count,
+    items: [],
+    moreItems: row.view_items,
+  };
 }
 
-export function groupByJob(items: OutstandingItem[], jobOf: (item: OutstandingItem) => string | null, jobs: Map<string, { name: string; erp_job_id: string }>): JobGroup[] {
-  const groups = new Map<string | null, JobGroup>();
-  for (const item of items) {
-    const jobId = jobOf(item);
-    let group = groups.get(jobId);
-    if (!group) {
-      const job = jobId ? jobs.get(jobId) : undefined;
-      group = {
-        jobId, jobName: job?.name ?? 'Not assigned to a job', erpJobId: job?.erp_job_id ?? null, pastDueAge: null, maxDaysPastDue: 0,
-        balanceCents: 0, creditsCents: 0, netCents: 0, payableCents: 0, invoiceCount: 0, debitCount: 0, creditCount: 0, items: [], moreItems: 0,
-      };
-      groups.set(jobId, group);
-    }
-    group.items.push(item);
-    if (item.type === 'credit') {
-      group.creditsCents += item.balanceCents;
-      group.creditCount += 1;
-    } else {
-      group.balanceCents += item.balanceCents;
-      group.payableCents += item.payableCents;
-      if (item.type === 'invoice') group.invoiceCount += 1;
-      else group.debitCount += 1;
-    }
-    if (item.daysPastDue > group.maxDaysPastDue) {
-      group.maxDaysPastDue = item.daysPastDue;
-      group.pastDueAge = item.pastDueAge;
-    }
-  }
-  const result = [...groups.values()];
-  for (const group of result) {
-    group.netCents = group.balanceCents - group.creditsCents;
-    group.items.sort(byTypeThenDue);
-  }
-  // Oldest debt first; items without a job last.
-  return result.sort((a, b) => Number(a.jobId === null) - Number(b.jobId === null) || b.maxDaysPastDue - a.maxDaysPastDue || a.jobName.localeCompare(b.jobName));
+/** Oldest debt first; items without a job last. */
+function byOldestDebt(a: JobGroup, b: JobGroup): number {
+  return Number(a.jobId === null) - Number(b.jobId === null) || b.maxDaysPastDue - a.maxDaysPastDue || a.jobName.localeCompare(b.jobName);
 }
 
-function totalsOf(items: OutstandingItem[]): AccountTotals {
+function totalsOf(groups: OutstandingGroupRow[]): AccountTotals {
   const totals: AccountTotals = { outstandingCents: 0, pastDueCents: 0, debitsCents: 0, creditsCents: 0, netCents: 0 };
-  for (const item of items) {
-    if (item.type === 'invoice') {
-      totals.outstandingCents += item.balanceCents;
-      if (item.daysPastDue > 0) totals.pastDueCents += item.balanceCents;
-    } else if (item.type === 'debit') totals.debitsCents += item.balanceCents;
-    else totals.creditsCents += item.balanceCents;
+  for (const group of groups) {
+    totals.outstandingCents += group.open_invoice_cents;
+    totals.pastDueCents += group.past_due_cents;
+    totals.debitsCents += group.open_debit_cents;
+    totals.creditsCents += group.open_credit_cents;
   }
   totals.netCents = totals.outstandingCents + totals.debitsCents - totals.creditsCents;
   return totals;
+}
+
+function statementSummaryOf(statement: LatestStatementRow, open: StatementOpenRow | undefined, today: IsoDate): StatementSummary {
+  return {
+    id: statement.id,
+    number: statement.statement_number,
+    statementDate: statement.statement_date,
+    status: statement.status,
+    balanceCents: statement.balance_cents,
+    discountCents: statement.discount_cents,
+    discountDate: statement.discount_date,
+    dueDate: statement.due_date,
+    discountAvailable: isDiscountAvailable({ status: statement.status, discountCents: statement.discount_cents, discountDate: statement.discount_date, dueDate: statement.due_date }, today),
+    openCents: open?.open_cents ?? 0,
+    itemCount: open?.items ?? 0,
+    payableItemCount: open?.payable_items ?? 0,
+    reservedItemCount: open?.reserved_items ?? 0,
+  };
 }
 
 export interface OutstandingInput {
@@ -135,49 +135,22 @@ export interface OutstandingInput {
   now?: Date;
 }
 
-/** Every account's view with every item in it: the first answer and the item pages are both cut from this. */
-async function completeOutstanding(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
+/**
+ * What the Outstanding page shows first: every total, counted by the database, and items up
+ * to FIRST_ANSWER_ITEMS per account in display order, a job's first page at most. A customer
+ * with a few dozen items gets them all in one answer; one with ten thousand gets kilobytes,
+ * and the database reads only the items it sends.
+ */
+export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const accountIds = input.accounts.map((account) => account.id);
-  const { items: rawItems, jobs: jobRows, statements: statementRows, statementItems: statementItemIds } = await outstandingRows(db, accountIds);
-  const jobs = new Map<string, { name: string; erp_job_id: string }>(jobRows.map((job) => [job.id, job]));
-  const latestStatement = new Map<string, Record<string, any>>(statementRows.map((row) => [row.customer_account_id, row]));
+  const { groups, statements, statementOpen } = await outstandingGroups(db, accountIds, input.view, today);
+  const latestStatement = new Map(statements.map((row) => [row.customer_account_id, row]));
+  const openOnStatement = new Map(statementOpen.map((row) => [row.customer_account_id, row]));
 
   const accounts = input.accounts.map((account): AccountOutstanding => {
-    const raws = rawItems.filter((raw) => raw.customer_account_id === account.id);
-    const jobOf = new Map(raws.map((raw) => [raw.id, raw.job_id]));
-    const all = raws.map((raw) => toItem(raw, today, input.dealer.terms_discount_grace_days ?? 0));
-    const statement = latestStatement.get(account.id) ?? null;
-    const onStatement = statement ? statementItemIds.get(statement.id) ?? new Set<string>() : new Set<string>();
-    // statement_items is the statement's own list, the same one payment submission checks the
-    // discount against, so "Pay full statement" pays exactly what earns the discount.
-    const isOnStatement = (item: OutstandingItem) => onStatement.has(item.id);
-
-    let visible = all;
-    if (input.view === 'current_statement') visible = statement ? all.filter(isOnStatement) : [];
-    if (input.view === 'new_charges') {
-      visible = all.filter((item) => item.statementId === null && !isOnStatement(item) && (!statement || item.date === null || item.date > statement.statement_date));
-    }
-
-    let summary: StatementSummary | null = null;
-    if (statement) {
-      const statementItems = all.filter(isOnStatement);
-      summary = {
-        id: statement.id,
-        number: statement.statement_number,
-        statementDate: statement.statement_date,
-        status: statement.status,
-        balanceCents: statement.balance_cents,
-        discountCents: statement.discount_cents,
-        discountDate: statement.discount_date,
-        dueDate: statement.due_date,
-        discountAvailable: isDiscountAvailable({ status: statement.status, discountCents: statement.discount_cents, discountDate: statement.discount_date, dueDate: statement.due_date }, today),
-        openCents: statementItems.reduce((sum, item) => sum + (item.type === 'credit' ? -item.balanceCents : item.balanceCents), 0),
-        itemCount: statementItems.length,
-        payableItemCount: statementItems.filter((item) => item.payableCents > 0).length,
-        reservedItemCount: statementItems.filter((item) => item.reservedCents > 0).length,
-      };
-    }
+    const own = groups.filter((group) => group.customer_account_id === account.id);
+    const statement = latestStatement.get(account.id);
     return {
       id: account.id,
       erpAccountId: account.erp_account_id,
@@ -187,55 +160,50 @@ async function completeOutstanding(db: Db, input: OutstandingInput): Promise<{ a
         holdReason: account.credit_hold ? account.credit_hold_reason ?? 'other' : null,
         availableCents: account.available_credit_cents === null || account.available_credit_cents === undefined ? null : Number(account.available_credit_cents),
       },
-      totals: totalsOf(all),
-      statement: summary,
-      jobs: groupByJob(visible, (item) => jobOf.get(item.id) ?? null, jobs),
+      totals: totalsOf(own),
+      statement: statement ? statementSummaryOf(statement, openOnStatement.get(account.id), today) : null,
+      jobs: own.filter((group) => group.view_items > 0).map(jobGroupOf).sort(byOldestDebt),
     };
   });
-  return { asOf: today, accounts };
-}
 
-/**
- * What the Outstanding page shows first: every total, and items up to FIRST_ANSWER_ITEMS per
- * account in display order, a job's first page at most. A customer with a few dozen items gets
- * them all in one answer; one with ten thousand gets kilobytes, not megabytes.
- */
-export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
-  const complete = await completeOutstanding(db, input);
-  for (const account of complete.accounts) {
+  const slices: GroupSlice[] = [];
+  for (const account of accounts) {
     let budget = FIRST_ANSWER_ITEMS;
     for (const job of account.jobs) {
-      const shown = Math.min(job.items.length, JOB_PAGE_ITEMS, budget);
-      job.moreItems = job.items.length - shown;
-      job.items = job.items.slice(0, shown);
-      budget -= shown;
+      const take = Math.min(job.moreItems, JOB_PAGE_ITEMS, budget);
+      slices.push({ accountId: account.id, jobId: job.jobId, skip: 0, take });
+      budget -= take;
     }
   }
-  return complete;
+  const rows = await outstandingSlices(db, accountIds, input.view, today, slices);
+  const graceDays = input.dealer.terms_discount_grace_days ?? 0;
+  for (const account of accounts) {
+    for (const job of account.jobs) {
+      job.items = rows.filter((row) => row.customer_account_id === account.id && row.job_id === job.jobId).map((row) => toItem(row, today, graceDays));
+      job.moreItems -= job.items.length;
+    }
+  }
+  return { asOf: today, accounts };
 }
 
 export interface ItemsPageInput extends OutstandingInput {
   accountId?: string;
   /** A job id, or null for the items not assigned to a job; undefined for every job. */
   jobId?: string | null;
-  ids?: ReadonlySet<string>;
+  ids?: string[];
   offset: number;
   limit: number;
 }
 
-/** A page of the items the Outstanding page lists, in its order, narrowed to an account, a job or chosen ids. */
+/** A page of the items the Outstanding page lists, in a job's display order, narrowed to an account, a job or chosen ids. */
 export async function outstandingItemsFor(db: Db, input: ItemsPageInput): Promise<{ items: OutstandingItemRow[]; total: number; nextOffset: number | null }> {
-  const complete = await completeOutstanding(db, input);
-  const matching: OutstandingItemRow[] = [];
-  for (const account of complete.accounts) {
-    if (input.accountId !== undefined && account.id !== input.accountId) continue;
-    for (const job of account.jobs) {
-      if (input.jobId !== undefined && job.jobId !== input.jobId) continue;
-      for (const item of job.items) {
-        if (!input.ids || input.ids.has(item.id)) matching.push({ ...item, accountId: account.id, jobId: job.jobId });
-      }
-    }
-  }
-  const end = input.offset + input.limit;
-  return { items: matching.slice(input.offset, end), total: matching.length, nextOffset: end < matching.length ? end : null };
+  const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
+  const graceDays = input.dealer.terms_discount_grace_days ?? 0;
+  const { rows, total } = await outstandingItemPage(db, input.accounts.map((account) => account.id), input.view, today, input);
+  const end = input.offset + rows.length;
+  return {
+    items: rows.map((row) => ({ ...toItem(row, today, graceDays), accountId: row.customer_account_id, jobId: row.job_id })),
+    total,
+    nextOffset: end < total ? end : null,
+  };
 }

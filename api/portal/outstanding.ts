@@ -63,7 +63,8 @@ export function outstandingRoutes({ db }: AppDeps): Router {
     const { dealer, accounts } = await supplierScope(req, dealerId, view);
     if (accountId !== undefined && !accounts.some((account) => account.id === accountId)) throw notFound('Account');
     if (jobId !== undefined && jobId !== 'none' && !GUID.test(jobId)) throw notFound('Job');
-    const wanted = ids === undefined ? undefined : new Set(ids.split(',').map((part) => part.trim()).filter(Boolean));
+    // An id that is not a GUID names nothing the customer could have been sent.
+    const wanted = ids === undefined ? undefined : [...new Set(ids.split(',').map((part) => part.trim()).filter((part) => GUID.test(part)))];
     res.json(await outstandingItemsFor(db, {
       dealer, accounts, view, accountId, jobId: jobId === undefined ? undefined : jobId === 'none' ? null : jobId, ids: wanted, offset, limit,
     }));
