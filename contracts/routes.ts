@@ -19,6 +19,7 @@ import * as reminders from './operator/reminders';
 import * as settings from './operator/settings';
 import * as settlements from './operator/settlements';
 import * as shortPays from './operator/short-pays';
+import * as operatorSchedules from './operator/scheduled-payments';
 import * as webhookEndpoints from './operator/webhook-endpoints';
 import * as portalAuth from './portal/auth';
 import * as outstanding from './portal/outstanding';
@@ -145,6 +146,8 @@ const operatorRoutes: RouteContract[] = [
 
   operator('GET', '/short-pays', 'Receivables', 'The short-pay worklist: items paid in part with the customer\'s reason (filter status=open for those to review)', list(shortPays.shortPayFilter, shortPays.shortPay)),
   operator('GET', '/short-pays/:id', 'Receivables', 'One short-pay', { responses: { 200: shortPays.shortPay } }),
+  operator('GET', '/customers/:id/scheduled-payments', 'Customers', 'Payments the customer scheduled from the portal for a later date, latest date first, with their items and what became of each', { responses: { 200: scheduledPayments.scheduledPayments } }),
+  operator('POST', '/scheduled-payments/:id/cancel', 'Customers', 'Cancel a customer\'s scheduled payment that has not run: its items are free again and the customer is emailed the reason (audited)', { roles: BOTH_ROLES, body: operatorSchedules.cancelScheduleBody, responses: { 200: scheduledPayments.scheduledPayment } }),
   operator('POST', '/short-pays/:id/resolve', 'Receivables', 'Resolve a short-pay claim; reminders resume for what is left on the item (audited)', { roles: BOTH_ROLES, body: shortPays.resolveShortPayBody, responses: { 200: shortPays.shortPay } }),
 
   operator('GET', '/audit-events', 'Audit', 'The audit log, newest first', list(auditEvents.auditFilter, auditEvents.auditEvent)),

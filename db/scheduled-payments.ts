@@ -104,6 +104,12 @@ export async function scheduledPaymentsOf(db: Executor, scope: { companyId: stri
   return query.orderBy([{ column: 'scheduled_for', order: 'desc' }, { column: 'created_at', order: 'desc' }]).limit(200);
 }
 
+/** A dealer's customer's schedules; undefined when the account is not that dealer's (the same 404 as none). */
+export async function dealerCustomerSchedules(db: Executor, dealerId: string, customerAccountId: string): Promise<ScheduledPaymentRow[] | undefined> {
+  const account = await db('customer_accounts').where({ id: customerAccountId, dealer_id: dealerId }).first('id');
+  return account ? scheduledPaymentsOf(db, { dealerId, customerAccountId }) : undefined;
+}
+
 export async function scheduledItems(db: Executor, scheduledPaymentIds: string[]): Promise<Map<string, ScheduledItemRow[]>> {
   const byId = new Map<string, ScheduledItemRow[]>();
   if (scheduledPaymentIds.length === 0) return byId;
@@ -132,8 +138,14 @@ async function releaseHolds(trx: Knex.Transaction, scheduledPaymentId: string): 
   return items;
 }
 
-/** Cancels a schedule that has not run yet and gives its items back; audited with who cancelled. */
-export async function cancelScheduledPayment(db: Knex, id: string, actor: { kind: 'customer' | 'operator'; id: string; dealerId: string }): Promise<void> {
+/**
+ * Cancels a schedule that has not run yet and gives its items back; audited with who cancelled
+ * and why. `alsoInTransaction` runs inside the same transaction (a notice to the customer).
+ */
+export async function cancelScheduledPayment(
+  db: Knex, id: string, actor: { kind: 'customer' | 'operator'; id: string; dealerId: string; reason?: string },
+  alsoInTransaction?: (trx: Knex.Transaction, row: ScheduledPaymentRow) => Promise<void>,
+): Promise<void> {
   await db.transaction(async (trx) => {
     const row: ScheduledPaymentRow | undefined = await trx('scheduled_payments').where({ id, dealer_id: actor.dealerId }).forUpdate().first();
     if (!row) throw refuseNotFound('Scheduled payment');
@@ -146,8 +158,9 @@ export async function cancelScheduledPayment(db: Knex, id: string, actor: { kind
     await trx('scheduled_payments').where({ id }).update({ status: 'canceled', canceled_at: trx.fn.now(), canceled_by_kind: actor.kind, canceled_by: actor.id, updated_at: trx.fn.now() });
     await recordAudit(trx, {
       dealerId: actor.dealerId, actorKind: actor.kind, actorId: actor.id, action: 'scheduled_payment.canceled', entityType: 'scheduled_payment', entityId: id,
-      data: { customer_account_id: row.customer_account_id, scheduled_for: row.scheduled_for },
+      data: { customer_account_id: row.customer_account_id, scheduled_for: row.scheduled_for, ...(actor.reason ? { reason: actor.reason } : {}) },
     });
+    await alsoInTransaction?.(trx, row);
   });
 }
 

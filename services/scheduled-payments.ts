@@ -8,7 +8,7 @@ import { queueEmail } from '../db/email-outbox';
 import { createPaymentWithReservations, ReservationConflict } from '../db/payments';
 import { dealerTerms } from '../db/portal-scope';
 import {
-  createScheduledPayment, finishScheduledRun, markItemsDropped, portalUserEmail, scheduledPaymentByKey, takeScheduledForRun, type ScheduledItemRow, type ScheduledPaymentRow,
+  cancelScheduledPayment, createScheduledPayment, finishScheduledRun, markItemsDropped, portalUserEmail, scheduledPaymentByKey, takeScheduledForRun, type ScheduledItemRow, type ScheduledPaymentRow,
 } from '../db/scheduled-payments';
 import { CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate } from '../domain/dates';
@@ -170,7 +170,20 @@ export async function runScheduledPayment(deps: ScheduleDeps, scheduledPaymentId
   return outcome;
 }
 
-async function notifyCustomer(trx: Knex.Transaction, row: ScheduledPaymentRow, subject: string, text: string, what: 'failed' | 'changed'): Promise<void> {
+/**
+ * The dealer's AR team cancels a customer's schedule (the customer asked by phone, or the
+ * account is in dispute): the items are free again and the customer is told why, in the same
+ * transaction, so a cancel never goes unexplained.
+ */
+export async function cancelScheduledPaymentForDealer(db: Db, id: string, operator: { id: string; dealerId: string; dealerName: string }, reason: string): Promise<void> {
+  await cancelScheduledPayment(db, id, { kind: 'operator', id: operator.id, dealerId: operator.dealerId, reason }, (trx, row) => notifyCustomer(
+    trx, row, `${operator.dealerName} cancelled your payment scheduled for ${row.scheduled_for}`,
+    `${operator.dealerName} cancelled the ${formatCents(Number(row.quoted_amount_cents))} payment you scheduled for ${row.scheduled_for}: ${reason}\n`
+    + 'Nothing will be taken for it, and the items it held are open to pay again in the Payments portal.', 'canceled',
+  ));
+}
+
+async function notifyCustomer(trx: Knex.Transaction, row: ScheduledPaymentRow, subject: string, text: string, what: 'failed' | 'changed' | 'canceled'): Promise<void> {
   const to = row.portal_user_id ? await portalUserEmail(trx, row.portal_user_id) : null;
   if (!to) return;
   await queueEmail(trx, {

@@ -4,6 +4,7 @@ import { addDays, localDate } from '../domain/dates';
 import { startEmailRelay } from '../worker/duties';
 import { eventually } from './support/eventually';
 import { payingCustomer, paymentStatus, startPaymentStack, type PayingCustomer, type PaymentStack } from './support/payment-stack';
+import { createDealer, createOperator, signIn } from './support/operator';
 import { createInvoice, createPortalCustomer, createCustomerAccount, signInCustomer, startMailSink, waitForEmail } from './support/portal';
 
 /**
@@ -129,5 +130,37 @@ describe('scheduled payments', () => {
     expect((await stranger.get('/api/portal/scheduled-payments').expect(200)).body.scheduledPayments).toEqual([]);
     expect((await stack.db('scheduled_payments').where({ id: created.body.id }).first('status')).status).toBe('scheduled');
     await customer.session.send('post', `/api/portal/scheduled-payments/${created.body.id}/cancel`).expect(200);
+  });
+
+  it('shows the customer\'s schedules to the dealer\'s operators, who can cancel one with a reason the customer is emailed', async () => {
+    const inv = await invoice(21_000);
+    const created = await schedule(request([inv.id], addDays(today, 9))).expect(201);
+    const clerk = await signIn(stack.app, (await createOperator(stack.db, stack.dealerId, { role: 'ar_operator' })).email);
+    const listed = await clerk.get(`/api/operator/customers/${customer.accountId}/scheduled-payments`).expect(200);
+    expect(listed.body.scheduledPayments.find((row: { id: string }) => row.id === created.body.id))
+      .toMatchObject({ status: 'scheduled', quotedAmountCents: 21_000, items: [{ id: inv.id, state: 'reserved' }] });
+
+    // Another dealer's operator: the customer and the schedule do not exist for them.
+    const otherDealer = await createDealer(stack.db);
+    const outsider = await signIn(stack.app, (await createOperator(stack.db, otherDealer.id)).email);
+    await outsider.get(`/api/operator/customers/${customer.accountId}/scheduled-payments`).expect(404);
+    await outsider.send('post', `/api/operator/scheduled-payments/${created.body.id}/cancel`, { reason: 'not mine to cancel' }).expect(404);
+
+    const noReason = await clerk.send('post', `/api/operator/scheduled-payments/${created.body.id}/cancel`, {}).expect(400);
+    expect(JSON.stringify(noReason.body)).toContain('reason');
+    expect((await stack.db('scheduled_payments').where({ id: created.body.id }).first('status')).status).toBe('scheduled');
+
+    const reason = 'Customer called: paying by check at the counter';
+    const canceled = await clerk.send('post', `/api/operator/scheduled-payments/${created.body.id}/cancel`, { reason }).expect(200);
+    expect(canceled.body).toMatchObject({ status: 'canceled', items: [{ id: inv.id, state: 'released' }] });
+    expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 0 });
+    await eventually(async () => expect(await stack.temporal.workflow.getHandle(`scheduled-payment-${created.body.id}`).result()).toBe('canceled'), 20_000);
+    const audit = await stack.db('audit_events').where({ entity_id: created.body.id, action: 'scheduled_payment.canceled' }).first('actor_kind', 'data');
+    expect(audit).toMatchObject({ actor_kind: 'operator', data: expect.objectContaining({ reason }) });
+    const email = (await stack.db('portal_users').where({ company_id: customer.companyId }).first('email')).email;
+    const notice = await waitForEmail(sink, email, (message) => /cancelled your payment scheduled/.test(message.subject ?? ''));
+    expect(notice.text).toContain(reason);
+    expect(notice.text).toContain('$210.00');
+    await clerk.send('post', `/api/operator/scheduled-payments/${created.body.id}/cancel`, { reason }).expect(409);
   });
 });

@@ -21,6 +21,7 @@ import { settingsRoutes } from './settings';
 import { reconciliationRoutes } from './reconciliation';
 import { settlementFileRoutes } from './settlement-files';
 import { settlementRoutes } from './settlements';
+import { operatorScheduledPaymentRoutes } from './scheduled-payments';
 import { shortPayRoutes } from './short-pays';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 
@@ -35,6 +36,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(receivableRoutes(deps));
   router.use(jobRoutes(deps));
   router.use(shortPayRoutes(deps));
+  router.use(operatorScheduledPaymentRoutes(deps));
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(reminderRoutes(deps));

@@ -1,7 +1,10 @@
 import type { Browser } from 'playwright-core';
 import path from 'node:path';
 import { addDays, localDate } from '../../domain/dates';
-import { launchChromium, SCREENSHOTS, signInToPortal } from '../support/browser';
+import { randomUUID } from 'node:crypto';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
+import { closeConsolePage, consoleAs, expectText, launchChromium, SCREENSHOTS, signInToPortal, type ConsolePage } from '../support/browser';
+import { createOperator } from '../support/operator';
 import { eventually } from '../support/eventually';
 import { payingCustomer, startPaymentStack, type PaymentStack } from '../support/payment-stack';
 import { createInvoice } from '../support/portal';
@@ -67,6 +70,46 @@ describe('scheduling a payment in the portal', () => {
       expect(errors).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+
+  it('shows the customer\'s schedule on the console\'s customer page, where an operator cancels it with a reason', async () => {
+    const customer = await payingCustomer(stack);
+    const today = localDate(new Date(), 'America/Chicago');
+    const payOn = addDays(today, 12);
+    const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'SCH-8001', amountCents: 845_25, dueDate: addDays(today, 30) });
+    await customer.session.agent.post('/api/portal/scheduled-payments').set('X-CSRF-Token', customer.session.csrfToken).set('Idempotency-Key', randomUUID()).send({
+      dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all',
+      items: [{ type: 'invoice', id: invoice.id }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION, scheduledFor: payOn,
+    }).expect(201);
+    const clerk = await createOperator(stack.db, stack.dealerId, { role: 'ar_operator', name: 'Casey Clerk' });
+
+    let opened: ConsolePage | undefined;
+    try {
+      opened = await consoleAs(browser, stack.apiUrl, clerk.email);
+      const { page } = opened;
+      await page.goto(`${stack.apiUrl}/admin/#/customers/${customer.accountId}/show`);
+      await page.getByRole('tab', { name: 'Scheduled' }).click();
+      const table = page.getByRole('table', { name: 'Scheduled payments' });
+      const row = table.getByRole('row').filter({ hasText: 'SCH-8001' });
+      await expectText(row, /\$845\.25/);
+      await expectText(row, /Scheduled/);
+      await row.getByRole('button', { name: /Cancel the payment scheduled for/ }).click();
+      const dialog = page.getByRole('dialog');
+      const confirm = dialog.getByRole('button', { name: 'Cancel payment' });
+      expect(await confirm.isDisabled()).toBe(true);
+      await dialog.getByLabel('Reason (required, sent to the customer)').fill('Customer paid by check at the branch');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-scheduled-cancel.png'), fullPage: true });
+      await confirm.click();
+      await dialog.waitFor({ state: 'detached' });
+      await expectText(row, /Cancelled/);
+      expect(await row.getByRole('button', { name: /Cancel the payment/ }).count()).toBe(0);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-scheduled-cancelled.png'), fullPage: true });
+      expect(await stack.db('invoices').where({ id: invoice.id }).first('reserved_cents')).toEqual({ reserved_cents: 0 });
+      expect(await stack.db('audit_events').where({ action: 'scheduled_payment.canceled', actor_id: clerk.id }).first('data'))
+        .toMatchObject({ data: expect.objectContaining({ reason: 'Customer paid by check at the branch' }) });
+    } finally {
+      await closeConsolePage(opened, expect.getState().currentTestName);
     }
   });
 });

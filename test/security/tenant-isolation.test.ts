@@ -124,6 +124,7 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     items: [{ itemType: 'invoice', itemId: book.invoiceIds.get(`INV-${label}-2`)!, amountCents: 8_000 }],
   }));
   const portalIds: Record<string, string> = { invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId };
+  operatorIds['scheduled-payments'] = scheduledId;
   return {
     label,
     dealerId: dealer.id,
@@ -278,7 +279,7 @@ describe('security: tenant isolation matrix', () => {
       for (const route of listRoutes) {
         const session = route.guard === 'customer' ? attacker.customer : route.guard === 'api_key' ? attacker.apiKey : attacker.operator;
         // The portal's outstanding list is per dealer: ask for the other tenant's dealer outright.
-        const scope = route.path === '/api/portal/outstanding' ? `&dealerId=${victim.dealerId}` : '';
+        const scope = route.path.startsWith('/api/portal/outstanding') ? `&dealerId=${victim.dealerId}` : '';
         // The public API pages by cursor: its largest page holds every row of these fixtures.
         const page = route.guard === 'api_key' ? 'limit=200' : `range=${encodeURIComponent('[0,999]')}`;
         const response = await bounded(session.get(`${route.path}?${page}${scope}`));

@@ -22,6 +22,7 @@ import type { CustomerDetail } from '../../../contracts/operator/customers';
 import type { JobRow } from '../../../contracts/operator/jobs';
 import { deadlineColor, deadlineText } from '../jobs/deadlineText';
 import { CustomerEmails } from './CustomerEmails';
+import { CustomerSchedules } from './CustomerSchedules';
 import { CustomerSummary } from './CustomerSummary';
 
 function CustomerTitle() {
@@ -227,6 +228,9 @@ export function CustomerShow() {
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Payments" path="payments">
             <PaymentsTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Scheduled" path="scheduled">
+            <CustomerSchedules />
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Statements" path="statements">
             <StatementsTab />
