@@ -118,6 +118,8 @@ describe('refreshAccountStats', () => {
     expect(row).toEqual({
       customer_account_id: accountId,
       dealer_id: dealerId,
+      // Copied from the account by trigger (migration 056), not computed.
+      account_status: 'active',
       ...expectedAging,
       collection_priority: priority.score,
       priority_components: priorityComponentsJson(priority),
@@ -295,7 +297,7 @@ describe('SQL aggregation and the domain rules agree', () => {
         expect({ timeZone, row: { ...row, computed_at: undefined } }).toEqual({
           timeZone,
           row: {
-            customer_account_id: account.id, dealer_id: dealerId,
+            customer_account_id: account.id, dealer_id: dealerId, account_status: account.status,
             outstanding_cents: aging.outstandingCents, current_cents: aging.currentCents, past_due_cents: aging.pastDueCents,
             aging_1_30_cents: aging.aging1To30Cents, aging_31_60_cents: aging.aging31To60Cents, aging_61_90_cents: aging.aging61To90Cents,
             aging_91_plus_cents: aging.aging91PlusCents, debit_adjustments_cents: aging.debitAdjustmentsCents,

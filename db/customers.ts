@@ -130,9 +130,12 @@ function usesStats(filter: CustomerFilter): boolean {
     || filter.lien_deadline_within_days !== undefined;
 }
 
-/** Filters that read the account itself. */
+/**
+ * Filters that read the account itself. Its status is copied onto the statistics (migration
+ * 056), so a status filter reads whichever table the query has already.
+ */
 function usesAccounts(filter: CustomerFilter): boolean {
-  return filter.q !== undefined || filter.status !== undefined || filter.account_type !== undefined || filter.id !== undefined
+  return filter.q !== undefined || filter.account_type !== undefined || filter.id !== undefined
     || filter.over_credit_limit !== undefined || filter.invitation_status !== undefined;
 }
 
@@ -168,7 +171,7 @@ export function filteredCustomers(db: Db | Knex.Transaction, dealerId: string, f
     const pattern = containsPattern(filter.q);
     query.where((where) => where.whereRaw('lower(ca.name) like ?', [pattern]).orWhereRaw('lower(ca.erp_account_id) like ?', [pattern]));
   }
-  if (filter.status) query.whereIn('ca.status', asArray(filter.status));
+  if (filter.status) query.whereIn(tables === 'accounts' ? 'ca.status' : 's.account_status', asArray(filter.status));
   if (filter.account_type) query.whereIn('ca.account_type', asArray(filter.account_type));
   if (filter.id) query.whereIn('ca.id', asArray(filter.id));
   if (filter.invitation_status) whereInvitationStatus(db, query, asArray(filter.invitation_status));

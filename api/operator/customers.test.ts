@@ -279,6 +279,22 @@ describe('operator API: customers dashboard', () => {
       const aging = await admin.get(`/api/operator/customers/summary${listQuery({ filter: { aging_bucket: '61_90' } })}`).expect(200);
       expect(aging.body.account_count).toBe(NAMES.filter((_, index) => statsFor(index).aging_61_90_cents > 0).length);
     });
+
+    it('counts an account under its status as it is now, with an aging filter too', async () => {
+      const expected = (status: string) => NAMES.filter((_, index) => (index % 6 === 5 ? 'inactive' : 'active') === status && statsFor(index).aging_61_90_cents > 0).length;
+      const count = async (status: string) => (await admin.get(`/api/operator/customers/summary${listQuery({ filter: { status, aging_bucket: '61_90' } })}`).expect(200)).body.account_count as number;
+      expect(await count('inactive')).toBe(expected('inactive'));
+      const index = NAMES.findIndex((_, candidate) => candidate % 6 !== 5 && statsFor(candidate).aging_61_90_cents > 0);
+      const id = byNumber(`C-${1000 + index}`);
+      await db('customer_accounts').where({ id }).update({ status: 'inactive' });
+      try {
+        expect(await count('inactive')).toBe(expected('inactive') + 1);
+        expect(await count('active')).toBe(expected('active') - 1);
+      } finally {
+        await db('customer_accounts').where({ id }).update({ status: 'active' });
+      }
+      expect(await count('inactive')).toBe(expected('inactive'));
+    });
   });
 
   describe('CSV export', () => {

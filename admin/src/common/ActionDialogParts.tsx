@@ -1,4 +1,4 @@
-import { Alert, Button, DialogActions } from '@mui/material';
+import { Alert, Button, DialogActions, TextField } from '@mui/material';
 import type { ReactNode } from 'react';
 
 /**
@@ -23,5 +23,29 @@ export function ActionDialogButtons({ busy, onCancel, children }: { busy: boolea
       </Button>
       {children}
     </DialogActions>
+  );
+}
+
+/** The free-text reason or note an action dialog records with the action (and in the audit trail). */
+export function DialogNoteField({ label, value, onChange, maxLength, helperText, autoFocus = false }: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  maxLength: number;
+  helperText?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <TextField
+      autoFocus={autoFocus}
+      fullWidth
+      multiline
+      minRows={2}
+      label={label}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      helperText={helperText}
+      slotProps={{ htmlInput: { maxLength } }}
+    />
   );
 }

@@ -1,11 +1,11 @@
 import {
-  Alert, Button as MuiButton, Chip, Dialog, DialogContent, DialogContentText, DialogTitle, LinearProgress, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography,
+  Alert, Button as MuiButton, Chip, Dialog, DialogContent, DialogContentText, DialogTitle, LinearProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useRecordContext } from 'react-admin';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
 import type { ScheduledPayment } from '../../../contracts/portal/scheduled-payments';
-import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
+import { ActionDialogButtons, DialogNoteField, DialogRefusal } from '../common/ActionDialogParts';
 import { calendarDate, instant, money } from '../common/format';
 import { useDialogAction } from '../common/useDialogAction';
 import { httpClient } from '../httpClient';
@@ -101,16 +101,7 @@ function CancelDialog({ schedule, onClose, onDone }: { schedule: ScheduledPaymen
           Nothing will be taken for it: {money(schedule.quotedAmountCents)} by {schedule.methodLabel}. Its items are open to pay again, and the customer
           is emailed that you cancelled it, with your reason.
         </DialogContentText>
-        <TextField
-          autoFocus
-          fullWidth
-          multiline
-          minRows={2}
-          label="Reason (required, sent to the customer)"
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          slotProps={{ htmlInput: { maxLength: 500 } }}
-        />
+        <DialogNoteField autoFocus label="Reason (required, sent to the customer)" value={reason} onChange={setReason} maxLength={500} />
         <DialogRefusal refusal={refusal} testId="cancel-schedule-refusal" />
       </DialogContent>
       <ActionDialogButtons busy={busy} onCancel={onClose}>

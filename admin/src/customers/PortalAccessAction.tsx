@@ -1,9 +1,9 @@
 import BlockIcon from '@mui/icons-material/Block';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
-import { Button as MuiButton, Dialog, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
+import { Button as MuiButton, Dialog, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
 import { useState } from 'react';
 import { Button, useDataProvider, useRecordContext, useRefresh } from 'react-admin';
-import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
+import { ActionDialogButtons, DialogNoteField, DialogRefusal } from '../common/ActionDialogParts';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
@@ -56,17 +56,7 @@ function ConfirmDialog({ record, change, onClose }: { record: CustomerDetail; ch
             ? `${record.name} (${record.erp_account_id}) disappears from the Payments portal at once${users ? `: its ${users} user${users === 1 ? '' : 's'} can no longer see or pay this account, and those with no other account are signed out` : ''}. Payments already made keep processing. Invitations cannot be sent until access is restored.`
             : `${record.name} (${record.erp_account_id}) shows in the Payments portal again for the users of its linked company, who can sign in and pay as before.`}
         </DialogContentText>
-        <TextField
-          autoFocus
-          fullWidth
-          multiline
-          minRows={2}
-          label={change === 'disable' ? 'Reason (required)' : 'Reason (optional)'}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          helperText="Recorded in the audit trail."
-          slotProps={{ htmlInput: { maxLength: 500 } }}
-        />
+        <DialogNoteField autoFocus label={change === 'disable' ? 'Reason (required)' : 'Reason (optional)'} value={reason} onChange={setReason} maxLength={500} helperText="Recorded in the audit trail." />
         <DialogRefusal refusal={refusal} testId="portal-access-refusal" />
       </DialogContent>
       <ActionDialogButtons busy={busy} onCancel={onClose}>

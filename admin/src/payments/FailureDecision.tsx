@@ -1,13 +1,13 @@
 import FactCheckIcon from '@mui/icons-material/FactCheckOutlined';
 import {
-  Box, Button, Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField, Typography,
+  Box, Button, Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, Typography,
 } from '@mui/material';
 import { useState } from 'react';
 import { useDataProvider } from 'react-admin';
 import {
   DECISION_NOTE_MAX, DECISION_OUTCOME_HINTS, DECISION_OUTCOME_LABELS, DECISION_OUTCOMES, type DecisionOutcome,
 } from '../../../domain/failure-decision';
-import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
+import { ActionDialogButtons, DialogNoteField, DialogRefusal } from '../common/ActionDialogParts';
 import { instant, money } from '../common/format';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
@@ -69,16 +69,7 @@ function DecisionDialog({ payment, onClose, onRecorded }: { payment: DecidablePa
             />
           ))}
         </RadioGroup>
-        <TextField
-          fullWidth
-          multiline
-          minRows={2}
-          label="Note (optional)"
-          value={note}
-          onChange={(event) => setNote(event.target.value)}
-          helperText="Recorded with the decision and in the audit trail."
-          slotProps={{ htmlInput: { maxLength: DECISION_NOTE_MAX } }}
-        />
+        <DialogNoteField label="Note (optional)" value={note} onChange={setNote} maxLength={DECISION_NOTE_MAX} helperText="Recorded with the decision and in the audit trail." />
         <DialogRefusal refusal={refusal} testId="decision-refusal" />
       </DialogContent>
       <ActionDialogButtons busy={busy} onCancel={onClose}>

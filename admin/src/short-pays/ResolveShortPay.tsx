@@ -1,9 +1,9 @@
 import TaskAltIcon from '@mui/icons-material/TaskAlt';
-import { Button, Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField } from '@mui/material';
+import { Button, Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup } from '@mui/material';
 import { useState } from 'react';
 import { useDataProvider } from 'react-admin';
 import { SHORT_PAY_NOTE_MAX, SHORT_PAY_RESOLUTION_LABELS, SHORT_PAY_RESOLUTIONS, type ShortPayResolution } from '../../../domain/short-pay';
-import { ActionDialogButtons, DialogRefusal } from '../common/ActionDialogParts';
+import { ActionDialogButtons, DialogNoteField, DialogRefusal } from '../common/ActionDialogParts';
 import { money } from '../common/format';
 import { useDialogAction } from '../common/useDialogAction';
 import type { OperatorDataProvider } from '../dataProvider';
@@ -49,16 +49,7 @@ function ResolveDialog({ shortPay, onClose, onResolved }: { shortPay: ShortPay; 
             <FormControlLabel key={choice} value={choice} control={<Radio size="small" sx={{ py: 0.5 }} />} label={SHORT_PAY_RESOLUTION_LABELS[choice]} />
           ))}
         </RadioGroup>
-        <TextField
-          fullWidth
-          multiline
-          minRows={2}
-          label="Note (optional)"
-          value={note}
-          onChange={(event) => setNote(event.target.value)}
-          helperText="Recorded with the resolution and in the audit trail."
-          slotProps={{ htmlInput: { maxLength: SHORT_PAY_NOTE_MAX } }}
-        />
+        <DialogNoteField label="Note (optional)" value={note} onChange={setNote} maxLength={SHORT_PAY_NOTE_MAX} helperText="Recorded with the resolution and in the audit trail." />
         <DialogRefusal refusal={refusal} testId="short-pay-refusal" />
       </DialogContent>
       <ActionDialogButtons busy={busy} onCancel={onClose}>
