@@ -1,7 +1,7 @@
 import { hashPassword } from '../api/auth/passwords';
 import { createDb, type Db } from '../db/connection';
 import { sealPlaintextCredentials } from '../db/dealers';
-import { localDate } from '../domain/dates';
+import { addDays, localDate } from '../domain/dates';
 import { createMoovClient } from '../integrations/moov';
 import { config } from '../runtime/config';
 import { dealerProcessorAccount } from '../services/payment-methods';
@@ -80,8 +80,22 @@ function demoDocuments(book: ReturnType<typeof generateBook>): unknown[] {
   ]);
 }
 
+/**
+ * Northwind sells every other open invoice on "1% 10 Net 30", as Spruce computes it: a cent
+ * amount and a last day ten days after the invoice date. Invoices billed in the last ten days
+ * show the discount in the portal; older ones show it has passed.
+ */
+function withCashDiscountTerms(book: ReturnType<typeof generateBook>): ReturnType<typeof generateBook> {
+  return {
+    ...book,
+    invoices: book.invoices.map((invoice, index) => (index % 2 === 0 && invoice.status === 'open' && invoice.amount_cents >= 200
+      ? { ...invoice, terms: '1% 10 Net 30', discount_cents: Math.floor(invoice.amount_cents / 100), discount_date: addDays(invoice.invoice_date, 10) }
+      : invoice)),
+  };
+}
+
 async function loadSpruceBook(dealerId: string, today: string): Promise<number> {
-  const book = generateBook({ seed: 20261122, today });
+  const book = withCashDiscountTerms(generateBook({ seed: 20261122, today }));
   await http('POST', `${spruceUrl}/admin/tenants`, { id: NORTHWIND.spruce_tenant_id, name: NORTHWIND.name, api_key: NORTHWIND.spruce_api_key }).catch((error: Error) => {
     if (!/409/.test(error.message)) throw error;
   });
