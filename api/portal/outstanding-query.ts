@@ -1,3 +1,4 @@
+import { creditBalances } from '../../db/account-credits';
 import type { Db } from '../../db/connection';
 import { outstandingRows, type OpenItemRow } from '../../db/outstanding';
 import { bucketFor, daysPastDue, isDiscountAvailable, type AgingBucket } from '../../domain/aging';
@@ -93,6 +94,7 @@ export interface AccountOutstanding {
   name: string;
   credit: { onHold: boolean; holdReason: 'over_limit' | 'past_due' | 'other' | null; availableCents: number | null };
   totals: AccountTotals;
+  unappliedCreditCents: number;
   statement: StatementSummary | null;
   jobs: JobGroup[];
 }
@@ -211,6 +213,7 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
   const { items: rawItems, jobs: jobRows, statements: statementRows, statementItems: statementItemIds } = await outstandingRows(db, accountIds);
   const jobs = new Map<string, { name: string; erp_job_id: string }>(jobRows.map((job) => [job.id, job]));
   const latestStatement = new Map<string, Record<string, any>>(statementRows.map((row) => [row.customer_account_id, row]));
+  const unapplied = await creditBalances(db, accountIds);
 
   const accounts = input.accounts.map((account): AccountOutstanding => {
     const raws = rawItems.filter((raw) => raw.customer_account_id === account.id);
@@ -255,6 +258,7 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
         availableCents: account.available_credit_cents === null || account.available_credit_cents === undefined ? null : Number(account.available_credit_cents),
       },
       totals: totalsOf(all),
+      unappliedCreditCents: unapplied.get(account.id) ?? 0,
       statement: summary,
       jobs: groupByJob(visible, (item) => jobOf.get(item.id) ?? null, jobs),
     };

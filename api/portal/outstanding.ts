@@ -26,6 +26,7 @@ export function outstandingRoutes({ db }: AppDeps): Router {
       name: dealer.name,
       billsByStatement: dealer.bills_by_statement,
       allowPartialPayments: dealer.allow_partial_payments,
+      allowOverpayment: dealer.allow_overpayment,
       timeZone: dealer.time_zone,
       openBalanceCents: balances.get(dealer.id) ?? 0,
       accounts: accounts
@@ -46,7 +47,7 @@ export function outstandingRoutes({ db }: AppDeps): Router {
     }
     const result = await outstandingFor(db, { dealer, accounts, view });
     res.json({
-      dealer: { id: dealer.id, name: dealer.name, billsByStatement: dealer.bills_by_statement, allowPartialPayments: dealer.allow_partial_payments, timeZone: dealer.time_zone },
+      dealer: { id: dealer.id, name: dealer.name, billsByStatement: dealer.bills_by_statement, allowPartialPayments: dealer.allow_partial_payments, allowOverpayment: dealer.allow_overpayment, timeZone: dealer.time_zone },
       view,
       ...result,
     });

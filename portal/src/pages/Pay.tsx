@@ -22,7 +22,7 @@ const RELINK_REASON: Record<string, string> = {
   permission_revoked: 'Access to this account was withdrawn at your bank. Link it again to pay from it.',
 };
 
-const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount' } as const;
+const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount', unapplied: 'Paid on account' } as const;
 
 interface Props {
   dealerId: string;
