@@ -19,6 +19,8 @@ import * as reminders from './operator/reminders';
 import * as settings from './operator/settings';
 import * as settlements from './operator/settlements';
 import * as shortPays from './operator/short-pays';
+import * as accountCredit from './operator/account-credit';
+import * as portalAccountCredit from './portal/account-credit';
 import * as webhookEndpoints from './operator/webhook-endpoints';
 import * as portalAuth from './portal/auth';
 import * as outstanding from './portal/outstanding';
@@ -145,6 +147,8 @@ const operatorRoutes: RouteContract[] = [
 
   operator('GET', '/short-pays', 'Receivables', 'The short-pay worklist: items paid in part with the customer\'s reason (filter status=open for those to review)', list(shortPays.shortPayFilter, shortPays.shortPay)),
   operator('GET', '/short-pays/:id', 'Receivables', 'One short-pay', { responses: { 200: shortPays.shortPay } }),
+  operator('GET', '/customers/:id/credit', 'Receivables', 'A customer\'s unapplied (on-account) credit: balance and ledger, newest first', { responses: { 200: accountCredit.accountCredit } }),
+  operator('POST', '/customers/:id/credit/apply', 'Receivables', 'Apply the customer\'s unapplied credit to open invoices, oldest first; posted as unapplied-cash applications (audited)', { roles: BOTH_ROLES, body: accountCredit.applyCreditBody, responses: { 200: accountCredit.creditApplied } }),
   operator('POST', '/short-pays/:id/resolve', 'Receivables', 'Resolve a short-pay claim; reminders resume for what is left on the item (audited)', { roles: BOTH_ROLES, body: shortPays.resolveShortPayBody, responses: { 200: shortPays.shortPay } }),
 
   operator('GET', '/audit-events', 'Audit', 'The audit log, newest first', list(auditEvents.auditFilter, auditEvents.auditEvent)),
@@ -235,6 +239,7 @@ const portalRoutes: RouteContract[] = [
   customer('POST', '/scheduled-payments', 'Portal payments', 'Schedule the payment for a later date; its items are reserved until then', { body: scheduledPayments.scheduleRequest, headers: idempotencyHeader, responses: { 200: scheduledPayments.scheduledPayment, 201: scheduledPayments.scheduledPayment } }),
   customer('GET', '/scheduled-payments', 'Portal payments', 'The company\'s scheduled payments, latest date first', { responses: { 200: scheduledPayments.scheduledPayments } }),
   customer('POST', '/scheduled-payments/:id/cancel', 'Portal payments', 'Cancel a scheduled payment that has not run; its items are free again (audited)', { responses: { 200: scheduledPayments.scheduledPayment } }),
+  customer('POST', '/credit/apply', 'Portal payments', 'Apply the account\'s unapplied credit to invoices; no money moves', { body: portalAccountCredit.portalApplyCreditBody, responses: { 200: portalAccountCredit.portalCreditApplied } }),
   customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
 
   customer('GET', '/lien-waivers', 'Lien waivers', 'Lien waivers of the linked accounts, per payment or per job, newest first', { query: portalLienWaivers.portalLienWaiverQuery, responses: { 200: portalLienWaivers.portalLienWaivers } }),

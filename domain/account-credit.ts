@@ -47,13 +47,13 @@ export const creditBalance = (entries: readonly Pick<CreditEntry, 'amountCents'>
 
 /** What is left of each source, oldest first; only sources with something left. */
 export function remainingBySource(entries: readonly CreditEntry[]): Array<{ sourceEntryId: string; remainingCents: Cents; createdAt: string }> {
+  const drawn = new Map<string, Cents>();
+  for (const entry of entries) {
+    if (entry.sourceEntryId !== null) drawn.set(entry.sourceEntryId, (drawn.get(entry.sourceEntryId) ?? 0) + entry.amountCents);
+  }
   const sources = entries.filter((entry) => isCreation(entry.kind)).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
   return sources
-    .map((source) => ({
-      sourceEntryId: source.id,
-      createdAt: source.createdAt,
-      remainingCents: source.amountCents + entries.filter((entry) => entry.sourceEntryId === source.id).reduce((sum, entry) => sum + entry.amountCents, 0),
-    }))
+    .map((source) => ({ sourceEntryId: source.id, createdAt: source.createdAt, remainingCents: source.amountCents + (drawn.get(source.id) ?? 0) }))
     .filter((source) => source.remainingCents > 0);
 }
 

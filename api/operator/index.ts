@@ -22,6 +22,7 @@ import { reconciliationRoutes } from './reconciliation';
 import { settlementFileRoutes } from './settlement-files';
 import { settlementRoutes } from './settlements';
 import { shortPayRoutes } from './short-pays';
+import { accountCreditRoutes } from './account-credit';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
@@ -35,6 +36,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(receivableRoutes(deps));
   router.use(jobRoutes(deps));
   router.use(shortPayRoutes(deps));
+  router.use(accountCreditRoutes(deps));
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(reminderRoutes(deps));
