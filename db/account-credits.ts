@@ -221,8 +221,10 @@ export async function settlePaidElsewhere(trx: Knex.Transaction, application: Re
  * in flight that applies more to one of them than is now open is flagged, once per invoice and
  * amount, and the dealer's operators are told. Settling it later turns the excess into credit.
  */
-export async function flagPaidElsewhere(trx: Knex.Transaction, dealerId: string, invoiceIds: string[]): Promise<number> {
+export async function flagPaidElsewhere(db: Db, dealerId: string, invoiceIds: string[]): Promise<number> {
   if (invoiceIds.length === 0) return 0;
+  if (!(db as Knex.Transaction).isTransaction) return (db as Knex).transaction((trx) => flagPaidElsewhere(trx, dealerId, invoiceIds));
+  const trx = db as Knex.Transaction;
   const rows = await trx('payment_applications as pa')
     .join('payments as p', 'p.id', 'pa.payment_id')
     .join('invoices as i', 'i.id', 'pa.invoice_id')
