@@ -101,7 +101,7 @@ export async function creditFromApplication(
 export async function applyAccountCredit(
   trx: Knex.Transaction,
   input: { dealerId: string; customerAccountId: string; invoiceIds: string[]; amountCents: number | null; actor: Actor; now: Date; workflowIdFor: WorkflowIdFor; note?: string | null },
-): Promise<{ appliedCents: number; balanceCents: number; applications: PlannedApplication[]; settlement: SettlementRow }> {
+): Promise<{ appliedCents: number; balanceCents: number; applications: PlannedApplication[]; settlement: SettlementRow; sourcePaymentIds: string[] }> {
   const account = await lockAccount(trx, input.dealerId, input.customerAccountId);
   const entries = (await entriesOf(trx, input.dealerId, input.customerAccountId)).map(toDomain);
   const ids = [...new Set(input.invoiceIds)].sort();
@@ -146,7 +146,7 @@ export async function applyAccountCredit(
       invoices: lines.map((line) => ({ number: line.invoiceNumber, amountCents: line.amountCents })),
     },
   });
-  return { appliedCents: plan.totalCents, balanceCents, applications: plan.applications, settlement };
+  return { appliedCents: plan.totalCents, balanceCents, applications: plan.applications, settlement, sourcePaymentIds: [...new Set(lines.map((line) => line.paymentId))] };
 }
 
 /**

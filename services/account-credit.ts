@@ -19,7 +19,7 @@ export async function applyCredit(
   const result = await deps.db.transaction((trx) => applyAccountCredit(trx, { ...input, now: new Date(), workflowIdFor: settlementWorkflowId }));
   const { settlement } = result;
   if (settlement.status === 'open') {
-    const paymentId = (await deps.db('gl_posting_lines').where({ settlement_id: settlement.id, line_type: 'unapplied_cash_application' }).orderBy('created_at', 'desc').first('payment_id'))?.payment_id;
+    const paymentId = result.sourcePaymentIds[0];
     // The lines are committed; should the signal fail, the next payment joining the batch starts its workflow.
     if (paymentId) {
       await signalPaymentJoined(deps.temporal, deps.config.TASK_QUEUE, {

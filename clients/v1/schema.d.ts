@@ -1610,7 +1610,7 @@ export interface operations {
                             reversedCents: number;
                             state: string;
                             /** @enum {string} */
-                            type: "invoice" | "debit" | "credit" | "discount" | "terms_discount";
+                            type: "invoice" | "debit" | "credit" | "discount" | "terms_discount" | "unapplied";
                         }[];
                         card_funding: string | null;
                         credits_cents: number;
@@ -1835,7 +1835,7 @@ export interface operations {
                             id: string;
                             idempotency_key: string;
                             /** @enum {string} */
-                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "reversal";
+                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "unapplied_cash" | "unapplied_cash_application" | "reversal";
                             payment_id: string;
                             payment_number: string;
                             posted_at: string | null;
@@ -1971,7 +1971,7 @@ export interface operations {
                             id: string;
                             idempotency_key: string;
                             /** @enum {string} */
-                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "reversal";
+                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "unapplied_cash" | "unapplied_cash_application" | "reversal";
                             payment_id: string;
                             payment_number: string;
                             posted_at: string | null;

@@ -25,7 +25,8 @@ export const dealerSummary = z.strictObject({
   timeZone: z.string(),
   /** What the linked accounts owe this supplier in all: invoices and debits less credits. */
   openBalanceCents: cents,
-  accounts: z.array(z.strictObject({ id, erpAccountId: z.string(), name: z.string() })),
+  /** unappliedCreditCents: credit held on the account (overpayments) to apply to items (docs/unapplied-credit.md). */
+  accounts: z.array(z.strictObject({ id, erpAccountId: z.string(), name: z.string(), unappliedCreditCents: cents })),
 });
 export type DealerSummary = z.infer<typeof dealerSummary>;
 
