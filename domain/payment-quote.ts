@@ -352,7 +352,7 @@ export function quotePayment(input: QuoteInput): QuoteResult {
     ? [line('discount', input.statement.id, input.statement.number, discount.discountCents)]
     : [];
   const termsLines = termsEarned.map(({ item, cents }) => line('terms_discount', item.id, item.number, cents));
-  const onAccountLines = excessCents > 0 ? [line('unapplied', ON_ACCOUNT_ITEM_ID, 'On account', excessCents)] : [];
+  const onAccountLines = excessCents > 0 ? [line('unapplied', ON_ACCOUNT_ITEM_ID, '', excessCents)] : [];
 
   return {
     ok: true,

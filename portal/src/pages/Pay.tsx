@@ -414,6 +414,7 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice, onSelect
               </ul>
               <dl className="preview-sums">
                 <div><dt>Items</dt><dd>{money(preview.itemsCents)}</dd></div>
+                {preview.onAccountCents > 0 && <div><dt>On account (kept as credit)</dt><dd>{money(preview.onAccountCents)}</dd></div>}
                 {preview.creditsCents > 0 && <div><dt>Credits</dt><dd className="credit">−{money(preview.creditsCents)}</dd></div>}
                 {(preview.discountCents > 0 || billsByStatement) && (
                   <>
