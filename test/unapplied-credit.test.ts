@@ -46,9 +46,10 @@ describe('unapplied credit', () => {
   });
 
   /** An invoice in both books, same number. */
-  async function invoiceInBoth(amountCents: number, dueDate: string) {
-    const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents, dueDate });
-    spruce.store.loadBook(tenantId, { invoices: [{ id: invoice.invoice_number, account_id: erpAccountId, job_id: null, invoice_date: dueDate, due_date: dueDate, amount_cents: amountCents, balance_cents: amountCents }] });
+  async function invoiceInBoth(amountCents: number, dueDate: string, who = customer) {
+    const invoice = await createInvoice(stack.db, stack.dealerId, who.accountId, { amountCents, dueDate });
+    const account = (await stack.db('customer_accounts').where({ id: who.accountId }).first('erp_account_id')).erp_account_id;
+    spruce.store.loadBook(tenantId, { invoices: [{ id: invoice.invoice_number, account_id: account, job_id: null, invoice_date: dueDate, due_date: dueDate, amount_cents: amountCents, balance_cents: amountCents }] });
     return invoice;
   }
   const request = (invoiceIds: string[], extra: Record<string, unknown> = {}) => ({
@@ -166,5 +167,45 @@ describe('unapplied credit', () => {
     await postSettlement((await stack.db('payments').where({ id: payment.id }).first('settlement_id')).settlement_id);
     const posted = ledger().filter((posting) => posting.payment_reference === payment.number).map((posting) => [posting.type, posting.amount_cents]).sort();
     expect(posted).toEqual([['invoice_payment', 150_00], ['unapplied_cash', 100_00]].sort());
+  });
+
+  it('a returned payment takes its credit back: what the credit paid is owed again, in our books and in Spruce', async () => {
+    const returning = await payingCustomer(stack);
+    const account = (await stack.db('customer_accounts').where({ id: returning.accountId }).first('erp_account_id')).erp_account_id;
+    spruce.store.loadBook(tenantId, { accounts: [{ id: account, name: 'Returning builder' }] });
+    const paid = await invoiceInBoth(100_00, '2026-11-30', returning);
+    const later = await invoiceInBoth(80_00, '2026-12-31', returning);
+    const response = await returning.session.agent.post('/api/portal/payments').set('X-CSRF-Token', returning.session.csrfToken).set('Idempotency-Key', randomUUID())
+      .send({ dealerId: stack.dealerId, customerAccountId: returning.accountId, paymentMethodId: returning.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: paid.id }], onAccountCents: 50_00, achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION })
+      .expect(201);
+    const payment = response.body.payment as { id: string; number: string };
+    await eventually(async () => expect(await paymentStatus(stack.db, payment.id)).toBe('settled'), 30_000);
+    await eventually(async () => expect((await stack.db('payments').where({ id: payment.id }).first('settlement_id')).settlement_id).not.toBeNull(), 15_000);
+    await postSettlement((await stack.db('payments').where({ id: payment.id }).first('settlement_id')).settlement_id);
+    await stack.operator.send('post', `/api/operator/customers/${returning.accountId}/credit/apply`, { invoice_ids: [later.id], amount_cents: 20_00 }).expect(200);
+    const applicationLine = await stack.db('gl_posting_lines').where({ payment_id: payment.id, line_type: 'unapplied_cash_application' }).first('id', 'settlement_id');
+    await postSettlement(applicationLine.settlement_id);
+    expect(spruce.store.tenant(tenantId).objects.invoice.get(later.invoice_number)).toMatchObject({ balance_cents: 60_00 });
+
+    const transfer = (await stack.db('payments').where({ id: payment.id }).first('moov_transfer_id')).moov_transfer_id;
+    await stack.emulators.moov.admin.returnTransfer(transfer, 'R01');
+    await eventually(async () => expect(await paymentStatus(stack.db, payment.id)).toBe('returned'), 30_000);
+
+    // Our books: both invoices are owed again and the credit nets to nothing.
+    expect(await stack.db('invoices').where({ id: paid.id }).first('balance_cents')).toEqual({ balance_cents: 100_00 });
+    expect(await stack.db('invoices').where({ id: later.id }).first('balance_cents', 'status')).toEqual({ balance_cents: 80_00, status: 'open' });
+    const credit = await stack.operator.get(`/api/operator/customers/${returning.accountId}/credit`).expect(200);
+    expect(credit.body.balance_cents).toBe(0);
+    expect(credit.body.entries.map((entry: { kind: string; amount_cents: number }) => [entry.kind, entry.amount_cents]).sort()).toEqual([
+      ['application', -20_00], ['application_reversed', 20_00], ['credit_reversed', -50_00], ['overpayment', 50_00],
+    ].sort());
+    // Spruce: every line of the payment, the application of its cash included, is reversed.
+    await eventually(async () => expect((await stack.db('gl_posting_lines').where({ payment_id: payment.id, line_type: 'reversal' })).reduce((sum, line) => sum + Number(line.amount_cents), 0)).toBe(-170_00), 30_000);
+    const reversal = await stack.db('gl_posting_lines').where({ payment_id: payment.id, line_type: 'reversal', reverses_line_id: applicationLine.id }).first('settlement_id', 'amount_cents');
+    expect(Number(reversal.amount_cents)).toBe(-20_00);
+    await postSettlement(reversal.settlement_id);
+    expect(spruce.store.tenant(tenantId).objects.invoice.get(later.invoice_number)).toMatchObject({ balance_cents: 80_00 });
+    expect(spruce.store.tenant(tenantId).objects.invoice.get(paid.invoice_number)).toMatchObject({ balance_cents: 100_00 });
+    expect(unappliedCashOf(spruce.store.tenant(tenantId), account)).toBe(0);
   });
 });
