@@ -138,6 +138,13 @@ export function planSourceReturn(entries: readonly CreditEntry[], sourceEntryId:
   return { undo, takeBackCents: remaining + undo.reduce((sum, application) => sum + application.amountCents, 0) };
 }
 
+/** One figure per invoice, however many sources' credit paid it. */
+export function mergeByInvoice(applications: ReadonlyArray<{ invoiceId: string; amountCents: Cents }>): Array<{ invoiceId: string; amountCents: Cents }> {
+  const totals = new Map<string, Cents>();
+  for (const application of applications) totals.set(application.invoiceId, (totals.get(application.invoiceId) ?? 0) + application.amountCents);
+  return [...totals].map(([invoiceId, amountCents]) => ({ invoiceId, amountCents }));
+}
+
 /**
  * An in-flight payment whose item the ERP says was (partly) paid some other way: of what the
  * payment applies to the item, only what is still open can pay it; the rest is the customer's

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { applyCreditBody, CREDIT_KIND_LABELS, type AccountCreditView, type CreditApplied } from '../../contracts/operator/account-credit';
 import { accountCredit, type CreditEntryRow } from '../../db/account-credits';
+import { mergeByInvoice } from '../../domain/account-credit';
 import { applyCredit } from '../../services/account-credit';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
@@ -42,13 +43,6 @@ export function accountCreditRoutes(deps: AppDeps): Router {
   });
 
   return router;
-}
-
-/** One figure per invoice, however many credits paid it. */
-export function mergeByInvoice(applications: ReadonlyArray<{ invoiceId: string; amountCents: number }>): Array<{ invoiceId: string; amountCents: number }> {
-  const totals = new Map<string, number>();
-  for (const application of applications) totals.set(application.invoiceId, (totals.get(application.invoiceId) ?? 0) + application.amountCents);
-  return [...totals].map(([invoiceId, amountCents]) => ({ invoiceId, amountCents }));
 }
 
 function toEntry(row: CreditEntryRow) {

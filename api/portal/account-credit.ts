@@ -5,7 +5,7 @@ import { applyCredit } from '../../services/account-credit';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { notFound } from '../errors';
-import { mergeByInvoice } from '../operator/account-credit';
+import { mergeByInvoice } from '../../domain/account-credit';
 import { body } from '../validate';
 
 /** The customer applies their unapplied credit to invoices from the Pay page (docs/unapplied-credit.md): no processor involved. */
