@@ -125,6 +125,9 @@ describe('unapplied credit', () => {
     const stranger = await signIn(stack.app, (await createOperator(stack.db, (await stack.db('dealers').insert({ name: 'Other', slug: `other-${randomUUID().slice(0, 8)}`, integration_mode: 'file', time_zone: 'America/Chicago' }).returning('id'))[0].id)).email);
     await stranger.get(`/api/operator/customers/${customer.accountId}/credit`).expect(404);
     await stranger.send('post', `/api/operator/customers/${customer.accountId}/credit/apply`, { invoice_ids: [other.id] }).expect(404);
+    // Nor may another company's portal user spend it.
+    const otherCompany = await payingCustomer(stack);
+    await otherCompany.session.send('post', '/api/portal/credit/apply', { dealerId: stack.dealerId, customerAccountId: customer.accountId, invoiceIds: [other.id] }).expect(404);
 
     // The applications post under the payment whose cash it was, on the batch open when they were made.
     const applicationLines = await stack.db('gl_posting_lines').where({ payment_id: payment.id, line_type: 'unapplied_cash_application' }).select('settlement_id', 'document_id', 'amount_cents');

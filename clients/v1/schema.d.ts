@@ -1560,6 +1560,8 @@ export interface operations {
                             needs_decision: boolean;
                             needs_investigation: boolean;
                             number: string;
+                            on_account_cents: number;
+                            paid_elsewhere_cents: number;
                             payer: string;
                             processing_cost_cents: number | null;
                             return_code: string | null;
@@ -1635,6 +1637,8 @@ export interface operations {
                         needs_decision: boolean;
                         needs_investigation: boolean;
                         number: string;
+                        on_account_cents: number;
+                        paid_elsewhere_cents: number;
                         payer: string;
                         processing_cost_cents: number | null;
                         return_code: string | null;
