@@ -1,4 +1,6 @@
 import type { Browser } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
 import path from 'node:path';
 import { closeConsolePage, consoleAs, launchChromium, SCREENSHOTS, signInToPortal, type ConsolePage } from '../support/browser';
 import { eventually } from '../support/eventually';
@@ -85,18 +87,34 @@ describe('unapplied credit in the portal and the console', () => {
       await context.close();
     }
 
-    // The operator reads the same ledger on the customer's Credit tab.
+    // More credit (through the portal API this time), and an invoice for the operator to apply it to.
+    const deposit = await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'UC-400', amountCents: 10_00, dueDate: '2027-01-05' });
+    const answer = await customer.session.agent.post('/api/portal/payments').set('X-CSRF-Token', customer.session.csrfToken).set('Idempotency-Key', randomUUID())
+      .send({ dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: deposit.id }], onAccountCents: 25_00, achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION })
+      .expect(201);
+    await eventually(async () => expect(await paymentStatus(stack.db, answer.body.payment.id)).toBe('settled'), 60_000);
+    await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'UC-500', amountCents: 20_00, dueDate: '2027-01-10' });
+
+    // The operator reads the same ledger on the customer's Credit tab and applies the rest, audited.
     let opened: ConsolePage | undefined;
     try {
       const operatorEmail = (await stack.db('operator_users').where({ dealer_id: stack.dealerId }).first('email')).email;
       opened = await consoleAs(browser, stack.apiUrl, operatorEmail);
       await opened.page.goto(`${stack.apiUrl}/admin/#/customers/${customer.accountId}/show/credit`);
-      await opened.page.getByTestId('credit-balance').getByText('Unapplied credit: $0.00').waitFor();
+      await opened.page.getByTestId('credit-balance').getByText('Unapplied credit: $25.00').waitFor();
       const ledger = opened.page.getByRole('table', { name: 'Credit ledger' });
-      await ledger.getByText('Paid on account').waitFor();
       await ledger.getByText('UC-200').waitFor();
       await ledger.getByText('UC-300').waitFor();
+      await opened.page.getByRole('checkbox', { name: 'Apply credit to UC-500' }).check();
+      await opened.page.getByLabel('Note (optional)').fill('Customer asked by phone');
+      await opened.page.screenshot({ path: path.join(SCREENSHOTS, 'console-credit-apply.png'), fullPage: true });
+      await opened.page.getByRole('button', { name: 'Apply credit' }).click();
+      await opened.page.getByTestId('credit-balance').getByText('Unapplied credit: $5.00').waitFor();
+      await ledger.getByText('Applied to invoice — Customer asked by phone').waitFor();
       await opened.page.screenshot({ path: path.join(SCREENSHOTS, 'console-credit-ledger.png'), fullPage: true });
+      expect(await stack.db('invoices').where({ invoice_number: 'UC-500', dealer_id: stack.dealerId }).first('balance_cents', 'status')).toEqual({ balance_cents: 0, status: 'paid' });
+      const audit = await stack.db('audit_events').where({ entity_id: customer.accountId, action: 'account_credit.applied', actor_kind: 'operator' }).first('data');
+      expect(audit.data).toMatchObject({ amountCents: 20_00, balanceCents: 5_00, note: 'Customer asked by phone' });
     } finally {
       await closeConsolePage(opened, expect.getState().currentTestName);
     }
