@@ -89,6 +89,12 @@ describe('unapplied credit', () => {
 
     const credit = await stack.operator.get(`/api/operator/customers/${customer.accountId}/credit`).expect(200);
     expect(credit.body).toMatchObject({ balance_cents: 40_00, entries: [{ kind: 'overpayment', amount_cents: 40_00, payment_number: payment.number }] });
+    // Both apps read the payment with its on-account line (answers are checked against their contracts).
+    const operatorView = await stack.operator.get(`/api/operator/payments/${payment.id}`).expect(200);
+    expect(operatorView.body).toMatchObject({ on_account_cents: 40_00, paid_elsewhere_cents: 0, amount_cents: 140_00 });
+    const portalView = await customer.session.get(`/api/portal/payments/${payment.id}`).expect(200);
+    expect(portalView.body.lines.map((line: { type: string; amountCents: number }) => [line.type, line.amountCents])).toEqual([['invoice', 100_00], ['unapplied', 40_00]]);
+    await customer.session.get(`/api/portal/payments/${payment.id}/receipt.pdf`).expect(200);
     const outstanding = await customer.session.get(`/api/portal/outstanding?dealerId=${stack.dealerId}`).expect(200);
     expect(outstanding.body.accounts[0].unappliedCreditCents).toBe(40_00);
     expect((await stack.emulators.moovClient.getTransfer((await stack.db('payments').where({ id: payment.id }).first('moov_transfer_id')).moov_transfer_id)).amountCents).toBe(140_00);
