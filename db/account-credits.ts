@@ -65,6 +65,14 @@ export async function creditBalances(db: Db, customerAccountIds: string[]): Prom
   return new Map(rows.map((row: { customer_account_id: string; cents: string }) => [row.customer_account_id, Number(row.cents)]));
 }
 
+/**
+ * Takes the payment's account lock before its items': applying credit locks the account and then
+ * the invoices, so settling and returning a payment must take them in the same order.
+ */
+export async function lockCreditAccountOf(trx: Knex.Transaction, paymentId: string): Promise<void> {
+  await trx('customer_accounts').whereIn('id', trx('payments').where({ id: paymentId }).select('customer_account_id')).forUpdate().first('id');
+}
+
 async function lockAccount(trx: Knex.Transaction, dealerId: string, customerAccountId: string) {
   const account = await trx('customer_accounts').where({ id: customerAccountId, dealer_id: dealerId }).forUpdate().first('id', 'erp_account_id', 'name');
   if (!account) throw refuseNotFound('Account');

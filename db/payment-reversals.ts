@@ -6,7 +6,7 @@ import { refreshAccountStats } from './account-stats';
 import { recordAudit } from './audit';
 import type { ReversalLinePlan } from './gl-lines';
 import { moveBalance } from './payments';
-import { takeBackCreditOfPayment } from './account-credits';
+import { lockCreditAccountOf, takeBackCreditOfPayment } from './account-credits';
 import { placeReversalLines } from './settlements';
 
 /**
@@ -115,6 +115,7 @@ export async function reversePaymentAmount(trx: Knex.Transaction, input: Reverse
   if (!payment) throw refuseNotFound('Payment');
   const existing: ReversalRow | undefined = await trx('payment_reversals').where({ payment_id: payment.id, kind: input.kind, source_id: input.sourceId }).first();
   if (existing) return describeExisting(trx, existing);
+  await lockCreditAccountOf(trx, payment.id);
 
   if (!input.reason?.trim()) throw refuseInvalid('reason_required', 'Say why the money is taken back.');
   if (!payment.settled_at) {

@@ -5,7 +5,7 @@ import { recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
 import { recordShortPay } from './short-pays';
-import { creditFromApplication, settlePaidElsewhere, takeBackCreditOfPayment } from './account-credits';
+import { creditFromApplication, lockCreditAccountOf, settlePaidElsewhere, takeBackCreditOfPayment } from './account-credits';
 import type { ShortPayReason } from '../domain/short-pay';
 import { issueConditionalWaivers, voidWaiversForStatus } from './lien-waivers';
 import { paymentWorkflowId } from '../workflows/payment-definitions';
@@ -236,6 +236,7 @@ export async function releaseReservations(trx: Knex.Transaction, paymentId: stri
  */
 export async function applyReservations(trx: Knex.Transaction, paymentId: string): Promise<void> {
   const payment = await trx('payments').where({ id: paymentId }).first('id', 'dealer_id', 'customer_account_id', 'number');
+  await lockCreditAccountOf(trx, paymentId);
   for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
     if (application.item_type === 'discount') {
       await trx('statements').where({ id: application.statement_id }).update({ status: 'paid', updated_at: trx.fn.now() });
@@ -258,6 +259,7 @@ export async function applyReservations(trx: Knex.Transaction, paymentId: string
  * back in full.
  */
 export async function reverseApplications(trx: Knex.Transaction, paymentId: string): Promise<void> {
+  await lockCreditAccountOf(trx, paymentId);
   for (const application of await lockedApplications(trx, paymentId, 'applied')) {
     if (application.item_type === 'discount') {
       await trx('statements').where({ id: application.statement_id }).update({ status: 'open', updated_at: trx.fn.now() });
