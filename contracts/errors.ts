@@ -15,3 +15,10 @@ export const errorResponse = z.object({
   }).strict(),
 }).strict();
 export type ErrorResponse = z.infer<typeof errorResponse>;
+
+/**
+ * Refusal codes of unapplied credit (docs/unapplied-credit.md), named where the rules live
+ * (domain/account-credit.ts) and listed here with the API's shape; `overpayment_not_allowed`
+ * is also a quote error in a preview's `errors`.
+ */
+export { CREDIT_REFUSALS } from '../domain/account-credit';

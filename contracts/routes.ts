@@ -20,6 +20,8 @@ import * as settings from './operator/settings';
 import * as settlements from './operator/settlements';
 import * as shortPays from './operator/short-pays';
 import * as operatorSchedules from './operator/scheduled-payments';
+import * as accountCredit from './operator/account-credit';
+import * as portalAccountCredit from './portal/account-credit';
 import * as webhookEndpoints from './operator/webhook-endpoints';
 import * as portalAuth from './portal/auth';
 import * as outstanding from './portal/outstanding';
@@ -148,6 +150,8 @@ const operatorRoutes: RouteContract[] = [
   operator('GET', '/short-pays/:id', 'Receivables', 'One short-pay', { responses: { 200: shortPays.shortPay } }),
   operator('GET', '/customers/:id/scheduled-payments', 'Customers', 'Payments the customer scheduled from the portal for a later date, latest date first, with their items and what became of each', { responses: { 200: scheduledPayments.scheduledPayments } }),
   operator('POST', '/scheduled-payments/:id/cancel', 'Customers', 'Cancel a customer\'s scheduled payment that has not run: its items are free again and the customer is emailed the reason (audited)', { roles: BOTH_ROLES, body: operatorSchedules.cancelScheduleBody, responses: { 200: scheduledPayments.scheduledPayment } }),
+  operator('GET', '/customers/:id/credit', 'Receivables', 'A customer\'s unapplied (on-account) credit: balance and ledger, newest first', { responses: { 200: accountCredit.accountCredit } }),
+  operator('POST', '/customers/:id/credit/apply', 'Receivables', 'Apply the customer\'s unapplied credit to open invoices, oldest first; posted as unapplied-cash applications (audited)', { roles: BOTH_ROLES, body: accountCredit.applyCreditBody, responses: { 200: accountCredit.creditApplied } }),
   operator('POST', '/short-pays/:id/resolve', 'Receivables', 'Resolve a short-pay claim; reminders resume for what is left on the item (audited)', { roles: BOTH_ROLES, body: shortPays.resolveShortPayBody, responses: { 200: shortPays.shortPay } }),
 
   operator('GET', '/audit-events', 'Audit', 'The audit log, newest first', list(auditEvents.auditFilter, auditEvents.auditEvent)),
@@ -239,6 +243,7 @@ const portalRoutes: RouteContract[] = [
   customer('POST', '/scheduled-payments', 'Portal payments', 'Schedule the payment for a later date; its items are reserved until then', { body: scheduledPayments.scheduleRequest, headers: idempotencyHeader, responses: { 200: scheduledPayments.scheduledPayment, 201: scheduledPayments.scheduledPayment } }),
   customer('GET', '/scheduled-payments', 'Portal payments', 'The company\'s scheduled payments, latest date first', { responses: { 200: scheduledPayments.scheduledPayments } }),
   customer('POST', '/scheduled-payments/:id/cancel', 'Portal payments', 'Cancel a scheduled payment that has not run; its items are free again (audited)', { responses: { 200: scheduledPayments.scheduledPayment } }),
+  customer('POST', '/credit/apply', 'Portal payments', 'Apply the account\'s unapplied credit to invoices; no money moves', { body: portalAccountCredit.portalApplyCreditBody, responses: { 200: portalAccountCredit.portalCreditApplied } }),
   customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
 
   customer('GET', '/lien-waivers', 'Lien waivers', 'Lien waivers of the linked accounts, per payment or per job, newest first', { query: portalLienWaivers.portalLienWaiverQuery, responses: { 200: portalLienWaivers.portalLienWaivers } }),

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ShortPayReason } from '../domain/short-pay';
-import { glLineKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type LineType, type SettlementCategory } from '../domain/settlement';
+import { CREDIT_APPLICATION_SHAPE, glCreditApplicationKey, glLineKey, LINE_SHAPE, nextAttemptKey, type ApplicationKind, type LineSlice, type LineType, type SettlementCategory } from '../domain/settlement';
 
 export type { LineSlice } from '../domain/settlement';
 
@@ -84,10 +84,41 @@ export async function insertPaymentLines(trx: Knex.Transaction, input: { settlem
         return { ...common, document_id: application.statement_number, erp_job_id: null, applied_document_id: null, gl_account: input.discountGlAccount };
       case 'terms_discount':
         return { ...common, document_id: application.invoice_number, erp_job_id: application.invoice_job, applied_document_id: null, gl_account: input.discountGlAccount };
+      case 'unapplied':
+        // Cash held on the account: the receipt is the payment itself.
+        return { ...common, document_id: payment.number, erp_job_id: null, applied_document_id: null, gl_account: null };
     }
   });
   await trx('gl_posting_lines').insert(rows).onConflict('idempotency_key').ignore();
   return rows.length;
+}
+
+/** A later application of a payment's unapplied cash to an invoice (db/account-credits.ts), as its GL line. */
+export interface CreditApplicationLine {
+  entryId: string;
+  dealerId: string;
+  paymentId: string;
+  erpAccountId: string;
+  erpJobId: string | null;
+  invoiceNumber: string;
+  amountCents: number;
+}
+
+/** Inserts the lines on `settlementId`; returns each entry's line id (existing keys are kept, not duplicated). */
+export async function insertCreditApplicationLines(trx: Knex.Transaction, settlementId: string, lines: CreditApplicationLine[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const line of lines) {
+    const key = glCreditApplicationKey(line.paymentId, line.entryId);
+    await trx('gl_posting_lines').insert({
+      settlement_id: settlementId, dealer_id: line.dealerId, payment_id: line.paymentId, payment_application_id: null,
+      category: CREDIT_APPLICATION_SHAPE.category, line_type: CREDIT_APPLICATION_SHAPE.lineType, document_type: CREDIT_APPLICATION_SHAPE.documentType,
+      erp_account_id: line.erpAccountId, erp_job_id: line.erpJobId, document_id: line.invoiceNumber, applied_document_id: null, gl_account: null,
+      amount_cents: line.amountCents, idempotency_key: key,
+    }).onConflict('idempotency_key').ignore();
+    const row = await trx('gl_posting_lines').where({ idempotency_key: key }).first('id');
+    ids.set(line.entryId, row.id);
+  }
+  return ids;
 }
 
 /** One reversal line to make: the line it reverses, how much of it, under which key. */
@@ -154,11 +185,17 @@ export interface PostableLine extends GlLineColumns {
   short_pay_note: string | null;
 }
 
+/**
+ * Lines that need another line in the ERP first: a reversal its original, an application of
+ * unapplied cash the cash (posted with the ordinary lines, so before these).
+ */
+const AFTER_ORDINARY = ['reversal', 'unapplied_cash_application'];
+
 /** Pending lines of one category and slice: a lane takes the lines whose id hashes to it. */
 function pendingInSlice(db: Db, settlementId: string, category: SettlementCategory, slice: LineSlice) {
   const query = db('gl_posting_lines as l').where({ 'l.settlement_id': settlementId, 'l.category': category, 'l.status': 'pending' });
-  if (slice.kind === 'reversal') query.where('l.line_type', 'reversal');
-  else query.whereNot('l.line_type', 'reversal');
+  if (slice.kind === 'reversal') query.whereIn('l.line_type', AFTER_ORDINARY);
+  else query.whereNotIn('l.line_type', AFTER_ORDINARY);
   if (slice.lanes > 1) query.whereRaw('(hashtext(l.id::text)::bigint & 2147483647) % ? = ?', [slice.lanes, slice.lane]);
   return query;
 }

@@ -39,6 +39,8 @@ export interface PaymentListRow {
   items_cents: number;
   credits_cents: number;
   discount_cents: number;
+  on_account_cents: number;
+  paid_elsewhere_cents: number;
   fee_cents: number;
   processing_cost_cents: number;
   submitted_at: Date;
@@ -118,6 +120,7 @@ export const PAYMENT_SORTABLE = {
 
 const COLUMNS = [
   'p.id', 'p.number', 'p.status', 'p.method', 'p.card_funding', 'p.amount_cents', 'p.items_cents', 'p.credits_cents', 'p.discount_cents',
+  'p.on_account_cents', 'p.paid_elsewhere_cents',
   'p.fee_cents', 'p.processing_cost_cents', 'p.submitted_at', 'p.settled_at', 'p.returned_at', 'p.needs_investigation', 'p.return_code',
   'p.failure_reason', 'p.hold_reason', 'p.settlement_id', 'p.customer_account_id', 'p.workflow_id', 'p.moov_transfer_id', 'p.moov_status',
   'a.name as account_name', 'a.erp_account_id', 'c.name as payer', 'pm.label as method_label', 'pm.last4 as method_last4',

@@ -6,6 +6,7 @@ import { refreshAccountStats } from './account-stats';
 import { recordAudit } from './audit';
 import type { ReversalLinePlan } from './gl-lines';
 import { moveBalance } from './payments';
+import { lockCreditAccountOf, takeBackCreditOfPayment } from './account-credits';
 import { placeReversalLines } from './settlements';
 
 /**
@@ -88,7 +89,7 @@ interface ApplicationRow {
   number: string | null;
 }
 
-const LABEL: Record<ReversalItemType, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit adjustment', discount: 'Discount of statement', terms_discount: 'Early-payment discount of invoice' };
+const LABEL: Record<ReversalItemType, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit adjustment', discount: 'Discount of statement', terms_discount: 'Early-payment discount of invoice', unapplied: 'Credit paid on account' };
 
 function applicationsOf(db: Db, paymentId: string) {
   return db('payment_applications as pa')
@@ -114,6 +115,7 @@ export async function reversePaymentAmount(trx: Knex.Transaction, input: Reverse
   if (!payment) throw refuseNotFound('Payment');
   const existing: ReversalRow | undefined = await trx('payment_reversals').where({ payment_id: payment.id, kind: input.kind, source_id: input.sourceId }).first();
   if (existing) return describeExisting(trx, existing);
+  await lockCreditAccountOf(trx, payment.id);
 
   if (!input.reason?.trim()) throw refuseInvalid('reason_required', 'Say why the money is taken back.');
   if (!payment.settled_at) {
@@ -160,7 +162,7 @@ export async function reversePaymentAmount(trx: Knex.Transaction, input: Reverse
     const row = rowById.get(item.applicationId)!;
     if (row.item_type === 'discount') {
       await trx('statements').where({ id: row.statement_id }).update({ status: 'open', updated_at: trx.fn.now() });
-    } else if (row.item_type !== 'terms_discount') {
+    } else if (row.item_type !== 'terms_discount' && row.item_type !== 'unapplied') {
       // A terms discount moved no balance: its invoice's own line gives the whole amount back.
       await moveBalance(trx, row, item.amountCents, 0);
     }
@@ -171,10 +173,15 @@ export async function reversePaymentAmount(trx: Knex.Transaction, input: Reverse
     reopened.push({ itemType: row.item_type, itemId: itemIdOf(row), number: row.number ?? itemIdOf(row), amountCents: item.amountCents });
   }
   await trx('payments').where({ id: payment.id }).update({ reversed_cents: Number(payment.reversed_cents) + input.amountCents, updated_at: trx.fn.now() });
+  // All of it back: the credit it brought in goes too, with whatever that credit paid since.
+  const creditTaken = full ? await takeBackCreditOfPayment(trx, payment.id) : { takenCents: 0, undoneLines: [] };
 
   const settlement = await placeReversalLines(trx, {
     payment,
-    lines: await reversalLinePlan(trx, payment.id, reversal!.id, items),
+    lines: [
+      ...await reversalLinePlan(trx, payment.id, reversal!.id, items),
+      ...await creditApplicationReversalPlan(trx, payment.id, reversal!.id, creditTaken.undoneLines),
+    ],
     now: input.now,
     workflowIdFor: input.workflowIdFor,
     audit: { reversalId: reversal!.id, kind: input.kind },
@@ -202,6 +209,16 @@ async function reversalLinePlan(trx: Knex.Transaction, paymentId: string, revers
   return items.flatMap((item) => {
     const original = byApplication.get(item.applicationId);
     return original ? [{ original, amountCents: item.amountCents, idempotencyKey: glReversalKey(paymentId, item.applicationId, reversalId) }] : [];
+  });
+}
+
+/** Reversal lines for applications of the payment's credit that its return undid (db/account-credits.ts). */
+async function creditApplicationReversalPlan(trx: Knex.Transaction, paymentId: string, reversalId: string, undone: Array<{ lineId: string; amountCents: number }>): Promise<ReversalLinePlan[]> {
+  if (undone.length === 0) return [];
+  const originals = await trx('gl_posting_lines').whereIn('id', undone.map((line) => line.lineId));
+  return undone.flatMap((line) => {
+    const original = originals.find((row: Record<string, any>) => row.id === line.lineId);
+    return original ? [{ original, amountCents: line.amountCents, idempotencyKey: glReversalKey(paymentId, original.id, reversalId) }] : [];
   });
 }
 

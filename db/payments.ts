@@ -5,6 +5,7 @@ import { recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
 import { recordShortPay } from './short-pays';
+import { creditFromApplication, lockCreditAccountOf, settlePaidElsewhere, takeBackCreditOfPayment } from './account-credits';
 import type { ShortPayReason } from '../domain/short-pay';
 import { issueConditionalWaivers, voidWaiversForStatus } from './lien-waivers';
 import { paymentWorkflowId } from '../workflows/payment-definitions';
@@ -23,10 +24,10 @@ import type { PaymentMethodFacts } from '../domain/payment-method-label';
 import type { PaymentStatus } from '../domain/payment-status';
 
 export type { PaymentStatus };
-export type ApplicationType = 'invoice' | 'debit' | 'credit' | 'discount' | 'terms_discount';
-/** Discounts move no item balance: the item's own line carries its whole open amount. */
-export type BalanceApplicationType = Exclude<ApplicationType, 'discount' | 'terms_discount'>;
-const movesBalance = (itemType: string): itemType is BalanceApplicationType => itemType !== 'discount' && itemType !== 'terms_discount';
+export type ApplicationType = 'invoice' | 'debit' | 'credit' | 'discount' | 'terms_discount' | 'unapplied';
+/** Discounts move no item balance: the item's own line carries its whole open amount; cash on account pays no item. */
+export type BalanceApplicationType = Exclude<ApplicationType, 'discount' | 'terms_discount' | 'unapplied'>;
+const movesBalance = (itemType: string): itemType is BalanceApplicationType => itemType !== 'discount' && itemType !== 'terms_discount' && itemType !== 'unapplied';
 
 export interface NewApplication {
   itemType: ApplicationType;
@@ -50,6 +51,8 @@ export interface NewPayment {
   itemsCents: number;
   creditsCents: number;
   discountCents: number;
+  /** Paid beyond the items, on account (an `unapplied` application); 0 when none. */
+  onAccountCents?: number;
   feeCents: number;
   amountCents: number;
   processingCostCents: number;
@@ -88,6 +91,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     items_cents: payment.itemsCents,
     credits_cents: payment.creditsCents,
     discount_cents: payment.discountCents,
+    on_account_cents: payment.onAccountCents ?? 0,
     fee_cents: payment.feeCents,
     amount_cents: payment.amountCents,
     processing_cost_cents: payment.processingCostCents,
@@ -107,6 +111,8 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
       await reserveStatementDiscount(trx, payment, application);
     } else if (application.itemType === 'terms_discount') {
       await reserveTermsDiscount(trx, payment, application);
+    } else if (application.itemType === 'unapplied') {
+      // Cash on account holds no item; it becomes credit when the payment settles.
     } else {
       openBeforeCents = await reserveItem(trx, { dealerId: payment.dealerId, customerAccountId: payment.customerAccountId, itemType: application.itemType, itemId: application.itemId, amountCents: application.amountCents });
     }
@@ -223,11 +229,23 @@ export async function releaseReservations(trx: Knex.Transaction, paymentId: stri
   }
 }
 
-/** Settled: reserved amounts come off the item balances. */
+/**
+ * Settled: reserved amounts come off the item balances, and cash paid on account becomes the
+ * account's credit. An invoice the ERP says was paid some other way meanwhile takes only what is
+ * still open; the rest becomes credit too (db/account-credits.ts settlePaidElsewhere).
+ */
 export async function applyReservations(trx: Knex.Transaction, paymentId: string): Promise<void> {
+  const payment = await trx('payments').where({ id: paymentId }).first('id', 'dealer_id', 'customer_account_id', 'number');
+  await lockCreditAccountOf(trx, paymentId);
   for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
     if (application.item_type === 'discount') {
       await trx('statements').where({ id: application.statement_id }).update({ status: 'paid', updated_at: trx.fn.now() });
+    } else if (application.item_type === 'unapplied') {
+      await creditFromApplication(trx, { application, payment, kind: 'overpayment' });
+    } else if (application.item_type === 'invoice') {
+      const paying = await settlePaidElsewhere(trx, application);
+      await moveBalance(trx, application, -paying, -Number(application.amount_cents));
+      if (paying === 0) continue;
     } else if (movesBalance(application.item_type)) {
       await moveBalance(trx, application, -Number(application.amount_cents), -Number(application.amount_cents));
     }
@@ -241,6 +259,7 @@ export async function applyReservations(trx: Knex.Transaction, paymentId: string
  * back in full.
  */
 export async function reverseApplications(trx: Knex.Transaction, paymentId: string): Promise<void> {
+  await lockCreditAccountOf(trx, paymentId);
   for (const application of await lockedApplications(trx, paymentId, 'applied')) {
     if (application.item_type === 'discount') {
       await trx('statements').where({ id: application.statement_id }).update({ status: 'open', updated_at: trx.fn.now() });
@@ -249,6 +268,8 @@ export async function reverseApplications(trx: Knex.Transaction, paymentId: stri
     }
     await trx('payment_applications').where({ id: application.id }).update({ state: 'reversed', reversed_cents: trx.ref('amount_cents') });
   }
+  // The credit it brought in goes too, with whatever that credit paid since.
+  await takeBackCreditOfPayment(trx, paymentId);
   await trx('payments').where({ id: paymentId }).update({ reversed_cents: trx.ref('amount_cents') });
 }
 

@@ -78,6 +78,7 @@ export interface PortalDealer {
   time_zone: string;
   bills_by_statement: boolean;
   allow_partial_payments: boolean;
+  allow_overpayment: boolean;
 }
 
 /**
@@ -85,11 +86,11 @@ export interface PortalDealer {
  * `visibleAccounts`, which is where the company's scope is applied.
  */
 export async function portalDealers(db: Executor, dealerIds: string[]): Promise<PortalDealer[]> {
-  return db('dealers').whereIn('id', dealerIds).orderBy('name').select('id', 'name', 'bills_by_statement', 'allow_partial_payments', 'time_zone');
+  return db('dealers').whereIn('id', dealerIds).orderBy('name').select('id', 'name', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'time_zone');
 }
 
 export async function portalDealer(db: Executor, dealerId: string): Promise<PortalDealer | undefined> {
-  return db('dealers').where({ id: dealerId }).first('id', 'name', 'time_zone', 'bills_by_statement', 'allow_partial_payments', 'terms_discount_grace_days');
+  return db('dealers').where({ id: dealerId }).first('id', 'name', 'time_zone', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'terms_discount_grace_days');
 }
 
 /** Everything a quote needs of the dealer of a linked account: fees, partial payments, its zone. */

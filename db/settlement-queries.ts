@@ -100,7 +100,7 @@ export const SETTLEMENT_SORTABLE: Record<string, string | string[]> = {
 
 /** Lines in posting order: category, then originals before reversals, then payment and document. */
 export const LINE_ORDER = `array_position(array['invoices','credit_adjustments','debit_adjustments']::text[], l.category),
-  (l.line_type = 'reversal'), p.number, array_position(array['invoice_payment','statement_discount','terms_discount','credit_application','debit_payment','reversal']::text[], l.line_type),
+  (l.line_type = 'reversal'), p.number, array_position(array['invoice_payment','statement_discount','terms_discount','unapplied_cash','unapplied_cash_application','credit_application','debit_payment','reversal']::text[], l.line_type),
   l.document_id, l.idempotency_key`;
 
 export const LINE_COLUMNS = [

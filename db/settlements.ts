@@ -8,7 +8,7 @@ import { Refusal, refuseConflict, refuseNotFound } from '../domain/refusal';
 import { settlementEventFor, type DomainEventType } from '../domain/domain-events';
 import { recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
-import { insertPaymentLines, insertReversalLines, type ReversalLinePlan } from './gl-lines';
+import { insertCreditApplicationLines, insertPaymentLines, insertReversalLines, type CreditApplicationLine, type ReversalLinePlan } from './gl-lines';
 
 /**
  * Settlement membership and state. The database is the authority on which payments a batch
@@ -216,6 +216,25 @@ export async function placeReversalLines(
     },
   });
   return refreshed;
+}
+
+/**
+ * Puts the GL lines of unapplied credit applied to invoices on the dealer's open batch of the
+ * day the application was made (it moves no money, so it belongs to no payment's own batch).
+ */
+export async function placeCreditApplicationLines(
+  trx: Trx,
+  input: { dealerId: string; lines: CreditApplicationLine[]; now: Date; workflowIdFor: WorkflowIdFor },
+): Promise<{ settlement: SettlementRow; lineIds: Map<string, string> }> {
+  const dealer = await trx('dealers').where({ id: input.dealerId }).first('id', 'time_zone', 'settlement_cutoff');
+  const target = await openSettlementFrom(trx, dealer, settlementBusinessDate(input.now, dealer.time_zone, dealer.settlement_cutoff), input);
+  const lineIds = await insertCreditApplicationLines(trx, target.id, input.lines);
+  const settlement = await refreshSettlement(trx, target.id);
+  await recordAudit(trx, {
+    dealerId: input.dealerId, actorKind: 'system', action: 'settlement.credit_application_queued', entityType: 'settlement', entityId: target.id,
+    data: { settlementNumber: target.number, lines: input.lines.length, amountCents: input.lines.reduce((sum, line) => sum + line.amountCents, 0) },
+  });
+  return { settlement, lineIds };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { flagPaidElsewhere } from './account-credits';
 import { normalizeState } from '../domain/lien-deadlines';
 import type { SpruceChange, SpruceInvoice } from '../integrations/spruce';
 
@@ -65,6 +66,12 @@ export async function applySpruceChanges(trx: Trx, dealerId: string, changes: Sp
     result.unresolved.push(...outcome.unresolved.map((id) => ({ object: type, id })));
   }
   result.touchedAccountIds = [...touched];
+  const invoices = byType.get('invoice');
+  if (invoices?.length) {
+    // A balance Spruce lowered under a payment still in flight (a check at the counter): flag it now (docs/unapplied-credit.md).
+    const ids = await trx('invoices').where({ dealer_id: dealerId }).whereIn('invoice_number', invoices.map((change) => change.id)).pluck('id');
+    await flagPaidElsewhere(trx, dealerId, ids);
+  }
   return result;
 }
 

@@ -15,4 +15,4 @@ export function discountSumLabel(types: readonly ApplicationItemType[]): string 
 }
 
 /** Line order on every listing: what was paid, what credits took off, then discounts. */
-export const LINE_ORDER: Record<ApplicationItemType, number> = { invoice: 0, debit: 1, credit: 2, discount: 3, terms_discount: 4 };
+export const LINE_ORDER: Record<ApplicationItemType, number> = { invoice: 0, debit: 1, credit: 2, discount: 3, terms_discount: 4, unapplied: 5 };

@@ -22,9 +22,10 @@
  * What it gives: application lines — charges oldest-first, then credits (each applied to the
  * selected invoices oldest-first, then debits, split where needed, so GL posting applies it to
  * that document), then the statement discount, then each invoice's terms discount — and the totals
- *     amountCents = itemsCents − creditsCents − discountCents + feeCents   (> 0)
- * where itemsCents / creditsCents are exactly the sums of the lines of each kind and
- * discountCents the sum of the discount and terms-discount lines. Or typed errors (code for machines, message for people), every one found, in
+ *     amountCents = itemsCents − creditsCents − discountCents + onAccountCents + feeCents   (> 0)
+ * where itemsCents / creditsCents are exactly the sums of the lines of each kind,
+ * discountCents the sum of the discount and terms-discount lines and onAccountCents the one
+ * `unapplied` line (an excess paid on account, when the dealer allows it). Or typed errors (code for machines, message for people), every one found, in
  * oldest-first item order.
  *
  * Item data that breaks the schema's own invariants (negative balance, reserved above open,
@@ -81,10 +82,18 @@ export interface QuoteInput {
   expectedAmountCents?: Cents | null;
   /** Days after an invoice's discount date that the dealer still grants its terms discount. */
   termsDiscountGraceDays?: number;
+  /**
+   * Cash paid on account beyond the items (domain/account-credit.ts): only when the dealer
+   * allows overpayment. With 'amount', an amount above what is open also goes on account.
+   */
+  onAccountCents?: Cents | null;
+  allowOverpayment?: boolean;
 }
 
 /** What a payment's lines pay or take off: items, then the statement discount and invoices' terms discounts. */
-export const APPLICATION_ITEM_TYPES = ['invoice', 'debit', 'credit', 'discount', 'terms_discount'] as const;
+export const APPLICATION_ITEM_TYPES = ['invoice', 'debit', 'credit', 'discount', 'terms_discount', 'unapplied'] as const;
+/** The itemId of an `unapplied` line: it pays no document, the excess is the account's credit. */
+export const ON_ACCOUNT_ITEM_ID = 'on-account';
 export type ApplicationItemType = (typeof APPLICATION_ITEM_TYPES)[number];
 
 /** One row of payment_applications. For a discount, itemId is the statement id; for a terms discount, the invoice id. */
@@ -109,6 +118,8 @@ export interface PaymentQuote {
   itemsCents: Cents;
   creditsCents: Cents;
   discountCents: Cents;
+  /** Paid beyond the items, to become the account's unapplied credit once the payment settles. */
+  onAccountCents: Cents;
   feeCents: Cents;
   processingCostCents: Cents;
   amountCents: Cents;
@@ -133,7 +144,8 @@ export type QuoteErrorCode =
   | 'pay_amount_not_expected'
   | 'credits_exceed_items'
   | 'total_not_positive'
-  | 'amount_changed';
+  | 'amount_changed'
+  | 'overpayment_not_allowed';
 
 export interface QuoteError {
   code: QuoteErrorCode;
@@ -155,6 +167,7 @@ export const paymentSelectionSchema = z.object({
     partialCents: z.number().int().positive().optional(),
   })).max(500),
   payAmountCents: z.number().int().positive().optional(),
+  onAccountCents: z.number().int().positive().optional(),
   method: z.enum(['ach', 'card']),
   expectedAmountCents: z.number().int().positive().optional(),
 });
@@ -227,6 +240,7 @@ export function quotePayment(input: QuoteInput): QuoteResult {
   }
 
   const creditsTotal = credits.reduce((total, credit) => total + credit.amountCents, 0);
+  let excessCents = 0;
 
   if (amountMode) {
     const pay = input.payAmountCents;
@@ -234,11 +248,17 @@ export function quotePayment(input: QuoteInput): QuoteResult {
       errors.push({ code: 'pay_amount_required', message: 'Enter the amount you want to pay.' });
     } else if (!Number.isSafeInteger(pay) || pay <= 0) {
       errors.push({ code: 'invalid_amount', message: 'The amount to pay must be more than $0.00, in whole cents.' });
+    } else if (candidates.length === 0 && input.allowOverpayment && creditsTotal === 0) {
+      excessCents = pay;
     } else if (candidates.length === 0) {
       errors.push({ code: 'nothing_selected', message: 'There is nothing open to pay.' });
     } else {
       const { allocations, unallocatedCents } = allocateOldestFirst(candidates, pay + creditsTotal);
-      if (unallocatedCents > 0) {
+      if (unallocatedCents > 0 && input.allowOverpayment && unallocatedCents <= pay) {
+        // Everything open is paid; what is left over goes on account.
+        for (const allocation of allocations) charges.push({ item: allocation.item, amountCents: allocation.amountCents });
+        excessCents = unallocatedCents;
+      } else if (unallocatedCents > 0) {
         const open = candidates.reduce((total, item) => total + item.capacityCents, 0) - creditsTotal;
         errors.push({ code: 'amount_above_balance', message: `${formatCents(pay)} is more than the ${formatCents(Math.max(0, open))} that can be paid now.` });
       } else {
@@ -253,10 +273,20 @@ export function quotePayment(input: QuoteInput): QuoteResult {
   } else if (input.payAmountCents != null) {
     errors.push({ code: 'pay_amount_not_expected', message: 'An amount to pay is only used with the "pay an amount" option.' });
   }
+  const onAccount = input.onAccountCents;
+  if (onAccount != null) {
+    if (!Number.isSafeInteger(onAccount) || onAccount <= 0) {
+      errors.push({ code: 'invalid_amount', message: 'The amount to pay on account must be more than $0.00, in whole cents.' });
+    } else if (!input.allowOverpayment) {
+      errors.push({ code: 'overpayment_not_allowed', message: 'Your supplier does not accept payments on account; pay the items selected only.' });
+    } else {
+      excessCents += onAccount;
+    }
+  }
 
   if (errors.length > 0) return { ok: false, errors };
 
-  if (charges.length === 0 && credits.length === 0) {
+  if (charges.length === 0 && credits.length === 0 && excessCents === 0) {
     return { ok: false, errors: [{ code: 'nothing_selected', message: 'Select at least one invoice or debit to pay.' }] };
   }
   const itemsCents = charges.reduce((total, charge) => total + charge.amountCents, 0);
@@ -284,7 +314,7 @@ export function quotePayment(input: QuoteInput): QuoteResult {
     .sort((a, b) => compareOldestFirst(a.item, b.item));
   const termsDiscountCents = termsEarned.reduce((total, { cents }) => total + cents, 0);
   const discountCents = discount.discountCents + termsDiscountCents;
-  const baseCents = itemsCents - creditsTotal - discountCents;
+  const baseCents = itemsCents - creditsTotal - discountCents + excessCents;
   if (baseCents <= 0) {
     return {
       ok: false,
@@ -322,6 +352,7 @@ export function quotePayment(input: QuoteInput): QuoteResult {
     ? [line('discount', input.statement.id, input.statement.number, discount.discountCents)]
     : [];
   const termsLines = termsEarned.map(({ item, cents }) => line('terms_discount', item.id, item.number, cents));
+  const onAccountLines = excessCents > 0 ? [line('unapplied', ON_ACCOUNT_ITEM_ID, '', excessCents)] : [];
 
   return {
     ok: true,
@@ -331,10 +362,11 @@ export function quotePayment(input: QuoteInput): QuoteResult {
       method: input.method,
       cardFunding: input.method === 'card' ? input.cardFunding ?? 'unknown' : null,
       statementId: input.statement?.id ?? null,
-      lines: [...chargeLines, ...creditLines, ...discountLines, ...termsLines],
+      lines: [...chargeLines, ...creditLines, ...discountLines, ...termsLines, ...onAccountLines],
       itemsCents,
       creditsCents: creditsTotal,
       discountCents,
+      onAccountCents: excessCents,
       feeCents: fee.customerFeeCents,
       processingCostCents: fee.processingCostCents,
       amountCents,

@@ -110,7 +110,10 @@ export interface ReconReport {
 }
 
 // A terms discount, like a statement discount, pays part of the invoice without money moving.
-const SIGN: Record<Exclude<LineType, 'reversal'>, 1 | -1> = { invoice_payment: 1, debit_payment: 1, credit_application: -1, statement_discount: -1, terms_discount: -1 };
+// Cash held on account is cash received; applying it later moves no money (docs/unapplied-credit.md).
+const SIGN: Record<Exclude<LineType, 'reversal'>, 1 | 0 | -1> = {
+  invoice_payment: 1, debit_payment: 1, credit_application: -1, statement_discount: -1, terms_discount: -1, unapplied_cash: 1, unapplied_cash_application: 0,
+};
 
 export function cashEffect(type: LineType, reversesType: LineType | null, amountCents: number): number {
   const magnitude = Math.abs(amountCents);

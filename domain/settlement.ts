@@ -12,9 +12,13 @@ export type CategoryStatus = 'empty' | 'unposted' | 'posting' | 'posted';
 
 export type ApplicationKind = ApplicationItemType;
 /** What a GL line does in the ERP, in the order a payment's lines are read. */
-export const LINE_TYPES = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'reversal'] as const;
+/**
+ * unapplied_cash: a payment's excess, held on the customer's account (domain/account-credit.ts);
+ * unapplied_cash_application: some of it later applied to an invoice, under the same payment.
+ */
+export const LINE_TYPES = ['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'unapplied_cash', 'unapplied_cash_application', 'reversal'] as const;
 export type LineType = (typeof LINE_TYPES)[number];
-export type DocumentType = 'invoice' | 'debit' | 'credit_memo' | 'discount' | 'reversal';
+export type DocumentType = 'invoice' | 'debit' | 'credit_memo' | 'discount' | 'unapplied_cash' | 'reversal';
 
 /**
  * Statement and terms discounts travel with the invoices they were earned on, so they post
@@ -26,7 +30,14 @@ export const LINE_SHAPE: Record<ApplicationKind, { category: SettlementCategory;
   terms_discount: { category: 'invoices', lineType: 'terms_discount', documentType: 'discount' },
   credit: { category: 'credit_adjustments', lineType: 'credit_application', documentType: 'credit_memo' },
   debit: { category: 'debit_adjustments', lineType: 'debit_payment', documentType: 'debit' },
+  // Cash the customer sent: posts with the invoice payments it came with.
+  unapplied: { category: 'invoices', lineType: 'unapplied_cash', documentType: 'unapplied_cash' },
 };
+
+/** A later application of unapplied cash to an invoice: with the invoices, under the payment whose cash it was. */
+export const CREDIT_APPLICATION_SHAPE = { category: 'invoices', lineType: 'unapplied_cash_application', documentType: 'invoice' } as const;
+/** Its idempotency key names the ledger entry, so however often it is placed the ERP sees one line. */
+export const glCreditApplicationKey = (paymentId: string, entryId: string) => `gl:${paymentId}:credit:${entryId}`;
 
 /**
  * Which pending lines of a category one posting call takes: ordinary lines spread over

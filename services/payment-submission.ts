@@ -101,6 +101,8 @@ export async function buildQuoteInput(db: Db | Knex.Transaction, companyId: stri
     },
     allowPartialPayments: dealer.allow_partial_payments,
     termsDiscountGraceDays: dealer.terms_discount_grace_days,
+    allowOverpayment: dealer.allow_overpayment,
+    onAccountCents: request.onAccountCents ?? null,
     today: options.asOf ?? localDate(new Date(), dealer.time_zone),
     expectedAmountCents: request.expectedAmountCents ?? null,
   };
@@ -134,6 +136,7 @@ export interface PreviewResponse {
   creditsCents: number;
   discountCents: number;
   discountReason: string | null;
+  onAccountCents: number;
   feeCents: number;
   feeExplanation: string | null;
   amountCents: number;
@@ -165,6 +168,7 @@ export function describe(quote: PaymentQuote | null, errors: QuoteError[], numbe
     creditsCents: quote?.creditsCents ?? 0,
     discountCents: quote?.discountCents ?? 0,
     discountReason: quote ? quote.termsDiscount.reason ?? quote.discount.reason : null,
+    onAccountCents: quote?.onAccountCents ?? 0,
     feeCents: quote?.feeCents ?? 0,
     feeExplanation: quote?.fee.explanation ?? null,
     amountCents: quote?.amountCents ?? 0,
@@ -258,6 +262,7 @@ export function paymentFromQuote(
     itemsCents: quote.itemsCents,
     creditsCents: quote.creditsCents,
     discountCents: quote.discountCents,
+    onAccountCents: quote.onAccountCents,
     feeCents: quote.feeCents,
     amountCents: quote.amountCents,
     processingCostCents: quote.processingCostCents,

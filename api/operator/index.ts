@@ -23,6 +23,7 @@ import { settlementFileRoutes } from './settlement-files';
 import { settlementRoutes } from './settlements';
 import { operatorScheduledPaymentRoutes } from './scheduled-payments';
 import { shortPayRoutes } from './short-pays';
+import { accountCreditRoutes } from './account-credit';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 
 /** Operator resources; every handler scopes its queries by `req.operator.dealerId`. */
@@ -37,6 +38,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(jobRoutes(deps));
   router.use(shortPayRoutes(deps));
   router.use(operatorScheduledPaymentRoutes(deps));
+  router.use(accountCreditRoutes(deps));
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(reminderRoutes(deps));

@@ -13,7 +13,7 @@ import { dealerSettingsBody, type DealerSettingsChange } from '../../contracts/o
 
 const READABLE = [
   'id', 'name', 'slug', 'integration_mode', 'time_zone', 'settlement_cutoff', 'fee_payer', 'ach_fee_cents', 'card_credit_rate_bps',
-  'card_debit_rate_bps', 'card_flat_fee_cents', 'returned_payment_fee_cents', 'surcharge_forbidden_states', 'allow_partial_payments', 'bills_by_statement',
+  'card_debit_rate_bps', 'card_flat_fee_cents', 'returned_payment_fee_cents', 'surcharge_forbidden_states', 'allow_partial_payments', 'allow_overpayment', 'bills_by_statement',
   'terms_discount_grace_days', 'branch_notification_email', 'spruce_base_url', 'spruce_tenant_id', 'moov_account_id', 'updated_at',
 ];
 

@@ -9,6 +9,7 @@ import { paymentMethodRoutes } from './payment-methods';
 import { paymentSubmissionRoutes } from './payment-submission';
 import { scheduledPaymentRoutes } from './scheduled-payments';
 import { registrationRoutes } from './registration';
+import { portalCreditRoutes } from './account-credit';
 
 /** Portal routes; every handler scopes its queries to the accounts the customer's company linked. */
 export const portalRoutes = {
@@ -28,6 +29,7 @@ export const portalRoutes = {
     router.use(paymentMethodRoutes(deps));
     router.use(lienWaiverRoutes(deps));
     router.use(documentRoutes(deps));
+    router.use(portalCreditRoutes(deps));
     return router;
   },
 };

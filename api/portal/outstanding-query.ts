@@ -1,3 +1,4 @@
+import { creditBalances } from '../../db/account-credits';
 import type { Db } from '../../db/connection';
 import { outstandingGroups, outstandingItemPage, outstandingSlices, type GroupSlice, type LatestStatementRow, type OpenItemRow, type OutstandingGroupRow, type StatementOpenRow } from '../../db/outstanding';
 import { bucketFor, daysPastDue, isDiscountAvailable, type AgingBucket } from '../../domain/aging';
@@ -144,7 +145,7 @@ export interface OutstandingInput {
 export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const accountIds = input.accounts.map((account) => account.id);
-  const { groups, statements, statementOpen } = await outstandingGroups(db, accountIds, input.view, today);
+  const [{ groups, statements, statementOpen }, unapplied] = await Promise.all([outstandingGroups(db, accountIds, input.view, today), creditBalances(db, accountIds)]);
   const latestStatement = new Map(statements.map((row) => [row.customer_account_id, row]));
   const openOnStatement = new Map(statementOpen.map((row) => [row.customer_account_id, row]));
 
@@ -161,6 +162,7 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
         availableCents: account.available_credit_cents === null || account.available_credit_cents === undefined ? null : Number(account.available_credit_cents),
       },
       totals: totalsOf(own),
+      unappliedCreditCents: unapplied.get(account.id) ?? 0,
       statement: statement ? statementSummaryOf(statement, openOnStatement.get(account.id), today) : null,
       jobs: own.filter((group) => group.view_items > 0).map(jobGroupOf).sort(byOldestDebt),
     };

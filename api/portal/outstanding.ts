@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { creditBalances } from '../../db/account-credits';
 import { openBalanceByDealer } from '../../db/outstanding';
 import { portalDealer, portalDealers, visibleAccounts } from '../../db/portal-scope';
 import { customerOf } from '../auth/context';
@@ -18,19 +19,20 @@ export function outstandingRoutes({ db }: AppDeps): Router {
     const accounts = await visibleAccounts(db, customerOf(req).companyId);
     const dealerIds = [...new Set(accounts.map((account) => account.dealer_id))];
     const accountIds = accounts.map((account) => account.id);
-    const [dealers, balances] = dealerIds.length
-      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds)])
-      : [[], new Map<string, number>()];
+    const [dealers, balances, credits] = dealerIds.length
+      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds), creditBalances(db, accountIds)])
+      : [[], new Map<string, number>(), new Map<string, number>()];
     res.json(dealers.map((dealer) => ({
       id: dealer.id,
       name: dealer.name,
       billsByStatement: dealer.bills_by_statement,
       allowPartialPayments: dealer.allow_partial_payments,
+      allowOverpayment: dealer.allow_overpayment,
       timeZone: dealer.time_zone,
       openBalanceCents: balances.get(dealer.id) ?? 0,
       accounts: accounts
         .filter((account) => account.dealer_id === dealer.id)
-        .map((account) => ({ id: account.id, erpAccountId: account.erp_account_id, name: account.name })),
+        .map((account) => ({ id: account.id, erpAccountId: account.erp_account_id, name: account.name, unappliedCreditCents: credits.get(account.id) ?? 0 })),
     })));
   });
 
@@ -52,7 +54,7 @@ export function outstandingRoutes({ db }: AppDeps): Router {
     const { dealer, accounts } = await supplierScope(req, dealerId, view);
     const result = await outstandingFor(db, { dealer, accounts, view });
     res.json({
-      dealer: { id: dealer.id, name: dealer.name, billsByStatement: dealer.bills_by_statement, allowPartialPayments: dealer.allow_partial_payments, timeZone: dealer.time_zone },
+      dealer: { id: dealer.id, name: dealer.name, billsByStatement: dealer.bills_by_statement, allowPartialPayments: dealer.allow_partial_payments, allowOverpayment: dealer.allow_overpayment, timeZone: dealer.time_zone },
       view,
       ...result,
     });

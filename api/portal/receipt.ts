@@ -15,6 +15,7 @@ const LINE_LABEL: Record<PaymentLine['type'], string> = {
   credit: 'Credit applied',
   discount: 'Statement discount',
   terms_discount: 'Early-payment discount',
+  unapplied: 'Paid on account (credit)',
 };
 
 /** Credits and discounts reduce what was charged; the receipt shows them as negatives. */

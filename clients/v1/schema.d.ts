@@ -1560,6 +1560,8 @@ export interface operations {
                             needs_decision: boolean;
                             needs_investigation: boolean;
                             number: string;
+                            on_account_cents: number;
+                            paid_elsewhere_cents: number;
                             payer: string;
                             processing_cost_cents: number | null;
                             return_code: string | null;
@@ -1610,7 +1612,7 @@ export interface operations {
                             reversedCents: number;
                             state: string;
                             /** @enum {string} */
-                            type: "invoice" | "debit" | "credit" | "discount" | "terms_discount";
+                            type: "invoice" | "debit" | "credit" | "discount" | "terms_discount" | "unapplied";
                         }[];
                         card_funding: string | null;
                         credits_cents: number;
@@ -1635,6 +1637,8 @@ export interface operations {
                         needs_decision: boolean;
                         needs_investigation: boolean;
                         number: string;
+                        on_account_cents: number;
+                        paid_elsewhere_cents: number;
                         payer: string;
                         processing_cost_cents: number | null;
                         return_code: string | null;
@@ -1835,7 +1839,7 @@ export interface operations {
                             id: string;
                             idempotency_key: string;
                             /** @enum {string} */
-                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "reversal";
+                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "unapplied_cash" | "unapplied_cash_application" | "reversal";
                             payment_id: string;
                             payment_number: string;
                             posted_at: string | null;
@@ -1971,7 +1975,7 @@ export interface operations {
                             id: string;
                             idempotency_key: string;
                             /** @enum {string} */
-                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "reversal";
+                            line_type: "invoice_payment" | "credit_application" | "debit_payment" | "statement_discount" | "terms_discount" | "unapplied_cash" | "unapplied_cash_application" | "reversal";
                             payment_id: string;
                             payment_number: string;
                             posted_at: string | null;

@@ -73,6 +73,10 @@ export const paymentRow = z.strictObject({
   items_cents: cents,
   credits_cents: cents,
   discount_cents: cents,
+  /** Paid beyond the items: the customer's unapplied credit once settled (docs/unapplied-credit.md). */
+  on_account_cents: cents,
+  /** What the ERP says was paid another way on items this payment holds, seen while it was in flight: becomes credit at settlement. */
+  paid_elsewhere_cents: cents,
   fee_cents: cents,
   processing_cost_cents: cents.nullable(),
   submitted_at: timestamp,

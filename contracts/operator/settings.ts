@@ -43,6 +43,8 @@ export const settingFields = {
     .max(60)
     .transform((codes) => [...new Set(codes)].sort()),
   allow_partial_payments: z.boolean(),
+  /** Customers may pay more than the items or an amount on account; the excess is unapplied credit (docs/unapplied-credit.md). */
+  allow_overpayment: z.boolean(),
   bills_by_statement: z.boolean(),
   /** Days after an invoice's discount date its terms discount is still granted (docs/terms-discounts.md). */
   terms_discount_grace_days: z.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 or more').max(MAX_TERMS_GRACE_DAYS, `must be at most ${MAX_TERMS_GRACE_DAYS} days`),
@@ -62,6 +64,7 @@ export const dealerSettingsBody = z.object({
   returned_payment_fee_cents: settingFields.returned_payment_fee_cents.optional(),
   surcharge_forbidden_states: settingFields.surcharge_forbidden_states.optional(),
   allow_partial_payments: settingFields.allow_partial_payments.optional(),
+  allow_overpayment: settingFields.allow_overpayment.optional(),
   bills_by_statement: settingFields.bills_by_statement.optional(),
   terms_discount_grace_days: settingFields.terms_discount_grace_days.optional(),
   branch_notification_email: settingFields.branch_notification_email.optional(),
@@ -84,6 +87,7 @@ export const dealerSettings = z.strictObject({
   returned_payment_fee_cents: cents,
   surcharge_forbidden_states: z.array(z.string()),
   allow_partial_payments: z.boolean(),
+  allow_overpayment: z.boolean(),
   bills_by_statement: z.boolean(),
   terms_discount_grace_days: z.number().int(),
   branch_notification_email: z.string().nullable(),

@@ -40,10 +40,13 @@ export const dealerSummary = z.strictObject({
   name: z.string(),
   billsByStatement: z.boolean(),
   allowPartialPayments: z.boolean(),
+  /** The customer may pay more than the items, or an amount on account (docs/unapplied-credit.md). */
+  allowOverpayment: z.boolean(),
   timeZone: z.string(),
   /** What the linked accounts owe this supplier in all: invoices and debits less credits. */
   openBalanceCents: cents,
-  accounts: z.array(z.strictObject({ id, erpAccountId: z.string(), name: z.string() })),
+  /** unappliedCreditCents: credit held on the account (overpayments) to apply to items (docs/unapplied-credit.md). */
+  accounts: z.array(z.strictObject({ id, erpAccountId: z.string(), name: z.string(), unappliedCreditCents: cents })),
 });
 export type DealerSummary = z.infer<typeof dealerSummary>;
 
@@ -117,6 +120,8 @@ export const accountOutstanding = z.strictObject({
   /** The account's credit as the dealer's ERP reports it (docs/credit-holds.md): shown in the account's header. */
   credit: z.strictObject({ onHold: z.boolean(), holdReason: z.enum(['over_limit', 'past_due', 'other']).nullable(), availableCents: z.number().int().nullable() }),
   totals: z.strictObject({ outstandingCents: cents, pastDueCents: cents, debitsCents: cents, creditsCents: cents, netCents: cents }),
+  /** Unapplied credit held on the account with the dealer (overpayments), to apply to items. */
+  unappliedCreditCents: cents,
   statement: statementSummary.nullable(),
   jobs: z.array(jobGroup),
 });

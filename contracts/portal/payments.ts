@@ -71,6 +71,8 @@ export const paymentRequest = z.object({
     shortPay: shortPay.optional(),
   })).max(500).superRefine(refuseDuplicateItems).default([]),
   payAmountCents: z.number().int().positive().optional(),
+  /** Cash to pay on account beyond the items, when the dealer allows it (docs/unapplied-credit.md). */
+  onAccountCents: z.number().int().positive().optional(),
   statementId: z.string().uuid().optional(),
   /** The total the customer saw in the preview; submit refuses if it changed since. */
   expectedAmountCents: z.number().int().positive().optional(),
@@ -94,6 +96,8 @@ export const preview = z.strictObject({
   creditsCents: cents,
   discountCents: cents,
   discountReason: z.string().nullable(),
+  /** Paid beyond the items: becomes the account's unapplied credit when the payment settles. */
+  onAccountCents: cents,
   feeCents: cents,
   feeExplanation: z.string().nullable(),
   amountCents: cents,

@@ -119,9 +119,35 @@ function applyLine(store: SpruceStore, tenant: Tenant, idempotencyKey: string, l
       store.mutate(tenant, 'invoice', invoice.id, { discount_taken_cents: invoice.discount_taken_cents + line.amount_cents }, now);
       return store.appendPosting(tenant, { ...base, signed_amount_cents: -line.amount_cents });
     }
+    case 'unapplied_cash':
+      // Cash received and held on the account (document_id is the receipt, our payment number):
+      // it lowers what the account owes without touching any document.
+      return store.appendPosting(tenant, { ...base, signed_amount_cents: -line.amount_cents });
+    case 'unapplied_cash_application': {
+      // Moves cash already held on the account onto an invoice: the account's balance does not change.
+      const invoice = ownDocument(tenant.objects.invoice.get(line.document_id!), 'invoice', line);
+      const held = unappliedCashOf(tenant, line.account_id);
+      if (line.amount_cents > held) {
+        throw new SpruceError(422, 'unapplied_cash_insufficient', `Account ${line.account_id} holds ${held} cents of unapplied cash; the line applies ${line.amount_cents}.`);
+      }
+      reduceInvoice(store, tenant, invoice, line.amount_cents, now);
+      return store.appendPosting(tenant, { ...base, signed_amount_cents: 0 });
+    }
     case 'reversal':
       return reverse(store, tenant, base, line, now);
   }
+}
+
+/** Unapplied cash an account holds: what was received on account, less what was applied, reversals counted. */
+export function unappliedCashOf(tenant: Tenant, accountId: string): number {
+  return tenant.ledger
+    .filter((posting) => posting.account_id === accountId)
+    .reduce((sum, posting) => {
+      const live = posting.amount_cents - posting.reversed_cents;
+      if (posting.type === 'unapplied_cash') return sum + live;
+      if (posting.type === 'unapplied_cash_application') return sum - live;
+      return sum;
+    }, 0);
 }
 
 function reverse(store: SpruceStore, tenant: Tenant, base: Omit<GlPosting, 'id' | 'ledger_seq' | 'signed_amount_cents'>, line: GlLineInput, now: Date): GlPosting {
@@ -141,6 +167,12 @@ function reverse(store: SpruceStore, tenant: Tenant, base: Omit<GlPosting, 'id' 
     case 'debit_payment':
       restoreAdjustment(store, tenant, original.document_id!, line.amount_cents, now);
       break;
+    case 'unapplied_cash_application':
+      restoreInvoice(store, tenant, original.document_id!, line.amount_cents, now);
+      break;
+    case 'unapplied_cash':
+      // The cash leaves the account; applications of it are reversed by their own lines.
+      break;
     case 'statement_discount': {
       const statement = store.require(tenant, 'statement', original.document_id!);
       store.mutate(tenant, 'statement', statement.id, { discount_taken_cents: statement.discount_taken_cents - line.amount_cents }, now);
@@ -157,7 +189,7 @@ function reverse(store: SpruceStore, tenant: Tenant, base: Omit<GlPosting, 'id' 
     ...base,
     document_id: original.document_id,
     applied_document_id: original.applied_document_id,
-    signed_amount_cents: original.type === 'credit_application' ? 0 : line.amount_cents,
+    signed_amount_cents: original.type === 'credit_application' || original.type === 'unapplied_cash_application' ? 0 : line.amount_cents,
   });
 }
 

@@ -217,7 +217,7 @@ export const BOOK_KEYS: Record<ObjectType, keyof Book> = {
 
 export const glLineInput = z
   .object({
-    type: z.enum(['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'reversal']),
+    type: z.enum(['invoice_payment', 'credit_application', 'debit_payment', 'statement_discount', 'terms_discount', 'unapplied_cash', 'unapplied_cash_application', 'reversal']),
     account_id: id,
     job_id: id.nullable().optional(),
     document_id: id.optional(),

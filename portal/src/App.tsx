@@ -95,7 +95,7 @@ export function App() {
       content = linked.length > 0
         // An emailed link (`#/pay/<dealer>?items=…`): choose those items, then show the plain Pay page.
         ? <PayLink dealerId={id ?? ''} itemIds={linked} onReady={(chosen, note) => { setSelection(chosen); setPayNotice(note); navigate(`/pay/${id ?? ''}`, { replace: true }); }} />
-        : <Pay dealerId={id ?? ''} selection={selection} notice={payNotice} onPaid={(paymentId) => { setSelection(null); setPayNotice(null); navigate(`/paid/${paymentId}`, { replace: true }); }} onScheduled={() => { setSelection(null); setPayNotice(null); navigate('/payments?scheduled=1', { replace: true }); }} />;
+        : <Pay dealerId={id ?? ''} selection={selection} notice={payNotice} onSelectionChange={setSelection} onPaid={(paymentId) => { setSelection(null); setPayNotice(null); navigate(`/paid/${paymentId}`, { replace: true }); }} onScheduled={() => { setSelection(null); setPayNotice(null); navigate('/payments?scheduled=1', { replace: true }); }} />;
       break;
     }
     case 'paid':

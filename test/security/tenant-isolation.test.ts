@@ -218,6 +218,8 @@ describe('security: tenant isolation matrix', () => {
       'POST /api/operator/customers/:id/reminders/opt-out',
       'POST /api/operator/customers/:id/reminders/opt-in',
       'POST /api/operator/customers/:id/reminder-preview',
+      'GET /api/operator/customers/:id/credit',
+      'POST /api/operator/customers/:id/credit/apply',
       'POST /api/operator/payments/:id/failure-decision',
       'POST /api/operator/payments/:id/refund',
       'PUT /api/operator/payments/:id/disputes/:disputeId/evidence',

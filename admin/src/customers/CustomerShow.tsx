@@ -23,6 +23,7 @@ import type { JobRow } from '../../../contracts/operator/jobs';
 import { deadlineColor, deadlineText } from '../jobs/deadlineText';
 import { CustomerEmails } from './CustomerEmails';
 import { CustomerSchedules } from './CustomerSchedules';
+import { CreditTab } from './CreditTab';
 import { CustomerSummary } from './CustomerSummary';
 
 function CustomerTitle() {
@@ -225,6 +226,9 @@ export function CustomerShow() {
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Credit adjustments" path="credits">
             <AdjustmentsTab kind="credit" />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Credit" path="credit">
+            <CreditTab />
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Payments" path="payments">
             <PaymentsTab />

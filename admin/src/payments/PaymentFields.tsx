@@ -10,6 +10,7 @@ export const APPLICATION_LABELS: Record<PaymentApplication['type'], string> = {
   credit: 'Credit adjustment',
   discount: 'Statement discount',
   terms_discount: 'Early-payment discount',
+  unapplied: 'Paid on account',
 };
 
 /** In the order an operator scans for them: money in flight, then what needs a person, then what ended. */

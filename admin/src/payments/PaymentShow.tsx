@@ -96,6 +96,15 @@ function Summary({ payment }: { payment: PaymentDetail }) {
             {note}
           </Alert>
         ) : null}
+        {payment.paid_elsewhere_cents > 0 ? (
+          <Alert severity="warning" sx={{ mb: 1.5, py: 0 }} data-testid="paid-elsewhere">
+            Spruce shows {money(payment.paid_elsewhere_cents)} of what this payment pays was paid another way while it was in flight.
+            {payment.status === 'pending' ? ' When it settles, that amount becomes the customer\'s unapplied credit instead of paying the invoice twice.' : ' It became the customer\'s unapplied credit when the payment settled.'}
+          </Alert>
+        ) : null}
+        {payment.on_account_cents > 0 && payment.paid_elsewhere_cents === 0 ? (
+          <Alert severity="info" sx={{ mb: 1.5, py: 0 }}>{money(payment.on_account_cents)} of this payment was paid on account: unapplied credit once it settles.</Alert>
+        ) : null}
         <Decision payment={payment} />
         <Box sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1.5 }}>
           <Fact label="Payer">

@@ -67,6 +67,7 @@ export function DealerSettingsForm() {
         </Typography>
         <Stack direction="row" spacing={4}>
           <BooleanInput source="allow_partial_payments" label="Customers may pay part of an invoice" />
+          <BooleanInput source="allow_overpayment" label="Customers may pay more than they owe (kept as unapplied credit)" />
           <BooleanInput source="bills_by_statement" label="Bills by monthly statement" />
         </Stack>
         <NumberInput

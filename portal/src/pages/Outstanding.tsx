@@ -70,6 +70,7 @@ export function Outstanding({ dealerId, view: requestedView, selection, onSelect
           view={view}
           showAccountName={data.accounts.length > 1}
           partialAllowed={partialAllowed}
+          overpaymentAllowed={data.dealer.allowOverpayment}
           selection={ownSelection}
           onSelect={onSelect}
         />
@@ -80,12 +81,13 @@ export function Outstanding({ dealerId, view: requestedView, selection, onSelect
   );
 }
 
-function AccountSection({ dealerId, account, view, showAccountName, partialAllowed, selection, onSelect }: {
+function AccountSection({ dealerId, account, view, showAccountName, partialAllowed, overpaymentAllowed, selection, onSelect }: {
   dealerId: string;
   account: AccountOutstanding;
   view: View;
   showAccountName: boolean;
   partialAllowed: boolean;
+  overpaymentAllowed: boolean;
   selection: Selection | null;
   onSelect: (selection: Selection | null) => void;
 }) {
@@ -134,7 +136,11 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
         <div><dt>Total owed</dt><dd>{money(account.totals.netCents)}</dd></div>
         <div><dt>Past due</dt><dd className={account.totals.pastDueCents > 0 ? 'danger' : ''}>{money(account.totals.pastDueCents)}</dd></div>
         <div><dt>Credits</dt><dd>{money(account.totals.creditsCents)}</dd></div>
+        {account.unappliedCreditCents > 0 && <div className="unapplied-credit"><dt>Unapplied credit</dt><dd className="credit">{money(account.unappliedCreditCents)}</dd></div>}
       </dl>
+      {account.unappliedCreditCents > 0 && (
+        <p className="small muted">You have {money(account.unappliedCreditCents)} of credit on account from an earlier payment. Select invoices and apply it on the Pay page; nothing is charged for what it covers.</p>
+      )}
 
       {view === 'current_statement' && (
         account.statement ? (
@@ -175,7 +181,7 @@ function AccountSection({ dealerId, account, view, showAccountName, partialAllow
         </ul>
       )}
 
-      <PayAnAmount onContinue={(cents) => { onSelect(payAnAmount(dealerId, account.id, cents)); navigate(`/pay/${dealerId}`); }} max={account.totals.netCents} />
+      <PayAnAmount onContinue={(cents) => { onSelect(payAnAmount(dealerId, account.id, cents)); navigate(`/pay/${dealerId}`); }} max={account.totals.netCents} overpaymentAllowed={overpaymentAllowed} />
     </div>
   );
 }
@@ -405,7 +411,7 @@ const SHORT_PAY_CHOICE: Record<ShortPay['reason'], string> = {
   other: 'Another problem',
 };
 
-function PayAnAmount({ onContinue, max }: { onContinue: (cents: number) => void; max: number }) {
+function PayAnAmount({ onContinue, max, overpaymentAllowed }: { onContinue: (cents: number) => void; max: number; overpaymentAllowed: boolean }) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -413,14 +419,14 @@ function PayAnAmount({ onContinue, max }: { onContinue: (cents: number) => void;
     event.preventDefault();
     const cents = parseDollars(text);
     if (cents === null) return setError('Enter an amount like 1,250.00');
-    if (cents > max) return setError(`That is more than the ${money(max)} owed.`);
+    if (cents > max && !overpaymentAllowed) return setError(`That is more than the ${money(max)} owed.`);
     onContinue(cents);
   };
-  if (max <= 0) return null;
+  if (max <= 0 && !overpaymentAllowed) return null;
   if (!open) return <button type="button" className="link-button pay-amount-toggle" onClick={() => setOpen(true)}>Or pay an amount of your choice</button>;
   return (
     <form className="card pay-amount" onSubmit={submit}>
-      <Field label="Amount to pay" hint="Applied to your oldest invoices first.">
+      <Field label="Amount to pay" hint={overpaymentAllowed ? 'Applied to your oldest invoices first; anything above what you owe is kept as credit on your account.' : 'Applied to your oldest invoices first.'}>
         <input inputMode="decimal" value={text} onChange={(e) => { setText(e.target.value); setError(null); }} placeholder="0.00" autoFocus />
       </Field>
       <ErrorMessage error={error} />

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, get, messageOf, post } from '../api';
 import { CardLink } from '../components/CardLink';
 import { ErrorMessage, Loading, Notice } from '../components/ui';
-import { dateOnly, money } from '../format';
+import { dateOnly, money, parseDollars } from '../format';
 import { addDays, localDate } from '../../../domain/dates';
 import { MAX_SCHEDULE_DAYS_AHEAD } from '../../../domain/scheduled-payment';
 import type { ScheduledPayment } from '../../../contracts/portal/scheduled-payments';
@@ -22,7 +22,7 @@ const RELINK_REASON: Record<string, string> = {
   permission_revoked: 'Access to this account was withdrawn at your bank. Link it again to pay from it.',
 };
 
-const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount' } as const;
+const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount', unapplied: 'Paid on account' } as const;
 
 interface Props {
   dealerId: string;
@@ -32,6 +32,8 @@ interface Props {
   onScheduled: () => void;
   /** What opening an emailed pay link found (items paid meanwhile), shown above the selection. */
   notice?: string | null;
+  /** Credit applied to some items: what is left of the selection to pay (null when nothing is). */
+  onSelectionChange?: (selection: Selection | null) => void;
 }
 
 /** A preview and the method it was worked out for: Pay submits exactly it. */
@@ -99,7 +101,7 @@ function usePendingAttempt(dealerId: string, onPaid: (paymentId: string) => void
  * Idempotency-Key: a double click, a retry after a lost answer or a reload mid-submit finds or
  * returns the same payment instead of paying twice.
  */
-export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props) {
+export function Pay({ dealerId, selection, onPaid, onScheduled, notice, onSelectionChange }: Props) {
   const [methods, setMethods] = useState<SavedMethod[] | null>(null);
   const [methodsError, setMethodsError] = useState<string | null>(null);
   const [methodId, setMethodId] = useState<string | null>(null);
@@ -113,6 +115,11 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
   /** Empty: pay now; else the dealer-local date to pay on (docs/scheduled-payments.md). */
   const [payOn, setPayOn] = useState('');
   const inFlight = useRef(false);
+  /** Cash to pay on account beyond the items, as typed (docs/unapplied-credit.md). */
+  const [onAccountText, setOnAccountText] = useState('');
+  const [credit, setCredit] = useState<{ appliedCents: number; balanceCents: number } | null>(null);
+  const [creditError, setCreditError] = useState<string | null>(null);
+  const [applyingCredit, setApplyingCredit] = useState(false);
   const attempt = usePendingAttempt(dealerId, onPaid);
   const { data: dealers } = useLoad(() => get<DealerSummary[]>('/dealers'), 'dealers');
   const dealer = dealers?.find((candidate) => candidate.id === dealerId);
@@ -120,6 +127,9 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
   const dealerToday = localDate(new Date(), dealer?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
 
   const valid = selection && selection.dealerId === dealerId ? selection : null;
+  const account = dealer?.accounts.find((candidate) => candidate.id === valid?.accountId);
+  const creditCents = credit ? credit.balanceCents : account?.unappliedCreditCents ?? 0;
+  const onAccountCents = dealer?.allowOverpayment && valid?.sourceView !== 'amount' ? parseDollars(onAccountText) : null;
 
   const loadMethods = useCallback(async (choose?: string) => {
     try {
@@ -148,7 +158,7 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
     setPreviewing(true);
     setPreviewError(null);
     setQuote(null);
-    const request = paymentRequest(valid, methodId);
+    const request = { ...paymentRequest(valid, methodId), ...(onAccountCents ? { onAccountCents } : {}) };
     (payOn ? post<Preview>('/scheduled-payments/preview', { ...request, scheduledFor: payOn }) : post<Preview>('/payments/preview', request)).then(
       (preview) => current && setQuote({ preview, methodId, payOn }),
       (error) => current && setPreviewError(messageOf(error)),
@@ -156,7 +166,7 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
     return () => {
       current = false;
     };
-  }, [valid, methodId, payOn]);
+  }, [valid, methodId, payOn, onAccountCents]);
 
   if (attempt.checking) return <Loading what="Checking whether your payment went through" />;
 
@@ -165,6 +175,7 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
       <div className="card">
         <h1>Nothing selected</h1>
         {notice && <Notice>{notice}</Notice>}
+        {credit && <Notice>{`${money(credit.appliedCents)} of your credit paid everything selected; nothing was charged.`}</Notice>}
         <p className="muted">Choose what to pay on the Outstanding page first.</p>
         <a className="button primary" href={`#/outstanding/${dealerId}`}>Go to Outstanding</a>
       </div>
@@ -178,6 +189,7 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
     setSubmitError(null);
     const body: PendingAttempt['body'] = {
       ...paymentRequest(valid, quote.methodId),
+      ...(quote.preview.onAccountCents > 0 ? { onAccountCents: quote.preview.onAccountCents } : {}),
       // The server refuses if the total changed since this preview, rather than charge a different amount.
       expectedAmountCents: quote.preview.amountCents,
       ...(quote.preview.achAuthorization ? { achAuthorizationVersion: quote.preview.achAuthorization.version } : {}),
@@ -214,6 +226,32 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
       setSubmitError(error instanceof ApiError && error.status === 409 ? `${error.message} Go back to Outstanding to see what is still open.` : `${messageOf(error)} You can press Schedule again: it will not schedule twice.`);
       inFlight.current = false;
       setSubmitting(false);
+    }
+  };
+
+  /** Applies the account's credit to the selected invoices; what it covers leaves the selection, so the rest is paid as usual. */
+  const applyCredit = async () => {
+    const invoices = valid.items.filter((item) => item.type === 'invoice');
+    setApplyingCredit(true);
+    setCreditError(null);
+    try {
+      const answer = await post<{ appliedCents: number; balanceCents: number; invoices: Array<{ invoiceId: string; amountCents: number }> }>('/credit/apply', {
+        dealerId, customerAccountId: valid.accountId, invoiceIds: invoices.map((item) => item.id),
+      });
+      setCredit({ appliedCents: (credit?.appliedCents ?? 0) + answer.appliedCents, balanceCents: answer.balanceCents });
+      const paid = new Map(answer.invoices.map((line) => [line.invoiceId, line.amountCents]));
+      const items = valid.items
+        .map((item) => {
+          const covered = paid.get(item.id) ?? 0;
+          const payable = item.payableCents - covered;
+          return { ...item, payableCents: payable, amountCents: Math.min(item.amountCents, payable) };
+        })
+        .filter((item) => item.payableCents > 0);
+      onSelectionChange?.(items.some((item) => item.type !== 'credit') ? { ...valid, sourceView: 'all', statementId: undefined, items } : null);
+    } catch (error) {
+      setCreditError(messageOf(error));
+    } finally {
+      setApplyingCredit(false);
     }
   };
 
@@ -276,6 +314,20 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
           )}
       </div>
 
+      {(creditCents > 0 || credit) && valid.sourceView !== 'amount' && (
+        <div className="card apply-credit">
+          <h2>Your credit</h2>
+          {credit && <Notice>{`${money(credit.appliedCents)} of credit applied; nothing was charged for it.`}</Notice>}
+          <p>{creditCents > 0 ? `You have ${money(creditCents)} of unapplied credit on this account.` : 'No unapplied credit is left on this account.'}</p>
+          <ErrorMessage error={creditError} />
+          {creditCents > 0 && valid.items.some((item) => item.type === 'invoice') && (
+            <button type="button" className="secondary" disabled={applyingCredit} onClick={applyCredit}>
+              {applyingCredit ? 'Applying…' : 'Apply credit to the selected invoices'}
+            </button>
+          )}
+        </div>
+      )}
+
       <div className="card">
         <h2>How you pay</h2>
         <ErrorMessage error={methodsError} />
@@ -333,6 +385,17 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
         </div>
       )}
 
+      {dealer?.allowOverpayment && valid.sourceView !== 'amount' && (
+        <div className="card on-account">
+          <h2>Pay more on account</h2>
+          <label className="field">
+            <span>Extra amount (optional)</span>
+            <input inputMode="decimal" aria-label="Extra amount to pay on account" placeholder="0.00" value={onAccountText} onChange={(event) => setOnAccountText(event.target.value)} />
+          </label>
+          <p className="small muted">Kept as credit on your account once the payment clears, to apply to later invoices.</p>
+        </div>
+      )}
+
       {methodId && adding === 'card' && <Notice>Finish adding the card, or cancel, to see the total and pay.</Notice>}
       {methodId && adding !== 'card' && (
         <div className="card preview" aria-live="polite">
@@ -351,6 +414,7 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice }: Props)
               </ul>
               <dl className="preview-sums">
                 <div><dt>Items</dt><dd>{money(preview.itemsCents)}</dd></div>
+                {preview.onAccountCents > 0 && <div><dt>On account (kept as credit)</dt><dd>{money(preview.onAccountCents)}</dd></div>}
                 {preview.creditsCents > 0 && <div><dt>Credits</dt><dd className="credit">−{money(preview.creditsCents)}</dd></div>}
                 {(preview.discountCents > 0 || billsByStatement) && (
                   <>

@@ -9,7 +9,7 @@ import { discountSumLabel, isDeductionLine } from '../../../domain/application-l
 import type { PaymentDetail } from '../types';
 import { useLivePayment } from '../use-live-payment';
 
-const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount' } as const;
+const LINE_LABEL = { invoice: 'Invoice', debit: 'Debit', credit: 'Credit', discount: 'Statement discount', terms_discount: 'Early-payment discount', unapplied: 'Paid on account' } as const;
 
 /** What became of the money, in the customer's words, for a payment that ended without being paid. */
 export function moneyStory(payment: PaymentDetail): { title: string; text: string } | null {
