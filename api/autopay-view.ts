@@ -1,5 +1,5 @@
 import type { Enrolment } from '../contracts/portal/autopay';
-import { nextDebitDates, type EnrolmentRow } from '../db/autopay';
+import { accountNumbers as loadAccountNumbers, nextDebitDates, type EnrolmentRow } from '../db/autopay';
 import type { Db } from '../db/connection';
 import { scheduledMethodFacts } from '../db/scheduled-payments';
 import { AUTOPAY_STATUS_LABELS, describeRule } from '../domain/autopay';
@@ -8,12 +8,11 @@ import { methodLabel } from '../domain/payment-method-label';
 /** Enrolments as the portal and the console show them. */
 export async function enrolmentViews(db: Db, rows: EnrolmentRow[]): Promise<Enrolment[]> {
   const ids = rows.map((row) => row.id);
-  const [methods, cycles, accounts] = await Promise.all([
+  const [methods, cycles, accountNumbers] = await Promise.all([
     scheduledMethodFacts(db, rows.map((row) => row.payment_method_id)),
     nextDebitDates(db, ids),
-    rows.length ? db('customer_accounts').whereIn('id', rows.map((row) => row.customer_account_id)).select('id', 'erp_account_id') : Promise.resolve([]),
+    loadAccountNumbers(db, rows.map((row) => row.customer_account_id)),
   ]);
-  const accountNumbers = new Map(accounts.map((row: { id: string; erp_account_id: string }) => [row.id, row.erp_account_id]));
   return rows.map((row) => {
     const method = methods.get(row.payment_method_id);
     const cycle = cycles.get(row.id);

@@ -192,3 +192,15 @@ export async function enrolmentNames(db: Executor, row: EnrolmentRow): Promise<{
   ]);
   return { dealerName: dealer?.name ?? '', accountName: account?.name ?? '', accountNumber: account?.erp_account_id ?? '', userEmail: user?.email ?? null };
 }
+
+/** Each account's number in the ERP, as the lists show it. */
+export async function accountNumbers(db: Executor, customerAccountIds: string[]): Promise<Map<string, string>> {
+  if (customerAccountIds.length === 0) return new Map();
+  const rows = await db('customer_accounts').whereIn('id', [...new Set(customerAccountIds)]).select('id', 'erp_account_id');
+  return new Map(rows.map((row) => [row.id as string, row.erp_account_id as string]));
+}
+
+/** Locks the enrolment for the debit's transaction, so a suspension waits for the debit or the debit sees it. */
+export async function lockEnrolment(trx: Knex.Transaction, id: string): Promise<EnrolmentRow | undefined> {
+  return num(await trx('autopay_enrolments').where({ id }).forUpdate().first());
+}

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EnrolmentRequest } from '../contracts/portal/autopay';
 import type { PaymentRequest } from '../contracts/portal/payments';
 import {
-  changeEnrolmentStatus, createEnrolment, cycleByKey, ensureCycle, enrolmentById, lastDebit, openInvoicesDue, openStatementItems, openStatements, paidCycleKeys, updateCycle, type EnrolmentRow,
+  changeEnrolmentStatus, createEnrolment, lockEnrolment, cycleByKey, ensureCycle, enrolmentById, lastDebit, openInvoicesDue, openStatementItems, openStatements, paidCycleKeys, updateCycle, type EnrolmentRow,
 } from '../db/autopay';
 import type { Db } from '../db/connection';
 import { queueEmail } from '../db/email-outbox';
@@ -279,7 +279,7 @@ export type AutopayDebitOutcome = { outcome: 'submitted'; paymentId: string } | 
 export async function makeAutopayDebit(deps: AutopayDeps, enrolmentId: string, cycleKey: string, now: Date = new Date()): Promise<AutopayDebitOutcome> {
   let ask: { row: EnrolmentRow; reason: string } | null = null;
   const outcome = await deps.db.transaction(async (trx): Promise<AutopayDebitOutcome> => {
-    const row = await trx('autopay_enrolments').where({ id: enrolmentId }).forUpdate().first().then((found) => found && enrolmentById(trx, found.id));
+    const row = await lockEnrolment(trx, enrolmentId);
     if (!row || row.status !== 'active') return { outcome: 'not_active' };
     const cycle = await cycleByKey(trx, row.id, cycleKey);
     if (!cycle) return { outcome: 'not_active' };

@@ -61,8 +61,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('noticed_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.unique(['dealer_id', 'id']);
     t.unique(['enrolment_id', 'cycle_key']);
     t.foreign(['dealer_id', 'enrolment_id']).references(['dealer_id', 'id']).inTable('autopay_enrolments').onDelete('cascade');
+    t.foreign(['dealer_id', 'statement_id']).references(['dealer_id', 'id']).inTable('statements').onDelete('cascade');
   });
 }
 
