@@ -204,3 +204,8 @@ export async function accountNumbers(db: Executor, customerAccountIds: string[])
 export async function lockEnrolment(trx: Knex.Transaction, id: string): Promise<EnrolmentRow | undefined> {
   return num(await trx('autopay_enrolments').where({ id }).forUpdate().first());
 }
+
+/** Whether the account is the dealer's own (the console's list answers 404 for anyone else's). */
+export async function isDealerAccount(db: Executor, dealerId: string, customerAccountId: string): Promise<boolean> {
+  return Boolean(await db('customer_accounts').where({ id: customerAccountId, dealer_id: dealerId }).whereNull('deleted_at').first('id'));
+}

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { suspendBody } from '../../contracts/operator/autopay';
-import { enrolmentsOf, findEnrolment } from '../../db/autopay';
+import { enrolmentsOf, findEnrolment, isDealerAccount } from '../../db/autopay';
 import { changeEnrolment } from '../../services/autopay';
 import { autopayAuthorizationResponse } from '../autopay-authorization-response';
 import { enrolmentViews } from '../autopay-view';
@@ -22,7 +22,9 @@ export function operatorAutopayRoutes({ db, temporal, config }: AppDeps): Router
 
   router.get('/customers/:id/autopay', async (req, res) => {
     const { dealerId } = operatorOf(req);
-    res.json({ enrolments: await enrolmentViews(db, await enrolmentsOf(db, { dealerId, customerAccountId: routeId(req.params.id, 'Customer') })) });
+    const customerAccountId = routeId(req.params.id, 'Customer');
+    if (!(await isDealerAccount(db, dealerId, customerAccountId))) throw notFound('Customer');
+    res.json({ enrolments: await enrolmentViews(db, await enrolmentsOf(db, { dealerId, customerAccountId })) });
   });
 
   // Both roles: stopping debits a customer disputes must not wait for an admin.

@@ -21,6 +21,7 @@ import { RemindersAction } from './RemindersAction';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
 import type { JobRow } from '../../../contracts/operator/jobs';
 import { deadlineColor, deadlineText } from '../jobs/deadlineText';
+import { CustomerAutopay } from './CustomerAutopay';
 import { CustomerEmails } from './CustomerEmails';
 import { CustomerSummary } from './CustomerSummary';
 
@@ -230,6 +231,9 @@ export function CustomerShow() {
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Statements" path="statements">
             <StatementsTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Autopay" path="autopay">
+            <CustomerAutopay />
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Emails" path="emails">
             <CustomerEmails />
