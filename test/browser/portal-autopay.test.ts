@@ -61,7 +61,11 @@ describe('autopay in the portal', () => {
       await page.getByText('Autopay is on. You will be emailed before each debit.').waitFor();
       const row = page.locator('.autopay-row');
       await row.getByText('On', { exact: true }).waitFor();
-      await row.getByText(`Next debit: ${addDays(today, 10)}`).or(row.getByText('Next debit:')).first().waitFor();
+      // The next debit is known once the enrolment's workflow has planned its first cycle.
+      await eventually(async () => expect(await stack.db('autopay_cycles').join('autopay_enrolments as e', 'e.id', 'autopay_cycles.enrolment_id').where({ 'e.customer_account_id': customer.accountId }).first('debit_date')).toEqual({ debit_date: addDays(today, 10) }), 30_000);
+      await page.reload();
+      await row.getByText('Next debit:').waitFor();
+      await row.getByText(/Pays each statement in full on its discount date/).waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-autopay-list.png'), fullPage: true });
       const stored = await stack.db('autopay_enrolments').where({ customer_account_id: customer.accountId }).first();
       expect(stored).toMatchObject({ status: 'active', rule: 'statement_discount_date', account_holder_type: 'business', authorization_text: shown });

@@ -62,7 +62,7 @@ function EnrolmentCard({ row, onChanged }: { row: Enrolment; onChanged: (message
       <p>
         <strong>Account {row.accountNumber}</strong> · <span className={`badge ${row.status === 'active' ? 'good' : row.status === 'needs_attention' ? 'bad' : 'warn'}`}>{row.statusLabel}</span>
       </p>
-      <p className="muted">Pays {row.ruleText} from {row.methodLabel}{row.maxAmountCents !== null ? `, at most ${money(row.maxAmountCents)} a payment` : ''}. Notice {row.noticeDays} day{row.noticeDays === 1 ? '' : 's'} before each debit.</p>
+      <p className="muted">Pays {row.ruleText}. From {row.methodLabel}{row.maxAmountCents !== null ? `, at most ${money(row.maxAmountCents)} a payment` : ''}; emailed {row.noticeDays} day{row.noticeDays === 1 ? '' : 's'} before each debit.</p>
       {row.nextDebitDate && <p>Next debit: <strong>{dateOnly(row.nextDebitDate)}</strong></p>}
       {row.status === 'needs_attention' && (
         <div className="alert error autopay-attention" role="alert">
