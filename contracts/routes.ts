@@ -118,6 +118,7 @@ const operatorRoutes: RouteContract[] = [
   operator('POST', '/customers/:id/reminders/opt-in', 'Reminders', 'Send payment reminders to the account again (audited)', { roles: BOTH_ROLES, body: reminders.remindersOptInBody, responses: { 200: reminders.customerReminders } }),
   operator('GET', '/customers/:id/autopay', 'Autopay', 'The account\'s autopay enrolments: status, rule, method, maximum, next debit date', { responses: { 200: autopay.enrolments } }),
   operator('POST', '/autopay/:id/suspend', 'Autopay', 'Suspend an enrolment: no debit until it is turned back on (audited)', { roles: BOTH_ROLES, body: operatorAutopay.suspendBody, responses: { 200: autopay.enrolment } }),
+  operator('POST', '/autopay/:id/resume', 'Autopay', 'Turn a suspended enrolment back on (audited)', { roles: BOTH_ROLES, responses: { 200: autopay.enrolment } }),
   operator('GET', '/autopay/:id/authorization.pdf', 'Autopay', 'The enrolment\'s recurring payment authorization as PDF', { responses: { 200: { contentType: 'application/pdf', description: 'The authorization' } } }),
   operator('POST', '/customers/:id/portal-access/restore', 'Customers', 'Turn the account\'s Payments portal access back on', { roles: BOTH_ROLES, body: customers.portalAccessRestoreBody, responses: { 200: customers.customerDetail } }),
 

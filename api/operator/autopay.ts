@@ -7,7 +7,7 @@ import { enrolmentViews } from '../autopay-view';
 import { operatorOf } from '../auth/context';
 import { requireRole } from '../auth/middleware';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { body } from '../validate';
 import { routeId } from './list-helpers';
 
@@ -33,6 +33,14 @@ export function operatorAutopayRoutes({ db, temporal, config }: AppDeps): Router
     const row = await rowOf(operator.dealerId, req.params.id);
     const { reason } = body(req, suspendBody);
     await changeEnrolment({ db, temporal, config }, row, 'suspend', { kind: 'operator', id: operator.id }, {}, reason);
+    res.json((await enrolmentViews(db, [(await findEnrolment(db, { dealerId: operator.dealerId }, row.id))!]))[0]);
+  });
+
+  router.post('/autopay/:id/resume', requireRole('admin', 'ar_operator'), async (req, res) => {
+    const operator = operatorOf(req);
+    const row = await rowOf(operator.dealerId, req.params.id);
+    if (row.status !== 'suspended') throw conflict('autopay_not_suspended', 'Only a suspended autopay is turned back on here; one that needs attention waits for the customer.');
+    await changeEnrolment({ db, temporal, config }, row, 'resume', { kind: 'operator', id: operator.id });
     res.json((await enrolmentViews(db, [(await findEnrolment(db, { dealerId: operator.dealerId }, row.id))!]))[0]);
   });
 

@@ -1,5 +1,6 @@
 import DownloadIcon from '@mui/icons-material/Download';
 import PauseCircleIcon from '@mui/icons-material/PauseCircle';
+import PlayCircleIcon from '@mui/icons-material/PlayCircle';
 import {
   Alert, Button as MuiButton, Chip, Dialog, DialogContent, DialogContentText, DialogTitle, LinearProgress, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography,
 } from '@mui/material';
@@ -21,6 +22,7 @@ async function json<T>(response: Response): Promise<T> {
 }
 const autopayApi = {
   list: async (customerId: string) => json<{ enrolments: Enrolment[] }>(await apiFetch(`${API_URL}/customers/${encodeURIComponent(customerId)}/autopay`)),
+  resume: async (id: string) => json<Enrolment>(await apiFetch(`${API_URL}/autopay/${encodeURIComponent(id)}/resume`, { method: 'POST', body: '{}' })),
   suspend: async (id: string, reason: string) => json<Enrolment>(await apiFetch(`${API_URL}/autopay/${encodeURIComponent(id)}/suspend`, { method: 'POST', body: JSON.stringify({ reason }) })),
   pdfUrl: (id: string) => `${API_URL}/autopay/${encodeURIComponent(id)}/authorization.pdf`,
 };
@@ -73,6 +75,9 @@ export function CustomerAutopay() {
                 <MuiButton size="small" startIcon={<DownloadIcon />} component="a" href={autopayApi.pdfUrl(row.id)} download>Authorization</MuiButton>
                 {(row.status === 'active' || row.status === 'needs_attention') && (
                   <MuiButton size="small" color="warning" startIcon={<PauseCircleIcon />} onClick={() => setSuspending(row)}>Suspend</MuiButton>
+                )}
+                {row.status === 'suspended' && (
+                  <MuiButton size="small" startIcon={<PlayCircleIcon />} onClick={() => autopayApi.resume(row.id).then(load, (caught: Error) => setError(caught.message))}>Resume</MuiButton>
                 )}
               </TableCell>
             </TableRow>
