@@ -1,6 +1,7 @@
 import type request from 'supertest';
 import { CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 import { addDays, localDate } from '../domain/dates';
+import { clearRelinkForItem, requireRelinkForItem } from '../db/payment-methods';
 import { startEmailRelay } from '../worker/duties';
 import { eventually } from './support/eventually';
 import { pdfText } from './support/pdf-text';
@@ -173,5 +174,40 @@ describe('autopay', () => {
     const audit = await stack.db('audit_events').where({ entity_type: 'autopay_enrolment', entity_id: created.body.id }).orderBy('id').select('action', 'actor_kind');
     expect(audit).toEqual([{ action: 'autopay.enrolled', actor_kind: 'customer' }, { action: 'autopay.suspended', actor_kind: 'operator' }, { action: 'autopay.canceled', actor_kind: 'customer' }]);
   });
-});
 
+  it('stops and asks after a debit the bank returns, and makes no further debit', async () => {
+    const customer = await payingCustomer(stack);
+    // 91.01 is the Moov emulator's ACH debit returned R01 (insufficient funds) before clearing.
+    const st = await statement(customer, 9_101, { dueInDays: 2 });
+    const created = await enrol(customer, enrolment(customer, { rule: 'statement_due_date', noticeDays: 1 })).expect(201);
+    let paymentId = '';
+    await eventually(async () => {
+      const payment = await stack.db('payments').where({ idempotency_key: `autopay:${created.body.id}:statement:${st.id}` }).first('id', 'status');
+      expect(payment?.status).toMatch(/failed|returned/);
+      paymentId = payment.id;
+    }, 60_000);
+    const ask = await waitForEmail(sink, await emailOf(customer), (message) => /needs your attention/.test(message.subject ?? ''), 30_000);
+    expect(ask.text).toMatch(/was (returned by your bank|not accepted)/);
+    await eventually(async () => expect((await stack.db('autopay_enrolments').where({ id: created.body.id }).first('status')).status).toBe('needs_attention'), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 3 * DAY_MS));
+    expect(await stack.db('payments').where({ customer_account_id: customer.accountId }).pluck('id')).toEqual([paymentId]);
+  });
+
+  it('stops and asks when the bank account needs re-linking, before any debit', async () => {
+    const customer = await payingCustomer(stack);
+    const st = await statement(customer, 15_000, { dueInDays: 4 });
+    const method = await stack.db('payment_methods').where({ id: customer.bankMethodId }).first('plaid_item_id');
+    await requireRelinkForItem(stack.db, method.plaid_item_id, 'login_required');
+    const created = await enrol(customer, enrolment(customer, { rule: 'statement_due_date' })).expect(400);
+    expect(created.body.error.code).toBe('payment_method_unusable');
+    // Enrolled while it worked, then the bank asks to sign in again.
+    await clearRelinkForItem(stack.db, method.plaid_item_id);
+    const enrolled = await enrol(customer, enrolment(customer, { rule: 'statement_due_date' })).expect(201);
+    await requireRelinkForItem(stack.db, method.plaid_item_id, 'login_required');
+    await stack.temporal.workflow.getHandle(`autopay-${enrolled.body.id}`).signal('autopayChanged');
+    await eventually(async () => expect((await stack.db('autopay_enrolments').where({ id: enrolled.body.id }).first('status', 'attention_reason')))
+      .toEqual({ status: 'needs_attention', attention_reason: expect.stringContaining('must be reconnected') }), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 5 * DAY_MS));
+    expect(await stack.db('payments').where({ idempotency_key: `autopay:${enrolled.body.id}:statement:${st.id}` })).toEqual([]);
+  });
+});
