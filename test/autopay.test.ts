@@ -2,7 +2,11 @@ import type request from 'supertest';
 import { CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 import { addDays, localDate } from '../domain/dates';
 import { clearRelinkForItem, requireRelinkForItem } from '../db/payment-methods';
+import { createEnrolment } from '../db/autopay';
 import { startEmailRelay } from '../worker/duties';
+import { startUnstartedAutopay } from '../workflows/autopay-client';
+import { testConfig } from './support/config';
+import { randomUUID } from 'node:crypto';
 import { eventually } from './support/eventually';
 import { pdfText } from './support/pdf-text';
 import { payingCustomer, paymentStatus, startPaymentStack, type PayingCustomer, type PaymentStack } from './support/payment-stack';
@@ -209,5 +213,23 @@ describe('autopay', () => {
       .toEqual({ status: 'needs_attention', attention_reason: expect.stringContaining('must be reconnected') }), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 5 * DAY_MS));
     expect(await stack.db('payments').where({ idempotency_key: `autopay:${enrolled.body.id}:statement:${st.id}` })).toEqual([]);
+  });
+
+  it('is started by the cluster sweep when the API committed the enrolment but lost its workflow start', async () => {
+    const customer = await payingCustomer(stack);
+    const id = randomUUID();
+    const portalUserId = (await stack.db('portal_users').where({ company_id: customer.companyId }).first('id')).id;
+    await createEnrolment(stack.db, {
+      id, dealer_id: stack.dealerId, customer_account_id: customer.accountId, company_id: customer.companyId, portal_user_id: portalUserId, payment_method_id: customer.bankMethodId,
+      rule: 'statement_due_date', days_before_due: null, max_amount_cents: null, notice_days: 3, authorization_version: CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION, authorization_text: 'as shown',
+      account_mask: '····0001', account_holder_type: 'business', authorized_ip: '203.0.113.9', authorized_user_agent: 'test', authorized_at: new Date(), workflow_id: `autopay-${id}`,
+    });
+    const config = testConfig({ TASK_QUEUE: stack.taskQueue });
+    // A sweep leaves an enrolment alone for a minute, in case its own API is still starting it.
+    expect(await startUnstartedAutopay(stack.db, stack.temporal, config, { dealerId: stack.dealerId })).toBe(0);
+    await stack.db('autopay_enrolments').where({ id }).update({ created_at: new Date(Date.now() - 120_000) });
+    expect(await startUnstartedAutopay(stack.db, stack.temporal, config, { dealerId: stack.dealerId })).toBe(1);
+    expect((await stack.temporal.workflow.getHandle(`autopay-${id}`).describe()).status.name).toBe('RUNNING');
+    expect(await startUnstartedAutopay(stack.db, stack.temporal, config, { dealerId: stack.dealerId })).toBe(0);
   });
 });
