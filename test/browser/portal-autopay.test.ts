@@ -79,7 +79,7 @@ describe('autopay in the portal', () => {
       expect(text).toContain(email);
       expect(text).toContain(stored.account_mask);
       expect(text).toContain(shown.replace(/\s+/g, ' ').slice(0, 60));
-      // The PDF's text laid out on a page for the screenshot (headless Chromium has no PDF viewer).
+      // The PDF's text laid out on a page for the screenshot (no PDF renderer such as pdftoppm or Ghostscript is installed here).
       const viewer = await context.newPage();
       await viewer.setContent(`<pre style="white-space:pre-wrap;font:14px/1.4 serif;max-width:760px;margin:40px auto">${pdfText(readFileSync(file)).map((line) => line.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))).join('\n')}</pre>`);
       await viewer.screenshot({ path: path.join(SCREENSHOTS, 'portal-autopay-authorization-pdf.png'), fullPage: true });
