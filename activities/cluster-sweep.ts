@@ -2,6 +2,7 @@ import type { ActivityDeps } from '.';
 import { ensureAgingRefresh, ensureAgingRefreshForAllDealers } from '../workflows/aging-refresh-client';
 import { startOrphanedPayments } from '../workflows/payment-client';
 import { startUnstartedScheduledPayments } from '../workflows/scheduled-payment-client';
+import { startUnstartedAutopay } from '../workflows/autopay-client';
 import { ensureReminders, ensureRemindersForAllDealers } from '../workflows/reminders-client';
 
 /** A pass over every dealer, or over one (a test's, in a database shared with other tests). */
@@ -22,7 +23,8 @@ export function createClusterSweepActivities({ db, temporal, taskQueue, config, 
   return {
     async startOrphanedPaymentWorkflows(scope: SweepScope = {}): Promise<number> {
       const started = await startOrphanedPayments(db, temporal, config, { dealerId: scope.dealerId ?? undefined })
-        + await startUnstartedScheduledPayments(db, temporal, config, { dealerId: scope.dealerId ?? undefined });
+        + await startUnstartedScheduledPayments(db, temporal, config, { dealerId: scope.dealerId ?? undefined })
+        + await startUnstartedAutopay(db, temporal, config, { dealerId: scope.dealerId ?? undefined });
       if (started > 0) logger.warn({ started }, 'started workflows of payments that had none');
       return started;
     },

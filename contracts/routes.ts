@@ -30,6 +30,8 @@ import * as portalPayments from './portal/payments';
 import * as paymentMethods from './portal/payment-methods';
 import * as registration from './portal/registration';
 import * as scheduledPayments from './portal/scheduled-payments';
+import * as autopay from './portal/autopay';
+import * as operatorAutopay from './operator/autopay';
 import * as moov from './webhooks/moov';
 import * as plaid from './webhooks/plaid';
 import * as spruce from './webhooks/spruce';
@@ -117,6 +119,10 @@ const operatorRoutes: RouteContract[] = [
   operator('GET', '/customers/:id/reminders', 'Reminders', 'Whether the account gets payment reminders', { responses: { 200: reminders.customerReminders } }),
   operator('POST', '/customers/:id/reminders/opt-out', 'Reminders', 'Stop payment reminders to the account (audited)', { roles: BOTH_ROLES, body: reminders.remindersOptOutBody, responses: { 200: reminders.customerReminders } }),
   operator('POST', '/customers/:id/reminders/opt-in', 'Reminders', 'Send payment reminders to the account again (audited)', { roles: BOTH_ROLES, body: reminders.remindersOptInBody, responses: { 200: reminders.customerReminders } }),
+  operator('GET', '/customers/:id/autopay', 'Autopay', 'The account\'s autopay enrolments: status, rule, method, maximum, next debit date', { responses: { 200: autopay.enrolments } }),
+  operator('POST', '/autopay/:id/suspend', 'Autopay', 'Suspend an enrolment: no debit until it is turned back on (audited)', { roles: BOTH_ROLES, body: operatorAutopay.suspendBody, responses: { 200: autopay.enrolment } }),
+  operator('POST', '/autopay/:id/resume', 'Autopay', 'Turn a suspended enrolment back on (audited)', { roles: BOTH_ROLES, responses: { 200: autopay.enrolment } }),
+  operator('GET', '/autopay/:id/authorization.pdf', 'Autopay', 'The enrolment\'s recurring payment authorization as PDF', { responses: { 200: { contentType: 'application/pdf', description: 'The authorization' } } }),
   operator('POST', '/customers/:id/portal-access/restore', 'Customers', 'Turn the account\'s Payments portal access back on', { roles: BOTH_ROLES, body: customers.portalAccessRestoreBody, responses: { 200: customers.customerDetail } }),
 
   operator('POST', '/ingestion-runs', 'Ingestion', 'Upload CSV files; validation starts at once', { body: ingestion.uploadBody, bodyType: 'multipart', responses: { 202: ingestion.ingestionRun } }),
@@ -244,6 +250,12 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/scheduled-payments', 'Portal payments', 'The company\'s scheduled payments, latest date first', { responses: { 200: scheduledPayments.scheduledPayments } }),
   customer('POST', '/scheduled-payments/:id/cancel', 'Portal payments', 'Cancel a scheduled payment that has not run; its items are free again (audited)', { responses: { 200: scheduledPayments.scheduledPayment } }),
   customer('POST', '/credit/apply', 'Portal payments', 'Apply the account\'s unapplied credit to invoices; no money moves', { body: portalAccountCredit.portalApplyCreditBody, responses: { 200: portalAccountCredit.portalCreditApplied } }),
+  customer('POST', '/autopay/preview', 'Autopay', 'The recurring ACH authorization this enrolment would give, in the words shown beside Turn on autopay (null for a card)', { body: autopay.enrolmentRequest, responses: { 200: z.strictObject({ achAuthorization: autopay.authorizationPreview }) } }),
+  customer('POST', '/autopay', 'Autopay', 'Enrol a dealer account in autopay with a saved method and a rule; records the authorization with user, IP and time (audited)', { body: autopay.enrolmentRequest, responses: { 201: autopay.enrolment } }),
+  customer('GET', '/autopay', 'Autopay', 'The company\'s autopay enrolments with their next debit date', { responses: { 200: autopay.enrolments } }),
+  customer('POST', '/autopay/:id/cancel', 'Autopay', 'Cancel autopay (revoke the authorization); no later debit is made (audited)', { responses: { 200: autopay.enrolment } }),
+  customer('POST', '/autopay/:id/resume', 'Autopay', 'Turn autopay back on after it stopped to ask, optionally with a new maximum (audited)', { body: autopay.resumeRequest, responses: { 200: autopay.enrolment } }),
+  customer('GET', '/autopay/:id/authorization.pdf', 'Autopay', 'The recurring payment authorization as accepted, as PDF', { responses: { 200: { contentType: 'application/pdf', description: 'The authorization' } } }),
   customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
 
   customer('GET', '/lien-waivers', 'Lien waivers', 'Lien waivers of the linked accounts, per payment or per job, newest first', { query: portalLienWaivers.portalLienWaiverQuery, responses: { 200: portalLienWaivers.portalLienWaivers } }),

@@ -38,3 +38,43 @@ export function achAuthorizationText(version: string, facts: AchAuthorizationFac
   if (!wording) throw new Error(`unknown ACH authorization version ${version}`);
   return wording(facts);
 }
+
+/**
+ * The standing authorization for autopay (recurring ACH debits). NACHA's rules for recurring
+ * entries ask for more than a one-time debit: how the amount is set (the rule, and the
+ * maximum), when debits happen, that notice comes before each one, and how to revoke, with
+ * enough time for the revocation to act. Versioned like the one-time wording.
+ */
+export interface RecurringAchAuthorizationFacts {
+  dealerName: string;
+  accountLabel: string;
+  accountHolderType: 'business' | 'consumer';
+  /** The rule in words (domain/autopay.ts describeRule). */
+  ruleText: string;
+  maxAmountCents: Cents | null;
+  noticeDays: number;
+  /** The dealer-local date the authorization is given. */
+  date: string;
+}
+
+const RECURRING_WORDINGS: Record<string, (facts: RecurringAchAuthorizationFacts) => string> = {
+  'ach-recurring-2026-12': (facts) =>
+    `By turning on autopay, you authorize ${facts.dealerName} and its payment processor, starting ${facts.date} and until you cancel, ` +
+    `to make recurring ACH debits from ${facts.accountLabel} (a ${facts.accountHolderType} account) to pay ${facts.ruleText}. ` +
+    `Each debit is the amount then open on what it pays, less any discount earned` +
+    (facts.maxAmountCents !== null ? `, and never more than ${formatCents(facts.maxAmountCents)}: a larger amount is not debited and you are asked instead` : '') +
+    `. You will be emailed the amount and date ${facts.noticeDays} day${facts.noticeDays === 1 ? '' : 's'} before each debit. ` +
+    'You confirm that you may authorize debits from this account. If a debit is returned unpaid, it may be presented again and you may be charged a return fee. ' +
+    `You may cancel this authorization at any time in the payments portal (Autopay, Cancel) or by telling ${facts.dealerName}; ` +
+    'a cancellation made at least one day before a debit date stops that debit and all later ones.',
+};
+
+export const CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION = 'ach-recurring-2026-12';
+
+export const isKnownRecurringAchAuthorizationVersion = (version: string): boolean => Object.prototype.hasOwnProperty.call(RECURRING_WORDINGS, version);
+
+export function recurringAchAuthorizationText(version: string, facts: RecurringAchAuthorizationFacts): string {
+  const wording = isKnownRecurringAchAuthorizationVersion(version) ? RECURRING_WORDINGS[version] : undefined;
+  if (!wording) throw new Error(`unknown recurring ACH authorization version ${version}`);
+  return wording(facts);
+}

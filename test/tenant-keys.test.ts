@@ -41,6 +41,7 @@ const FOREIGN_KEYS_WITHOUT_DEALER_ID = [
   'api_keys.created_by -> operator_users',
   'api_keys.revoked_by -> operator_users',
   'api_keys.rotated_from -> api_keys',
+  'autopay_cycles.payment_id -> payments',
   'credit_hold_checks.payment_id -> payments',
   'email_outbox.customer_account_id -> customer_accounts',
   'email_outbox.payment_id -> payments',

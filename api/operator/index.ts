@@ -17,6 +17,7 @@ import { paymentRoutes } from './payments';
 import { portalAccessRoutes } from './portal-access';
 import { receivableRoutes } from './receivables';
 import { reminderRoutes } from './reminders';
+import { operatorAutopayRoutes } from './autopay';
 import { settingsRoutes } from './settings';
 import { reconciliationRoutes } from './reconciliation';
 import { settlementFileRoutes } from './settlement-files';
@@ -42,6 +43,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(auditEventRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(reminderRoutes(deps));
+  router.use(operatorAutopayRoutes(deps));
   router.use(apiKeyRoutes(deps));
   router.use(webhookEndpointRoutes(deps));
   router.use(operatorUserRoutes(deps));

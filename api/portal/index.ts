@@ -8,6 +8,7 @@ import { paymentHistoryRoutes } from './payment-history';
 import { paymentMethodRoutes } from './payment-methods';
 import { paymentSubmissionRoutes } from './payment-submission';
 import { scheduledPaymentRoutes } from './scheduled-payments';
+import { autopayRoutes } from './autopay';
 import { registrationRoutes } from './registration';
 import { portalCreditRoutes } from './account-credit';
 
@@ -26,6 +27,7 @@ export const portalRoutes = {
     router.use(paymentHistoryRoutes(deps));
     router.use(paymentSubmissionRoutes(deps));
     router.use(scheduledPaymentRoutes(deps));
+    router.use(autopayRoutes(deps));
     router.use(paymentMethodRoutes(deps));
     router.use(lienWaiverRoutes(deps));
     router.use(documentRoutes(deps));

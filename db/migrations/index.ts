@@ -46,6 +46,7 @@ import * as termsDiscounts from './049_terms_discounts';
 import * as itemDocuments from './050_item_documents';
 import * as jobLienDeadlines from './051_job_lien_deadlines';
 import * as scheduledPayments from './052_scheduled_payments';
+import * as autopay from './053_autopay';
 import * as unappliedCredit from './054_unapplied_credit';
 import * as accountStatsStatus from './056_account_stats_status';
 
@@ -101,6 +102,7 @@ const migrations: Record<string, Knex.Migration> = {
   '050_item_documents': itemDocuments,
   '051_job_lien_deadlines': jobLienDeadlines,
   '052_scheduled_payments': scheduledPayments,
+  '053_autopay': autopay,
   '054_unapplied_credit': unappliedCredit,
   '056_account_stats_status': accountStatsStatus,
 };

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { get, onSessionLost, post, setCsrfToken } from './api';
 import { Layout } from './components/Layout';
+import { Autopay } from './pages/Autopay';
 import { Decline } from './pages/Decline';
 import { ForgotPassword } from './pages/ForgotPassword';
 import { LienWaivers } from './pages/LienWaivers';
@@ -104,6 +105,9 @@ export function App() {
     case 'payments':
       content = id ? <PaymentDetailPage paymentId={id} /> : <Payments justScheduled={route.query.get('scheduled') === '1'} />;
       break;
+    case 'autopay':
+      content = <Autopay />;
+      break;
     case 'lien-waivers':
       content = <LienWaivers jobId={route.query.get('job')} />;
       break;
@@ -111,7 +115,7 @@ export function App() {
       content = <div className="card"><h1>Page not found</h1><p><a href="#/">Go to your suppliers</a></p></div>;
   }
   return (
-    <Layout session={session} onSignOut={signOut} active={page === 'payments' ? 'payments' : page === 'lien-waivers' ? 'lien-waivers' : 'outstanding'}>
+    <Layout session={session} onSignOut={signOut} active={page === 'payments' ? 'payments' : page === 'lien-waivers' ? 'lien-waivers' : page === 'autopay' ? 'autopay' : 'outstanding'}>
       {content}
     </Layout>
   );

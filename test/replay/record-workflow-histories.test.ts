@@ -32,6 +32,10 @@ import { addDays, localDate } from '../../domain/dates';
 import { cancelScheduledPayment } from '../../db/scheduled-payments';
 import { scheduledPaymentWorkflowId } from '../../workflows/scheduled-payment-definitions';
 import { signalScheduleCanceled } from '../../workflows/scheduled-payment-client';
+import { CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
+import { autopayWorkflowId } from '../../workflows/autopay-definitions';
+import { signalAutopayChanged } from '../../workflows/autopay-client';
+import { changeEnrolmentStatus } from '../../db/autopay';
 
 /**
  * Records replay fixtures (test/replay/histories/<workflow>/) from real runs: the same
@@ -362,5 +366,58 @@ recordOf('scheduled-payment')('record scheduled payment workflow histories', () 
     await signalScheduleCanceled(stack.temporal, id);
     expect(await stack.temporal.workflow.getHandle(scheduledPaymentWorkflowId(id)).result()).toBe('canceled');
     await save(stack.temporal, 'scheduled-payment', 'canceled-while-waiting', scheduledPaymentWorkflowId(id));
+  });
+});
+
+/** Autopay: a cycle that notices then debits a statement, and one woken by a cancellation while it waits. */
+recordOf('autopay')('record autopay workflow histories', () => {
+  let stack: PaymentStack;
+  beforeAll(async () => {
+    stack = await startPaymentStack({ config: { CALENDAR_DAY_MS: '1500' } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function enrolOne(): Promise<string> {
+    const customer = await payingCustomer(stack);
+    const today = localDate(new Date(), 'America/Chicago');
+    const [statement] = await stack.db('statements').insert({
+      dealer_id: stack.dealerId, customer_account_id: customer.accountId, statement_number: `ST-R-${customer.accountId.slice(0, 8)}`, statement_date: today,
+      balance_cents: 30_000, discount_cents: 600, discount_date: addDays(today, 2), due_date: addDays(today, 15),
+    }).returning('id');
+    await createInvoice(stack.db, stack.dealerId, customer.accountId, { amountCents: 30_000, dueDate: addDays(today, 15), statementId: statement.id });
+    const created = await customer.session.send('post', '/api/portal/autopay', {
+      dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, rule: 'statement_discount_date', noticeDays: 1,
+      accountHolderType: 'business', achAuthorizationVersion: CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION,
+    }).expect(201);
+    return created.body.id as string;
+  }
+  const firstRunContinued = async (id: string) => {
+    const handle = stack.temporal.workflow.getHandle(autopayWorkflowId(id));
+    const first = (await handle.describe()).runId;
+    return { first, wait: () => eventually(async () => expect((await stack.temporal.workflow.getHandle(autopayWorkflowId(id), first).describe()).status.name).toBe('CONTINUED_AS_NEW'), 60_000, 200) };
+  };
+
+  it('records a cycle that sends its notice and makes its debit', async () => {
+    const id = await enrolOne();
+    const { first, wait } = await firstRunContinued(id);
+    await wait();
+    expect(await stack.db('autopay_cycles').where({ enrolment_id: id }).first('state')).toEqual({ state: 'paid' });
+    await save(stack.temporal, 'autopay', 'noticed-then-debited', autopayWorkflowId(id), first);
+    await stack.temporal.workflow.getHandle(autopayWorkflowId(id)).terminate('recorded');
+  });
+
+  it('records a cycle woken by a cancellation while it waits, and the run that ends', async () => {
+    const id = await enrolOne();
+    const { first, wait } = await firstRunContinued(id);
+    const row = (await stack.db('autopay_enrolments').where({ id }).first())!;
+    await eventually(async () => expect(await stack.db('autopay_cycles').where({ enrolment_id: id }).first('id')).toBeDefined(), 20_000, 100);
+    await changeEnrolmentStatus(stack.db, id, row.dealer_id, 'canceled', { kind: 'customer', id: row.portal_user_id });
+    await signalAutopayChanged(stack.temporal, id);
+    await wait();
+    expect(await stack.temporal.workflow.getHandle(autopayWorkflowId(id)).result()).toBe('ended');
+    await save(stack.temporal, 'autopay', 'canceled-while-waiting', autopayWorkflowId(id), first);
+    await save(stack.temporal, 'autopay', 'ended-after-cancel', autopayWorkflowId(id));
   });
 });

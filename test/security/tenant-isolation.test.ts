@@ -11,6 +11,7 @@ import request from 'supertest';
 import { issueApiKey } from '../support/api-keys';
 import { recordShortPay } from '../../db/short-pays';
 import { createScheduledPayment } from '../../db/scheduled-payments';
+import { createEnrolment } from '../../db/autopay';
 import { issueConditionalWaivers } from '../../db/lien-waivers';
 import { saveDocument } from '../../db/item-documents';
 
@@ -123,7 +124,15 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     idempotencyKey: `isolation-${label}`, requestHash: 'isolation', workflowId: `scheduled-payment-${scheduledId}`,
     items: [{ itemType: 'invoice', itemId: book.invoiceIds.get(`INV-${label}-2`)!, amountCents: 8_000 }],
   }));
-  const portalIds: Record<string, string> = { invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId };
+  // An autopay enrolment of the account, paying with the card.
+  const enrolmentId = randomUUID();
+  await createEnrolment(db, {
+    id: enrolmentId, dealer_id: dealer.id, customer_account_id: book.accountId, company_id: portal.companyId, portal_user_id: (portalUser as { id: string }).id, payment_method_id: card.id,
+    rule: 'statement_due_date', days_before_due: null, max_amount_cents: null, notice_days: 3, authorization_version: null, authorization_text: null, account_mask: '····4242',
+    account_holder_type: null, authorized_ip: '203.0.113.7', authorized_user_agent: 'isolation', authorized_at: new Date(), workflow_id: `autopay-${enrolmentId}`,
+  });
+  operatorIds.autopay = enrolmentId;
+  const portalIds: Record<string, string> = { invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId, autopay: enrolmentId };
   operatorIds['scheduled-payments'] = scheduledId;
   return {
     label,

@@ -21,6 +21,7 @@ import { RemindersAction } from './RemindersAction';
 import type { CustomerDetail } from '../../../contracts/operator/customers';
 import type { JobRow } from '../../../contracts/operator/jobs';
 import { deadlineColor, deadlineText } from '../jobs/deadlineText';
+import { CustomerAutopay } from './CustomerAutopay';
 import { CustomerEmails } from './CustomerEmails';
 import { CustomerSchedules } from './CustomerSchedules';
 import { CreditTab } from './CreditTab';
@@ -238,6 +239,9 @@ export function CustomerShow() {
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Statements" path="statements">
             <StatementsTab />
+          </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Autopay" path="autopay">
+            <CustomerAutopay />
           </TabbedShowLayout.Tab>
           <TabbedShowLayout.Tab label="Emails" path="emails">
             <CustomerEmails />

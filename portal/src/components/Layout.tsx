@@ -4,7 +4,7 @@ import type { Session } from '../types';
 interface Props {
   session: Session | null;
   onSignOut: () => void;
-  active?: 'outstanding' | 'payments' | 'lien-waivers';
+  active?: 'outstanding' | 'payments' | 'lien-waivers' | 'autopay';
   /** Sign-in and registration pages: no navigation. */
   minimal?: boolean;
   children: ReactNode;
@@ -22,6 +22,7 @@ export function Layout({ session, onSignOut, active, minimal, children }: Props)
           <nav className="nav" aria-label="Main">
             <a href="#/" className={active === 'outstanding' ? 'active' : ''}>Outstanding</a>
             <a href="#/payments" className={active === 'payments' ? 'active' : ''}>Payments</a>
+            <a href="#/autopay" className={active === 'autopay' ? 'active' : ''}>Autopay</a>
             <a href="#/lien-waivers" className={active === 'lien-waivers' ? 'active' : ''}><span className="wide-only">Lien waivers</span><span className="narrow-only">Waivers</span></a>
             <button type="button" className="link-button" onClick={onSignOut} title={`Signed in as ${session.user.email}`}>Sign out</button>
           </nav>

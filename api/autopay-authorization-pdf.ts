@@ -1,0 +1,44 @@
+import PDFDocument from 'pdfkit';
+import type { EnrolmentRow } from '../db/autopay';
+import { describeRule } from '../domain/autopay';
+import { formatCents } from '../domain/money';
+
+/**
+ * The recurring debit authorization as a record: the exact words the customer accepted and the
+ * facts NACHA asks the dealer to be able to show (who, when, from where, which account, what
+ * rule). Rendered from the stored enrolment, never from today's wording.
+ */
+export function renderAutopayAuthorizationPdf(row: EnrolmentRow, names: { dealerName: string; accountName: string; accountNumber: string; userEmail: string | null }): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'LETTER', margin: 56, info: { Title: 'Recurring payment authorization', Author: names.dealerName } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    const left = doc.page.margins.left;
+    const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+
+    doc.font('Helvetica-Bold').fontSize(16).text('RECURRING PAYMENT AUTHORIZATION', left, doc.page.margins.top, { width, align: 'center' });
+    doc.moveDown(1);
+    const facts: Array<[string, string]> = [
+      ['Payee', names.dealerName],
+      ['Customer account', `${names.accountName} (${names.accountNumber})`],
+      ['Rule', describeRule(row.rule, row.days_before_due)],
+      ['Maximum per payment', row.max_amount_cents === null ? 'none' : formatCents(row.max_amount_cents)],
+      ['Notice before each debit', `${row.notice_days} day${row.notice_days === 1 ? '' : 's'}`],
+      ['Account', row.account_mask],
+      ['Account type', row.account_holder_type ?? 'card'],
+      ['Authorized by', names.userEmail ?? 'portal user no longer exists'],
+      ['Authorized at', new Date(row.authorized_at).toISOString()],
+      ['From IP address', row.authorized_ip ?? 'unknown'],
+      ['Browser', row.authorized_user_agent ?? 'unknown'],
+      ['Wording version', row.authorization_version ?? 'card (no ACH authorization)'],
+      ['Status', row.status === 'canceled' ? `cancelled ${row.canceled_at ? new Date(row.canceled_at).toISOString() : ''}` : row.status],
+    ];
+    for (const [label, value] of facts) doc.font('Helvetica-Bold').fontSize(11).text(`${label}: `, left, doc.y, { continued: true, width }).font('Helvetica').text(value);
+    doc.moveDown(1);
+    doc.font('Helvetica-Bold').fontSize(11).text('The authorization as accepted:', left, doc.y, { width }).moveDown(0.4);
+    doc.font('Helvetica').fontSize(11).text(row.authorization_text ?? 'Card payments: no ACH debit authorization was required.', left, doc.y, { width });
+    doc.end();
+  });
+}
