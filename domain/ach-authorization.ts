@@ -1,7 +1,7 @@
 import { formatCents, type Cents } from './money';
 
 /**
- * The ACH debit authorization a customer gives by pressing Pay. NACHA requires the payer to
+ * The ACH debit authorization a customer gives by pressing Pay (or Schedule). NACHA requires the payer to
  * authorize each debit in words that name the amount, the account and how to revoke, and the
  * dealer to be able to show which words were accepted; so every wording has a version id, the
  * portal sends back the version it showed, and the payment stores the version and the exact
@@ -25,10 +25,22 @@ const WORDINGS: Record<string, Wording> = {
     `${formatCents(facts.amountCents)} from ${facts.accountLabel} on or after ${facts.date}. You confirm that you may ` +
     'authorize debits from this account. If the debit is returned unpaid, it may be presented again and you may be ' +
     `charged a return fee. To cancel this authorization, contact ${facts.dealerName} before the payment has been processed.`,
+  // A one-time debit on a later date: the words go beside Schedule, name the chosen date, say
+  // the amount can only go down by then, and how to cancel before it.
+  'ach-scheduled-2026-12': (facts) =>
+    `By pressing Schedule, you authorize ${facts.dealerName} and its payment processor to make a one-time ACH debit of ` +
+    `${formatCents(facts.amountCents)} from ${facts.accountLabel} on or after ${facts.date}, the date you chose. If something in this ` +
+    'payment is paid another way before then, the debit is lowered to what is still open and you are emailed; it is never raised. ' +
+    'You confirm that you may authorize debits from this account. If the debit is returned unpaid, it may be presented again and you may be ' +
+    `charged a return fee. To cancel this authorization, cancel the scheduled payment in the payments portal (Payments) before ${facts.date}, ` +
+    `or contact ${facts.dealerName}.`,
 };
 
-/** The wording the portal shows today. */
+/** The wording the portal shows beside Pay today. */
 export const CURRENT_ACH_AUTHORIZATION_VERSION = 'ach-debit-2026-12';
+
+/** The wording the portal shows beside Schedule today (a one-time debit on a chosen later date). */
+export const CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION = 'ach-scheduled-2026-12';
 
 export const isKnownAchAuthorizationVersion = (version: string): boolean => Object.prototype.hasOwnProperty.call(WORDINGS, version);
 

@@ -10,7 +10,7 @@ import { dealerTerms } from '../db/portal-scope';
 import {
   cancelScheduledPayment, createScheduledPayment, finishScheduledRun, markItemsDropped, portalUserEmail, scheduledPaymentByKey, takeScheduledForRun, type ScheduledItemRow, type ScheduledPaymentRow,
 } from '../db/scheduled-payments';
-import { CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
+import { CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { quotePayment } from '../domain/payment-quote';
@@ -50,7 +50,7 @@ async function scheduledContext(db: Db, companyId: string, request: ScheduleRequ
 export async function previewScheduledPayment(db: Db, companyId: string, request: ScheduleRequest): Promise<PreviewResponse & { scheduledFor: string }> {
   const context = await scheduledContext(db, companyId, request);
   const result = quotePayment(context.input);
-  const authorization = result.ok && context.method.kind === 'ach' ? achAuthorizationFor(context, result.quote.amountCents, request.achAuthorizationVersion ?? CURRENT_ACH_AUTHORIZATION_VERSION) : null;
+  const authorization = result.ok && context.method.kind === 'ach' ? achAuthorizationFor(context, result.quote.amountCents, request.achAuthorizationVersion ?? CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION) : null;
   return { ...describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind, authorization), scheduledFor: request.scheduledFor };
 }
 

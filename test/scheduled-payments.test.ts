@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
+import { CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 import { addDays, localDate } from '../domain/dates';
 import { startEmailRelay } from '../worker/duties';
 import { eventually } from './support/eventually';
@@ -37,7 +37,7 @@ describe('scheduled payments', () => {
 
   const request = (invoiceIds: string[], scheduledFor: string) => ({
     dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all',
-    items: invoiceIds.map((id) => ({ type: 'invoice', id })), achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION, scheduledFor,
+    items: invoiceIds.map((id) => ({ type: 'invoice', id })), achAuthorizationVersion: CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION, scheduledFor,
   });
   const schedule = (body: unknown, key = randomUUID()) => customer.session.agent.post('/api/portal/scheduled-payments')
     .set('X-CSRF-Token', customer.session.csrfToken).set('Idempotency-Key', key).send(body as object);
@@ -59,6 +59,10 @@ describe('scheduled payments', () => {
     const preview = await customer.session.send('post', '/api/portal/scheduled-payments/preview', request([first.id, second.id], addDays(today, 2))).expect(200);
     expect(preview.body).toMatchObject({ amountCents: 65_000, scheduledFor: addDays(today, 2), errors: [] });
     expect(preview.body.achAuthorization.text).toContain(`on or after ${addDays(today, 2)}`);
+    // The words beside Schedule, not the ones beside Pay; the portal asks without a version and is given them.
+    const { achAuthorizationVersion: _shown, ...unversioned } = request([first.id, second.id], addDays(today, 2));
+    const asked = await customer.session.send('post', '/api/portal/scheduled-payments/preview', unversioned).expect(200);
+    expect(asked.body.achAuthorization).toMatchObject({ version: CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION, text: expect.stringMatching(/^By pressing Schedule, /) });
 
     const key = randomUUID();
     const created = await schedule(request([first.id, second.id], addDays(today, 2)), key).expect(201);
@@ -79,6 +83,8 @@ describe('scheduled payments', () => {
     }, 30_000);
     await eventually(async () => expect(await paymentStatus(stack.db, paymentId)).toBe('settled'), 30_000);
     expect(await stack.db('payments').where({ id: paymentId }).first('amount_cents', 'idempotency_key')).toEqual({ amount_cents: 65_000, idempotency_key: `scheduled:${created.body.id}` });
+    // The payment keeps the words the customer accepted beside Schedule.
+    expect(await stack.db('payments').where({ id: paymentId }).first('ach_authorization_version')).toEqual({ ach_authorization_version: CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION });
     for (const id of [first.id, second.id]) expect(await stack.db('invoices').where({ id }).first('balance_cents', 'reserved_cents', 'status')).toEqual({ balance_cents: 0, reserved_cents: 0, status: 'paid' });
     const listed = await customer.session.get('/api/portal/scheduled-payments').expect(200);
     expect(listed.body.scheduledPayments.find((row: { id: string }) => row.id === created.body.id)).toMatchObject({ status: 'submitted', statusLabel: 'Paid on schedule', paymentId });

@@ -36,6 +36,11 @@ const TABLES_WITHOUT_A_DEALER_KEY = [
 ];
 
 const FOREIGN_KEYS_WITHOUT_DEALER_ID = [
+  'account_credit_entries.gl_line_id -> gl_posting_lines',
+  'account_credit_entries.payment_application_id -> payment_applications',
+  'account_credit_entries.payment_id -> payments',
+  'account_credit_entries.reverses_entry_id -> account_credit_entries',
+  'account_credit_entries.source_entry_id -> account_credit_entries',
   'account_stats.customer_account_id -> customer_accounts',
   'api_idempotency_keys.api_key_id -> api_keys',
   'api_keys.created_by -> operator_users',

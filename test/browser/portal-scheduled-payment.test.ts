@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import path from 'node:path';
 import { addDays, localDate } from '../../domain/dates';
 import { randomUUID } from 'node:crypto';
-import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
+import { CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
 import { closeConsolePage, consoleAs, expectText, launchChromium, SCREENSHOTS, signInToPortal, type ConsolePage } from '../support/browser';
 import { createOperator } from '../support/operator';
 import { eventually } from '../support/eventually';
@@ -51,6 +51,7 @@ describe('scheduling a payment in the portal', () => {
       await page.getByLabel('Payment date').fill(payOn);
       const schedule = page.getByRole('button', { name: /^Schedule \$612\.50 for / });
       await schedule.waitFor();
+      await page.getByRole('note', { name: 'Debit authorization' }).getByText(/^By pressing Schedule, you authorize/).waitFor();
       await page.getByText(`on or after ${payOn}`).waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-schedule-payment.png'), fullPage: true });
       await schedule.click();
@@ -80,7 +81,7 @@ describe('scheduling a payment in the portal', () => {
     const invoice = await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'SCH-8001', amountCents: 845_25, dueDate: addDays(today, 30) });
     await customer.session.agent.post('/api/portal/scheduled-payments').set('X-CSRF-Token', customer.session.csrfToken).set('Idempotency-Key', randomUUID()).send({
       dealerId: stack.dealerId, customerAccountId: customer.accountId, paymentMethodId: customer.bankMethodId, sourceView: 'all',
-      items: [{ type: 'invoice', id: invoice.id }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION, scheduledFor: payOn,
+      items: [{ type: 'invoice', id: invoice.id }], achAuthorizationVersion: CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION, scheduledFor: payOn,
     }).expect(201);
     const clerk = await createOperator(stack.db, stack.dealerId, { role: 'ar_operator', name: 'Casey Clerk' });
 
