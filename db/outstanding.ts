@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES } from '../domain/aging';
 import type { IsoDate } from '../domain/dates';
 import type { Db } from './connection';
+import { withinJobs } from './portal-scope';
 
 /**
  * The portal's open items: what the linked accounts of a customer's company still owe, the
@@ -60,11 +61,16 @@ export interface OutstandingRows {
 }
 
 /** Open items, jobs and latest statements of the given accounts. */
-export async function outstandingRows(db: Executor, accountIds: string[]): Promise<OutstandingRows> {
+/**
+ * `jobIds` (a project manager's jobs; null for every job) narrows the items and jobs, and
+ * leaves statements out: a statement lists every job's items, so paying it is not for someone
+ * limited to some of them.
+ */
+export async function outstandingRows(db: Executor, accountIds: string[], jobIds: string[] | null = null): Promise<OutstandingRows> {
   const [items, jobs, statements] = await Promise.all([
-    openItems(db, accountIds),
-    accountIds.length ? db('jobs').whereIn('customer_account_id', accountIds).select('id', 'name', 'erp_job_id') : [],
-    accountIds.length
+    openItems(db, accountIds, jobIds),
+    accountIds.length ? withinJobs(db('jobs').whereIn('customer_account_id', accountIds), jobIds, 'id').select('id', 'name', 'erp_job_id') : [],
+    accountIds.length && jobIds === null
       ? db('statements').whereIn('customer_account_id', accountIds).distinctOn('customer_account_id')
         .orderBy([{ column: 'customer_account_id' }, { column: 'statement_date', order: 'desc' }, { column: 'created_at', order: 'desc' }])
         .select('id', 'customer_account_id', 'statement_number', 'statement_date', 'status', 'balance_cents', 'discount_cents', 'discount_date', 'due_date')
@@ -74,9 +80,9 @@ export async function outstandingRows(db: Executor, accountIds: string[]): Promi
   return { items, jobs: jobs as JobRow[], statements: statements as LatestStatementRow[], statementItems };
 }
 
-async function openItems(db: Executor, accountIds: string[]): Promise<OpenItemRow[]> {
+async function openItems(db: Executor, accountIds: string[], jobIds: string[] | null): Promise<OpenItemRow[]> {
   if (accountIds.length === 0) return [];
-  const invoices = db('invoices')
+  const invoices = withinJobs(db('invoices'), jobIds, 'job_id')
     .whereIn('customer_account_id', accountIds)
     .whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
     .where('balance_cents', '>', 0)
@@ -85,7 +91,7 @@ async function openItems(db: Executor, accountIds: string[]): Promise<OpenItemRo
       'amount_cents', 'balance_cents', 'reserved_cents', 'statement_id', 'po_number', db.raw('null as description'), db.raw('null as applies_to_invoice_number'),
       'terms', 'terms_discount_cents', 'terms_discount_date',
     );
-  const adjustments = db('adjustments')
+  const adjustments = withinJobs(db('adjustments'), jobIds, 'job_id')
     .whereIn('customer_account_id', accountIds)
     .whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
     .where('balance_cents', '>', 0)
@@ -111,11 +117,11 @@ async function itemsOnStatements(db: Executor, statementIds: string[]): Promise<
 }
 
 /** What the accounts owe each dealer, counted as the Outstanding page's "Total owed": invoices + debits − credits. */
-export async function openBalanceByDealer(db: Executor, accountIds: string[]): Promise<Map<string, number>> {
+export async function openBalanceByDealer(db: Executor, accountIds: string[], jobIds: string[] | null = null): Promise<Map<string, number>> {
   const [invoices, adjustments] = await Promise.all([
-    db('invoices').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
+    withinJobs(db('invoices'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
       .groupBy('dealer_id').select('dealer_id', db.raw('coalesce(sum(balance_cents), 0)::bigint as cents')),
-    db('adjustments').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
+    withinJobs(db('adjustments'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
       .groupBy('dealer_id').select('dealer_id', db.raw("coalesce(sum(case when kind = 'credit' then -balance_cents else balance_cents end), 0)::bigint as cents")),
   ]);
   const totals = new Map<string, number>();
@@ -133,11 +139,11 @@ export interface QuotableItemsRequest {
  * The invoices and adjustments of one linked account a payment request names. "Pay an amount"
  * spreads cash over every open invoice and debit, oldest first, so it reads all of those too.
  */
-export async function quotableItems(db: Executor, customerAccountId: string, request: QuotableItemsRequest): Promise<{ invoices: Array<Record<string, any>>; adjustments: Array<Record<string, any>> }> {
-  const invoicesQuery = db('invoices').where({ customer_account_id: customerAccountId });
+export async function quotableItems(db: Executor, customerAccountId: string, request: QuotableItemsRequest, jobIds: string[] | null = null): Promise<{ invoices: Array<Record<string, any>>; adjustments: Array<Record<string, any>> }> {
+  const invoicesQuery = withinJobs(db('invoices'), jobIds, 'job_id').where({ customer_account_id: customerAccountId });
   if (request.sourceView !== 'amount') invoicesQuery.whereIn('id', request.invoiceIds);
   else invoicesQuery.whereIn('status', ['open', 'partially_paid']);
-  const adjustmentsQuery = db('adjustments').where({ customer_account_id: customerAccountId });
+  const adjustmentsQuery = withinJobs(db('adjustments'), jobIds, 'job_id').where({ customer_account_id: customerAccountId });
   if (request.sourceView !== 'amount') adjustmentsQuery.whereIn('id', request.adjustmentIds);
   else adjustmentsQuery.where((q) => q.whereIn('id', request.adjustmentIds).orWhere((d) => d.where({ kind: 'debit' }).whereIn('status', ['open', 'partially_applied'])));
   const [invoices, adjustments] = await Promise.all([invoicesQuery, adjustmentsQuery]);

@@ -5,7 +5,7 @@ import type { Db } from '../db/connection';
 import { quotableItems, statementWithItems } from '../db/outstanding';
 import { companyPaymentMethod, type PaymentMethodRow } from '../db/payment-methods';
 import { createPayment, paymentByIdempotencyKey, ReservationConflict, type NewPayment } from '../db/payments';
-import { dealerTerms, linkedAccount, type LinkedAccount } from '../db/portal-scope';
+import { dealerTerms, linkedAccount, type LinkedAccount, type PortalSubject } from '../db/portal-scope';
 import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate, type IsoDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
@@ -38,8 +38,10 @@ export interface QuoteContext {
 }
 
 /** `asOf`: the dealer-local date to quote at (a scheduled payment's date); today by default. */
-export async function buildQuoteInput(db: Db | Knex.Transaction, companyId: string, request: PaymentRequest, options: { asOf?: IsoDate } = {}): Promise<QuoteContext> {
-  const account = await linkedAccount(db, companyId, request.customerAccountId);
+/** `subject`: a company id (every job) or a signed-in customer, whose project-manager jobs limit the items. */
+export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, options: { asOf?: IsoDate } = {}): Promise<QuoteContext> {
+  const { companyId, jobIds } = typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject;
+  const account = await linkedAccount(db, { companyId, jobIds }, request.customerAccountId);
   if (account.dealer_id !== request.dealerId) throw refuseNotFound('Account');
   const dealer = await dealerTerms(db, account.dealer_id);
   const method = await companyPaymentMethod(db, companyId, request.paymentMethodId);
@@ -56,7 +58,9 @@ export async function buildQuoteInput(db: Db | Knex.Transaction, companyId: stri
 
   const invoiceIds = request.items.filter((i) => i.type === 'invoice').map((i) => i.id);
   const adjustmentIds = request.items.filter((i) => i.type !== 'invoice').map((i) => i.id);
-  const { invoices, adjustments } = await quotableItems(db, account.id, { sourceView: request.sourceView, invoiceIds, adjustmentIds });
+  // A statement lists every job's items: not one a project manager may pay.
+  if (jobIds !== null && request.statementId) throw refuseNotFound('Statement');
+  const { invoices, adjustments } = await quotableItems(db, account.id, { sourceView: request.sourceView, invoiceIds, adjustmentIds }, jobIds);
 
   const found = new Set([...invoices.map((r) => r.id), ...adjustments.map((r) => r.id)]);
   const missing = request.items.find((item) => !found.has(item.id));
@@ -174,8 +178,8 @@ export function describe(quote: PaymentQuote | null, errors: QuoteError[], numbe
   };
 }
 
-export async function previewPayment(db: Db, companyId: string, request: PaymentRequest): Promise<PreviewResponse> {
-  const context = await buildQuoteInput(db, companyId, request);
+export async function previewPayment(db: Db, subject: string | PortalSubject, request: PaymentRequest): Promise<PreviewResponse> {
+  const context = await buildQuoteInput(db, subject, request);
   const result = quotePayment(context.input);
   const authorization = result.ok && context.method.kind === 'ach' ? achAuthorizationFor(context, result.quote.amountCents, CURRENT_ACH_AUTHORIZATION_VERSION) : null;
   return describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind, authorization);

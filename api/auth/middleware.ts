@@ -2,6 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../db/connection';
 import { activeOperator } from '../../db/operators';
 import { activePortalUser } from '../../db/sessions';
+import { assignedJobIds } from '../../db/portal-scope';
+import { limitedToJobs, type CompanyRole } from '../../domain/company-roles';
 import { forbidden, HttpError, unauthorized } from '../errors';
 import { portalAccessBlocked, PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
 import type { OperatorContext } from './context';
@@ -58,7 +60,8 @@ export function requireCustomer(db: Db): RequestHandler {
     if (!user) return false;
     // Checked on every request so that turning access off ends sessions already open.
     if (await portalAccessBlocked(db, user.company_id)) throw new HttpError(401, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
-    req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name };
+    const role = user.role as CompanyRole;
+    req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name, role, jobIds: limitedToJobs(role) ? await assignedJobIds(db, user.id) : null };
     return true;
   });
 }

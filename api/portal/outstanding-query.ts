@@ -202,13 +202,15 @@ export interface OutstandingInput {
   dealer: { id: string; time_zone: string; terms_discount_grace_days?: number };
   accounts: Array<{ id: string; erp_account_id: string; name: string; available_credit_cents?: string | number | null; credit_hold?: boolean; credit_hold_reason?: 'over_limit' | 'past_due' | 'other' | null }>;
   view: OutstandingView;
+  /** A project manager's jobs (null: every job). */
+  jobIds?: string[] | null;
   now?: Date;
 }
 
 export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const accountIds = input.accounts.map((account) => account.id);
-  const { items: rawItems, jobs: jobRows, statements: statementRows, statementItems: statementItemIds } = await outstandingRows(db, accountIds);
+  const { items: rawItems, jobs: jobRows, statements: statementRows, statementItems: statementItemIds } = await outstandingRows(db, accountIds, input.jobIds ?? null);
   const jobs = new Map<string, { name: string; erp_job_id: string }>(jobRows.map((job) => [job.id, job]));
   const latestStatement = new Map<string, Record<string, any>>(statementRows.map((row) => [row.customer_account_id, row]));
 

@@ -15,16 +15,17 @@ export function outstandingRoutes({ db }: AppDeps): Router {
   const router = Router();
 
   router.get('/dealers', async (req, res) => {
-    const accounts = await visibleAccounts(db, customerOf(req).companyId);
+    const customer = customerOf(req);
+    const accounts = await visibleAccounts(db, customer);
     const dealerIds = [...new Set(accounts.map((account) => account.dealer_id))];
     const accountIds = accounts.map((account) => account.id);
     const [dealers, balances] = dealerIds.length
-      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds)])
+      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds, customer.jobIds)])
       : [[], new Map<string, number>()];
     res.json(dealers.map((dealer) => ({
       id: dealer.id,
       name: dealer.name,
-      billsByStatement: dealer.bills_by_statement,
+      billsByStatement: dealer.bills_by_statement && customer.jobIds === null,
       allowPartialPayments: dealer.allow_partial_payments,
       timeZone: dealer.time_zone,
       openBalanceCents: balances.get(dealer.id) ?? 0,
@@ -35,16 +36,19 @@ export function outstandingRoutes({ db }: AppDeps): Router {
   });
 
   router.get('/outstanding', async (req, res) => {
+    const customer = customerOf(req);
     const { dealerId, view } = query(req, outstandingQuery);
     if (!GUID.test(dealerId)) throw notFound('Supplier');
-    const accounts = await visibleAccounts(db, customerOf(req).companyId, dealerId);
+    const accounts = await visibleAccounts(db, customer, dealerId);
     if (accounts.length === 0) throw notFound('Supplier');
-    const dealer = await portalDealer(db, dealerId);
-    if (!dealer) throw notFound('Supplier');
+    const found = await portalDealer(db, dealerId);
+    if (!found) throw notFound('Supplier');
+    // A statement lists every job's items: a project manager works from the All view (docs/company-roles.md).
+    const dealer = customer.jobIds === null ? found : { ...found, bills_by_statement: false };
     if (view !== 'all' && !dealer.bills_by_statement) {
       throw badRequest('statements_not_used', `${dealer.name} does not bill by monthly statement; use the All view.`);
     }
-    const result = await outstandingFor(db, { dealer, accounts, view });
+    const result = await outstandingFor(db, { dealer, accounts, view, jobIds: customer.jobIds });
     res.json({
       dealer: { id: dealer.id, name: dealer.name, billsByStatement: dealer.bills_by_statement, allowPartialPayments: dealer.allow_partial_payments, timeZone: dealer.time_zone },
       view,

@@ -46,6 +46,7 @@ import * as termsDiscounts from './049_terms_discounts';
 import * as itemDocuments from './050_item_documents';
 import * as jobLienDeadlines from './051_job_lien_deadlines';
 import * as scheduledPayments from './052_scheduled_payments';
+import * as companyRoles from './055_company_roles';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -99,6 +100,7 @@ const migrations: Record<string, Knex.Migration> = {
   '050_item_documents': itemDocuments,
   '051_job_lien_deadlines': jobLienDeadlines,
   '052_scheduled_payments': scheduledPayments,
+  '055_company_roles': companyRoles,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

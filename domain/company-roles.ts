@@ -1,0 +1,30 @@
+/**
+ * Roles of a contractor's own people in the Payments portal (docs/company-roles.md). An owner
+ * runs the company's login (team, approval threshold, job pay links) and approves; accounts
+ * payable sees and pays everything; a project manager sees and pays only their jobs.
+ */
+export const COMPANY_ROLES = ['owner', 'ap', 'project_manager'] as const;
+export type CompanyRole = (typeof COMPANY_ROLES)[number];
+
+export const COMPANY_ROLE_LABELS: Record<CompanyRole, string> = {
+  owner: 'Owner',
+  ap: 'Accounts payable',
+  project_manager: 'Project manager',
+};
+
+/** Only a project manager is limited to assigned jobs; null job ids mean "every job". */
+export const limitedToJobs = (role: CompanyRole): boolean => role === 'project_manager';
+
+/**
+ * Whether a payment of `amountCents` by someone in `role` must wait for an owner. An owner's
+ * own payment never waits; no threshold means no approval at any amount; exactly the
+ * threshold is still allowed ("above it waits").
+ */
+export function needsOwnerApproval(role: CompanyRole, amountCents: number, thresholdCents: number | null): boolean {
+  if (role === 'owner' || thresholdCents === null) return false;
+  return amountCents > thresholdCents;
+}
+
+/** How long an approval waits, and how often owners are reminded meanwhile (defaults; config overrides). */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 3 * 24 * 60 * 60 * 1000;
+export const DEFAULT_APPROVAL_REMINDER_MS = 24 * 60 * 60 * 1000;
