@@ -16,6 +16,7 @@ import { createPaymentNoticeActivities } from './payment-notices';
 import { createPaymentActivities } from './payments';
 import { createReminderActivities } from './reminders';
 import { createScheduledPaymentActivities } from './scheduled-payments';
+import { createPaymentApprovalActivities } from './payment-approvals';
 import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
 import { createCreditHoldActivities } from './credit-holds';
 import { createSettlementActivities } from './settlements';
@@ -63,6 +64,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookDeliveryActivities(deps),
     ...createReminderActivities(deps),
     ...createScheduledPaymentActivities(deps),
+    ...createPaymentApprovalActivities(deps),
   };
 }
 

@@ -27,6 +27,7 @@ import * as portalPayments from './portal/payments';
 import * as paymentMethods from './portal/payment-methods';
 import * as registration from './portal/registration';
 import * as scheduledPayments from './portal/scheduled-payments';
+import * as companyRoles from './portal/company-roles';
 import * as moov from './webhooks/moov';
 import * as plaid from './webhooks/plaid';
 import * as spruce from './webhooks/spruce';
@@ -96,6 +97,7 @@ const portalPublic = (method: HttpMethod, path: string, tag: string, summary: st
 const list = <R extends z.ZodType>(filter: z.ZodObject, row: R) => ({ listFilter: filter, responses: { 200: z.array(row) } });
 const ADMIN = ['admin'] as const;
 const BOTH_ROLES = ['admin', 'ar_operator'] as const;
+const COMPANY_OWNER = ['company:owner'] as const;
 
 const operatorRoutes: RouteContract[] = [
   { method: 'POST', path: `${OP}/auth/sign-in`, tag: 'Operator session', summary: 'Sign in; sets the session cookie and answers the CSRF token', login: 'none', body: operatorAuth.signInBody, responses: { 200: operatorAuth.operatorSession } },
@@ -230,7 +232,7 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/payments/:id/receipt.pdf', 'Portal payments', 'The payment receipt as PDF', { responses: { 200: { contentType: 'application/pdf', description: 'The receipt' } } }),
   customer('POST', '/payments/:id/receipt/email', 'Portal payments', 'Email the receipt to the signed-in user', { responses: { 202: portalPayments.receiptEmailed } }),
   customer('POST', '/payments/preview', 'Portal payments', 'Quote a selection: exactly what submit would charge', { body: portalPayments.paymentRequest, responses: { 200: portalPayments.preview } }),
-  customer('POST', '/payments', 'Portal payments', 'Pay: charges exactly the previewed quote', { body: portalPayments.paymentRequest, headers: idempotencyHeader, responses: { 200: portalPayments.submittedPayment, 201: portalPayments.submittedPayment } }),
+  customer('POST', '/payments', 'Portal payments', 'Pay: charges exactly the previewed quote (202: above the company\'s approval threshold, held for an owner)', { body: portalPayments.paymentRequest, headers: idempotencyHeader, responses: { 200: portalPayments.submittedPayment, 201: portalPayments.submittedPayment, 202: companyRoles.approvalRequested } }),
   customer('POST', '/scheduled-payments/preview', 'Portal payments', 'Quote a selection as of a later date: what paying on that date would charge', { body: scheduledPayments.scheduleRequest, responses: { 200: scheduledPayments.schedulePreview } }),
   customer('POST', '/scheduled-payments', 'Portal payments', 'Schedule the payment for a later date; its items are reserved until then', { body: scheduledPayments.scheduleRequest, headers: idempotencyHeader, responses: { 200: scheduledPayments.scheduledPayment, 201: scheduledPayments.scheduledPayment } }),
   customer('GET', '/scheduled-payments', 'Portal payments', 'The company\'s scheduled payments, latest date first', { responses: { 200: scheduledPayments.scheduledPayments } }),
@@ -241,6 +243,14 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/invoices/:id/documents', 'Documents', 'The invoice copy and delivery tickets behind an invoice of a linked account', { responses: { 200: documents.itemDocuments } }),
   customer('GET', '/invoices/:id/documents/:documentId', 'Documents', 'One document of the invoice (a delivery ticket download is audited)', { responses: { 200: documentFile } }),
   customer('GET', '/lien-waivers/:id/pdf', 'Lien waivers', 'The lien waiver as PDF (the download is recorded)', { responses: { 200: { contentType: 'application/pdf', description: 'The waiver' } } }),
+
+  customer('GET', '/team', 'Company team', 'The company\'s logins, roles, assignable jobs and approval threshold (owners)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.team } }),
+  customer('POST', '/team/members', 'Company team', 'Add a login in a role; they get a link to choose their password (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.addTeamMemberBody, responses: { 201: companyRoles.teamMember } }),
+  customer('PUT', '/team/members/:id', 'Company team', 'Change a login\'s role, a project manager\'s jobs, or disable it (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.updateTeamMemberBody, responses: { 200: companyRoles.teamMember } }),
+  customer('PUT', '/team/approval-threshold', 'Company team', 'The amount above which a non-owner\'s payment waits for an owner; null for none (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.approvalThresholdBody, responses: { 200: companyRoles.team } }),
+  customer('GET', '/payment-approvals', 'Company team', 'Payments waiting for (or decided by) an owner, within the user\'s scope', { responses: { 200: companyRoles.paymentApprovals } }),
+  customer('POST', '/payment-approvals/:id/approve', 'Company team', 'Approve: the payment is made at once (owners, audited)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.approvalRequested } }),
+  customer('POST', '/payment-approvals/:id/decline', 'Company team', 'Decline: the items are released and the requester told (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.declineApprovalBody, responses: { 200: companyRoles.approvalRequested } }),
 
   customer('GET', '/payment-methods', 'Payment methods', 'Saved payment methods', { responses: { 200: z.array(paymentMethods.paymentMethod) } }),
   customer('POST', '/payment-methods/plaid/link-token', 'Payment methods', 'Start linking a bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),

@@ -25,6 +25,13 @@ export function needsOwnerApproval(role: CompanyRole, amountCents: number, thres
   return amountCents > thresholdCents;
 }
 
-/** How long an approval waits, and how often owners are reminded meanwhile (defaults; config overrides). */
-export const DEFAULT_APPROVAL_TIMEOUT_MS = 3 * 24 * 60 * 60 * 1000;
-export const DEFAULT_APPROVAL_REMINDER_MS = 24 * 60 * 60 * 1000;
+export const PAYMENT_APPROVAL_STATUSES = ['awaiting_approval', 'approved', 'declined', 'expired', 'failed'] as const;
+export type PaymentApprovalStatus = (typeof PAYMENT_APPROVAL_STATUSES)[number];
+
+export const PAYMENT_APPROVAL_STATUS_LABELS: Record<PaymentApprovalStatus, string> = {
+  awaiting_approval: 'Waiting for an owner',
+  approved: 'Approved and paid',
+  declined: 'Declined',
+  expired: 'Expired without a decision',
+  failed: 'Approved, but the payment could not be made',
+};

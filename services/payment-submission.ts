@@ -18,6 +18,8 @@ import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { startPaymentWorkflow } from '../workflows/payment-client';
 import type { PaymentRequest } from '../contracts/portal/payments';
+import type { CompanyRole } from '../domain/company-roles';
+import { approvalNeeded, existingApproval, requestApproval } from './payment-approvals';
 
 /** The request is the portal contract's; its schema is named here too for the routes that import it from the service. */
 export { paymentRequest as paymentRequestSchema, type PaymentRequest } from '../contracts/portal/payments';
@@ -193,19 +195,34 @@ export interface SubmitDeps {
   config: Config;
 }
 
+/** What a submit made: the payment, or — above the company's approval threshold — an approval request (services/payment-approvals.ts). */
+export type SubmitOutcome = { paymentId: string; approvalId?: undefined; created: boolean } | { paymentId?: undefined; approvalId: string; created: boolean };
+
+/** Who submits: `role` and `jobIds` from the session; a caller without them submits as the company (every job, no approval gate). */
+export interface Submitter {
+  id: string;
+  companyId: string;
+  role?: CompanyRole;
+  jobIds?: string[] | null;
+}
+
 /**
  * Creates the payment (Pending) and starts its workflow. Retrying with the same
  * Idempotency-Key returns the same payment; the same key with a different request is refused.
+ * A non-owner's payment above the company's threshold is held for an owner's approval instead
+ * (`options.approved`: an owner already approved this request).
  */
-export async function submitPayment(deps: SubmitDeps, customer: { id: string; companyId: string }, idempotencyKey: string, request: PaymentRequest): Promise<{ paymentId: string; created: boolean }> {
+export async function submitPayment(deps: SubmitDeps, customer: Submitter, idempotencyKey: string, request: PaymentRequest, options: { approved?: boolean } = {}): Promise<SubmitOutcome> {
   if (request.achAuthorizationVersion !== undefined && !isKnownAchAuthorizationVersion(request.achAuthorizationVersion)) {
     throw refuseInvalid('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then pay.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
   }
   const hash = requestHash(request);
   const existing = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
   if (existing) return { paymentId: existing, created: false };
+  const waiting = await existingApproval(deps.db, customer.companyId, idempotencyKey, hash);
+  if (waiting) return { approvalId: waiting, created: false };
 
-  const context = await buildQuoteInput(deps.db, customer.companyId, request);
+  const context = await buildQuoteInput(deps.db, { companyId: customer.companyId, jobIds: customer.jobIds ?? null }, request);
   if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
     throw refuseInvalid('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
   }
@@ -223,6 +240,12 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
     throw refuseUnprocessable(result.errors[0]!.code, result.errors.map((e) => e.message).join(' '), { errors: result.errors });
   }
   const quote = result.quote;
+  if (!options.approved && customer.role) {
+    const thresholdCents = await approvalNeeded(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, quote);
+    if (thresholdCents !== null) {
+      return requestApproval(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, { idempotencyKey, requestHash: hash, request, context, quote, thresholdCents });
+    }
+  }
   const paymentId = randomUUID();
   try {
     await createPayment(deps.db, paymentFromQuote(context, quote, {

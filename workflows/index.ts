@@ -20,3 +20,4 @@ export { lienWaiverReleaseWorkflow } from './lien-waiver-release';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { remindersWorkflow } from './reminders';
 export { scheduledPaymentWorkflow } from './scheduled-payment';
+export { paymentApprovalWorkflow } from './payment-approval';

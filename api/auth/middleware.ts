@@ -74,3 +74,12 @@ export function requireRole(...roles: OperatorContext['role'][]): RequestHandler
     next();
   }, { kind: 'role', roles });
 }
+
+/** Company-side role checks for the portal (docs/company-roles.md), in the API as well as the UI. */
+export function requireCompanyRole(...roles: CompanyRole[]): RequestHandler {
+  return tagged((req, _res, next) => {
+    if (!req.customer) return next(unauthorized());
+    if (!roles.includes(req.customer.role)) return next(forbidden(`This needs the ${roles.join(' or ')} role in your company.`, 'company_role_required'));
+    next();
+  }, { kind: 'role', roles: roles.map((role) => `company:${role}`) });
+}

@@ -9,6 +9,8 @@ import { paymentMethodRoutes } from './payment-methods';
 import { paymentSubmissionRoutes } from './payment-submission';
 import { scheduledPaymentRoutes } from './scheduled-payments';
 import { registrationRoutes } from './registration';
+import { companyTeamRoutes } from './company-team';
+import { paymentApprovalRoutes } from './payment-approvals';
 
 /** Portal routes; every handler scopes its queries to the accounts the customer's company linked. */
 export const portalRoutes = {
@@ -28,6 +30,8 @@ export const portalRoutes = {
     router.use(paymentMethodRoutes(deps));
     router.use(lienWaiverRoutes(deps));
     router.use(documentRoutes(deps));
+    router.use(companyTeamRoutes(deps));
+    router.use(paymentApprovalRoutes(deps));
     return router;
   },
 };

@@ -9,6 +9,8 @@ import { badRequest, HttpError } from '../errors';
 import { body } from '../validate';
 import { paymentDetail } from './payment-view';
 import { portalScope } from '../../db/portal-scope';
+import { findApproval } from '../../db/payment-approvals';
+import { approvalViews } from './approval-view';
 
 /**
  * `POST /payments/preview` quotes a selection; `POST /payments` charges exactly that quote.
@@ -29,7 +31,14 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
     const parsedKey = idempotencyKey.safeParse(req.get('idempotency-key'));
     if (!parsedKey.success) throw badRequest('idempotency_key_required', `Send an Idempotency-Key header (${parsedKey.error.issues[0]?.message ?? 'missing'}) so a retried submit cannot pay twice.`);
     const request = body(req, paymentRequestSchema);
-    const { paymentId, created } = await submitPayment({ db, temporal, config }, customer, parsedKey.data, request);
+    const outcome = await submitPayment({ db, temporal, config }, customer, parsedKey.data, request);
+    // Above the company's approval threshold nothing is charged yet: 202, waiting for an owner.
+    if (outcome.approvalId !== undefined) {
+      const approval = await findApproval(db, await portalScope(db, customer), outcome.approvalId);
+      res.status(202).json({ approval: (await approvalViews(db, [approval!], customer))[0]! });
+      return;
+    }
+    const { paymentId, created } = outcome;
     // A retry after a crash between commit and start finishes the start now.
     if (!created) {
       if (!(await paymentWorkflowStarted(db, customer.companyId, paymentId))) await startPaymentWorkflow(db, temporal, config, paymentId);
