@@ -192,6 +192,15 @@ export async function countReminder(db: Db, id: string, round: number): Promise<
   return updated > 0;
 }
 
+/** The suppliers and requesters the approvals name. */
+export async function approvalParties(db: Executor, rows: PaymentApprovalRow[]): Promise<{ dealers: Array<{ id: string; name: string }>; users: Array<{ id: string; name: string; email: string }> }> {
+  const [dealers, users] = await Promise.all([
+    db('dealers').whereIn('id', [...new Set(rows.map((row) => row.dealer_id))]).select('id', 'name'),
+    db('portal_users').whereIn('id', [...new Set(rows.map((row) => row.requested_by))]).select('id', 'name', 'email'),
+  ]);
+  return { dealers, users };
+}
+
 export async function portalUserEmail(db: Executor, portalUserId: string): Promise<{ email: string; name: string } | undefined> {
   return db('portal_users').where({ id: portalUserId }).first('email', 'name');
 }

@@ -1,18 +1,14 @@
 import type { Db } from '../../db/connection';
-import { approvalItems, type PaymentApprovalRow } from '../../db/payment-approvals';
+import { approvalItems, approvalParties, type PaymentApprovalRow } from '../../db/payment-approvals';
 import { PAYMENT_APPROVAL_STATUS_LABELS, type CompanyRole } from '../../domain/company-roles';
 import type { PaymentApproval } from '../../contracts/portal/company-roles';
 
 /** Approvals as the portal shows them, with the requester, the supplier and the items held. */
 export async function approvalViews(db: Db, rows: PaymentApprovalRow[], viewer: { role: CompanyRole }): Promise<PaymentApproval[]> {
   if (rows.length === 0) return [];
-  const [items, dealers, users] = await Promise.all([
-    approvalItems(db, rows.map((row) => row.id)),
-    db('dealers').whereIn('id', [...new Set(rows.map((row) => row.dealer_id))]).select('id', 'name'),
-    db('portal_users').whereIn('id', [...new Set(rows.map((row) => row.requested_by))]).select('id', 'name', 'email'),
-  ]);
-  const dealerName = new Map(dealers.map((dealer: { id: string; name: string }) => [dealer.id, dealer.name]));
-  const user = new Map(users.map((found: { id: string; name: string; email: string }) => [found.id, found]));
+  const [items, { dealers, users }] = await Promise.all([approvalItems(db, rows.map((row) => row.id)), approvalParties(db, rows)]);
+  const dealerName = new Map(dealers.map((dealer) => [dealer.id, dealer.name]));
+  const user = new Map(users.map((found) => [found.id, found]));
   const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
   return rows.map((row) => ({
     id: row.id,

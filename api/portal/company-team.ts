@@ -71,7 +71,8 @@ export function companyTeamRoutes({ db, config }: AppDeps): Router {
   router.put('/team/members/:id', owner, async (req, res) => {
     const customer = customerOf(req);
     const id = String(req.params.id);
-    if (!isGuid(id)) throw notFound('Team member');
+    // Another company's login is "not found" whatever the body says.
+    if (!isGuid(id) || !(await teamMembers(db, customer.companyId)).some((row) => row.id === id)) throw notFound('Team member');
     await updateTeamMember(db, { companyId: customer.companyId, portalUserId: customer.id }, id, body(req, updateTeamMemberBody));
     const member = (await teamMembers(db, customer.companyId)).find((row) => row.id === id);
     if (!member) throw notFound('Team member');

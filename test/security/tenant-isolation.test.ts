@@ -123,7 +123,16 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     idempotencyKey: `isolation-${label}`, requestHash: 'isolation', workflowId: `scheduled-payment-${scheduledId}`,
     items: [{ itemType: 'invoice', itemId: book.invoiceIds.get(`INV-${label}-2`)!, amountCents: 8_000 }],
   }));
-  const portalIds: Record<string, string> = { invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId };
+  // A payment waiting for an owner's approval (docs/company-roles.md), holding nothing.
+  const approvalId = randomUUID();
+  await db('payment_approvals').insert({
+    id: approvalId, dealer_id: dealer.id, customer_account_id: book.accountId, company_id: portal.companyId, requested_by: (portalUser as { id: string }).id, request: {},
+    quoted_amount_cents: 8_000, threshold_cents: 5_000, idempotency_key: `isolation-approval-${label}`, request_hash: 'isolation', expires_at: new Date(Date.now() + 86_400_000),
+  });
+  const portalIds: Record<string, string> = {
+    invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId,
+    members: (portalUser as { id: string }).id, 'payment-approvals': approvalId,
+  };
   return {
     label,
     dealerId: dealer.id,
@@ -235,6 +244,9 @@ describe('security: tenant isolation matrix', () => {
       'GET /api/operator/invoices/:id/documents/:documentId',
       'GET /api/portal/invoices/:id/documents',
       'GET /api/portal/invoices/:id/documents/:documentId',
+      'PUT /api/portal/team/members/:id',
+      'POST /api/portal/payment-approvals/:id/approve',
+      'POST /api/portal/payment-approvals/:id/decline',
       'GET /api/v1/invoices/:id/documents',
       'POST /api/v1/invoices/:id/documents',
       'GET /api/v1/invoices/:id/documents/:documentId',
