@@ -142,6 +142,9 @@ const operatorRoutes: RouteContract[] = [
 
   operator('GET', '/jobs', 'Receivables', 'Jobs with their delivery dates, open balance and lien deadlines (preliminary notice, lien filing) in dealer-local days', list(jobs.jobFilter, jobs.jobRow)),
   operator('GET', '/jobs/:id', 'Receivables', 'One job with its lien deadlines', { responses: { 200: jobs.jobRow } }),
+  operator('GET', '/jobs/:id/pay-links', 'Receivables', 'The job\'s pay links (docs/company-roles.md)', { responses: { 200: companyRoles.jobPayLinks } }),
+  operator('POST', '/jobs/:id/pay-links', 'Receivables', 'Make a pay link for the job: whoever holds it pays the job\'s open items without a login (audited; the link is answered once)', { body: companyRoles.createJobPayLinkBody, responses: { 201: companyRoles.jobPayLink } }),
+  operator('POST', '/job-pay-links/:id/revoke', 'Receivables', 'Revoke a job pay link (audited)', { responses: { 200: companyRoles.jobPayLink } }),
   operator('GET', '/settings/lien-deadlines', 'Settings', 'Lien deadline days per state: the simplified defaults and the dealer\'s overrides', { responses: { 200: jobs.lienDeadlineSettings } }),
   operator('PUT', '/settings/lien-deadlines', 'Settings', 'Override states\' preliminary-notice and lien-filing days, 1 to 365 (audited); replaces every override', { roles: ADMIN, body: jobs.lienDeadlineOverridesBody, responses: { 200: jobs.lienDeadlineSettings } }),
 
@@ -251,6 +254,18 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/payment-approvals', 'Company team', 'Payments waiting for (or decided by) an owner, within the user\'s scope', { responses: { 200: companyRoles.paymentApprovals } }),
   customer('POST', '/payment-approvals/:id/approve', 'Company team', 'Approve: the payment is made at once (owners, audited)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.approvalRequested } }),
   customer('POST', '/payment-approvals/:id/decline', 'Company team', 'Decline: the items are released and the requester told (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.declineApprovalBody, responses: { 200: companyRoles.approvalRequested } }),
+
+  customer('GET', '/job-pay-links', 'Company team', 'The pay links the company\'s owners made (owners)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.jobPayLinks } }),
+  customer('POST', '/job-pay-links', 'Company team', 'Make a pay link for one job of the company\'s accounts (owners, audited; the link is answered once)', { roles: COMPANY_OWNER, body: companyRoles.createPortalJobPayLinkBody, responses: { 201: companyRoles.jobPayLink } }),
+  customer('POST', '/job-pay-links/:id/revoke', 'Company team', 'Revoke a job pay link (owners, audited)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.jobPayLink } }),
+  portalPublic('GET', '/job-links/:token', 'Job pay link', 'What a job pay link shows its holder: the supplier, the job\'s open items and the ways they linked to pay', { responses: { 200: companyRoles.jobLinkView } }),
+  portalPublic('POST', '/job-links/:token/card-session', 'Job pay link', 'A short-lived token for Moov\'s card-link Drop, for the link\'s payer', { responses: { 200: paymentMethods.cardSession } }),
+  portalPublic('POST', '/job-links/:token/cards', 'Job pay link', 'Save the card the payer linked', { body: paymentMethods.saveCardBody, responses: { 201: paymentMethods.paymentMethod } }),
+  portalPublic('POST', '/job-links/:token/plaid/link-token', 'Job pay link', 'Start linking the payer\'s bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),
+  portalPublic('POST', '/job-links/:token/plaid/exchange', 'Job pay link', 'Save the bank account the payer linked', { body: paymentMethods.plaidExchangeBody, responses: { 201: paymentMethods.paymentMethod } }),
+  portalPublic('POST', '/job-links/:token/preview', 'Job pay link', 'Quote paying every open item of the job with this method', { body: companyRoles.jobLinkPayBody, responses: { 200: portalPayments.preview } }),
+  portalPublic('POST', '/job-links/:token/payments', 'Job pay link', 'Pay every open item of the job: exactly the previewed quote', { body: companyRoles.jobLinkPayBody, headers: idempotencyHeader, responses: { 200: companyRoles.jobLinkPayment, 201: companyRoles.jobLinkPayment } }),
+  portalPublic('GET', '/job-links/:token/payments/:paymentId', 'Job pay link', 'A payment made through the link', { responses: { 200: companyRoles.jobLinkPayment } }),
 
   customer('GET', '/payment-methods', 'Payment methods', 'Saved payment methods', { responses: { 200: z.array(paymentMethods.paymentMethod) } }),
   customer('POST', '/payment-methods/plaid/link-token', 'Payment methods', 'Start linking a bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),

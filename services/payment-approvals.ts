@@ -6,6 +6,7 @@ import { activeOwners, approvalThreshold } from '../db/company-team';
 import { approvalById, approvalByKey, countReminder, createApproval, decideApproval, portalUserEmail, recordApprovalOutcome, type ApprovalHold, type PaymentApprovalRow } from '../db/payment-approvals';
 import { needsOwnerApproval, type CompanyRole } from '../domain/company-roles';
 import { formatCents } from '../domain/money';
+import { portalPage as portalUrl } from '../domain/portal-links';
 import type { PaymentQuote } from '../domain/payment-quote';
 import { isRefusal, refuseConflict } from '../domain/refusal';
 import { logger } from '../runtime/logger';
@@ -26,8 +27,6 @@ export interface Requester {
   companyId: string;
   role: CompanyRole;
 }
-
-const portalUrl = (publicUrl: string, route: string) => `${publicUrl.replace(/\/+$/, '')}/portal/#/${route}`;
 
 /** The approval a submit needs, or null when the payment may go ahead now. */
 export async function approvalNeeded(deps: SubmitDeps, requester: Requester, quote: PaymentQuote): Promise<number | null> {

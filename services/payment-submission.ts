@@ -40,10 +40,15 @@ export interface QuoteContext {
 }
 
 /** `asOf`: the dealer-local date to quote at (a scheduled payment's date); today by default. */
-/** `subject`: a company id (every job) or a signed-in customer, whose project-manager jobs limit the items. */
-export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, options: { asOf?: IsoDate } = {}): Promise<QuoteContext> {
+/**
+ * `subject`: a company id (every job) or a signed-in customer, whose project-manager jobs limit
+ * the items. `options.account`: the account a job pay link names, for a payer whose company
+ * links no account (the link's own job limits the items).
+ */
+export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, options: { asOf?: IsoDate; account?: LinkedAccount } = {}): Promise<QuoteContext> {
   const { companyId, jobIds } = typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject;
-  const account = await linkedAccount(db, { companyId, jobIds }, request.customerAccountId);
+  const account = options.account ?? await linkedAccount(db, { companyId, jobIds }, request.customerAccountId);
+  if (account.id !== request.customerAccountId) throw refuseNotFound('Account');
   if (account.dealer_id !== request.dealerId) throw refuseNotFound('Account');
   const dealer = await dealerTerms(db, account.dealer_id);
   const method = await companyPaymentMethod(db, companyId, request.paymentMethodId);
@@ -180,8 +185,8 @@ export function describe(quote: PaymentQuote | null, errors: QuoteError[], numbe
   };
 }
 
-export async function previewPayment(db: Db, subject: string | PortalSubject, request: PaymentRequest): Promise<PreviewResponse> {
-  const context = await buildQuoteInput(db, subject, request);
+export async function previewPayment(db: Db, subject: string | PortalSubject, request: PaymentRequest, options: { account?: LinkedAccount } = {}): Promise<PreviewResponse> {
+  const context = await buildQuoteInput(db, subject, request, options);
   const result = quotePayment(context.input);
   const authorization = result.ok && context.method.kind === 'ach' ? achAuthorizationFor(context, result.quote.amountCents, CURRENT_ACH_AUTHORIZATION_VERSION) : null;
   return describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind, authorization);
@@ -200,10 +205,13 @@ export type SubmitOutcome = { paymentId: string; approvalId?: undefined; created
 
 /** Who submits: `role` and `jobIds` from the session; a caller without them submits as the company (every job, no approval gate). */
 export interface Submitter {
-  id: string;
+  /** The portal user; null for a payer through a job pay link, who has no login. */
+  id: string | null;
   companyId: string;
   role?: CompanyRole;
   jobIds?: string[] | null;
+  /** The account a job pay link names (its payer company links none). */
+  account?: LinkedAccount;
 }
 
 /**
@@ -222,7 +230,7 @@ export async function submitPayment(deps: SubmitDeps, customer: Submitter, idemp
   const waiting = await existingApproval(deps.db, customer.companyId, idempotencyKey, hash);
   if (waiting) return { approvalId: waiting, created: false };
 
-  const context = await buildQuoteInput(deps.db, { companyId: customer.companyId, jobIds: customer.jobIds ?? null }, request);
+  const context = await buildQuoteInput(deps.db, { companyId: customer.companyId, jobIds: customer.jobIds ?? null }, request, { account: customer.account });
   if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
     throw refuseInvalid('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
   }
@@ -240,7 +248,7 @@ export async function submitPayment(deps: SubmitDeps, customer: Submitter, idemp
     throw refuseUnprocessable(result.errors[0]!.code, result.errors.map((e) => e.message).join(' '), { errors: result.errors });
   }
   const quote = result.quote;
-  if (!options.approved && customer.role) {
+  if (!options.approved && customer.role && customer.id !== null) {
     const thresholdCents = await approvalNeeded(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, quote);
     if (thresholdCents !== null) {
       return requestApproval(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, { idempotencyKey, requestHash: hash, request, context, quote, thresholdCents });

@@ -7,6 +7,8 @@ import { eventually } from './support/eventually';
 import { payingCustomer, paymentStatus, startPaymentStack, type PayingCustomer, type PaymentStack } from './support/payment-stack';
 import { createInvoice, createJob, CUSTOMER_PASSWORD, signInCustomer, startMailSink, tokenFromEmail, uniqueEmail, waitForEmail, type CustomerSession } from './support/portal';
 import { routeInventory } from './support/route-inventory';
+import { completePlaidLink } from './support/payment-emulators';
+import request from 'supertest';
 
 /**
  * Contractor-side roles (docs/company-roles.md) through the portal API on the real worker and
@@ -112,13 +114,14 @@ describe('company roles', () => {
     const invB3 = await invoice(20_000, jobB.id, `PM-B3-${suffix}`);
     const approvalB = (await pay(ap.session, [invB3.id]).expect(202)).body.approval.id as string;
     await owner.session.send('put', '/api/portal/team/approval-threshold', { approvalThresholdCents: null }).expect(200);
+    const linkB = (await owner.session.send('post', '/api/portal/job-pay-links', { jobId: jobB.id }).expect(201)).body.id as string;
 
     const mine: Record<string, string> = {
       invoices: invA.id, payments: paidA.body.payment.id, 'payment-attempts': await keyOf(paidA.body.payment.id), 'lien-waivers': await waiverOf(paidA.body.payment.id), 'scheduled-payments': scheduledA,
     };
     const theirs: Record<string, string> = {
       invoices: invB.id, payments: paidB.body.payment.id, 'payment-attempts': await keyOf(paidB.body.payment.id), 'lien-waivers': await waiverOf(paidB.body.payment.id), 'scheduled-payments': scheduledB,
-      'payment-approvals': approvalB, members: ap.id,
+      'payment-approvals': approvalB, members: ap.id, 'job-pay-links': linkB,
     };
     const secrets = [...Object.values(theirs), invB.invoice_number, invB2.invoice_number, invB3.invoice_number, paidB.body.payment.number, docB.id, `DT-B-${suffix}`, jobB.name];
     // Saved payment methods belong to the company, not to a job: every role pays with them.
@@ -234,5 +237,66 @@ describe('company roles', () => {
     expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 0 });
     const told = await waitForEmail(sink, ap.email, (m) => m.subject === 'Your payment of $600.00 was declined');
     expect(told.text).toContain('Wait for the draw on Maple Street');
+  });
+
+  it('a job pay link pays exactly its job\'s open items, without a login, and stops working when revoked or expired', async () => {
+    const jobC = await createJob(stack.db, stack.dealerId, owner.accountId, 'Cedar Lane remodel');
+    const suffix = randomUUID().slice(0, 6);
+    const [c1, c2, other, loose] = [
+      await invoice(30_000, jobC.id, `JL-C1-${suffix}`), await invoice(20_000, jobC.id, `JL-C2-${suffix}`),
+      await invoice(45_000, jobB.id, `JL-B-${suffix}`), await invoice(5_000, null, `JL-X-${suffix}`),
+    ];
+    await pm.session.send('post', '/api/portal/job-pay-links', { jobId: jobC.id }).expect(403);
+    await owner.session.send('post', '/api/portal/job-pay-links', { jobId: randomUUID() }).expect(404);
+    const made = await owner.session.send('post', '/api/portal/job-pay-links', { jobId: jobC.id, payerLabel: 'Summit GC', expiresInDays: 7 }).expect(201);
+    expect(made.body).toMatchObject({ jobId: jobC.id, jobName: jobC.name, payerLabel: 'Summit GC', status: 'active', url: expect.stringContaining('/portal/#/job-link?token=') });
+    const token = decodeURIComponent(new URL(made.body.url.replace('#/', 'hash/')).searchParams.get('token')!);
+    // The list never answers the link again: only its hash is kept.
+    const listed = await owner.session.get('/api/portal/job-pay-links').expect(200);
+    expect(listed.body.links.find((link: { id: string }) => link.id === made.body.id)).not.toHaveProperty('url');
+
+    const guest = request(stack.app);
+    const base = `/api/portal/job-links/${encodeURIComponent(token)}`;
+    const view = await guest.get(base).expect(200);
+    expect(view.body).toMatchObject({ jobName: jobC.name, payerLabel: 'Summit GC', totalCents: 50_000, paymentMethods: [] });
+    expect(view.body.items.map((item: { number: string; openCents: number }) => [item.number, item.openCents])).toEqual([[c1.invoice_number, 30_000], [c2.invoice_number, 20_000]]);
+    const account = await stack.db('customer_accounts').where({ id: owner.accountId }).first('name', 'erp_account_id');
+    for (const hidden of [other.invoice_number, loose.invoice_number, jobB.name, account.name, account.erp_account_id, owner.bankMethodId, ownerEmail]) expect(view.text).not.toContain(hidden);
+
+    // The payer links their own bank account under the link, then pays.
+    const linkToken = await guest.post(`${base}/plaid/link-token`).expect(200);
+    const plaid = await completePlaidLink(stack.emulators.plaid, linkToken.body.linkToken, 'ins_dp_prairie', 'checking');
+    const bank = await guest.post(`${base}/plaid/exchange`).send(plaid).expect(201);
+    const body = { paymentMethodId: bank.body.id, achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION };
+    // The contractor's own saved bank account is not the payer's to use.
+    await guest.post(`${base}/preview`).send({ ...body, paymentMethodId: owner.bankMethodId }).expect(404);
+    const preview = await guest.post(`${base}/preview`).send(body).expect(200);
+    expect(preview.body).toMatchObject({ amountCents: 50_000, errors: [] });
+    expect(preview.body.lines.map((line: { number: string }) => line.number).sort()).toEqual([c1.invoice_number, c2.invoice_number].sort());
+    const key = randomUUID();
+    const paid = await guest.post(`${base}/payments`).set('Idempotency-Key', key).send(body).expect(201);
+    expect((await guest.post(`${base}/payments`).set('Idempotency-Key', key).send(body).expect(200)).body.payment.id).toBe(paid.body.payment.id);
+    const paymentId = paid.body.payment.id as string;
+    await eventually(async () => expect(await paymentStatus(stack.db, paymentId)).toBe('settled'), 30_000);
+    const applied = await stack.db('payment_applications').where({ payment_id: paymentId }).orderBy('invoice_id').select('invoice_id', 'amount_cents');
+    expect(applied.map((row) => [row.invoice_id, Number(row.amount_cents)]).sort()).toEqual([[c1.id, 30_000], [c2.id, 20_000]].sort());
+    expect(await stack.db('invoices').whereIn('id', [other.id, loose.id]).pluck('status')).toEqual(['open', 'open']);
+    const payment = await stack.db('payments').where({ id: paymentId }).first('company_id', 'customer_account_id', 'portal_user_id');
+    expect(payment).toMatchObject({ customer_account_id: owner.accountId, portal_user_id: null });
+    expect(payment.company_id).not.toBe(owner.companyId);
+    expect((await guest.get(`${base}/payments/${paymentId}`).expect(200)).body.payment).toMatchObject({ id: paymentId, amountCents: 50_000 });
+    // Nothing left on the job: paying again says so.
+    expect((await guest.post(`${base}/payments`).set('Idempotency-Key', randomUUID()).send(body).expect(409)).body.error.code).toBe('nothing_to_pay');
+
+    // The dealer makes one from the console for job B; revoked, it opens nothing.
+    const dealerLink = await stack.operator.send('post', `/api/operator/jobs/${jobB.id}/pay-links`, { payerLabel: 'Joint check: First Bank' }).expect(201);
+    const dealerToken = decodeURIComponent(new URL(dealerLink.body.url.replace('#/', 'hash/')).searchParams.get('token')!);
+    expect((await guest.get(`/api/portal/job-links/${encodeURIComponent(dealerToken)}`).expect(200)).body.items.map((item: { number: string }) => item.number)).toContain(other.invoice_number);
+    await stack.operator.send('post', `/api/operator/job-pay-links/${dealerLink.body.id}/revoke`).expect(200);
+    expect((await guest.get(`/api/portal/job-links/${encodeURIComponent(dealerToken)}`).expect(404)).body.error.code).toBe('pay_link_unusable');
+    // An expired link is refused the same way.
+    await stack.db('job_pay_links').where({ id: made.body.id }).update({ expires_at: new Date(Date.now() - 1000) });
+    expect((await guest.get(base).expect(404)).body.error.code).toBe('pay_link_unusable');
+    expect(await stack.db('audit_events').where({ entity_type: 'job_pay_link', entity_id: dealerLink.body.id }).orderBy('id').pluck('action')).toEqual(['job_pay_link.created', 'job_pay_link.revoked']);
   });
 });

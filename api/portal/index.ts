@@ -11,6 +11,8 @@ import { scheduledPaymentRoutes } from './scheduled-payments';
 import { registrationRoutes } from './registration';
 import { companyTeamRoutes } from './company-team';
 import { paymentApprovalRoutes } from './payment-approvals';
+import { portalJobPayLinkRoutes } from './job-pay-links';
+import { jobLinkRoutes } from './job-link';
 
 /** Portal routes; every handler scopes its queries to the accounts the customer's company linked. */
 export const portalRoutes = {
@@ -19,6 +21,7 @@ export const portalRoutes = {
     const router = Router();
     router.use(registrationRoutes(deps, secureCookies));
     router.use(passwordResetRoutes(deps));
+    router.use(jobLinkRoutes(deps));
     return router;
   },
   authenticated(deps: AppDeps): Router {
@@ -32,6 +35,7 @@ export const portalRoutes = {
     router.use(documentRoutes(deps));
     router.use(companyTeamRoutes(deps));
     router.use(paymentApprovalRoutes(deps));
+    router.use(portalJobPayLinkRoutes(deps));
     return router;
   },
 };

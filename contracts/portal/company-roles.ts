@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { COMPANY_ROLES, PAYMENT_APPROVAL_STATUSES } from '../../domain/company-roles';
 import { cents, email, guid, id, timestamp } from '../fields';
 import { itemType } from './outstanding';
+import { paymentMethod } from './payment-methods';
 
 /**
  * A contractor company's own team and approvals (docs/company-roles.md): owners manage the
@@ -75,3 +76,51 @@ export const paymentApprovals = z.strictObject({ approvals: z.array(paymentAppro
 export const approvalRequested = z.strictObject({ approval: paymentApproval });
 
 export const declineApprovalBody = z.object({ reason: z.string().trim().max(500).optional() });
+
+/**
+ * Job pay links: made by an owner (portal) or an operator (console, on the job); opened by
+ * whoever holds the link, without a login, to pay that job's open items.
+ */
+export const createJobPayLinkBody = z.object({
+  expiresInDays: z.number().int().min(1).max(90).default(14),
+  /** Who the link is for ("Summit GC", "Joint check: First Bank"), shown to the payer and in the lists. */
+  payerLabel: z.string().trim().min(1).max(120).optional(),
+});
+export const createPortalJobPayLinkBody = createJobPayLinkBody.extend({ jobId: guid });
+
+export const jobPayLink = z.strictObject({
+  id,
+  jobId: id,
+  jobName: z.string(),
+  erpJobId: z.string(),
+  dealerName: z.string(),
+  payerLabel: z.string().nullable(),
+  status: z.enum(['active', 'expired', 'revoked']),
+  expiresAt: timestamp,
+  revokedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  /** The link itself: answered once, when it is made (only its hash is kept). */
+  url: z.string().optional(),
+});
+export const jobPayLinks = z.strictObject({ links: z.array(jobPayLink) });
+
+export const jobLinkItem = z.strictObject({ type: itemType, id, number: z.string(), dueDate: z.string().nullable(), openCents: cents });
+
+/** What the link's holder sees: the supplier, the job and its open items, and the ways they linked to pay. */
+export const jobLinkView = z.strictObject({
+  dealerName: z.string(),
+  jobName: z.string(),
+  payerLabel: z.string().nullable(),
+  expiresAt: timestamp,
+  items: z.array(jobLinkItem),
+  /** Invoices and debits less credits: what paying every item comes to before fees. */
+  totalCents: cents,
+  paymentMethods: z.array(paymentMethod),
+});
+
+export const jobLinkPayBody = z.object({
+  paymentMethodId: guid,
+  achAuthorizationVersion: z.string().trim().min(1).max(100).optional(),
+});
+
+export const jobLinkPayment = z.strictObject({ payment: z.strictObject({ id, number: z.string(), status: z.string(), amountCents: cents }) });

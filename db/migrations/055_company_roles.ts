@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
  * Contractor-side roles (docs/company-roles.md): every portal user has a role in its company
  * (existing users are the owners who set the company up); a project manager reaches only the
  * jobs assigned to them; a company may set an amount above which a non-owner's payment waits
- * for an owner's approval, with the items held meanwhile.
+ * for an owner's approval, with the items held meanwhile; and a job pay link pays one job's
+ * open items without a login.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('portal_users', (t) => {
@@ -70,9 +71,35 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`alter table payment_approval_items add constraint payment_approval_items_target check (
     amount_cents > 0 and ((item_type = 'invoice' and invoice_id is not null and adjustment_id is null)
       or (item_type in ('debit', 'credit') and adjustment_id is not null and invoice_id is null)))`);
+
+  // A link that pays one job's open items without a login; only the token's hash is kept.
+  // Whoever opens it pays as the link's own payer company (no users, no account links), so
+  // the cards and bank accounts they link never mix with the contractor's.
+  await knex.schema.createTable('job_pay_links', (t) => {
+    t.uuid('id').primary();
+    t.uuid('dealer_id').notNullable().references('dealers.id').onDelete('cascade');
+    t.uuid('job_id').notNullable();
+    t.uuid('customer_account_id').notNullable();
+    t.uuid('payer_company_id').notNullable().references('customer_companies.id');
+    t.text('token_hash').notNullable().unique();
+    t.text('payer_label');
+    t.text('created_by_kind').notNullable().checkIn(['customer', 'operator']);
+    t.uuid('created_by').notNullable();
+    t.uuid('company_id').references('customer_companies.id');
+    t.timestamp('expires_at', { useTz: true }).notNullable();
+    t.timestamp('revoked_at', { useTz: true });
+    t.text('revoked_by_kind').checkIn(['customer', 'operator']);
+    t.uuid('revoked_by');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.foreign(['dealer_id', 'job_id']).references(['dealer_id', 'id']).inTable('jobs').onDelete('cascade');
+    t.foreign(['dealer_id', 'customer_account_id']).references(['dealer_id', 'id']).inTable('customer_accounts').onDelete('cascade');
+    t.index(['dealer_id', 'job_id']);
+    t.index(['company_id']);
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('job_pay_links');
   await knex.schema.dropTable('payment_approval_items');
   await knex.schema.dropTable('payment_approvals');
   await knex.schema.dropTable('portal_user_jobs');
