@@ -20,6 +20,7 @@ export const REPLAYED_WORKFLOWS = {
   'webhook-delivery': 'webhookDeliveryWorkflow',
   reminders: 'remindersWorkflow',
   'scheduled-payment': 'scheduledPaymentWorkflow',
+  'payment-approval': 'paymentApprovalWorkflow',
 } as const;
 
 export type ReplayedWorkflow = keyof typeof REPLAYED_WORKFLOWS;
