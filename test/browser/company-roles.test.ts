@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../api/auth/passwords';
 import { addDays, localDate } from '../../domain/dates';
-import { launchChromium, SCREENSHOTS, signInToPortal } from '../support/browser';
+import { closeConsolePage, consoleAs, launchChromium, SCREENSHOTS, signInToPortal, type ConsolePage } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { payingCustomer, startPaymentStack, type PaymentStack } from '../support/payment-stack';
 import { createInvoice, createJob, CUSTOMER_PASSWORD, uniqueEmail } from '../support/portal';
+import request from 'supertest';
 
 /**
  * Company roles in Debian's Chromium (docs/company-roles.md): an AP clerk's payment above the
@@ -133,5 +134,30 @@ describe('company roles in the portal', () => {
     const paid = await stack.db('payment_applications as pa').join('invoices as i', 'i.id', 'pa.invoice_id').join('payments as p', 'p.id', 'pa.payment_id')
       .where('i.customer_account_id', customer.accountId).whereNot('p.company_id', customer.companyId).pluck('i.invoice_number');
     expect(paid.sort()).toEqual(['JOB-9101', 'JOB-9102']);
+  });
+
+  it('an operator makes a pay link on the job page in the console, and revokes it', async () => {
+    const customer = await payingCustomer(stack);
+    const job = await createJob(stack.db, stack.dealerId, customer.accountId, 'Foxglove library annex');
+    const email = (await stack.db('operator_users').where({ dealer_id: stack.dealerId }).first('email')).email;
+    let opened: ConsolePage | undefined;
+    try {
+      opened = await consoleAs(browser, stack.apiUrl, email);
+      const { page } = opened;
+      await page.goto(`${stack.apiUrl}/admin/#/jobs/${job.id}/show`);
+      const card = page.getByTestId('job-pay-links');
+      await card.getByLabel('Who it is for (optional)').fill('Joint check: First Prairie Bank');
+      await card.getByRole('button', { name: 'Make a pay link' }).click();
+      await card.getByText('it is shown once').waitFor();
+      const shown = await card.locator('code').innerText();
+      expect(shown).toMatch(/\/portal\/#\/job-link\?token=/);
+      await card.getByText('Joint check: First Prairie Bank').waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-job-pay-link.png'), fullPage: true });
+      await card.getByRole('button', { name: 'Revoke' }).click();
+      await card.getByText('revoked').waitFor();
+      expect((await request(stack.app).get(`/api/portal/job-links/${new URL(shown.replace('#/', 'hash/')).searchParams.get('token')}`)).status).toBe(404);
+    } finally {
+      await closeConsolePage(opened, expect.getState().currentTestName);
+    }
   });
 });
