@@ -17,6 +17,7 @@ import { createPaymentActivities } from './payments';
 import { createReminderActivities } from './reminders';
 import { createScheduledPaymentActivities } from './scheduled-payments';
 import { createAutopayActivities } from './autopay';
+import { createPaymentApprovalActivities } from './payment-approvals';
 import { createReturnedPaymentFeeActivities } from './returned-payment-fee';
 import { createCreditHoldActivities } from './credit-holds';
 import { createSettlementActivities } from './settlements';
@@ -65,6 +66,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReminderActivities(deps),
     ...createScheduledPaymentActivities(deps),
     ...createAutopayActivities(deps),
+    ...createPaymentApprovalActivities(deps),
   };
 }
 

@@ -32,6 +32,7 @@ import * as registration from './portal/registration';
 import * as scheduledPayments from './portal/scheduled-payments';
 import * as autopay from './portal/autopay';
 import * as operatorAutopay from './operator/autopay';
+import * as companyRoles from './portal/company-roles';
 import * as moov from './webhooks/moov';
 import * as plaid from './webhooks/plaid';
 import * as spruce from './webhooks/spruce';
@@ -101,6 +102,7 @@ const portalPublic = (method: HttpMethod, path: string, tag: string, summary: st
 const list = <R extends z.ZodType>(filter: z.ZodObject, row: R) => ({ listFilter: filter, responses: { 200: z.array(row) } });
 const ADMIN = ['admin'] as const;
 const BOTH_ROLES = ['admin', 'ar_operator'] as const;
+const COMPANY_OWNER = ['company:owner'] as const;
 
 const operatorRoutes: RouteContract[] = [
   { method: 'POST', path: `${OP}/auth/sign-in`, tag: 'Operator session', summary: 'Sign in; sets the session cookie and answers the CSRF token', login: 'none', body: operatorAuth.signInBody, responses: { 200: operatorAuth.operatorSession } },
@@ -149,6 +151,9 @@ const operatorRoutes: RouteContract[] = [
 
   operator('GET', '/jobs', 'Receivables', 'Jobs with their delivery dates, open balance and lien deadlines (preliminary notice, lien filing) in dealer-local days', list(jobs.jobFilter, jobs.jobRow)),
   operator('GET', '/jobs/:id', 'Receivables', 'One job with its lien deadlines', { responses: { 200: jobs.jobRow } }),
+  operator('GET', '/jobs/:id/pay-links', 'Receivables', 'The job\'s pay links (docs/company-roles.md)', { responses: { 200: companyRoles.jobPayLinks } }),
+  operator('POST', '/jobs/:id/pay-links', 'Receivables', 'Make a pay link for the job: whoever holds it pays the job\'s open items without a login (audited; the link is answered once)', { body: companyRoles.createJobPayLinkBody, responses: { 201: companyRoles.jobPayLink } }),
+  operator('POST', '/job-pay-links/:id/revoke', 'Receivables', 'Revoke a job pay link (audited)', { responses: { 200: companyRoles.jobPayLink } }),
   operator('GET', '/settings/lien-deadlines', 'Settings', 'Lien deadline days per state: the simplified defaults and the dealer\'s overrides', { responses: { 200: jobs.lienDeadlineSettings } }),
   operator('PUT', '/settings/lien-deadlines', 'Settings', 'Override states\' preliminary-notice and lien-filing days, 1 to 365 (audited); replaces every override', { roles: ADMIN, body: jobs.lienDeadlineOverridesBody, responses: { 200: jobs.lienDeadlineSettings } }),
 
@@ -244,7 +249,7 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/payments/:id/receipt.pdf', 'Portal payments', 'The payment receipt as PDF', { responses: { 200: { contentType: 'application/pdf', description: 'The receipt' } } }),
   customer('POST', '/payments/:id/receipt/email', 'Portal payments', 'Email the receipt to the signed-in user', { responses: { 202: portalPayments.receiptEmailed } }),
   customer('POST', '/payments/preview', 'Portal payments', 'Quote a selection: exactly what submit would charge', { body: portalPayments.paymentRequest, responses: { 200: portalPayments.preview } }),
-  customer('POST', '/payments', 'Portal payments', 'Pay: charges exactly the previewed quote', { body: portalPayments.paymentRequest, headers: idempotencyHeader, responses: { 200: portalPayments.submittedPayment, 201: portalPayments.submittedPayment } }),
+  customer('POST', '/payments', 'Portal payments', 'Pay: charges exactly the previewed quote (202: above the company\'s approval threshold, held for an owner)', { body: portalPayments.paymentRequest, headers: idempotencyHeader, responses: { 200: portalPayments.submittedPayment, 201: portalPayments.submittedPayment, 202: companyRoles.approvalRequested } }),
   customer('POST', '/scheduled-payments/preview', 'Portal payments', 'Quote a selection as of a later date: what paying on that date would charge', { body: scheduledPayments.scheduleRequest, responses: { 200: scheduledPayments.schedulePreview } }),
   customer('POST', '/scheduled-payments', 'Portal payments', 'Schedule the payment for a later date; its items are reserved until then', { body: scheduledPayments.scheduleRequest, headers: idempotencyHeader, responses: { 200: scheduledPayments.scheduledPayment, 201: scheduledPayments.scheduledPayment } }),
   customer('GET', '/scheduled-payments', 'Portal payments', 'The company\'s scheduled payments, latest date first', { responses: { 200: scheduledPayments.scheduledPayments } }),
@@ -262,6 +267,26 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/invoices/:id/documents', 'Documents', 'The invoice copy and delivery tickets behind an invoice of a linked account', { responses: { 200: documents.itemDocuments } }),
   customer('GET', '/invoices/:id/documents/:documentId', 'Documents', 'One document of the invoice (a delivery ticket download is audited)', { responses: { 200: documentFile } }),
   customer('GET', '/lien-waivers/:id/pdf', 'Lien waivers', 'The lien waiver as PDF (the download is recorded)', { responses: { 200: { contentType: 'application/pdf', description: 'The waiver' } } }),
+
+  customer('GET', '/team', 'Company team', 'The company\'s logins, roles, assignable jobs and approval threshold (owners)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.team } }),
+  customer('POST', '/team/members', 'Company team', 'Add a login in a role; they get a link to choose their password (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.addTeamMemberBody, responses: { 201: companyRoles.teamMember } }),
+  customer('PUT', '/team/members/:id', 'Company team', 'Change a login\'s role, a project manager\'s jobs, or disable it (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.updateTeamMemberBody, responses: { 200: companyRoles.teamMember } }),
+  customer('PUT', '/team/approval-threshold', 'Company team', 'The amount above which a non-owner\'s payment waits for an owner; null for none (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.approvalThresholdBody, responses: { 200: companyRoles.team } }),
+  customer('GET', '/payment-approvals', 'Company team', 'Payments waiting for (or decided by) an owner, within the user\'s scope', { responses: { 200: companyRoles.paymentApprovals } }),
+  customer('POST', '/payment-approvals/:id/approve', 'Company team', 'Approve: the payment is made at once (owners, audited)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.approvalRequested } }),
+  customer('POST', '/payment-approvals/:id/decline', 'Company team', 'Decline: the items are released and the requester told (owners, audited)', { roles: COMPANY_OWNER, body: companyRoles.declineApprovalBody, responses: { 200: companyRoles.approvalRequested } }),
+
+  customer('GET', '/job-pay-links', 'Company team', 'The pay links the company\'s owners made (owners)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.jobPayLinks } }),
+  customer('POST', '/job-pay-links', 'Company team', 'Make a pay link for one job of the company\'s accounts (owners, audited; the link is answered once)', { roles: COMPANY_OWNER, body: companyRoles.createPortalJobPayLinkBody, responses: { 201: companyRoles.jobPayLink } }),
+  customer('POST', '/job-pay-links/:id/revoke', 'Company team', 'Revoke a job pay link (owners, audited)', { roles: COMPANY_OWNER, responses: { 200: companyRoles.jobPayLink } }),
+  portalPublic('GET', '/job-links/:token', 'Job pay link', 'What a job pay link shows its holder: the supplier, the job\'s open items and the ways they linked to pay', { responses: { 200: companyRoles.jobLinkView } }),
+  portalPublic('POST', '/job-links/:token/card-session', 'Job pay link', 'A short-lived token for Moov\'s card-link Drop, for the link\'s payer', { responses: { 200: paymentMethods.cardSession } }),
+  portalPublic('POST', '/job-links/:token/cards', 'Job pay link', 'Save the card the payer linked', { body: paymentMethods.saveCardBody, responses: { 201: paymentMethods.paymentMethod } }),
+  portalPublic('POST', '/job-links/:token/plaid/link-token', 'Job pay link', 'Start linking the payer\'s bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),
+  portalPublic('POST', '/job-links/:token/plaid/exchange', 'Job pay link', 'Save the bank account the payer linked', { body: paymentMethods.plaidExchangeBody, responses: { 201: paymentMethods.paymentMethod } }),
+  portalPublic('POST', '/job-links/:token/preview', 'Job pay link', 'Quote paying every open item of the job with this method', { body: companyRoles.jobLinkPayBody, responses: { 200: portalPayments.preview } }),
+  portalPublic('POST', '/job-links/:token/payments', 'Job pay link', 'Pay every open item of the job: exactly the previewed quote', { body: companyRoles.jobLinkPayBody, headers: idempotencyHeader, responses: { 200: companyRoles.jobLinkPayment, 201: companyRoles.jobLinkPayment } }),
+  portalPublic('GET', '/job-links/:token/payments/:paymentId', 'Job pay link', 'A payment made through the link', { responses: { 200: companyRoles.jobLinkPayment } }),
 
   customer('GET', '/payment-methods', 'Payment methods', 'Saved payment methods', { responses: { 200: z.array(paymentMethods.paymentMethod) } }),
   customer('POST', '/payment-methods/plaid/link-token', 'Payment methods', 'Start linking a bank account', { responses: { 200: paymentMethods.plaidLinkToken } }),

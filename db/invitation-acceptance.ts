@@ -3,7 +3,7 @@ import { refuseConflict, refuseNotFound } from '../domain/refusal';
 import { recordAudit } from './audit';
 import type { Db } from './connection';
 import { effectiveStatus, respondToInvitation, type InvitationRow } from './invitations';
-import { createCompanyLogin, type PortalLogin } from './portal-users';
+import { createCompanyLogin } from './portal-users';
 
 /**
  * A customer answering an invitation from its link: registering a new login, adding the
@@ -93,7 +93,7 @@ export async function registerFromInvitation(
   db: Db,
   tokenHash: string,
   login: { email: string; name: string; passwordHash: string; companyName?: string; termsVersion: string },
-): Promise<Answered<PortalLogin & { company_id: string }>> {
+): Promise<Answered<Awaited<ReturnType<typeof createCompanyLogin>>>> {
   return answerInvitation(db, tokenHash, async (trx, invitation) => {
     const created = await createCompanyLogin(trx, { ...login, companyName: login.companyName ?? invitation.account_name });
     return (await accept(trx, invitation, created.id, created.company_id, 'invitation.accepted')) && created;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { DocumentContentType, DocumentKind } from '../domain/item-documents';
 import { refuseNotFound } from '../domain/refusal';
 import { recordAudit } from './audit';
+import { withinJobs, type PortalScope } from './portal-scope';
 
 /**
  * Documents behind invoices: the invoice a document hangs on, reached only inside a dealer
@@ -28,9 +29,9 @@ export async function dealerDocumentInvoice(db: Executor, dealerId: string, invo
 }
 
 /** An invoice of one of the accounts a customer's company linked, or not found. */
-export async function linkedDocumentInvoice(db: Executor, accountIds: string[], invoiceId: string): Promise<DocumentInvoice> {
-  const invoice = accountIds.length === 0 ? undefined
-    : await db('invoices as i').join('dealers as d', 'd.id', 'i.dealer_id').where('i.id', invoiceId).whereIn('i.customer_account_id', accountIds).first(...invoiceColumns);
+export async function linkedDocumentInvoice(db: Executor, scope: Pick<PortalScope, 'accountIds' | 'jobIds'>, invoiceId: string): Promise<DocumentInvoice> {
+  const invoice = scope.accountIds.length === 0 ? undefined
+    : await withinJobs(db('invoices as i'), scope.jobIds, 'i.job_id').join('dealers as d', 'd.id', 'i.dealer_id').where('i.id', invoiceId).whereIn('i.customer_account_id', scope.accountIds).first(...invoiceColumns);
   if (!invoice) throw refuseNotFound('Invoice');
   return invoice as DocumentInvoice;
 }

@@ -5,6 +5,7 @@ import {
 } from '../domain/lien-waivers';
 import type { PaymentStatus } from '../domain/payment-status';
 import { recordAudit, type AuditEvent } from './audit';
+import { withinJobs, type PortalScope } from './portal-scope';
 import { pageOf, type PageRequest } from './list-query';
 import type { ApplicationItemType } from '../domain/payment-quote';
 
@@ -211,14 +212,14 @@ export async function operatorLienWaiver(db: Executor, dealerId: string, waiverI
 }
 
 /** The waivers of the accounts a customer's company is linked to, newest first. */
-export async function portalLienWaivers(db: Executor, accountIds: string[], filter: LienWaiverFilter): Promise<LienWaiverRow[]> {
-  if (accountIds.length === 0) return [];
-  return filtered(scoped(db).whereIn('w.customer_account_id', accountIds), filter).select(columns(db)).orderBy([{ column: 'w.created_at', order: 'desc' }, { column: 'w.kind', order: 'desc' }, { column: 'w.id' }]).limit(500);
+export async function portalLienWaivers(db: Executor, scope: Pick<PortalScope, 'accountIds' | 'jobIds'>, filter: LienWaiverFilter): Promise<LienWaiverRow[]> {
+  if (scope.accountIds.length === 0) return [];
+  return filtered(withinJobs(scoped(db), scope.jobIds, 'w.job_id').whereIn('w.customer_account_id', scope.accountIds), filter).select(columns(db)).orderBy([{ column: 'w.created_at', order: 'desc' }, { column: 'w.kind', order: 'desc' }, { column: 'w.id' }]).limit(500);
 }
 
-export async function portalLienWaiver(db: Executor, accountIds: string[], waiverId: string): Promise<LienWaiverRow | undefined> {
-  if (accountIds.length === 0) return undefined;
-  return scoped(db).whereIn('w.customer_account_id', accountIds).where('w.id', waiverId).first(columns(db));
+export async function portalLienWaiver(db: Executor, scope: Pick<PortalScope, 'accountIds' | 'jobIds'>, waiverId: string): Promise<LienWaiverRow | undefined> {
+  if (scope.accountIds.length === 0) return undefined;
+  return withinJobs(scoped(db), scope.jobIds, 'w.job_id').whereIn('w.customer_account_id', scope.accountIds).where('w.id', waiverId).first(columns(db));
 }
 
 /** Who received the waiver: recorded on every download, by operator or customer. */

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES } from '../domain/aging';
 import type { IsoDate } from '../domain/dates';
 import type { Db } from './connection';
+import { withinJobs } from './portal-scope';
 
 /**
  * The portal's open items: what the linked accounts of a customer's company still owe, the
@@ -55,7 +56,7 @@ export type OutstandingView = 'all' | 'current_statement' | 'new_charges';
 const LATEST_STATEMENTS_SQL = `
   latest as (
     select distinct on (customer_account_id) id, customer_account_id, statement_date
-    from statements where customer_account_id = any(:accounts::uuid[])
+    from statements where customer_account_id = any(:accounts::uuid[]) and :allJobs::boolean
     order by customer_account_id, statement_date desc, created_at desc
   )`;
 
@@ -67,12 +68,14 @@ const OPEN_ITEMS_SQL = `
       i.terms, i.terms_discount_cents, i.terms_discount_date
     from invoices i
     where i.customer_account_id = any(:accounts::uuid[]) and i.status = any(:invoiceStatuses::text[]) and i.balance_cents > 0
+      and (:allJobs::boolean or i.job_id = any(:jobIds::uuid[]))
     union all
     select a.kind, case a.kind when 'debit' then 1 else 2 end, a.id, a.customer_account_id, a.job_id, a.adjustment_number, a.transaction_date, a.due_date,
       a.amount_cents, a.balance_cents, a.reserved_cents, a.statement_id, null, a.description, a.applies_to_invoice_number,
       null, null::bigint, null::date
     from adjustments a
     where a.customer_account_id = any(:accounts::uuid[]) and a.status = any(:adjustmentStatuses::text[]) and a.balance_cents > 0
+      and (:allJobs::boolean or a.job_id = any(:jobIds::uuid[]))
   )`;
 
 /**
@@ -100,8 +103,16 @@ function taggedItemsSql(view: OutstandingView): string {
 /** The order the Outstanding page lists a job's items in: invoices, debits, credits; by due date (else date); by number. */
 const ITEM_ORDER_SQL = 'type_order, coalesce(due_date, date) nulls first, number';
 
-function taggedBindings(accountIds: string[], today: IsoDate) {
-  return { accounts: accountIds, invoiceStatuses: [...OPEN_INVOICE_STATUSES], adjustmentStatuses: [...OPEN_ADJUSTMENT_STATUSES], today };
+/**
+ * `jobIds` is a project manager's jobs (null: every job). It narrows the items and leaves
+ * statements out: a statement lists every job's items, so paying it is not for someone
+ * limited to some of them (docs/company-roles.md).
+ */
+function taggedBindings(accountIds: string[], today: IsoDate, jobIds: string[] | null) {
+  return {
+    accounts: accountIds, invoiceStatuses: [...OPEN_INVOICE_STATUSES], adjustmentStatuses: [...OPEN_ADJUSTMENT_STATUSES], today,
+    allJobs: jobIds === null, jobIds: jobIds ?? [],
+  };
 }
 
 /** One account's items of one job (job_id null: not assigned to a job), summed for the view and for the account's totals. */
@@ -136,9 +147,9 @@ export interface StatementOpenRow {
 }
 
 /** The sums the Outstanding page shows for each account and job, counted by the database rather than item by item. */
-export async function outstandingGroups(db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate): Promise<{ groups: OutstandingGroupRow[]; statements: LatestStatementRow[]; statementOpen: StatementOpenRow[] }> {
+export async function outstandingGroups(db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate, jobIds: string[] | null = null): Promise<{ groups: OutstandingGroupRow[]; statements: LatestStatementRow[]; statementOpen: StatementOpenRow[] }> {
   if (accountIds.length === 0) return { groups: [], statements: [], statementOpen: [] };
-  const bindings = taggedBindings(accountIds, today);
+  const bindings = taggedBindings(accountIds, today, jobIds);
   const [groups, statements, statementOpen] = await Promise.all([
     db.raw(`${taggedItemsSql(view)}, sums as (
         select customer_account_id, job_id,
@@ -157,7 +168,7 @@ export async function outstandingGroups(db: Executor, accountIds: string[], view
         from tagged group by customer_account_id, job_id
       )
       select sums.*, j.name as job_name, j.erp_job_id from sums left join jobs j on j.id = sums.job_id`, bindings),
-    db('statements').whereIn('customer_account_id', accountIds).distinctOn('customer_account_id')
+    jobIds !== null ? [] : db('statements').whereIn('customer_account_id', accountIds).distinctOn('customer_account_id')
       .orderBy([{ column: 'customer_account_id' }, { column: 'statement_date', order: 'desc' }, { column: 'created_at', order: 'desc' }])
       .select('id', 'customer_account_id', 'statement_number', 'statement_date', 'status', 'balance_cents', 'discount_cents', 'discount_date', 'due_date'),
     db.raw(`with ${LATEST_STATEMENTS_SQL}
@@ -189,11 +200,11 @@ export interface GroupSlice {
 }
 
 /** The view's items of the given slices, in display order within each. */
-export async function outstandingSlices(db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate, slices: GroupSlice[]): Promise<OpenItemRow[]> {
+export async function outstandingSlices(db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate, slices: GroupSlice[], jobIds: string[] | null = null): Promise<OpenItemRow[]> {
   const wanted = slices.filter((slice) => slice.take > 0);
   if (wanted.length === 0) return [];
   const values = wanted.map((_slice, index) => `(:account${index}::uuid, :job${index}::uuid, :skip${index}::int, :take${index}::int)`).join(', ');
-  const bindings: Record<string, unknown> = taggedBindings(accountIds, today);
+  const bindings: Record<string, unknown> = taggedBindings(accountIds, today, jobIds);
   wanted.forEach((slice, index) => Object.assign(bindings, { [`account${index}`]: slice.accountId, [`job${index}`]: slice.jobId, [`skip${index}`]: slice.skip, [`take${index}`]: slice.take }));
   // Ranking only the wanted groups' rows: a job's first page should not sort every other job.
   const { rows } = await db.raw(`${taggedItemsSql(view)}, ranked as (
@@ -212,11 +223,11 @@ export async function outstandingSlices(db: Executor, accountIds: string[], view
 /** The view's items narrowed to an account, a job or ids, in display order, with how many match in all. */
 export async function outstandingItemPage(
   db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate,
-  filter: { accountId?: string; jobId?: string | null; ids?: string[]; offset: number; limit: number },
+  filter: { accountId?: string; jobId?: string | null; ids?: string[]; offset: number; limit: number }, jobIds: string[] | null = null,
 ): Promise<{ rows: OpenItemRow[]; total: number }> {
   if (accountIds.length === 0) return { rows: [], total: 0 };
   const conditions = ['in_view'];
-  const bindings: Record<string, unknown> = { ...taggedBindings(accountIds, today), offset: filter.offset, limit: filter.limit };
+  const bindings: Record<string, unknown> = { ...taggedBindings(accountIds, today, jobIds), offset: filter.offset, limit: filter.limit };
   if (filter.accountId !== undefined) {
     conditions.push('customer_account_id = :accountId::uuid');
     bindings.accountId = filter.accountId;
@@ -238,11 +249,11 @@ export async function outstandingItemPage(
 }
 
 /** What the accounts owe each dealer, counted as the Outstanding page's "Total owed": invoices + debits − credits. */
-export async function openBalanceByDealer(db: Executor, accountIds: string[]): Promise<Map<string, number>> {
+export async function openBalanceByDealer(db: Executor, accountIds: string[], jobIds: string[] | null = null): Promise<Map<string, number>> {
   const [invoices, adjustments] = await Promise.all([
-    db('invoices').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
+    withinJobs(db('invoices'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
       .groupBy('dealer_id').select('dealer_id', db.raw('coalesce(sum(balance_cents), 0)::bigint as cents')),
-    db('adjustments').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
+    withinJobs(db('adjustments'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
       .groupBy('dealer_id').select('dealer_id', db.raw("coalesce(sum(case when kind = 'credit' then -balance_cents else balance_cents end), 0)::bigint as cents")),
   ]);
   const totals = new Map<string, number>();
@@ -260,11 +271,11 @@ export interface QuotableItemsRequest {
  * The invoices and adjustments of one linked account a payment request names. "Pay an amount"
  * spreads cash over every open invoice and debit, oldest first, so it reads all of those too.
  */
-export async function quotableItems(db: Executor, customerAccountId: string, request: QuotableItemsRequest): Promise<{ invoices: Array<Record<string, any>>; adjustments: Array<Record<string, any>> }> {
-  const invoicesQuery = db('invoices').where({ customer_account_id: customerAccountId });
+export async function quotableItems(db: Executor, customerAccountId: string, request: QuotableItemsRequest, jobIds: string[] | null = null): Promise<{ invoices: Array<Record<string, any>>; adjustments: Array<Record<string, any>> }> {
+  const invoicesQuery = withinJobs(db('invoices'), jobIds, 'job_id').where({ customer_account_id: customerAccountId });
   if (request.sourceView !== 'amount') invoicesQuery.whereIn('id', request.invoiceIds);
   else invoicesQuery.whereIn('status', ['open', 'partially_paid']);
-  const adjustmentsQuery = db('adjustments').where({ customer_account_id: customerAccountId });
+  const adjustmentsQuery = withinJobs(db('adjustments'), jobIds, 'job_id').where({ customer_account_id: customerAccountId });
   if (request.sourceView !== 'amount') adjustmentsQuery.whereIn('id', request.adjustmentIds);
   else adjustmentsQuery.where((q) => q.whereIn('id', request.adjustmentIds).orWhere((d) => d.where({ kind: 'debit' }).whereIn('status', ['open', 'partially_applied'])));
   const [invoices, adjustments] = await Promise.all([invoicesQuery, adjustmentsQuery]);

@@ -361,6 +361,8 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
 export interface PortalPaymentScope {
   companyId: string;
   accountIds: string[];
+  /** A project manager's jobs: a payment shows only when every item it paid is on one of them. */
+  jobIds?: string[] | null;
 }
 
 /** The method columns are the facts domain/payment-method-label.ts names a method from. */
@@ -416,13 +418,19 @@ const PORTAL_SUMMARY_COLUMNS = [
 ];
 
 function scopedPayments(db: Knex | Knex.Transaction, scope: PortalPaymentScope): Knex.QueryBuilder {
-  return db('payments as p')
+  const query = db('payments as p')
     .join('dealers as d', 'd.id', 'p.dealer_id')
     .join('customer_accounts as ca', 'ca.id', 'p.customer_account_id')
     .join('customer_companies as c', 'c.id', 'p.company_id')
     .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
     .where('p.company_id', scope.companyId)
     .whereIn('p.customer_account_id', scope.accountIds);
+  if (scope.jobIds !== null && scope.jobIds !== undefined) {
+    // A statement discount names no job: a payment carrying one is not a single job's.
+    query.whereRaw(`not exists (select 1 from payment_applications pa left join invoices i on i.id = coalesce(pa.invoice_id, pa.applied_to_invoice_id) left join adjustments a on a.id = pa.adjustment_id
+      where pa.payment_id = p.id and (coalesce(i.job_id, a.job_id) is null or not (coalesce(i.job_id, a.job_id) = any(?::uuid[]))))`, [scope.jobIds]);
+  }
+  return query;
 }
 
 /** One page of the company's payments, newest first, and how many there are in all. */

@@ -27,30 +27,77 @@ export interface VisibleAccount {
   credit_hold_reason: 'over_limit' | 'past_due' | 'other' | null;
 }
 
-/** One linked account of the company, or a not-found refusal. */
-export async function linkedAccount(db: Executor, companyId: string, customerAccountId: string): Promise<LinkedAccount> {
-  const account = await db('company_account_links as l')
+/**
+ * Who is looking: the company, and — for a project manager — the only jobs they may reach
+ * (null: every job of the company's accounts). Every portal read and payment goes through a
+ * scope built from this, so a project manager's limit holds on every route
+ * (docs/company-roles.md).
+ */
+export interface PortalSubject {
+  companyId: string;
+  jobIds: string[] | null;
+}
+
+/** What a portal route may read: the company's reachable accounts and, for a project manager, the jobs. */
+export interface PortalScope extends PortalSubject {
+  accountIds: string[];
+}
+
+/** The jobs assigned to a project manager, on accounts their company still links. */
+export function assignedJobIds(db: Executor, portalUserId: string): Promise<string[]> {
+  return db('portal_user_jobs as uj')
+    .join('jobs as j', 'j.id', 'uj.job_id')
+    .join('portal_users as u', 'u.id', 'uj.portal_user_id')
+    .join('company_account_links as l', (join) => join.on('l.customer_account_id', 'j.customer_account_id').andOn('l.company_id', 'u.company_id'))
+    .where({ 'uj.portal_user_id': portalUserId, 'l.status': 'active' })
+    .pluck('j.id') as Promise<string[]>;
+}
+
+/** The scope of one signed-in customer, optionally for one dealer. */
+export async function portalScope(db: Executor, subject: PortalSubject, dealerId?: string): Promise<PortalScope> {
+  return { companyId: subject.companyId, jobIds: subject.jobIds, accountIds: await linkedAccountIds(db, subject, dealerId) };
+}
+
+/** Narrows a query of items (or of rows carrying a job) to the subject's jobs; unchanged for a subject that sees every job. */
+export function withinJobs<Q extends Knex.QueryBuilder>(query: Q, jobIds: string[] | null, column: string): Q {
+  if (jobIds !== null) query.whereIn(column, jobIds);
+  return query;
+}
+
+/** A subject reaches an account only through an active link; a project manager only one that holds an assigned job. */
+const subjectOf = (subject: string | PortalSubject): PortalSubject => (typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject);
+
+function reachableAccounts(db: Executor, subject: PortalSubject): Knex.QueryBuilder {
+  const query = db('company_account_links as l')
     .join('customer_accounts as a', 'a.id', 'l.customer_account_id')
-    .where({ 'l.company_id': companyId, 'l.customer_account_id': customerAccountId, 'l.status': 'active', 'a.portal_access_disabled': false })
-    .whereNull('a.deleted_at')
+    .where({ 'l.company_id': subject.companyId, 'l.status': 'active', 'a.portal_access_disabled': false })
+    .whereNull('a.deleted_at');
+  if (subject.jobIds !== null) {
+    const jobIds = subject.jobIds;
+    query.whereExists((inner) => inner.select(db.raw('1')).from('jobs as j').whereRaw('j.customer_account_id = a.id').whereIn('j.id', jobIds));
+  }
+  return query;
+}
+
+/** One linked account of the company (for a project manager: one holding an assigned job), or a not-found refusal. */
+export async function linkedAccount(db: Executor, subject: string | PortalSubject, customerAccountId: string): Promise<LinkedAccount> {
+  const account = await reachableAccounts(db, subjectOf(subject))
+    .where('l.customer_account_id', customerAccountId)
     .first('a.id', 'a.dealer_id', 'a.name', 'a.erp_account_id', 'a.state');
   if (!account) throw refuseNotFound('Account');
   return account as LinkedAccount;
 }
 
-/** Ids of every account the company may see, optionally for one dealer. */
-export function linkedAccountIds(db: Executor, companyId: string, dealerId?: string): Promise<string[]> {
-  const query = db('company_account_links as l')
-    .join('customer_accounts as a', 'a.id', 'l.customer_account_id')
-    .where({ 'l.company_id': companyId, 'l.status': 'active', 'a.portal_access_disabled': false })
-    .whereNull('a.deleted_at');
+/** Ids of every account the company (or project manager) may see, optionally for one dealer. */
+export function linkedAccountIds(db: Executor, subject: string | PortalSubject, dealerId?: string): Promise<string[]> {
+  const query = reachableAccounts(db, subjectOf(subject));
   if (dealerId) query.where('l.dealer_id', dealerId);
   return query.pluck('a.id') as Promise<string[]>;
 }
 
-/** The accounts the company may see (optionally for one dealer), by name. */
-export async function visibleAccounts(db: Executor, companyId: string, dealerId?: string): Promise<VisibleAccount[]> {
-  const ids = await linkedAccountIds(db, companyId, dealerId);
+/** The accounts the company (or project manager) may see (optionally for one dealer), by name. */
+export async function visibleAccounts(db: Executor, subject: string | PortalSubject, dealerId?: string): Promise<VisibleAccount[]> {
+  const ids = await linkedAccountIds(db, subject, dealerId);
   if (ids.length === 0) return [];
   return db('customer_accounts').whereIn('id', ids).orderBy([{ column: 'name' }, { column: 'erp_account_id' }]).select('id', 'dealer_id', 'erp_account_id', 'name', 'available_credit_cents', 'credit_hold', 'credit_hold_reason');
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { refuseConflict, refuseNotFound } from '../domain/refusal';
+import type { CompanyRole } from '../domain/company-roles';
 import { recordAudit } from './audit';
 import type { Db } from './connection';
 
@@ -63,14 +64,14 @@ export async function resetPortalPassword(db: Db, tokenHash: string, newPassword
 export async function createCompanyLogin(
   trx: Knex.Transaction,
   login: { companyName: string; email: string; name: string; passwordHash: string; termsVersion: string },
-): Promise<PortalLogin & { company_id: string }> {
+): Promise<PortalLogin & { company_id: string; role: CompanyRole }> {
   if (await portalLoginExists(trx, login.email)) {
     throw refuseConflict('email_registered', `A portal login already exists for ${login.email}. Sign in with it to add this account.`);
   }
   const [company] = await trx('customer_companies').insert({ name: login.companyName }).returning('id');
   const [created] = await trx('portal_users')
     .insert({ company_id: company.id, email: login.email, name: login.name, password_hash: login.passwordHash, terms_version: login.termsVersion, terms_accepted_at: trx.fn.now() })
-    .returning(['id', 'email', 'name', 'company_id']);
+    .returning(['id', 'email', 'name', 'company_id', 'role']);
   return created;
 }
 

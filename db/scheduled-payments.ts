@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ScheduledPaymentStatus } from '../domain/scheduled-payment';
 import { refuseConflict, refuseNotFound } from '../domain/refusal';
 import { recordAudit } from './audit';
+import type { PortalScope } from './portal-scope';
 import { reserveItem, unreserveItem } from './payments';
 import type { PaymentMethodFacts } from '../domain/payment-method-label';
 
@@ -90,17 +91,26 @@ export async function scheduledPaymentByKey(db: Executor, companyId: string, ide
 }
 
 /** One schedule as its customer (their linked accounts) or its dealer sees it. */
-export async function findScheduledPayment(db: Executor, scope: { companyId: string; accountIds: string[] } | { dealerId: string }, id: string): Promise<ScheduledPaymentRow | undefined> {
+export async function findScheduledPayment(db: Executor, scope: PortalScope | { dealerId: string }, id: string): Promise<ScheduledPaymentRow | undefined> {
   const query = db('scheduled_payments').where({ id });
   if ('dealerId' in scope) query.where({ dealer_id: scope.dealerId });
-  else query.where({ company_id: scope.companyId }).whereIn('customer_account_id', scope.accountIds);
+  else companyScoped(db, query, scope);
   return query.first();
 }
 
-export async function scheduledPaymentsOf(db: Executor, scope: { companyId: string; accountIds: string[] } | { dealerId: string; customerAccountId: string }): Promise<ScheduledPaymentRow[]> {
+/** A project manager sees a schedule only when every item it holds is on one of their jobs. */
+function companyScoped(db: Executor, query: Knex.QueryBuilder, scope: PortalScope): void {
+  query.where({ company_id: scope.companyId }).whereIn('customer_account_id', scope.accountIds);
+  if (scope.jobIds !== null) {
+    query.whereRaw(`not exists (select 1 from scheduled_payment_items si left join invoices i on i.id = si.invoice_id left join adjustments a on a.id = si.adjustment_id
+      where si.scheduled_payment_id = scheduled_payments.id and (coalesce(i.job_id, a.job_id) is null or not (coalesce(i.job_id, a.job_id) = any(?::uuid[]))))`, [scope.jobIds]);
+  }
+}
+
+export async function scheduledPaymentsOf(db: Executor, scope: PortalScope | { dealerId: string; customerAccountId: string }): Promise<ScheduledPaymentRow[]> {
   const query = db('scheduled_payments');
   if ('dealerId' in scope) query.where({ dealer_id: scope.dealerId, customer_account_id: scope.customerAccountId });
-  else query.where({ company_id: scope.companyId }).whereIn('customer_account_id', scope.accountIds);
+  else companyScoped(db, query, scope);
   return query.orderBy([{ column: 'scheduled_for', order: 'desc' }, { column: 'created_at', order: 'desc' }]).limit(200);
 }
 

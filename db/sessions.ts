@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { CompanyRole } from '../domain/company-roles';
 import type { Db } from './connection';
 
 /**
@@ -57,6 +58,7 @@ export interface OperatorSignInRow extends SignInUserBase {
 
 export interface PortalSignInRow extends SignInUserBase {
   company_id: string;
+  role: CompanyRole;
 }
 
 export interface SignInRows {

@@ -2,7 +2,11 @@
  * Links into the Payments portal that travel by email (registration, decline, password
  * reset). The portal routes on the URL hash, so the token never reaches a server log.
  */
-export type PortalEmailRoute = 'register' | 'decline' | 'reset-password';
+/** `job-link`: a job pay link (docs/company-roles.md), opened without a login. */
+export type PortalEmailRoute = 'register' | 'decline' | 'reset-password' | 'job-link';
+
+/** The portal page of one route (no token), e.g. the approvals list an approval email points to. */
+export const portalPage = (publicUrl: string, route: string) => `${publicUrl.replace(/\/+$/, '')}/portal/#/${route}`;
 
 export const portalLink = (publicUrl: string, route: PortalEmailRoute, token: string) =>
   `${publicUrl.replace(/\/+$/, '')}/portal/#/${route}?token=${encodeURIComponent(token)}`;

@@ -97,6 +97,9 @@ export const configSchema = z.object({
   PENDING_INVESTIGATION_BUSINESS_DAYS: z.coerce.number().int().positive().default(3),
   RETURN_WINDOW_BUSINESS_DAYS: z.coerce.number().int().positive().default(5),
   INVITATION_TTL_MS: durationMs.default(7 * 24 * 60 * 60 * 1000),
+  // A payment above the company's approval threshold waits this long for an owner, who is reminded every APPROVAL_REMINDER_MS.
+  APPROVAL_TIMEOUT_MS: durationMs.default(3 * 24 * 60 * 60 * 1000),
+  APPROVAL_REMINDER_MS: durationMs.default(24 * 60 * 60 * 1000),
   RECONCILE_POLL_MS: durationMs.default(5 * 60 * 1000),
   // Sign-in and password-reset attempts one client address may make per window (on top of per-account lock-out).
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),

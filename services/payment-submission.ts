@@ -5,7 +5,7 @@ import type { Db } from '../db/connection';
 import { quotableItems, statementWithItems } from '../db/outstanding';
 import { companyPaymentMethod, type PaymentMethodRow } from '../db/payment-methods';
 import { createPayment, paymentByIdempotencyKey, ReservationConflict, type NewPayment } from '../db/payments';
-import { dealerTerms, linkedAccount, type LinkedAccount } from '../db/portal-scope';
+import { dealerTerms, linkedAccount, type LinkedAccount, type PortalSubject } from '../db/portal-scope';
 import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate, type IsoDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
@@ -18,6 +18,8 @@ import type { Config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { startPaymentWorkflow } from '../workflows/payment-client';
 import type { PaymentRequest } from '../contracts/portal/payments';
+import type { CompanyRole } from '../domain/company-roles';
+import { approvalNeeded, existingApproval, requestApproval } from './payment-approvals';
 
 /** The request is the portal contract's; its schema is named here too for the routes that import it from the service. */
 export { paymentRequest as paymentRequestSchema, type PaymentRequest } from '../contracts/portal/payments';
@@ -38,8 +40,15 @@ export interface QuoteContext {
 }
 
 /** `asOf`: the dealer-local date to quote at (a scheduled payment's date); today by default. */
-export async function buildQuoteInput(db: Db | Knex.Transaction, companyId: string, request: PaymentRequest, options: { asOf?: IsoDate } = {}): Promise<QuoteContext> {
-  const account = await linkedAccount(db, companyId, request.customerAccountId);
+/**
+ * `subject`: a company id (every job) or a signed-in customer, whose project-manager jobs limit
+ * the items. `options.account`: the account a job pay link names, for a payer whose company
+ * links no account (the link's own job limits the items).
+ */
+export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, options: { asOf?: IsoDate; account?: LinkedAccount } = {}): Promise<QuoteContext> {
+  const { companyId, jobIds } = typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject;
+  const account = options.account ?? await linkedAccount(db, { companyId, jobIds }, request.customerAccountId);
+  if (account.id !== request.customerAccountId) throw refuseNotFound('Account');
   if (account.dealer_id !== request.dealerId) throw refuseNotFound('Account');
   const dealer = await dealerTerms(db, account.dealer_id);
   const method = await companyPaymentMethod(db, companyId, request.paymentMethodId);
@@ -56,7 +65,9 @@ export async function buildQuoteInput(db: Db | Knex.Transaction, companyId: stri
 
   const invoiceIds = request.items.filter((i) => i.type === 'invoice').map((i) => i.id);
   const adjustmentIds = request.items.filter((i) => i.type !== 'invoice').map((i) => i.id);
-  const { invoices, adjustments } = await quotableItems(db, account.id, { sourceView: request.sourceView, invoiceIds, adjustmentIds });
+  // A statement lists every job's items: not one a project manager may pay.
+  if (jobIds !== null && request.statementId) throw refuseNotFound('Statement');
+  const { invoices, adjustments } = await quotableItems(db, account.id, { sourceView: request.sourceView, invoiceIds, adjustmentIds }, jobIds);
 
   const found = new Set([...invoices.map((r) => r.id), ...adjustments.map((r) => r.id)]);
   const missing = request.items.find((item) => !found.has(item.id));
@@ -178,8 +189,8 @@ export function describe(quote: PaymentQuote | null, errors: QuoteError[], numbe
   };
 }
 
-export async function previewPayment(db: Db, companyId: string, request: PaymentRequest): Promise<PreviewResponse> {
-  const context = await buildQuoteInput(db, companyId, request);
+export async function previewPayment(db: Db, subject: string | PortalSubject, request: PaymentRequest, options: { account?: LinkedAccount } = {}): Promise<PreviewResponse> {
+  const context = await buildQuoteInput(db, subject, request, options);
   const result = quotePayment(context.input);
   const authorization = result.ok && context.method.kind === 'ach' ? achAuthorizationFor(context, result.quote.amountCents, CURRENT_ACH_AUTHORIZATION_VERSION) : null;
   return describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind, authorization);
@@ -193,19 +204,37 @@ export interface SubmitDeps {
   config: Config;
 }
 
+/** What a submit made: the payment, or — above the company's approval threshold — an approval request (services/payment-approvals.ts). */
+export type SubmitOutcome = { paymentId: string; approvalId?: undefined; created: boolean } | { paymentId?: undefined; approvalId: string; created: boolean };
+
+/** Who submits: `role` and `jobIds` from the session; a caller without them submits as the company (every job, no approval gate). */
+export interface Submitter {
+  /** The portal user; null for a payer through a job pay link, who has no login. */
+  id: string | null;
+  companyId: string;
+  role?: CompanyRole;
+  jobIds?: string[] | null;
+  /** The account a job pay link names (its payer company links none). */
+  account?: LinkedAccount;
+}
+
 /**
  * Creates the payment (Pending) and starts its workflow. Retrying with the same
  * Idempotency-Key returns the same payment; the same key with a different request is refused.
+ * A non-owner's payment above the company's threshold is held for an owner's approval instead
+ * (`options.approved`: an owner already approved this request).
  */
-export async function submitPayment(deps: SubmitDeps, customer: { id: string; companyId: string }, idempotencyKey: string, request: PaymentRequest): Promise<{ paymentId: string; created: boolean }> {
+export async function submitPayment(deps: SubmitDeps, customer: Submitter, idempotencyKey: string, request: PaymentRequest, options: { approved?: boolean } = {}): Promise<SubmitOutcome> {
   if (request.achAuthorizationVersion !== undefined && !isKnownAchAuthorizationVersion(request.achAuthorizationVersion)) {
     throw refuseInvalid('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then pay.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
   }
   const hash = requestHash(request);
   const existing = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
   if (existing) return { paymentId: existing, created: false };
+  const waiting = await existingApproval(deps.db, customer.companyId, idempotencyKey, hash);
+  if (waiting) return { approvalId: waiting, created: false };
 
-  const context = await buildQuoteInput(deps.db, customer.companyId, request);
+  const context = await buildQuoteInput(deps.db, { companyId: customer.companyId, jobIds: customer.jobIds ?? null }, request, { account: customer.account });
   if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
     throw refuseInvalid('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
   }
@@ -223,6 +252,12 @@ export async function submitPayment(deps: SubmitDeps, customer: { id: string; co
     throw refuseUnprocessable(result.errors[0]!.code, result.errors.map((e) => e.message).join(' '), { errors: result.errors });
   }
   const quote = result.quote;
+  if (!options.approved && customer.role && customer.id !== null) {
+    const thresholdCents = await approvalNeeded(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, quote);
+    if (thresholdCents !== null) {
+      return requestApproval(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, { idempotencyKey, requestHash: hash, request, context, quote, thresholdCents });
+    }
+  }
   const paymentId = randomUUID();
   try {
     await createPayment(deps.db, paymentFromQuote(context, quote, {

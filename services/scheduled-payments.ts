@@ -6,7 +6,7 @@ import type { PaymentRequest } from '../contracts/portal/payments';
 import type { Db } from '../db/connection';
 import { queueEmail } from '../db/email-outbox';
 import { createPaymentWithReservations, ReservationConflict } from '../db/payments';
-import { dealerTerms } from '../db/portal-scope';
+import { dealerTerms, type PortalSubject } from '../db/portal-scope';
 import {
   cancelScheduledPayment, createScheduledPayment, finishScheduledRun, markItemsDropped, portalUserEmail, scheduledPaymentByKey, takeScheduledForRun, type ScheduledItemRow, type ScheduledPaymentRow,
 } from '../db/scheduled-payments';
@@ -35,9 +35,9 @@ export interface ScheduleDeps {
   config: Config;
 }
 
-async function scheduledContext(db: Db, companyId: string, request: ScheduleRequest): Promise<QuoteContext> {
+async function scheduledContext(db: Db, subject: string | PortalSubject, request: ScheduleRequest): Promise<QuoteContext> {
   const { scheduledFor, ...payment } = request;
-  const context = await buildQuoteInput(db, companyId, payment, { asOf: scheduledFor });
+  const context = await buildQuoteInput(db, subject, payment, { asOf: scheduledFor });
   const today = localDate(new Date(), context.dealer.time_zone);
   const problem = scheduleDateProblem(scheduledFor, today);
   if (problem) throw refuseInvalid('scheduled_for_invalid', `scheduledFor ${problem}.`, [{ field: 'scheduledFor', message: problem }]);
@@ -47,15 +47,15 @@ async function scheduledContext(db: Db, companyId: string, request: ScheduleRequ
   return context;
 }
 
-export async function previewScheduledPayment(db: Db, companyId: string, request: ScheduleRequest): Promise<PreviewResponse & { scheduledFor: string }> {
-  const context = await scheduledContext(db, companyId, request);
+export async function previewScheduledPayment(db: Db, subject: string | PortalSubject, request: ScheduleRequest): Promise<PreviewResponse & { scheduledFor: string }> {
+  const context = await scheduledContext(db, subject, request);
   const result = quotePayment(context.input);
   const authorization = result.ok && context.method.kind === 'ach' ? achAuthorizationFor(context, result.quote.amountCents, request.achAuthorizationVersion ?? CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION) : null;
   return { ...describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind, authorization), scheduledFor: request.scheduledFor };
 }
 
 /** Schedules the payment and reserves its items; the same Idempotency-Key returns the same schedule. */
-export async function schedulePayment(deps: ScheduleDeps, customer: { id: string; companyId: string }, idempotencyKey: string, request: ScheduleRequest): Promise<{ scheduledPaymentId: string; created: boolean }> {
+export async function schedulePayment(deps: ScheduleDeps, customer: { id: string; companyId: string; jobIds?: string[] | null }, idempotencyKey: string, request: ScheduleRequest): Promise<{ scheduledPaymentId: string; created: boolean }> {
   const hash = requestHash(request);
   const existing = await scheduledPaymentByKey(deps.db, customer.companyId, idempotencyKey);
   if (existing) {
@@ -65,7 +65,7 @@ export async function schedulePayment(deps: ScheduleDeps, customer: { id: string
   if (request.achAuthorizationVersion !== undefined && !isKnownAchAuthorizationVersion(request.achAuthorizationVersion)) {
     throw refuseInvalid('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then schedule.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
   }
-  const context = await scheduledContext(deps.db, customer.companyId, request);
+  const context = await scheduledContext(deps.db, { companyId: customer.companyId, jobIds: customer.jobIds ?? null }, request);
   if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
     throw refuseInvalid('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
   }

@@ -21,3 +21,4 @@ export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { remindersWorkflow } from './reminders';
 export { scheduledPaymentWorkflow } from './scheduled-payment';
 export { autopayWorkflow } from './autopay';
+export { paymentApprovalWorkflow } from './payment-approval';

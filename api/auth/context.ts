@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { CompanyRole } from '../../domain/company-roles';
 import { unauthorized } from '../errors';
 
 export interface OperatorContext {
@@ -14,6 +15,9 @@ export interface CustomerContext {
   companyId: string;
   email: string;
   name: string;
+  role: CompanyRole;
+  /** The jobs a project manager is assigned; null for roles that see every job. */
+  jobIds: string[] | null;
 }
 
 declare module 'express-serve-static-core' {

@@ -2,6 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../db/connection';
 import { activeOperator } from '../../db/operators';
 import { activePortalUser } from '../../db/sessions';
+import { assignedJobIds } from '../../db/portal-scope';
+import { limitedToJobs, type CompanyRole } from '../../domain/company-roles';
 import { forbidden, HttpError, unauthorized } from '../errors';
 import { portalAccessBlocked, PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
 import type { OperatorContext } from './context';
@@ -58,7 +60,8 @@ export function requireCustomer(db: Db): RequestHandler {
     if (!user) return false;
     // Checked on every request so that turning access off ends sessions already open.
     if (await portalAccessBlocked(db, user.company_id)) throw new HttpError(401, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
-    req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name };
+    const role = user.role as CompanyRole;
+    req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name, role, jobIds: limitedToJobs(role) ? await assignedJobIds(db, user.id) : null };
     return true;
   });
 }
@@ -70,4 +73,13 @@ export function requireRole(...roles: OperatorContext['role'][]): RequestHandler
     if (!roles.includes(req.operator.role)) return next(forbidden(`This action needs the ${roles.join(' or ')} role.`, 'role_required'));
     next();
   }, { kind: 'role', roles });
+}
+
+/** Company-side role checks for the portal (docs/company-roles.md), in the API as well as the UI. */
+export function requireCompanyRole(...roles: CompanyRole[]): RequestHandler {
+  return tagged((req, _res, next) => {
+    if (!req.customer) return next(unauthorized());
+    if (!roles.includes(req.customer.role)) return next(forbidden(`This needs the ${roles.join(' or ')} role in your company.`, 'company_role_required'));
+    next();
+  }, { kind: 'role', roles: roles.map((role) => `company:${role}`) });
 }

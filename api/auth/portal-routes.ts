@@ -18,7 +18,7 @@ export function portalAuthRoutes(db: Db, secureCookies: boolean): Router {
     const user = await checkCredentials(db, 'portal_users', email, password);
     if (await portalAccessBlocked(db, user.company_id)) throw new HttpError(403, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
     const { csrfToken } = await startSession(db, res, 'customer', user.id, secureCookies);
-    res.json({ user: { id: user.id, email: user.email, name: user.name }, csrfToken });
+    res.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role }, csrfToken });
   });
 
   router.post('/auth/sign-out', async (req, res) => {
@@ -28,7 +28,7 @@ export function portalAuthRoutes(db: Db, secureCookies: boolean): Router {
 
   router.get('/auth/session', requireCustomer(db), async (req, res) => {
     const customer = customerOf(req);
-    res.json({ user: { id: customer.id, email: customer.email, name: customer.name }, csrfToken: req.csrfToken });
+    res.json({ user: { id: customer.id, email: customer.email, name: customer.name, role: customer.role }, csrfToken: req.csrfToken });
   });
 
   return router;

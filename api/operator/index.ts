@@ -10,6 +10,7 @@ import { integrationRoutes } from './integration';
 import { ingestionRunRoutes } from './ingestion-runs';
 import { invitationRoutes } from './invitations';
 import { jobRoutes } from './jobs';
+import { operatorJobPayLinkRoutes } from './job-pay-links';
 import { documentRoutes } from './documents';
 import { lienWaiverRoutes } from './lien-waivers';
 import { operatorUserRoutes } from './operators';
@@ -37,6 +38,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   router.use(invitationRoutes(deps));
   router.use(receivableRoutes(deps));
   router.use(jobRoutes(deps));
+  router.use(operatorJobPayLinkRoutes(deps));
   router.use(shortPayRoutes(deps));
   router.use(operatorScheduledPaymentRoutes(deps));
   router.use(accountCreditRoutes(deps));

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { linkedDocumentInvoice, recordDocumentDownload } from '../../db/item-documents';
-import { linkedAccountIds } from '../../db/portal-scope';
+import { portalScope } from '../../db/portal-scope';
 import { isGuid } from '../../contracts/fields';
 import { invoiceDocuments, openDocument } from '../../services/item-documents';
 import { customerOf } from '../auth/context';
@@ -23,13 +23,13 @@ export function documentRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/invoices/:id/documents', async (req, res) => {
-    const invoice = await linkedDocumentInvoice(db, await linkedAccountIds(db, customerOf(req).companyId), invoiceIdOf(req.params.id));
+    const invoice = await linkedDocumentInvoice(db, await portalScope(db, customerOf(req)), invoiceIdOf(req.params.id));
     res.json({ documents: await invoiceDocuments(deps, invoice) });
   });
 
   router.get('/invoices/:id/documents/:documentId', async (req, res) => {
     const customer = customerOf(req);
-    const invoice = await linkedDocumentInvoice(db, await linkedAccountIds(db, customer.companyId), invoiceIdOf(req.params.id));
+    const invoice = await linkedDocumentInvoice(db, await portalScope(db, customer), invoiceIdOf(req.params.id));
     const opened = await openDocument(deps, invoice, String(req.params.documentId));
     if (opened.document.kind === 'delivery_ticket') await recordDocumentDownload(db, invoice, opened.document, customer);
     await sendDocument(res, opened);

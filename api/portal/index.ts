@@ -11,6 +11,10 @@ import { scheduledPaymentRoutes } from './scheduled-payments';
 import { autopayRoutes } from './autopay';
 import { registrationRoutes } from './registration';
 import { portalCreditRoutes } from './account-credit';
+import { companyTeamRoutes } from './company-team';
+import { paymentApprovalRoutes } from './payment-approvals';
+import { portalJobPayLinkRoutes } from './job-pay-links';
+import { jobLinkRoutes } from './job-link';
 
 /** Portal routes; every handler scopes its queries to the accounts the customer's company linked. */
 export const portalRoutes = {
@@ -19,6 +23,7 @@ export const portalRoutes = {
     const router = Router();
     router.use(registrationRoutes(deps, secureCookies));
     router.use(passwordResetRoutes(deps));
+    router.use(jobLinkRoutes(deps));
     return router;
   },
   authenticated(deps: AppDeps): Router {
@@ -32,6 +37,9 @@ export const portalRoutes = {
     router.use(lienWaiverRoutes(deps));
     router.use(documentRoutes(deps));
     router.use(portalCreditRoutes(deps));
+    router.use(companyTeamRoutes(deps));
+    router.use(paymentApprovalRoutes(deps));
+    router.use(portalJobPayLinkRoutes(deps));
     return router;
   },
 };

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { portalLienWaiver, portalLienWaivers, recordLienWaiverDownload } from '../../db/lien-waivers';
-import { linkedAccountIds } from '../../db/portal-scope';
+import { portalScope } from '../../db/portal-scope';
 import { GUID } from '../../contracts/fields';
 import { portalLienWaiverQuery } from '../../contracts/portal/lien-waivers';
 import { customerOf } from '../auth/context';
@@ -23,15 +23,14 @@ export function lienWaiverRoutes({ db }: AppDeps): Router {
   const router = Router();
 
   router.get('/lien-waivers', async (req, res) => {
-    const { companyId } = customerOf(req);
     const filter = query(req, portalLienWaiverQuery);
-    const rows = await portalLienWaivers(db, await linkedAccountIds(db, companyId), { paymentId: filter.paymentId, jobId: filter.jobId });
+    const rows = await portalLienWaivers(db, await portalScope(db, customerOf(req)), { paymentId: filter.paymentId, jobId: filter.jobId });
     res.json({ waivers: rows.map((row) => ({ ...lienWaiverRecord(row), dealer_name: row.dealer_name })) });
   });
 
   router.get('/lien-waivers/:id/pdf', async (req, res) => {
     const customer = customerOf(req);
-    const waiver = await portalLienWaiver(db, await linkedAccountIds(db, customer.companyId), waiverId(req.params.id));
+    const waiver = await portalLienWaiver(db, await portalScope(db, customer), waiverId(req.params.id));
     if (!waiver) throw notFound('Lien waiver');
     const pdf = await renderLienWaiverPdf(waiver);
     await recordLienWaiverDownload(db, waiver, { kind: 'customer', id: customer.id, email: customer.email });

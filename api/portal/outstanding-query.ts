@@ -133,6 +133,8 @@ export interface OutstandingInput {
   dealer: { id: string; time_zone: string; terms_discount_grace_days?: number };
   accounts: Array<{ id: string; erp_account_id: string; name: string; available_credit_cents?: string | number | null; credit_hold?: boolean; credit_hold_reason?: 'over_limit' | 'past_due' | 'other' | null }>;
   view: OutstandingView;
+  /** A project manager's jobs (null: every job). */
+  jobIds?: string[] | null;
   now?: Date;
 }
 
@@ -145,7 +147,7 @@ export interface OutstandingInput {
 export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const accountIds = input.accounts.map((account) => account.id);
-  const [{ groups, statements, statementOpen }, unapplied] = await Promise.all([outstandingGroups(db, accountIds, input.view, today), creditBalances(db, accountIds)]);
+  const [{ groups, statements, statementOpen }, unapplied] = await Promise.all([outstandingGroups(db, accountIds, input.view, today, input.jobIds ?? null), creditBalances(db, accountIds)]);
   const latestStatement = new Map(statements.map((row) => [row.customer_account_id, row]));
   const openOnStatement = new Map(statementOpen.map((row) => [row.customer_account_id, row]));
 
@@ -177,7 +179,7 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
       budget -= take;
     }
   }
-  const rows = await outstandingSlices(db, accountIds, input.view, today, slices);
+  const rows = await outstandingSlices(db, accountIds, input.view, today, slices, input.jobIds ?? null);
   const graceDays = input.dealer.terms_discount_grace_days ?? 0;
   for (const account of accounts) {
     for (const job of account.jobs) {
@@ -201,7 +203,7 @@ export interface ItemsPageInput extends OutstandingInput {
 export async function outstandingItemsFor(db: Db, input: ItemsPageInput): Promise<{ items: OutstandingItemRow[]; total: number; nextOffset: number | null }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const graceDays = input.dealer.terms_discount_grace_days ?? 0;
-  const { rows, total } = await outstandingItemPage(db, input.accounts.map((account) => account.id), input.view, today, input);
+  const { rows, total } = await outstandingItemPage(db, input.accounts.map((account) => account.id), input.view, today, input, input.jobIds ?? null);
   const end = input.offset + rows.length;
   return {
     items: rows.map((row) => ({ ...toItem(row, today, graceDays), accountId: row.customer_account_id, jobId: row.job_id })),

@@ -16,16 +16,17 @@ export function outstandingRoutes({ db }: AppDeps): Router {
   const router = Router();
 
   router.get('/dealers', async (req, res) => {
-    const accounts = await visibleAccounts(db, customerOf(req).companyId);
+    const customer = customerOf(req);
+    const accounts = await visibleAccounts(db, customer);
     const dealerIds = [...new Set(accounts.map((account) => account.dealer_id))];
     const accountIds = accounts.map((account) => account.id);
     const [dealers, balances, credits] = dealerIds.length
-      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds), creditBalances(db, accountIds)])
+      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds, customer.jobIds), creditBalances(db, accountIds)])
       : [[], new Map<string, number>(), new Map<string, number>()];
     res.json(dealers.map((dealer) => ({
       id: dealer.id,
       name: dealer.name,
-      billsByStatement: dealer.bills_by_statement,
+      billsByStatement: dealer.bills_by_statement && customer.jobIds === null,
       allowPartialPayments: dealer.allow_partial_payments,
       allowOverpayment: dealer.allow_overpayment,
       timeZone: dealer.time_zone,
@@ -38,21 +39,24 @@ export function outstandingRoutes({ db }: AppDeps): Router {
 
   /** The supplier and the company's accounts with it, or 404 as for a supplier that does not exist. */
   async function supplierScope(req: Request, dealerId: string, view: View) {
+    const customer = customerOf(req);
     if (!GUID.test(dealerId)) throw notFound('Supplier');
-    const accounts = await visibleAccounts(db, customerOf(req).companyId, dealerId);
+    const accounts = await visibleAccounts(db, customer, dealerId);
     if (accounts.length === 0) throw notFound('Supplier');
-    const dealer = await portalDealer(db, dealerId);
-    if (!dealer) throw notFound('Supplier');
+    const found = await portalDealer(db, dealerId);
+    if (!found) throw notFound('Supplier');
+    // A statement lists every job's items: a project manager works from the All view (docs/company-roles.md).
+    const dealer = customer.jobIds === null ? found : { ...found, bills_by_statement: false };
     if (view !== 'all' && !dealer.bills_by_statement) {
       throw badRequest('statements_not_used', `${dealer.name} does not bill by monthly statement; use the All view.`);
     }
-    return { dealer, accounts };
+    return { dealer, accounts, jobIds: customer.jobIds };
   }
 
   router.get('/outstanding', async (req, res) => {
     const { dealerId, view } = query(req, outstandingQuery);
-    const { dealer, accounts } = await supplierScope(req, dealerId, view);
-    const result = await outstandingFor(db, { dealer, accounts, view });
+    const { dealer, accounts, jobIds } = await supplierScope(req, dealerId, view);
+    const result = await outstandingFor(db, { dealer, accounts, view, jobIds });
     res.json({
       dealer: { id: dealer.id, name: dealer.name, billsByStatement: dealer.bills_by_statement, allowPartialPayments: dealer.allow_partial_payments, allowOverpayment: dealer.allow_overpayment, timeZone: dealer.time_zone },
       view,
@@ -62,13 +66,13 @@ export function outstandingRoutes({ db }: AppDeps): Router {
 
   router.get('/outstanding/items', async (req, res) => {
     const { dealerId, view, accountId, jobId, ids, offset, limit } = query(req, outstandingItemsQuery);
-    const { dealer, accounts } = await supplierScope(req, dealerId, view);
+    const { dealer, accounts, jobIds } = await supplierScope(req, dealerId, view);
     if (accountId !== undefined && !accounts.some((account) => account.id === accountId)) throw notFound('Account');
     if (jobId !== undefined && jobId !== 'none' && !GUID.test(jobId)) throw notFound('Job');
     // An id that is not a GUID names nothing the customer could have been sent.
     const wanted = ids === undefined ? undefined : [...new Set(ids.split(',').map((part) => part.trim()).filter((part) => GUID.test(part)))];
     res.json(await outstandingItemsFor(db, {
-      dealer, accounts, view, accountId, jobId: jobId === undefined ? undefined : jobId === 'none' ? null : jobId, ids: wanted, offset, limit,
+      dealer, accounts, view, jobIds, accountId, jobId: jobId === undefined ? undefined : jobId === 'none' ? null : jobId, ids: wanted, offset, limit,
     }));
   });
 

@@ -8,7 +8,7 @@ import { notFound } from '../errors';
 import { query } from '../validate';
 import { listPayments, paymentDetail } from './payment-view';
 import { receiptEmail, renderReceiptPdf } from './receipt';
-import { linkedAccountIds } from '../../db/portal-scope';
+import { portalScope } from '../../db/portal-scope';
 import { GUID } from '../../contracts/fields';
 import { historyQuery } from '../../contracts/portal/payments';
 
@@ -23,20 +23,16 @@ export function paymentHistoryRoutes({ db, config }: AppDeps): Router {
   const router = Router();
 
   router.get('/payments', async (req, res) => {
-    const { companyId } = customerOf(req);
     const options = query(req, historyQuery);
-    const accountIds = await linkedAccountIds(db, companyId, options.dealerId);
-    res.json(await listPayments(db, companyId, accountIds, options));
+    res.json(await listPayments(db, await portalScope(db, customerOf(req), options.dealerId), options));
   });
 
   router.get('/payments/:id', async (req, res) => {
-    const { companyId } = customerOf(req);
-    res.json(await paymentDetail(db, companyId, await linkedAccountIds(db, companyId), paymentId(req.params.id)));
+    res.json(await paymentDetail(db, await portalScope(db, customerOf(req)), paymentId(req.params.id)));
   });
 
   router.get('/payments/:id/receipt.pdf', async (req, res) => {
-    const { companyId } = customerOf(req);
-    const payment = await paymentDetail(db, companyId, await linkedAccountIds(db, companyId), paymentId(req.params.id));
+    const payment = await paymentDetail(db, await portalScope(db, customerOf(req)), paymentId(req.params.id));
     const pdf = await renderReceiptPdf(payment);
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="receipt-${payment.number}.pdf"`);
@@ -46,7 +42,7 @@ export function paymentHistoryRoutes({ db, config }: AppDeps): Router {
 
   router.post('/payments/:id/receipt/email', async (req, res) => {
     const customer = customerOf(req);
-    const payment = await paymentDetail(db, customer.companyId, await linkedAccountIds(db, customer.companyId), paymentId(req.params.id));
+    const payment = await paymentDetail(db, await portalScope(db, customer), paymentId(req.params.id));
     const pdf = await renderReceiptPdf(payment);
     const email = receiptEmail(payment, customer.email, pdf);
     // Each press is its own email. Queued, it survives an SMTP outage: the relay delivers it

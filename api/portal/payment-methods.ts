@@ -11,7 +11,7 @@ import { confirmRelinked, relinkLinkToken } from '../../services/plaid-items';
 import { parseDataKey } from '../../domain/credential-seal';
 import { plaidExchangeBody as exchangeBody, saveCardBody as cardBody } from '../../contracts/portal/payment-methods';
 
-function present(row: PaymentMethodRow) {
+export function present(row: PaymentMethodRow) {
   return {
     id: row.id, kind: row.kind, label: row.label, last4: row.last4, bankName: row.bank_name, cardBrand: row.card_brand,
     cardFunding: row.card_funding, status: row.status, disabledReason: row.disabled_reason,
@@ -20,7 +20,7 @@ function present(row: PaymentMethodRow) {
 }
 
 /** What Link shows the customer ("Connect a bank account to …"). */
-const LINK_CLIENT_NAME = 'Drypowder Payments';
+export const LINK_CLIENT_NAME = 'Drypowder Payments';
 
 /** Saved payment methods of the customer's company; card and bank numbers never pass here. */
 export function paymentMethodRoutes({ db, config }: AppDeps): Router {

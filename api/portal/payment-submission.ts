@@ -8,7 +8,9 @@ import type { AppDeps } from '../deps';
 import { badRequest, HttpError } from '../errors';
 import { body } from '../validate';
 import { paymentDetail } from './payment-view';
-import { linkedAccountIds } from '../../db/portal-scope';
+import { portalScope } from '../../db/portal-scope';
+import { findApproval } from '../../db/payment-approvals';
+import { approvalViews } from './approval-view';
 
 /**
  * `POST /payments/preview` quotes a selection; `POST /payments` charges exactly that quote.
@@ -21,7 +23,7 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
 
   router.post('/payments/preview', async (req, res) => {
     const customer = customerOf(req);
-    res.json(await previewPayment(db, customer.companyId, body(req, paymentRequestSchema)));
+    res.json(await previewPayment(db, customer, body(req, paymentRequestSchema)));
   });
 
   router.post('/payments', async (req, res) => {
@@ -29,12 +31,19 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
     const parsedKey = idempotencyKey.safeParse(req.get('idempotency-key'));
     if (!parsedKey.success) throw badRequest('idempotency_key_required', `Send an Idempotency-Key header (${parsedKey.error.issues[0]?.message ?? 'missing'}) so a retried submit cannot pay twice.`);
     const request = body(req, paymentRequestSchema);
-    const { paymentId, created } = await submitPayment({ db, temporal, config }, customer, parsedKey.data, request);
+    const outcome = await submitPayment({ db, temporal, config }, customer, parsedKey.data, request);
+    // Above the company's approval threshold nothing is charged yet: 202, waiting for an owner.
+    if (outcome.approvalId !== undefined) {
+      const approval = await findApproval(db, await portalScope(db, customer), outcome.approvalId);
+      res.status(202).json({ approval: (await approvalViews(db, [approval!], customer))[0]! });
+      return;
+    }
+    const { paymentId, created } = outcome;
     // A retry after a crash between commit and start finishes the start now.
     if (!created) {
       if (!(await paymentWorkflowStarted(db, customer.companyId, paymentId))) await startPaymentWorkflow(db, temporal, config, paymentId);
     }
-    const payment = await paymentDetail(db, customer.companyId, await linkedAccountIds(db, customer.companyId), paymentId);
+    const payment = await paymentDetail(db, await portalScope(db, customer), paymentId);
     res.status(created ? 201 : 200).json({ payment });
   });
 
@@ -49,9 +58,8 @@ export function paymentSubmissionRoutes({ db, temporal, config }: AppDeps): Rout
     const parsedKey = idempotencyKey.safeParse(req.params.id);
     if (!parsedKey.success) throw badRequest('invalid_attempt_key', `The attempt key ${parsedKey.error.issues[0]?.message ?? 'is not valid'}.`, [{ field: 'key', message: parsedKey.error.issues[0]?.message ?? 'invalid' }]);
     const row = await paymentByIdempotencyKey(db, customer.companyId, parsedKey.data);
-    const accountIds = await linkedAccountIds(db, customer.companyId);
     if (!row) throw new HttpError(404, 'attempt_not_found', 'No payment was created for this attempt.');
-    res.json({ payment: await paymentDetail(db, customer.companyId, accountIds, row.id) });
+    res.json({ payment: await paymentDetail(db, await portalScope(db, customer), row.id) });
   });
 
   return router;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection';
+import type { PortalScope } from '../../db/portal-scope';
 import { portalPayment, portalPaymentPage, type PortalPaymentRow } from '../../db/payments';
 import { methodLabel } from '../../domain/payment-method-label';
 import type { ApplicationItemType } from '../../domain/payment-quote';
@@ -99,13 +100,13 @@ export function toSummary(row: PortalPaymentRow): PaymentSummary {
   };
 }
 
-export async function listPayments(db: Db, companyId: string, accountIds: string[], options: { dealerId?: string; limit: number; offset: number }): Promise<{ payments: PaymentSummary[]; total: number }> {
-  const { rows, total } = await portalPaymentPage(db, { companyId, accountIds }, options);
+export async function listPayments(db: Db, scope: PortalScope, options: { dealerId?: string; limit: number; offset: number }): Promise<{ payments: PaymentSummary[]; total: number }> {
+  const { rows, total } = await portalPaymentPage(db, scope, options);
   return { payments: rows.map(toSummary), total };
 }
 
-export async function paymentDetail(db: Db, companyId: string, accountIds: string[], paymentId: string): Promise<PaymentDetail> {
-  const found = await portalPayment(db, { companyId, accountIds }, paymentId);
+export async function paymentDetail(db: Db, scope: PortalScope, paymentId: string): Promise<PaymentDetail> {
+  const found = await portalPayment(db, scope, paymentId);
   if (!found) throw notFound('Payment');
   const { row, applications, events, outcome } = found;
   const lines: PaymentLine[] = applications

@@ -89,7 +89,7 @@ export function registrationRoutes({ db, temporal }: AppDeps, secureCookies: boo
     const user = answered.value;
     await tellWorkflow(temporal, invitation.id, (handle) => handle.signal(invitationAcceptedSignal, { portalUserId: user.id }));
     const { csrfToken } = await startSession(db, res, 'customer', user.id, secureCookies);
-    res.status(201).json({ user: { id: user.id, email: user.email, name: user.name }, csrfToken });
+    res.status(201).json({ user: { id: user.id, email: user.email, name: user.name, role: user.role }, csrfToken });
   });
 
   // An existing login invited by another dealer proves its password; the account joins its company.
@@ -101,7 +101,7 @@ export function registrationRoutes({ db, temporal }: AppDeps, secureCookies: boo
     if (!answered.usable) throw noLongerUsable(answered.invitation);
     await tellWorkflow(temporal, invitation.id, (handle) => handle.signal(invitationAcceptedSignal, { portalUserId: user.id }));
     const { csrfToken } = await startSession(db, res, 'customer', user.id, secureCookies);
-    res.status(201).json({ user: { id: user.id, email: user.email, name: user.name }, csrfToken });
+    res.status(201).json({ user: { id: user.id, email: user.email, name: user.name, role: user.role }, csrfToken });
   });
 
   router.post('/invitations/decline', async (req, res) => {

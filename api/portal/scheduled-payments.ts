@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { isGuid } from '../../contracts/fields';
 import { idempotencyKey } from '../../contracts/portal/payments';
 import { scheduleRequest } from '../../contracts/portal/scheduled-payments';
-import { linkedAccountIds } from '../../db/portal-scope';
+import { portalScope, type PortalSubject } from '../../db/portal-scope';
 import { cancelScheduledPayment, findScheduledPayment, scheduledPaymentsOf } from '../../db/scheduled-payments';
 import { previewScheduledPayment, schedulePayment } from '../../services/scheduled-payments';
 import { signalScheduleCanceled } from '../../workflows/scheduled-payment-client';
@@ -19,15 +19,15 @@ import { body } from '../validate';
 export function scheduledPaymentRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();
 
-  const viewOf = async (companyId: string, id: string) => {
+  const viewOf = async (customer: PortalSubject, id: string) => {
     if (!isGuid(id)) throw notFound('Scheduled payment');
-    const row = await findScheduledPayment(db, { companyId, accountIds: await linkedAccountIds(db, companyId) }, id);
+    const row = await findScheduledPayment(db, await portalScope(db, customer), id);
     if (!row) throw notFound('Scheduled payment');
     return (await scheduledPaymentViews(db, [row]))[0]!;
   };
 
   router.post('/scheduled-payments/preview', async (req, res) => {
-    res.json(await previewScheduledPayment(db, customerOf(req).companyId, body(req, scheduleRequest)));
+    res.json(await previewScheduledPayment(db, customerOf(req), body(req, scheduleRequest)));
   });
 
   router.post('/scheduled-payments', async (req, res) => {
@@ -35,22 +35,21 @@ export function scheduledPaymentRoutes({ db, temporal, config }: AppDeps): Route
     const parsedKey = idempotencyKey.safeParse(req.get('idempotency-key'));
     if (!parsedKey.success) throw badRequest('idempotency_key_required', `Send an Idempotency-Key header (${parsedKey.error.issues[0]?.message ?? 'missing'}) so a retried request cannot schedule twice.`);
     const { scheduledPaymentId, created } = await schedulePayment({ db, temporal, config }, customer, parsedKey.data, body(req, scheduleRequest));
-    res.status(created ? 201 : 200).json(await viewOf(customer.companyId, scheduledPaymentId));
+    res.status(created ? 201 : 200).json(await viewOf(customer, scheduledPaymentId));
   });
 
   router.get('/scheduled-payments', async (req, res) => {
-    const { companyId } = customerOf(req);
-    const rows = await scheduledPaymentsOf(db, { companyId, accountIds: await linkedAccountIds(db, companyId) });
+    const rows = await scheduledPaymentsOf(db, await portalScope(db, customerOf(req)));
     res.json({ scheduledPayments: await scheduledPaymentViews(db, rows) });
   });
 
   router.post('/scheduled-payments/:id/cancel', async (req, res) => {
     const customer = customerOf(req);
     const id = String(req.params.id);
-    const scheduled = await viewOf(customer.companyId, id);
+    const scheduled = await viewOf(customer, id);
     await cancelScheduledPayment(db, id, { kind: 'customer', id: customer.id, dealerId: scheduled.dealerId });
     await signalScheduleCanceled(temporal, id);
-    res.json(await viewOf(customer.companyId, id));
+    res.json(await viewOf(customer, id));
   });
 
   return router;

@@ -48,6 +48,7 @@ import * as jobLienDeadlines from './051_job_lien_deadlines';
 import * as scheduledPayments from './052_scheduled_payments';
 import * as autopay from './053_autopay';
 import * as unappliedCredit from './054_unapplied_credit';
+import * as companyRoles from './055_company_roles';
 import * as accountStatsStatus from './056_account_stats_status';
 
 /**
@@ -104,6 +105,7 @@ const migrations: Record<string, Knex.Migration> = {
   '052_scheduled_payments': scheduledPayments,
   '053_autopay': autopay,
   '054_unapplied_credit': unappliedCredit,
+  '055_company_roles': companyRoles,
   '056_account_stats_status': accountStatsStatus,
 };
 

@@ -16,12 +16,15 @@ import { Register } from './pages/Register';
 import { ResetPassword } from './pages/ResetPassword';
 import { SignIn } from './pages/SignIn';
 import { Suppliers } from './pages/Suppliers';
+import { Approvals } from './pages/Approvals';
+import { JobLink } from './pages/JobLink';
+import { Team } from './pages/Team';
 import { clearPendingAttempt, loadSelection, saveSelection } from './pay-attempt';
 import { navigate, useRoute } from './router';
 import type { Selection } from './selection';
 import type { Session } from './types';
 
-const PUBLIC_PAGES = new Set(['sign-in', 'forgot-password', 'reset-password', 'register', 'decline']);
+const PUBLIC_PAGES = new Set(['sign-in', 'forgot-password', 'reset-password', 'register', 'decline', 'job-link']);
 
 export function App() {
   const route = useRoute();
@@ -70,6 +73,7 @@ export function App() {
         {page === 'reset-password' && <ResetPassword token={token} />}
         {page === 'register' && <Register token={token} onRegistered={(next) => { signedIn(next); navigate('/', { replace: true }); }} />}
         {page === 'decline' && <Decline token={token} />}
+        {page === 'job-link' && <JobLink token={token} />}
       </Layout>
     );
   }
@@ -96,7 +100,7 @@ export function App() {
       content = linked.length > 0
         // An emailed link (`#/pay/<dealer>?items=…`): choose those items, then show the plain Pay page.
         ? <PayLink dealerId={id ?? ''} itemIds={linked} onReady={(chosen, note) => { setSelection(chosen); setPayNotice(note); navigate(`/pay/${id ?? ''}`, { replace: true }); }} />
-        : <Pay dealerId={id ?? ''} selection={selection} notice={payNotice} onSelectionChange={setSelection} onPaid={(paymentId) => { setSelection(null); setPayNotice(null); navigate(`/paid/${paymentId}`, { replace: true }); }} onScheduled={() => { setSelection(null); setPayNotice(null); navigate('/payments?scheduled=1', { replace: true }); }} />;
+        : <Pay dealerId={id ?? ''} selection={selection} notice={payNotice} onSelectionChange={setSelection} onPaid={(paymentId) => { setSelection(null); setPayNotice(null); navigate(`/paid/${paymentId}`, { replace: true }); }} onScheduled={() => { setSelection(null); setPayNotice(null); navigate('/payments?scheduled=1', { replace: true }); }} onApprovalRequested={() => { setSelection(null); setPayNotice(null); navigate('/approvals?requested=1', { replace: true }); }} />;
       break;
     }
     case 'paid':
@@ -111,11 +115,17 @@ export function App() {
     case 'lien-waivers':
       content = <LienWaivers jobId={route.query.get('job')} />;
       break;
+    case 'approvals':
+      content = <Approvals justRequested={route.query.get('requested') === '1'} />;
+      break;
+    case 'team':
+      content = <Team />;
+      break;
     default:
       content = <div className="card"><h1>Page not found</h1><p><a href="#/">Go to your suppliers</a></p></div>;
   }
   return (
-    <Layout session={session} onSignOut={signOut} active={page === 'payments' ? 'payments' : page === 'lien-waivers' ? 'lien-waivers' : page === 'autopay' ? 'autopay' : 'outstanding'}>
+    <Layout session={session} onSignOut={signOut} active={page === 'payments' ? 'payments' : page === 'lien-waivers' ? 'lien-waivers' : page === 'autopay' ? 'autopay' : page === 'approvals' ? 'approvals' : page === 'team' ? 'team' : 'outstanding'}>
       {content}
     </Layout>
   );

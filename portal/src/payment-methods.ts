@@ -11,9 +11,29 @@ import type { CardSession, PlaidLinkToken } from '../../contracts/portal/payment
  */
 
 type Raw = Record<string, unknown>;
+
+/**
+ * Where a payer's methods are linked: the signed-in company's (`/payment-methods/...`) or a
+ * job pay link's own payer (`/job-links/<token>/...`, docs/company-roles.md).
+ */
+export interface MethodEndpoints {
+  cardSession: string;
+  cards: string;
+  plaidLinkToken: string;
+  plaidExchange: string;
+}
+
+export const COMPANY_METHODS: MethodEndpoints = {
+  cardSession: '/payment-methods/card-session', cards: '/payment-methods/cards', plaidLinkToken: '/payment-methods/plaid/link-token', plaidExchange: '/payment-methods/plaid/exchange',
+};
+
+export const jobLinkMethods = (token: string): MethodEndpoints => {
+  const base = `/job-links/${encodeURIComponent(token)}`;
+  return { cardSession: `${base}/card-session`, cards: `${base}/cards`, plaidLinkToken: `${base}/plaid/link-token`, plaidExchange: `${base}/plaid/exchange` };
+};
 const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
-function normalise(raw: Raw): SavedMethod {
+export function normalise(raw: Raw): SavedMethod {
   const kind = raw.kind === 'card' ? 'card' : 'ach';
   const last4 = str(raw.last4) ?? '';
   const name = kind === 'ach'
@@ -28,11 +48,11 @@ export async function listMethods(): Promise<SavedMethod[]> {
 }
 
 /** The one-time bank link: link token from our server, Plaid Link, public token back to our server. */
-export async function linkBankAccount(): Promise<SavedMethod> {
-  const token = await post<PlaidLinkToken>('/payment-methods/plaid/link-token');
+export async function linkBankAccount(endpoints: MethodEndpoints = COMPANY_METHODS): Promise<SavedMethod> {
+  const token = await post<PlaidLinkToken>(endpoints.plaidLinkToken);
   const result = await openPlaidLink(token.scriptUrl, token.linkToken);
   if (!result.accountId) throw new Error('Your bank did not say which account to use; link it again and pick one account.');
-  const saved = await post<Raw>('/payment-methods/plaid/exchange', { publicToken: result.publicToken, accountId: result.accountId });
+  const saved = await post<Raw>(endpoints.plaidExchange, { publicToken: result.publicToken, accountId: result.accountId });
   return normalise(saved);
 }
 
@@ -48,11 +68,11 @@ export async function relinkBankAccount(methodId: string): Promise<SavedMethod> 
 }
 
 /** What Moov's card-link Drop needs: its script, a token that may only link cards, and the account. */
-export function startCardSession(): Promise<CardSession> {
-  return post<CardSession>('/payment-methods/card-session');
+export function startCardSession(endpoints: MethodEndpoints = COMPANY_METHODS): Promise<CardSession> {
+  return post<CardSession>(endpoints.cardSession);
 }
 
 /** After the Drop linked a card at Moov, our server records it by Moov's card id. */
-export async function saveLinkedCard(cardId: string): Promise<SavedMethod> {
-  return normalise(await post<Raw>('/payment-methods/cards', { cardId }));
+export async function saveLinkedCard(cardId: string, endpoints: MethodEndpoints = COMPANY_METHODS): Promise<SavedMethod> {
+  return normalise(await post<Raw>(endpoints.cards, { cardId }));
 }

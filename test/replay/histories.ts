@@ -21,6 +21,7 @@ export const REPLAYED_WORKFLOWS = {
   reminders: 'remindersWorkflow',
   'scheduled-payment': 'scheduledPaymentWorkflow',
   autopay: 'autopayWorkflow',
+  'payment-approval': 'paymentApprovalWorkflow',
 } as const;
 
 export type ReplayedWorkflow = keyof typeof REPLAYED_WORKFLOWS;

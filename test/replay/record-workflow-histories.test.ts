@@ -22,20 +22,21 @@ import { testDb } from '../support/db';
 import { eventually } from '../support/eventually';
 import { createOperator, signIn, startOperatorApp, type TestApp } from '../support/operator';
 import { linkCard, payingCustomer, paymentStatus, startPaymentStack, submitBankPayment, type PaymentStack } from '../support/payment-stack';
-import { createInvoice } from '../support/portal';
+import { createInvoice, CUSTOMER_PASSWORD, signInCustomer } from '../support/portal';
+import { hashPassword } from '../../api/auth/passwords';
 import { createCustomerBook, createSettledPayment, createSettlementDealer } from '../support/settlements';
 import { startTestWorker } from '../support/temporal';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { HISTORIES, historyFileName, type ReplayedWorkflow } from './histories';
-import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
+import { CURRENT_ACH_AUTHORIZATION_VERSION, CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
 import { addDays, localDate } from '../../domain/dates';
 import { cancelScheduledPayment } from '../../db/scheduled-payments';
 import { scheduledPaymentWorkflowId } from '../../workflows/scheduled-payment-definitions';
 import { signalScheduleCanceled } from '../../workflows/scheduled-payment-client';
-import { CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
 import { autopayWorkflowId } from '../../workflows/autopay-definitions';
 import { signalAutopayChanged } from '../../workflows/autopay-client';
 import { changeEnrolmentStatus } from '../../db/autopay';
+import { paymentApprovalWorkflowId } from '../../workflows/payment-approval-definitions';
 
 /**
  * Records replay fixtures (test/replay/histories/<workflow>/) from real runs: the same
@@ -419,5 +420,45 @@ recordOf('autopay')('record autopay workflow histories', () => {
     expect(await stack.temporal.workflow.getHandle(autopayWorkflowId(id)).result()).toBe('ended');
     await save(stack.temporal, 'autopay', 'canceled-while-waiting', autopayWorkflowId(id), first);
     await save(stack.temporal, 'autopay', 'ended-after-cancel', autopayWorkflowId(id));
+  });
+});
+
+/** A payment held for an owner's approval: approved after a reminder, and one left to lapse. */
+recordOf('payment-approval')('record payment approval workflow histories', () => {
+  let stack: PaymentStack;
+  beforeAll(async () => {
+    stack = await startPaymentStack({ config: { APPROVAL_TIMEOUT_MS: '4000', APPROVAL_REMINDER_MS: '1500' } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** An AP clerk's payment above the owner's threshold; the approval's id and the owner's session. */
+  async function askForApproval(): Promise<{ id: string; owner: Awaited<ReturnType<typeof payingCustomer>> }> {
+    const owner = await payingCustomer(stack);
+    await owner.session.send('put', '/api/portal/team/approval-threshold', { approvalThresholdCents: 1_000 }).expect(200);
+    const email = `ap-${randomUUID().slice(0, 8)}@contractor.test`;
+    await stack.db('portal_users').insert({ company_id: owner.companyId, email, name: 'Alex Payables', role: 'ap', password_hash: await hashPassword(CUSTOMER_PASSWORD), terms_version: '2026-01', terms_accepted_at: stack.db.fn.now() });
+    const clerk = await signInCustomer(stack.app, email);
+    const today = localDate(new Date(), 'America/Chicago');
+    const invoice = await createInvoice(stack.db, stack.dealerId, owner.accountId, { amountCents: 21_000, dueDate: addDays(today, 20) });
+    const asked = await clerk.agent.post('/api/portal/payments').set('X-CSRF-Token', clerk.csrfToken).set('Idempotency-Key', randomUUID())
+      .send({ dealerId: stack.dealerId, customerAccountId: owner.accountId, paymentMethodId: owner.bankMethodId, sourceView: 'all', items: [{ type: 'invoice', id: invoice.id }], achAuthorizationVersion: CURRENT_ACH_AUTHORIZATION_VERSION })
+      .expect(202);
+    return { id: asked.body.approval.id as string, owner };
+  }
+
+  it('records an approval granted after a reminder', async () => {
+    const { id, owner } = await askForApproval();
+    await eventually(async () => expect(Number((await stack.db('payment_approvals').where({ id }).first('reminders_sent')).reminders_sent)).toBe(1), 10_000, 100);
+    await owner.session.send('post', `/api/portal/payment-approvals/${id}/approve`).expect(200);
+    expect(await stack.temporal.workflow.getHandle(paymentApprovalWorkflowId(id)).result()).toBe('decided');
+    await save(stack.temporal, 'payment-approval', 'reminded-then-approved', paymentApprovalWorkflowId(id));
+  });
+
+  it('records an approval that lapses', async () => {
+    const { id } = await askForApproval();
+    expect(await stack.temporal.workflow.getHandle(paymentApprovalWorkflowId(id)).result()).toBe('expired');
+    await save(stack.temporal, 'payment-approval', 'lapsed', paymentApprovalWorkflowId(id));
   });
 });

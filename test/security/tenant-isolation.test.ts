@@ -132,7 +132,24 @@ async function createTenant(db: Db, app: TestApp['app'], label: string): Promise
     account_holder_type: null, authorized_ip: '203.0.113.7', authorized_user_agent: 'isolation', authorized_at: new Date(), workflow_id: `autopay-${enrolmentId}`,
   });
   operatorIds.autopay = enrolmentId;
-  const portalIds: Record<string, string> = { invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId, autopay: enrolmentId };
+  // A pay link for the tenant's job, made by its customer's owner.
+  const payLinkId = randomUUID();
+  const [payer] = await db('customer_companies').insert({ name: `Payer ${label}` }).returning('id');
+  await db('job_pay_links').insert({
+    id: payLinkId, dealer_id: dealer.id, job_id: job.id, customer_account_id: book.accountId, payer_company_id: payer.id, token_hash: `isolation-${randomUUID()}`,
+    created_by_kind: 'customer', created_by: (portalUser as { id: string }).id, company_id: portal.companyId, expires_at: new Date(Date.now() + 86_400_000),
+  });
+  operatorIds['job-pay-links'] = payLinkId;
+  // A payment waiting for an owner's approval (docs/company-roles.md), holding nothing.
+  const approvalId = randomUUID();
+  await db('payment_approvals').insert({
+    id: approvalId, dealer_id: dealer.id, customer_account_id: book.accountId, company_id: portal.companyId, requested_by: (portalUser as { id: string }).id, request: {},
+    quoted_amount_cents: 8_000, threshold_cents: 5_000, idempotency_key: `isolation-approval-${label}`, request_hash: 'isolation', expires_at: new Date(Date.now() + 86_400_000),
+  });
+  const portalIds: Record<string, string> = {
+    invoices: book.invoiceIds.get(`INV-${label}-1`)!, payments: payment.id, 'payment-methods': card.id, 'payment-attempts': attemptKey, 'lien-waivers': waiver.id, 'scheduled-payments': scheduledId,
+    members: (portalUser as { id: string }).id, 'payment-approvals': approvalId, 'job-pay-links': payLinkId, autopay: enrolmentId,
+  };
   operatorIds['scheduled-payments'] = scheduledId;
   return {
     label,
@@ -247,6 +264,13 @@ describe('security: tenant isolation matrix', () => {
       'GET /api/operator/invoices/:id/documents/:documentId',
       'GET /api/portal/invoices/:id/documents',
       'GET /api/portal/invoices/:id/documents/:documentId',
+      'PUT /api/portal/team/members/:id',
+      'POST /api/portal/payment-approvals/:id/approve',
+      'POST /api/portal/payment-approvals/:id/decline',
+      'POST /api/portal/job-pay-links/:id/revoke',
+      'POST /api/operator/job-pay-links/:id/revoke',
+      'GET /api/operator/jobs/:id/pay-links',
+      'POST /api/operator/jobs/:id/pay-links',
       'GET /api/v1/invoices/:id/documents',
       'POST /api/v1/invoices/:id/documents',
       'GET /api/v1/invoices/:id/documents/:documentId',

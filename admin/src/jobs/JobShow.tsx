@@ -2,6 +2,7 @@ import { Stack } from '@mui/material';
 import { Link, Show, TopToolbar, useCreatePath, useRecordContext } from 'react-admin';
 import type { JobRow } from '../../../contracts/operator/jobs';
 import { JobDeadlines } from './JobDeadlines';
+import { JobPayLinks } from './JobPayLinks';
 
 function JobTitle() {
   const record = useRecordContext<JobRow>();
@@ -25,6 +26,7 @@ function JobPage() {
   return (
     <Stack spacing={1}>
       <JobDeadlines job={record} />
+      <JobPayLinks job={record} />
     </Stack>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { messageOf } from '../api';
 import { loadProviderScript } from '../provider-script';
-import { saveLinkedCard, startCardSession } from '../payment-methods';
+import { COMPANY_METHODS, saveLinkedCard, startCardSession, type MethodEndpoints } from '../payment-methods';
 import type { SavedMethod } from '../types';
 import { ErrorMessage, Loading } from './ui';
 
@@ -32,7 +32,7 @@ interface MoovCardLinkElement extends HTMLElement {
 
 type Phase = 'loading' | 'ready' | 'saving';
 
-export function CardLink({ onSaved, onCancel }: { onSaved: (method: SavedMethod) => Promise<void>; onCancel: () => void }) {
+export function CardLink({ onSaved, onCancel, endpoints = COMPANY_METHODS }: { onSaved: (method: SavedMethod) => Promise<void>; onCancel: () => void; endpoints?: MethodEndpoints }) {
   const host = useRef<HTMLDivElement>(null);
   const drop = useRef<MoovCardLinkElement | null>(null);
   const [phase, setPhase] = useState<Phase>('loading');
@@ -44,7 +44,7 @@ export function CardLink({ onSaved, onCancel }: { onSaved: (method: SavedMethod)
     let live = true;
     const save = async (cardId: string) => {
       try {
-        await onSaved(await saveLinkedCard(cardId));
+        await onSaved(await saveLinkedCard(cardId, endpoints));
       } catch (caught) {
         if (!live) return;
         setError(messageOf(caught));
@@ -53,7 +53,7 @@ export function CardLink({ onSaved, onCancel }: { onSaved: (method: SavedMethod)
     };
     (async () => {
       try {
-        const started = await startCardSession();
+        const started = await startCardSession(endpoints);
         await loadProviderScript(started.scriptUrl);
         await window.customElements.whenDefined('moov-card-link');
         if (!live || !host.current) return;

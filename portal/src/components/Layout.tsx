@@ -4,7 +4,7 @@ import type { Session } from '../types';
 interface Props {
   session: Session | null;
   onSignOut: () => void;
-  active?: 'outstanding' | 'payments' | 'lien-waivers' | 'autopay';
+  active?: 'outstanding' | 'payments' | 'lien-waivers' | 'autopay' | 'approvals' | 'team';
   /** Sign-in and registration pages: no navigation. */
   minimal?: boolean;
   children: ReactNode;
@@ -24,6 +24,8 @@ export function Layout({ session, onSignOut, active, minimal, children }: Props)
             <a href="#/payments" className={active === 'payments' ? 'active' : ''}>Payments</a>
             <a href="#/autopay" className={active === 'autopay' ? 'active' : ''}>Autopay</a>
             <a href="#/lien-waivers" className={active === 'lien-waivers' ? 'active' : ''}><span className="wide-only">Lien waivers</span><span className="narrow-only">Waivers</span></a>
+            <a href="#/approvals" className={active === 'approvals' ? 'active' : ''}>Approvals</a>
+            {session.user.role === 'owner' && <a href="#/team" className={active === 'team' ? 'active' : ''}>Team</a>}
             <button type="button" className="link-button" onClick={onSignOut} title={`Signed in as ${session.user.email}`}>Sign out</button>
           </nav>
         )}

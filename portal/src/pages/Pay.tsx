@@ -28,6 +28,7 @@ interface Props {
   dealerId: string;
   selection: Selection | null;
   onPaid: (paymentId: string) => void;
+  onApprovalRequested: (approvalId: string) => void;
   /** A payment scheduled for a later date: the selection is done with, the schedule is on Payments. */
   onScheduled: () => void;
   /** What opening an emailed pay link found (items paid meanwhile), shown above the selection. */
@@ -101,7 +102,7 @@ function usePendingAttempt(dealerId: string, onPaid: (paymentId: string) => void
  * Idempotency-Key: a double click, a retry after a lost answer or a reload mid-submit finds or
  * returns the same payment instead of paying twice.
  */
-export function Pay({ dealerId, selection, onPaid, onScheduled, notice, onSelectionChange }: Props) {
+export function Pay({ dealerId, selection, onPaid, onScheduled, onApprovalRequested, notice, onSelectionChange }: Props) {
   const [methods, setMethods] = useState<SavedMethod[] | null>(null);
   const [methodsError, setMethodsError] = useState<string | null>(null);
   const [methodId, setMethodId] = useState<string | null>(null);
@@ -201,9 +202,11 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, notice, onSelect
     const key = keyFor(dealerId, body);
     savePendingAttempt({ key, dealerId, body, selection: valid, startedAt: Date.now() });
     try {
-      const answer = await api<{ payment: SubmittedPayment }>('POST', '/payments', { body, headers: { 'Idempotency-Key': key } });
+      const answer = await api<{ payment: SubmittedPayment } | { approval: { id: string } }>('POST', '/payments', { body, headers: { 'Idempotency-Key': key } });
       clearPendingAttempt();
-      onPaid(answer.payment.id);
+      // Above the company's approval limit nothing is charged: it waits for an owner (docs/company-roles.md).
+      if ('approval' in answer) onApprovalRequested(answer.approval.id);
+      else onPaid(answer.payment.id);
     } catch (error) {
       // A refusal means no payment carries this key; a lost answer or a server error may hide one, so the key stays for the retry.
       const refused = error instanceof ApiError && error.status >= 400 && error.status < 500;
