@@ -103,6 +103,7 @@ const list = <R extends z.ZodType>(filter: z.ZodObject, row: R) => ({ listFilter
 const ADMIN = ['admin'] as const;
 const BOTH_ROLES = ['admin', 'ar_operator'] as const;
 const COMPANY_OWNER = ['company:owner'] as const;
+const COMPANY_ACCOUNT_WIDE = ['company:owner', 'company:ap'] as const;
 
 const operatorRoutes: RouteContract[] = [
   { method: 'POST', path: `${OP}/auth/sign-in`, tag: 'Operator session', summary: 'Sign in; sets the session cookie and answers the CSRF token', login: 'none', body: operatorAuth.signInBody, responses: { 200: operatorAuth.operatorSession } },
@@ -255,12 +256,12 @@ const portalRoutes: RouteContract[] = [
   customer('GET', '/scheduled-payments', 'Portal payments', 'The company\'s scheduled payments, latest date first', { responses: { 200: scheduledPayments.scheduledPayments } }),
   customer('POST', '/scheduled-payments/:id/cancel', 'Portal payments', 'Cancel a scheduled payment that has not run; its items are free again (audited)', { responses: { 200: scheduledPayments.scheduledPayment } }),
   customer('POST', '/credit/apply', 'Portal payments', 'Apply the account\'s unapplied credit to invoices; no money moves', { body: portalAccountCredit.portalApplyCreditBody, responses: { 200: portalAccountCredit.portalCreditApplied } }),
-  customer('POST', '/autopay/preview', 'Autopay', 'The recurring ACH authorization this enrolment would give, in the words shown beside Turn on autopay (null for a card)', { body: autopay.enrolmentRequest, responses: { 200: z.strictObject({ achAuthorization: autopay.authorizationPreview }) } }),
-  customer('POST', '/autopay', 'Autopay', 'Enrol a dealer account in autopay with a saved method and a rule; records the authorization with user, IP and time (audited)', { body: autopay.enrolmentRequest, responses: { 201: autopay.enrolment } }),
-  customer('GET', '/autopay', 'Autopay', 'The company\'s autopay enrolments with their next debit date', { responses: { 200: autopay.enrolments } }),
-  customer('POST', '/autopay/:id/cancel', 'Autopay', 'Cancel autopay (revoke the authorization); no later debit is made (audited)', { responses: { 200: autopay.enrolment } }),
-  customer('POST', '/autopay/:id/resume', 'Autopay', 'Turn autopay back on after it stopped to ask, optionally with a new maximum (audited)', { body: autopay.resumeRequest, responses: { 200: autopay.enrolment } }),
-  customer('GET', '/autopay/:id/authorization.pdf', 'Autopay', 'The recurring payment authorization as accepted, as PDF', { responses: { 200: { contentType: 'application/pdf', description: 'The authorization' } } }),
+  customer('POST', '/autopay/preview', 'Autopay', 'The recurring ACH authorization this enrolment would give, in the words shown beside Turn on autopay (null for a card)', { roles: COMPANY_ACCOUNT_WIDE, body: autopay.enrolmentRequest, responses: { 200: z.strictObject({ achAuthorization: autopay.authorizationPreview }) } }),
+  customer('POST', '/autopay', 'Autopay', 'Enrol a dealer account in autopay with a saved method and a rule; records the authorization with user, IP and time (audited)', { roles: COMPANY_ACCOUNT_WIDE, body: autopay.enrolmentRequest, responses: { 201: autopay.enrolment } }),
+  customer('GET', '/autopay', 'Autopay', 'The company\'s autopay enrolments with their next debit date', { roles: COMPANY_ACCOUNT_WIDE, responses: { 200: autopay.enrolments } }),
+  customer('POST', '/autopay/:id/cancel', 'Autopay', 'Cancel autopay (revoke the authorization); no later debit is made (audited)', { roles: COMPANY_ACCOUNT_WIDE, responses: { 200: autopay.enrolment } }),
+  customer('POST', '/autopay/:id/resume', 'Autopay', 'Turn autopay back on after it stopped to ask, optionally with a new maximum (audited)', { roles: COMPANY_ACCOUNT_WIDE, body: autopay.resumeRequest, responses: { 200: autopay.enrolment } }),
+  customer('GET', '/autopay/:id/authorization.pdf', 'Autopay', 'The recurring payment authorization as accepted, as PDF', { roles: COMPANY_ACCOUNT_WIDE, responses: { 200: { contentType: 'application/pdf', description: 'The authorization' } } }),
   customer('GET', '/payment-attempts/:id', 'Portal payments', 'The payment a submit attempt created, by its Idempotency-Key', { responses: { 200: portalPayments.submittedPayment } }),
 
   customer('GET', '/lien-waivers', 'Lien waivers', 'Lien waivers of the linked accounts, per payment or per job, newest first', { query: portalLienWaivers.portalLienWaiverQuery, responses: { 200: portalLienWaivers.portalLienWaivers } }),

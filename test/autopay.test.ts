@@ -94,7 +94,7 @@ describe('autopay', () => {
     expect((await enrol(customer, enrolment(customer)).expect(409)).body.error.code).toBe('autopay_already_enrolled');
 
     const to = await emailOf(customer);
-    const notice = await waitForEmail(sink, to, (message) => /Autopay will debit/.test(message.subject ?? ''), 30_000);
+    const notice = await waitForEmail(sink, to, (message) => /Autopay will debit/.test(message.subject ?? ''), 60_000);
     expect(notice.subject).toBe(`Autopay will debit $490.00 on ${addDays(today, 4)}`);
     expect(notice.text).toContain(st.invoice.invoice_number);
     expect(notice.text).toContain('discount of $10.00');
@@ -106,7 +106,7 @@ describe('autopay', () => {
       const payment = await stack.db('payments').where({ idempotency_key: `autopay:${created.body.id}:statement:${st.id}` }).first();
       expect(payment).toBeDefined();
       paymentId = payment.id;
-    }, 30_000);
+    }, 60_000);
     const payment = await stack.db('payments').where({ id: paymentId }).first('amount_cents', 'discount_cents', 'statement_id', 'source_view', 'ach_authorization_version', 'ach_authorization_text');
     expect(payment).toEqual({
       amount_cents: 49_000, discount_cents: 1_000, statement_id: st.id, source_view: 'current_statement',
@@ -115,7 +115,7 @@ describe('autopay', () => {
     const noticedAt = (await stack.db('autopay_cycles').where({ enrolment_id: created.body.id }).first('noticed_at')).noticed_at;
     const paidAt = (await stack.db('payments').where({ id: paymentId }).first('created_at')).created_at;
     expect(new Date(noticedAt).getTime()).toBeLessThan(new Date(paidAt).getTime() - DAY_MS);
-    await eventually(async () => expect(await paymentStatus(stack.db, paymentId)).toBe('settled'), 30_000);
+    await eventually(async () => expect(await paymentStatus(stack.db, paymentId)).toBe('settled'), 60_000);
 
     const listed = await customer.session.get('/api/portal/autopay').expect(200);
     expect(listed.body.enrolments).toEqual([expect.objectContaining({ id: created.body.id, status: 'active', lastPaymentId: paymentId })]);
@@ -136,7 +136,7 @@ describe('autopay', () => {
     const st = await statement(customer, 80_000, { dueInDays: 3 });
     const created = await enrol(customer, enrolment(customer, { rule: 'statement_due_date', maxAmountCents: 50_000, noticeDays: 1 })).expect(201);
     const to = await emailOf(customer);
-    const ask = await waitForEmail(sink, to, (message) => /needs your attention/.test(message.subject ?? ''), 30_000);
+    const ask = await waitForEmail(sink, to, (message) => /needs your attention/.test(message.subject ?? ''), 60_000);
     expect(ask.text).toContain('$800.00, above your autopay maximum of $500.00');
     const view = (await customer.session.get('/api/portal/autopay').expect(200)).body.enrolments[0];
     expect(view).toMatchObject({ status: 'needs_attention', statusLabel: 'Needs your attention', attentionReason: expect.stringContaining('above your autopay maximum') });
@@ -149,7 +149,7 @@ describe('autopay', () => {
     await eventually(async () => {
       const payment = await stack.db('payments').where({ idempotency_key: `autopay:${created.body.id}:statement:${st.id}` }).first('amount_cents');
       expect(payment).toEqual({ amount_cents: 80_000 });
-    }, 30_000);
+    }, 60_000);
   });
 
   it('makes no debit once the customer cancels or the dealer suspends, and shows an enrolment to no other tenant', async () => {
@@ -190,7 +190,7 @@ describe('autopay', () => {
       expect(payment?.status).toMatch(/failed|returned/);
       paymentId = payment.id;
     }, 60_000);
-    const ask = await waitForEmail(sink, await emailOf(customer), (message) => /needs your attention/.test(message.subject ?? ''), 30_000);
+    const ask = await waitForEmail(sink, await emailOf(customer), (message) => /needs your attention/.test(message.subject ?? ''), 60_000);
     expect(ask.text).toMatch(/was (returned by your bank|not accepted)/);
     await eventually(async () => expect((await stack.db('autopay_enrolments').where({ id: created.body.id }).first('status')).status).toBe('needs_attention'), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 3 * DAY_MS));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 import { addDays, localDate } from '../domain/dates';
+import { createEnrolment } from '../db/autopay';
 import { saveDocument } from '../db/item-documents';
 import { startEmailRelay } from '../worker/duties';
 import { eventually } from './support/eventually';
@@ -115,13 +116,21 @@ describe('company roles', () => {
     const approvalB = (await pay(ap.session, [invB3.id]).expect(202)).body.approval.id as string;
     await owner.session.send('put', '/api/portal/team/approval-threshold', { approvalThresholdCents: null }).expect(200);
     const linkB = (await owner.session.send('post', '/api/portal/job-pay-links', { jobId: jobB.id }).expect(201)).body.id as string;
+    // The owner's autopay on the account: a standing debit of every job, which a project manager may not see or change.
+    const enrolment = randomUUID();
+    const ownerUser = (await stack.db('portal_users').where({ company_id: owner.companyId, email: ownerEmail }).first('id')).id as string;
+    await createEnrolment(stack.db, {
+      id: enrolment, dealer_id: stack.dealerId, customer_account_id: owner.accountId, company_id: owner.companyId, portal_user_id: ownerUser, payment_method_id: owner.bankMethodId,
+      rule: 'statement_due_date', days_before_due: null, max_amount_cents: null, notice_days: 3, authorization_version: null, authorization_text: null, account_mask: '····0001',
+      account_holder_type: 'business', authorized_ip: '203.0.113.9', authorized_user_agent: 'matrix', authorized_at: new Date(), workflow_id: `autopay-${enrolment}`,
+    });
 
     const mine: Record<string, string> = {
       invoices: invA.id, payments: paidA.body.payment.id, 'payment-attempts': await keyOf(paidA.body.payment.id), 'lien-waivers': await waiverOf(paidA.body.payment.id), 'scheduled-payments': scheduledA,
     };
     const theirs: Record<string, string> = {
       invoices: invB.id, payments: paidB.body.payment.id, 'payment-attempts': await keyOf(paidB.body.payment.id), 'lien-waivers': await waiverOf(paidB.body.payment.id), 'scheduled-payments': scheduledB,
-      'payment-approvals': approvalB, members: ap.id, 'job-pay-links': linkB,
+      'payment-approvals': approvalB, members: ap.id, 'job-pay-links': linkB, autopay: enrolment,
     };
     const secrets = [...Object.values(theirs), invB.invoice_number, invB2.invoice_number, invB3.invoice_number, paidB.body.payment.number, docB.id, `DT-B-${suffix}`, jobB.name];
     // Saved payment methods belong to the company, not to a job: every role pays with them.
@@ -148,7 +157,7 @@ describe('company roles', () => {
       }
     }
     for (const route of routes.filter((entry) => entry.method === 'GET' && !entry.path.includes(':'))) {
-      const query = route.path === '/api/portal/outstanding' ? `?dealerId=${stack.dealerId}` : '';
+      const query = route.path.startsWith('/api/portal/outstanding') ? `?dealerId=${stack.dealerId}` : '';
       const response = await pm.session.get(`${route.path}${query}`);
       checks += 1;
       if (response.status >= 500) leaks.push(`GET ${route.path} → ${response.status}`);

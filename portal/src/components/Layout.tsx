@@ -22,7 +22,7 @@ export function Layout({ session, onSignOut, active, minimal, children }: Props)
           <nav className="nav" aria-label="Main">
             <a href="#/" className={active === 'outstanding' ? 'active' : ''}>Outstanding</a>
             <a href="#/payments" className={active === 'payments' ? 'active' : ''}>Payments</a>
-            <a href="#/autopay" className={active === 'autopay' ? 'active' : ''}>Autopay</a>
+            {session.user.role !== 'project_manager' && <a href="#/autopay" className={active === 'autopay' ? 'active' : ''}>Autopay</a>}
             <a href="#/lien-waivers" className={active === 'lien-waivers' ? 'active' : ''}><span className="wide-only">Lien waivers</span><span className="narrow-only">Waivers</span></a>
             <a href="#/approvals" className={active === 'approvals' ? 'active' : ''}>Approvals</a>
             {session.user.role === 'owner' && <a href="#/team" className={active === 'team' ? 'active' : ''}>Team</a>}
