@@ -33,6 +33,9 @@ export interface PaymentApprovalRow {
   decline_reason: string | null;
   failure_reason: string | null;
   payment_id: string | null;
+  /** The date a scheduled payment is to be paid on; null for a payment made at once when approved. */
+  scheduled_for: string | null;
+  scheduled_payment_id: string | null;
   reminders_sent: number;
   created_at: Date;
 }
@@ -66,6 +69,7 @@ export interface NewApproval {
   idempotencyKey: string;
   requestHash: string;
   expiresAt: Date;
+  scheduledFor: string | null;
   holds: ApprovalHold[];
 }
 
@@ -75,7 +79,7 @@ export async function createApproval(db: Db, approval: NewApproval, ownerEmails:
     await trx('payment_approvals').insert({
       id: approval.id, dealer_id: approval.dealerId, customer_account_id: approval.customerAccountId, company_id: approval.companyId, requested_by: approval.requestedBy,
       request: JSON.stringify(approval.request), quoted_amount_cents: approval.quotedAmountCents, threshold_cents: approval.thresholdCents,
-      idempotency_key: approval.idempotencyKey, request_hash: approval.requestHash, expires_at: approval.expiresAt,
+      idempotency_key: approval.idempotencyKey, request_hash: approval.requestHash, expires_at: approval.expiresAt, scheduled_for: approval.scheduledFor,
     });
     const ordered = [...approval.holds].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
     for (const hold of ordered) {
@@ -88,7 +92,10 @@ export async function createApproval(db: Db, approval: NewApproval, ownerEmails:
     for (const email of ownerEmails(approval.id)) await queueEmail(trx, email);
     await recordAudit(trx, {
       dealerId: approval.dealerId, actorKind: 'customer', actorId: approval.requestedBy, action: 'payment_approval.requested', entityType: 'payment_approval', entityId: approval.id,
-      data: { company_id: approval.companyId, amount_cents: approval.quotedAmountCents, threshold_cents: approval.thresholdCents, customer_account_id: approval.customerAccountId },
+      data: {
+        company_id: approval.companyId, amount_cents: approval.quotedAmountCents, threshold_cents: approval.thresholdCents, customer_account_id: approval.customerAccountId,
+        ...(approval.scheduledFor ? { scheduled_for: approval.scheduledFor } : {}),
+      },
     });
   });
 }
@@ -173,12 +180,16 @@ export async function decideApproval(db: Db, id: string, decision: ApprovalDecis
   });
 }
 
-/** The approved request became this payment (or could not: `failure`). */
-export async function recordApprovalOutcome(db: Db, id: string, outcome: { paymentId: string } | { failure: string }): Promise<void> {
+export type ApprovalOutcome = { paymentId: string } | { scheduledPaymentId: string } | { failure: string };
+
+/** The approved request became this payment or schedule (or could not: `failure`). */
+export async function recordApprovalOutcome(db: Db, id: string, outcome: ApprovalOutcome): Promise<void> {
   await db.transaction(async (trx) => {
     const row = await trx('payment_approvals').where({ id }).first('dealer_id', 'company_id');
     if ('paymentId' in outcome) {
       await trx('payment_approvals').where({ id }).update({ payment_id: outcome.paymentId, updated_at: trx.fn.now() });
+    } else if ('scheduledPaymentId' in outcome) {
+      await trx('payment_approvals').where({ id }).update({ scheduled_payment_id: outcome.scheduledPaymentId, updated_at: trx.fn.now() });
     } else {
       await trx('payment_approvals').where({ id }).update({ status: 'failed', failure_reason: outcome.failure, updated_at: trx.fn.now() });
       await recordAudit(trx, { dealerId: row.dealer_id, actorKind: 'system', action: 'payment_approval.failed', entityType: 'payment_approval', entityId: id, data: { company_id: row.company_id, reason: outcome.failure } });

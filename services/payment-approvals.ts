@@ -3,7 +3,7 @@ import type { Db } from '../db/connection';
 import { queueEmail, type QueuedEmail } from '../db/email-outbox';
 import { ReservationConflict } from '../db/payments';
 import { activeOwners, approvalThreshold } from '../db/company-team';
-import { approvalById, approvalByKey, countReminder, createApproval, decideApproval, portalUserEmail, recordApprovalOutcome, type ApprovalHold, type PaymentApprovalRow } from '../db/payment-approvals';
+import { approvalById, approvalByKey, countReminder, createApproval, decideApproval, portalUserEmail, recordApprovalOutcome, type ApprovalHold, type ApprovalOutcome, type PaymentApprovalRow } from '../db/payment-approvals';
 import { needsOwnerApproval, type CompanyRole } from '../domain/company-roles';
 import { formatCents } from '../domain/money';
 import { portalPage as portalUrl } from '../domain/portal-links';
@@ -12,7 +12,9 @@ import { isRefusal, refuseConflict } from '../domain/refusal';
 import { logger } from '../runtime/logger';
 import { signalApprovalDecided, startPaymentApprovalWorkflow } from '../workflows/payment-approval-client';
 import type { PaymentRequest } from '../contracts/portal/payments';
+import type { ScheduleRequest } from '../contracts/portal/scheduled-payments';
 import { submitPayment, type QuoteContext, type SubmitDeps } from './payment-submission';
+import { schedulePayment } from './scheduled-payments';
 
 /**
  * The owner-approval gate of a company (docs/company-roles.md). A non-owner's payment above
@@ -38,9 +40,13 @@ export async function approvalNeeded(deps: SubmitDeps, requester: Requester, quo
 export async function requestApproval(
   deps: SubmitDeps,
   requester: Requester,
-  submission: { idempotencyKey: string; requestHash: string; request: PaymentRequest; context: QuoteContext; quote: PaymentQuote; thresholdCents: number },
+  submission: {
+    idempotencyKey: string; requestHash: string; request: PaymentRequest | ScheduleRequest; context: QuoteContext; quote: PaymentQuote; thresholdCents: number;
+    /** A scheduled payment: the approval lapses no later than the schedule would have run, since approving it afterwards could only fail. */
+    schedule?: { scheduledFor: string; runAt: Date };
+  },
 ): Promise<{ approvalId: string; created: boolean }> {
-  const { context, quote } = submission;
+  const { context, quote, schedule } = submission;
   const holds = new Map<string, ApprovalHold>();
   for (const line of quote.lines) {
     if (line.itemType !== 'invoice' && line.itemType !== 'debit' && line.itemType !== 'credit') continue;
@@ -49,7 +55,8 @@ export async function requestApproval(
     holds.set(line.itemId, hold);
   }
   const id = randomUUID();
-  const expiresAt = new Date(Date.now() + deps.config.APPROVAL_TIMEOUT_MS);
+  const timeout = new Date(Date.now() + deps.config.APPROVAL_TIMEOUT_MS);
+  const expiresAt = schedule && schedule.runAt < timeout ? schedule.runAt : timeout;
   const [owners, maker] = await Promise.all([activeOwners(deps.db, requester.companyId), portalUserEmail(deps.db, requester.id)]);
   const amount = formatCents(quote.amountCents);
   const link = portalUrl(deps.config.PUBLIC_URL, 'approvals');
@@ -57,11 +64,11 @@ export async function requestApproval(
     await createApproval(deps.db, {
       id, dealerId: context.account.dealer_id, customerAccountId: context.account.id, companyId: requester.companyId, requestedBy: requester.id,
       request: submission.request, quotedAmountCents: quote.amountCents, thresholdCents: submission.thresholdCents,
-      idempotencyKey: submission.idempotencyKey, requestHash: submission.requestHash, expiresAt, holds: [...holds.values()],
+      idempotencyKey: submission.idempotencyKey, requestHash: submission.requestHash, expiresAt, scheduledFor: schedule?.scheduledFor ?? null, holds: [...holds.values()],
     }, (approvalId) => owners.map((owner): QueuedEmail => ({
       dealerId: context.account.dealer_id, kind: 'payment_approval_requested', to: owner.email, dedupeKey: `payment-approval:${approvalId}:requested:${owner.id}`,
       subject: `Approve a payment of ${amount} to ${context.dealer.name}`,
-      text: `Hello ${owner.name},\n\n${maker?.name ?? 'Someone'} (${maker?.email ?? 'a member of your team'}) wants to pay ${amount} to ${context.dealer.name} for account ${context.account.erp_account_id}. That is above your company's approval limit of ${formatCents(submission.thresholdCents)}, so it waits for an owner.\n\nApprove or decline it by ${expiresAt.toUTCString()}:\n${link}\n\nThe items stay reserved until then.`,
+      text: `Hello ${owner.name},\n\n${maker?.name ?? 'Someone'} (${maker?.email ?? 'a member of your team'}) wants to pay ${amount} to ${context.dealer.name} for account ${context.account.erp_account_id}${schedule ? ` on ${schedule.scheduledFor}` : ''}. That is above your company's approval limit of ${formatCents(submission.thresholdCents)}, so it waits for an owner.\n\nApprove or decline it by ${expiresAt.toUTCString()}:\n${link}\n\nThe items stay reserved until then.`,
     })));
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
@@ -90,18 +97,30 @@ const requesterEmail = async (db: Db, row: PaymentApprovalRow, kind: string, sub
   return [{ dealerId: row.dealer_id, kind, to: requester.email, subject, text: text(requester.name), dedupeKey: `payment-approval:${row.id}:${kind}`, customerAccountId: row.customer_account_id }];
 };
 
+/** The approved request, made as the requester's own under the key `approval:<id>`: the payment now, or the schedule for its date. */
+async function carryOut(deps: SubmitDeps, row: PaymentApprovalRow): Promise<ApprovalOutcome> {
+  const maker = { id: row.requested_by, companyId: row.company_id, role: 'owner' as const, jobIds: null };
+  if (row.scheduled_for !== null) {
+    const { scheduledPaymentId } = await schedulePayment(deps, maker, `approval:${row.id}`, row.request as ScheduleRequest, { approved: true });
+    if (!scheduledPaymentId) throw new Error('an approved schedule asked for approval again');
+    return { scheduledPaymentId };
+  }
+  const { paymentId } = await submitPayment(deps, maker, `approval:${row.id}`, row.request as PaymentRequest, { approved: true });
+  if (!paymentId) throw new Error('an approved payment asked for approval again');
+  return { paymentId };
+}
+
 /**
- * An owner approves: the holds are released and the stored request is submitted at once as
- * the requester's payment under the key `approval:<id>`. A submit that is refused (an item
- * paid another way meanwhile, a card since removed) leaves the approval `failed` with the reason.
+ * An owner approves: the holds are released and the stored request is made at once as the
+ * requester's payment (or schedule) under the key `approval:<id>`. One that is refused (an
+ * item paid another way meanwhile, a card since removed, a date now past) leaves the approval
+ * `failed` with the reason.
  */
 export async function approvePayment(deps: SubmitDeps, owner: { id: string }, row: PaymentApprovalRow): Promise<PaymentApprovalRow> {
   await decideApproval(deps.db, row.id, { status: 'approved', by: owner.id });
   await signalApprovalDecided(deps.temporal, row.id).catch((error) => logger.warn({ err: error, approvalId: row.id }, 'approval signal failed; the workflow finds it decided'));
   try {
-    const { paymentId } = await submitPayment(deps, { id: row.requested_by, companyId: row.company_id, role: 'owner', jobIds: null }, `approval:${row.id}`, row.request as PaymentRequest, { approved: true });
-    if (!paymentId) throw new Error('an approved payment asked for approval again');
-    await recordApprovalOutcome(deps.db, row.id, { paymentId });
+    await recordApprovalOutcome(deps.db, row.id, await carryOut(deps, row));
   } catch (error) {
     if (!isRefusal(error)) throw error;
     await recordApprovalOutcome(deps.db, row.id, { failure: error.message });

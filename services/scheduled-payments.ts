@@ -21,6 +21,8 @@ import { logger } from '../runtime/logger';
 import { startPaymentWorkflow } from '../workflows/payment-client';
 import { scheduledPaymentWorkflowId } from '../workflows/scheduled-payment-definitions';
 import { startScheduledPaymentWorkflow } from '../workflows/scheduled-payment-client';
+import type { CompanyRole } from '../domain/company-roles';
+import { approvalNeeded, existingApproval, requestApproval } from './payment-approvals';
 import { buildQuoteInput, describe, achAuthorizationFor, paymentFromQuote, requestHash, type PreviewResponse, type QuoteContext } from './payment-submission';
 
 /**
@@ -54,14 +56,25 @@ export async function previewScheduledPayment(db: Db, subject: string | PortalSu
   return { ...describe(result.ok ? result.quote : null, result.errors, context.numbers, context.method.kind, authorization), scheduledFor: request.scheduledFor };
 }
 
-/** Schedules the payment and reserves its items; the same Idempotency-Key returns the same schedule. */
-export async function schedulePayment(deps: ScheduleDeps, customer: { id: string; companyId: string; jobIds?: string[] | null }, idempotencyKey: string, request: ScheduleRequest): Promise<{ scheduledPaymentId: string; created: boolean }> {
+/** What scheduling made: the schedule, or (a non-owner above the company's threshold) a request for an owner's approval. */
+export type ScheduleOutcome = { scheduledPaymentId: string; approvalId?: undefined; created: boolean } | { scheduledPaymentId?: undefined; approvalId: string; created: boolean };
+
+/**
+ * Schedules the payment and reserves its items; the same Idempotency-Key returns the same
+ * schedule. A non-owner's schedule above the company's approval threshold waits for an owner
+ * exactly as a payment made now does (`options.approved`: an owner already approved it).
+ */
+export async function schedulePayment(
+  deps: ScheduleDeps, customer: { id: string; companyId: string; role?: CompanyRole; jobIds?: string[] | null }, idempotencyKey: string, request: ScheduleRequest, options: { approved?: boolean } = {},
+): Promise<ScheduleOutcome> {
   const hash = requestHash(request);
   const existing = await scheduledPaymentByKey(deps.db, customer.companyId, idempotencyKey);
   if (existing) {
     if (existing.request_hash !== hash) throw refuseConflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');
     return { scheduledPaymentId: existing.id, created: false };
   }
+  const waiting = await existingApproval(deps.db, customer.companyId, idempotencyKey, hash);
+  if (waiting) return { approvalId: waiting, created: false };
   if (request.achAuthorizationVersion !== undefined && !isKnownAchAuthorizationVersion(request.achAuthorizationVersion)) {
     throw refuseInvalid('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then schedule.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
   }
@@ -86,6 +99,15 @@ export async function schedulePayment(deps: ScheduleDeps, customer: { id: string
   const id = randomUUID();
   const today = localDate(new Date(), context.dealer.time_zone);
   const runAt = scheduledRunAt(request.scheduledFor, today, context.dealer.time_zone, new Date(), deps.config.CALENDAR_DAY_MS);
+  if (!options.approved && customer.role) {
+    const requester = { id: customer.id, companyId: customer.companyId, role: customer.role };
+    const thresholdCents = await approvalNeeded(deps, requester, result.quote);
+    if (thresholdCents !== null) {
+      return requestApproval(deps, requester, {
+        idempotencyKey, requestHash: hash, request, context, quote: result.quote, thresholdCents, schedule: { scheduledFor: request.scheduledFor, runAt },
+      });
+    }
+  }
   try {
     await deps.db.transaction((trx) => createScheduledPayment(trx, {
       id, dealerId: context.account.dealer_id, customerAccountId: context.account.id, companyId: customer.companyId, portalUserId: customer.id,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
+import { CURRENT_ACH_AUTHORIZATION_VERSION, CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 import { addDays, localDate } from '../domain/dates';
 import { createEnrolment } from '../db/autopay';
 import { saveDocument } from '../db/item-documents';
@@ -246,6 +246,43 @@ describe('company roles', () => {
     expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 0 });
     const told = await waitForEmail(sink, ap.email, (m) => m.subject === 'Your payment of $600.00 was declined');
     expect(told.text).toContain('Wait for the draw on Maple Street');
+  });
+
+  it('a scheduled payment above the threshold waits for an owner too; approved, it is scheduled for its date as the requester\'s', async () => {
+    await owner.session.send('put', '/api/portal/team/approval-threshold', { approvalThresholdCents: 50_000 }).expect(200);
+    const inv = await invoice(75_000, jobA.id);
+    const scheduledFor = addDays(today, 5);
+    const key = randomUUID();
+    const schedule = (session: CustomerSession) => session.agent.post('/api/portal/scheduled-payments').set('X-CSRF-Token', session.csrfToken).set('Idempotency-Key', key)
+      .send({ ...payBody([inv.id]), scheduledFor, achAuthorizationVersion: CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION });
+    const asked = await schedule(pm.session).expect(202);
+    expect(asked.body.approval).toMatchObject({ status: 'awaiting_approval', amountCents: 75_000, scheduledFor, scheduledPaymentId: null, paymentId: null, requestedBy: { id: pm.id } });
+    const approvalId = asked.body.approval.id as string;
+    // Nothing is scheduled yet, the item is held, and pressing Schedule again is the same approval.
+    expect(await stack.db('scheduled_payments').where({ company_id: owner.companyId, idempotency_key: key })).toEqual([]);
+    expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 75_000 });
+    expect((await schedule(pm.session).expect(202)).body.approval.id).toBe(approvalId);
+    const asking = await waitForEmail(sink, ownerEmail, (m) => m.subject.startsWith('Approve a payment of $750.00'));
+    expect(asking.text).toContain(`on ${scheduledFor}`);
+
+    const approved = await owner.session.send('post', `/api/portal/payment-approvals/${approvalId}/approve`).expect(200);
+    expect(approved.body.approval).toMatchObject({ status: 'approved', scheduledFor, scheduledPaymentId: expect.any(String), paymentId: null });
+    const scheduledPaymentId = approved.body.approval.scheduledPaymentId as string;
+    const row = await stack.db('scheduled_payments').where({ id: scheduledPaymentId }).first('status', 'scheduled_for', 'portal_user_id', 'idempotency_key', 'quoted_amount_cents', 'run_at');
+    expect(row).toMatchObject({ status: 'scheduled', scheduled_for: scheduledFor, portal_user_id: pm.id, idempotency_key: `approval:${approvalId}`, quoted_amount_cents: 75_000 });
+    // The approval's hold became the schedule's: held once, not twice, not released in between for good.
+    expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 75_000 });
+    expect(new Date((await stack.db('payment_approvals').where({ id: approvalId }).first('expires_at')).expires_at).getTime()).toBeLessThanOrEqual(new Date(row.run_at).getTime());
+    // The requester sees the schedule in Payments; nothing was paid today.
+    const listed = await pm.session.get('/api/portal/scheduled-payments').expect(200);
+    expect(listed.body.scheduledPayments.map((scheduled: { id: string }) => scheduled.id)).toContain(scheduledPaymentId);
+    expect(await stack.db('payments').where({ company_id: owner.companyId, idempotency_key: `approval:${approvalId}` })).toEqual([]);
+    expect(await stack.db('audit_events').where({ entity_type: 'payment_approval', entity_id: approvalId }).orderBy('id').pluck('action')).toEqual(['payment_approval.requested', 'payment_approval.approved']);
+    // An owner schedules above the threshold without asking anyone.
+    const mine = await owner.session.agent.post('/api/portal/scheduled-payments').set('X-CSRF-Token', owner.session.csrfToken).set('Idempotency-Key', randomUUID())
+      .send({ ...payBody([(await invoice(90_000, jobB.id)).id]), scheduledFor, achAuthorizationVersion: CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION });
+    expect(mine.status).toBe(201);
+    await owner.session.send('put', '/api/portal/team/approval-threshold', { approvalThresholdCents: null }).expect(200);
   });
 
   it('a job pay link pays exactly its job\'s open items, without a login, and stops working when revoked or expired', async () => {

@@ -26,6 +26,8 @@ export async function approvalViews(db: Db, rows: PaymentApprovalRow[], viewer: 
     declineReason: row.decline_reason,
     failureReason: row.failure_reason,
     paymentId: row.payment_id,
+    scheduledFor: row.scheduled_for,
+    scheduledPaymentId: row.scheduled_payment_id,
     createdAt: new Date(row.created_at).toISOString(),
     canDecide: viewer.role === 'owner' && row.status === 'awaiting_approval',
   }));

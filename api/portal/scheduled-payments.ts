@@ -3,6 +3,7 @@ import { isGuid } from '../../contracts/fields';
 import { idempotencyKey } from '../../contracts/portal/payments';
 import { scheduleRequest } from '../../contracts/portal/scheduled-payments';
 import { portalScope, type PortalSubject } from '../../db/portal-scope';
+import { findApproval } from '../../db/payment-approvals';
 import { cancelScheduledPayment, findScheduledPayment, scheduledPaymentsOf } from '../../db/scheduled-payments';
 import { previewScheduledPayment, schedulePayment } from '../../services/scheduled-payments';
 import { signalScheduleCanceled } from '../../workflows/scheduled-payment-client';
@@ -10,6 +11,7 @@ import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
 import { scheduledPaymentViews } from '../scheduled-payment-view';
+import { approvalViews } from './approval-view';
 import { body } from '../validate';
 
 /**
@@ -34,8 +36,14 @@ export function scheduledPaymentRoutes({ db, temporal, config }: AppDeps): Route
     const customer = customerOf(req);
     const parsedKey = idempotencyKey.safeParse(req.get('idempotency-key'));
     if (!parsedKey.success) throw badRequest('idempotency_key_required', `Send an Idempotency-Key header (${parsedKey.error.issues[0]?.message ?? 'missing'}) so a retried request cannot schedule twice.`);
-    const { scheduledPaymentId, created } = await schedulePayment({ db, temporal, config }, customer, parsedKey.data, body(req, scheduleRequest));
-    res.status(created ? 201 : 200).json(await viewOf(customer, scheduledPaymentId));
+    const outcome = await schedulePayment({ db, temporal, config }, customer, parsedKey.data, body(req, scheduleRequest));
+    // Above the company's approval threshold nothing is scheduled yet: 202, waiting for an owner.
+    if (outcome.approvalId !== undefined) {
+      const approval = await findApproval(db, await portalScope(db, customer), outcome.approvalId);
+      res.status(202).json({ approval: (await approvalViews(db, [approval!], customer))[0]! });
+      return;
+    }
+    res.status(outcome.created ? 201 : 200).json(await viewOf(customer, outcome.scheduledPaymentId));
   });
 
   router.get('/scheduled-payments', async (req, res) => {

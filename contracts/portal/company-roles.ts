@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COMPANY_ROLES, PAYMENT_APPROVAL_STATUSES } from '../../domain/company-roles';
-import { cents, email, guid, id, timestamp } from '../fields';
+import { cents, day, email, guid, id, timestamp } from '../fields';
 import { itemType } from './outstanding';
 import { paymentMethod } from './payment-methods';
 
@@ -65,6 +65,10 @@ export const paymentApproval = z.strictObject({
   declineReason: z.string().nullable(),
   failureReason: z.string().nullable(),
   paymentId: id.nullable(),
+  /** A scheduled payment waiting for approval: the date it is to be paid on (null: paid at once when approved). */
+  scheduledFor: day.nullable(),
+  /** The schedule an approved scheduled payment became. */
+  scheduledPaymentId: id.nullable(),
   createdAt: timestamp,
   /** Whether the signed-in user may approve or decline it now (an owner, while it waits). */
   canDecide: z.boolean(),

@@ -50,6 +50,7 @@ import * as autopay from './053_autopay';
 import * as unappliedCredit from './054_unapplied_credit';
 import * as companyRoles from './055_company_roles';
 import * as accountStatsStatus from './056_account_stats_status';
+import * as scheduledApprovals from './057_scheduled_approvals';
 
 /**
  * Migrations are listed explicitly rather than discovered from the file system, so they run
@@ -107,6 +108,7 @@ const migrations: Record<string, Knex.Migration> = {
   '054_unapplied_credit': unappliedCredit,
   '055_company_roles': companyRoles,
   '056_account_stats_status': accountStatsStatus,
+  '057_scheduled_approvals': scheduledApprovals,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

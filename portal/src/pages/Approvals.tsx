@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { PaymentApproval } from '../../../contracts/portal/company-roles';
 import { get, messageOf, post } from '../api';
 import { ErrorMessage, Loading, Notice } from '../components/ui';
-import { dateTime, money } from '../format';
+import { dateOnly, dateTime, money } from '../format';
 import { useLoad } from '../use-load';
 
 /**
@@ -38,7 +38,7 @@ export function Approvals({ justRequested = false }: { justRequested?: boolean }
       {waiting.length === 0 && <p className="card muted">Nothing is waiting for approval.</p>}
       {waiting.map((approval) => (
         <article key={approval.id} className="card approval" aria-label={`Payment of ${money(approval.amountCents)} waiting for approval`}>
-          <p className="big"><strong>{money(approval.amountCents)}</strong> to {approval.dealerName}</p>
+          <p className="big"><strong>{money(approval.amountCents)}</strong> to {approval.dealerName}{approval.scheduledFor && <> on {dateOnly(approval.scheduledFor)}</>}</p>
           <p className="small">Asked for by {approval.requestedBy.name} ({approval.requestedBy.email}) · above the limit of {money(approval.thresholdCents)}</p>
           <p className="small muted">{approval.items.map((item) => `${item.number} (${money(item.amountCents)})`).join(', ')}</p>
           <p className="small">Waits until {dateTime(approval.expiresAt)}; then it lapses and the items are released.</p>
@@ -49,7 +49,7 @@ export function Approvals({ justRequested = false }: { justRequested?: boolean }
                 <input value={reasons[approval.id] ?? ''} onChange={(event) => setReasons({ ...reasons, [approval.id]: event.target.value })} maxLength={500} />
               </label>
               <div className="row wrap">
-                <button type="button" className="primary" disabled={busy !== null} onClick={() => decide(approval, 'approve')}>{busy === approval.id ? 'Working…' : `Approve and pay ${money(approval.amountCents)}`}</button>
+                <button type="button" className="primary" disabled={busy !== null} onClick={() => decide(approval, 'approve')}>{busy === approval.id ? 'Working…' : approval.scheduledFor ? `Approve and schedule for ${dateOnly(approval.scheduledFor)}` : `Approve and pay ${money(approval.amountCents)}`}</button>
                 <button type="button" className="secondary" disabled={busy !== null} onClick={() => decide(approval, 'decline')}>Decline</button>
               </div>
             </div>
@@ -70,6 +70,7 @@ export function Approvals({ justRequested = false }: { justRequested?: boolean }
                 <span className="row">
                   <span className="badge">{approval.statusLabel}</span>
                   {approval.paymentId && <a href={`#/payments/${approval.paymentId}`}>View payment</a>}
+                  {approval.scheduledPaymentId && <a href="#/payments">Scheduled for {dateOnly(approval.scheduledFor)}</a>}
                 </span>
               </li>
             ))}

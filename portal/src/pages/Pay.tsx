@@ -223,8 +223,10 @@ export function Pay({ dealerId, selection, onPaid, onScheduled, onApprovalReques
   const schedule = async (body: PendingAttempt['body'] & { scheduledFor: string }) => {
     try {
       const { expectedAmountCents: _shown, ...request } = body;
-      await api<ScheduledPayment>('POST', '/scheduled-payments', { body: request, headers: { 'Idempotency-Key': keyFor(dealerId, body) } });
-      onScheduled();
+      const answer = await api<ScheduledPayment | { approval: { id: string } }>('POST', '/scheduled-payments', { body: request, headers: { 'Idempotency-Key': keyFor(dealerId, body) } });
+      // Above the company's approval limit nothing is scheduled until an owner approves it.
+      if ('approval' in answer) onApprovalRequested(answer.approval.id);
+      else onScheduled();
     } catch (error) {
       setSubmitError(error instanceof ApiError && error.status === 409 ? `${error.message} Go back to Outstanding to see what is still open.` : `${messageOf(error)} You can press Schedule again: it will not schedule twice.`);
       inFlight.current = false;
