@@ -67,6 +67,13 @@ export const SUITE: SuiteEntry[] = [
       : { concurrency: 16, payments: 1_500, rate: 100, rateSeconds: 15, noop: 1_000 }),
   },
   {
+    name: 'capacity',
+    needs: { temporal: true, bundle: true },
+    run: async (env) => (await import('./capacity')).measureCapacity(env, env.quick
+      ? { users: 40, operators: 2, accounts: 1_000, steps: [25, 50], stepSeconds: 4, visitsPerPayment: 20, operatorShare: 0.1 }
+      : { users: 200, operators: 5, accounts: 5_000, steps: [50, 100, 200, 300, 400, 500, 600, 800], stepSeconds: 10, visitsPerPayment: 20, operatorShare: 0.1 }),
+  },
+  {
     name: 'auto-post',
     needs: { temporal: true, bundle: true },
     run: async (env) => (await import('./auto-post')).measureAutoPost(env, env.quick ? { lines: 500, outageSeconds: 0 } : { lines: 10_000, outageSeconds: 30 }),

@@ -19,8 +19,9 @@ import request from 'supertest';
  * an owner, and is either approved (then paid through the ordinary path) or lapses (items
  * released, the requester told), with the owners reminded meanwhile.
  */
-const APPROVAL_TIMEOUT_MS = 9_000;
-const APPROVAL_REMINDER_MS = 3_000;
+// Long enough that an approval cannot lapse under a busy machine before the approve test decides it.
+const APPROVAL_TIMEOUT_MS = 20_000;
+const APPROVAL_REMINDER_MS = 5_000;
 
 describe('company roles', () => {
   let stack: PaymentStack;
