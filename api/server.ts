@@ -11,7 +11,7 @@ import { labelMetrics } from '../runtime/metrics';
 async function main(): Promise<void> {
   const cfg = config();
   labelMetrics('api');
-  const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
+  const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, parallelQueries: false });
   await pingDatabase(db).catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
   const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg), tracing().clientInterceptors).catch((error) =>
     exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)),

@@ -51,6 +51,8 @@ export interface StepResult {
   api_cpu_ms_per_request: number;
   load_average: LoadAverage;
   passed: boolean;
+  /** Latency by route group, to see which part of the mix gives way first. */
+  by_group: Record<string, { n: number; p50_ms: number; p99_ms: number; errors: number }>;
 }
 
 /** The portal's and console's requests in a realistic order: each customer's visits in sequence, operators interleaved. */
@@ -133,6 +135,11 @@ async function runStep(recorder: Recorder, next: () => PlannedRequest, rate: num
     api_cpu_ms_per_request: samples.length ? Math.round((cpu / samples.length) * 100) / 100 : Number.NaN,
     load_average: loadAverage(),
     passed: errors === 0 && latency.p99 < P99_LIMIT_MS,
+    by_group: Object.fromEntries([...new Set(samples.map((sample) => sample.group))].sort().map((group) => {
+      const own = samples.filter((sample) => sample.group === group);
+      const spread = distribution(own.map((sample) => sample.ms));
+      return [group, { n: own.length, p50_ms: spread.p50, p99_ms: spread.p99, errors: own.filter((sample) => !sample.ok).length }];
+    })),
   };
 }
 
@@ -144,7 +151,10 @@ async function stepUp(recorder: Recorder, next: () => PlannedRequest, steps: num
     const result = await runStep(recorder, next, rate, seconds, apiCpuMs);
     results.push(result);
     say(`${label} ${String(rate).padStart(5)}/s offered: served ${result.served_per_s}/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ${result.errors} errors, ${result.payments} payments, API CPU ${result.api_cpu_ms_per_request} ms/request, load ${result.load_average.join(' ')} ${result.passed ? '' : '✗'}`);
-    if (!result.passed) break;
+    if (!result.passed) {
+      say(`  by route group: ${Object.entries(result.by_group).map(([group, spread]) => `${group} p50 ${spread.p50_ms} / p99 ${spread.p99_ms} ms (${spread.n})`).join('; ')}`);
+      break;
+    }
     highest = rate;
     // Let the worker catch up with the step's payments so the next step starts from a quiet queue.
     await sleep(1_000);

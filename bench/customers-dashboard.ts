@@ -68,7 +68,7 @@ export interface DashboardOptions {
 }
 
 export async function measureCustomersDashboard(db: import('../db/connection').Db, databaseUrl: string, operatorEmail: string, options: DashboardOptions, log: (line: string) => void): Promise<BenchResult> {
-  const api = await startReadOnlyApi(db, databaseUrl);
+  const api = await startReadOnlyApi(databaseUrl);
   try {
     const { cookie } = await signIn(api.url, 'operator', operatorEmail, BENCH_PASSWORD);
     const shapes = options.allShapes ? DASHBOARD_SHAPES : DASHBOARD_SHAPES.slice(0, 1);

@@ -17,7 +17,7 @@ import { distribution } from './lib/stats';
  *   BENCH_ITEMS=10000 BENCH_ACCOUNTS=50000 BENCH_ITERATIONS=100 npx tsx bench/portal-outstanding.ts
  */
 export async function measurePortalOutstanding(db: Db, databaseUrl: string, dealerId: string, customer: BigCustomer, options: { iterations: number; scale: string }, log: (line: string) => void): Promise<BenchResult> {
-  const api = await startReadOnlyApi(db, databaseUrl);
+  const api = await startReadOnlyApi(databaseUrl);
   try {
     const { cookie } = await signIn(api.url, 'portal', customer.email, BENCH_PASSWORD);
     const views: Record<string, ReturnType<typeof distribution> & { bytes: number; items: number }> = {};

@@ -14,10 +14,21 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export type Db = Knex;
 
-export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}): Db {
+export interface DbOptions {
+  min?: number;
+  max?: number;
+  /**
+   * False for the API: its queries are short and many run at once, so parallel workers only
+   * queue for the same cores (docs/performance.md). Sent as a start-up option of each
+   * connection, so it costs no statement.
+   */
+  parallelQueries?: boolean;
+}
+
+export function createDb(databaseUrl: string, pool: DbOptions = {}): Db {
   return knexFactory({
     client: 'pg',
-    connection: databaseUrl,
+    connection: pool.parallelQueries === false ? { connectionString: databaseUrl, options: '-c max_parallel_workers_per_gather=0' } : databaseUrl,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });

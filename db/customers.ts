@@ -223,18 +223,6 @@ async function hasLapsedPendingInvitation(db: Db, dealerId: string): Promise<boo
 }
 
 /**
- * Aggregates over a dealer's accounts finish in tens of milliseconds on one core; starting
- * parallel workers for them cost more than it saved in the benchmark, and on a busy database
- * server the workers wait for a CPU (docs/performance.md, Customers Dashboard).
- */
-async function withoutParallelWorkers<T>(db: Db, run: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (trx) => {
-    await trx.raw('set local max_parallel_workers_per_gather = 0');
-    return run(trx);
-  });
-}
-
-/**
  * The tie-breaker follows the chosen direction so that one index, walked forwards or
  * backwards, yields the whole ordering without a sort step.
  *
@@ -320,7 +308,7 @@ export async function listCustomers(db: Db, dealerId: string, filter: CustomerFi
   applyCustomerOrder(pageQuery, sort, { matchesFirst: filter.q !== undefined, storedInvitationOrder })
     .offset(params.range.start)
     .limit(params.range.end - params.range.start + 1);
-  const count = withoutParallelWorkers(db, (trx) => filteredCustomers(trx, dealerId, filter, { tables: tablesFor(filter) }).first(db.raw('count(*) as total')));
+  const count = filteredCustomers(db, dealerId, filter, { tables: tablesFor(filter) }).first(db.raw('count(*) as total'));
 
   const [raw, counted] = await Promise.all([pageQuery, count]);
   const total = Number((counted as { total: number | string }).total);
@@ -357,7 +345,7 @@ export interface CustomerSummary extends AccountBalances {
 
 /** The stats panel above the dashboard, over exactly the accounts the list filter selects. */
 export async function summarizeCustomers(db: Db, dealerId: string, filter: CustomerFilter): Promise<CustomerSummary> {
-  const row = await withoutParallelWorkers(db, (trx) => filteredCustomers(trx, dealerId, filter, { tables: usesAccounts(filter) ? 'both' : 'stats' })
+  const row = await (filteredCustomers(db, dealerId, filter, { tables: usesAccounts(filter) ? 'both' : 'stats' })
     .first(
       db.raw('count(*)::int as account_count'),
       db.raw(`${sumCents('s.open_invoice_count')} as outstanding_invoice_count`),

@@ -34,8 +34,14 @@ export interface ActiveOperatorRow {
   [column: string]: unknown;
 }
 
-export async function activeOperator(db: Executor, userId: string): Promise<ActiveOperatorRow | undefined> {
-  return (await db('operator_users').where({ id: userId, status: 'active' }).first()) as ActiveOperatorRow | undefined;
+/** An operator's session with the operator it acts for (null when disabled or gone), in one statement. */
+export async function operatorSession(db: Executor, tokenHash: string): Promise<{ csrf_token: string; expires_at: Date; user: ActiveOperatorRow | null } | undefined> {
+  const { rows } = await db.raw(`
+    select s.csrf_token, s.expires_at,
+      case when u.id is null then null else json_build_object('id', u.id, 'dealer_id', u.dealer_id, 'role', u.role, 'email', u.email, 'name', u.name) end as user
+    from sessions s left join operator_users u on u.id = s.user_id and u.status = 'active'
+    where s.token_hash = ? and s.user_kind = 'operator'`, [tokenHash]);
+  return rows[0];
 }
 
 const COLUMNS = [

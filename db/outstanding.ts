@@ -146,12 +146,14 @@ export interface StatementOpenRow {
   reserved_items: number;
 }
 
-/** The sums the Outstanding page shows for each account and job, counted by the database rather than item by item. */
+/**
+ * The sums the Outstanding page shows for each account and job, counted by the database rather
+ * than item by item, with each account's latest statement and what its listed items still owe:
+ * one statement, since every visit to the page runs it.
+ */
 export async function outstandingGroups(db: Executor, accountIds: string[], view: OutstandingView, today: IsoDate, jobIds: string[] | null = null): Promise<{ groups: OutstandingGroupRow[]; statements: LatestStatementRow[]; statementOpen: StatementOpenRow[] }> {
   if (accountIds.length === 0) return { groups: [], statements: [], statementOpen: [] };
-  const bindings = taggedBindings(accountIds, today, jobIds);
-  const [groups, statements, statementOpen] = await Promise.all([
-    db.raw(`${taggedItemsSql(view)}, sums as (
+  const { rows } = await db.raw(`${taggedItemsSql(view)}, sums as (
         select customer_account_id, job_id,
           count(*) filter (where in_view)::int as view_items,
           count(*) filter (where in_view and type = 'invoice')::int as invoice_count,
@@ -166,29 +168,28 @@ export async function outstandingGroups(db: Executor, accountIds: string[], view
           coalesce(sum(balance_cents) filter (where type = 'debit'), 0)::bigint as open_debit_cents,
           coalesce(sum(balance_cents) filter (where type = 'credit'), 0)::bigint as open_credit_cents
         from tagged group by customer_account_id, job_id
+      ), statement_open as (
+        select latest.customer_account_id,
+          coalesce(sum(case when a.kind = 'credit' then -a.balance_cents else coalesce(i.balance_cents, a.balance_cents) end), 0)::bigint as open_cents,
+          count(*)::int as items,
+          count(*) filter (where coalesce(i.balance_cents, a.balance_cents) > coalesce(i.reserved_cents, a.reserved_cents))::int as payable_items,
+          count(*) filter (where coalesce(i.reserved_cents, a.reserved_cents) > 0)::int as reserved_items
+        from latest
+        join statement_items si on si.statement_id = latest.id
+        left join invoices i on i.id = si.invoice_id and i.status = any(:invoiceStatuses::text[]) and i.balance_cents > 0
+        left join adjustments a on a.id = si.adjustment_id and a.status = any(:adjustmentStatuses::text[]) and a.balance_cents > 0
+        where i.id is not null or a.id is not null
+        group by latest.customer_account_id
       )
-      select sums.*, j.name as job_name, j.erp_job_id from sums left join jobs j on j.id = sums.job_id`, bindings),
-    jobIds !== null ? [] : db('statements').whereIn('customer_account_id', accountIds).distinctOn('customer_account_id')
-      .orderBy([{ column: 'customer_account_id' }, { column: 'statement_date', order: 'desc' }, { column: 'created_at', order: 'desc' }])
-      .select('id', 'customer_account_id', 'statement_number', 'statement_date', 'status', 'balance_cents', 'discount_cents', 'discount_date', 'due_date'),
-    db.raw(`with ${LATEST_STATEMENTS_SQL}
-      select latest.customer_account_id,
-        coalesce(sum(case when a.kind = 'credit' then -a.balance_cents else coalesce(i.balance_cents, a.balance_cents) end), 0)::bigint as open_cents,
-        count(*)::int as items,
-        count(*) filter (where coalesce(i.balance_cents, a.balance_cents) > coalesce(i.reserved_cents, a.reserved_cents))::int as payable_items,
-        count(*) filter (where coalesce(i.reserved_cents, a.reserved_cents) > 0)::int as reserved_items
-      from latest
-      join statement_items si on si.statement_id = latest.id
-      left join invoices i on i.id = si.invoice_id and i.status = any(:invoiceStatuses::text[]) and i.balance_cents > 0
-      left join adjustments a on a.id = si.adjustment_id and a.status = any(:adjustmentStatuses::text[]) and a.balance_cents > 0
-      where i.id is not null or a.id is not null
-      group by latest.customer_account_id`, bindings),
-  ]);
-  return {
-    groups: (groups as { rows: OutstandingGroupRow[] }).rows,
-    statements: statements as LatestStatementRow[],
-    statementOpen: (statementOpen as { rows: StatementOpenRow[] }).rows,
-  };
+      select
+        (select coalesce(json_agg(g), '[]') from (select sums.*, j.name as job_name, j.erp_job_id from sums left join jobs j on j.id = sums.job_id) g) as groups,
+        (select coalesce(json_agg(st), '[]') from (
+          select s.id, s.customer_account_id, s.statement_number, s.statement_date, s.status, s.balance_cents, s.discount_cents, s.discount_date, s.due_date
+          from latest join statements s on s.id = latest.id
+        ) st) as statements,
+        (select coalesce(json_agg(so), '[]') from statement_open so) as statement_open`, taggedBindings(accountIds, today, jobIds));
+  const [row] = rows as Array<{ groups: OutstandingGroupRow[]; statements: LatestStatementRow[]; statement_open: StatementOpenRow[] }>;
+  return { groups: row!.groups, statements: row!.statements, statementOpen: row!.statement_open };
 }
 
 /** A run of one group's items in display order: `take` items from `skip`. */
@@ -250,15 +251,13 @@ export async function outstandingItemPage(
 
 /** What the accounts owe each dealer, counted as the Outstanding page's "Total owed": invoices + debits − credits. */
 export async function openBalanceByDealer(db: Executor, accountIds: string[], jobIds: string[] | null = null): Promise<Map<string, number>> {
-  const [invoices, adjustments] = await Promise.all([
-    withinJobs(db('invoices'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
-      .groupBy('dealer_id').select('dealer_id', db.raw('coalesce(sum(balance_cents), 0)::bigint as cents')),
-    withinJobs(db('adjustments'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
-      .groupBy('dealer_id').select('dealer_id', db.raw("coalesce(sum(case when kind = 'credit' then -balance_cents else balance_cents end), 0)::bigint as cents")),
-  ]);
-  const totals = new Map<string, number>();
-  for (const row of [...invoices, ...adjustments] as Array<{ dealer_id: string; cents: string | number }>) totals.set(row.dealer_id, (totals.get(row.dealer_id) ?? 0) + Number(row.cents));
-  return totals;
+  // One statement for both kinds of item: the supplier list runs it on every visit.
+  const invoices = withinJobs(db('invoices'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
+    .select('dealer_id', 'balance_cents as cents');
+  const adjustments = withinJobs(db('adjustments'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
+    .select('dealer_id', db.raw("case when kind = 'credit' then -balance_cents else balance_cents end as cents"));
+  const rows = await db.from(invoices.unionAll(adjustments, true).as('items')).groupBy('dealer_id').select('dealer_id', db.raw('coalesce(sum(cents), 0)::bigint as cents'));
+  return new Map((rows as Array<{ dealer_id: string; cents: string | number }>).map((row) => [row.dealer_id, Number(row.cents)]));
 }
 
 export interface QuotableItemsRequest {

@@ -446,15 +446,16 @@ export async function portalPaymentPage(db: Knex | Knex.Transaction, scope: Port
 
 /** One payment of the company with what it paid and its history; undefined outside the scope. */
 export async function portalPayment(db: Knex | Knex.Transaction, scope: PortalPaymentScope, paymentId: string): Promise<PortalPaymentRecord | undefined> {
-  const row = (await scopedPayments(db, scope).where('p.id', paymentId).first(PORTAL_SUMMARY_COLUMNS)) as PortalPaymentRow | undefined;
-  if (!row) return undefined;
-  const [applications, events, outcome] = await Promise.all([
+  const found = (await scopedPayments(db, scope).where('p.id', paymentId).first([...PORTAL_SUMMARY_COLUMNS, 'p.moov_status', 'p.failure_reason', 'p.return_code'])) as
+    (PortalPaymentRow & { moov_status: string | null; failure_reason: string | null; return_code: string | null }) | undefined;
+  if (!found) return undefined;
+  const { moov_status, failure_reason, return_code, ...row } = found;
+  const [applications, events] = await Promise.all([
     applicationsWithDocuments(db, paymentId)
       .select('pa.item_type', 'pa.amount_cents', 'pa.invoice_id', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
     db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'at' }, { column: 'id' }]).select('to_status', 'event', 'at'),
-    db('payments').where({ id: paymentId }).first('moov_status', 'failure_reason', 'return_code'),
   ]);
-  return { row, applications, events, outcome };
+  return { row: row as PortalPaymentRow, applications, events, outcome: { moov_status, failure_reason, return_code } };
 }
 
 /** The payment a company's submit attempt created, by its Idempotency-Key, with the request it hashed. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { refuseNotFound } from '../domain/refusal';
 import type { Db } from './connection';
+import type { ReachableAccount } from './sessions';
 
 /**
  * What a customer's company reaches: a dealer account only through an active link from the
@@ -36,6 +37,8 @@ export interface VisibleAccount {
 export interface PortalSubject {
   companyId: string;
   jobIds: string[] | null;
+  /** The accounts within reach, when the request's session already read them (db/sessions.ts `portalSession`). */
+  reach?: ReachableAccount[];
 }
 
 /** What a portal route may read: the company's reachable accounts and, for a project manager, the jobs. */
@@ -89,7 +92,8 @@ export async function linkedAccount(db: Executor, subject: string | PortalSubjec
 }
 
 /** Ids of every account the company (or project manager) may see, optionally for one dealer. */
-export function linkedAccountIds(db: Executor, subject: string | PortalSubject, dealerId?: string): Promise<string[]> {
+export async function linkedAccountIds(db: Executor, subject: string | PortalSubject, dealerId?: string): Promise<string[]> {
+  if (typeof subject !== 'string' && subject.reach) return subject.reach.filter((account) => !dealerId || account.dealerId === dealerId).map((account) => account.id);
   const query = reachableAccounts(db, subjectOf(subject));
   if (dealerId) query.where('l.dealer_id', dealerId);
   return query.pluck('a.id') as Promise<string[]>;

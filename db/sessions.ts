@@ -22,11 +22,6 @@ export async function insertSession(db: Executor, session: SessionRow): Promise<
   await db('sessions').insert(session);
 }
 
-/** The stored session for a token hash, expired or not; the caller decides what expired means. */
-export async function sessionByTokenHash(db: Executor, tokenHash: string, kind: UserKind): Promise<SessionRow | undefined> {
-  return (await db('sessions').where({ token_hash: tokenHash, user_kind: kind }).first()) as SessionRow | undefined;
-}
-
 export async function deleteSession(db: Executor, tokenHash: string): Promise<void> {
   await db('sessions').where({ token_hash: tokenHash }).delete();
 }
@@ -80,17 +75,63 @@ export async function recordSignIn(db: Executor, table: SignInTable, userId: str
   await db(table).where({ id: userId }).update({ failed_logins: 0, locked_until: null, last_login_at: db.fn.now() });
 }
 
-export interface ActivePortalUserRow {
+/** An account a customer's company reaches, with its dealer (what `portalScope` narrows to). */
+export interface ReachableAccount {
   id: string;
-  company_id: string;
-  email: string;
-  name: string;
-  [column: string]: unknown;
+  dealerId: string;
 }
 
-/** A portal user a session may act for: existing and active. */
-export async function activePortalUser(db: Executor, userId: string): Promise<ActivePortalUserRow | undefined> {
-  return (await db('portal_users').where({ id: userId, status: 'active' }).first()) as ActivePortalUserRow | undefined;
+/**
+ * A customer's session with all a portal request checks before its route runs: the user (null
+ * when disabled or gone), whether the dealers have turned the portal off for every account the
+ * company reaches, a project manager's jobs, and the accounts within reach.
+ */
+export interface PortalSessionRow {
+  csrf_token: string;
+  expires_at: Date;
+  user: { id: string; company_id: string; email: string; name: string; role: CompanyRole } | null;
+  any_disabled: boolean;
+  any_reachable: boolean;
+  /** Null for the roles that see every job. */
+  job_ids: string[] | null;
+  reach: ReachableAccount[];
+}
+
+/**
+ * One statement instead of five: every portal request pays for this, and on a busy machine each
+ * round trip costs more CPU than the check it carries (docs/performance.md, Capacity). The
+ * account and job rules are those of db/portal-scope.ts (`reachableAccounts`,
+ * `assignedJobIds`, `portalAccessBlocked`); test/company-roles.test.ts and the tenant matrix
+ * hold them to the same answers.
+ */
+export async function portalSession(db: Executor, tokenHash: string): Promise<PortalSessionRow | undefined> {
+  const { rows } = await db.raw(`
+    select s.csrf_token, s.expires_at,
+      case when u.id is null then null else json_build_object('id', u.id, 'company_id', u.company_id, 'email', u.email, 'name', u.name, 'role', u.role) end as user,
+      coalesce(access.any_disabled, false) as any_disabled, coalesce(access.any_reachable, false) as any_reachable,
+      jobs.ids as job_ids, coalesce(reach.accounts, '[]'::json) as reach
+    from sessions s
+    left join portal_users u on u.id = s.user_id and u.status = 'active'
+    left join lateral (
+      select bool_or(a.portal_access_disabled) as any_disabled, bool_or(not a.portal_access_disabled and a.deleted_at is null) as any_reachable
+      from company_account_links l join customer_accounts a on a.id = l.customer_account_id
+      where l.company_id = u.company_id and l.status = 'active'
+    ) access on true
+    left join lateral (
+      select coalesce(array_agg(j.id), '{}'::uuid[]) as ids
+      from portal_user_jobs uj
+      join jobs j on j.id = uj.job_id
+      join company_account_links l on l.customer_account_id = j.customer_account_id and l.company_id = u.company_id
+      where uj.portal_user_id = u.id and l.status = 'active'
+    ) jobs on u.role = 'project_manager'
+    left join lateral (
+      select json_agg(json_build_object('id', a.id, 'dealerId', l.dealer_id)) as accounts
+      from company_account_links l join customer_accounts a on a.id = l.customer_account_id
+      where l.company_id = u.company_id and l.status = 'active' and a.portal_access_disabled = false and a.deleted_at is null
+        and (jobs.ids is null or exists (select 1 from jobs j where j.customer_account_id = a.id and j.id = any(jobs.ids)))
+    ) reach on true
+    where s.token_hash = ? and s.user_kind = 'customer'`, [tokenHash]);
+  return rows[0] as PortalSessionRow | undefined;
 }
 
 /**

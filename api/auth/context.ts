@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { CompanyRole } from '../../domain/company-roles';
+import type { ReachableAccount } from '../../db/sessions';
 import { unauthorized } from '../errors';
 
 export interface OperatorContext {
@@ -18,6 +19,8 @@ export interface CustomerContext {
   role: CompanyRole;
   /** The jobs a project manager is assigned; null for roles that see every job. */
   jobIds: string[] | null;
+  /** The accounts within reach when the request began (db/portal-scope.ts `portalScope` narrows to them without asking again). */
+  reach?: ReachableAccount[];
 }
 
 declare module 'express-serve-static-core' {

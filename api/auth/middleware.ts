@@ -1,13 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../db/connection';
-import { activeOperator } from '../../db/operators';
-import { activePortalUser } from '../../db/sessions';
-import { assignedJobIds } from '../../db/portal-scope';
-import { limitedToJobs, type CompanyRole } from '../../domain/company-roles';
+import { operatorSession } from '../../db/operators';
+import { portalSession } from '../../db/sessions';
+import type { CompanyRole } from '../../domain/company-roles';
 import { forbidden, HttpError, unauthorized } from '../errors';
-import { portalAccessBlocked, PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
+import { PORTAL_ACCESS_OFF_MESSAGE } from '../portal/scope';
 import type { OperatorContext } from './context';
-import { findSession, type UserKind } from './sessions';
+import { sessionTokenHash, type UserKind } from './sessions';
 import { safeEqual } from './tokens';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -30,12 +29,21 @@ function checkCsrf(req: Request, expected: string): void {
   if (!given || !safeEqual(given, expected)) throw new HttpError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header; reload the page and try again.');
 }
 
-function requireSession(db: Db, kind: UserKind, attach: (req: Request, userId: string) => Promise<boolean>): RequestHandler {
+interface LoadedSession {
+  csrf_token: string;
+  expires_at: Date;
+  user: unknown;
+}
+
+/** The session behind the cookie, its user and all the route needs from it, read by `load` in one statement. */
+function requireSession<S extends LoadedSession>(kind: UserKind, load: (tokenHash: string) => Promise<S | undefined>, attach: (req: Request, session: S) => void): RequestHandler {
   return tagged(async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      const session = await findSession(db, req, kind);
-      if (!session) throw unauthorized();
-      if (!(await attach(req, session.user_id))) throw unauthorized('Your account is disabled or no longer exists.');
+      const tokenHash = sessionTokenHash(req, kind);
+      const session = tokenHash ? await load(tokenHash) : undefined;
+      if (!session || new Date(session.expires_at).getTime() <= Date.now()) throw unauthorized();
+      if (!session.user) throw unauthorized('Your account is disabled or no longer exists.');
+      attach(req, session);
       req.csrfToken = session.csrf_token;
       checkCsrf(req, session.csrf_token);
       next();
@@ -46,23 +54,17 @@ function requireSession(db: Db, kind: UserKind, attach: (req: Request, userId: s
 }
 
 export function requireOperator(db: Db): RequestHandler {
-  return requireSession(db, 'operator', async (req, userId) => {
-    const user = await activeOperator(db, userId);
-    if (!user) return false;
-    req.operator = { id: user.id, dealerId: user.dealer_id, role: user.role, email: user.email, name: user.name };
-    return true;
+  return requireSession('operator', (tokenHash) => operatorSession(db, tokenHash), (req, { user }) => {
+    req.operator = { id: user!.id, dealerId: user!.dealer_id, role: user!.role, email: user!.email, name: user!.name };
   });
 }
 
 export function requireCustomer(db: Db): RequestHandler {
-  return requireSession(db, 'customer', async (req, userId) => {
-    const user = await activePortalUser(db, userId);
-    if (!user) return false;
+  return requireSession('customer', (tokenHash) => portalSession(db, tokenHash), (req, session) => {
+    const user = session.user!;
     // Checked on every request so that turning access off ends sessions already open.
-    if (await portalAccessBlocked(db, user.company_id)) throw new HttpError(401, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
-    const role = user.role as CompanyRole;
-    req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name, role, jobIds: limitedToJobs(role) ? await assignedJobIds(db, user.id) : null };
-    return true;
+    if (session.any_disabled && !session.any_reachable) throw new HttpError(401, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
+    req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name, role: user.role, jobIds: session.job_ids, reach: session.reach };
   });
 }
 

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/connection';
-import { deleteSession, deleteUserSessions, insertSession, sessionByTokenHash, type SessionRow, type UserKind } from '../../db/sessions';
+import { deleteSession, deleteUserSessions, insertSession, type SessionRow, type UserKind } from '../../db/sessions';
 import { hashToken, newToken } from './tokens';
 
 export type { SessionRow, UserKind };
@@ -19,12 +19,10 @@ export async function startSession(db: Db, res: Response, kind: UserKind, userId
   return { csrfToken };
 }
 
-export async function findSession(db: Db, req: Request, kind: UserKind): Promise<SessionRow | undefined> {
+/** The hash of the session token the request's cookie carries, if any: what the session is stored under. */
+export function sessionTokenHash(req: Request, kind: UserKind): string | undefined {
   const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE[kind]];
-  if (!token) return undefined;
-  const row = await sessionByTokenHash(db, hashToken(token), kind);
-  if (!row || row.expires_at.getTime() <= Date.now()) return undefined;
-  return row;
+  return token ? hashToken(token) : undefined;
 }
 
 export async function endSession(db: Db, req: Request, res: Response, kind: UserKind): Promise<void> {

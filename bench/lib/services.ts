@@ -149,8 +149,11 @@ export async function signIn(apiUrl: string, area: 'operator' | 'portal', email:
  * talk to Temporal, so a lazy connection satisfies the app's dependencies). Requests are
  * issued one at a time, so the client shares the event loop with no concurrent server work.
  */
-export async function startReadOnlyApi(db: import('../../db/connection').Db, databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startReadOnlyApi(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
   const { createApp } = await import('../../api/app');
+  const { createDb } = await import('../../db/connection');
+  // Connected as api/server.ts connects.
+  const db = createDb(databaseUrl, { max: 10, parallelQueries: false });
   const { parseConfig } = await import('../../runtime/config');
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const config = parseConfig({ NODE_ENV: 'production', ...RUN_SECRETS, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
@@ -159,9 +162,12 @@ export async function startReadOnlyApi(db: import('../../db/connection').Db, dat
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await db.destroy();
+    },
   };
 }
