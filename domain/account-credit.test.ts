@@ -4,6 +4,7 @@ import {
 } from './account-credit';
 import { computeFees, type FeeSchedule } from './fees';
 import { quotePayment, type QuoteInput, type QuoteItem, type QuoteResult } from './payment-quote';
+import { propertyRuns } from '../test/support/property-runs';
 
 /**
  * Unapplied credit: what a payment pays beyond its items, the per-account ledger it becomes,
@@ -125,7 +126,7 @@ describe('credits, discounts and applications conserve money (property)', () => 
     method: fc.constantFrom<'ach' | 'card'>('ach', 'card'),
   }));
 
-  it('over 100,000 generated payments: the on-account line is exactly the excess, and every total is the sum of its lines', () => {
+  it(`over ${propertyRuns(100_000).toLocaleString('en-US')} generated payments: the on-account line is exactly the excess, and every total is the sum of its lines`, () => {
     let withExcess = 0;
     fc.assert(fc.property(arbQuote, ({ items, amountMode, payAmountCents, onAccountCents, allowOverpayment, method }) => {
       const result = quotePayment(input({
@@ -159,8 +160,8 @@ describe('credits, discounts and applications conserve money (property)', () => 
         expect(quote.onAccountCents).toBe(onAccountCents ?? 0);
       }
       if (quote.onAccountCents > 0) withExcess += 1;
-    }), { numRuns: 100_000, seed: 20261204 });
-    expect(withExcess).toBeGreaterThan(10_000);
+    }), { numRuns: propertyRuns(100_000), seed: 20261204 });
+    expect(withExcess).toBeGreaterThan(propertyRuns(10_000));
   });
 
   type Step =
@@ -178,7 +179,7 @@ describe('credits, discounts and applications conserve money (property)', () => 
     steps: fc.array(arbStep, { minLength: 1, maxLength: 10 }),
   });
 
-  it('over 100,000 generated histories: the balance is the sum of its entries, never negative, and every cent is on the account, on an invoice or returned', () => {
+  it(`over ${propertyRuns(100_000).toLocaleString('en-US')} generated histories: the balance is the sum of its entries, never negative, and every cent is on the account, on an invoice or returned`, () => {
     let applied = 0;
     let returnedAfterApplying = 0;
     fc.assert(fc.property(arbHistory, ({ invoices, reserved, steps }) => {
@@ -256,9 +257,9 @@ describe('credits, discounts and applications conserve money (property)', () => 
           holds(cents <= original[index]!, 'cents <= original[index]!');
         });
       }
-    }), { numRuns: 100_000, seed: 20261204 });
+    }), { numRuns: propertyRuns(100_000), seed: 20261204 });
     // The generator must reach applications and returns of applied credit, or the property proves little.
-    expect(applied).toBeGreaterThan(50_000);
-    expect(returnedAfterApplying).toBeGreaterThan(5_000);
+    expect(applied).toBeGreaterThan(propertyRuns(50_000));
+    expect(returnedAfterApplying).toBeGreaterThan(propertyRuns(5_000));
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { FeeSchedule } from './fees';
 import { paymentSelectionSchema, QuoteInputError, quotePayment, type ApplicationLine, type QuoteInput, type QuoteItem, type QuoteResult } from './payment-quote';
 import type { StatementForDiscount } from './statement-discount';
+import { propertyRuns } from '../test/support/property-runs';
 
 const noFees: FeeSchedule = { feePayer: 'dealer', achFeeCents: 0, cardCreditRateBps: 0, cardDebitRateBps: 0, cardFlatFeeCents: 0, surchargeForbiddenStates: [] };
 const customerFees: FeeSchedule = { feePayer: 'customer', achFeeCents: 150, cardCreditRateBps: 290, cardDebitRateBps: 150, cardFlatFeeCents: 30, surchargeForbiddenStates: ['CT'] };
@@ -381,10 +382,10 @@ describe('quotePayment properties (fast-check)', () => {
         if (quoteInput.sourceView === 'amount' && q.itemsCents - q.creditsCents !== quoteInput.payAmountCents) return false;
         return true;
       }),
-      { numRuns: 50_000 },
+      { numRuns: propertyRuns(50_000) },
     );
     // The generator must reach valid quotes often enough for the invariants to mean something.
-    expect(quotes).toBeGreaterThan(10_000);
+    expect(quotes).toBeGreaterThan(propertyRuns(10_000));
   });
 
   it('is a pure function of its input: same input, any item order, same result (preview = charge)', () => {
@@ -395,7 +396,7 @@ describe('quotePayment properties (fast-check)', () => {
         const shuffled = quotePayment({ ...quoteInput, items: shuffle(quoteInput.items, seed) });
         return JSON.stringify(first) === JSON.stringify(again) && JSON.stringify(first) === JSON.stringify(shuffled);
       }),
-      { numRuns: 25_000 },
+      { numRuns: propertyRuns(25_000) },
     );
   });
 
@@ -409,7 +410,7 @@ describe('quotePayment properties (fast-check)', () => {
         return charge.ok && JSON.stringify(charge.quote) === JSON.stringify(preview.quote)
           && !other.ok && other.errors.length === 1 && other.errors[0]!.code === 'amount_changed';
       }),
-      { numRuns: 20_000 },
+      { numRuns: propertyRuns(20_000) },
     );
   });
 
@@ -428,7 +429,7 @@ describe('quotePayment properties (fast-check)', () => {
         if (credits === charges) return !result.ok && result.errors[0]!.code === 'total_not_positive';
         return result.ok && result.quote.amountCents === charges - credits;
       }),
-      { numRuns: 15_000 },
+      { numRuns: propertyRuns(15_000) },
     );
   });
 });

@@ -3,6 +3,7 @@ import type { FeeSchedule } from './fees';
 import { quotePayment, type QuoteInput, type QuoteItem, type QuoteResult } from './payment-quote';
 import { availableTermsDiscount, lastDiscountDay, type InvoiceTerms } from './terms-discount';
 import type { StatementForDiscount } from './statement-discount';
+import { propertyRuns } from '../test/support/property-runs';
 
 /**
  * Per-invoice cash-discount terms in the quote: earned by paying the invoice in full up to its
@@ -93,7 +94,7 @@ describe('terms discounts conserve money (property)', () => {
     method: fc.constantFrom<'ach' | 'card'>('ach', 'card'),
   }));
 
-  it('over 100,000 generated payments: totals are the sums of their lines, each discount at most its terms and its invoice, only on invoices paid whole', () => {
+  it(`over ${propertyRuns(100_000).toLocaleString('en-US')} generated payments: totals are the sums of their lines, each discount at most its terms and its invoice, only on invoices paid whole`, () => {
     let withDiscount = 0;
     fc.assert(fc.property(arbInput, ({ items, today, grace, method }) => {
       const result = quotePayment(input({ items, today, termsDiscountGraceDays: grace, method, cardFunding: method === 'card' ? 'credit' : null, feeSchedule: method === 'card' ? cardFees : noFees }));
@@ -124,8 +125,8 @@ describe('terms discounts conserve money (property)', () => {
         const got = quote.lines.find((candidate) => candidate.itemType === 'terms_discount' && candidate.itemId === item.id)?.amountCents ?? 0;
         expect(got).toBe(expected);
       }
-    }), { numRuns: 100_000, seed: 20261204 });
+    }), { numRuns: propertyRuns(100_000), seed: 20261204 });
     // The generator must actually reach the discount, or the property proves nothing.
-    expect(withDiscount).toBeGreaterThan(10_000);
+    expect(withDiscount).toBeGreaterThan(propertyRuns(10_000));
   });
 });

@@ -14,6 +14,7 @@ import { CUSTOMER_PASSWORD, signInCustomer, startMailSink, type CustomerSession 
 import { createCustomerBook, createSettledPayment } from '../support/settlements';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../../domain/ach-authorization';
 import { issueApiKey } from '../support/api-keys';
+import { DEEP_PROPERTIES } from '../support/property-runs';
 import { boundariesOf, KIND_PROBES, kindOfMessage, kindOfValue, kindsFromProbes, leaves, RANGE_BOUNDARIES, withLeaf, type Kind } from './boundaries';
 
 /**
@@ -33,7 +34,8 @@ import { boundariesOf, KIND_PROBES, kindOfMessage, kindOfValue, kindsFromProbes,
  * and past int8. Sampling found none of the impossible dates that reached PostgreSQL as 500s.
  */
 
-const CASES_PER_ROUTE = 40;
+/** Per route; a deep run (DEEP_PROPERTIES=1, test/support/property-runs.ts) tries 40, from the same seeds. */
+const CASES_PER_ROUTE = DEEP_PROPERTIES ? 40 : 16;
 /** The platform API's token in the fuzzed app, and the slug its onboarding body uses. */
 const PLATFORM_ADMIN_TOKEN = `fuzz-platform-token-${randomUUID()}`;
 const fuzzSlug = `fuzz-onboarded-${randomUUID().slice(0, 8)}`;
