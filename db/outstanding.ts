@@ -277,7 +277,12 @@ export async function quotableItems(db: Executor, customerAccountId: string, req
   const adjustmentsQuery = withinJobs(db('adjustments'), jobIds, 'job_id').where({ customer_account_id: customerAccountId });
   if (request.sourceView !== 'amount') adjustmentsQuery.whereIn('id', request.adjustmentIds);
   else adjustmentsQuery.where((q) => q.whereIn('id', request.adjustmentIds).orWhere((d) => d.where({ kind: 'debit' }).whereIn('status', ['open', 'partially_applied'])));
-  const [invoices, adjustments] = await Promise.all([invoicesQuery, adjustmentsQuery]);
+  // A selection of invoices only (the usual one) asks nothing about adjustments, and the other way round.
+  const byIds = request.sourceView !== 'amount';
+  const [invoices, adjustments] = await Promise.all([
+    byIds && request.invoiceIds.length === 0 ? [] : invoicesQuery,
+    byIds && request.adjustmentIds.length === 0 ? [] : adjustmentsQuery,
+  ]);
   return { invoices, adjustments };
 }
 
