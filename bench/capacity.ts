@@ -36,6 +36,7 @@ export interface CapacityOptions {
 }
 
 const P99_LIMIT_MS = 300;
+const IDLE_WINDOW_MS = 5_000;
 /** More unanswered requests than this at once and the step has failed: the rest count as errors. */
 const MAX_IN_FLIGHT = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,6 +180,13 @@ export async function measureCapacity(env: BenchEnv, options: CapacityOptions): 
 
     // Warm-up, unmeasured: every route of every session once.
     await offer(recorder, () => readOnly.next(), Math.min(100, options.steps[0] ?? 50), Math.max(2, Math.ceil((portalUsers.length * 5) / 100)));
+    // What the API spends with no request at all (timers, pools, the Temporal client), so the
+    // per-request figures can be read net of it.
+    await sleep(1_000);
+    const idleFrom = apiCpuMs();
+    await sleep(IDLE_WINDOW_MS);
+    const idleCpuMsPerS = Math.round(((apiCpuMs() - idleFrom) / IDLE_WINDOW_MS) * 1000 * 10) / 10;
+    say(`API CPU with no requests: ${idleCpuMsPerS} ms per second`);
     recorder.measuring = true;
 
     const loadBefore = loadAverage();
@@ -212,7 +220,7 @@ export async function measureCapacity(env: BenchEnv, options: CapacityOptions): 
         }),
       ],
       detail: {
-        options, mixed: mixed.steps, healthz: floor.steps, reads_only: reads, load_average: { before: loadBefore, after: loadAverage() }, errors: recorder.failures.slice(0, 50),
+        options, api_idle_cpu_ms_per_s: idleCpuMsPerS, mixed: mixed.steps, healthz: floor.steps, reads_only: reads, load_average: { before: loadBefore, after: loadAverage() }, errors: recorder.failures.slice(0, 50),
       },
     };
   } finally {
