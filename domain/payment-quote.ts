@@ -131,6 +131,18 @@ export interface PaymentQuote {
   termsDiscount: { cents: Cents; reason: string | null };
 }
 
+/** What a quote holds on each document it pays: the amount per invoice, debit and credit, its lines summed. */
+export function itemHolds(quote: PaymentQuote): Array<{ itemType: 'invoice' | 'debit' | 'credit'; itemId: string; amountCents: Cents }> {
+  const holds = new Map<string, { itemType: 'invoice' | 'debit' | 'credit'; itemId: string; amountCents: Cents }>();
+  for (const line of quote.lines) {
+    if (line.itemType !== 'invoice' && line.itemType !== 'debit' && line.itemType !== 'credit') continue;
+    const hold = holds.get(line.itemId) ?? { itemType: line.itemType, itemId: line.itemId, amountCents: 0 };
+    hold.amountCents += line.amountCents;
+    holds.set(line.itemId, hold);
+  }
+  return [...holds.values()];
+}
+
 export type QuoteErrorCode =
   | 'nothing_selected'
   | 'duplicate_item'

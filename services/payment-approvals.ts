@@ -3,11 +3,11 @@ import type { Db } from '../db/connection';
 import { queueEmail, type QueuedEmail } from '../db/email-outbox';
 import { ReservationConflict } from '../db/payments';
 import { activeOwners, approvalThreshold } from '../db/company-team';
-import { approvalById, approvalByKey, countReminder, createApproval, decideApproval, portalUserEmail, recordApprovalOutcome, type ApprovalHold, type ApprovalOutcome, type PaymentApprovalRow } from '../db/payment-approvals';
+import { approvalById, approvalByKey, countReminder, createApproval, decideApproval, portalUserEmail, recordApprovalOutcome, type ApprovalOutcome, type PaymentApprovalRow } from '../db/payment-approvals';
 import { needsOwnerApproval, type CompanyRole } from '../domain/company-roles';
 import { formatCents } from '../domain/money';
 import { portalPage as portalUrl } from '../domain/portal-links';
-import type { PaymentQuote } from '../domain/payment-quote';
+import { itemHolds, type PaymentQuote } from '../domain/payment-quote';
 import { isRefusal, refuseConflict } from '../domain/refusal';
 import { logger } from '../runtime/logger';
 import { signalApprovalDecided, startPaymentApprovalWorkflow } from '../workflows/payment-approval-client';
@@ -47,13 +47,6 @@ export async function requestApproval(
   },
 ): Promise<{ approvalId: string; created: boolean }> {
   const { context, quote, schedule } = submission;
-  const holds = new Map<string, ApprovalHold>();
-  for (const line of quote.lines) {
-    if (line.itemType !== 'invoice' && line.itemType !== 'debit' && line.itemType !== 'credit') continue;
-    const hold = holds.get(line.itemId) ?? { itemType: line.itemType, itemId: line.itemId, amountCents: 0 };
-    hold.amountCents += line.amountCents;
-    holds.set(line.itemId, hold);
-  }
   const id = randomUUID();
   const timeout = new Date(Date.now() + deps.config.APPROVAL_TIMEOUT_MS);
   const expiresAt = schedule && schedule.runAt < timeout ? schedule.runAt : timeout;
@@ -64,7 +57,7 @@ export async function requestApproval(
     await createApproval(deps.db, {
       id, dealerId: context.account.dealer_id, customerAccountId: context.account.id, companyId: requester.companyId, requestedBy: requester.id,
       request: submission.request, quotedAmountCents: quote.amountCents, thresholdCents: submission.thresholdCents,
-      idempotencyKey: submission.idempotencyKey, requestHash: submission.requestHash, expiresAt, scheduledFor: schedule?.scheduledFor ?? null, holds: [...holds.values()],
+      idempotencyKey: submission.idempotencyKey, requestHash: submission.requestHash, expiresAt, scheduledFor: schedule?.scheduledFor ?? null, holds: itemHolds(quote),
     }, (approvalId) => owners.map((owner): QueuedEmail => ({
       dealerId: context.account.dealer_id, kind: 'payment_approval_requested', to: owner.email, dedupeKey: `payment-approval:${approvalId}:requested:${owner.id}`,
       subject: `Approve a payment of ${amount} to ${context.dealer.name}`,

@@ -13,7 +13,7 @@ import {
 import { CURRENT_SCHEDULED_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate } from '../domain/dates';
 import { formatCents } from '../domain/money';
-import { quotePayment } from '../domain/payment-quote';
+import { itemHolds, quotePayment } from '../domain/payment-quote';
 import { refuseConflict, refuseInvalid, refuseUnprocessable } from '../domain/refusal';
 import { runDate, scheduleDateProblem, scheduledRunAt } from '../domain/scheduled-payment';
 import type { Config } from '../runtime/config';
@@ -88,14 +88,6 @@ export async function schedulePayment(
     if (taken) throw refuseConflict('items_unavailable', taken.message, { errors: result.errors });
     throw refuseUnprocessable(result.errors[0]!.code, result.errors.map((error) => error.message).join(' '), { errors: result.errors });
   }
-  // What to hold: each invoice, debit and credit for what this payment puts on it.
-  const holds = new Map<string, { itemType: 'invoice' | 'debit' | 'credit'; itemId: string; amountCents: number }>();
-  for (const line of result.quote.lines) {
-    if (line.itemType !== 'invoice' && line.itemType !== 'debit' && line.itemType !== 'credit') continue;
-    const hold = holds.get(line.itemId) ?? { itemType: line.itemType, itemId: line.itemId, amountCents: 0 };
-    hold.amountCents += line.amountCents;
-    holds.set(line.itemId, hold);
-  }
   const id = randomUUID();
   const today = localDate(new Date(), context.dealer.time_zone);
   const runAt = scheduledRunAt(request.scheduledFor, today, context.dealer.time_zone, new Date(), deps.config.CALENDAR_DAY_MS);
@@ -112,7 +104,7 @@ export async function schedulePayment(
     await deps.db.transaction((trx) => createScheduledPayment(trx, {
       id, dealerId: context.account.dealer_id, customerAccountId: context.account.id, companyId: customer.companyId, portalUserId: customer.id,
       paymentMethodId: context.method.id, scheduledFor: request.scheduledFor, runAt, request: { ...request }, quotedAmountCents: result.quote.amountCents,
-      achAuthorizationVersion: request.achAuthorizationVersion ?? null, idempotencyKey, requestHash: hash, workflowId: scheduledPaymentWorkflowId(id), items: [...holds.values()],
+      achAuthorizationVersion: request.achAuthorizationVersion ?? null, idempotencyKey, requestHash: hash, workflowId: scheduledPaymentWorkflowId(id), items: itemHolds(result.quote),
     }));
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
