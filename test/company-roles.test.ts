@@ -22,8 +22,12 @@ import request from 'supertest';
 // Long enough that an approval cannot lapse under a busy machine before the approve test decides it.
 const APPROVAL_TIMEOUT_MS = 20_000;
 const APPROVAL_REMINDER_MS = 5_000;
+/** The outbox relay passes every 300 ms, but a pass can wait on the mail sink for many seconds on a machine at load 10. */
+const MAIL_WAIT_MS = 60_000;
 
 describe('company roles', () => {
+  // Room for MAIL_WAIT_MS inside a test on a busy machine.
+  jest.setTimeout(150_000);
   let stack: PaymentStack;
   let owner: PayingCustomer;
   let sink: Awaited<ReturnType<typeof startMailSink>>;
@@ -49,7 +53,7 @@ describe('company roles', () => {
     const email = uniqueEmail(role);
     const created = await owner.session.send('post', '/api/portal/team/members', { email, name: role === 'ap' ? 'Alex Payables' : 'Morgan Site', role, jobIds }).expect(201);
     expect(created.body).toMatchObject({ email, role, status: 'active', jobIds: role === 'project_manager' ? jobIds : [] });
-    const message = await waitForEmail(sink, email, (m) => m.subject.includes('added you to the Payments portal'));
+    const message = await waitForEmail(sink, email, (m) => m.subject.includes('added you to the Payments portal'), MAIL_WAIT_MS);
     const token = tokenFromEmail(message, 'reset-password');
     await owner.session.agent.post('/api/portal/auth/reset-password').send({ token, password: CUSTOMER_PASSWORD }).expect(204);
     return { session: await signInCustomer(stack.app, email), email, id: created.body.id as string };
@@ -194,7 +198,7 @@ describe('company roles', () => {
     expect(await stack.db('payments').where({ company_id: owner.companyId }).whereIn('id', stack.db('payment_applications').where({ invoice_id: inv.id }).select('payment_id'))).toEqual([]);
     expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 80_000 });
     expect((await pay(owner.session, [inv.id]).expect(409)).body.error.code).toBe('items_unavailable');
-    await waitForEmail(sink, ownerEmail, (m) => m.subject.startsWith('Approve a payment of $800.00'));
+    await waitForEmail(sink, ownerEmail, (m) => m.subject.startsWith('Approve a payment of $800.00'), MAIL_WAIT_MS);
     // Only an owner decides.
     await ap.session.send('post', `/api/portal/payment-approvals/${approvalId}/approve`).expect(403);
     await pm.session.send('post', `/api/portal/payment-approvals/${approvalId}/approve`).expect(403);
@@ -228,7 +232,7 @@ describe('company roles', () => {
     expect(reminder.links.some((link) => link.endsWith('/portal/#/approvals'))).toBe(true);
     await eventually(async () => expect(await stack.db('payment_approvals').where({ id: approvalId }).first('status')).toEqual({ status: 'expired' }), APPROVAL_TIMEOUT_MS + 20_000);
     expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents', 'balance_cents')).toEqual({ reserved_cents: 0, balance_cents: 70_000 });
-    await waitForEmail(sink, pm.email, (m) => m.subject === 'Your payment of $700.00 expired without approval');
+    await waitForEmail(sink, pm.email, (m) => m.subject === 'Your payment of $700.00 expired without approval', MAIL_WAIT_MS);
     expect(await stack.db('payments').where({ company_id: owner.companyId, idempotency_key: `approval:${approvalId}` })).toEqual([]);
     expect((await owner.session.send('post', `/api/portal/payment-approvals/${approvalId}/approve`).expect(409)).body.error.code).toBe('approval_not_pending');
     const actions = await stack.db('audit_events').where({ entity_type: 'payment_approval', entity_id: approvalId }).orderBy('id').select('action', 'actor_kind');
@@ -245,7 +249,7 @@ describe('company roles', () => {
     const declined = await owner.session.send('post', `/api/portal/payment-approvals/${approvalId}/decline`, { reason: 'Wait for the draw on Maple Street' }).expect(200);
     expect(declined.body.approval).toMatchObject({ status: 'declined', declineReason: 'Wait for the draw on Maple Street', canDecide: false });
     expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 0 });
-    const told = await waitForEmail(sink, ap.email, (m) => m.subject === 'Your payment of $600.00 was declined');
+    const told = await waitForEmail(sink, ap.email, (m) => m.subject === 'Your payment of $600.00 was declined', MAIL_WAIT_MS);
     expect(told.text).toContain('Wait for the draw on Maple Street');
   });
 
@@ -263,7 +267,7 @@ describe('company roles', () => {
     expect(await stack.db('scheduled_payments').where({ company_id: owner.companyId, idempotency_key: key })).toEqual([]);
     expect(await stack.db('invoices').where({ id: inv.id }).first('reserved_cents')).toEqual({ reserved_cents: 75_000 });
     expect((await schedule(pm.session).expect(202)).body.approval.id).toBe(approvalId);
-    const asking = await waitForEmail(sink, ownerEmail, (m) => m.subject.startsWith('Approve a payment of $750.00'));
+    const asking = await waitForEmail(sink, ownerEmail, (m) => m.subject.startsWith('Approve a payment of $750.00'), MAIL_WAIT_MS);
     expect(asking.text).toContain(`on ${scheduledFor}`);
 
     const approved = await owner.session.send('post', `/api/portal/payment-approvals/${approvalId}/approve`).expect(200);
