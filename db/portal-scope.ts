@@ -46,16 +46,6 @@ export interface PortalScope extends PortalSubject {
   accountIds: string[];
 }
 
-/** The jobs assigned to a project manager, on accounts their company still links. */
-export function assignedJobIds(db: Executor, portalUserId: string): Promise<string[]> {
-  return db('portal_user_jobs as uj')
-    .join('jobs as j', 'j.id', 'uj.job_id')
-    .join('portal_users as u', 'u.id', 'uj.portal_user_id')
-    .join('company_account_links as l', (join) => join.on('l.customer_account_id', 'j.customer_account_id').andOn('l.company_id', 'u.company_id'))
-    .where({ 'uj.portal_user_id': portalUserId, 'l.status': 'active' })
-    .pluck('j.id') as Promise<string[]>;
-}
-
 /** The scope of one signed-in customer, optionally for one dealer. */
 export async function portalScope(db: Executor, subject: PortalSubject, dealerId?: string): Promise<PortalScope> {
   return { companyId: subject.companyId, jobIds: subject.jobIds, accountIds: await linkedAccountIds(db, subject, dealerId) };

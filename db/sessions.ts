@@ -100,9 +100,9 @@ export interface PortalSessionRow {
 /**
  * One statement instead of five: every portal request pays for this, and on a busy machine each
  * round trip costs more CPU than the check it carries (docs/performance.md, Capacity). The
- * account and job rules are those of db/portal-scope.ts (`reachableAccounts`,
- * `assignedJobIds`, `portalAccessBlocked`); test/company-roles.test.ts and the tenant matrix
- * hold them to the same answers.
+ * account rules are those of db/portal-scope.ts (`reachableAccounts`, `portalAccessBlocked`);
+ * a project manager's jobs are those assigned on accounts the company still links.
+ * test/company-roles.test.ts and the tenant matrix hold them to the same answers.
  */
 export async function portalSession(db: Executor, tokenHash: string): Promise<PortalSessionRow | undefined> {
   const { rows } = await db.raw(`

@@ -36,14 +36,14 @@ interface LoadedSession {
 }
 
 /** The session behind the cookie, its user and all the route needs from it, read by `load` in one statement. */
-function requireSession<S extends LoadedSession>(kind: UserKind, load: (tokenHash: string) => Promise<S | undefined>, attach: (req: Request, session: S) => void): RequestHandler {
+function requireSession<S extends LoadedSession>(kind: UserKind, load: (tokenHash: string) => Promise<S | undefined>, attach: (req: Request, session: S & { user: NonNullable<S['user']> }) => void): RequestHandler {
   return tagged(async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const tokenHash = sessionTokenHash(req, kind);
       const session = tokenHash ? await load(tokenHash) : undefined;
       if (!session || new Date(session.expires_at).getTime() <= Date.now()) throw unauthorized();
       if (!session.user) throw unauthorized('Your account is disabled or no longer exists.');
-      attach(req, session);
+      attach(req, session as S & { user: NonNullable<S['user']> });
       req.csrfToken = session.csrf_token;
       checkCsrf(req, session.csrf_token);
       next();
@@ -55,13 +55,13 @@ function requireSession<S extends LoadedSession>(kind: UserKind, load: (tokenHas
 
 export function requireOperator(db: Db): RequestHandler {
   return requireSession('operator', (tokenHash) => operatorSession(db, tokenHash), (req, { user }) => {
-    req.operator = { id: user!.id, dealerId: user!.dealer_id, role: user!.role, email: user!.email, name: user!.name };
+    req.operator = { id: user.id, dealerId: user.dealer_id, role: user.role, email: user.email, name: user.name };
   });
 }
 
 export function requireCustomer(db: Db): RequestHandler {
   return requireSession('customer', (tokenHash) => portalSession(db, tokenHash), (req, session) => {
-    const user = session.user!;
+    const { user } = session;
     // Checked on every request so that turning access off ends sessions already open.
     if (session.any_disabled && !session.any_reachable) throw new HttpError(401, 'portal_access_disabled', PORTAL_ACCESS_OFF_MESSAGE);
     req.customer = { id: user.id, companyId: user.company_id, email: user.email, name: user.name, role: user.role, jobIds: session.job_ids, reach: session.reach };
