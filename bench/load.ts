@@ -1,9 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { figure } from './lib/figures';
-import { parseArgs, root, type BenchEnv } from './lib/infra';
+import { parseArgs, type BenchEnv } from './lib/infra';
 import { operatorViews, Recorder, startLoadStack, visitRequests, type PortalUser } from './lib/load-stack';
-import { runStandalone, type BenchResult } from './lib/standalone';
+import { runStandalone, writeBenchResult, type BenchResult } from './lib/standalone';
 import { distribution, loadAverage, perSecond } from './lib/stats';
 
 /**
@@ -162,11 +160,7 @@ if (require.main === module) {
   };
   runStandalone('load', { temporal: true, bundle: true }, async (env) => {
     const result = await measureLoad(env, options);
-    const outDir = path.join(root, 'bench/out');
-    mkdirSync(outDir, { recursive: true });
-    const file = path.join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify({ benchmark: 'load', ...result }, null, 2)}\n`);
-    env.log(`written to ${path.relative(root, file)}`);
+    writeBenchResult('load', result, env.log);
     return result;
   });
 }

@@ -1,5 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { renderTable, type Figure } from './figures';
-import { startPostgres, startTemporal, workflowBundle, type BenchEnv, type Stoppable } from './infra';
+import { root, startPostgres, startTemporal, workflowBundle, type BenchEnv, type Stoppable } from './infra';
 import { onInterrupt } from './owned-processes';
 import { loadAverage, machine } from './stats';
 
@@ -52,4 +54,13 @@ export function runStandalone(name: string, needs: Needs, measure: (env: BenchEn
       process.exit(1);
     },
   );
+}
+
+/** Keeps a standalone run's result as `bench/out/<name>-<timestamp>.json` beside the suite's. */
+export function writeBenchResult(name: string, result: BenchResult, log: (line: string) => void): void {
+  const outDir = path.join(root, 'bench/out');
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ benchmark: name, ...result }, null, 2)}\n`);
+  log(`written to ${path.relative(root, file)}`);
 }
