@@ -12,7 +12,12 @@ export interface AuditEvent {
 
 /** Appends to the audit log; pass a transaction so the event commits with the change it records. */
 export async function recordAudit(db: Knex | Knex.Transaction, event: AuditEvent): Promise<void> {
-  await db('audit_events').insert({
+  await auditInsert(db, event);
+}
+
+/** The audit log's insert, not yet sent: for a caller that writes it in one statement with others (`recordDomainEvent`'s `alongside`). */
+export function auditInsert(db: Knex | Knex.Transaction, event: AuditEvent): Knex.QueryBuilder {
+  return db('audit_events').insert({
     dealer_id: event.dealerId,
     actor_kind: event.actorKind,
     actor_id: event.actorId ?? null,

@@ -108,11 +108,12 @@ function jobApplications(trx: Executor, paymentId: string): Promise<JobApplicati
  * what it pays on that job, through the day it was submitted in the dealer's office.
  */
 export async function issueConditionalWaivers(trx: Knex.Transaction, paymentId: string): Promise<number> {
+  // Most payments pay no job's items: they learn that from one statement.
+  const amounts = amountsByJob((await jobApplications(trx, paymentId)).map((a) => ({ jobId: a.job_id, itemType: a.item_type, amountCents: Number(a.amount_cents) })));
+  if (amounts.size === 0) return 0;
   const payment = await trx('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').join('customer_accounts as ca', 'ca.id', 'p.customer_account_id')
     .where('p.id', paymentId)
     .first('p.id', 'p.number', 'p.dealer_id', 'p.customer_account_id', 'p.submitted_at', 'd.time_zone', 'ca.name as customer_name', 'ca.state', 'ca.address_line1', 'ca.city', 'ca.postal_code');
-  const amounts = amountsByJob((await jobApplications(trx, paymentId)).map((a) => ({ jobId: a.job_id, itemType: a.item_type, amountCents: Number(a.amount_cents) })));
-  if (amounts.size === 0) return 0;
   const jobs = await trx('jobs').where({ dealer_id: payment.dealer_id }).whereIn('id', [...amounts.keys()]).select('id', 'name', 'erp_job_id');
   const state = (payment.state as string | null)?.trim().toUpperCase() || null;
   const form = await formFor(trx, payment.dealer_id, state);

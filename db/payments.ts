@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { paymentTransitions } from '../runtime/metrics';
 import { paymentEventFor } from '../domain/domain-events';
-import { recordAudit, type AuditEvent } from './audit';
+import { auditInsert, recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
 import { applicationsWithDocuments } from './payment-queries';
 import { recordShortPay } from './short-pays';
@@ -73,13 +73,17 @@ export class ReservationConflict extends Error {
 
 const ITEM_TABLE: Record<BalanceApplicationType, 'invoices' | 'adjustments'> = { invoice: 'invoices', debit: 'adjustments', credit: 'adjustments' };
 
+/** What the database gave a payment as it stored it. */
+export interface StoredPayment {
+  number: string;
+  submittedAt: Date;
+}
+
 /** Inserts the payment and reserves every item's amount, or throws ReservationConflict. */
-export async function createPaymentWithReservations(trx: Knex.Transaction, payment: NewPayment): Promise<{ number: string }> {
-  const { rows } = await trx.raw<{ rows: Array<{ n: string }> }>("select 'P-' || nextval('payment_number_seq') as n");
-  const number = rows[0]!.n;
-  await trx('payments').insert({
+export async function createPaymentWithReservations(trx: Knex.Transaction, payment: NewPayment): Promise<StoredPayment> {
+  const [stored] = await trx('payments').insert({
     id: payment.id,
-    number,
+    number: trx.raw("'P-' || nextval('payment_number_seq')"),
     dealer_id: payment.dealerId,
     customer_account_id: payment.customerAccountId,
     company_id: payment.companyId,
@@ -102,7 +106,8 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     ach_authorization_version: payment.achAuthorization?.version ?? null,
     ach_authorization_text: payment.achAuthorization?.text ?? null,
     workflow_id: paymentWorkflowId(payment.id),
-  });
+  }).returning(['number', 'submitted_at']);
+  const number: string = stored.number;
 
   const ordered = [...payment.applications].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
   for (const application of ordered) {
@@ -136,19 +141,20 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
       });
     }
   }
-  await trx('payment_events').insert({ payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', actor_id: payment.portalUserId });
-  // The submission is the payment's first state change: audited like every later one.
-  await recordAudit(trx, {
-    dealerId: payment.dealerId, actorKind: 'customer', actorId: payment.portalUserId, action: 'payment.submitted',
-    entityType: 'payment', entityId: payment.id, data: { from: null, to: 'pending', number, amountCents: payment.amountCents },
-  });
   await recordDomainEvent(trx, {
     dealerId: payment.dealerId, type: 'payment.created', entityType: 'payment', entityId: payment.id,
     data: { id: payment.id, number, status: 'pending', amount_cents: payment.amountCents, method: payment.method, customer_account_id: payment.customerAccountId },
-  });
+  }, [
+    trx('payment_events').insert({ payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', actor_id: payment.portalUserId }),
+    // The submission is the payment's first state change: audited like every later one.
+    auditInsert(trx, {
+      dealerId: payment.dealerId, actorKind: 'customer', actorId: payment.portalUserId, action: 'payment.submitted',
+      entityType: 'payment', entityId: payment.id, data: { from: null, to: 'pending', number, amountCents: payment.amountCents },
+    }),
+  ]);
   // The customer may hand these to the owner the moment the payment is on its way.
   await issueConditionalWaivers(trx, payment.id);
-  return { number };
+  return { number, submittedAt: new Date(stored.submitted_at) };
 }
 
 /** A statement discount can be earned once: no other live payment may hold it. */
@@ -400,7 +406,8 @@ export interface PortalPaymentApplicationRow {
 export interface PortalPaymentEventRow {
   to_status: PaymentStatus;
   event: string;
-  at: Date;
+  /** ISO text: the history is read as JSON. */
+  at: string;
 }
 
 export interface PortalPaymentRecord {
@@ -444,23 +451,44 @@ export async function portalPaymentPage(db: Knex | Knex.Transaction, scope: Port
   return { rows: rows as PortalPaymentRow[], total: Number(counted?.total ?? 0) };
 }
 
-/** One payment of the company with what it paid and its history; undefined outside the scope. */
+/**
+ * One payment of the company with what it paid and its history; undefined outside the scope.
+ * One statement: the lines and the history come as JSON beside the row, since the detail is
+ * read after every submission and each round trip costs more than these small reads.
+ */
 export async function portalPayment(db: Knex | Knex.Transaction, scope: PortalPaymentScope, paymentId: string): Promise<PortalPaymentRecord | undefined> {
-  const found = (await scopedPayments(db, scope).where('p.id', paymentId).first([...PORTAL_SUMMARY_COLUMNS, 'p.moov_status', 'p.failure_reason', 'p.return_code'])) as
-    (PortalPaymentRow & { moov_status: string | null; failure_reason: string | null; return_code: string | null }) | undefined;
+  const lines = applicationsWithDocuments(db, paymentId)
+    .select('pa.item_type', 'pa.amount_cents', 'pa.invoice_id', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number');
+  const found = (await scopedPayments(db, scope).where('p.id', paymentId).first([
+    ...PORTAL_SUMMARY_COLUMNS, 'p.moov_status', 'p.failure_reason', 'p.return_code',
+    db.raw(`(select coalesce(json_agg(line), '[]'::json) from (?) line) as applications`, [lines]),
+    db.raw(`(select coalesce(json_agg(json_build_object('to_status', e.to_status, 'event', e.event, 'at', e.at) order by e.at, e.id), '[]'::json)
+      from payment_events e where e.payment_id = p.id) as events`),
+  ])) as (PortalPaymentRow & { moov_status: string | null; failure_reason: string | null; return_code: string | null; applications: PortalPaymentApplicationRow[]; events: PortalPaymentEventRow[] }) | undefined;
   if (!found) return undefined;
-  const { moov_status, failure_reason, return_code, ...row } = found;
-  const [applications, events] = await Promise.all([
-    applicationsWithDocuments(db, paymentId)
-      .select('pa.item_type', 'pa.amount_cents', 'pa.invoice_id', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number', 'ai.invoice_number as applied_to_invoice_number'),
-    db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'at' }, { column: 'id' }]).select('to_status', 'event', 'at'),
-  ]);
+  const { moov_status, failure_reason, return_code, applications, events, ...row } = found;
   return { row: row as PortalPaymentRow, applications, events, outcome: { moov_status, failure_reason, return_code } };
 }
 
 /** The payment a company's submit attempt created, by its Idempotency-Key, with the request it hashed. */
 export async function paymentByIdempotencyKey(db: Knex | Knex.Transaction, companyId: string, idempotencyKey: string): Promise<{ id: string; request_hash: string } | undefined> {
   return db('payments').where({ company_id: companyId, idempotency_key: idempotencyKey }).first('id', 'request_hash');
+}
+
+/**
+ * What an Idempotency-Key already made for the company: a payment, or an approval request
+ * waiting for an owner (a payment wins should both exist). One statement for both, since
+ * every submission asks before doing anything else.
+ */
+export async function submissionByKey(db: Knex | Knex.Transaction, companyId: string, idempotencyKey: string): Promise<{ kind: 'payment' | 'approval'; id: string; request_hash: string } | undefined> {
+  const { rows } = await db.raw(
+    `select 'payment' as kind, id, request_hash from payments where company_id = ? and idempotency_key = ?
+     union all
+     select 'approval', id, request_hash from payment_approvals where company_id = ? and idempotency_key = ?
+     order by kind desc limit 1`,
+    [companyId, idempotencyKey, companyId, idempotencyKey],
+  );
+  return rows[0];
 }
 
 /** Whether the company's payment has had its workflow started (false too when there is no such payment). */
@@ -470,7 +498,7 @@ export async function paymentWorkflowStarted(db: Knex | Knex.Transaction, compan
 }
 
 /** Stores a submitted payment and its reservations in one transaction (see createPaymentWithReservations). */
-export async function createPayment(db: Knex, payment: NewPayment): Promise<{ number: string }> {
+export async function createPayment(db: Knex, payment: NewPayment): Promise<StoredPayment> {
   return db.transaction((trx) => createPaymentWithReservations(trx, payment));
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { queueEmail, type QueuedEmail } from '../db/email-outbox';
 import { ReservationConflict } from '../db/payments';
-import { activeOwners, approvalThreshold } from '../db/company-team';
+import { activeOwners } from '../db/company-team';
 import { approvalById, approvalByKey, countReminder, createApproval, decideApproval, portalUserEmail, recordApprovalOutcome, type ApprovalOutcome, type PaymentApprovalRow } from '../db/payment-approvals';
 import { needsOwnerApproval, type CompanyRole } from '../domain/company-roles';
 import { formatCents } from '../domain/money';
@@ -13,7 +13,7 @@ import { logger } from '../runtime/logger';
 import { signalApprovalDecided, startPaymentApprovalWorkflow } from '../workflows/payment-approval-client';
 import type { PaymentRequest } from '../contracts/portal/payments';
 import type { ScheduleRequest } from '../contracts/portal/scheduled-payments';
-import { submitPayment, type QuoteContext, type SubmitDeps } from './payment-submission';
+import { keyReused, submitPayment, type QuoteContext, type SubmitDeps } from './payment-submission';
 import { schedulePayment } from './scheduled-payments';
 
 /**
@@ -31,9 +31,9 @@ export interface Requester {
 }
 
 /** The approval a submit needs, or null when the payment may go ahead now. */
-export async function approvalNeeded(deps: SubmitDeps, requester: Requester, quote: PaymentQuote): Promise<number | null> {
-  const threshold = await approvalThreshold(deps.db, requester.companyId);
-  return needsOwnerApproval(requester.role, quote.amountCents, threshold) ? threshold : null;
+export function approvalNeeded(role: CompanyRole, context: QuoteContext, quote: PaymentQuote): number | null {
+  const threshold = context.approvalThresholdCents;
+  return needsOwnerApproval(role, quote.amountCents, threshold) ? threshold : null;
 }
 
 /** Holds the items and asks the owners; the same Idempotency-Key answers the same approval. */
@@ -80,7 +80,7 @@ export async function requestApproval(
 export async function existingApproval(db: Db, companyId: string, idempotencyKey: string, requestHash: string): Promise<string | null> {
   const row = await approvalByKey(db, companyId, idempotencyKey);
   if (!row) return null;
-  if (row.request_hash !== requestHash) throw refuseConflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');
+  if (row.request_hash !== requestHash) throw keyReused();
   return row.id;
 }
 

@@ -3,9 +3,10 @@ import type { Knex } from 'knex';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { quotableItems, statementWithItems } from '../db/outstanding';
-import { companyPaymentMethod, type PaymentMethodRow } from '../db/payment-methods';
-import { createPayment, paymentByIdempotencyKey, ReservationConflict, type NewPayment } from '../db/payments';
-import { dealerTerms, linkedAccount, type LinkedAccount, type PortalSubject } from '../db/portal-scope';
+import type { PaymentMethodRow } from '../db/payment-methods';
+import { quoteParties, type DealerTerms } from '../db/quote-parties';
+import { createPayment, paymentByIdempotencyKey, ReservationConflict, submissionByKey, type NewPayment, type StoredPayment } from '../db/payments';
+import type { LinkedAccount, PortalSubject } from '../db/portal-scope';
 import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate, type IsoDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
@@ -19,7 +20,7 @@ import { logger } from '../runtime/logger';
 import { startPaymentWorkflow } from '../workflows/payment-client';
 import type { PaymentRequest } from '../contracts/portal/payments';
 import type { CompanyRole } from '../domain/company-roles';
-import { approvalNeeded, existingApproval, requestApproval } from './payment-approvals';
+import { approvalNeeded, requestApproval } from './payment-approvals';
 
 /** The request is the portal contract's; its schema is named here too for the routes that import it from the service. */
 export { paymentRequest as paymentRequestSchema, type PaymentRequest } from '../contracts/portal/payments';
@@ -32,26 +33,26 @@ export { paymentRequest as paymentRequestSchema, type PaymentRequest } from '../
 
 export interface QuoteContext {
   account: LinkedAccount;
-  dealer: Record<string, any>;
+  dealer: DealerTerms;
   method: PaymentMethodRow;
+  /** The payer company's approval threshold, read with the rest (services/payment-approvals.ts). */
+  approvalThresholdCents: number | null;
   input: QuoteInput;
   numbers: Map<string, string>;
   shortPays: Map<string, { reason: ShortPayReason; note: string | null }>;
 }
 
-/** `asOf`: the dealer-local date to quote at (a scheduled payment's date); today by default. */
 /**
+ * `asOf`: the dealer-local date to quote at (a scheduled payment's date); today by default.
  * `subject`: a company id (every job) or a signed-in customer, whose project-manager jobs limit
  * the items. `options.account`: the account a job pay link names, for a payer whose company
  * links no account (the link's own job limits the items).
  */
 export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, options: { asOf?: IsoDate; account?: LinkedAccount } = {}): Promise<QuoteContext> {
   const { companyId, jobIds } = typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject;
-  const account = options.account ?? await linkedAccount(db, { companyId, jobIds }, request.customerAccountId);
-  if (account.id !== request.customerAccountId) throw refuseNotFound('Account');
-  if (account.dealer_id !== request.dealerId) throw refuseNotFound('Account');
-  const dealer = await dealerTerms(db, account.dealer_id);
-  const method = await companyPaymentMethod(db, companyId, request.paymentMethodId);
+  const parties = await quoteParties(db, { companyId, jobIds }, { customerAccountId: request.customerAccountId, dealerId: request.dealerId, paymentMethodId: request.paymentMethodId, account: options.account });
+  const { account, dealer, method } = parties;
+  if (!account || account.id !== request.customerAccountId || account.dealer_id !== request.dealerId || !dealer) throw refuseNotFound('Account');
   if (!method) throw refuseNotFound('Payment method');
   if (method.status !== 'active') {
     throw refuseConflict('payment_method_disabled', `This ${method.kind === 'ach' ? 'bank account' : 'card'} can no longer be used${method.disabled_reason ? ` (${method.disabled_reason})` : ''}. Choose or link another.`);
@@ -117,7 +118,7 @@ export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string
     today: options.asOf ?? localDate(new Date(), dealer.time_zone),
     expectedAmountCents: request.expectedAmountCents ?? null,
   };
-  return { account, dealer, method, input, numbers, shortPays };
+  return { account, dealer, method, approvalThresholdCents: parties.approvalThresholdCents, input, numbers, shortPays };
 }
 
 async function loadStatement(db: Db | Knex.Transaction, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
@@ -229,10 +230,11 @@ export async function submitPayment(deps: SubmitDeps, customer: Submitter, idemp
     throw refuseInvalid('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then pay.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
   }
   const hash = requestHash(request);
-  const existing = await findByKey(deps.db, customer.companyId, idempotencyKey, hash);
-  if (existing) return { paymentId: existing, created: false };
-  const waiting = await existingApproval(deps.db, customer.companyId, idempotencyKey, hash);
-  if (waiting) return { approvalId: waiting, created: false };
+  const earlier = await submissionByKey(deps.db, customer.companyId, idempotencyKey);
+  if (earlier) {
+    if (earlier.request_hash !== hash) throw keyReused();
+    return earlier.kind === 'payment' ? { paymentId: earlier.id, created: false } : { approvalId: earlier.id, created: false };
+  }
 
   const context = await buildQuoteInput(deps.db, { companyId: customer.companyId, jobIds: customer.jobIds ?? null }, request, { account: customer.account });
   if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
@@ -253,14 +255,15 @@ export async function submitPayment(deps: SubmitDeps, customer: Submitter, idemp
   }
   const quote = result.quote;
   if (!options.approved && customer.role && customer.id !== null) {
-    const thresholdCents = await approvalNeeded(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, quote);
+    const thresholdCents = approvalNeeded(customer.role, context, quote);
     if (thresholdCents !== null) {
       return requestApproval(deps, { id: customer.id, companyId: customer.companyId, role: customer.role }, { idempotencyKey, requestHash: hash, request, context, quote, thresholdCents });
     }
   }
   const paymentId = randomUUID();
+  let stored: StoredPayment;
   try {
-    await createPayment(deps.db, paymentFromQuote(context, quote, {
+    stored = await createPayment(deps.db, paymentFromQuote(context, quote, {
       id: paymentId, companyId: customer.companyId, portalUserId: customer.id, idempotencyKey, requestHash: hash, achAuthorizationVersion: request.achAuthorizationVersion ?? null,
     }));
   } catch (error) {
@@ -275,7 +278,11 @@ export async function submitPayment(deps: SubmitDeps, customer: Submitter, idemp
     throw error;
   }
   // The row is committed; if starting fails now the worker's sweeper starts it shortly.
-  await startPaymentWorkflow(deps.db, deps.temporal, deps.config, paymentId).catch((error) => logger.error({ err: error, paymentId }, 'payment workflow start failed; the sweeper will retry'));
+  const facts = {
+    id: paymentId, number: stored.number, dealerId: context.account.dealer_id, customerAccountId: context.account.id, method: context.method.kind,
+    amountCents: quote.amountCents, status: 'pending', submittedAt: stored.submittedAt, dealerTimeZone: context.dealer.time_zone, erpAccountId: context.account.erp_account_id,
+  };
+  await startPaymentWorkflow(deps.db, deps.temporal, deps.config, paymentId, facts).catch((error) => logger.error({ err: error, paymentId }, 'payment workflow start failed; the sweeper will retry'));
   return { paymentId, created: true };
 }
 
@@ -316,8 +323,8 @@ export function paymentFromQuote(
 async function findByKey(db: Db, companyId: string, key: string, hash: string): Promise<string | null> {
   const row = await paymentByIdempotencyKey(db, companyId, key);
   if (!row) return null;
-  if (row.request_hash !== hash) {
-    throw refuseConflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');
-  }
+  if (row.request_hash !== hash) throw keyReused();
   return row.id;
 }
+
+export const keyReused = () => refuseConflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');

@@ -23,7 +23,7 @@ import { scheduledPaymentWorkflowId } from '../workflows/scheduled-payment-defin
 import { startScheduledPaymentWorkflow } from '../workflows/scheduled-payment-client';
 import type { CompanyRole } from '../domain/company-roles';
 import { approvalNeeded, existingApproval, requestApproval } from './payment-approvals';
-import { buildQuoteInput, describe, achAuthorizationFor, paymentFromQuote, requestHash, type PreviewResponse, type QuoteContext } from './payment-submission';
+import { buildQuoteInput, describe, achAuthorizationFor, paymentFromQuote, keyReused, requestHash, type PreviewResponse, type QuoteContext } from './payment-submission';
 
 /**
  * Scheduled one-off payments (docs/scheduled-payments.md): the same quote as paying now, taken
@@ -70,7 +70,7 @@ export async function schedulePayment(
   const hash = requestHash(request);
   const existing = await scheduledPaymentByKey(deps.db, customer.companyId, idempotencyKey);
   if (existing) {
-    if (existing.request_hash !== hash) throw refuseConflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different payment request. Start a new payment.');
+    if (existing.request_hash !== hash) throw keyReused();
     return { scheduledPaymentId: existing.id, created: false };
   }
   const waiting = await existingApproval(deps.db, customer.companyId, idempotencyKey, hash);
@@ -93,7 +93,7 @@ export async function schedulePayment(
   const runAt = scheduledRunAt(request.scheduledFor, today, context.dealer.time_zone, new Date(), deps.config.CALENDAR_DAY_MS);
   if (!options.approved && customer.role) {
     const requester = { id: customer.id, companyId: customer.companyId, role: customer.role };
-    const thresholdCents = await approvalNeeded(deps, requester, result.quote);
+    const thresholdCents = approvalNeeded(requester.role, context, result.quote);
     if (thresholdCents !== null) {
       return requestApproval(deps, requester, {
         idempotencyKey, requestHash: hash, request, context, quote: result.quote, thresholdCents, schedule: { scheduledFor: request.scheduledFor, runAt },

@@ -27,8 +27,9 @@ import { AmountCents, CustomerAccount, DealerId, PaymentMethod, PaymentNumber, P
  * Starts `payment-<id>` for a committed payment row. A repeated start is success, not an
  * error: the id is the business id and reuse is refused, so no payment runs twice.
  */
-export async function startPaymentWorkflow(db: Db, temporal: Client, config: Config, paymentId: string): Promise<void> {
-  const payment = await paymentStartFacts(db, paymentId);
+export async function startPaymentWorkflow(db: Db, temporal: Client, config: Config, paymentId: string, known?: PaymentStartFacts): Promise<void> {
+  // The submission that just stored the payment knows its facts; the sweeper reads them.
+  const payment = known ?? await paymentStartFacts(db, paymentId);
   if (!payment) throw new Error(`payment ${paymentId} not found`);
   const input: PaymentWorkflowInput = {
     paymentId,
