@@ -63,6 +63,8 @@ export interface NewPayment {
   /** ACH only: the authorization wording the customer accepted, its version and rendered text. */
   achAuthorization?: { version: string; text: string } | null;
   applications: NewApplication[];
+  /** True when the caller knows no line pays an item of a job, so there is no lien waiver to issue and nothing to ask. */
+  jobless?: boolean;
 }
 
 export class ReservationConflict extends Error {
@@ -153,7 +155,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     }),
   ]);
   // The customer may hand these to the owner the moment the payment is on its way.
-  await issueConditionalWaivers(trx, payment.id);
+  if (!payment.jobless) await issueConditionalWaivers(trx, payment.id);
   return { number, submittedAt: new Date(stored.submitted_at) };
 }
 

@@ -39,6 +39,8 @@ export interface QuoteContext {
   approvalThresholdCents: number | null;
   input: QuoteInput;
   numbers: Map<string, string>;
+  /** The job of every item read for the quote (null: none). */
+  itemJobs: Map<string, string | null>;
   shortPays: Map<string, { reason: ShortPayReason; note: string | null }>;
 }
 
@@ -81,6 +83,7 @@ export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string
   const partial = new Map(request.items.map((item) => [item.id, item.amountCents ?? null]));
   const shortPays = new Map(request.items.flatMap((item) => (item.shortPay ? [[item.id, { reason: item.shortPay.reason, note: item.shortPay.note ?? null }] as const] : [])));
   const numbers = new Map<string, string>();
+  const itemJobs = new Map<string, string | null>([...invoices, ...adjustments].map((row) => [row.id, row.job_id ?? null]));
   const items: QuoteItem[] = [
     ...invoices.map((row): QuoteItem => {
       numbers.set(row.id, row.invoice_number);
@@ -118,7 +121,7 @@ export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string
     today: options.asOf ?? localDate(new Date(), dealer.time_zone),
     expectedAmountCents: request.expectedAmountCents ?? null,
   };
-  return { account, dealer, method, approvalThresholdCents: parties.approvalThresholdCents, input, numbers, shortPays };
+  return { account, dealer, method, approvalThresholdCents: parties.approvalThresholdCents, input, numbers, itemJobs, shortPays };
 }
 
 async function loadStatement(db: Db | Knex.Transaction, customerAccountId: string, statementId: string): Promise<StatementForDiscount> {
@@ -313,6 +316,8 @@ export function paymentFromQuote(
     idempotencyKey: fields.idempotencyKey,
     requestHash: fields.requestHash,
     achAuthorization: context.method.kind === 'ach' && fields.achAuthorizationVersion ? achAuthorizationFor(context, quote.amountCents, fields.achAuthorizationVersion) : null,
+    // A line whose item was not read here (undefined) counts as a job's: the store then checks.
+    jobless: quote.lines.every((line) => line.itemType === 'discount' || line.itemType === 'unapplied' || context.itemJobs.get(line.itemId) === null),
     applications: quote.lines.map((line) => ({
       itemType: line.itemType, itemId: line.itemId, amountCents: line.amountCents, appliedToInvoiceId: line.appliedToInvoiceId, appliedToDebitId: line.appliedToDebitId,
       shortPay: line.itemType === 'invoice' || line.itemType === 'debit' ? context.shortPays.get(line.itemId) ?? null : null,

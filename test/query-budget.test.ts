@@ -86,7 +86,7 @@ describe('statements per request', () => {
     await submit(invoices[1]!.id);
     // Above the 8 issue 21 asks for: the session, the key, the account with dealer, method and
     // threshold, the items, the transaction (begin, payment, reservation, line, history with
-    // audit and event, the job check, commit), the workflow start's mark and the answer.
-    expect(statements - before).toBeLessThanOrEqual(13);
+    // audit and event, commit), the workflow start's mark and the answer.
+    expect(statements - before).toBeLessThanOrEqual(12);
   });
 });
