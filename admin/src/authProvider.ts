@@ -72,6 +72,12 @@ export const authProvider: AuthProvider = {
   },
 
   async getPermissions() {
-    return (await knownSession())?.user.role ?? null;
+    const session = await knownSession();
+    // Signed out, an answer within the same task lets react-admin's logout reset the
+    // permissions before its redirect lands, which mounts the logout again: a loop of history
+    // calls until Chromium throttles them, seconds of a blank page (react-admin issue 10764).
+    // One macrotask lets the redirect to the sign-in form land first.
+    if (!session) await new Promise((resolve) => setTimeout(resolve, 0));
+    return session?.user.role ?? null;
   },
 };

@@ -20,8 +20,10 @@ export function buildUiIfStale(appDir: string, log: (line: string) => void): voi
   const sourcesChanged = Math.max(newestMtime(appDir), newestMtime(path.resolve(appDir, '../domain')));
   if (existsSync(index) && statSync(index).mtimeMs >= sourcesChanged) return;
   log(`building ${path.basename(appDir)} with Vite…`);
-    // Vite's package exports do not include its CLI file, so it is run by path.
+  // Vite's package exports do not include its CLI file, so it is run by path.
   const viteCli = path.resolve(__dirname, '../../node_modules/vite/bin/vite.js');
-  const result = spawnSync(process.execPath, [viteCli, 'build', '--config', config, '--logLevel', 'warn'], { stdio: 'inherit' });
+  // Always the production build, whoever asks (the test run sets NODE_ENV=test, which would
+  // otherwise give React's development build: slower, and not what dealers are served).
+  const result = spawnSync(process.execPath, [viteCli, 'build', '--config', config, '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) throw new Error(`vite build of ${appDir} failed`);
 }
