@@ -10,7 +10,7 @@ import { createWorker } from './worker/create-worker';
 import { connectTemporalClient, temporalSecurity } from './runtime/temporal-client';
 import { startWorkerDuties } from './worker/duties';
 import { serveWorkerMetrics } from './worker/metrics-server';
-import { labelMetrics } from './runtime/metrics';
+import { countStatements, labelMetrics } from './runtime/metrics';
 import { prebuiltWorkflowBundle } from './runtime/project-root';
 import { tracing } from './runtime/tracing';
 
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   labelMetrics('worker');
   const stopMetrics = cfg.WORKER_METRICS_PORT > 0 ? serveWorkerMetrics(cfg.WORKER_METRICS_PORT, cfg.METRICS_TOKEN) : () => undefined;
   const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX });
+  countStatements(db);
   await db.raw('select 1').catch((error) => exitWithOneLine(describeStartupError(error, 'PostgreSQL at DATABASE_URL')));
   const temporalAt = `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`;
   // One client for the activities that start or signal workflows and for the worker's duties.

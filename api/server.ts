@@ -6,12 +6,13 @@ import { describeStartupError, onShutdown } from '../runtime/shutdown';
 import { connectTemporalClient, temporalSecurity } from '../runtime/temporal-client';
 import { tracing } from '../runtime/tracing';
 import { createApp } from './app';
-import { labelMetrics } from '../runtime/metrics';
+import { countStatements, labelMetrics } from '../runtime/metrics';
 
 async function main(): Promise<void> {
   const cfg = config();
   labelMetrics('api');
   const db = createDb(cfg.DATABASE_URL, { max: cfg.DB_POOL_MAX, parallelQueries: false });
+  countStatements(db);
   await pingDatabase(db).catch((error) => exitWithOneLine(describeStartupError(error, `PostgreSQL at DATABASE_URL`)));
   const temporal = await connectTemporalClient(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, temporalSecurity(cfg), tracing().clientInterceptors).catch((error) =>
     exitWithOneLine(describeStartupError(error, `Temporal at TEMPORAL_ADDRESS=${cfg.TEMPORAL_ADDRESS}`)),

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../api/auth/passwords';
 import { createMoovClient } from '../integrations/moov';
@@ -82,6 +83,22 @@ async function lifecycleHistory(temporal: Client, paymentIds: string[]) {
   return { workflows: counts.workflows, events: mean(counts.events), workflow_tasks: mean(counts.workflow_tasks), activities: mean(counts.activities), signals: mean(counts.signals), timers: mean(counts.timers) };
 }
 
+/**
+ * PostgreSQL's own totals for the benchmark's database, less what the benchmark itself sent
+ * (each of its statements is a transaction of its own). A backend reports its counts at most
+ * once a second when busy and within ten seconds when idle, so the reading waits for that first.
+ */
+async function databaseCounters(db: Knex, own: { statements: number }): Promise<{ transactions: number; rowsWritten: number }> {
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const sentBefore = own.statements;
+  const { rows } = await db.raw(
+    `select pg_stat_clear_snapshot(), xact_commit + xact_rollback as transactions, tup_inserted + tup_updated + tup_deleted as rows_written
+     from pg_stat_database where datname = current_database()`,
+  );
+  const row = rows[0] as { transactions: string; rows_written: string };
+  return { transactions: Number(row.transactions) - sentBefore, rowsWritten: Number(row.rows_written) };
+}
+
 export async function measurePayments(env: BenchEnv, options: PaymentsOptions): Promise<BenchResult> {
   const say = env.log;
   if (!env.temporalAddress) throw new Error('the payments benchmark needs a Temporal server');
@@ -90,6 +107,10 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     const database = await createBenchDatabase(env.adminUrl, 'payments', { max: 10 });
     stops.push(database);
     const { db } = database;
+    const own = { statements: 0 };
+    db.on('query', () => {
+      own.statements += 1;
+    });
     const apiPort = await freePort();
     const emulators = await startPaymentEmulatorsProcess({ webhookUrl: `http://127.0.0.1:${apiPort}/webhooks/moov`, webhookSecret: WEBHOOK_SECRET, label: 'payments' });
     stops.push(emulators);
@@ -210,6 +231,17 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     say(`HTTP round trip to the API (GET /healthz): p50 ${healthz.p50} ms, p99 ${healthz.p99} ms`);
 
     // 2. Throughput, closed loop.
+    // Two scrapes back to back give what one scrape of the API's /metrics sends (it reads the
+    // books); the database reading's wait gives what the processes send with no payment at all.
+    const scrape = await product.statements();
+    const idleStart = await product.statements();
+    const scrapeCost = idleStart.api - scrape.api;
+    const idleStartedAt = Date.now();
+    const databaseBefore = await databaseCounters(db, own);
+    const statementsBefore = await product.statements();
+    const idleMs = Date.now() - idleStartedAt;
+    const idlePerMs = { api: (statementsBefore.api - idleStart.api - scrapeCost) / idleMs, worker: (statementsBefore.worker - idleStart.worker) / idleMs };
+    const phaseStartedAt = Date.now();
     const cpuBefore = { ...product.cpuMs(), emulators: emulators.cpuMs() };
     const throughputStarted = Date.now();
     const closedLoop = (await Promise.all(customers.map(async (customer, c) => {
@@ -230,8 +262,23 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     const lifecycleRate = perSecond(settled.length, lastSettled - firstSubmitted);
     const lifecycleLatency = distribution(settled.map((row) => Number(row.settled_ms) - Number(row.submitted_ms)));
     const cpuAfter = { ...product.cpuMs(), emulators: emulators.cpuMs() };
-    const cpuPerPayment = Object.fromEntries((['api', 'worker', 'emulators'] as const).map((role) => [role, Math.round(((cpuAfter[role] - cpuBefore[role]) / accepted.length) * 10) / 10]));
+    const statementsAfter = await product.statements();
+    const phaseMs = Date.now() - phaseStartedAt;
+    const perPayment = (value: number) => Math.round((value / accepted.length) * 10) / 10;
+    const cpuPerPayment = Object.fromEntries((['api', 'worker', 'emulators'] as const).map((role) => [role, perPayment(cpuAfter[role] - cpuBefore[role])]));
     say(`CPU per payment, submit to Settled: API ${cpuPerPayment.api} ms, worker ${cpuPerPayment.worker} ms, Moov/Plaid emulators ${cpuPerPayment.emulators} ms`);
+    const statementsPerPayment = {
+      api: perPayment(statementsAfter.api - statementsBefore.api - scrapeCost - idlePerMs.api * phaseMs),
+      worker: perPayment(statementsAfter.worker - statementsBefore.worker - idlePerMs.worker * phaseMs),
+      idle_per_s: { api: Math.round(idlePerMs.api * 10_000) / 10, worker: Math.round(idlePerMs.worker * 10_000) / 10 },
+    };
+    say(`SQL statements per payment, counted by each process: API ${statementsPerPayment.api} (submission and webhooks), worker ${statementsPerPayment.worker} (the lifecycle); with no payments they send ${statementsPerPayment.idle_per_s.api}/s and ${statementsPerPayment.idle_per_s.worker}/s, subtracted`);
+    const databaseAfter = await databaseCounters(db, own);
+    const databasePerPayment = {
+      transactions: perPayment(databaseAfter.transactions - databaseBefore.transactions),
+      rows_written: perPayment(databaseAfter.rowsWritten - databaseBefore.rowsWritten),
+    };
+    say(`PostgreSQL's own counters per payment (pg_stat_database, the benchmark's polling subtracted): ${databasePerPayment.transactions} transactions, ${databasePerPayment.rows_written} rows written`);
     say(`lifecycles: ${settled.length} of ${lifecycleRows.length} settled within ${Math.round(lastSettled - firstSubmitted)} ms of the first submission = ${lifecycleRate}/s; submitted → Settled p50 ${lifecycleLatency.p50} ms, p99 ${lifecycleLatency.p99} ms`);
 
     const history = await lifecycleHistory(product.temporal, accepted.slice(0, 5).map((result) => result.paymentId!));
@@ -279,6 +326,8 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
         healthz_ms: healthz,
         throughput: { submitted: closedLoop.length, accepted: accepted.length, ms: throughputMs, per_s: submitRate, latency_ms: closedLatency },
         cpu_ms_per_payment: cpuPerPayment,
+        statements_per_payment: statementsPerPayment,
+        database_per_payment: databasePerPayment,
         workflow_history_per_payment: history,
         lifecycles: { settled: settled.length, of: lifecycleRows.length, span_ms: Math.round(lastSettled - firstSubmitted), per_s: lifecycleRate, submitted_to_settled_ms: lifecycleLatency },
         open_loop: { rate: options.rate, seconds: options.rateSeconds, scheduled, accepted: openAccepted.length, achieved_per_s: offeredRate, latency_ms: openLatency },

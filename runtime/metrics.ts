@@ -25,6 +25,17 @@ export const paymentTransitions = new Counter({
   registers: [metricsRegistry],
 });
 
+export const databaseStatements = new Counter({
+  name: 'drypowder_db_statements_total',
+  help: 'SQL statements this process sent to PostgreSQL, each a round trip (BEGIN and COMMIT included)',
+  registers: [metricsRegistry],
+});
+
+/** Counts every statement the process's pool sends, so the cost of a payment in round trips is read, not estimated. */
+export function countStatements(db: { on(event: 'query', listener: () => void): unknown }): void {
+  db.on('query', () => databaseStatements.inc());
+}
+
 /** Names the process in every series (api, worker), so replicas of both can share a scrape config. */
 export function labelMetrics(service: string): void {
   metricsRegistry.setDefaultLabels({ service });

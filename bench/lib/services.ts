@@ -44,10 +44,22 @@ export interface RunningProduct {
   taskQueue: string;
   /** CPU time (user + system) each process has used so far, in ms. */
   cpuMs(): Record<'api' | 'worker', number>;
+  /**
+   * SQL statements each process has sent so far, from its own counter on /metrics. A scrape of
+   * the API's /metrics reads the books itself: `scrapeStatements` is what one scrape adds.
+   */
+  statements(): Promise<Record<'api' | 'worker', number>>;
   /** A Temporal client for the benchmark itself (no-op baselines, workflow results). */
   temporal: Client;
   logs: string[];
   stop(): Promise<void>;
+}
+
+/** The value of `drypowder_db_statements_total` in a Prometheus text exposition. */
+export function statementsCounted(exposition: string): number {
+  const line = exposition.split('\n').find((row) => row.startsWith('drypowder_db_statements_total'));
+  if (!line) throw new Error('the process exposes no drypowder_db_statements_total');
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 export async function startProduct(options: ProductOptions): Promise<RunningProduct> {
@@ -56,6 +68,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   const taskQueue = `bench-${options.label}-${process.pid}`;
   const apiPort = options.apiPort ?? (await freePort());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const workerMetricsPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -67,6 +80,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     API_PORT: String(apiPort),
     PUBLIC_URL: apiUrl,
     TEMPORAL_NAMESPACE: options.namespace ?? 'default',
+    WORKER_METRICS_PORT: String(workerMetricsPort),
     ...(options.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: options.workflowBundlePath } : {}),
     ...options.env,
   };
@@ -89,6 +103,14 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     logs.push(path.relative(root, log));
   }
   const cpuMs = () => ({ api: processCpuMs(pids.api), worker: processCpuMs(pids.worker) });
+  const statementsAt = async (url: string | null) => (url ? statementsCounted(await (await fetch(url)).text()) : 0);
+  const statements = async () => {
+    const [api, worker] = await Promise.all([
+      statementsAt(options.api !== false ? `${apiUrl}/metrics` : null),
+      statementsAt(options.worker !== false ? `http://127.0.0.1:${workerMetricsPort}/metrics` : null),
+    ]);
+    return { api, worker };
+  };
   const connection = await Connection.connect({ address: options.temporalAddress, connectTimeout: '30s' });
   const temporal = new Client({ connection, namespace: options.namespace ?? 'default' });
   const stop = async () => {
@@ -120,7 +142,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
     await stop();
     throw error;
   }
-  return { apiUrl, taskQueue, cpuMs, temporal, logs, stop };
+  return { apiUrl, taskQueue, cpuMs, statements, temporal, logs, stop };
 }
 
 /** utime + stime of a process from /proc (Linux), in ms; NaN elsewhere. */
