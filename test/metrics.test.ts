@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { transitionPayment } from '../db/payments';
-import { metricsRegistry } from '../runtime/metrics';
+import { countStatements, metricsRegistry } from '../runtime/metrics';
+import { createDb } from '../db/connection';
+import { requiredEnv } from './support/temporal';
 import { serveWorkerMetrics } from '../worker/metrics-server';
 import { testDb } from './support/db';
 import { startOperatorApp, type TestApp } from './support/operator';
@@ -28,6 +30,23 @@ describe('metrics', () => {
       ? Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)) : false);
     return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
   };
+
+  it('counts every statement a counted pool sends, transaction statements included', async () => {
+    const counted = createDb(requiredEnv('TEST_DATABASE_URL'), { max: 1 });
+    countStatements(counted);
+    try {
+      const statements = async () => sample((await request(api.app).get('/metrics').expect(200)).text, 'drypowder_db_statements_total') ?? Number.NaN;
+      const before = await statements();
+      await counted.raw('select 1');
+      await counted.transaction(async (trx) => {
+        await trx.raw('select 2');
+      });
+      // select 1; begin; select 2; commit (the API's own scrape counts nothing: its pool is not counted here).
+      expect((await statements()) - before).toBe(4);
+    } finally {
+      await counted.destroy();
+    }
+  });
 
   it('times requests by route template, never by the id in the path', async () => {
     await request(api.app).get('/api/operator/payments/00000000-0000-4000-8000-000000000000').expect(401);
