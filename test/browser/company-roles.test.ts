@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../api/auth/passwords';
 import { addDays, localDate } from '../../domain/dates';
-import { closeConsolePage, consoleAs, launchChromium, SCREENSHOTS, signInToPortal, type ConsolePage } from '../support/browser';
+import { clickOnceDrawn, closeConsolePage, consoleAs, launchChromium, SCREENSHOTS, signInToPortal, type ConsolePage } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { payingCustomer, startPaymentStack, type PaymentStack } from '../support/payment-stack';
 import { createInvoice, createJob, CUSTOMER_PASSWORD, uniqueEmail } from '../support/portal';
@@ -11,7 +11,8 @@ import request from 'supertest';
 /**
  * Company roles in Debian's Chromium (docs/company-roles.md): an AP clerk's payment above the
  * approval limit waits, and an owner approves it from the Approvals page; a job pay link,
- * opened signed out, shows only its job and pays it from a bank account linked through Plaid Link.
+ * opened signed out, shows only its job and pays it from a bank account linked through Plaid Link,
+ * or from a card typed key by key into Moov's card-link Drop.
  */
 jest.setTimeout(180_000);
 
@@ -159,5 +160,47 @@ describe('company roles in the portal', () => {
     } finally {
       await closeConsolePage(opened, expect.getState().currentTestName);
     }
+  });
+
+  it('adds a card typed key by key on a job link opened signed out, and pays the job with it', async () => {
+    const customer = await payingCustomer(stack);
+    const job = await createJob(stack.db, stack.dealerId, customer.accountId, 'Cedar hall annex');
+    await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'JLC-7101', jobId: job.id, amountCents: 1_275_40, dueDate: addDays(today, 15) });
+    const made = await customer.session.send('post', '/api/portal/job-pay-links', { jobId: job.id, payerLabel: 'Summit General Contractors' }).expect(201);
+    const url = (made.body.url as string).replace(/^https?:\/\/[^/]+/, stack.apiUrl);
+
+    const { page, errors, close } = await newPage();
+    try {
+      await page.goto(url);
+      await page.getByRole('heading', { name: 'Cedar hall annex' }).waitFor();
+      await page.getByText(`Pay ${dealerName}`).waitFor();
+
+      await page.getByRole('button', { name: 'Add a card' }).click();
+      const drop = page.frameLocator('moov-card-link iframe');
+      await drop.getByLabel('Card number').pressSequentially('4111 1111 1111 1111');
+      await drop.getByLabel('Expiration').pressSequentially('12/30');
+      await drop.getByLabel('Security code').pressSequentially('123');
+      await drop.getByLabel('Billing ZIP').pressSequentially('60601');
+      await clickOnceDrawn(page.getByRole('button', { name: 'Use this card' }));
+
+      const card = page.getByRole('radio', { name: /Visa.*1111/ });
+      await card.waitFor();
+      expect(await card.isChecked()).toBe(true);
+      const pay = page.getByRole('button', { name: 'Pay $1,275.40' });
+      await pay.waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-job-link-card.png'), fullPage: true });
+      await clickOnceDrawn(pay);
+      await page.getByRole('heading', { name: 'Payment submitted' }).waitFor();
+      await page.getByText(`to ${dealerName} for Cedar hall annex`).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'portal-job-link-card-paid.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+
+    const paid = await stack.db('payment_applications as pa').join('invoices as i', 'i.id', 'pa.invoice_id').join('payments as p', 'p.id', 'pa.payment_id')
+      .join('payment_methods as m', 'm.id', 'p.payment_method_id')
+      .where('i.customer_account_id', customer.accountId).select('i.invoice_number', 'm.kind', 'm.last4');
+    expect(paid).toEqual([{ invoice_number: 'JLC-7101', kind: 'card', last4: '1111' }]);
   });
 });

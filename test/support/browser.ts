@@ -81,6 +81,19 @@ export async function closeConsolePage(opened: ConsolePage | undefined, testName
   await opened.close().catch(() => undefined);
 }
 
+/**
+ * Clicks a button that is below the fold, under a provider's cross-origin frame (Moov's Drop).
+ * Chromium runs such a frame out of process and routes a click by the last frame it drew:
+ * Playwright's scroll and click fall inside one frame, so the click lands on the card number
+ * field where the frame was before the scroll, unheard by the page. A person sees the button
+ * before clicking it; so does this.
+ */
+export async function clickOnceDrawn(button: Locator): Promise<void> {
+  await button.scrollIntoViewIfNeeded();
+  await button.page().evaluate(() => new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn))));
+  await button.click();
+}
+
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
