@@ -2,13 +2,14 @@ import PDFDocument from 'pdfkit';
 import type { EnrolmentRow } from '../db/autopay';
 import { describeRule } from '../domain/autopay';
 import { formatCents } from '../domain/money';
+import { localDateTime } from '../domain/dates';
 
 /**
  * The recurring debit authorization as a record: the exact words the customer accepted and the
  * facts NACHA asks the dealer to be able to show (who, when, from where, which account, what
  * rule). Rendered from the stored enrolment, never from today's wording.
  */
-export function renderAutopayAuthorizationPdf(row: EnrolmentRow, names: { dealerName: string; accountName: string; accountNumber: string; userEmail: string | null }): Promise<Buffer> {
+export function renderAutopayAuthorizationPdf(row: EnrolmentRow, names: { dealerName: string; dealerTimeZone: string; accountName: string; accountNumber: string; userEmail: string | null }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size: 'LETTER', margin: 56, info: { Title: 'Recurring payment authorization', Author: names.dealerName } });
     const chunks: Buffer[] = [];
@@ -20,6 +21,8 @@ export function renderAutopayAuthorizationPdf(row: EnrolmentRow, names: { dealer
 
     doc.font('Helvetica-Bold').fontSize(16).text('RECURRING PAYMENT AUTHORIZATION', left, doc.page.margins.top, { width, align: 'center' });
     doc.moveDown(1);
+    // The dealer's local time for people, and the exact instant for anyone checking the record.
+    const when = (at: Date | string) => `${localDateTime(new Date(at), names.dealerTimeZone)} (${new Date(at).toISOString()})`;
     const facts: Array<[string, string]> = [
       ['Payee', names.dealerName],
       ['Customer account', `${names.accountName} (${names.accountNumber})`],
@@ -29,11 +32,11 @@ export function renderAutopayAuthorizationPdf(row: EnrolmentRow, names: { dealer
       ['Account', row.account_mask],
       ['Account type', row.account_holder_type ?? 'card'],
       ['Authorized by', names.userEmail ?? 'portal user no longer exists'],
-      ['Authorized at', new Date(row.authorized_at).toISOString()],
+      ['Authorized at', when(row.authorized_at)],
       ['From IP address', row.authorized_ip ?? 'unknown'],
       ['Browser', row.authorized_user_agent ?? 'unknown'],
       ['Wording version', row.authorization_version ?? 'card (no ACH authorization)'],
-      ['Status', row.status === 'canceled' ? `cancelled ${row.canceled_at ? new Date(row.canceled_at).toISOString() : ''}` : row.status],
+      ['Status', row.status === 'canceled' ? `cancelled ${row.canceled_at ? when(row.canceled_at) : ''}` : row.status],
     ];
     for (const [label, value] of facts) doc.font('Helvetica-Bold').fontSize(11).text(`${label}: `, left, doc.y, { continued: true, width }).font('Helvetica').text(value);
     doc.moveDown(1);

@@ -184,13 +184,13 @@ export async function openInvoicesDue(db: Executor, customerAccountId: string): 
 }
 
 /** The names the authorization document prints: dealer, account and the user who authorized. */
-export async function enrolmentNames(db: Executor, row: EnrolmentRow): Promise<{ dealerName: string; accountName: string; accountNumber: string; userEmail: string | null }> {
+export async function enrolmentNames(db: Executor, row: EnrolmentRow): Promise<{ dealerName: string; dealerTimeZone: string; accountName: string; accountNumber: string; userEmail: string | null }> {
   const [dealer, account, user] = await Promise.all([
-    db('dealers').where({ id: row.dealer_id }).first('name'),
+    db('dealers').where({ id: row.dealer_id }).first('name', 'time_zone'),
     db('customer_accounts').where({ id: row.customer_account_id }).first('name', 'erp_account_id'),
     row.portal_user_id ? db('portal_users').where({ id: row.portal_user_id }).first('email') : Promise.resolve(undefined),
   ]);
-  return { dealerName: dealer?.name ?? '', accountName: account?.name ?? '', accountNumber: account?.erp_account_id ?? '', userEmail: user?.email ?? null };
+  return { dealerName: dealer?.name ?? '', dealerTimeZone: dealer?.time_zone ?? 'UTC', accountName: account?.name ?? '', accountNumber: account?.erp_account_id ?? '', userEmail: user?.email ?? null };
 }
 
 /** Each account's number in the ERP, as the lists show it. */

@@ -1,6 +1,12 @@
-import { addDays, daysBetween, isIsoDate, localDate, parseFlexibleDate, zonedInstant } from './dates';
+import { addDays, daysBetween, isIsoDate, localDate, localDateTime, parseFlexibleDate, zonedInstant } from './dates';
 
 describe('dates', () => {
+  it('reads an instant as the dealer\'s office does, with the zone as it stood that day', () => {
+    expect(localDateTime(new Date('2026-12-04T17:58:00Z'), 'America/Chicago')).toBe('December 4, 2026 at 11:58 AM CST');
+    expect(localDateTime(new Date('2026-07-04T17:58:00Z'), 'America/Chicago')).toBe('July 4, 2026 at 12:58 PM CDT');
+    expect(localDateTime(new Date('2026-01-01T03:30:00Z'), 'America/Los_Angeles')).toBe('December 31, 2025 at 7:30 PM PST');
+  });
+
   it('takes today in the dealer time zone, not UTC', () => {
     const lateEveningInChicago = new Date('2026-11-06T04:30:00Z'); // 22:30 on Nov 5 in Chicago
     expect(localDate(lateEveningInChicago, 'America/Chicago')).toBe('2026-11-05');

@@ -41,6 +41,20 @@ export function localDate(instant: Date, timeZone: string): IsoDate {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+const readableFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as a person in the dealer's office reads it: "December 4, 2026, 11:58 AM CST". */
+export function localDateTime(instant: Date, timeZone: string): string {
+  return cachedFormat(readableFormats, timeZone, () => new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'long', timeStyle: 'short' })).format(instant)
+    + ` ${timeZoneAbbreviation(instant, timeZone)}`;
+}
+
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+function timeZoneAbbreviation(instant: Date, timeZone: string): string {
+  const format = cachedFormat(zoneNameFormats, timeZone, () => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }));
+  return format.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+}
+
 /** The instant at which a local wall-clock time occurs on a date in a time zone (DST-aware). */
 export function zonedInstant(date: IsoDate, time: string, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

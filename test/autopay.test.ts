@@ -9,6 +9,7 @@ import { testConfig } from './support/config';
 import { randomUUID } from 'node:crypto';
 import { eventually } from './support/eventually';
 import { pdfText } from './support/pdf-text';
+import { localDateTime } from '../domain/dates';
 import { payingCustomer, paymentStatus, startPaymentStack, type PayingCustomer, type PaymentStack } from './support/payment-stack';
 import { createCustomerAccount, createInvoice, createPortalCustomer, signInCustomer, startMailSink, waitForEmail } from './support/portal';
 
@@ -125,6 +126,10 @@ describe('autopay', () => {
     expect(document.headers['content-type']).toBe('application/pdf');
     const text = pdfWords(document.body);
     for (const expected of ['RECURRING PAYMENT AUTHORIZATION', to, 'autopay-test-browser/1.0', stored.account_mask, 'business', CURRENT_RECURRING_ACH_AUTHORIZATION_VERSION, 'never more than $600.00']) expect(text).toContain(expected);
+    // When it was given, in the dealer's zone for people and as the exact instant for the record.
+    const dealerZone = (await stack.db('dealers').where({ id: stack.dealerId }).first('time_zone')).time_zone as string;
+    const authorizedAt = new Date(stored.authorized_at);
+    expect(text).toContain(`Authorized at: ${localDateTime(authorizedAt, dealerZone)} (${authorizedAt.toISOString()})`);
     const operatorPdf = await pdf(stack.operator.get(`/api/operator/autopay/${created.body.id}/authorization.pdf`)).expect(200);
     expect(pdfWords(operatorPdf.body)).toContain(stored.authorized_ip);
     const audit = await stack.db('audit_events').where({ entity_type: 'autopay_enrolment', entity_id: created.body.id }).pluck('action');
