@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { createHash, randomBytes } from 'node:crypto';
+import { newToken } from '../domain/secret-tokens';
 import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
 import { recordAudit } from '../db/audit';
@@ -53,9 +53,7 @@ export function createInvitationActivities({ db, config }: ActivityDeps) {
         // A twin attempt that got the lock first has queued the email with its token: keep it.
         const twin = await queuedEmailId(trx, dedupeKey);
         if (twin) return { emailId: twin };
-        // Same shape as every other single-use token (api/auth/tokens.ts): 32 random bytes, SHA-256 stored.
-        const token = randomBytes(32).toString('base64url');
-        const hash = createHash('sha256').update(token).digest('hex');
+        const { token, hash } = newToken();
         await trx('invitations').where({ id: invitationId }).update({ token_hash: hash, sent_at: trx.fn.now(), updated_at: trx.fn.now() });
         const email = invitationEmail({
           to: row.email,

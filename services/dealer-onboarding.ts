@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { createHash, randomBytes } from 'node:crypto';
+import { newToken } from '../domain/secret-tokens';
 import type { Db } from '../db/connection';
 import { createOnboardedDealer, dealerBySlug, isSlugTaken, onboardingClaims, type NewDealer, type OnboardedDealerRow, type PlatformActor } from '../db/dealer-onboarding';
 import { openCredential, parseDataKey, sealCredential } from '../domain/credential-seal';
@@ -188,11 +188,6 @@ function moovFailure(error: unknown): Refusal {
   return onboardingRefusals.moovUnavailable(error instanceof Error ? error.message : String(error));
 }
 
-/** A single-use link; only its SHA-256 is stored (the same scheme as api/auth/tokens.ts). */
-function newInviteToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: createHash('sha256').update(token).digest('hex') };
-}
 
 function firstAdminMail(publicUrl: string, admin: { name: string }, token: string) {
   return (dealerName: string | undefined) => ({
@@ -248,7 +243,7 @@ export async function onboardDealer(deps: OnboardingDeps, actor: PlatformActor, 
   }
 
   const key = parseDataKey(config.DATA_ENCRYPTION_KEY);
-  const token = newInviteToken();
+  const token = newToken();
   const moovRequest = input.moov;
   let created: { dealerId: string; adminId: string };
   let moovAnswer: OnboardingAnswer['moov'] = { account_id: '', action: 'created' };

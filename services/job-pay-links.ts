@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { newToken } from '../domain/secret-tokens';
 import type { Db } from '../db/connection';
 import { createJobPayLink, jobLinkAccount, liveJobPayLink, type JobPayLinkRow, type LinkActor } from '../db/job-pay-links';
 import { outstandingItemPage, type OpenItemRow } from '../db/outstanding';
@@ -18,13 +19,11 @@ import { previewPayment, submitPayment, type PreviewResponse, type SubmitDeps, t
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const hashLinkToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 export async function makeJobPayLink(db: Db, publicUrl: string, actor: LinkActor, input: { jobId: string; expiresInDays: number; payerLabel?: string }): Promise<{ row: JobPayLinkRow; url: string }> {
   // Only the hash is kept: the link is answered once, to whoever made it.
-  const token = randomBytes(32).toString('base64url');
+  const { token, hash } = newToken();
   const row = await createJobPayLink(db, actor, {
-    id: randomUUID(), jobId: input.jobId, tokenHash: hashLinkToken(token),
+    id: randomUUID(), jobId: input.jobId, tokenHash: hash,
     expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS), payerLabel: input.payerLabel ?? null,
   });
   return { row, url: portalLink(publicUrl, 'job-link', token) };

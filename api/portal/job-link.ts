@@ -6,7 +6,8 @@ import { plaidExchangeBody, saveCardBody } from '../../contracts/portal/payment-
 import { jobLinkPayment } from '../../db/job-pay-links';
 import { companyPaymentMethod, companyPaymentMethods } from '../../db/payment-methods';
 import { parseDataKey } from '../../domain/credential-seal';
-import { hashLinkToken, jobLinkItems, openJobPayLink, payJobLink, previewJobLinkPayment } from '../../services/job-pay-links';
+import { hashToken } from '../../domain/secret-tokens';
+import { jobLinkItems, openJobPayLink, payJobLink, previewJobLinkPayment } from '../../services/job-pay-links';
 import { companyProcessorAccount, linkBankFromPlaid, processorClients, saveLinkedCard } from '../../services/payment-methods';
 import type { AppDeps } from '../deps';
 import { badRequest, HttpError, notFound } from '../errors';
@@ -26,7 +27,7 @@ export function jobLinkRoutes({ db, temporal, config }: AppDeps): Router {
   const scripts = providerBrowserSetup(config);
   const dataKey = parseDataKey(config.DATA_ENCRYPTION_KEY);
   const webhook = plaidWebhookUrl(config);
-  const linkOf = (req: Request) => openJobPayLink(db, hashLinkToken(String(req.params.token)));
+  const linkOf = (req: Request) => openJobPayLink(db, hashToken(String(req.params.token)));
 
   router.get('/job-links/:token', async (req, res) => {
     const link = await linkOf(req);
