@@ -116,7 +116,7 @@ export async function measurePayments(env: BenchEnv, options: PaymentsOptions): 
     stops.push(emulators);
     const product = await startProduct({
       label: 'payments', databaseUrl: database.url, temporalAddress: env.temporalAddress, workflowBundlePath: env.workflowBundlePath, apiPort,
-      env: { MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      env: { MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: emulators.smtpUrl },
     });
     stops.push(product);
     const apiUrl = product.apiUrl;

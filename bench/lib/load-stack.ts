@@ -80,7 +80,7 @@ export async function startLoadStack(env: BenchEnv, label: string, options: Load
     const product = await startProduct({
       label, databaseUrl: database.url, temporalAddress: env.temporalAddress, workflowBundlePath: env.workflowBundlePath, apiPort,
       env: {
-        MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        MOOV_URL: emulators.moovUrl, PLAID_URL: emulators.plaidUrl, MOOV_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: emulators.smtpUrl,
         // Every user signs in from 127.0.0.1; the product default (30 per 15 minutes) stays as it is.
         AUTH_RATE_LIMIT_PER_IP: String((options.users + options.operators) * 2 + 50),
       },

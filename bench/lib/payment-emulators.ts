@@ -3,6 +3,8 @@ import path from 'node:path';
 import { startMoovEmulator, type MoovEmulatorTiming } from '../../emulators/moov';
 import { startPlaidEmulator } from '../../emulators/plaid';
 import { startSpruceEmulator } from '../../emulators/spruce';
+import { startSmtpSink } from '../../emulators/smtp-sink';
+import { connect } from 'node:net';
 import { root, tmpDir, waitFor } from './infra';
 import { RUN_SECRETS } from './run-secrets';
 import { spawnOwned, stopOwned } from './owned-processes';
@@ -20,6 +22,8 @@ export interface PaymentEmulatorsProcess {
   plaidUrl: string;
   /** Set when started with `spruce: true`. */
   spruceUrl?: string;
+  /** The mail server the product's outbox relays to: without one every receipt is a failed send retried, which no dealer's books would show. */
+  smtpUrl: string;
   log: string;
   cpuMs(): number;
   stop(): Promise<void>;
@@ -40,6 +44,7 @@ export interface PaymentEmulatorsOptions {
 
 interface ChildSettings {
   moovPort: number;
+  smtpPort: number;
   plaidPort: number;
   sprucePort?: number;
   webhookUrl: string;
@@ -51,11 +56,22 @@ interface ChildSettings {
   plaidSecret?: string;
 }
 
+/** Resolves once something accepts connections on the port (the sink greets only after connect). */
+function smtpAnswers(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
 export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOptions): Promise<PaymentEmulatorsProcess> {
-  const [moovPort, plaidPort] = [await freePort(), await freePort()];
+  const [moovPort, plaidPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
   const sprucePort = options.spruce ? await freePort() : undefined;
   const settings: ChildSettings = {
-    moovPort, plaidPort, sprucePort, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret,
+    moovPort, plaidPort, smtpPort, sprucePort, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret,
     moovTiming: options.moovTiming, achBusinessDayMs: options.achBusinessDayMs, webhookRetryDelaysMs: options.webhookRetryDelaysMs,
     moovSecretKey: options.moovSecretKey ?? RUN_SECRETS.MOOV_SECRET_KEY, plaidSecret: options.plaidSecret ?? RUN_SECRETS.PLAID_SECRET,
   };
@@ -77,13 +93,14 @@ export async function startPaymentEmulatorsProcess(options: PaymentEmulatorsOpti
       await fetch(moovUrl);
       await fetch(plaidUrl);
       if (spruceUrl) await fetch(spruceUrl);
+      await smtpAnswers(smtpPort);
       return true;
     }, 120_000, 200);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { moovUrl, plaidUrl, spruceUrl, log: path.relative(root, log), cpuMs: () => processCpuMs(child.pid), stop };
+  return { moovUrl, plaidUrl, spruceUrl, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, log: path.relative(root, log), cpuMs: () => processCpuMs(child.pid), stop };
 }
 
 if (require.main === module) {
@@ -101,7 +118,9 @@ if (require.main === module) {
       plaid: { url: plaid.url },
     });
     const spruce = settings.sprucePort ? await startSpruceEmulator({ port: settings.sprucePort }) : undefined;
+    const smtp = await startSmtpSink({ smtpPort: settings.smtpPort, httpPort: 0 });
     const stop = async () => {
+      await smtp.stop();
       await spruce?.stop();
       await moov.stop();
       await plaid.stop();
