@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { DomainEventEntity, DomainEventType } from '../domain/domain-events';
+import { asCompanions } from './one-statement';
 
 /**
  * The dealer's event feed. `recordDomainEvent` takes the transaction of the change it
@@ -35,8 +36,7 @@ export interface DomainEventRow {
  * a hot path each round trip costs more than the insert it carries.
  */
 export async function recordDomainEvent(trx: Executor, event: NewDomainEvent, alongside: Knex.QueryBuilder[] = []): Promise<void> {
-  const companions = alongside.map((insert) => insert.toSQL());
-  const prefix = companions.map((companion, index) => `companion_${index} as (${companion.sql}), `).join('');
+  const { prefix, bindings } = asCompanions(alongside);
   await trx.raw(
     `with ${prefix}recorded as (
        insert into domain_events (dealer_id, type, entity_type, entity_id, data) values (?, ?, ?, ?, ?) returning id, dealer_id, type
@@ -44,7 +44,7 @@ export async function recordDomainEvent(trx: Executor, event: NewDomainEvent, al
      insert into webhook_deliveries (dealer_id, endpoint_id, event_id)
      select e.dealer_id, e.id, recorded.id from recorded
        join webhook_endpoints e on e.dealer_id = recorded.dealer_id and e.status = 'enabled' and recorded.type = any(e.event_types)`,
-    [...companions.flatMap((companion) => companion.bindings), event.dealerId, event.type, event.entityType, event.entityId, JSON.stringify(event.data)],
+    [...bindings, event.dealerId, event.type, event.entityType, event.entityId, JSON.stringify(event.data)],
   );
 }
 

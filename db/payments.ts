@@ -3,6 +3,7 @@ import { paymentTransitions } from '../runtime/metrics';
 import { paymentEventFor } from '../domain/domain-events';
 import { auditInsert, recordAudit, type AuditEvent } from './audit';
 import { recordDomainEvent } from './domain-events';
+import { writeTogether } from './one-statement';
 import { applicationsWithDocuments } from './payment-queries';
 import { recordShortPay } from './short-pays';
 import { creditFromApplication, lockCreditAccountOf, settlePaidElsewhere, takeBackCreditOfPayment } from './account-credits';
@@ -339,12 +340,15 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
     if (elsewhere === 'skip') return false;
     throw new Error(`payment ${current.number} is ${current.status}; cannot ${t.event} (expected ${t.from.join('/')})`);
   }
-  await trx('payments').where({ id: t.paymentId }).update({ status: t.to, updated_at: trx.fn.now(), ...t.fields });
-  await trx('payment_events').insert({ payment_id: t.paymentId, from_status: current.status, to_status: t.to, event: t.event, actor_kind: t.actor.kind, actor_id: t.actor.id ?? null, reason: t.reason ?? null });
-  await recordAudit(trx, {
-    dealerId: current.dealer_id, actorKind: t.actor.kind, actorId: t.actor.id ?? null, action: `payment.${t.event}`,
-    entityType: 'payment', entityId: t.paymentId, data: { from: current.status, to: t.to, reason: t.reason ?? undefined, number: current.number },
-  });
+  // The move, its history row and its audit entry (and the event it announces) in one statement.
+  const writes = [
+    trx('payments').where({ id: t.paymentId }).update({ status: t.to, updated_at: trx.fn.now(), ...t.fields }),
+    trx('payment_events').insert({ payment_id: t.paymentId, from_status: current.status, to_status: t.to, event: t.event, actor_kind: t.actor.kind, actor_id: t.actor.id ?? null, reason: t.reason ?? null }),
+    auditInsert(trx, {
+      dealerId: current.dealer_id, actorKind: t.actor.kind, actorId: t.actor.id ?? null, action: `payment.${t.event}`,
+      entityType: 'payment', entityId: t.paymentId, data: { from: current.status, to: t.to, reason: t.reason ?? undefined, number: current.number },
+    }),
+  ];
   const announced = paymentEventFor(current.status, t.to);
   if (announced) {
     await recordDomainEvent(trx, {
@@ -353,7 +357,9 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
         id: t.paymentId, number: current.number, status: t.to, previous_status: current.status, cause: t.event, amount_cents: Number(current.amount_cents),
         method: current.method, customer_account_id: current.customer_account_id, settlement_id: (t.fields?.settlement_id as string | undefined) ?? current.settlement_id ?? null,
       },
-    });
+    }, writes);
+  } else {
+    await writeTogether(trx, writes);
   }
   await voidWaiversForStatus(trx, t.paymentId, t.to);
   // Counted once committed: a rolled-back move never happened.
