@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDb, ensureDatabase, migrateLatest } from '../db/connection';
 import { canConnect, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '../runtime/postgres';
@@ -26,6 +26,31 @@ const allLogsOnTerminal = process.argv.includes('--logs') || process.env.DRYPOWD
 const children = new Children(path.join(dataDir, 'logs'), (name, line) => shownOnTerminal(name, line, { allLogs: allLogsOnTerminal }));
 let postgres: RunningPostgres | undefined;
 
+/**
+ * npm passes neither SIGINT nor SIGTERM on to the script it runs (a terminal's Ctrl-C reaches
+ * every process of the group, a process manager's signal reaches npm alone): when the process
+ * that launched this one goes, the stack stops instead of holding its ports. Our parent is the
+ * tsx launcher; its parent changing means npm (or the shell) has gone. Without /proc: no watch.
+ */
+function whenLauncherGoes(stop: () => void): void {
+  const parentOf = (pid: number): number | null => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    } catch {
+      return null;
+    }
+  };
+  const launcher = parentOf(process.ppid);
+  if (launcher === null) return;
+  const watch = setInterval(() => {
+    if (parentOf(process.ppid) === launcher) return;
+    clearInterval(watch);
+    log('the launcher has gone');
+    stop();
+  }, 1000);
+  watch.unref();
+}
+
 async function main(): Promise<void> {
   const shutdown = async () => {
     log('stopping…');
@@ -35,6 +60,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+  whenLauncherGoes(() => void shutdown());
 
   // PostgreSQL
   let databaseUrl = process.env.DATABASE_URL;

@@ -5,7 +5,7 @@ import path from 'node:path';
 /**
  * A small supervisor for the dev stack: starts named child processes with their output
  * written to .data/logs/<name>.log (and the lines the caller asks for echoed on the terminal,
- * prefixed with the child's name), and stops them all, in reverse order, on Ctrl-C.
+ * prefixed with the child's name), and stops them all on Ctrl-C.
  */
 export class Children {
   private readonly running: Array<{ name: string; child: ChildProcess }> = [];
@@ -43,17 +43,21 @@ export class Children {
     return child;
   }
 
+  /**
+   * Every child is told at once, then awaited. The embedded PostgreSQL package ends this process
+   * on SIGINT as soon as its own server is down (its exit hook), so telling one child only after
+   * the last has gone left the later ones (the emulators, Temporal) running, holding their ports.
+   */
   async stopAll(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    for (const { child } of [...this.running].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
+    const live = [...this.running].reverse().map(({ child }) => child).filter((child) => child.exitCode === null && child.signalCode === null);
+    await Promise.all(live.map((child) => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+      return exited.finally(() => clearTimeout(timer));
+    }));
   }
 }
 
