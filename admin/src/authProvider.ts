@@ -20,7 +20,7 @@ let asking: Promise<OperatorSession | null> | null = null;
  * (about twenty requests on the sign-in page). Concurrent callers share the one request, and
  * a "nobody" answer is remembered until a sign-in or a 401 changes it.
  */
-async function knownSession(): Promise<OperatorSession | null> {
+export async function knownSession(): Promise<OperatorSession | null> {
   if (sessionKnown()) return currentSession();
   asking ??= fetchSession()
     .then((session) => {
