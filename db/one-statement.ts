@@ -14,12 +14,8 @@ export function asCompanions(writes: Knex.QueryBuilder[]): { prefix: string; bin
   };
 }
 
-/** Sends the writes as one statement; one write alone is sent as it is. */
+/** Sends the writes as one statement. */
 export async function writeTogether(trx: Knex | Knex.Transaction, writes: Knex.QueryBuilder[]): Promise<void> {
-  if (writes.length === 1) {
-    await writes[0];
-    return;
-  }
   const { prefix, bindings } = asCompanions(writes);
   await trx.raw(`with ${prefix.replace(/, $/, '')} select 1`, bindings);
 }
