@@ -7,7 +7,8 @@ export interface AuditEvent {
   action: string;
   entityType: string;
   entityId: string;
-  data?: Record<string, unknown>;
+  /** Raw: built in SQL from what the statement's other writes return (a number drawn by an insert). */
+  data?: Record<string, unknown> | Knex.Raw;
 }
 
 /** Appends to the audit log; pass a transaction so the event commits with the change it records. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DomainEventEntity, DomainEventType } from '../domain/domain-events';
-import { asCompanions } from './one-statement';
+import { writeTogether, type Companion } from './one-statement';
 
 /**
  * The dealer's event feed. `recordDomainEvent` takes the transaction of the change it
@@ -16,7 +16,8 @@ export interface NewDomainEvent {
   type: DomainEventType;
   entityType: DomainEventEntity;
   entityId: string;
-  data: Record<string, unknown>;
+  /** Raw: built in SQL from what the statement's other writes return (a number drawn by an insert). */
+  data: Record<string, unknown> | Knex.Raw;
 }
 
 export interface DomainEventRow {
@@ -35,17 +36,21 @@ export interface DomainEventRow {
  * to the same change (its audit entry, its history row), sent in this statement too, since on
  * a hot path each round trip costs more than the insert it carries.
  */
-export async function recordDomainEvent(trx: Executor, event: NewDomainEvent, alongside: Knex.QueryBuilder[] = []): Promise<void> {
-  const { prefix, bindings } = asCompanions(alongside);
-  await trx.raw(
-    `with ${prefix}recorded as (
-       insert into domain_events (dealer_id, type, entity_type, entity_id, data) values (?, ?, ?, ?, ?) returning id, dealer_id, type
-     )
-     insert into webhook_deliveries (dealer_id, endpoint_id, event_id)
-     select e.dealer_id, e.id, recorded.id from recorded
-       join webhook_endpoints e on e.dealer_id = recorded.dealer_id and e.status = 'enabled' and recorded.type = any(e.event_types)`,
-    [...bindings, event.dealerId, event.type, event.entityType, event.entityId, JSON.stringify(event.data)],
-  );
+export async function recordDomainEvent(trx: Executor, event: NewDomainEvent, alongside: Companion[] = []): Promise<void> {
+  await writeTogether(trx, [...alongside, ...domainEventWrites(trx, event)]);
+}
+
+/** The event and its deliveries as writes of a statement the caller sends (`writeTogether`). */
+export function domainEventWrites(trx: Executor, event: NewDomainEvent): Companion[] {
+  const data = typeof (event.data as Knex.Raw).toSQL === 'function' ? event.data : JSON.stringify(event.data);
+  return [
+    { name: 'recorded_event', write: trx('domain_events').insert({ dealer_id: event.dealerId, type: event.type, entity_type: event.entityType, entity_id: event.entityId, data }).returning(['id', 'dealer_id', 'type']) },
+    trx.raw(
+      `insert into webhook_deliveries (dealer_id, endpoint_id, event_id)
+       select e.dealer_id, e.id, recorded_event.id from recorded_event
+         join webhook_endpoints e on e.dealer_id = recorded_event.dealer_id and e.status = 'enabled' and recorded_event.type = any(e.event_types)`,
+    ),
+  ];
 }
 
 /** Events of one dealer after the cursor id, oldest first; `limit + 1` rows tell whether more follow. */

@@ -267,10 +267,12 @@ export interface QuotableItemsRequest {
 }
 
 /**
- * The invoices and adjustments of one linked account a payment request names. "Pay an amount"
- * spreads cash over every open invoice and debit, oldest first, so it reads all of those too.
+ * The invoices and adjustments of one linked account a payment request names, as queries for
+ * the quote's one read (db/quote-parties.ts); null where the request names none of a kind. "Pay
+ * an amount" spreads cash over every open invoice and debit, oldest first, so it reads all of
+ * those too.
  */
-export async function quotableItems(db: Executor, customerAccountId: string, request: QuotableItemsRequest, jobIds: string[] | null = null): Promise<{ invoices: Array<Record<string, any>>; adjustments: Array<Record<string, any>> }> {
+export function quotableItemQueries(db: Executor, customerAccountId: string, request: QuotableItemsRequest, jobIds: string[] | null = null): { invoices: Knex.QueryBuilder | null; adjustments: Knex.QueryBuilder | null } {
   const invoicesQuery = withinJobs(db('invoices'), jobIds, 'job_id').where({ customer_account_id: customerAccountId });
   if (request.sourceView !== 'amount') invoicesQuery.whereIn('id', request.invoiceIds);
   else invoicesQuery.whereIn('status', ['open', 'partially_paid']);
@@ -279,11 +281,10 @@ export async function quotableItems(db: Executor, customerAccountId: string, req
   else adjustmentsQuery.where((q) => q.whereIn('id', request.adjustmentIds).orWhere((d) => d.where({ kind: 'debit' }).whereIn('status', ['open', 'partially_applied'])));
   // A selection of invoices only (the usual one) asks nothing about adjustments, and the other way round.
   const byIds = request.sourceView !== 'amount';
-  const [invoices, adjustments] = await Promise.all([
-    byIds && request.invoiceIds.length === 0 ? [] : invoicesQuery,
-    byIds && request.adjustmentIds.length === 0 ? [] : adjustmentsQuery,
-  ]);
-  return { invoices, adjustments };
+  return {
+    invoices: byIds && request.invoiceIds.length === 0 ? null : invoicesQuery,
+    adjustments: byIds && request.adjustmentIds.length === 0 ? null : adjustmentsQuery,
+  };
 }
 
 export interface StatementItemRow {

@@ -4,7 +4,7 @@ import { refuseConflict } from '../domain/refusal';
 import { recordAudit } from './audit';
 import type { Db } from './connection';
 import { queueEmail, type QueuedEmail } from './email-outbox';
-import { reserveItem, unreserveItem, type BalanceApplicationType } from './payments';
+import { reserveItems, unreserveItem, type BalanceApplicationType } from './payments';
 import type { PortalScope } from './portal-scope';
 
 /**
@@ -81,14 +81,11 @@ export async function createApproval(db: Db, approval: NewApproval, ownerEmails:
       request: JSON.stringify(approval.request), quoted_amount_cents: approval.quotedAmountCents, threshold_cents: approval.thresholdCents,
       idempotency_key: approval.idempotencyKey, request_hash: approval.requestHash, expires_at: approval.expiresAt, scheduled_for: approval.scheduledFor,
     });
-    const ordered = [...approval.holds].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
-    for (const hold of ordered) {
-      await reserveItem(trx, { dealerId: approval.dealerId, customerAccountId: approval.customerAccountId, ...hold });
-      await trx('payment_approval_items').insert({
-        dealer_id: approval.dealerId, payment_approval_id: approval.id, item_type: hold.itemType,
-        invoice_id: hold.itemType === 'invoice' ? hold.itemId : null, adjustment_id: hold.itemType === 'invoice' ? null : hold.itemId, amount_cents: hold.amountCents,
-      });
-    }
+    await reserveItems(trx, approval, approval.holds);
+    if (approval.holds.length > 0) await trx('payment_approval_items').insert(approval.holds.map((hold) => ({
+      dealer_id: approval.dealerId, payment_approval_id: approval.id, item_type: hold.itemType,
+      invoice_id: hold.itemType === 'invoice' ? hold.itemId : null, adjustment_id: hold.itemType === 'invoice' ? null : hold.itemId, amount_cents: hold.amountCents,
+    })));
     for (const email of ownerEmails(approval.id)) await queueEmail(trx, email);
     await recordAudit(trx, {
       dealerId: approval.dealerId, actorKind: 'customer', actorId: approval.requestedBy, action: 'payment_approval.requested', entityType: 'payment_approval', entityId: approval.id,

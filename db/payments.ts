@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { paymentTransitions } from '../runtime/metrics';
 import { paymentEventFor } from '../domain/domain-events';
 import { auditInsert, recordAudit, type AuditEvent } from './audit';
-import { recordDomainEvent } from './domain-events';
+import { domainEventWrites, recordDomainEvent } from './domain-events';
 import { writeTogether } from './one-statement';
 import { applicationsWithDocuments } from './payment-queries';
 import { recordShortPay } from './short-pays';
@@ -82,9 +82,64 @@ export interface StoredPayment {
   submittedAt: Date;
 }
 
-/** Inserts the payment and reserves every item's amount, or throws ReservationConflict. */
+/**
+ * Reserves every item's amount (or throws ReservationConflict), then stores the payment, its
+ * lines, its first history row, its audit entry and `payment.created` in one statement: the
+ * caller's transaction sends two statements however many items the payment pays.
+ */
 export async function createPaymentWithReservations(trx: Knex.Transaction, payment: NewPayment): Promise<StoredPayment> {
-  const [stored] = await trx('payments').insert({
+  for (const application of payment.applications) {
+    if (application.itemType === 'discount') await reserveStatementDiscount(trx, payment, application);
+    else if (application.itemType === 'terms_discount') await reserveTermsDiscount(trx, payment, application);
+  }
+  const holds = payment.applications.flatMap((application) => (movesBalance(application.itemType) ? [{ itemType: application.itemType, itemId: application.itemId, amountCents: application.amountCents }] : []));
+  const openBefore = await reserveItems(trx, payment, holds);
+
+  // The number is drawn by the insert; the audit entry and the event read it from there.
+  const withNumber = (data: Record<string, unknown>) => trx.raw("cast(? as jsonb) || jsonb_build_object('number', (select number from created_payment))", [JSON.stringify(data)]);
+  const lines = payment.applications.map((application) => ({
+    payment_id: payment.id,
+    dealer_id: payment.dealerId,
+    item_type: application.itemType,
+    invoice_id: application.itemType === 'invoice' || application.itemType === 'terms_discount' ? application.itemId : null,
+    adjustment_id: application.itemType === 'debit' || application.itemType === 'credit' ? application.itemId : null,
+    statement_id: application.itemType === 'discount' ? application.itemId : null,
+    applied_to_invoice_id: application.appliedToInvoiceId ?? null,
+    applied_to_adjustment_id: application.appliedToDebitId ?? null,
+    amount_cents: application.amountCents,
+    state: 'reserved',
+  }));
+  const [stored] = await writeTogether<{ number: string; submitted_at: Date; lines: Array<{ id: number; item_id: string }> | null }>(trx, [
+    { name: 'created_payment', write: trx('payments').insert(paymentRow(trx, payment)).returning(['number', 'submitted_at']) },
+    ...(lines.length > 0 ? [{ name: 'created_lines', write: trx('payment_applications').insert(lines).returning(['id', trx.raw('coalesce(invoice_id, adjustment_id, statement_id) as item_id')]) }] : []),
+    trx('payment_events').insert({ payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', actor_id: payment.portalUserId }),
+    // The submission is the payment's first state change: audited like every later one.
+    auditInsert(trx, {
+      dealerId: payment.dealerId, actorKind: 'customer', actorId: payment.portalUserId, action: 'payment.submitted',
+      entityType: 'payment', entityId: payment.id, data: withNumber({ from: null, to: 'pending', amountCents: payment.amountCents }),
+    }),
+    ...domainEventWrites(trx, {
+      dealerId: payment.dealerId, type: 'payment.created', entityType: 'payment', entityId: payment.id,
+      data: withNumber({ id: payment.id, status: 'pending', amount_cents: payment.amountCents, method: payment.method, customer_account_id: payment.customerAccountId }),
+    }),
+  ], `select number, submitted_at, ${lines.length > 0 ? '(select json_agg(created_lines) from created_lines)' : 'null'} as lines from created_payment`);
+
+  const shortPaid = payment.applications.filter((application) => application.shortPay && (application.itemType === 'invoice' || application.itemType === 'debit'));
+  for (const application of shortPaid) {
+    const line = stored!.lines!.find((row) => row.item_id === application.itemId)!;
+    await recordShortPay(trx, {
+      dealerId: payment.dealerId, customerAccountId: payment.customerAccountId, paymentId: payment.id, applicationId: Number(line.id),
+      itemType: application.itemType as 'invoice' | 'debit', itemId: application.itemId, paidCents: application.amountCents, openBeforeCents: openBefore.get(application.itemId)!,
+      reason: application.shortPay!.reason, note: application.shortPay!.note,
+    });
+  }
+  // The customer may hand these to the owner the moment the payment is on its way.
+  if (!payment.jobless) await issueConditionalWaivers(trx, payment.id);
+  return { number: stored!.number, submittedAt: new Date(stored!.submitted_at) };
+}
+
+function paymentRow(trx: Knex.Transaction, payment: NewPayment) {
+  return {
     id: payment.id,
     number: trx.raw("'P-' || nextval('payment_number_seq')"),
     dealer_id: payment.dealerId,
@@ -109,55 +164,7 @@ export async function createPaymentWithReservations(trx: Knex.Transaction, payme
     ach_authorization_version: payment.achAuthorization?.version ?? null,
     ach_authorization_text: payment.achAuthorization?.text ?? null,
     workflow_id: paymentWorkflowId(payment.id),
-  }).returning(['number', 'submitted_at']);
-  const number: string = stored.number;
-
-  const ordered = [...payment.applications].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
-  for (const application of ordered) {
-    let openBeforeCents: number | null = null;
-    if (application.itemType === 'discount') {
-      await reserveStatementDiscount(trx, payment, application);
-    } else if (application.itemType === 'terms_discount') {
-      await reserveTermsDiscount(trx, payment, application);
-    } else if (application.itemType === 'unapplied') {
-      // Cash on account holds no item; it becomes credit when the payment settles.
-    } else {
-      openBeforeCents = await reserveItem(trx, { dealerId: payment.dealerId, customerAccountId: payment.customerAccountId, itemType: application.itemType, itemId: application.itemId, amountCents: application.amountCents });
-    }
-    const [inserted] = await trx('payment_applications').insert({
-      payment_id: payment.id,
-      dealer_id: payment.dealerId,
-      item_type: application.itemType,
-      invoice_id: application.itemType === 'invoice' || application.itemType === 'terms_discount' ? application.itemId : null,
-      adjustment_id: application.itemType === 'debit' || application.itemType === 'credit' ? application.itemId : null,
-      statement_id: application.itemType === 'discount' ? application.itemId : null,
-      applied_to_invoice_id: application.appliedToInvoiceId ?? null,
-      applied_to_adjustment_id: application.appliedToDebitId ?? null,
-      amount_cents: application.amountCents,
-      state: 'reserved',
-    }).returning('id');
-    if (application.shortPay && (application.itemType === 'invoice' || application.itemType === 'debit')) {
-      await recordShortPay(trx, {
-        dealerId: payment.dealerId, customerAccountId: payment.customerAccountId, paymentId: payment.id, applicationId: Number(inserted.id),
-        itemType: application.itemType, itemId: application.itemId, paidCents: application.amountCents, openBeforeCents: openBeforeCents!,
-        reason: application.shortPay.reason, note: application.shortPay.note,
-      });
-    }
-  }
-  await recordDomainEvent(trx, {
-    dealerId: payment.dealerId, type: 'payment.created', entityType: 'payment', entityId: payment.id,
-    data: { id: payment.id, number, status: 'pending', amount_cents: payment.amountCents, method: payment.method, customer_account_id: payment.customerAccountId },
-  }, [
-    trx('payment_events').insert({ payment_id: payment.id, from_status: null, to_status: 'pending', event: 'submitted', actor_kind: 'customer', actor_id: payment.portalUserId }),
-    // The submission is the payment's first state change: audited like every later one.
-    auditInsert(trx, {
-      dealerId: payment.dealerId, actorKind: 'customer', actorId: payment.portalUserId, action: 'payment.submitted',
-      entityType: 'payment', entityId: payment.id, data: { from: null, to: 'pending', number, amountCents: payment.amountCents },
-    }),
-  ]);
-  // The customer may hand these to the owner the moment the payment is on its way.
-  if (!payment.jobless) await issueConditionalWaivers(trx, payment.id);
-  return { number, submittedAt: new Date(stored.submitted_at) };
+  };
 }
 
 /** A statement discount can be earned once: no other live payment may hold it. */
@@ -174,30 +181,70 @@ async function reserveStatementDiscount(trx: Knex.Transaction, payment: NewPayme
   if (taken) throw new ReservationConflict('discount', application.itemId, `The statement discount is already part of payment ${taken.number}.`);
 }
 
+/** An amount of one invoice or adjustment to hold for a payment, an approval or a schedule. */
+export interface ItemHold {
+  itemType: BalanceApplicationType;
+  itemId: string;
+  amountCents: number;
+}
+
+const PAYABLE = { invoices: ['open', 'partially_paid'], adjustments: ['open', 'partially_applied'] } as const;
+
 /**
- * Holds `amountCents` of an open invoice or adjustment for a payment (or a scheduled one), so
- * no other payment can take it; what was free to pay before, or ReservationConflict.
+ * Holds every item's amount (summed per item) for a payment, an approval or a schedule in one
+ * statement, so no other payment can take them; what each item had free to pay before, by item
+ * id, or ReservationConflict naming the first item (in id order) that could not be held. Every
+ * reserving path comes here, so all lock invoices then adjustments, each in id order, and two
+ * never deadlock. One statement whatever the number of items: each round trip on this path costs
+ * more than the update it carries (docs/performance.md, Payments).
  */
-export async function reserveItem(trx: Knex.Transaction, hold: { dealerId: string; customerAccountId: string; itemType: BalanceApplicationType; itemId: string; amountCents: number }): Promise<number> {
-  const table = ITEM_TABLE[hold.itemType];
-  const payable = table === 'invoices' ? ['open', 'partially_paid'] : ['open', 'partially_applied'];
-  const kindFilter = table === 'adjustments' ? { kind: hold.itemType } : {};
-  const updated = await trx(table)
-    .where({ id: hold.itemId, dealer_id: hold.dealerId, customer_account_id: hold.customerAccountId, ...kindFilter })
-    .whereIn('status', payable)
-    .whereRaw('balance_cents - reserved_cents >= ?', [hold.amountCents])
-    .increment('reserved_cents', hold.amountCents)
-    .returning(['id', 'balance_cents', 'reserved_cents']);
-  if (updated.length === 0) {
-    const item = await trx(table).where({ id: hold.itemId }).first();
-    const label = table === 'invoices' ? `Invoice ${item?.invoice_number ?? hold.itemId}` : `Adjustment ${item?.adjustment_number ?? hold.itemId}`;
-    const open = item ? Number(item.balance_cents) - Number(item.reserved_cents) : 0;
-    throw new ReservationConflict(hold.itemType, hold.itemId,
-      item && payable.includes(item.status)
-        ? `${label} has only ${open} cents left to pay after other payments in progress; refresh and try again.`
-        : `${label} is no longer open for payment.`);
+export async function reserveItems(trx: Knex.Transaction, scope: { dealerId: string; customerAccountId: string }, holds: ItemHold[]): Promise<Map<string, number>> {
+  const totals = new Map<string, ItemHold>();
+  for (const hold of holds) {
+    const earlier = totals.get(hold.itemId);
+    totals.set(hold.itemId, earlier ? { ...earlier, amountCents: earlier.amountCents + hold.amountCents } : { ...hold });
   }
-  return Number(updated[0].balance_cents) - Number(updated[0].reserved_cents) + hold.amountCents;
+  if (totals.size === 0) return new Map();
+  const wanted = [...totals.values()].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  const held = (table: 'invoices' | 'adjustments') => `
+       ${table}_locked as (
+         select t.id from ${table} t
+          where t.id in (select item_id from wanted where ${table === 'invoices' ? "item_type = 'invoice'" : "item_type <> 'invoice'"})
+            and t.dealer_id = :dealerId and t.customer_account_id = :customerAccountId
+          order by t.id for update
+       ),
+       ${table}_held as (
+         update ${table} t set reserved_cents = t.reserved_cents + w.amount_cents
+           from wanted w, ${table}_locked l
+          where l.id = t.id and w.item_id = t.id${table === 'adjustments' ? ' and t.kind = w.item_type' : " and w.item_type = 'invoice'"}
+            and t.status in (${PAYABLE[table].map((status) => `'${status}'`).join(', ')})
+            and t.balance_cents - t.reserved_cents >= w.amount_cents
+         returning t.id, t.balance_cents - t.reserved_cents + w.amount_cents as open_before_cents
+       )`;
+  const { rows } = await trx.raw(
+    `with wanted as (select * from jsonb_to_recordset(cast(:wanted as jsonb)) as w(item_type text, item_id uuid, amount_cents bigint)),
+       ${held('invoices')},
+       ${held('adjustments')}
+     select id, open_before_cents from invoices_held union all select id, open_before_cents from adjustments_held`,
+    { wanted: JSON.stringify(wanted.map((hold) => ({ item_type: hold.itemType, item_id: hold.itemId, amount_cents: hold.amountCents }))), dealerId: scope.dealerId, customerAccountId: scope.customerAccountId },
+  );
+  const openBefore = new Map<string, number>(rows.map((row: { id: string; open_before_cents: string | number }) => [row.id, Number(row.open_before_cents)]));
+  const refused = wanted.find((hold) => !openBefore.has(hold.itemId));
+  if (refused) throw await reservationRefusal(trx, refused);
+  return openBefore;
+}
+
+/** Why an item could not be held, in the customer's words (read only when a hold failed). */
+async function reservationRefusal(trx: Knex.Transaction, hold: ItemHold): Promise<ReservationConflict> {
+  const table = ITEM_TABLE[hold.itemType];
+  const item = await trx(table).where({ id: hold.itemId }).first();
+  const label = table === 'invoices' ? `Invoice ${item?.invoice_number ?? hold.itemId}` : `Adjustment ${item?.adjustment_number ?? hold.itemId}`;
+  const open = item ? Number(item.balance_cents) - Number(item.reserved_cents) : 0;
+  const payable: readonly string[] = PAYABLE[table];
+  return new ReservationConflict(hold.itemType, hold.itemId,
+    item && payable.includes(item.status)
+      ? `${label} has only ${open} cents left to pay after other payments in progress; refresh and try again.`
+      : `${label} is no longer open for payment.`);
 }
 
 /** Gives a hold back; greatest(): an ERP sync may already have lowered the item's reservation below it. */
@@ -484,19 +531,18 @@ export async function paymentByIdempotencyKey(db: Knex | Knex.Transaction, compa
 }
 
 /**
- * What an Idempotency-Key already made for the company: a payment, or an approval request
- * waiting for an owner (a payment wins should both exist). One statement for both, since
+ * What an Idempotency-Key already made for the company (kind, id, request_hash): a payment, or an approval request
+ * waiting for an owner (a payment wins should both exist), as a query for the quote's one read, since
  * every submission asks before doing anything else.
  */
-export async function submissionByKey(db: Knex | Knex.Transaction, companyId: string, idempotencyKey: string): Promise<{ kind: 'payment' | 'approval'; id: string; request_hash: string } | undefined> {
-  const { rows } = await db.raw(
+export function submissionByKeyQuery(db: Knex | Knex.Transaction, companyId: string, idempotencyKey: string): Knex.Raw {
+  return db.raw(
     `select 'payment' as kind, id, request_hash from payments where company_id = ? and idempotency_key = ?
      union all
      select 'approval', id, request_hash from payment_approvals where company_id = ? and idempotency_key = ?
      order by kind desc limit 1`,
     [companyId, idempotencyKey, companyId, idempotencyKey],
   );
-  return rows[0];
 }
 
 /** Whether the company's payment has had its workflow started (false too when there is no such payment). */

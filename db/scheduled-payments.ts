@@ -3,7 +3,7 @@ import type { ScheduledPaymentStatus } from '../domain/scheduled-payment';
 import { refuseConflict, refuseNotFound } from '../domain/refusal';
 import { recordAudit } from './audit';
 import type { PortalScope } from './portal-scope';
-import { reserveItem, unreserveItem } from './payments';
+import { reserveItems, unreserveItem } from './payments';
 import type { PaymentMethodFacts } from '../domain/payment-method-label';
 
 /**
@@ -71,15 +71,11 @@ export async function createScheduledPayment(trx: Knex.Transaction, scheduled: N
     request: JSON.stringify(scheduled.request), quoted_amount_cents: scheduled.quotedAmountCents, ach_authorization_version: scheduled.achAuthorizationVersion,
     idempotency_key: scheduled.idempotencyKey, request_hash: scheduled.requestHash, workflow_id: scheduled.workflowId,
   });
-  // In id order, as payments lock their items, so a schedule and a payment never deadlock.
-  const ordered = [...scheduled.items].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
-  for (const item of ordered) {
-    await reserveItem(trx, { dealerId: scheduled.dealerId, customerAccountId: scheduled.customerAccountId, itemType: item.itemType, itemId: item.itemId, amountCents: item.amountCents });
-    await trx('scheduled_payment_items').insert({
-      dealer_id: scheduled.dealerId, scheduled_payment_id: scheduled.id, item_type: item.itemType,
-      invoice_id: item.itemType === 'invoice' ? item.itemId : null, adjustment_id: item.itemType === 'invoice' ? null : item.itemId, amount_cents: item.amountCents,
-    });
-  }
+  await reserveItems(trx, scheduled, scheduled.items);
+  if (scheduled.items.length > 0) await trx('scheduled_payment_items').insert(scheduled.items.map((item) => ({
+    dealer_id: scheduled.dealerId, scheduled_payment_id: scheduled.id, item_type: item.itemType,
+    invoice_id: item.itemType === 'invoice' ? item.itemId : null, adjustment_id: item.itemType === 'invoice' ? null : item.itemId, amount_cents: item.amountCents,
+  })));
   await recordAudit(trx, {
     dealerId: scheduled.dealerId, actorKind: 'customer', actorId: scheduled.portalUserId, action: 'scheduled_payment.created', entityType: 'scheduled_payment', entityId: scheduled.id,
     data: { customer_account_id: scheduled.customerAccountId, scheduled_for: scheduled.scheduledFor, quoted_amount_cents: scheduled.quotedAmountCents, items: scheduled.items.length },

@@ -2,10 +2,10 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection';
-import { quotableItems, statementWithItems } from '../db/outstanding';
+import { statementWithItems } from '../db/outstanding';
 import type { PaymentMethodRow } from '../db/payment-methods';
-import { quoteParties, type DealerTerms } from '../db/quote-parties';
-import { createPayment, paymentByIdempotencyKey, ReservationConflict, submissionByKey, type NewPayment, type StoredPayment } from '../db/payments';
+import { quoteParties, type DealerTerms, type QuoteParties } from '../db/quote-parties';
+import { createPayment, paymentByIdempotencyKey, ReservationConflict, type NewPayment, type StoredPayment } from '../db/payments';
 import type { LinkedAccount, PortalSubject } from '../db/portal-scope';
 import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate, type IsoDate } from '../domain/dates';
@@ -51,8 +51,26 @@ export interface QuoteContext {
  * links no account (the link's own job limits the items).
  */
 export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, options: { asOf?: IsoDate; account?: LinkedAccount } = {}): Promise<QuoteContext> {
-  const { companyId, jobIds } = typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject;
-  const parties = await quoteParties(db, { companyId, jobIds }, { customerAccountId: request.customerAccountId, dealerId: request.dealerId, paymentMethodId: request.paymentMethodId, account: options.account });
+  return quoteContext(db, subject, request, await readQuote(db, subject, request, options), options);
+}
+
+/** What the quote reads, in one statement (db/quote-parties.ts); `submissionKey`: also what that Idempotency-Key already made. */
+function readQuote(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, options: { account?: LinkedAccount; submissionKey?: string }): Promise<QuoteParties> {
+  const items = {
+    sourceView: request.sourceView,
+    invoiceIds: request.items.filter((i) => i.type === 'invoice').map((i) => i.id),
+    adjustmentIds: request.items.filter((i) => i.type !== 'invoice').map((i) => i.id),
+  };
+  return quoteParties(db, portalSubject(subject), {
+    customerAccountId: request.customerAccountId, dealerId: request.dealerId, paymentMethodId: request.paymentMethodId, account: options.account, items, submissionKey: options.submissionKey,
+  });
+}
+
+const portalSubject = (subject: string | PortalSubject): PortalSubject => (typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject);
+
+/** Checks what was read against the request and prices it: refusals name what is out of reach or unusable. */
+async function quoteContext(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, parties: QuoteParties, options: { asOf?: IsoDate }): Promise<QuoteContext> {
+  const { jobIds } = portalSubject(subject);
   const { account, dealer, method } = parties;
   if (!account || account.id !== request.customerAccountId || account.dealer_id !== request.dealerId || !dealer) throw refuseNotFound('Account');
   if (!method) throw refuseNotFound('Payment method');
@@ -66,11 +84,9 @@ export async function buildQuoteInput(db: Db | Knex.Transaction, subject: string
       : 'Reconnect this bank account (your bank asks you to sign in again) before paying with it, or choose another way to pay.');
   }
 
-  const invoiceIds = request.items.filter((i) => i.type === 'invoice').map((i) => i.id);
-  const adjustmentIds = request.items.filter((i) => i.type !== 'invoice').map((i) => i.id);
   // A statement lists every job's items: not one a project manager may pay.
   if (jobIds !== null && request.statementId) throw refuseNotFound('Statement');
-  const { invoices, adjustments } = await quotableItems(db, account.id, { sourceView: request.sourceView, invoiceIds, adjustmentIds }, jobIds);
+  const { invoices, adjustments } = parties;
 
   const found = new Set([...invoices.map((r) => r.id), ...adjustments.map((r) => r.id)]);
   const missing = request.items.find((item) => !found.has(item.id));
@@ -233,13 +249,15 @@ export async function submitPayment(deps: SubmitDeps, customer: Submitter, idemp
     throw refuseInvalid('ach_authorization_unknown', `achAuthorizationVersion "${request.achAuthorizationVersion}" is not a debit authorization we have shown. Reload the page to see the current wording, then pay.`, [{ field: 'achAuthorizationVersion', message: 'unknown version' }]);
   }
   const hash = requestHash(request);
-  const earlier = await submissionByKey(deps.db, customer.companyId, idempotencyKey);
+  const subject = { companyId: customer.companyId, jobIds: customer.jobIds ?? null };
+  const parties = await readQuote(deps.db, subject, request, { account: customer.account, submissionKey: idempotencyKey });
+  const earlier = parties.earlier;
   if (earlier) {
     if (earlier.request_hash !== hash) throw keyReused();
     return earlier.kind === 'payment' ? { paymentId: earlier.id, created: false } : { approvalId: earlier.id, created: false };
   }
 
-  const context = await buildQuoteInput(deps.db, { companyId: customer.companyId, jobIds: customer.jobIds ?? null }, request, { account: customer.account });
+  const context = await quoteContext(deps.db, subject, request, parties, {});
   if (context.method.kind === 'ach' && request.achAuthorizationVersion === undefined) {
     throw refuseInvalid('ach_authorization_required', 'achAuthorizationVersion is required for a bank (ACH) payment: send the version of the debit authorization the customer accepted.', [{ field: 'achAuthorizationVersion', message: 'required for ACH' }]);
   }

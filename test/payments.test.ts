@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { signMoovWebhook } from '../integrations/moov-webhooks';
 import { eventually } from './support/eventually';
 import { linkCard, payingCustomer, paymentStatus, startPaymentStack, WEBHOOK_SECRET, type PayingCustomer, type PaymentStack } from './support/payment-stack';
-import { createInvoice } from './support/portal';
+import { createAdjustment, createInvoice } from './support/portal';
+import { ReservationConflict, reserveItems } from '../db/payments';
 import { CURRENT_ACH_AUTHORIZATION_VERSION } from '../domain/ach-authorization';
 
 /**
@@ -230,6 +231,42 @@ describe('payments', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     expect(responses.find((r) => r.status === 409)!.body.error.code).toBe('items_unavailable');
     expect(await balances(inv.id)).toMatchObject({ reserved_cents: 500_00 });
+  });
+
+  it('holds every item of a payment in one statement, and a refused hold keeps none and names the item', async () => {
+    const customer = await payingCustomer(stack);
+    const scope = { dealerId: stack.dealerId, customerAccountId: customer.accountId };
+    const [first, second, taken] = await Promise.all([invoice(customer, 100_00), invoice(customer, 200_00), invoice(customer, 300_00)]);
+    const debit = await createAdjustment(stack.db, stack.dealerId, customer.accountId, { kind: 'debit', amountCents: 40_00 });
+    await stack.db('invoices').where({ id: taken.id }).update({ reserved_cents: 250_00 });
+
+    const openBefore = await stack.db.transaction((trx) => reserveItems(trx, scope, [
+      { itemType: 'invoice', itemId: second.id, amountCents: 150_00 },
+      { itemType: 'debit', itemId: debit.id, amountCents: 40_00 },
+      { itemType: 'invoice', itemId: first.id, amountCents: 30_00 },
+      // Two lines of one item (a credit spread over invoices does this) are held as their sum.
+      { itemType: 'invoice', itemId: first.id, amountCents: 20_00 },
+    ]));
+    expect(Object.fromEntries(openBefore)).toEqual({ [first.id]: 100_00, [second.id]: 200_00, [debit.id]: 40_00 });
+    expect(await balances(first.id)).toMatchObject({ reserved_cents: 50_00 });
+    expect(await balances(second.id)).toMatchObject({ reserved_cents: 150_00 });
+    expect(await stack.db('adjustments').where({ id: debit.id }).first('reserved_cents')).toEqual({ reserved_cents: 40_00 });
+
+    const refused = stack.db.transaction((trx) => reserveItems(trx, scope, [
+      { itemType: 'invoice', itemId: first.id, amountCents: 50_00 },
+      { itemType: 'invoice', itemId: taken.id, amountCents: 60_00 },
+    ]));
+    await expect(refused).rejects.toBeInstanceOf(ReservationConflict);
+    await expect(refused).rejects.toMatchObject({ itemId: taken.id, message: `Invoice ${taken.invoice_number} has only 5000 cents left to pay after other payments in progress; refresh and try again.` });
+    expect(await balances(first.id)).toMatchObject({ reserved_cents: 50_00 });
+    expect(await balances(taken.id)).toMatchObject({ reserved_cents: 250_00 });
+
+    // Another customer's invoice is not this account's to hold, whatever its balance.
+    const stranger = await payingCustomer(stack);
+    const theirs = await invoice(stranger, 80_00);
+    await expect(stack.db.transaction((trx) => reserveItems(trx, scope, [{ itemType: 'invoice', itemId: theirs.id, amountCents: 10_00 }])))
+      .rejects.toMatchObject({ itemId: theirs.id });
+    expect(await balances(theirs.id)).toMatchObject({ reserved_cents: 0 });
   });
 
   it('refuses a forged webhook and ignores a duplicate delivery', async () => {
