@@ -1,6 +1,6 @@
 import type { ActivityDeps } from '.';
 import { queueEmail } from '../db/email-outbox';
-import { noticeReversal, reopenedItems, type NoticeReversal } from '../db/payment-notice-items';
+import { noticeReversal, noticeSubject, reopenedItems, type NoticeReversal } from '../db/payment-notice-items';
 import { returnedPaymentFeeOf } from '../db/returned-payment-fees';
 import { portalPayLink } from '../domain/portal-links';
 import { deliverNow } from '../services/email-relay';
@@ -34,30 +34,13 @@ export function createPaymentNoticeActivities({ db, config, logger }: ActivityDe
      * parts more than once, so those notices are one per reversal, not one per event.
      */
     async sendPaymentNotice({ paymentId, event, reversalId }: { paymentId: string; event: PaymentNoticeEvent; reversalId?: string }): Promise<{ emailId: string | null }> {
-      const payment = await db('payments as p')
-        .join('dealers as d', 'd.id', 'p.dealer_id')
-        .join('customer_accounts as ca', 'ca.id', 'p.customer_account_id')
-        .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
-        .leftJoin('portal_users as u', 'u.id', 'p.portal_user_id')
-        .where('p.id', paymentId)
-        .first('p.*', 'd.name as dealer_name', 'ca.name as account_name', 'ca.erp_account_id', 'u.email as payer_email',
-          'pm.kind as method_kind', 'pm.label as method_label', 'pm.last4', 'pm.bank_name', 'pm.card_brand');
-      if (!payment) return { emailId: null };
-      // The person who paid; a payment made without a portal login goes to the account's primary contact.
-      const to: string | null = payment.payer_email
-        ?? (await db('contacts').where({ customer_account_id: payment.customer_account_id, is_primary: true }).whereNull('deleted_at').whereNotNull('email').first('email'))?.email
-        ?? null;
+      const subject = await noticeSubject(db, paymentId);
+      if (!subject) return { emailId: null };
+      const { payment, to, lines: applications } = subject;
       if (!to) {
         logger.info({ paymentId, event }, 'payment email not sent: nobody to send it to');
         return { emailId: null };
       }
-      const applications = await db('payment_applications as pa')
-        .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
-        .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
-        .leftJoin('statements as st', 'st.id', 'pa.statement_id')
-        .where('pa.payment_id', paymentId)
-        .orderBy('pa.id')
-        .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number');
       const kinds = REVERSAL_KINDS[event];
       const reversal = kinds ? await noticeReversal(db, paymentId, { reversalId, kinds }) : null;
       const reopened = REOPENING.has(event) ? await reopenedItems(db, paymentId, reversal?.id ?? null) : [];

@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { FailureType, PaymentRefusalFailure } from './errors';
-import { recordAudit } from '../db/audit';
+import { flagPaymentForInvestigation, paymentForProcessor, paymentSettlementState, recordProcessorStatus, recordTransfer } from '../db/payment-processing';
+import { disablePaymentMethod } from '../db/payment-methods';
 import { alertOperators } from '../db/operator-alerts';
-import { applyReservations, releaseReservations, reverseApplications, transitionPayment } from '../db/payments';
+import { applyReservations, releaseReservations, reverseApplications, settledPaymentFacts, transitionPayment } from '../db/payments';
 import { refreshAccountStats } from '../db/account-stats';
 import { achReturn, achReturnOperatorWords, untimelyReturnNote } from '../domain/ach-returns';
 import { localDate } from '../domain/dates';
@@ -27,18 +28,9 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
   const processor = () => (configured ??= moovProcessor(createMoovClient(deps.config)));
 
   const loadPayment = async (paymentId: string) => {
-    const payment = await db('payments as p')
-      .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
-      .join('dealers as d', 'd.id', 'p.dealer_id')
-      .where('p.id', paymentId)
-      .first('p.*', 'pm.moov_payment_method_id', 'pm.id as method_row_id', 'd.moov_account_id as dealer_moov_account_id', 'd.name as dealer_name', 'd.time_zone as dealer_time_zone');
+    const payment = await paymentForProcessor(db, paymentId);
     if (!payment) throw ApplicationFailure.nonRetryable(`payment ${paymentId} not found`, FailureType.NonRetryable);
     return payment;
-  };
-
-  const touchedAccounts = async (paymentId: string) => {
-    const row = await db('payments').where({ id: paymentId }).first('customer_account_id');
-    return row ? [row.customer_account_id as string] : [];
   };
 
   const rethrow = (error: unknown): never => {
@@ -78,7 +70,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
           metadata: { paymentId, paymentNumber: payment.number, dealerId: payment.dealer_id },
         })
         .catch(rethrow);
-      await db('payments').where({ id: paymentId }).update({ moov_transfer_id: transfer.transferId, moov_status: transfer.processorStatus, updated_at: db.fn.now() });
+      await recordTransfer(db, paymentId, transfer);
       return { transferId: transfer.transferId, processorStatus: transfer.processorStatus };
     },
 
@@ -87,13 +79,13 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
       if (!payment.moov_transfer_id) throw new Error(`payment ${payment.number} has no transfer yet`);
       const transfer = await processor().getTransfer(payment.moov_transfer_id).catch(rethrow);
       if (transfer.processorStatus !== payment.moov_status) {
-        await db('payments').where({ id: paymentId }).update({ moov_status: transfer.processorStatus, updated_at: db.fn.now() });
+        await recordProcessorStatus(db, paymentId, transfer.processorStatus);
       }
       return transfer;
     },
 
     async recordProcessorStatus({ paymentId, processorStatus }: { paymentId: string; processorStatus: string }): Promise<void> {
-      await db('payments').where({ id: paymentId }).update({ moov_status: processorStatus, updated_at: db.fn.now() });
+      await recordProcessorStatus(db, paymentId, processorStatus);
     },
 
     async failPayment({ paymentId, reason, returnCode = null }: { paymentId: string; reason: string | null; returnCode?: string | null }): Promise<void> {
@@ -106,31 +98,28 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         // A debit the bank returned before it cleared is a returned payment all the same (NSF mostly).
         if (returnCode) await chargeReturnedPaymentFee(trx, { paymentId, returnCode, now: new Date() });
       });
-      await refreshAccountStats(db, await touchedAccounts(paymentId));
+      await refreshAccountStats(db, [payment.customer_account_id]);
     },
 
     /** Returns the dealer-local date the money settled, which starts the return window. */
     async settlePayment({ paymentId }: { paymentId: string }): Promise<{ settledOn: string }> {
-      await db.transaction(async (trx) => {
-        const moved = await transitionPayment(trx, { paymentId, from: ['pending'], to: 'settled', event: 'processor_completed', actor: { kind: 'processor' }, fields: { settled_at: trx.fn.now(), needs_investigation: false } });
-        if (moved) await applyReservations(trx, paymentId);
+      const moved = await db.transaction(async (trx) => {
+        const settled = await transitionPayment(trx, { paymentId, from: ['pending'], to: 'settled', event: 'processor_completed', actor: { kind: 'processor' }, fields: { settled_at: trx.fn.now(), needs_investigation: false } });
+        if (settled) await applyReservations(trx, settled);
+        return settled;
       });
-      await refreshAccountStats(db, await touchedAccounts(paymentId));
-      const row = await db('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').where('p.id', paymentId).first('p.settled_at', 'd.time_zone');
-      return { settledOn: localDate(new Date(row.settled_at), row.time_zone) };
+      // A retry after the move committed finds it made: the facts are read instead.
+      const payment = moved ?? await settledPaymentFacts(db, paymentId);
+      await refreshAccountStats(db, [payment.customer_account_id]);
+      return { settledOn: localDate(new Date(payment.settled_at!), payment.dealer_time_zone) };
     },
 
     async flagForInvestigation({ paymentId }: { paymentId: string }): Promise<void> {
-      await db.transaction(async (trx) => {
-        const payment = await trx('payments').where({ id: paymentId }).forUpdate().first();
-        if (!payment || payment.needs_investigation) return;
-        await trx('payments').where({ id: paymentId }).update({ needs_investigation: true, updated_at: trx.fn.now() });
-        await recordAudit(trx, { dealerId: payment.dealer_id, actorKind: 'system', action: 'payment.needs_investigation', entityType: 'payment', entityId: paymentId, data: { number: payment.number, reason: 'Pending longer than the clearing window' } });
-      });
+      await flagPaymentForInvestigation(db, paymentId);
     },
 
     async freezePayment({ paymentId, actorId, reason }: { paymentId: string; actorId: string; reason: string | null }): Promise<{ settlementId: string | null }> {
-      const payment = await db('payments').where({ id: paymentId }).first('status', 'settlement_id');
+      const payment = await paymentSettlementState(db, paymentId);
       if (payment?.status === 'settled' && payment.settlement_id) await deps.settlementActivities?.removeFromSettlement({ paymentId });
       await db.transaction(async (trx) => {
         await transitionPayment(trx, { paymentId, from: ['pending', 'settled'], to: 'frozen', event: 'freeze', actor: { kind: 'operator', id: actorId }, reason, fields: { hold_reason: reason } });
@@ -164,7 +153,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         if (afterClearing) await reverseApplications(trx, paymentId);
         await releaseReservations(trx, paymentId);
       });
-      await refreshAccountStats(db, await touchedAccounts(paymentId));
+      await refreshAccountStats(db, [payment.customer_account_id]);
       return { processorStatus };
     },
 
@@ -191,7 +180,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
         if (moved) await reverseApplications(trx, paymentId);
       });
       if (payment.settlement_id) await deps.settlementActivities?.queueReversal({ paymentId });
-      await refreshAccountStats(db, await touchedAccounts(paymentId));
+      await refreshAccountStats(db, [payment.customer_account_id]);
       return { status: 'terminated' };
     },
 
@@ -212,7 +201,7 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
           text: `The bank returned payment ${payment.number} of ${formatCents(Number(payment.amount_cents))} with code ${achReturnOperatorWords(returnCode)}. The items it paid are open again and a reversal is queued for GL posting.${feeWords(fee)}${untimely ? ` ${untimely}` : ''}` });
       });
       if (payment.settlement_id) await deps.settlementActivities?.queueReversal({ paymentId });
-      await refreshAccountStats(db, await touchedAccounts(paymentId));
+      await refreshAccountStats(db, [payment.customer_account_id]);
     },
 
     async joinSettlement({ paymentId }: { paymentId: string }): Promise<{ settlementId: string | null }> {
@@ -237,5 +226,5 @@ function feeWords(fee: ReturnedPaymentFee | null): string {
 /** Some returns (account closed, no account, authorization revoked…) mean the saved bank account can never be debited again. */
 async function disableUnusableBankAccount(trx: import('knex').Knex.Transaction, paymentMethodId: string, returnCode: string): Promise<void> {
   if (!achReturn(returnCode).disablesBankAccount) return;
-  await trx('payment_methods').where({ id: paymentMethodId }).update({ status: 'disabled', disabled_reason: `ACH return ${returnCode}`, updated_at: trx.fn.now() });
+  await disablePaymentMethod(trx, paymentMethodId, `ACH return ${returnCode}`);
 }

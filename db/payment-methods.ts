@@ -95,6 +95,11 @@ export async function disableCompanyPaymentMethod(db: Executor, companyId: strin
   return updated.length > 0;
 }
 
+/** A method the processor says can never pay again (a bank account closed, say): kept on record, refused from now on. */
+export async function disablePaymentMethod(db: Executor, paymentMethodId: string, reason: string): Promise<void> {
+  await db('payment_methods').where({ id: paymentMethodId }).update({ status: 'disabled', disabled_reason: reason, updated_at: db.fn.now() });
+}
+
 export interface RelinkChange {
   id: string;
   company_id: string;

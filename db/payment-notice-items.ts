@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ApplicationType } from './payments';
 
 /**
  * What a customer email about money coming back names: the reversal behind it (the latest of
@@ -18,6 +19,39 @@ export interface ReopenedItem {
   itemType: 'invoice' | 'debit' | 'credit';
   number: string;
   amountCents: number;
+}
+
+/** A payment as its customer emails tell it: who to write to, the names, the method and every line with its item's number. */
+export interface NoticeSubject {
+  payment: Record<string, any>;
+  /** The person who paid; for a payment made without a portal login, the account's primary contact; null: nobody. */
+  to: string | null;
+  lines: Array<{ item_type: ApplicationType; amount_cents: number; invoice_number: string | null; adjustment_number: string | null; statement_number: string | null }>;
+}
+
+/** In one statement: every notice of every payment reads it, and the round trips cost more than the rows. */
+export async function noticeSubject(db: Knex, paymentId: string): Promise<NoticeSubject | undefined> {
+  const lines = db('payment_applications as pa')
+    .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
+    .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
+    .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+    .whereRaw('pa.payment_id = p.id')
+    .orderBy('pa.id')
+    .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number');
+  const primaryContact = db('contacts').whereRaw('customer_account_id = p.customer_account_id').where({ is_primary: true }).whereNull('deleted_at').whereNotNull('email').limit(1).select('email');
+  const row = await db('payments as p')
+    .join('dealers as d', 'd.id', 'p.dealer_id')
+    .join('customer_accounts as ca', 'ca.id', 'p.customer_account_id')
+    .join('payment_methods as pm', 'pm.id', 'p.payment_method_id')
+    .leftJoin('portal_users as u', 'u.id', 'p.portal_user_id')
+    .where('p.id', paymentId)
+    .first('p.*', 'd.name as dealer_name', 'ca.name as account_name', 'ca.erp_account_id',
+      'pm.kind as method_kind', 'pm.label as method_label', 'pm.last4', 'pm.bank_name', 'pm.card_brand',
+      db.raw('coalesce(u.email, (?)) as notice_to', [primaryContact]),
+      db.raw("(select coalesce(json_agg(l), '[]') from (?) l) as notice_lines", [lines]));
+  if (!row) return undefined;
+  const { notice_to: to, notice_lines: noticeLines, ...payment } = row;
+  return { payment, to, lines: noticeLines };
 }
 
 export async function noticeReversal(db: Knex, paymentId: string, which: { reversalId?: string; kinds?: NoticeReversal['kind'][] } = {}): Promise<NoticeReversal | null> {

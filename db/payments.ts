@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { paymentTransitions } from '../runtime/metrics';
 import { paymentEventFor } from '../domain/domain-events';
 import { auditInsert, recordAudit, type AuditEvent } from './audit';
-import { domainEventWrites, recordDomainEvent } from './domain-events';
+import { domainEventWrites } from './domain-events';
 import { writeTogether } from './one-statement';
 import { applicationsWithDocuments } from './payment-queries';
 import { recordShortPay } from './short-pays';
@@ -290,8 +290,8 @@ export async function releaseReservations(trx: Knex.Transaction, paymentId: stri
  * account's credit. An invoice the ERP says was paid some other way meanwhile takes only what is
  * still open; the rest becomes credit too (db/account-credits.ts settlePaidElsewhere).
  */
-export async function applyReservations(trx: Knex.Transaction, paymentId: string): Promise<void> {
-  const payment = await trx('payments').where({ id: paymentId }).first('id', 'dealer_id', 'customer_account_id', 'number');
+export async function applyReservations(trx: Knex.Transaction, payment: Pick<MovedPayment, 'id' | 'dealer_id' | 'customer_account_id' | 'number'>): Promise<void> {
+  const paymentId = payment.id;
   await lockCreditAccountOf(trx, paymentId);
   for (const application of await lockedApplications(trx, paymentId, 'reserved')) {
     if (application.item_type === 'discount') {
@@ -362,56 +362,70 @@ export interface Transition {
   fields?: Record<string, unknown>;
 }
 
+/** The payment row as a move left it, with its dealer's time zone (for the dealer-local dates the workflow counts from). */
+export interface MovedPayment {
+  id: string;
+  dealer_id: string;
+  customer_account_id: string;
+  number: string;
+  status: PaymentStatus;
+  settled_at: Date | null;
+  dealer_time_zone: string;
+  [column: string]: unknown;
+}
+
 /**
  * Moves the read model's status, refusing if it is not in an expected `from` state (so a
  * replayed activity cannot move it twice), and records the event and the audit entry.
- * Returns false when the payment was already in `to` (idempotent replay).
+ * Returns the moved row, or null when the payment was already in `to` (idempotent replay).
  */
-export async function transitionPayment(trx: Knex.Transaction, t: Transition): Promise<boolean> {
+export async function transitionPayment(trx: Knex.Transaction, t: Transition): Promise<MovedPayment | null> {
   return movePayment(trx, t, 'throw');
 }
 
 /**
  * The same move, for a processor event that only applies from some statuses (a dispute opening
- * on a payment an operator froze, say): false instead of an error when the payment is elsewhere.
+ * on a payment an operator froze, say): null instead of an error when the payment is elsewhere.
  */
-export async function transitionPaymentIfIn(trx: Knex.Transaction, t: Transition): Promise<boolean> {
+export async function transitionPaymentIfIn(trx: Knex.Transaction, t: Transition): Promise<MovedPayment | null> {
   return movePayment(trx, t, 'skip');
 }
 
-async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'throw' | 'skip'): Promise<boolean> {
-  const current = await trx('payments').where({ id: t.paymentId }).forUpdate().first();
+async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'throw' | 'skip'): Promise<MovedPayment | null> {
+  const current = await trx('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').where('p.id', t.paymentId).forUpdate('p').first('p.*', 'd.time_zone as dealer_time_zone');
   if (!current) throw new Error(`payment ${t.paymentId} not found`);
-  if (current.status === t.to && !t.from.includes(t.to)) return false;
+  if (current.status === t.to && !t.from.includes(t.to)) return null;
   if (!t.from.includes(current.status)) {
-    if (elsewhere === 'skip') return false;
+    if (elsewhere === 'skip') return null;
     throw new Error(`payment ${current.number} is ${current.status}; cannot ${t.event} (expected ${t.from.join('/')})`);
   }
-  // The move, its history row and its audit entry (and the event it announces) in one statement.
-  const writes = [
-    trx('payments').where({ id: t.paymentId }).update({ status: t.to, updated_at: trx.fn.now(), ...t.fields }),
+  // The move, its history row, its audit entry and the event it announces in one statement,
+  // which answers with the moved row: the caller needs no read of its own.
+  const announced = paymentEventFor(current.status, t.to);
+  const [moved] = await writeTogether<MovedPayment>(trx, [
+    { name: 'moved_payment', write: trx('payments').where({ id: t.paymentId }).update({ status: t.to, updated_at: trx.fn.now(), ...t.fields }).returning('*') },
     trx('payment_events').insert({ payment_id: t.paymentId, from_status: current.status, to_status: t.to, event: t.event, actor_kind: t.actor.kind, actor_id: t.actor.id ?? null, reason: t.reason ?? null }),
     auditInsert(trx, {
       dealerId: current.dealer_id, actorKind: t.actor.kind, actorId: t.actor.id ?? null, action: `payment.${t.event}`,
       entityType: 'payment', entityId: t.paymentId, data: { from: current.status, to: t.to, reason: t.reason ?? undefined, number: current.number },
     }),
-  ];
-  const announced = paymentEventFor(current.status, t.to);
-  if (announced) {
-    await recordDomainEvent(trx, {
+    ...(announced ? domainEventWrites(trx, {
       dealerId: current.dealer_id, type: announced, entityType: 'payment', entityId: t.paymentId,
       data: {
         id: t.paymentId, number: current.number, status: t.to, previous_status: current.status, cause: t.event, amount_cents: Number(current.amount_cents),
         method: current.method, customer_account_id: current.customer_account_id, settlement_id: (t.fields?.settlement_id as string | undefined) ?? current.settlement_id ?? null,
       },
-    }, writes);
-  } else {
-    await writeTogether(trx, writes);
-  }
+    }) : []),
+  ], 'select * from moved_payment');
   await voidWaiversForStatus(trx, t.paymentId, t.to);
   // Counted once committed: a rolled-back move never happened.
   trx.executionPromise.then(() => paymentTransitions.inc({ to: t.to, event: t.event }), () => undefined);
-  return true;
+  return { ...moved!, dealer_time_zone: current.dealer_time_zone };
+}
+
+/** A payment's settlement facts, for a replayed settle that finds the move already made. */
+export async function settledPaymentFacts(db: Knex, paymentId: string): Promise<Pick<MovedPayment, 'customer_account_id' | 'settled_at' | 'dealer_time_zone'>> {
+  return db('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').where('p.id', paymentId).first('p.customer_account_id', 'p.settled_at', 'd.time_zone as dealer_time_zone');
 }
 
 /**
