@@ -103,14 +103,15 @@ export function createPaymentActivities(deps: ActivityDeps & { settlementActivit
 
     /** Returns the dealer-local date the money settled, which starts the return window. */
     async settlePayment({ paymentId }: { paymentId: string }): Promise<{ settledOn: string }> {
-      const moved = await db.transaction(async (trx) => {
+      const payment = await db.transaction(async (trx) => {
         const settled = await transitionPayment(trx, { paymentId, from: ['pending'], to: 'settled', event: 'processor_completed', actor: { kind: 'processor' }, fields: { settled_at: trx.fn.now(), needs_investigation: false } });
         if (settled) await applyReservations(trx, settled);
-        return settled;
+        // A retry after the move committed finds it made: the facts are read instead.
+        const facts = settled ?? await settledPaymentFacts(trx, paymentId);
+        // In the move's transaction: the account is locked already, and its priority changes with the balances.
+        await refreshAccountStats(trx, [facts.customer_account_id]);
+        return facts;
       });
-      // A retry after the move committed finds it made: the facts are read instead.
-      const payment = moved ?? await settledPaymentFacts(db, paymentId);
-      await refreshAccountStats(db, [payment.customer_account_id]);
       return { settledOn: localDate(new Date(payment.settled_at!), payment.dealer_time_zone) };
     },
 

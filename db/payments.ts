@@ -424,7 +424,7 @@ async function movePayment(trx: Knex.Transaction, t: Transition, elsewhere: 'thr
 }
 
 /** A payment's settlement facts, for a replayed settle that finds the move already made. */
-export async function settledPaymentFacts(db: Knex, paymentId: string): Promise<Pick<MovedPayment, 'customer_account_id' | 'settled_at' | 'dealer_time_zone'>> {
+export async function settledPaymentFacts(db: Knex | Knex.Transaction, paymentId: string): Promise<Pick<MovedPayment, 'customer_account_id' | 'settled_at' | 'dealer_time_zone'>> {
   return db('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').where('p.id', paymentId).first('p.customer_account_id', 'p.settled_at', 'd.time_zone as dealer_time_zone');
 }
 
