@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { refreshDealerAccountStats } from '../db/account-stats';
+import { findDealerTimeZone } from '../db/dealers';
 import { agingDate, nextAgingRefreshAt } from '../domain/aging';
 
 export interface AgingRefreshPlan {
@@ -21,21 +22,21 @@ export function createAccountStatsActivities({ db, logger }: ActivityDeps) {
   return {
     /** Null when the dealer no longer exists, which ends its aging-refresh workflow. */
     async planAgingRefresh(dealerId: string): Promise<AgingRefreshPlan | null> {
-      const dealer = await db('dealers').where({ id: dealerId }).first('time_zone');
-      if (!dealer) return null;
-      return { runAt: nextAgingRefreshAt(new Date(), dealer.time_zone).toISOString(), timeZone: dealer.time_zone };
+      const timeZone = await findDealerTimeZone(db, dealerId);
+      if (timeZone === undefined) return null;
+      return { runAt: nextAgingRefreshAt(new Date(), timeZone).toISOString(), timeZone };
     },
 
     async refreshDealerAgingStats(dealerId: string): Promise<AgingRefreshOutcome> {
       const now = new Date();
-      const dealer = await db('dealers').where({ id: dealerId }).first('time_zone');
-      if (!dealer) return { accounts: 0, medianBalanceCents: null, asOf: agingDate(now, 'UTC') };
+      const timeZone = await findDealerTimeZone(db, dealerId);
+      if (timeZone === undefined) return { accounts: 0, medianBalanceCents: null, asOf: agingDate(now, 'UTC') };
       const started = Date.now();
       const result = await refreshDealerAccountStats(db, dealerId, now, {
         onChunk: (accountsDone) => Context.current().heartbeat({ accountsDone }),
       });
       logger.info({ dealerId, accounts: result.accounts, ms: Date.now() - started }, 'aging refresh done');
-      return { ...result, asOf: agingDate(now, dealer.time_zone) };
+      return { ...result, asOf: agingDate(now, timeZone) };
     },
   };
 }

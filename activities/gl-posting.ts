@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
-import { completeAutoCategory, finishPostingRun, recordRunState } from '../db/gl-posting';
+import { completeAutoCategory, finishPostingRun, recordRunState, settlementSpruceConnection, startPostingRun } from '../db/gl-posting';
 import { countPendingInSlice, lineCounts, nextPendingLines, recordLineResults, type LineResult, type LineSlice, type PostableLine } from '../db/gl-lines';
 import { refreshStatus } from '../db/settlements';
 import type { SettlementCategory, SettlementStatus } from '../domain/settlement';
@@ -23,15 +23,12 @@ export function createGlPostingActivities(deps: ActivityDeps) {
   const { db } = deps;
 
   const spruceFor = async (settlementId: string) => {
-    const row = await db('settlements as s')
-      .join('dealers as d', 'd.id', 's.dealer_id')
-      .where('s.id', settlementId)
-      .first('s.id', 's.number', 's.dealer_id', 'd.integration_mode', 'd.spruce_base_url', 'd.spruce_api_key', 'd.spruce_tenant_id');
+    const row = await settlementSpruceConnection(db, settlementId);
     if (!row) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
     if (row.integration_mode !== 'spruce' || !row.spruce_base_url || !row.spruce_tenant_id) {
       throw ApplicationFailure.nonRetryable('This dealer has no Spruce connection; post the settlement with the posting file instead.', FailureType.SpruceClientError);
     }
-    return { settlement: row, client: spruceClientFor(row, deps.config.DATA_ENCRYPTION_KEY) };
+    return { settlement: row, client: spruceClientFor({ ...row, spruce_base_url: row.spruce_base_url, spruce_tenant_id: row.spruce_tenant_id }, deps.config.DATA_ENCRYPTION_KEY) };
   };
 
   const progressOf = async (settlementId: string): Promise<CategoryProgress[]> => lineCounts(db, settlementId);
@@ -40,16 +37,8 @@ export function createGlPostingActivities(deps: ActivityDeps) {
     /** Marks the run as going (whoever started it) and returns the lines to do per category. */
     async beginGlPosting({ settlementId, startedBy }: { settlementId: string; startedBy: string | null }): Promise<CategoryProgress[]> {
       await db.transaction(async (trx) => {
-        const settlement = await trx('settlements').where({ id: settlementId }).forUpdate().first('id', 'dealer_id');
-        if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
-        await trx('gl_posting_runs')
-          .insert({ settlement_id: settlementId, dealer_id: settlement.dealer_id, workflow_id: glPostingWorkflowId(settlementId), status: 'running', started_by: startedBy })
-          .onConflict('settlement_id')
-          .merge({ status: 'running', finished_at: null, waiting_for_erp: false, updated_at: trx.fn.now() });
-        await trx('settlement_categories')
-          .where({ settlement_id: settlementId, status: 'unposted' })
-          .whereExists(trx('gl_posting_lines as l').whereRaw('l.settlement_id = settlement_categories.settlement_id and l.category = settlement_categories.category').where('l.status', 'pending'))
-          .update({ status: 'posting' });
+        const started = await startPostingRun(trx, { settlementId, workflowId: glPostingWorkflowId(settlementId), startedBy });
+        if (!started) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
       });
       return progressOf(settlementId);
     },

@@ -1,7 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
-import { commitRun, CommitConflict, removeStagedRows, type RunCommit } from './ingestion/commit-run';
+import { recordRunEnded } from '../db/ingestion-runs';
+import { CommitConflict } from '../domain/ingestion/refusal';
+import { commitRun, removeStagedRows, type RunCommit } from './ingestion/commit-run';
 import { validateRun, type RunValidation } from './ingestion/validate-run';
 
 const HEARTBEAT_EVERY_MS = 5000;
@@ -54,13 +56,7 @@ export function createIngestActivities({ db, logger }: ActivityDeps) {
 
     /** Records how a run ended unless it already succeeded, and drops its staged copies. */
     async closeIngestionRun(runId: string, outcome: 'succeeded' | 'failed' | 'cancelled', message: string | null): Promise<void> {
-      if (outcome !== 'succeeded') {
-        await db('ingestion_runs').where({ id: runId }).whereNotIn('status', ['succeeded', outcome])
-          .update({ status: outcome, error: message, finished_at: db.fn.now() });
-        if (outcome === 'failed') {
-          await db('ingestion_files').where({ run_id: runId, status: 'validated' }).update({ status: 'failed' });
-        }
-      }
+      if (outcome !== 'succeeded') await recordRunEnded(db, runId, outcome, message);
       await removeStagedRows(db, runId);
     },
   };

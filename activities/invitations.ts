@@ -3,7 +3,7 @@ import { newToken } from '../domain/secret-tokens';
 import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
 import { recordAudit } from '../db/audit';
-import { expireInvitation, type InvitationRowStatus } from '../db/invitations';
+import { expireInvitation, invitationToSend, lockInvitationStatus, recordInvitationSent, type InvitationRowStatus } from '../db/invitations';
 import { queueEmail, queuedEmailId } from '../db/email-outbox';
 import { deliverNow, outboxMessageId } from '../services/email-relay';
 import { portalLink } from '../domain/portal-links';
@@ -23,11 +23,7 @@ export function createInvitationActivities({ db, config }: ActivityDeps) {
      * nothing new, so there is one email and one live link; the relay retries the delivery.
      */
     async sendInvitationEmail({ invitationId }: { invitationId: string }): Promise<SendInvitationResult> {
-      const row = await db('invitations as i')
-        .join('customer_accounts as ca', 'ca.id', 'i.customer_account_id')
-        .join('dealers as d', 'd.id', 'i.dealer_id')
-        .where('i.id', invitationId)
-        .first('i.*', 'ca.name as account_name', 'ca.erp_account_id', 'd.name as dealer_name', 'd.time_zone');
+      const row = await invitationToSend(db, invitationId);
       if (!row) {
         if (Context.current().info.attempt >= ATTEMPTS_BEFORE_GIVING_UP_ON_A_MISSING_ROW) {
           throw ApplicationFailure.create({ type: FailureType.NonRetryable, message: `Invitation ${invitationId} was never recorded.`, nonRetryable: true });
@@ -48,13 +44,13 @@ export function createInvitationActivities({ db, config }: ActivityDeps) {
       }
 
       const queued = await db.transaction(async (trx): Promise<{ emailId: string } | { status: InvitationRowStatus }> => {
-        const current = await trx('invitations').where({ id: invitationId }).forUpdate().first('status');
-        if (current?.status !== 'pending') return { status: current?.status ?? 'superseded' };
+        const current = await lockInvitationStatus(trx, invitationId);
+        if (current !== 'pending') return { status: current ?? 'superseded' };
         // A twin attempt that got the lock first has queued the email with its token: keep it.
         const twin = await queuedEmailId(trx, dedupeKey);
         if (twin) return { emailId: twin };
         const { token, hash } = newToken();
-        await trx('invitations').where({ id: invitationId }).update({ token_hash: hash, sent_at: trx.fn.now(), updated_at: trx.fn.now() });
+        await recordInvitationSent(trx, invitationId, hash);
         const email = invitationEmail({
           to: row.email,
           dealerName: row.dealer_name,

@@ -4,7 +4,7 @@ import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
 import { fullyPostedPayments } from '../db/gl-posting';
 import {
-  closeSettlement, joinSettlement, leaveSettlement, queueReversal, type SettlementRow,
+  closeSettlement, findSettlement, joinSettlement, leaveSettlement, queueReversal, type SettlementRow,
 } from '../db/settlements';
 import { isRefusal } from '../domain/refusal';
 import type { SettlementStatus } from '../domain/settlement';
@@ -66,7 +66,7 @@ export function createSettlementActivities(deps: ActivityDeps) {
 
     /** A reversal queued after settlement landed in this batch: an open batch's workflow hears of it like a joining payment. */
     async announceReversal({ paymentId, settlementId }: { paymentId: string; settlementId: string }): Promise<void> {
-      const settlement: SettlementRow | undefined = await db('settlements').where({ id: settlementId }).first();
+      const settlement = await findSettlement(db, settlementId);
       if (settlement?.status === 'open') await signalJoined(settlement, paymentId);
     },
 
@@ -83,7 +83,7 @@ export function createSettlementActivities(deps: ActivityDeps) {
      * workflow that has already finished is skipped.
      */
     async notifyPaymentsPosted({ settlementId, signalPayments = true }: { settlementId: string; signalPayments?: boolean }): Promise<{ status: SettlementStatus; notified: number }> {
-      const settlement: SettlementRow | undefined = await db('settlements').where({ id: settlementId }).first();
+      const settlement = await findSettlement(db, settlementId);
       if (!settlement) throw ApplicationFailure.nonRetryable(`settlement ${settlementId} not found`, FailureType.NonRetryable);
       if (!signalPayments || settlement.status === 'open' || settlement.status === 'ready') return { status: settlement.status, notified: 0 };
       const paymentIds = await fullyPostedPayments(db, settlementId);

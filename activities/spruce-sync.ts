@@ -4,8 +4,13 @@ import { z } from 'zod';
 import type { ActivityDeps } from '.';
 import { FailureType } from './errors';
 import { refreshAccountStats } from '../db/account-stats';
+import { dealerSpruceConnection } from '../db/dealers';
 import { applySpruceChanges, type ApplyResult } from '../db/spruce-apply';
-import { auditTransition, ensureSyncState, holdDrainLease, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError, releaseDrainLease, resetCursor, type SyncStatus } from '../db/sync-state';
+import {
+  auditTransition, clearResyncRequest, ensureSyncState, holdDrainLease, lockSyncState, pruneAppliedDeliveries, recordApplied, recordCaughtUp, recordSyncError,
+  releaseDrainLease, resetCursor, type SyncStatus,
+} from '../db/sync-state';
+import { spruceDeliveriesContinuing, storedSpruceDeliveries } from '../db/webhook-events';
 import { SpruceClient, SpruceError, spruceChange, spruceClientFor, type SpruceChange } from '../integrations/spruce';
 
 /**
@@ -34,14 +39,14 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
   const log = logger.child({ area: 'spruce-sync' });
 
   const clientFor = async (dealerId: string): Promise<SpruceClient> => {
-    const dealer = await db('dealers').where({ id: dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_api_key', 'spruce_tenant_id');
+    const dealer = await dealerSpruceConnection(db, dealerId);
     // The dealer left the Spruce integration (or is gone): the sync has nothing left to do.
     if (!dealer || dealer.integration_mode !== 'spruce') throw ApplicationFailure.nonRetryable(`dealer ${dealerId} is not on the Spruce integration`, FailureType.SpruceSyncNotApplicable);
     if (!dealer.spruce_base_url || !dealer.spruce_tenant_id) {
       // Retryable on purpose: once an operator completes the connection the sync starts by itself.
       throw new SyncProblem('This dealer has no complete Spruce connection (base URL, tenant and API key).');
     }
-    return spruceClientFor(dealer, config.DATA_ENCRYPTION_KEY, { timeoutMs: 15_000 });
+    return spruceClientFor({ ...dealer, spruce_base_url: dealer.spruce_base_url, spruce_tenant_id: dealer.spruce_tenant_id }, config.DATA_ENCRYPTION_KEY, { timeoutMs: 15_000 });
   };
 
   /** Applies the changes that continue the locked cursor; returns how far it got. */
@@ -55,7 +60,7 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
     const cursor = next.at(-1)!.seq;
     const reachedHead = headSeq === undefined || cursor >= headSeq;
     const status: SyncStatus = replay && !reachedHead ? 'resyncing' : reachedHead ? 'live' : 'catching_up';
-    if (replay && reachedHead) await trx('sync_state').where({ dealer_id: dealerId }).update({ resync_requested_at: null });
+    if (replay && reachedHead) await clearResyncRequest(trx, dealerId);
     await recordApplied(trx, dealerId, { cursor, applied: next.length, skipped, lastEventAt: result.lastOccurredAt, status, headSeq, error });
     await auditTransition(trx, dealerId, { from: state.status, to: status, resyncFinished: replay && reachedHead, cursor });
     if (result.unresolved.length > 0) {
@@ -123,20 +128,13 @@ export function createSpruceSyncActivities({ db, logger, config }: ActivityDeps)
         // Taken once: the lease (2 s) outlasts the drain budget. Should an apply run past it,
         // webhooks simply signal again, which costs a workflow turn and loses nothing.
         await holdDrainLease(db, dealerId);
-        let rows: Array<{ payload: unknown }> = await db('webhook_events').where({ provider: 'spruce' }).whereIn('event_id', deliveryIds).select('payload');
+        let rows = await storedSpruceDeliveries(db, deliveryIds);
         for (;;) {
           const changes = rows.flatMap((row) => storedDelivery.parse(row.payload).changes);
           const outcome = await db.transaction((trx) => applyContinuing(trx, dealerId, changes));
           applied += outcome.applied;
           log.debug({ dealerId, deliveries: rows.length, applied: outcome.applied, cursor: outcome.cursor, ms: Date.now() - started, oldestChangeAgeMs: changes[0] ? Date.now() - Date.parse(changes[0].occurred_at) : null }, 'spruce deliveries applied');
-          const continuing = () =>
-            db('webhook_events')
-              .where({ provider: 'spruce', dealer_id: dealerId })
-              .whereBetween('first_seq', [outcome.cursor - MAX_DELIVERY_SPAN, outcome.cursor + DRAIN_MAX_CHANGES])
-              .where('last_seq', '>', outcome.cursor)
-              .orderBy('first_seq')
-              .limit(100)
-              .select('payload');
+          const continuing = () => spruceDeliveriesContinuing(db, dealerId, outcome.cursor, { behind: MAX_DELIVERY_SPAN, ahead: DRAIN_MAX_CHANGES });
           // Handing back: the lease goes first, then one last look. A delivery stored before
           // the release saw the lease and sent no signal, so the workflow must come straight
           // back for it (`more`); one stored after the release signals by itself.

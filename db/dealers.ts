@@ -25,6 +25,12 @@ export async function dealerOfSession(db: Executor, dealerId: string): Promise<D
   return db('dealers').where({ id: dealerId }).first('id', 'name', 'time_zone', 'integration_mode', 'bills_by_statement');
 }
 
+/** The dealer's time zone; undefined when there is no such dealer (list-query's dealerTimeZone falls back to a default instead). */
+export async function findDealerTimeZone(db: Executor, dealerId: string): Promise<string | undefined> {
+  const dealer = await db('dealers').where({ id: dealerId }).first('time_zone');
+  return dealer?.time_zone;
+}
+
 /** Every column of the dealer; the API decides which ones (never the secrets) leave the server. */
 export type DealerRow = Record<string, any> & { id: string; name: string; spruce_api_key: string | null };
 
@@ -80,6 +86,11 @@ export async function dealerIntegration(db: Executor, dealerId: string): Promise
   const dealer = await db('dealers').where({ id: dealerId }).first('id', 'integration_mode', 'spruce_base_url', 'spruce_tenant_id', 'spruce_api_key');
   if (!dealer) throw refuseNotFound('Dealer');
   return dealer;
+}
+
+/** What a Spruce client is built from (the API key still sealed); undefined when there is no such dealer. */
+export async function dealerSpruceConnection(db: Executor, dealerId: string): Promise<Omit<DealerIntegrationRow, 'id'> | undefined> {
+  return db('dealers').where({ id: dealerId }).first('integration_mode', 'spruce_base_url', 'spruce_api_key', 'spruce_tenant_id');
 }
 
 /**

@@ -67,17 +67,60 @@ export async function claimPostingRun(
   };
   if (run) await trx('gl_posting_runs').where({ settlement_id: settlement.id }).update({ ...fields, run_count: run.run_count + 1 });
   else await trx('gl_posting_runs').insert({ settlement_id: settlement.id, ...fields });
-  // Categories with something to send are "posting" until their run ends: no manual marking
-  // and no payment leaving the batch meanwhile.
-  await trx('settlement_categories')
-    .where({ settlement_id: settlement.id, status: 'unposted' })
-    .whereExists(trx('gl_posting_lines as l').whereRaw('l.settlement_id = settlement_categories.settlement_id and l.category = settlement_categories.category').where('l.status', 'pending'))
-    .update({ status: 'posting' });
+  await markCategoriesPosting(trx, settlement.id);
   await recordAudit(trx, {
     dealerId: settlement.dealer_id, actorKind: 'operator', actorId: input.operatorId, action: 'settlement.auto_post_started', entityType: 'settlement', entityId: settlement.id,
     data: { number: settlement.number, workflowId: input.workflowId, retriedRejectedLines: retried },
   });
   return { alreadyRunning: false, nothingToPost: false, settlement, retried };
+}
+
+/**
+ * Categories with something to send are "posting" until their run ends: no manual marking
+ * and no payment leaving the batch meanwhile.
+ */
+async function markCategoriesPosting(trx: Knex.Transaction, settlementId: string): Promise<void> {
+  await trx('settlement_categories')
+    .where({ settlement_id: settlementId, status: 'unposted' })
+    .whereExists(trx('gl_posting_lines as l').whereRaw('l.settlement_id = settlement_categories.settlement_id and l.category = settlement_categories.category').where('l.status', 'pending'))
+    .update({ status: 'posting' });
+}
+
+/**
+ * The auto-post workflow's own start, whoever asked for it: the run is recorded as running
+ * (again, after a failed one) and its categories as posting, under the settlement's lock.
+ * False when there is no such settlement; nothing is written then.
+ */
+export async function startPostingRun(
+  trx: Knex.Transaction,
+  input: { settlementId: string; workflowId: string; startedBy: string | null },
+): Promise<boolean> {
+  const settlement = await trx('settlements').where({ id: input.settlementId }).forUpdate().first('id', 'dealer_id');
+  if (!settlement) return false;
+  await trx('gl_posting_runs')
+    .insert({ settlement_id: input.settlementId, dealer_id: settlement.dealer_id, workflow_id: input.workflowId, status: 'running', started_by: input.startedBy })
+    .onConflict('settlement_id')
+    .merge({ status: 'running', finished_at: null, waiting_for_erp: false, updated_at: trx.fn.now() });
+  await markCategoriesPosting(trx, input.settlementId);
+  return true;
+}
+
+export interface SettlementSpruceConnection {
+  id: string;
+  number: string;
+  dealer_id: string;
+  integration_mode: string;
+  spruce_base_url: string | null;
+  spruce_api_key: string | null;
+  spruce_tenant_id: string | null;
+}
+
+/** The settlement with its dealer's Spruce connection (API key still sealed), for posting its lines; undefined when there is no such settlement. */
+export async function settlementSpruceConnection(db: Db, settlementId: string): Promise<SettlementSpruceConnection | undefined> {
+  return db('settlements as s')
+    .join('dealers as d', 'd.id', 's.dealer_id')
+    .where('s.id', settlementId)
+    .first('s.id', 's.number', 's.dealer_id', 'd.integration_mode', 'd.spruce_base_url', 'd.spruce_api_key', 'd.spruce_tenant_id');
 }
 
 export async function recordRunState(db: Db, settlementId: string, state: { currentCategory?: SettlementCategory | null; waitingForErp?: boolean; lastError?: string | null }): Promise<void> {

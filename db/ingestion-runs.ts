@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { DataType } from '../domain/ingestion/columns';
 import { recordAudit } from './audit';
 import { applySort, type PageRequest } from './list-query';
 
@@ -292,4 +293,141 @@ export async function cancelRun(db: Knex, dealerId: string, runId: string, error
   const cancelled = await db('ingestion_runs').where({ id: runId, dealer_id: dealerId }).whereIn('status', ['validating', 'validated'])
     .update({ status: 'cancelled', error, finished_at: db.fn.now() }).returning('id');
   return cancelled.length > 0;
+}
+
+/*
+ * The run as its workflow drives it: validation records each file's outcome and row errors,
+ * the commit applies the files and records the run's success in its own transaction, and the
+ * closing step records any other ending. None of these is scoped to a dealer: the run's id
+ * came from the workflow the dealer's upload started.
+ */
+
+/** A run's row as its workflow reads it. */
+export interface IngestionRunRow {
+  id: string;
+  dealer_id: string;
+  status: string;
+  error: string | null;
+}
+
+/** A file's row as validation and the commit read it. */
+export interface IngestionFileRow {
+  id: string;
+  run_id: string;
+  dealer_id: string;
+  data_type: DataType;
+  filename: string;
+  storage_path: string;
+  staging_path: string | null;
+  status: string;
+  refusal: string | null;
+  total_lines: number;
+  valid_rows: number;
+  invalid_rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  columns: FileColumn[];
+}
+
+/** A header cell of the file and the format column it feeds (null when ignored). */
+export type FileColumn = { header: string; column: string | null };
+
+export async function ingestionRun(db: Knex, runId: string): Promise<IngestionRunRow | undefined> {
+  return db('ingestion_runs').where({ id: runId }).first();
+}
+
+/** Read between batches of a validation, which stops when the run was cancelled meanwhile. */
+export async function ingestionRunStatus(db: Knex, runId: string): Promise<string | undefined> {
+  const current = await db('ingestion_runs').where({ id: runId }).first('status');
+  return current?.status;
+}
+
+export async function ingestionFiles(db: Knex, runId: string): Promise<IngestionFileRow[]> {
+  return db<IngestionFileRow>('ingestion_files').where({ run_id: runId });
+}
+
+export async function ingestionFileIds(db: Knex, runId: string): Promise<string[]> {
+  return db('ingestion_files').where({ run_id: runId }).pluck('id');
+}
+
+/** The row errors of an earlier attempt at the file, or of a file refused half-way, no longer describe it. */
+export async function clearRowErrors(db: Knex, fileId: string): Promise<void> {
+  await db('ingestion_row_errors').where({ file_id: fileId }).delete();
+}
+
+export interface NewRowError {
+  file_id: string;
+  row_number: number;
+  /** JSON text. */
+  row_values: string;
+  /** JSON text. */
+  errors: string;
+}
+
+export async function recordRowErrors(db: Knex, rows: NewRowError[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db('ingestion_row_errors').insert(rows.slice(i, i + 500));
+}
+
+/** The counts so far of a file still being validated, which the console shows while it waits. */
+export async function recordFileProgress(db: Knex, fileId: string, counts: { totalLines: number; validRows: number; invalidRows: number }): Promise<void> {
+  await db('ingestion_files').where({ id: fileId }).update({ total_lines: counts.totalLines, valid_rows: counts.validRows, invalid_rows: counts.invalidRows });
+}
+
+export async function recordFileValidated(
+  db: Knex,
+  fileId: string,
+  outcome: { totalLines: number; validRows: number; invalidRows: number; encoding: string; columns: FileColumn[]; warnings: string[] },
+): Promise<void> {
+  await db('ingestion_files').where({ id: fileId }).update({
+    status: 'validated', refusal: null, total_lines: outcome.totalLines, valid_rows: outcome.validRows, invalid_rows: outcome.invalidRows, encoding: outcome.encoding,
+    columns: JSON.stringify(outcome.columns), warnings: JSON.stringify(outcome.warnings), staging_path: null, validated_at: db.fn.now(),
+  });
+}
+
+/** A file refused half-way keeps none of its rows; its columns are kept when its header was read. */
+export async function recordFileRefused(db: Knex, fileId: string, outcome: { refusal: string; totalLines: number; columns?: FileColumn[] }): Promise<void> {
+  await db('ingestion_files').where({ id: fileId }).update({
+    status: 'refused', refusal: outcome.refusal, total_lines: outcome.totalLines, valid_rows: 0, invalid_rows: 0, staging_path: null, validated_at: db.fn.now(), encoding: null,
+    ...(outcome.columns !== undefined ? { columns: JSON.stringify(outcome.columns) } : {}),
+  });
+}
+
+/**
+ * Validation is over: the run waits for the operator's commit, or fails when no file is
+ * usable. Only from `validating`, so a run cancelled meanwhile stays cancelled.
+ */
+export async function recordRunValidated(db: Knex, runId: string, outcome: { usable: true } | { usable: false; error: string }): Promise<void> {
+  await db('ingestion_runs').where({ id: runId, status: 'validating' }).update({
+    status: outcome.usable ? 'validated' : 'failed',
+    validated_at: db.fn.now(),
+    ...(outcome.usable ? {} : { error: outcome.error, finished_at: db.fn.now() }),
+  });
+}
+
+/** Locks the run for its commit: a retried commit waits for the attempt still going, then finds its outcome. */
+export async function lockIngestionRun(trx: Knex.Transaction, runId: string): Promise<IngestionRunRow | undefined> {
+  return trx('ingestion_runs').where({ id: runId }).forUpdate().first();
+}
+
+/** The files a commit applies; `applied` ones too, so a retry after success can report them. */
+export async function committableFiles(trx: Knex.Transaction, runId: string): Promise<IngestionFileRow[]> {
+  return trx('ingestion_files').where({ run_id: runId }).whereIn('status', ['validated', 'applied']);
+}
+
+export async function recordFileApplied(trx: Knex.Transaction, fileId: string, counts: { inserted: number; updated: number; unchanged: number }): Promise<void> {
+  await trx('ingestion_files').where({ id: fileId }).update({ status: 'applied', inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, applied_at: trx.fn.now() });
+}
+
+export async function recordRunSucceeded(trx: Knex.Transaction, runId: string): Promise<void> {
+  await trx('ingestion_runs').where({ id: runId }).update({ status: 'succeeded', finished_at: trx.fn.now(), error: null });
+}
+
+/** Records a run's failure or cancellation unless it already succeeded or ended so; a failed run's validated files fail with it. */
+export async function recordRunEnded(db: Knex, runId: string, outcome: 'failed' | 'cancelled', message: string | null): Promise<void> {
+  await db('ingestion_runs').where({ id: runId }).whereNotIn('status', ['succeeded', outcome])
+    .update({ status: outcome, error: message, finished_at: db.fn.now() });
+  if (outcome === 'failed') {
+    await db('ingestion_files').where({ run_id: runId, status: 'validated' }).update({ status: 'failed' });
+  }
 }

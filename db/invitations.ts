@@ -82,6 +82,28 @@ export async function expireInvitation(db: Knex, invitationId: string): Promise<
   });
 }
 
+/** An invitation with what its email names: the account and the dealer (and the dealer's time zone, for the expiry date). */
+export type InvitationToSend = InvitationRow & { account_name: string; erp_account_id: string; dealer_name: string; time_zone: string };
+
+export async function invitationToSend(db: Knex | Knex.Transaction, invitationId: string): Promise<InvitationToSend | undefined> {
+  return db('invitations as i')
+    .join('customer_accounts as ca', 'ca.id', 'i.customer_account_id')
+    .join('dealers as d', 'd.id', 'i.dealer_id')
+    .where('i.id', invitationId)
+    .first('i.*', 'ca.name as account_name', 'ca.erp_account_id', 'd.name as dealer_name', 'd.time_zone');
+}
+
+/** Locks the invitation for sending its email; undefined when there is no such invitation. */
+export async function lockInvitationStatus(trx: Knex.Transaction, invitationId: string): Promise<InvitationRowStatus | undefined> {
+  const current = await trx('invitations').where({ id: invitationId }).forUpdate().first('status');
+  return current?.status;
+}
+
+/** The registration link the email being queued carries: only its hash is kept, and any earlier link stops working. */
+export async function recordInvitationSent(trx: Knex.Transaction, invitationId: string, tokenHash: string): Promise<void> {
+  await trx('invitations').where({ id: invitationId }).update({ token_hash: tokenHash, sent_at: trx.fn.now(), updated_at: trx.fn.now() });
+}
+
 const INVITATION_COLUMNS = [
   'i.id', 'i.customer_account_id', 'ca.name as account_name', 'ca.erp_account_id', 'i.email',
   'i.sent_at', 'i.expires_at', 'i.responded_at', 'i.created_at', 'i.invited_by', 'ou.name as invited_by_name',

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { localDate } from '../domain/dates';
 import { refuseInvalid } from '../domain/refusal';
 import type { Db } from './connection';
+import { findDealerTimeZone } from './dealers';
 
 /**
  * The pieces every paged list in the store shares: LIKE escaping, whitelisted multi-column
@@ -73,8 +74,7 @@ export async function pageOf<Row>(
 }
 
 export async function dealerTimeZone(db: Db | Knex.Transaction, dealerId: string): Promise<string> {
-  const dealer = await db('dealers').where({ id: dealerId }).first('time_zone');
-  return dealer?.time_zone ?? 'America/Chicago';
+  return (await findDealerTimeZone(db, dealerId)) ?? 'America/Chicago';
 }
 
 /** The calendar date in the dealer's office right now. */

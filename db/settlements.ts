@@ -398,6 +398,11 @@ export async function resolveSettlement(trx: Trx, input: { settlementId: string;
   return updated;
 }
 
+/** The settlement as it stands, without a lock: for telling its workflow, not for changing it. */
+export async function findSettlement(db: Knex | Trx, settlementId: string): Promise<SettlementRow | undefined> {
+  return db('settlements').where({ id: settlementId }).first();
+}
+
 export async function lockOwnSettlement(trx: Trx, settlementId: string, dealerId: string): Promise<SettlementRow> {
   const settlement = await trx('settlements').where({ id: settlementId, dealer_id: dealerId }).forUpdate().first();
   if (!settlement) throw refuseNotFound('Settlement');

@@ -64,6 +64,11 @@ export async function recordApplied(
     });
 }
 
+/** A replay reached the feed's head: the resync is over, inside the transaction that applied its last changes. */
+export async function clearResyncRequest(trx: Knex.Transaction, dealerId: string): Promise<void> {
+  await trx('sync_state').where({ dealer_id: dealerId }).update({ resync_requested_at: null });
+}
+
 /** The feed has nothing newer: the sync is live and has no lag. */
 export async function recordCaughtUp(db: Knex, dealerId: string, headSeq: number): Promise<void> {
   await db.transaction(async (trx) => {

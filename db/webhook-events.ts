@@ -36,6 +36,28 @@ export async function forgetWebhookEvent(db: Executor, provider: WebhookEvent['p
   await db('webhook_events').where({ provider, event_id: eventId }).delete();
 }
 
+/** The payloads of the stored Spruce deliveries with these event ids (the ones the sync workflow was signalled about). */
+export async function storedSpruceDeliveries(db: Executor, eventIds: string[]): Promise<Array<{ payload: unknown }>> {
+  return db('webhook_events').where({ provider: 'spruce' }).whereIn('event_id', eventIds).select('payload');
+}
+
+/**
+ * The dealer's stored deliveries that may continue `cursor`, oldest first, 100 at most: those
+ * whose changes go past it and whose first change is at most `behind` before it (the most a
+ * delivery spans) and at most `ahead` after it (the most one drain applies).
+ */
+export async function spruceDeliveriesContinuing(
+  db: Executor, dealerId: string, cursor: number, window: { behind: number; ahead: number },
+): Promise<Array<{ payload: unknown }>> {
+  return db('webhook_events')
+    .where({ provider: 'spruce', dealer_id: dealerId })
+    .whereBetween('first_seq', [cursor - window.behind, cursor + window.ahead])
+    .where('last_seq', '>', cursor)
+    .orderBy('first_seq')
+    .limit(100)
+    .select('payload');
+}
+
 /** The dealers connected to a Spruce tenant, with their own webhook secret if they have one. */
 export async function spruceTenantDealers(db: Executor, tenantId: string): Promise<Array<{ id: string; spruce_webhook_secret: string | null }>> {
   return db('dealers').where({ spruce_tenant_id: tenantId, integration_mode: 'spruce' }).select('id', 'spruce_webhook_secret');

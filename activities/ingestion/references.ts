@@ -1,18 +1,8 @@
 import type { Knex } from 'knex';
-
-export type ReferenceKind = 'account' | 'job' | 'statement' | 'invoice' | 'adjustment';
+import { dealerKeyOwners, keyOwners, type ReferenceKind } from '../../db/ingestion-references';
 
 /** Accounts or jobs beyond this many are looked up batch by batch instead (memory stays bounded). */
 const PRELOAD_LIMIT = 200_000;
-
-/** What each kind is looked up by in the database, and the account that owns it. */
-const LOOKUPS: Record<ReferenceKind, { table: string; key: string }> = {
-  account: { table: 'customer_accounts', key: 'erp_account_id' },
-  job: { table: 'jobs', key: 'erp_job_id' },
-  statement: { table: 'statements', key: 'statement_number' },
-  invoice: { table: 'invoices', key: 'invoice_number' },
-  adjustment: { table: 'adjustments', key: 'adjustment_number' },
-};
 
 /**
  * Cross-file checks: a row may refer to an account, job, statement or document that is
@@ -63,11 +53,7 @@ export class References {
    */
   async preload(kinds: ReadonlyArray<'account' | 'job'>, limit = PRELOAD_LIMIT): Promise<void> {
     for (const kind of kinds) {
-      const rows: Array<{ key: string; owner: string }> = kind === 'account'
-        ? await this.db('customer_accounts').where({ dealer_id: this.dealerId }).whereNull('deleted_at').limit(limit + 1)
-          .select({ key: 'erp_account_id', owner: 'erp_account_id' })
-        : await this.db('jobs as t').join('customer_accounts as a', 'a.id', 't.customer_account_id').where('t.dealer_id', this.dealerId).limit(limit + 1)
-          .select({ key: 't.erp_job_id', owner: 'a.erp_account_id' });
+      const rows = await dealerKeyOwners(this.db, this.dealerId, kind, limit + 1);
       if (rows.length > limit) continue;
       for (const row of rows) this.stored[kind].set(row.key, row.owner);
       this.complete.add(kind);
@@ -81,12 +67,7 @@ export class References {
     for (const key of keys) if (key && !this.upload[kind].has(key) && !this.stored[kind].has(key)) wanted.add(key);
     if (wanted.size === 0) return;
     const list = [...wanted];
-    const { table, key } = LOOKUPS[kind];
-    const rows: Array<{ key: string; owner: string }> = kind === 'account'
-      ? await this.db('customer_accounts').where({ dealer_id: this.dealerId }).whereNull('deleted_at').whereIn('erp_account_id', list)
-        .select({ key: 'erp_account_id', owner: 'erp_account_id' })
-      : await this.db(`${table} as t`).join('customer_accounts as a', 'a.id', 't.customer_account_id')
-        .where('t.dealer_id', this.dealerId).whereIn(`t.${key}`, list).select({ key: `t.${key}`, owner: 'a.erp_account_id' });
+    const rows = await keyOwners(this.db, this.dealerId, kind, list);
     for (const row of rows) this.stored[kind].set(row.key, row.owner);
     for (const missing of list) if (!this.stored[kind].has(missing)) this.stored[kind].set(missing, null);
   }

@@ -1,4 +1,8 @@
 import type { Knex } from 'knex';
+import {
+  clearRowErrors, ingestionFiles, ingestionRun, ingestionRunStatus, recordFileProgress, recordFileRefused, recordFileValidated, recordRowErrors,
+  recordRunValidated, type IngestionFileRow, type NewRowError,
+} from '../../db/ingestion-runs';
 import { dropOrphanedStaging, openStaging, type StagingWriter } from '../../db/ingestion-staging';
 import { DATA_TYPES, type DataType, FORMATS, isDataType } from '../../domain/ingestion/columns';
 import { encodingNote, UploadDecoder } from '../../domain/ingestion/encoding';
@@ -37,21 +41,6 @@ export interface RunValidation {
 export interface ValidateOptions {
   /** Called often (for activity heartbeats); must be cheap. */
   onProgress?: (progress: { fileId: string; rows: number }) => void;
-}
-
-interface IngestionFileRow {
-  id: string;
-  run_id: string;
-  dealer_id: string;
-  data_type: DataType;
-  filename: string;
-  storage_path: string;
-  status: string;
-  refusal: string | null;
-  total_lines: number;
-  valid_rows: number;
-  invalid_rows: number;
-  columns: unknown;
 }
 
 /** Files in the order a commit applies them, so references can point to earlier files. */
@@ -96,9 +85,9 @@ interface PendingRow {
  * Safe to run again from the start: each run overwrites the previous results.
  */
 export async function validateRun(db: Knex, runId: string, options: ValidateOptions = {}): Promise<RunValidation> {
-  const run = await db('ingestion_runs').where({ id: runId }).first();
+  const run = await ingestionRun(db, runId);
   if (!run) throw new Error(`ingestion run ${runId} does not exist`);
-  const files = inApplyOrder(await db<IngestionFileRow>('ingestion_files').where({ run_id: runId }));
+  const files = inApplyOrder(await ingestionFiles(db, runId));
   if (run.status !== 'validating') {
     const status = run.status === 'cancelled' ? 'cancelled' : run.status === 'failed' && files.every((f) => f.status === 'refused') ? 'failed' : 'validated';
     return { runId, status, files: files.map(summaryOf) };
@@ -116,8 +105,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
   let cancelled = false;
 
   const checkCancelled = async (): Promise<boolean> => {
-    const current = await db('ingestion_runs').where({ id: runId }).first('status');
-    cancelled = current?.status === 'cancelled';
+    cancelled = (await ingestionRunStatus(db, runId)) === 'cancelled';
     return cancelled;
   };
 
@@ -127,7 +115,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       results.push(summaryOf(file));
       continue;
     }
-    await db('ingestion_row_errors').where({ file_id: file.id }).delete();
+    await clearRowErrors(db, file.id);
     let staging: StagingWriter | undefined;
     let header: ResolvedHeader | undefined;
     let row = 0;
@@ -175,7 +163,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
     const check = async (rows: PendingRow[], lookups: Promise<unknown>) => {
       await lookups;
       const dataType = file.data_type;
-      const errorRows: Array<{ file_id: string; row_number: number; row_values: string; errors: string }> = [];
+      const errorRows: NewRowError[] = [];
       for (const pending of rows) {
         const { values } = pending.read;
         const errors: ColumnError[] = pending.read.errors;
@@ -229,11 +217,11 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
         const backlog = staging!.write(stagedLine(pending.row, ids.next(pending.row), stagedColumns, values));
         if (backlog) await backlog;
       }
-      for (let i = 0; i < errorRows.length; i += 500) await db('ingestion_row_errors').insert(errorRows.slice(i, i + 500));
+      await recordRowErrors(db, errorRows);
       options.onProgress?.({ fileId: file.id, rows: total });
       if (Date.now() - lastCheck > PROGRESS_EVERY_MS) {
         lastCheck = Date.now();
-        await db('ingestion_files').where({ id: file.id }).update({ total_lines: total, valid_rows: valid, invalid_rows: invalid });
+        await recordFileProgress(db, file.id, { totalLines: total, validRows: valid, invalidRows: invalid });
         if (await checkCancelled()) throw new RunCancelled();
       }
     };
@@ -262,9 +250,9 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       references.fileDone();
       // Read to the end, the encoding is settled: an ASCII head may have turned out Windows-1252.
       const note = encodingNote(decoder.encoding);
-      await db('ingestion_files').where({ id: file.id }).update({
-        status: 'validated', refusal: null, total_lines: total, valid_rows: valid, invalid_rows: invalid, encoding: decoder.encoding,
-        columns: JSON.stringify(header.columns), warnings: JSON.stringify(note ? [note, ...header.warnings] : header.warnings), staging_path: null, validated_at: db.fn.now(),
+      await recordFileValidated(db, file.id, {
+        totalLines: total, validRows: valid, invalidRows: invalid, encoding: decoder.encoding,
+        columns: header.columns, warnings: note ? [note, ...header.warnings] : header.warnings,
       });
       results.push({ fileId: file.id, filename: file.filename, dataType: file.data_type, status: 'validated', refusal: null, totalLines: total, validRows: valid, invalidRows: invalid });
     } catch (error) {
@@ -273,11 +261,8 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
       if (!(error instanceof FileRefused)) throw error;
       references.fileRefused();
       seen.truncate(seenBefore);
-      await db('ingestion_row_errors').where({ file_id: file.id }).delete();
-      await db('ingestion_files').where({ id: file.id }).update({
-        status: 'refused', refusal: error.message, total_lines: total, valid_rows: 0, invalid_rows: 0, staging_path: null, validated_at: db.fn.now(), encoding: null,
-        ...(header ? { columns: JSON.stringify(header.columns) } : {}),
-      });
+      await clearRowErrors(db, file.id);
+      await recordFileRefused(db, file.id, { refusal: error.message, totalLines: total, columns: header?.columns });
       results.push({ fileId: file.id, filename: file.filename, dataType: file.data_type, status: 'refused', refusal: error.message, totalLines: total, validRows: 0, invalidRows: 0 });
     }
   }
@@ -285,11 +270,7 @@ export async function validateRun(db: Knex, runId: string, options: ValidateOpti
   if (cancelled || (await checkCancelled())) return { runId, status: 'cancelled', files: results };
   const usable = results.some((result) => result.status === 'validated');
   const refusals = results.filter((result) => result.status === 'refused').map((result) => `${result.filename}: ${result.refusal}`);
-  await db('ingestion_runs').where({ id: runId, status: 'validating' }).update({
-    status: usable ? 'validated' : 'failed',
-    validated_at: db.fn.now(),
-    ...(usable ? {} : { error: refusals.join(' '), finished_at: db.fn.now() }),
-  });
+  await recordRunValidated(db, runId, usable ? { usable: true } : { usable: false, error: refusals.join(' ') });
   return { runId, status: usable ? 'validated' : 'failed', files: results };
 }
 

@@ -14,4 +14,7 @@ export class FileRefused extends Error {
   }
 }
 
+/** The upload no longer fits the database (it changed between validation and commit). */
+export class CommitConflict extends Error {}
+
 export const SAVE_AS_CSV = 'Save it from the spreadsheet or ERP as "CSV UTF-8" and upload that file.';

@@ -21,11 +21,14 @@ function sourceFiles(folder: string): string[] {
 
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
-/** `file:line: text` for each line of the folders' files the pattern matches. */
-function offenders(folders: string[], pattern: RegExp): string[] {
-  return folders.flatMap(sourceFiles).flatMap((file) =>
+/** `file:line: text` for each line of the folders' files (but those excepted) the pattern matches. */
+function offenders(folders: string[], pattern: RegExp, except: readonly string[] = []): string[] {
+  return folders.flatMap(sourceFiles).filter((file) => !except.includes(file)).flatMap((file) =>
     read(file).split('\n').flatMap((line, index) => (pattern.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])));
 }
+
+// Being moved in a parallel change.
+const ACTIVITIES_STILL_QUERYING_TABLES: readonly string[] = ['activities/payments.ts', 'activities/payment-notices.ts'];
 
 /** The project folders a file imports from, resolved from its relative import paths. */
 function importedFolders(file: string): Array<{ specifier: string; folder: string }> {
@@ -42,10 +45,13 @@ function importsInto(folders: string[], forbidden: string[]): string[] {
 }
 
 describe('layers', () => {
-  it('keeps table access in db/: the API edge and the services write no SQL', () => {
-    // A knex table call (`db('payments')`, `trx('…')`), a raw fragment, or a query built on a handle.
-    const sql = /\b(db|trx|knex|tx)\(\s*['`]|\b(db|trx|knex|tx)\.raw\(|\.(whereRaw|orderByRaw|joinRaw|selectRaw|havingRaw)\(|\b(db|trx)\.fn\./;
+  it('keeps table access in db/: the API edge and the services write no SQL, the activities touch no table', () => {
+    // A knex table call (`db('payments')`, `trx<Row>("…")`, `this.db(`…`)`), a raw fragment, or a query built on a handle.
+    const tableAccess = /\b(db|trx|knex|tx)(<[^>]*>)?\(\s*['"`]|\b(db|trx|knex|tx)\.raw\(|\.(whereRaw|orderByRaw|joinRaw|selectRaw|havingRaw)\(/;
+    // ...and a SQL value such as `trx.fn.now()`, which an activity may still hand to a db/ function.
+    const sql = new RegExp(`${tableAccess.source}|\\b(db|trx)\\.fn\\.`);
     expect(offenders(['api', 'services'], sql)).toEqual([]);
+    expect(offenders(['activities'], tableAccess, ACTIVITIES_STILL_QUERYING_TABLES)).toEqual([]);
   });
 
   it('keeps services/ free of the HTTP layer', () => {
