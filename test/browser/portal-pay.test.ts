@@ -206,7 +206,7 @@ describe('Paying in the portal', () => {
     await context.close();
   });
 
-  it('an account without jobs lists its items plainly; suppliers show what is owed to each; the totals fit a 375 px phone', async () => {
+  it('an account without jobs lists its items plainly; suppliers show what is owed to each; the totals and the menu fit a 375 px phone', async () => {
     const customer = await payingCustomer(stack);
     await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'NJ-1', amountCents: 1_234_567_89, dueDate: '2026-01-15' });
     await createInvoice(stack.db, stack.dealerId, customer.accountId, { number: 'NJ-2', amountCents: 4_000_00, dueDate: '2026-12-15' });
@@ -250,6 +250,26 @@ describe('Paying in the portal', () => {
     expect(Math.max(...cards.map((card) => card.right))).toBeLessThanOrEqual(PHONE.width);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await page.locator('.totals').getByText('$98,765.43').waitFor();
+
+    // The owner's six entries do not fit the phone's width: they scroll sideways in one row under
+    // the brand and Sign out, and the page's own entry is brought into view.
+    const topbar = await page.locator('.topbar').evaluate((bar) => {
+      const links = [...bar.querySelectorAll('.nav a')].map((link) => link.getBoundingClientRect());
+      const nav = bar.querySelector('.nav')!;
+      const signOut = bar.querySelector('.sign-out')!.getBoundingClientRect();
+      return { rows: new Set(links.map((box) => Math.round(box.top))).size, entries: links.length, scrolls: nav.scrollWidth > nav.clientWidth, height: bar.getBoundingClientRect().height, signOutRight: signOut.right };
+    });
+    expect(topbar).toMatchObject({ rows: 1, entries: 6, scrolls: true });
+    expect(topbar.height).toBeLessThan(100);
+    expect(topbar.signOutRight).toBeLessThanOrEqual(PHONE.width);
+    await page.getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('heading', { name: 'Team' }).waitFor();
+    const team = await page.locator('.nav a.active').evaluate((link) => ({ text: link.textContent, left: link.getBoundingClientRect().left, right: link.getBoundingClientRect().right }));
+    expect(team.text).toBe('Team');
+    expect(team.left).toBeGreaterThanOrEqual(0);
+    expect(team.right).toBeLessThanOrEqual(PHONE.width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await shoot(page, 'portal-team-nav-phone');
 
     // The account that bills by job still groups by job, the job-less invoice under its own heading.
     await page.goto(`${stack.apiUrl}/portal/#/outstanding/${other.id}`);
