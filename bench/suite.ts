@@ -57,7 +57,7 @@ export const SUITE: SuiteEntry[] = [
   {
     name: 'spruce-sync-lag',
     needs: { temporal: true, bundle: true },
-    run: async (env) => (await import('./spruce-sync-lag')).measureSpruceSyncLag(env, { rate: 200, seconds: env.quick ? 8 : 60 }),
+    run: async (env) => (await import('./spruce-sync-lag')).measureSpruceSyncLag(env, { rate: env.quick ? 200 : 1000, seconds: env.quick ? 8 : 60 }),
   },
   {
     name: 'payments',

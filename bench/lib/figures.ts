@@ -7,7 +7,7 @@ import { loadAverage, type LoadAverage } from './stats';
  */
 export interface Goal {
   /** The figure must be at least (`>=`), at most (`<=`) or exactly (`=`) the value. */
-  op: '>=' | '<=' | '=';
+  op: '>=' | '<=' | '<' | '=';
   value: number;
   /** Where the goal comes from, e.g. "issue 3". */
   source: string;
@@ -37,7 +37,7 @@ export interface Figure {
 
 export function figure(input: Omit<Figure, 'load_average' | 'met' | 'ratio'> & { load_average?: LoadAverage }): Figure {
   const met = input.goal
-    ? input.goal.op === '>=' ? input.value >= input.goal.value : input.goal.op === '<=' ? input.value <= input.goal.value : input.value === input.goal.value
+    ? input.goal.op === '>=' ? input.value >= input.goal.value : input.goal.op === '<=' ? input.value <= input.goal.value : input.goal.op === '<' ? input.value < input.goal.value : input.value === input.goal.value
     : undefined;
   const ratio = input.baseline && input.baseline.value > 0 ? Math.round((input.value / input.baseline.value) * 1000) / 1000 : undefined;
   return { ...input, load_average: input.load_average ?? loadAverage(), ...(met === undefined ? {} : { met }), ...(ratio === undefined ? {} : { ratio }) };
