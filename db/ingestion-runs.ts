@@ -7,7 +7,17 @@ import { applySort, type PageRequest } from './list-query';
  * The ingestion history as the console reads it: runs with their files and per data type
  * counts, and the row errors of a run. Every query is scoped to one dealer.
  */
-export interface IngestionFileView {
+/** What validation counted of a file's lines and the commit did with its rows. */
+export interface IngestionFileCounts {
+  total_lines: number;
+  valid_rows: number;
+  invalid_rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface IngestionFileView extends IngestionFileCounts {
   id: string;
   filename: string;
   data_type: string;
@@ -15,12 +25,6 @@ export interface IngestionFileView {
   refusal: string | null;
   size_bytes: number;
   content_sha256: string;
-  total_lines: number;
-  valid_rows: number;
-  invalid_rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
   columns: Array<{ header: string; column: string | null }>;
   warnings: string[];
   /** The text encoding the file was read in ('utf-8', 'windows-1252', 'utf-16le', 'utf-16be'); null when it was refused. */
@@ -311,7 +315,7 @@ export interface IngestionRunRow {
 }
 
 /** A file's row as validation and the commit read it. */
-export interface IngestionFileRow {
+export interface IngestionFileRow extends IngestionFileCounts {
   id: string;
   run_id: string;
   dealer_id: string;
@@ -321,12 +325,6 @@ export interface IngestionFileRow {
   staging_path: string | null;
   status: string;
   refusal: string | null;
-  total_lines: number;
-  valid_rows: number;
-  invalid_rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
   columns: FileColumn[];
 }
 

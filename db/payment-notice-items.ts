@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ApplicationType } from './payments';
+import { joinApplicationItems } from './application-items';
 
 /**
  * What a customer email about money coming back names: the reversal behind it (the latest of
@@ -31,10 +32,7 @@ export interface NoticeSubject {
 
 /** In one statement: every notice of every payment reads it, and the round trips cost more than the rows. */
 export async function noticeSubject(db: Knex, paymentId: string): Promise<NoticeSubject | undefined> {
-  const lines = db('payment_applications as pa')
-    .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
-    .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
-    .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+  const lines = joinApplicationItems(db('payment_applications as pa'))
     .whereRaw('pa.payment_id = p.id')
     .orderBy('pa.id')
     .select('pa.item_type', 'pa.amount_cents', 'i.invoice_number', 'ad.adjustment_number', 'st.statement_number');

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { DECISION_STATUSES } from '../domain/failure-decision';
 import type { PaymentStatus } from '../domain/payment-status';
 import { containsPattern, dealerTimeZone, keysetPageOf, pageOf, type KeysetRequest, type PageRequest } from './list-query';
+import { joinApplicationItems } from './application-items';
 
 /**
  * Reads behind Incoming Payments: the dealer's filtered list (and its CSV export), the daily
@@ -205,10 +206,7 @@ export async function isDealerPayment(db: Executor, dealerId: string, paymentId:
  * caller has already found the payment in its dealer's or company's scope.
  */
 export function applicationsWithDocuments(db: Executor, paymentId: string) {
-  return db('payment_applications as pa')
-    .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
-    .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
-    .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+  return joinApplicationItems(db('payment_applications as pa'))
     .leftJoin('invoices as ai', 'ai.id', 'pa.applied_to_invoice_id')
     .where('pa.payment_id', paymentId)
     .orderBy('pa.id');

@@ -8,6 +8,7 @@ import type { ReversalLinePlan } from './gl-lines';
 import { moveBalance } from './payments';
 import { lockCreditAccountOf, takeBackCreditOfPayment } from './account-credits';
 import { placeReversalLines } from './settlements';
+import { joinApplicationItems } from './application-items';
 
 /**
  * Money taken back from a settled payment — a late ACH return, a chargeback lost, a refund —
@@ -92,10 +93,7 @@ interface ApplicationRow {
 const LABEL: Record<ReversalItemType, string> = { invoice: 'Invoice', debit: 'Debit adjustment', credit: 'Credit adjustment', discount: 'Discount of statement', terms_discount: 'Early-payment discount of invoice', unapplied: 'Credit paid on account' };
 
 function applicationsOf(db: Db, paymentId: string) {
-  return db('payment_applications as pa')
-    .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
-    .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
-    .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+  return joinApplicationItems(db('payment_applications as pa'))
     .where('pa.payment_id', paymentId)
     .select('pa.id', 'pa.item_type', 'pa.amount_cents', 'pa.reversed_cents', 'pa.state', 'pa.invoice_id', 'pa.adjustment_id', 'pa.statement_id',
       db.raw('coalesce(i.invoice_number, ad.adjustment_number, st.statement_number) as number'));
@@ -261,11 +259,7 @@ export interface ReversalView {
 
 async function itemsOf(db: Db, reversalIds: string[]): Promise<Array<ReversalItemView & { reversalId: string }>> {
   if (reversalIds.length === 0) return [];
-  const rows = await db('payment_reversal_items as ri')
-    .join('payment_applications as pa', 'pa.id', 'ri.application_id')
-    .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
-    .leftJoin('adjustments as ad', 'ad.id', 'pa.adjustment_id')
-    .leftJoin('statements as st', 'st.id', 'pa.statement_id')
+  const rows = await joinApplicationItems(db('payment_reversal_items as ri').join('payment_applications as pa', 'pa.id', 'ri.application_id'))
     .whereIn('ri.reversal_id', reversalIds)
     .orderBy('ri.id')
     .select('ri.reversal_id', 'ri.application_id', 'ri.amount_cents', 'pa.item_type', 'pa.invoice_id', 'pa.adjustment_id', 'pa.statement_id',
