@@ -57,14 +57,6 @@ export async function accountCredit(db: Db, dealerId: string, customerAccountId:
   return { balanceCents: creditBalance(rows.map(toDomain)), entries: rows.reverse() };
 }
 
-/** Credit balances of several accounts (the portal's Outstanding page), by account id. */
-export async function creditBalances(db: Db, customerAccountIds: string[]): Promise<Map<string, number>> {
-  if (customerAccountIds.length === 0) return new Map();
-  const rows = await db('account_credit_entries').whereIn('customer_account_id', customerAccountIds).groupBy('customer_account_id')
-    .select('customer_account_id', db.raw('sum(amount_cents)::bigint as cents'));
-  return new Map(rows.map((row: { customer_account_id: string; cents: string }) => [row.customer_account_id, Number(row.cents)]));
-}
-
 /**
  * Takes the payment's account lock before its items': applying credit locks the account and then
  * the invoices, so settling and returning a payment must take them in the same order.

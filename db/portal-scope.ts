@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { refuseNotFound } from '../domain/refusal';
 import type { Db } from './connection';
 import type { ReachableAccount } from './sessions';
+import { unappliedCreditOf } from './credit-balance';
 
 /**
  * What a customer's company reaches: a dealer account only through an active link from the
@@ -26,6 +27,7 @@ export interface VisibleAccount {
   available_credit_cents: string | number | null;
   credit_hold: boolean;
   credit_hold_reason: 'over_limit' | 'past_due' | 'other' | null;
+  unapplied_credit_cents: number;
 }
 
 /**
@@ -93,7 +95,28 @@ export async function linkedAccountIds(db: Executor, subject: string | PortalSub
 export async function visibleAccounts(db: Executor, subject: string | PortalSubject, dealerId?: string): Promise<VisibleAccount[]> {
   const ids = await linkedAccountIds(db, subject, dealerId);
   if (ids.length === 0) return [];
-  return db('customer_accounts').whereIn('id', ids).orderBy([{ column: 'name' }, { column: 'erp_account_id' }]).select('id', 'dealer_id', 'erp_account_id', 'name', 'available_credit_cents', 'credit_hold', 'credit_hold_reason');
+  return visibleAccountsQuery(db, ids);
+}
+
+/** With their unapplied credit, which every page listing them shows. */
+function visibleAccountsQuery(db: Executor, ids: string[]): Knex.QueryBuilder {
+  return db('customer_accounts as a').whereIn('a.id', ids).orderBy([{ column: 'a.name' }, { column: 'a.erp_account_id' }])
+    .select('a.id', 'a.dealer_id', 'a.erp_account_id', 'a.name', 'a.available_credit_cents', 'a.credit_hold', 'a.credit_hold_reason', db.raw('? as unapplied_credit_cents', [unappliedCreditOf(db, 'a.id')]));
+}
+
+/**
+ * One supplier of the subject and the subject's accounts with it, in one statement (the
+ * Outstanding page asks for both on every visit); null dealer and no accounts when the subject
+ * reaches none of its accounts.
+ */
+export async function supplierAccounts(db: Executor, subject: string | PortalSubject, dealerId: string): Promise<{ dealer: (PortalDealer & { terms_discount_grace_days: number }) | null; accounts: VisibleAccount[] }> {
+  const ids = await linkedAccountIds(db, subject, dealerId);
+  if (ids.length === 0) return { dealer: null, accounts: [] };
+  const { rows } = await db.raw(
+    `select (select row_to_json(d) from (?) d) as dealer, (select coalesce(json_agg(a), '[]') from (?) a) as accounts`,
+    [db('dealers').where({ id: dealerId }).select(...PORTAL_DEALER_COLUMNS, 'terms_discount_grace_days'), visibleAccountsQuery(db, ids)],
+  );
+  return rows[0];
 }
 
 /**
@@ -126,13 +149,12 @@ export interface PortalDealer {
  * The dealers behind accounts the company reaches, by name. The ids come from
  * `visibleAccounts`, which is where the company's scope is applied.
  */
+const PORTAL_DEALER_COLUMNS = ['id', 'name', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'time_zone'] as const;
+
 export async function portalDealers(db: Executor, dealerIds: string[]): Promise<PortalDealer[]> {
-  return db('dealers').whereIn('id', dealerIds).orderBy('name').select('id', 'name', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'time_zone');
+  return db('dealers').whereIn('id', dealerIds).orderBy('name').select(...PORTAL_DEALER_COLUMNS);
 }
 
-export async function portalDealer(db: Executor, dealerId: string): Promise<PortalDealer | undefined> {
-  return db('dealers').where({ id: dealerId }).first('id', 'name', 'time_zone', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'terms_discount_grace_days');
-}
 
 /** Everything a quote needs of the dealer of a linked account: fees, partial payments, its zone. */
 export async function dealerTerms(db: Executor, dealerId: string): Promise<Record<string, any>> {

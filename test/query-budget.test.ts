@@ -45,8 +45,8 @@ describe('statements per request', () => {
   }
 
   const portalReads: Array<[string, () => string, number]> = [
-    ['GET /api/portal/dealers', () => '/api/portal/dealers', 5],
-    ['GET /api/portal/outstanding', () => `/api/portal/outstanding?dealerId=${stack.dealerId}&view=all`, 6],
+    ['GET /api/portal/dealers', () => '/api/portal/dealers', 4],
+    ['GET /api/portal/outstanding', () => `/api/portal/outstanding?dealerId=${stack.dealerId}&view=all`, 4],
     ['GET /api/portal/payments', () => '/api/portal/payments?limit=200', 3],
     ['GET /api/portal/payments/:id', () => `/api/portal/payments/${paymentId}`, 2],
   ];

@@ -1,4 +1,3 @@
-import { creditBalances } from '../../db/account-credits';
 import type { Db } from '../../db/connection';
 import { outstandingGroups, outstandingItemPage, outstandingSlices, type GroupSlice, type LatestStatementRow, type OpenItemRow, type OutstandingGroupRow, type StatementOpenRow } from '../../db/outstanding';
 import { bucketFor, daysPastDue, isDiscountAvailable, type AgingBucket } from '../../domain/aging';
@@ -131,7 +130,7 @@ function statementSummaryOf(statement: LatestStatementRow, open: StatementOpenRo
 
 export interface OutstandingInput {
   dealer: { id: string; time_zone: string; terms_discount_grace_days?: number };
-  accounts: Array<{ id: string; erp_account_id: string; name: string; available_credit_cents?: string | number | null; credit_hold?: boolean; credit_hold_reason?: 'over_limit' | 'past_due' | 'other' | null }>;
+  accounts: Array<{ id: string; erp_account_id: string; name: string; available_credit_cents?: string | number | null; credit_hold?: boolean; credit_hold_reason?: 'over_limit' | 'past_due' | 'other' | null; unapplied_credit_cents: number }>;
   view: OutstandingView;
   /** A project manager's jobs (null: every job). */
   jobIds?: string[] | null;
@@ -147,7 +146,7 @@ export interface OutstandingInput {
 export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{ asOf: IsoDate; accounts: AccountOutstanding[] }> {
   const today = localDate(input.now ?? new Date(), input.dealer.time_zone);
   const accountIds = input.accounts.map((account) => account.id);
-  const [{ groups, statements, statementOpen }, unapplied] = await Promise.all([outstandingGroups(db, accountIds, input.view, today, input.jobIds ?? null), creditBalances(db, accountIds)]);
+  const { groups, statements, statementOpen } = await outstandingGroups(db, accountIds, input.view, today, input.jobIds ?? null);
   const latestStatement = new Map(statements.map((row) => [row.customer_account_id, row]));
   const openOnStatement = new Map(statementOpen.map((row) => [row.customer_account_id, row]));
 
@@ -164,7 +163,7 @@ export async function outstandingFor(db: Db, input: OutstandingInput): Promise<{
         availableCents: account.available_credit_cents === null || account.available_credit_cents === undefined ? null : Number(account.available_credit_cents),
       },
       totals: totalsOf(own),
-      unappliedCreditCents: unapplied.get(account.id) ?? 0,
+      unappliedCreditCents: Number(account.unapplied_credit_cents),
       statement: statement ? statementSummaryOf(statement, openOnStatement.get(account.id), today) : null,
       jobs: own.filter((group) => group.view_items > 0).map(jobGroupOf).sort(byOldestDebt),
     };

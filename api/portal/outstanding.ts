@@ -1,7 +1,6 @@
 import { Router, type Request } from 'express';
-import { creditBalances } from '../../db/account-credits';
 import { openBalanceByDealer } from '../../db/outstanding';
-import { portalDealer, portalDealers, visibleAccounts } from '../../db/portal-scope';
+import { portalDealers, supplierAccounts, visibleAccounts } from '../../db/portal-scope';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
@@ -20,9 +19,9 @@ export function outstandingRoutes({ db }: AppDeps): Router {
     const accounts = await visibleAccounts(db, customer);
     const dealerIds = [...new Set(accounts.map((account) => account.dealer_id))];
     const accountIds = accounts.map((account) => account.id);
-    const [dealers, balances, credits] = dealerIds.length
-      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds, customer.jobIds), creditBalances(db, accountIds)])
-      : [[], new Map<string, number>(), new Map<string, number>()];
+    const [dealers, balances] = dealerIds.length
+      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds, customer.jobIds)])
+      : [[], new Map<string, number>()];
     res.json(dealers.map((dealer) => ({
       id: dealer.id,
       name: dealer.name,
@@ -33,7 +32,7 @@ export function outstandingRoutes({ db }: AppDeps): Router {
       openBalanceCents: balances.get(dealer.id) ?? 0,
       accounts: accounts
         .filter((account) => account.dealer_id === dealer.id)
-        .map((account) => ({ id: account.id, erpAccountId: account.erp_account_id, name: account.name, unappliedCreditCents: credits.get(account.id) ?? 0 })),
+        .map((account) => ({ id: account.id, erpAccountId: account.erp_account_id, name: account.name, unappliedCreditCents: Number(account.unapplied_credit_cents) })),
     })));
   });
 
@@ -41,10 +40,8 @@ export function outstandingRoutes({ db }: AppDeps): Router {
   async function supplierScope(req: Request, dealerId: string, view: View) {
     const customer = customerOf(req);
     if (!GUID.test(dealerId)) throw notFound('Supplier');
-    const accounts = await visibleAccounts(db, customer, dealerId);
-    if (accounts.length === 0) throw notFound('Supplier');
-    const found = await portalDealer(db, dealerId);
-    if (!found) throw notFound('Supplier');
+    const { dealer: found, accounts } = await supplierAccounts(db, customer, dealerId);
+    if (accounts.length === 0 || !found) throw notFound('Supplier');
     // A statement lists every job's items: a project manager works from the All view (docs/company-roles.md).
     const dealer = customer.jobIds === null ? found : { ...found, bills_by_statement: false };
     if (view !== 'all' && !dealer.bills_by_statement) {
