@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES } from '../domain/aging';
 import type { IsoDate } from '../domain/dates';
 import type { Db } from './connection';
-import { withinJobs } from './portal-scope';
+import { linkedAccountIds, PORTAL_DEALER_COLUMNS, visibleAccountsQuery, withinJobs, type PortalDealer, type PortalSubject, type VisibleAccount } from './portal-scope';
 
 /**
  * The portal's open items: what the linked accounts of a customer's company still owe, the
@@ -249,15 +249,33 @@ export async function outstandingItemPage(
   return { rows: [], total: counted[0].total as number };
 }
 
-/** What the accounts owe each dealer, counted as the Outstanding page's "Total owed": invoices + debits − credits. */
-export async function openBalanceByDealer(db: Executor, accountIds: string[], jobIds: string[] | null = null): Promise<Map<string, number>> {
-  // One statement for both kinds of item: the supplier list runs it on every visit.
+/** What the accounts owe each dealer (`dealer_id`, `cents`), counted as the Outstanding page's "Total owed": invoices + debits − credits. */
+function openBalanceByDealer(db: Executor, accountIds: string[], jobIds: string[] | null): Knex.QueryBuilder {
   const invoices = withinJobs(db('invoices'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_INVOICE_STATUSES as unknown as string[])
     .select('dealer_id', 'balance_cents as cents');
   const adjustments = withinJobs(db('adjustments'), jobIds, 'job_id').whereIn('customer_account_id', accountIds).whereIn('status', OPEN_ADJUSTMENT_STATUSES as unknown as string[])
     .select('dealer_id', db.raw("case when kind = 'credit' then -balance_cents else balance_cents end as cents"));
-  const rows = await db.from(invoices.unionAll(adjustments, true).as('items')).groupBy('dealer_id').select('dealer_id', db.raw('coalesce(sum(cents), 0)::bigint as cents'));
-  return new Map((rows as Array<{ dealer_id: string; cents: string | number }>).map((row) => [row.dealer_id, Number(row.cents)]));
+  return db.from(invoices.unionAll(adjustments, true).as('items')).groupBy('dealer_id').select('dealer_id', db.raw('coalesce(sum(cents), 0)::bigint as cents'));
+}
+
+/**
+ * The supplier list: the subject's accounts (with their credit), their dealers by name and what
+ * the accounts owe each, in one statement, since every portal visit starts there.
+ */
+export async function supplierList(db: Executor, subject: string | PortalSubject): Promise<{ accounts: VisibleAccount[]; dealers: Array<PortalDealer & { open_balance_cents: number }> }> {
+  const ids = await linkedAccountIds(db, subject);
+  if (ids.length === 0) return { accounts: [], dealers: [] };
+  const jobIds = typeof subject === 'string' ? null : subject.jobIds;
+  const dealers = db('dealers as d')
+    .leftJoin(openBalanceByDealer(db, ids, jobIds).as('b'), 'b.dealer_id', 'd.id')
+    .whereIn('d.id', db('customer_accounts').whereIn('id', ids).select('dealer_id'))
+    .select(...PORTAL_DEALER_COLUMNS.map((column) => `d.${column}`), db.raw('coalesce(b.cents, 0)::bigint as open_balance_cents'));
+  const { rows } = await db.raw(
+    `select (select coalesce(json_agg(a order by a.name, a.erp_account_id), '[]') from (?) a) as accounts,
+            (select coalesce(json_agg(d order by d.name, d.id), '[]') from (?) d) as dealers`,
+    [visibleAccountsQuery(db, ids), dealers],
+  );
+  return rows[0];
 }
 
 export interface QuotableItemsRequest {

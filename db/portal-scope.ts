@@ -91,15 +91,8 @@ export async function linkedAccountIds(db: Executor, subject: string | PortalSub
   return query.pluck('a.id') as Promise<string[]>;
 }
 
-/** The accounts the company (or project manager) may see (optionally for one dealer), by name. */
-export async function visibleAccounts(db: Executor, subject: string | PortalSubject, dealerId?: string): Promise<VisibleAccount[]> {
-  const ids = await linkedAccountIds(db, subject, dealerId);
-  if (ids.length === 0) return [];
-  return visibleAccountsQuery(db, ids);
-}
-
-/** With their unapplied credit, which every page listing them shows. */
-function visibleAccountsQuery(db: Executor, ids: string[]): Knex.QueryBuilder {
+/** The accounts as the portal lists them, by name: with their unapplied credit, which every page listing them shows. */
+export function visibleAccountsQuery(db: Executor, ids: string[]): Knex.QueryBuilder {
   return db('customer_accounts as a').whereIn('a.id', ids).orderBy([{ column: 'a.name' }, { column: 'a.erp_account_id' }])
     .select('a.id', 'a.dealer_id', 'a.erp_account_id', 'a.name', 'a.available_credit_cents', 'a.credit_hold', 'a.credit_hold_reason', db.raw('? as unapplied_credit_cents', [unappliedCreditOf(db, 'a.id')]));
 }
@@ -113,7 +106,7 @@ export async function supplierAccounts(db: Executor, subject: string | PortalSub
   const ids = await linkedAccountIds(db, subject, dealerId);
   if (ids.length === 0) return { dealer: null, accounts: [] };
   const { rows } = await db.raw(
-    `select (select row_to_json(d) from (?) d) as dealer, (select coalesce(json_agg(a), '[]') from (?) a) as accounts`,
+    `select (select row_to_json(d) from (?) d) as dealer, (select coalesce(json_agg(a order by a.name, a.erp_account_id), '[]') from (?) a) as accounts`,
     [db('dealers').where({ id: dealerId }).select(...PORTAL_DEALER_COLUMNS, 'terms_discount_grace_days'), visibleAccountsQuery(db, ids)],
   );
   return rows[0];
@@ -149,12 +142,7 @@ export interface PortalDealer {
  * The dealers behind accounts the company reaches, by name. The ids come from
  * `visibleAccounts`, which is where the company's scope is applied.
  */
-const PORTAL_DEALER_COLUMNS = ['id', 'name', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'time_zone'] as const;
-
-export async function portalDealers(db: Executor, dealerIds: string[]): Promise<PortalDealer[]> {
-  return db('dealers').whereIn('id', dealerIds).orderBy('name').select(...PORTAL_DEALER_COLUMNS);
-}
-
+export const PORTAL_DEALER_COLUMNS = ['id', 'name', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'time_zone'] as const;
 
 /** Everything a quote needs of the dealer of a linked account: fees, partial payments, its zone. */
 export async function dealerTerms(db: Executor, dealerId: string): Promise<Record<string, any>> {

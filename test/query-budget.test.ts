@@ -45,7 +45,7 @@ describe('statements per request', () => {
   }
 
   const portalReads: Array<[string, () => string, number]> = [
-    ['GET /api/portal/dealers', () => '/api/portal/dealers', 4],
+    ['GET /api/portal/dealers', () => '/api/portal/dealers', 2],
     ['GET /api/portal/outstanding', () => `/api/portal/outstanding?dealerId=${stack.dealerId}&view=all`, 4],
     ['GET /api/portal/payments', () => '/api/portal/payments?limit=200', 3],
     ['GET /api/portal/payments/:id', () => `/api/portal/payments/${paymentId}`, 2],

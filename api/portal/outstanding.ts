@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
-import { openBalanceByDealer } from '../../db/outstanding';
-import { portalDealers, supplierAccounts, visibleAccounts } from '../../db/portal-scope';
+import { supplierList } from '../../db/outstanding';
+import { supplierAccounts } from '../../db/portal-scope';
 import { customerOf } from '../auth/context';
 import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
@@ -16,12 +16,7 @@ export function outstandingRoutes({ db }: AppDeps): Router {
 
   router.get('/dealers', async (req, res) => {
     const customer = customerOf(req);
-    const accounts = await visibleAccounts(db, customer);
-    const dealerIds = [...new Set(accounts.map((account) => account.dealer_id))];
-    const accountIds = accounts.map((account) => account.id);
-    const [dealers, balances] = dealerIds.length
-      ? await Promise.all([portalDealers(db, dealerIds), openBalanceByDealer(db, accountIds, customer.jobIds)])
-      : [[], new Map<string, number>()];
+    const { accounts, dealers } = await supplierList(db, customer);
     res.json(dealers.map((dealer) => ({
       id: dealer.id,
       name: dealer.name,
@@ -29,7 +24,7 @@ export function outstandingRoutes({ db }: AppDeps): Router {
       allowPartialPayments: dealer.allow_partial_payments,
       allowOverpayment: dealer.allow_overpayment,
       timeZone: dealer.time_zone,
-      openBalanceCents: balances.get(dealer.id) ?? 0,
+      openBalanceCents: Number(dealer.open_balance_cents),
       accounts: accounts
         .filter((account) => account.dealer_id === dealer.id)
         .map((account) => ({ id: account.id, erpAccountId: account.erp_account_id, name: account.name, unappliedCreditCents: Number(account.unapplied_credit_cents) })),
