@@ -65,13 +65,19 @@ const subjectOf = (subject: string | PortalSubject): PortalSubject => (typeof su
 export function reachableAccounts(db: Executor, subject: PortalSubject): Knex.QueryBuilder {
   const query = db('company_account_links as l')
     .join('customer_accounts as a', 'a.id', 'l.customer_account_id')
-    .where({ 'l.company_id': subject.companyId, 'l.status': 'active', 'a.portal_access_disabled': false })
-    .whereNull('a.deleted_at');
-  if (subject.jobIds !== null) {
-    const jobIds = subject.jobIds;
-    query.whereExists((inner) => inner.select(db.raw('1')).from('jobs as j').whereRaw('j.customer_account_id = a.id').whereIn('j.id', jobIds));
-  }
-  return query;
+    .where('l.company_id', subject.companyId);
+  return subject.jobIds === null ? query.whereRaw(reachRule('null')) : query.whereRaw(reachRule('?::uuid[]'), [subject.jobIds, subject.jobIds]);
+}
+
+/**
+ * The reach rule itself, over a link `l` joined to its account `a`: an active link to an account
+ * its dealer has not closed to the portal and the ERP has not removed, and for a project manager
+ * one holding an assigned job. `jobIds`: a SQL expression of the assigned jobs' uuid[] (null:
+ * every job). The session's one read (db/sessions.ts) applies it too, so the two cannot differ.
+ */
+export function reachRule(jobIds: string): string {
+  return `l.status = 'active' and a.portal_access_disabled = false and a.deleted_at is null
+    and (${jobIds} is null or exists (select 1 from jobs j where j.customer_account_id = a.id and j.id = any(${jobIds})))`;
 }
 
 /** One linked account of the company (for a project manager: one holding an assigned job), or a not-found refusal. */

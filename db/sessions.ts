@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CompanyRole } from '../domain/company-roles';
 import type { Db } from './connection';
+import { reachRule } from './portal-scope';
 
 /**
  * Signed-in sessions and the user rows sign-in reads. Only the SHA-256 of a session token is
@@ -100,7 +101,7 @@ export interface PortalSessionRow {
 /**
  * One statement instead of five: every portal request pays for this, and on a busy machine each
  * round trip costs more CPU than the check it carries (docs/performance.md, Capacity). The
- * account rules are those of db/portal-scope.ts (`reachableAccounts`, `portalAccessBlocked`);
+ * account rules are those of db/portal-scope.ts (`reachRule`, `portalAccessBlocked`);
  * a project manager's jobs are those assigned on accounts the company still links.
  * test/company-roles.test.ts and the tenant matrix hold them to the same answers.
  */
@@ -127,8 +128,7 @@ export async function portalSession(db: Executor, tokenHash: string): Promise<Po
     left join lateral (
       select json_agg(json_build_object('id', a.id, 'dealerId', l.dealer_id)) as accounts
       from company_account_links l join customer_accounts a on a.id = l.customer_account_id
-      where l.company_id = u.company_id and l.status = 'active' and a.portal_access_disabled = false and a.deleted_at is null
-        and (jobs.ids is null or exists (select 1 from jobs j where j.customer_account_id = a.id and j.id = any(jobs.ids)))
+      where l.company_id = u.company_id and ${reachRule('jobs.ids')}
     ) reach on true
     where s.token_hash = ? and s.user_kind = 'customer'`, [tokenHash]);
   return rows[0] as PortalSessionRow | undefined;
