@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { factLines, renderLetterPdf, titleLine } from './letter-pdf';
 import type { EnrolmentRow } from '../db/autopay';
 import { describeRule } from '../domain/autopay';
 import { formatCents } from '../domain/money';
@@ -10,17 +10,9 @@ import { localDateTime } from '../domain/dates';
  * rule). Rendered from the stored enrolment, never from today's wording.
  */
 export function renderAutopayAuthorizationPdf(row: EnrolmentRow, names: { dealerName: string; dealerTimeZone: string; accountName: string; accountNumber: string; userEmail: string | null }): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'LETTER', margin: 56, info: { Title: 'Recurring payment authorization', Author: names.dealerName } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    const left = doc.page.margins.left;
-    const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-
-    doc.font('Helvetica-Bold').fontSize(16).text('RECURRING PAYMENT AUTHORIZATION', left, doc.page.margins.top, { width, align: 'center' });
-    doc.moveDown(1);
+  return renderLetterPdf({ title: 'Recurring payment authorization', author: names.dealerName }, (doc, page) => {
+    const { left, width } = page;
+    titleLine(doc, page, 'Recurring payment authorization');
     // The dealer's local time for people, and the exact instant for anyone checking the record.
     const when = (at: Date | string) => `${localDateTime(new Date(at), names.dealerTimeZone)} (${new Date(at).toISOString()})`;
     const facts: Array<[string, string]> = [
@@ -38,10 +30,9 @@ export function renderAutopayAuthorizationPdf(row: EnrolmentRow, names: { dealer
       ['Wording version', row.authorization_version ?? 'card (no ACH authorization)'],
       ['Status', row.status === 'canceled' ? `cancelled ${row.canceled_at ? when(row.canceled_at) : ''}` : row.status],
     ];
-    for (const [label, value] of facts) doc.font('Helvetica-Bold').fontSize(11).text(`${label}: `, left, doc.y, { continued: true, width }).font('Helvetica').text(value);
+    factLines(doc, page, facts);
     doc.moveDown(1);
     doc.font('Helvetica-Bold').fontSize(11).text('The authorization as accepted:', left, doc.y, { width }).moveDown(0.4);
     doc.font('Helvetica').fontSize(11).text(row.authorization_text ?? 'Card payments: no ACH debit authorization was required.', left, doc.y, { width });
-    doc.end();
   });
 }

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { factLines, renderLetterPdf, titleLine } from './letter-pdf';
 import type { LienWaiverRow } from '../db/lien-waivers';
 import { lienWaiverDocument } from '../domain/lien-waivers';
 
@@ -12,16 +12,8 @@ export function renderLienWaiverPdf(row: LienWaiverRow): Promise<Buffer> {
     kind: row.kind, form: row.form, state: row.state, claimant: row.dealer_name, customer: row.customer_name, customerAddress: row.customer_address,
     jobName: row.job_name, jobNumber: row.erp_job_id, paymentNumber: row.payment_number, amountCents: Number(row.amount_cents), throughDate: row.through_date,
   });
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'LETTER', margin: 56, info: { Title: document.title, Author: row.dealer_name } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-
-    const left = doc.page.margins.left;
-    const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-
+  return renderLetterPdf({ title: document.title, author: row.dealer_name }, (doc, page) => {
+    const { left, width } = page;
     if (row.status === 'void') {
       doc.save().rotate(-30, { origin: [doc.page.width / 2, doc.page.height / 2] })
         .font('Helvetica-Bold').fontSize(110).fillColor('#e12d39').fillOpacity(0.18)
@@ -29,16 +21,13 @@ export function renderLienWaiverPdf(row: LienWaiverRow): Promise<Buffer> {
       doc.fillOpacity(1).fillColor('#000000');
     }
 
-    doc.font('Helvetica-Bold').fontSize(16).text(document.title.toUpperCase(), left, doc.page.margins.top, { width, align: 'center' });
-    doc.moveDown(1);
+    titleLine(doc, page, document.title);
     if (row.status === 'void') {
       doc.font('Helvetica-Bold').fontSize(11).fillColor('#e12d39').text(`VOID: ${row.void_reason ?? 'this waiver no longer stands.'}`, left, doc.y, { width }).fillColor('#000000').moveDown(0.8);
     } else if (row.status === 'replaced') {
       doc.font('Helvetica-Bold').fontSize(11).fillColor('#52606d').text('Replaced by the unconditional waiver for the same payment and job, issued once the payment became final.', left, doc.y, { width }).fillColor('#000000').moveDown(0.8);
     }
-    for (const [label, value] of document.facts) {
-      doc.font('Helvetica-Bold').fontSize(11).text(`${label}: `, left, doc.y, { continued: true, width }).font('Helvetica').text(value);
-    }
+    factLines(doc, page, document.facts);
     doc.moveDown(1);
     for (const paragraph of document.paragraphs) doc.font('Helvetica').fontSize(11).text(paragraph, left, doc.y, { width }).moveDown(0.7);
     doc.moveDown(0.5);
@@ -47,6 +36,5 @@ export function renderLienWaiverPdf(row: LienWaiverRow): Promise<Buffer> {
     for (const line of [`Claimant: ${row.dealer_name}`, 'Signature: ____________________________________', 'Name and title: _______________________________', 'Date: ______________']) {
       doc.font('Helvetica').fontSize(11).text(line, left, doc.y, { width }).moveDown(0.8);
     }
-    doc.end();
   });
 }

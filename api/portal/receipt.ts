@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { renderLetterPdf } from '../letter-pdf';
 import { formatCents } from '../../domain/money';
 import { discountSumLabel, isDeductionLine } from '../../domain/application-lines';
 import { escapeHtml, type OutgoingEmail } from '../../integrations/mailer';
@@ -55,14 +55,7 @@ export const whatHappensNext = (payment: PaymentDetail) =>
       : 'Card payments are authorised at once and usually settle the same business day.';
 
 export function renderReceiptPdf(payment: PaymentDetail): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'LETTER', margin: 56, info: { Title: `Receipt for payment ${payment.number}`, Author: payment.dealerName } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-
-    const left = doc.page.margins.left;
+  return renderLetterPdf({ title: `Receipt for payment ${payment.number}`, author: payment.dealerName }, (doc, { left }) => {
     const right = doc.page.width - doc.page.margins.right;
     const amountWidth = 120;
     const row = (label: string, amount: string, bold = false) => {
@@ -100,7 +93,6 @@ export function renderReceiptPdf(payment: PaymentDetail): Promise<Buffer> {
     row(totalLabel(payment), formatCents(payment.amountCents), true);
     doc.moveDown(1);
     doc.font('Helvetica').fontSize(10).fillColor('#52606d').text(whatHappensNext(payment), left, doc.y, { width: right - left });
-    doc.end();
   });
 }
 
