@@ -29,9 +29,8 @@ interface ApplicationForLine {
 }
 
 /** Builds and inserts the lines of one settled payment. Existing keys are left alone. */
-export async function insertPaymentLines(trx: Knex.Transaction, input: { settlementId: string; payment: Record<string, any>; discountGlAccount: string }): Promise<number> {
+export async function insertPaymentLines(trx: Knex.Transaction, input: { settlementId: string; payment: Record<string, any>; erpAccountId: string; discountGlAccount: string }): Promise<number> {
   const { payment } = input;
-  const account = await trx('customer_accounts').where({ id: payment.customer_account_id }).first('erp_account_id');
   const applications: ApplicationForLine[] = await trx('payment_applications as pa')
     .leftJoin('invoices as i', 'i.id', 'pa.invoice_id')
     .leftJoin('jobs as ij', 'ij.id', 'i.job_id')
@@ -66,7 +65,7 @@ export async function insertPaymentLines(trx: Knex.Transaction, input: { settlem
       category: shape.category,
       line_type: shape.lineType,
       document_type: shape.documentType,
-      erp_account_id: account.erp_account_id,
+      erp_account_id: input.erpAccountId,
       amount_cents: application.amount_cents,
       idempotency_key: glLineKey(payment.id, application.id),
     };

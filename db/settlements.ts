@@ -6,7 +6,8 @@ import {
 import { settlementBusinessDate, settlementClosesAt } from '../domain/settlement-day';
 import { Refusal, refuseConflict, refuseNotFound } from '../domain/refusal';
 import { settlementEventFor, type DomainEventType } from '../domain/domain-events';
-import { recordAudit, type AuditEvent } from './audit';
+import { auditInsert, recordAudit, type AuditEvent } from './audit';
+import { writeTogether } from './one-statement';
 import { recordDomainEvent } from './domain-events';
 import { insertCreditApplicationLines, insertPaymentLines, insertReversalLines, type CreditApplicationLine, type ReversalLinePlan } from './gl-lines';
 
@@ -58,26 +59,32 @@ const HOW_FAR_TO_LOOK = 30;
  * again for a payment already in a batch returns that batch.
  */
 export async function joinSettlement(trx: Trx, input: { paymentId: string; now: Date; workflowIdFor: WorkflowIdFor }): Promise<{ settlement: SettlementRow; joined: boolean }> {
-  const payment = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
-  if (!payment) throw new Refusal('not_found', 'payment_not_found', `Payment ${input.paymentId} does not exist.`);
+  // The payment locked, with its dealer's settlement terms and its account's ERP number beside it.
+  const row = await trx('payments as p').join('dealers as d', 'd.id', 'p.dealer_id').join('customer_accounts as a', 'a.id', 'p.customer_account_id')
+    .where('p.id', input.paymentId).forUpdate('p')
+    .first('p.*', 'd.time_zone as dealer_time_zone', 'd.settlement_cutoff as dealer_settlement_cutoff', 'd.discount_gl_account as dealer_discount_gl_account', 'a.erp_account_id as account_erp_id');
+  if (!row) throw new Refusal('not_found', 'payment_not_found', `Payment ${input.paymentId} does not exist.`);
+  const { dealer_time_zone: timeZone, dealer_settlement_cutoff: cutoff, dealer_discount_gl_account: discountGlAccount, account_erp_id: erpAccountId, ...payment } = row;
   if (payment.settlement_id) {
     return { settlement: await trx('settlements').where({ id: payment.settlement_id }).first(), joined: false };
   }
   if (payment.status !== 'settled') {
     throw refuseConflict('payment_not_settled', `Payment ${payment.number} is ${payment.status}; only a settled payment joins a settlement.`);
   }
-  const dealer = await trx('dealers').where({ id: payment.dealer_id }).first('id', 'time_zone', 'settlement_cutoff', 'discount_gl_account');
+  const dealer = { id: payment.dealer_id as string, time_zone: timeZone as string, settlement_cutoff: cutoff as string };
   const settledAt: Date = payment.settled_at ?? input.now;
   const settlement = await openSettlementFrom(trx, dealer, settlementBusinessDate(settledAt, dealer.time_zone, dealer.settlement_cutoff), input);
 
-  await trx('payments').where({ id: payment.id }).update({ settlement_id: settlement.id, updated_at: trx.fn.now() });
-  await insertPaymentLines(trx, { settlementId: settlement.id, payment, discountGlAccount: dealer.discount_gl_account });
-  const refreshed = await refreshSettlement(trx, settlement.id);
-  await recordAudit(trx, {
-    dealerId: payment.dealer_id, actorKind: 'system', action: 'settlement.payment_added', entityType: 'settlement', entityId: settlement.id,
-    data: { paymentId: payment.id, paymentNumber: payment.number, settlementNumber: settlement.number, businessDate: settlement.business_date },
-  });
-  return { settlement: refreshed, joined: true };
+  // The payment's link to its batch and the audit entry saying so, in one statement.
+  await writeTogether(trx, [
+    trx('payments').where({ id: payment.id }).update({ settlement_id: settlement.id, updated_at: trx.fn.now() }),
+    auditInsert(trx, {
+      dealerId: payment.dealer_id, actorKind: 'system', action: 'settlement.payment_added', entityType: 'settlement', entityId: settlement.id,
+      data: { paymentId: payment.id, paymentNumber: payment.number, settlementNumber: settlement.number, businessDate: settlement.business_date },
+    }),
+  ]);
+  await insertPaymentLines(trx, { settlementId: settlement.id, payment, erpAccountId, discountGlAccount });
+  return { settlement: await refreshSettlement(trx, settlement.id), joined: true };
 }
 
 /**
