@@ -168,8 +168,11 @@ describe('autopay', () => {
     await stranger.get(`/api/portal/autopay/${created.body.id}/authorization.pdf`).expect(404);
     expect((await stranger.get('/api/portal/autopay').expect(200)).body.enrolments).toEqual([]);
 
-    const operatorList = await stack.operator.get(`/api/operator/customers/${customer.accountId}/autopay`).expect(200);
-    expect(operatorList.body.enrolments).toEqual([expect.objectContaining({ id: created.body.id, status: 'active', nextDebitDate: addDays(today, 4), maxAmountCents: null })]);
+    // The enrolment's workflow plans its first debit just after the enrolment commits.
+    await eventually(async () => {
+      const operatorList = await stack.operator.get(`/api/operator/customers/${customer.accountId}/autopay`).expect(200);
+      expect(operatorList.body.enrolments).toEqual([expect.objectContaining({ id: created.body.id, status: 'active', nextDebitDate: addDays(today, 4), maxAmountCents: null })]);
+    }, 30_000);
     expect((await stack.operator.send('post', `/api/operator/autopay/${created.body.id}/suspend`, {}).expect(400)).body.error.message).toContain('reason');
     const suspended = await stack.operator.send('post', `/api/operator/autopay/${created.body.id}/suspend`, { reason: 'Customer disputes the last statement' }).expect(200);
     expect(suspended.body).toMatchObject({ status: 'suspended', nextDebitDate: null });
