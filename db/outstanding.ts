@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { OPEN_ADJUSTMENT_STATUSES, OPEN_INVOICE_STATUSES } from '../domain/aging';
 import type { IsoDate } from '../domain/dates';
 import type { Db } from './connection';
-import { linkedAccountIds, PORTAL_DEALER_COLUMNS, visibleAccountsQuery, withinJobs, type PortalDealer, type PortalSubject, type VisibleAccount } from './portal-scope';
+import { linkedAccountIds, PORTAL_DEALER_COLUMNS, subjectOf, visibleAccountsQuery, withinJobs, type PortalDealer, type PortalSubject, type VisibleAccount } from './portal-scope';
 
 /**
  * The portal's open items: what the linked accounts of a customer's company still owe, the
@@ -265,9 +265,8 @@ function openBalanceByDealer(db: Executor, accountIds: string[], jobIds: string[
 export async function supplierList(db: Executor, subject: string | PortalSubject): Promise<{ accounts: VisibleAccount[]; dealers: Array<PortalDealer & { open_balance_cents: number }> }> {
   const ids = await linkedAccountIds(db, subject);
   if (ids.length === 0) return { accounts: [], dealers: [] };
-  const jobIds = typeof subject === 'string' ? null : subject.jobIds;
   const dealers = db('dealers as d')
-    .leftJoin(openBalanceByDealer(db, ids, jobIds).as('b'), 'b.dealer_id', 'd.id')
+    .leftJoin(openBalanceByDealer(db, ids, subjectOf(subject).jobIds).as('b'), 'b.dealer_id', 'd.id')
     .whereIn('d.id', db('customer_accounts').whereIn('id', ids).select('dealer_id'))
     .select(...PORTAL_DEALER_COLUMNS.map((column) => `d.${column}`), db.raw('coalesce(b.cents, 0)::bigint as open_balance_cents'));
   const { rows } = await db.raw(

@@ -4,7 +4,7 @@ import { refuseConflict } from '../domain/refusal';
 import { recordAudit } from './audit';
 import type { Db } from './connection';
 import { queueEmail, type QueuedEmail } from './email-outbox';
-import { reserveItems, unreserveItem, type BalanceApplicationType } from './payments';
+import { reserveItems, unreserveItem, type BalanceApplicationType, type ItemHold } from './payments';
 import type { PortalScope } from './portal-scope';
 
 /**
@@ -40,12 +40,6 @@ export interface PaymentApprovalRow {
   created_at: Date;
 }
 
-export interface ApprovalHold {
-  itemType: BalanceApplicationType;
-  itemId: string;
-  amountCents: number;
-}
-
 export interface ApprovalItemRow {
   payment_approval_id: string;
   item_type: BalanceApplicationType;
@@ -70,7 +64,7 @@ export interface NewApproval {
   requestHash: string;
   expiresAt: Date;
   scheduledFor: string | null;
-  holds: ApprovalHold[];
+  holds: ItemHold[];
 }
 
 /** Stores the approval and holds its items, with the owners' emails, in one transaction (ReservationConflict when an item is taken). */

@@ -60,7 +60,7 @@ export function withinJobs<Q extends Knex.QueryBuilder>(query: Q, jobIds: string
 }
 
 /** A subject reaches an account only through an active link; a project manager only one that holds an assigned job. */
-const subjectOf = (subject: string | PortalSubject): PortalSubject => (typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject);
+export const subjectOf = (subject: string | PortalSubject): PortalSubject => (typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject);
 
 export function reachableAccounts(db: Executor, subject: PortalSubject): Knex.QueryBuilder {
   const query = db('company_account_links as l')

@@ -66,7 +66,7 @@ export async function joinSettlement(trx: Trx, input: { paymentId: string; now: 
   if (!row) throw new Refusal('not_found', 'payment_not_found', `Payment ${input.paymentId} does not exist.`);
   const { dealer_time_zone: timeZone, dealer_settlement_cutoff: cutoff, dealer_discount_gl_account: discountGlAccount, account_erp_id: erpAccountId, ...payment } = row;
   if (payment.settlement_id) {
-    return { settlement: await trx('settlements').where({ id: payment.settlement_id }).first(), joined: false };
+    return { settlement: (await findSettlement(trx, payment.settlement_id))!, joined: false };
   }
   if (payment.status !== 'settled') {
     throw refuseConflict('payment_not_settled', `Payment ${payment.number} is ${payment.status}; only a settled payment joins a settlement.`);

@@ -6,7 +6,7 @@ import { statementWithItems } from '../db/outstanding';
 import type { PaymentMethodRow } from '../db/payment-methods';
 import { quoteParties, type DealerTerms, type QuoteParties } from '../db/quote-parties';
 import { createPayment, paymentByIdempotencyKey, ReservationConflict, type NewPayment, type StoredPayment } from '../db/payments';
-import type { LinkedAccount, PortalSubject } from '../db/portal-scope';
+import { subjectOf, type LinkedAccount, type PortalSubject } from '../db/portal-scope';
 import { achAuthorizationText, CURRENT_ACH_AUTHORIZATION_VERSION, isKnownAchAuthorizationVersion } from '../domain/ach-authorization';
 import { localDate, type IsoDate } from '../domain/dates';
 import { quotePayment, type PaymentQuote, type QuoteError, type QuoteInput, type QuoteItem } from '../domain/payment-quote';
@@ -61,16 +61,14 @@ function readQuote(db: Db | Knex.Transaction, subject: string | PortalSubject, r
     invoiceIds: request.items.filter((i) => i.type === 'invoice').map((i) => i.id),
     adjustmentIds: request.items.filter((i) => i.type !== 'invoice').map((i) => i.id),
   };
-  return quoteParties(db, portalSubject(subject), {
+  return quoteParties(db, subjectOf(subject), {
     customerAccountId: request.customerAccountId, dealerId: request.dealerId, paymentMethodId: request.paymentMethodId, account: options.account, items, submissionKey: options.submissionKey,
   });
 }
 
-const portalSubject = (subject: string | PortalSubject): PortalSubject => (typeof subject === 'string' ? { companyId: subject, jobIds: null } : subject);
-
 /** Checks what was read against the request and prices it: refusals name what is out of reach or unusable. */
 async function quoteContext(db: Db | Knex.Transaction, subject: string | PortalSubject, request: PaymentRequest, parties: QuoteParties, options: { asOf?: IsoDate }): Promise<QuoteContext> {
-  const { jobIds } = portalSubject(subject);
+  const { jobIds } = subjectOf(subject);
   const { account, dealer, method } = parties;
   if (!account || account.id !== request.customerAccountId || account.dealer_id !== request.dealerId || !dealer) throw refuseNotFound('Account');
   if (!method) throw refuseNotFound('Payment method');
