@@ -102,6 +102,9 @@ export const RETURNED_PAYMENT_FEE_PATCH = 'returned-payment-fee';
 /** Marks a settled payment's credit-hold check (pay-to-release, docs/credit-holds.md); older histories replay without. */
 export const CREDIT_HOLD_RELEASE_PATCH = 'credit-hold-release';
 
+/** Marks a payment run whose steps to Settled are local activities (workflows/payment.ts); older histories replay with activities. */
+export const LOCAL_STEPS_PATCH = 'payment-local-steps';
+
 export const paymentStateQuery = defineQuery<PaymentState>('state');
 
 /**

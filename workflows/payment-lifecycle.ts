@@ -301,9 +301,8 @@ export async function refusing<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && isPaymentRefusalType(error.cause.type)) {
-      throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true });
-    }
+    const failure = activityApplicationFailure(error);
+    if (failure && isPaymentRefusalType(failure.type)) throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
     throw error;
   }
 }
@@ -313,6 +312,15 @@ export const PROCESSOR_REFUSAL_PATCH = 'processor-refusal-fails-payment';
 
 /** The processor's own words when an activity failed for good because the processor refused, else null. */
 function outrightRefusalOf(error: unknown): string | null {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
-  return error.cause.nonRetryable && error.cause.type === 'NonRetryable' ? error.cause.message : null;
+  const failure = activityApplicationFailure(error);
+  return failure?.nonRetryable && failure.type === 'NonRetryable' ? failure.message : null;
+}
+
+/**
+ * The application failure an activity ended with: an activity's arrives wrapped in an
+ * ActivityFailure, a local activity's non-retryable one as itself.
+ */
+function activityApplicationFailure(error: unknown): ApplicationFailure | null {
+  if (error instanceof ActivityFailure) return error.cause instanceof ApplicationFailure ? error.cause : null;
+  return error instanceof ApplicationFailure ? error : null;
 }

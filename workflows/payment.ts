@@ -1,16 +1,31 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE } from '../activities/errors';
 import {
-  disputeUpdate, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, refundUpdate, releaseUpdate, resolveDisputeUpdate,
+  disputeUpdate, LOCAL_STEPS_PATCH, freezeUpdate, glPostedSignal, paymentStateQuery, processorEventSignal, refundUpdate, releaseUpdate, resolveDisputeUpdate,
   settlementAssignedSignal, terminateUpdate, type OperatorRequest, type PaymentState, type PaymentWorkflowInput, type RefundRequest, type ResolveDisputeRequest,
 } from './payment-definitions';
 import { PaymentLifecycle } from './payment-lifecycle';
 
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE] },
-});
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE] };
+const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+
+/**
+ * The steps every payment takes on its way to Settled: each is one short database transaction
+ * or one processor call. As local activities they run inside the workflow task that asked for
+ * them, so a payment reaches Settled in two or three workflow tasks instead of one per step
+ * (docs/performance.md, Lifecycle). Each is still recorded in the history, as a marker with its
+ * result, and is retried as an activity is; a retry that outlasts the threshold waits on a
+ * timer the Temporal UI shows. The rarer steps (operator actions, returns, disputes, refunds,
+ * the returned-payment fee) stay ordinary activities, visible as pending while they retry.
+ */
+const HAPPY_PATH_STEPS: ReadonlySet<string> = new Set<keyof Activities>([
+  'submitTransfer', 'refreshTransfer', 'settlePayment', 'joinSettlement', 'sendPaymentNotice', 'releaseCreditHold', 'flagForInvestigation',
+]);
+const localSteps = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', localRetryThreshold: '10 seconds', retry });
+const withLocalSteps = new Proxy(activities, {
+  get: (remote, name) => (typeof name === 'string' && HAPPY_PATH_STEPS.has(name) ? localSteps[name as keyof Activities] : remote[name as keyof Activities]),
+}) as ActivityInterfaceFor<Activities>;
 
 /**
  * One payment from submission to GL posting and the end of its return window:
@@ -26,7 +41,9 @@ const activities = proxyActivities<Activities>({
  * only the messages it answers and the order of the main flow.
  */
 export async function paymentWorkflow(input: PaymentWorkflowInput): Promise<PaymentState> {
-  const payment = new PaymentLifecycle(input, activities);
+  // Decided once, before the first command: a run recorded before the local steps replays with
+  // every step an activity, as it ran.
+  const payment = new PaymentLifecycle(input, patched(LOCAL_STEPS_PATCH) ? withLocalSteps : activities);
 
   setHandler(paymentStateQuery, () => payment.state);
   setHandler(processorEventSignal, (event) => payment.processorEvent(event));
