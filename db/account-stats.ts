@@ -303,15 +303,15 @@ function bucketPredicate(index: number): string {
 
 /**
  * Per account: the dealer-local date (`now at time zone dealers.time_zone`), the reference
- * balance, and lateral aggregates over its open invoices, adjustments and statements (each
- * served by an index on customer_account_id, so the cost follows the account's open items,
- * not the dealer's size).
+ * balance, and lateral aggregates over its open invoices (with their jobs' delivery dates, in
+ * the same pass), adjustments and statements (each served by an index on customer_account_id,
+ * so the cost follows the account's open items, not the dealer's size).
  */
 const aggregateSql = (accountFilter: string) => `
 select a.id as account_id, a.dealer_id, a.status, a.credit_limit_cents, a.deleted_at is not null as deleted,
        t.today::text as today,
        coalesce(d.collection_priority_scale_cents, r.median_balance_cents) as reference_cents,
-       a.state as account_state, inv.*, adj.*, disc.*, lien.*, lien_rules.*
+       a.state as account_state, inv.*, adj.*, disc.*, lien_rules.*
 from customer_accounts a
 join dealers d on d.id = a.dealer_id
 left join dealer_ar_reference r on r.dealer_id = a.dealer_id
@@ -327,8 +327,10 @@ cross join lateral (
          count(*)::int4 as open_invoice_count,
          (count(*) filter (where i.due_date >= t.today))::int4 as current_invoice_count,
          (count(*) filter (where i.due_date < t.today))::int4 as past_due_invoice_count,
-         coalesce(sum(i.balance_cents::numeric * (t.today - i.due_date)) filter (where i.due_date < t.today), 0)::text as past_due_balance_days
+         coalesce(sum(i.balance_cents::numeric * (t.today - i.due_date)) filter (where i.due_date < t.today), 0)::text as past_due_balance_days,
+         jsonb_agg(distinct jsonb_build_object('state', j.state, 'last', j.last_delivery_date)) filter (where j.last_delivery_date is not null) as lien_jobs
   from invoices i
+  left join jobs j on j.id = i.job_id
   where i.customer_account_id = a.id and i.status in (${sqlList(OPEN_INVOICE_STATUSES)}) and i.balance_cents > 0
 ) inv
 cross join lateral (
@@ -343,13 +345,6 @@ cross join lateral (
   where s.customer_account_id = a.id and s.status = 'open' and s.discount_cents > 0
     and t.today <= coalesce(s.discount_date, s.due_date)
 ) disc
-cross join lateral (
-  select jsonb_agg(distinct jsonb_build_object('state', j.state, 'last', j.last_delivery_date)) as lien_jobs
-  from invoices i
-  join jobs j on j.id = i.job_id
-  where i.customer_account_id = a.id and i.status in (${sqlList(OPEN_INVOICE_STATUSES)}) and i.balance_cents > 0
-    and j.last_delivery_date is not null
-) lien
 cross join lateral (
   select jsonb_agg(jsonb_build_object('state', o.state, 'preliminary', o.preliminary_notice_days, 'filing', o.lien_filing_days)) as lien_overrides
   from lien_deadline_overrides o
