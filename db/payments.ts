@@ -271,8 +271,14 @@ async function reserveTermsDiscount(trx: Knex.Transaction, payment: NewPayment, 
   if (taken) throw new ReservationConflict('terms_discount', application.itemId, `The discount on invoice ${invoice.invoice_number} is already part of payment ${taken.number}.`);
 }
 
+/**
+ * A payment's lines in the order their items are then locked: invoices, then adjustments, each
+ * in id order, as a hold takes them (reserveItems), so a hold and a settle, return or release
+ * sharing an invoice and an adjustment never each hold what the other waits for.
+ */
 async function lockedApplications(trx: Knex.Transaction, paymentId: string, state: string) {
-  return trx('payment_applications').where({ payment_id: paymentId, state }).orderByRaw('coalesce(invoice_id, adjustment_id, statement_id)').forUpdate();
+  return trx('payment_applications').where({ payment_id: paymentId, state })
+    .orderByRaw('invoice_id is null, adjustment_id is null, coalesce(invoice_id, adjustment_id, statement_id)').forUpdate();
 }
 
 /** Failed or terminated before settling: the reserved amounts become payable again. */
