@@ -31,6 +31,35 @@ export async function recordWebhookEvent(db: Executor, event: WebhookEvent): Pro
   return inserted.length > 0;
 }
 
+/** What became of a signed delivery: its event recorded, its event recorded before, or its signature headers used before. */
+export type SignedDeliveryRecord = 'recorded' | 'duplicate' | 'replayed';
+
+/**
+ * Claims a signed delivery's nonce (db/webhook-nonces.ts) and, when it is new, records the
+ * delivery's event, in one statement: the nonce is what refuses a replay of captured headers,
+ * the event id what makes a redelivery a duplicate. Inside a transaction the claim commits
+ * with the record or not at all; a delivery that was not taken in leaves nothing to replay.
+ */
+export async function recordSignedWebhookEvent(db: Executor, event: WebhookEvent, nonce: { value: string; expiresAt: Date }): Promise<SignedDeliveryRecord> {
+  const result = await db.raw(
+    `with claimed as (
+       insert into webhook_nonces (provider, nonce, expires_at) values (:provider, :nonce, :expiresAt)
+       on conflict (provider, nonce) do nothing returning 1
+     ), recorded as (
+       insert into webhook_events (provider, event_id, event_type, payload)
+       select :provider, :eventId, :eventType, cast(:payload as jsonb) where exists (select 1 from claimed)
+       on conflict (provider, event_id) do nothing returning 1
+     )
+     select exists (select 1 from claimed) as claimed, exists (select 1 from recorded) as recorded`,
+    {
+      provider: event.provider, nonce: nonce.value, expiresAt: nonce.expiresAt, eventId: event.eventId, eventType: event.eventType,
+      payload: typeof event.payload === 'string' ? event.payload : JSON.stringify(event.payload),
+    },
+  );
+  const row = result.rows[0] as { claimed: boolean; recorded: boolean };
+  return !row.claimed ? 'replayed' : row.recorded ? 'recorded' : 'duplicate';
+}
+
 /** Forgets a recorded event so the provider's retry is taken as new rather than as a replay. */
 export async function forgetWebhookEvent(db: Executor, provider: WebhookEvent['provider'], eventId: string): Promise<void> {
   await db('webhook_events').where({ provider, event_id: eventId }).delete();

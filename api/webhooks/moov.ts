@@ -3,9 +3,9 @@ import { MOOV_WEBHOOK_TOLERANCE_MS, MoovWebhookPayloadError, parseMoovWebhookEve
 import { logger } from '../../runtime/logger';
 import { signalPaymentEvent } from '../../workflows/payment-client';
 import { paymentForTransfer } from '../../db/payments';
-import { recordWebhookEvent } from '../../db/webhook-events';
+import { recordSignedWebhookEvent } from '../../db/webhook-events';
 import type { AppDeps } from '../deps';
-import { claimWebhookNonce } from './nonces';
+import { claimWebhookNonce, pruneExpiredNoncesNowAndThen } from './nonces';
 import { webhookRawBody } from './raw-body';
 
 const HANDLED = new Set(['transfer.created', 'transfer.updated', 'refund.created', 'refund.updated', 'cancellation.created', 'cancellation.updated', 'dispute.created', 'dispute.updated']);
@@ -46,28 +46,41 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       res.status(401).json({ error: { code, message: 'Webhook signature check failed.' } });
       return;
     }
-    // The body is not signed: without this, captured headers would carry any body until stale.
-    if (!(await claimWebhookNonce(db, 'moov', verification.nonce, new Date(verification.timestamp.getTime() + MOOV_WEBHOOK_TOLERANCE_MS)))) {
-      log.warn({ reason: 'replayed-nonce', code: 'webhook_replayed', status: 401, requestId: req.requestId, nonce: verification.nonce }, 'moov webhook refused');
+    // The body is not signed: without the nonce, captured headers would carry any body until
+    // stale. It is claimed with the event's record, in the same statement.
+    const nonce = { value: verification.nonce, expiresAt: new Date(verification.timestamp.getTime() + MOOV_WEBHOOK_TOLERANCE_MS) };
+    const refuseReplay = () => {
+      log.warn({ reason: 'replayed-nonce', code: 'webhook_replayed', status: 401, requestId: req.requestId, nonce: nonce.value }, 'moov webhook refused');
       res.status(401).json({ error: { code: 'webhook_replayed', message: 'These signature headers were used before; a replayed request is refused.' } });
-      return;
-    }
+    };
+    pruneExpiredNoncesNowAndThen(db);
     let event;
     try {
       event = parseMoovWebhookEvent(req.body as Buffer);
     } catch (error) {
       if (!(error instanceof MoovWebhookPayloadError)) throw error;
+      // A malformed body spends its headers too, and a replay of them is refused as one.
+      if (!(await claimWebhookNonce(db, 'moov', nonce.value, nonce.expiresAt))) {
+        refuseReplay();
+        return;
+      }
       log.warn({ err: error.message, code: 'webhook_malformed', status: 400, requestId: req.requestId }, 'moov webhook refused: malformed');
       res.status(400).json({ error: { code: 'webhook_malformed', message: error.message } });
       return;
     }
     // The nonce is part of the signed material: a replay of a captured delivery reuses it.
-    const record = (executor: Parameters<typeof recordWebhookEvent>[0]) => recordWebhookEvent(executor, { provider: 'moov', eventId: event.eventId, eventType: event.type, payload: JSON.stringify({ ...event, nonce: verification.nonce }) });
+    const record = (executor: Parameters<typeof recordSignedWebhookEvent>[0]) =>
+      recordSignedWebhookEvent(executor, { provider: 'moov', eventId: event.eventId, eventType: event.type, payload: JSON.stringify({ ...event, nonce: nonce.value }) }, nonce);
     const handled = HANDLED.has(event.type);
     // Most of a transfer's events wake nothing: for them the record is the whole effect, so it
-    // needs no transaction (two statements fewer, four or five times per payment).
+    // needs no transaction (one statement, four or five times per payment).
     if (!handled || progressOnly(event)) {
-      if (!(await record(db))) {
+      const recorded = await record(db);
+      if (recorded === 'replayed') {
+        refuseReplay();
+        return;
+      }
+      if (recorded === 'duplicate') {
         res.status(200).json({ status: 'duplicate' });
         return;
       }
@@ -77,12 +90,14 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       return;
     }
     // The event is recorded and signalled in one transaction, committed only once the signal
-    // is in: an API that dies between the two leaves no record, so Moov's retry is news rather
-    // than a duplicate. A concurrent copy of the event waits on the uncommitted row, then finds
-    // it. A signal that went out before a failed commit is repeated on the retry, which the
-    // workflow takes in its stride (it re-reads the transfer).
+    // is in: an API that dies between the two leaves no record (and no claimed nonce), so Moov's
+    // retry is news rather than a duplicate. A concurrent copy of the event waits on the
+    // uncommitted row, then finds it. A signal that went out before a failed commit is repeated
+    // on the retry, which the workflow takes in its stride (it re-reads the transfer).
     const outcome = await db.transaction(async (trx) => {
-      if (!(await record(trx))) return { status: 200, body: { status: 'duplicate' } };
+      const recorded = await record(trx);
+      if (recorded === 'replayed') return 'replayed';
+      if (recorded === 'duplicate') return { status: 200, body: { status: 'duplicate' } };
       const transferId = transferIdOf(event);
       const payment = transferId ? await paymentForTransfer(trx, transferId, event.data.foreignID) : undefined;
       // A transfer we did not start.
@@ -92,7 +107,8 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
       await signalPaymentEvent(db, temporal, config, payment.id, { eventId: event.eventId, type: event.type, transferId: transferId! });
       return { status: 200, body: { status: 'accepted' } };
     });
-    res.status(outcome.status).json(outcome.body);
+    if (outcome === 'replayed') refuseReplay();
+    else res.status(outcome.status).json(outcome.body);
   });
   return router;
 }

@@ -13,11 +13,15 @@ let lastPrune = 0;
  */
 export async function claimWebhookNonce(db: Db, provider: string, nonce: string, expiresAt: Date): Promise<boolean> {
   const fresh = await recordWebhookNonce(db, provider, nonce, expiresAt);
-  if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {
-    lastPrune = Date.now();
-    void pruneWebhookNonces(db).catch((error: unknown) => logger.warn({ err: error }, 'could not prune expired webhook nonces; retrying later'));
-  }
+  pruneExpiredNoncesNowAndThen(db);
   return fresh;
+}
+
+/** Called on every signed delivery, however its nonce is claimed (db/webhook-events.ts recordSignedWebhookEvent claims it with the event). */
+export function pruneExpiredNoncesNowAndThen(db: Db): void {
+  if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+  lastPrune = Date.now();
+  void pruneWebhookNonces(db).catch((error: unknown) => logger.warn({ err: error }, 'could not prune expired webhook nonces; retrying later'));
 }
 
 export { pruneWebhookNonces };

@@ -147,6 +147,22 @@ describe('security: webhook refusals', () => {
       expect(await signals()).toBe(before + 1);
     });
 
+    it('refuses replayed headers whatever they first carried: a progress report, a malformed body', async () => {
+      const progress = moovWebhookHeaders({ secret: WEBHOOK_SECRET });
+      const pendingBody = completed({ status: 'pending' });
+      expect(await post(progress, pendingBody)).toMatchObject({ status: 200, body: { status: 'progress_noted' } });
+      expect(await stored(pendingBody)).toBeDefined();
+      const afterProgress = completed({ status: 'pending' });
+      expect(await post(progress, afterProgress)).toMatchObject({ status: 401, body: { error: { code: 'webhook_replayed' } } });
+      expect(await stored(afterProgress)).toBeUndefined();
+
+      const malformed = moovWebhookHeaders({ secret: WEBHOOK_SECRET });
+      expect(await post(malformed, '{"not":"an event"}')).toMatchObject({ status: 400, body: { error: { code: 'webhook_malformed' } } });
+      const afterMalformed = completed();
+      expect(await post(malformed, afterMalformed)).toMatchObject({ status: 401, body: { error: { code: 'webhook_replayed' } } });
+      expect(await stored(afterMalformed)).toBeUndefined();
+    });
+
     it('ignores an event type it does not handle: 202 unknown_event_type, logged, no signal', async () => {
       const before = await signals();
       const unknown = await post(moovWebhookHeaders({ secret: WEBHOOK_SECRET }), completed({}, 'account.updated'));
