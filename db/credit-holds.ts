@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { recordAudit } from './audit';
+import { writeTogether } from './one-statement';
 import { queueEmail } from './email-outbox';
 import { creditAfterPayment, CREDIT_HOLD_REASON_LABELS, type CreditHoldOutcome, type CreditHoldReason } from '../domain/credit-hold';
 import { localDate } from '../domain/dates';
@@ -59,27 +60,33 @@ const mapCheck = (row: Record<string, unknown>): CreditHoldCheck => ({
  * (any more) is not checked: null.
  */
 export async function checkCreditAfterPayment(trx: Knex.Transaction, paymentId: string): Promise<CreditHoldContext | null> {
+  // The payment and its account locked in one statement (the order every payment change takes
+  // them), then, in a snapshot taken after the locks, what an earlier check recorded and what
+  // the account owes past due now.
   const payment = await trx('payments as p')
     .join('dealers as d', 'd.id', 'p.dealer_id')
+    .join('customer_accounts as a', function joinAccount() {
+      this.on('a.id', '=', 'p.customer_account_id').andOn('a.dealer_id', '=', 'p.dealer_id');
+    })
     .where('p.id', paymentId)
-    .forUpdate('p')
-    .first('p.id', 'p.dealer_id', 'p.customer_account_id', 'p.number', 'p.method', 'p.status', 'p.amount_cents', 'p.items_cents', 'p.credits_cents', 'd.integration_mode', 'd.time_zone');
+    .forUpdate('p', 'a')
+    .first(
+      'p.id', 'p.dealer_id', 'p.customer_account_id', 'p.number', 'p.method', 'p.status', 'p.amount_cents', 'p.items_cents', 'p.credits_cents', 'd.integration_mode', 'd.time_zone',
+      'a.name as account_name', 'a.erp_account_id', 'a.credit_hold', 'a.credit_hold_reason', 'a.credit_limit_cents', 'a.available_credit_cents',
+    );
   if (!payment) return null;
-  const account = await trx('customer_accounts').where({ dealer_id: payment.dealer_id, id: payment.customer_account_id }).forUpdate().first();
+  const { existing, pastDueAfter } = await checkAndPastDue(trx, payment, localDate(new Date(), payment.time_zone));
   const context = (check: CreditHoldCheck): CreditHoldContext => ({
     check, paymentNumber: payment.number, method: payment.method, amountCents: Number(payment.amount_cents),
-    accountName: account.name, erpAccountId: account.erp_account_id, integrationMode: payment.integration_mode,
+    accountName: payment.account_name, erpAccountId: payment.erp_account_id, integrationMode: payment.integration_mode,
   });
-
-  const existing = await trx('credit_hold_checks').where({ payment_id: paymentId }).first();
   if (existing) return context(mapCheck(existing));
   if (payment.status !== 'settled') return null;
 
   const credited = Math.max(0, Number(payment.items_cents) - Number(payment.credits_cents));
-  const pastDueAfter = await pastDueCents(trx, payment.dealer_id, payment.customer_account_id, localDate(new Date(), payment.time_zone));
-  const before = account.available_credit_cents === null ? null : Number(account.available_credit_cents);
+  const before = payment.available_credit_cents === null ? null : Number(payment.available_credit_cents);
   const decision = creditAfterPayment(
-    { onHold: account.credit_hold, reason: account.credit_hold_reason, limitCents: account.credit_limit_cents === null ? null : Number(account.credit_limit_cents), availableCents: before },
+    { onHold: payment.credit_hold, reason: payment.credit_hold_reason, limitCents: payment.credit_limit_cents === null ? null : Number(payment.credit_limit_cents), availableCents: before },
     credited,
     pastDueAfter,
   );
@@ -87,22 +94,24 @@ export async function checkCreditAfterPayment(trx: Knex.Transaction, paymentId: 
   const booksOnly = payment.integration_mode !== 'spruce';
   const check: CreditHoldCheck = {
     payment_id: paymentId, dealer_id: payment.dealer_id, customer_account_id: payment.customer_account_id,
-    outcome: decision.outcome, hold_reason: account.credit_hold ? account.credit_hold_reason : null, credited_cents: credited,
+    outcome: decision.outcome, hold_reason: payment.credit_hold ? payment.credit_hold_reason : null, credited_cents: credited,
     available_before_cents: before, available_after_cents: decision.availableAfterCents,
     erp_status: !released ? 'none' : booksOnly ? 'books_only' : 'pending', erp_error: null,
   };
-  await trx('credit_hold_checks').insert({ ...check, past_due_after_cents: pastDueAfter });
-  await trx('customer_accounts').where({ id: account.id }).update({
-    available_credit_cents: decision.availableAfterCents,
-    ...(released && booksOnly ? { credit_hold: false, credit_hold_reason: null, credit_hold_changed_at: trx.fn.now() } : {}),
-    updated_at: trx.fn.now(),
-  });
-  if (account.credit_hold) {
+  await writeTogether(trx, [
+    trx('credit_hold_checks').insert({ ...check, past_due_after_cents: pastDueAfter }),
+    trx('customer_accounts').where({ id: payment.customer_account_id }).update({
+      available_credit_cents: decision.availableAfterCents,
+      ...(released && booksOnly ? { credit_hold: false, credit_hold_reason: null, credit_hold_changed_at: trx.fn.now() } : {}),
+      updated_at: trx.fn.now(),
+    }),
+  ]);
+  if (payment.credit_hold) {
     await recordAudit(trx, {
       dealerId: payment.dealer_id, actorKind: 'system',
       action: released ? (booksOnly ? 'customer_account.credit_hold_released' : 'customer_account.credit_hold_release_requested') : 'customer_account.credit_hold_kept',
-      entityType: 'customer_account', entityId: account.id,
-      data: { payment_id: paymentId, payment_number: payment.number, outcome: decision.outcome, hold_reason: account.credit_hold_reason, credited_cents: credited, available_before_cents: before, available_after_cents: decision.availableAfterCents, past_due_after_cents: pastDueAfter },
+      entityType: 'customer_account', entityId: payment.customer_account_id,
+      data: { payment_id: paymentId, payment_number: payment.number, outcome: decision.outcome, hold_reason: payment.credit_hold_reason, credited_cents: credited, available_before_cents: before, available_after_cents: decision.availableAfterCents, past_due_after_cents: pastDueAfter },
     });
   }
   const result = context(check);
@@ -142,15 +151,18 @@ export async function creditHoldCheck(db: Knex | Knex.Transaction, paymentId: st
 }
 
 /** Open invoices and debit adjustments of the account due before `today` (the dealer's date), after every applied payment. */
-async function pastDueCents(trx: Knex.Transaction, dealerId: string, accountId: string, today: string): Promise<number> {
+/** The payment's earlier check, if any, and what its account owes past due on `today` (the dealer's date). */
+async function checkAndPastDue(trx: Knex.Transaction, payment: { id: string; dealer_id: string; customer_account_id: string }, today: string) {
   const row = await trx.raw(
-    `select coalesce((select sum(balance_cents) from invoices where dealer_id = :dealerId and customer_account_id = :accountId
-                         and status in ('open', 'partially_paid') and due_date < :today), 0)
+    `select (select to_jsonb(c) from credit_hold_checks c where c.payment_id = :paymentId) as existing,
+            coalesce((select sum(balance_cents) from invoices where dealer_id = :dealerId and customer_account_id = :accountId
+                        and status in ('open', 'partially_paid') and due_date < :today), 0)
           + coalesce((select sum(balance_cents) from adjustments where dealer_id = :dealerId and customer_account_id = :accountId
-                         and kind = 'debit' and status in ('open', 'partially_applied') and due_date < :today), 0) as past_due`,
-    { dealerId, accountId, today },
+                        and kind = 'debit' and status in ('open', 'partially_applied') and due_date < :today), 0) as past_due`,
+    { paymentId: payment.id, dealerId: payment.dealer_id, accountId: payment.customer_account_id, today },
   );
-  return Number(row.rows[0].past_due);
+  const found = row.rows[0] as { existing: Record<string, unknown> | null; past_due: string | number };
+  return { existing: found.existing, pastDueAfter: Number(found.past_due) };
 }
 
 /** Who hears of a lifted hold: the dealer's branch notification address, else its active admins. */
