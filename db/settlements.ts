@@ -299,7 +299,8 @@ export async function closeOwnSettlement(trx: Trx, input: { settlementId: string
  * (whole returns, and the amounts of refunds and chargebacks reversed here).
  */
 export async function refreshSettlement(trx: Trx, settlementId: string): Promise<SettlementRow> {
-  await trx.raw(
+  // Each update answers with the rows it wrote, which is all the status needs: no reads after.
+  const categories = (await trx.raw(
     `update settlement_categories c
         set line_count = x.line_count,
             amount_cents = x.amount_cents,
@@ -308,11 +309,12 @@ export async function refreshSettlement(trx: Trx, settlementId: string): Promise
                from unnest(?::text[]) as cat(category)
                left join gl_posting_lines l on l.settlement_id = ? and l.category = cat.category
               group by cat.category) x
-      where c.settlement_id = ? and c.category = x.category`,
+      where c.settlement_id = ? and c.category = x.category
+  returning c.*`,
     [SETTLEMENT_CATEGORIES as unknown as string[], settlementId, settlementId],
-  );
+  )).rows as CategoryRow[];
   const returnedCents = [...(await reversedMoneyOn(trx, [settlementId])).values()].reduce((sum, cents) => sum + cents, 0);
-  await trx.raw(
+  const settlement = (await trx.raw(
     `update settlements s
         set payment_count = m.payment_count,
             gross_cents = m.gross_cents,
@@ -322,19 +324,24 @@ export async function refreshSettlement(trx: Trx, settlementId: string): Promise
        from (select count(*)::int as payment_count, coalesce(sum(amount_cents), 0)::bigint as gross_cents,
                     coalesce(sum(processing_cost_cents), 0)::bigint as fee_cents
                from payments where settlement_id = ?) m
-      where s.id = ?`,
+      where s.id = ?
+  returning s.*`,
     [returnedCents, settlementId, settlementId],
-  );
-  return refreshStatus(trx, settlementId);
+  )).rows[0] as SettlementRow;
+  return moveStatus(trx, settlement, categories);
 }
 
 /** Moves the settlement status to match its categories (Ready → Partially posted → Posted). */
 export async function refreshStatus(trx: Trx, settlementId: string): Promise<SettlementRow> {
   const settlement: SettlementRow = await trx('settlements').where({ id: settlementId }).first();
   const categories: CategoryRow[] = await trx('settlement_categories').where({ settlement_id: settlementId });
+  return moveStatus(trx, settlement, categories);
+}
+
+async function moveStatus(trx: Trx, settlement: SettlementRow, categories: CategoryRow[]): Promise<SettlementRow> {
   const status = settlementStatusFor(settlement.status, categories);
   if (status === settlement.status) return settlement;
-  const [updated] = await trx('settlements').where({ id: settlementId }).update({ status, updated_at: trx.fn.now() }).returning('*');
+  const [updated] = await trx('settlements').where({ id: settlement.id }).update({ status, updated_at: trx.fn.now() }).returning('*');
   const type = settlementEventFor(settlement.status, updated.status);
   if (type) await announceSettlement(trx, type, updated);
   return updated;
