@@ -232,7 +232,7 @@ if (require.main === module) {
     users: Number(args.get('users') ?? 200),
     operators: Number(args.get('operators') ?? 5),
     accounts: Number(args.get('accounts') ?? 5_000),
-    steps: (args.get('steps') ?? '50,100,200,300,400,500,600,800').split(',').map(Number),
+    steps: (args.get('steps') ?? '50,100,150,200,250,300,400,500,600,800').split(',').map(Number),
     stepSeconds: Number(args.get('step-seconds') ?? 10),
     visitsPerPayment: Number(args.get('visits-per-payment') ?? 20),
     operatorShare: Number(args.get('operator-share') ?? 0.1),

@@ -71,7 +71,7 @@ export const SUITE: SuiteEntry[] = [
     needs: { temporal: true, bundle: true },
     run: async (env) => (await import('./capacity')).measureCapacity(env, env.quick
       ? { users: 40, operators: 2, accounts: 1_000, steps: [25, 50], stepSeconds: 4, visitsPerPayment: 20, operatorShare: 0.1 }
-      : { users: 200, operators: 5, accounts: 5_000, steps: [50, 100, 200, 300, 400, 500, 600, 800], stepSeconds: 10, visitsPerPayment: 20, operatorShare: 0.1 }),
+      : { users: 200, operators: 5, accounts: 5_000, steps: [50, 100, 150, 200, 250, 300, 400, 500, 600, 800], stepSeconds: 10, visitsPerPayment: 20, operatorShare: 0.1 }),
   },
   {
     name: 'auto-post',
