@@ -11,20 +11,20 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
 
 /**
- * The steps every payment takes on its way to Settled: each is one short database transaction
- * or one processor call. As local activities they run inside the workflow task that asked for
- * them, so a payment reaches Settled in two or three workflow tasks instead of one per step
- * (docs/performance.md, Lifecycle). Each is still recorded in the history, as a marker with its
+ * The steps every payment takes on its way to Settled (and the investigation flag one slow to
+ * clear gets): each is one short database transaction or one processor call. As local
+ * activities they run inside the workflow task that asked for them, so a payment reaches
+ * Settled in two workflow tasks instead of one per step (docs/performance.md, Payments). Each is still recorded in the history, as a marker with its
  * result, and is retried as an activity is; a retry that outlasts the threshold waits on a
  * timer the Temporal UI shows. The rarer steps (operator actions, returns, disputes, refunds,
  * the returned-payment fee) stay ordinary activities, visible as pending while they retry.
  */
-const HAPPY_PATH_STEPS: ReadonlySet<string> = new Set<keyof Activities>([
+const STEPS_RUN_LOCALLY: ReadonlySet<string> = new Set<keyof Activities>([
   'submitTransfer', 'refreshTransfer', 'settlePayment', 'joinSettlement', 'sendPaymentNotice', 'releaseCreditHold', 'flagForInvestigation',
 ]);
 const localSteps = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', localRetryThreshold: '10 seconds', retry });
 const withLocalSteps = new Proxy(activities, {
-  get: (remote, name) => (typeof name === 'string' && HAPPY_PATH_STEPS.has(name) ? localSteps[name as keyof Activities] : remote[name as keyof Activities]),
+  get: (remote, name) => (typeof name === 'string' && STEPS_RUN_LOCALLY.has(name) ? localSteps[name as keyof Activities] : remote[name as keyof Activities]),
 }) as ActivityInterfaceFor<Activities>;
 
 /**
