@@ -150,8 +150,10 @@ export async function creditHoldCheck(db: Knex | Knex.Transaction, paymentId: st
   return row ? mapCheck(row) : null;
 }
 
-/** Open invoices and debit adjustments of the account due before `today` (the dealer's date), after every applied payment. */
-/** The payment's earlier check, if any, and what its account owes past due on `today` (the dealer's date). */
+/**
+ * The payment's earlier check, if any, and what its account owes past due on `today` (the
+ * dealer's date): open invoices and debit adjustments due before it, after every applied payment.
+ */
 async function checkAndPastDue(trx: Knex.Transaction, payment: { id: string; dealer_id: string; customer_account_id: string }, today: string) {
   const row = await trx.raw(
     `select (select to_jsonb(c) from credit_hold_checks c where c.payment_id = :paymentId) as existing,

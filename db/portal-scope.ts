@@ -144,10 +144,7 @@ export interface PortalDealer {
   allow_overpayment: boolean;
 }
 
-/**
- * The dealers behind accounts the company reaches, by name. The ids come from
- * `visibleAccounts`, which is where the company's scope is applied.
- */
+/** What the portal shows of a dealer behind an account the company reaches (supplierList, supplierAccounts). */
 export const PORTAL_DEALER_COLUMNS = ['id', 'name', 'bills_by_statement', 'allow_partial_payments', 'allow_overpayment', 'time_zone'] as const;
 
 /** Everything a quote needs of the dealer of a linked account: fees, partial payments, its zone. */

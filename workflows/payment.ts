@@ -14,9 +14,9 @@ const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 second
  * The steps every payment takes on its way to Settled (and the investigation flag one slow to
  * clear gets): each is one short database transaction or one processor call. As local
  * activities they run inside the workflow task that asked for them, so a payment reaches
- * Settled in two workflow tasks instead of one per step (docs/performance.md, Payments). Each is still recorded in the history, as a marker with its
- * result, and is retried as an activity is; a retry that outlasts the threshold waits on a
- * timer the Temporal UI shows. The rarer steps (operator actions, returns, disputes, refunds,
+ * Settled in two workflow tasks instead of one per step (docs/performance.md, Payments). Each
+ * is still recorded in the history, as a marker with its result, and is retried as an activity
+ * is; a retry that outlasts the threshold waits on a timer the Temporal UI shows. The rarer steps (operator actions, returns, disputes, refunds,
  * the returned-payment fee) stay ordinary activities, visible as pending while they retry.
  */
 const STEPS_RUN_LOCALLY: ReadonlySet<string> = new Set<keyof Activities>([

@@ -5,7 +5,8 @@ import { signalPaymentEvent } from '../../workflows/payment-client';
 import { paymentForTransfer } from '../../db/payments';
 import { recordSignedWebhookEvent } from '../../db/webhook-events';
 import type { AppDeps } from '../deps';
-import { claimWebhookNonce, pruneExpiredNoncesNowAndThen } from './nonces';
+import { recordWebhookNonce } from '../../db/webhook-nonces';
+import { pruneExpiredNoncesNowAndThen } from './nonces';
 import { webhookRawBody } from './raw-body';
 
 const HANDLED = new Set(['transfer.created', 'transfer.updated', 'refund.created', 'refund.updated', 'cancellation.created', 'cancellation.updated', 'dispute.created', 'dispute.updated']);
@@ -60,7 +61,7 @@ export function moovWebhookRoutes({ db, temporal, config }: AppDeps): Router {
     } catch (error) {
       if (!(error instanceof MoovWebhookPayloadError)) throw error;
       // A malformed body spends its headers too, and a replay of them is refused as one.
-      if (!(await claimWebhookNonce(db, 'moov', nonce.value, nonce.expiresAt))) {
+      if (!(await recordWebhookNonce(db, 'moov', nonce.value, nonce.expiresAt))) {
         refuseReplay();
         return;
       }
